@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import type { CliIO } from './io';
+import { configureCliL10n } from './l10n';
+import { main } from './main';
+
+/** Exit code for a failure inside LossLens itself, distinct from the contract's 0/1/2. */
+const INTERNAL_ERROR = 3;
+
+configureCliL10n(join(__dirname, '..', 'l10n'));
+const io: CliIO = {
+  cwd: process.cwd(),
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+main(process.argv.slice(2), io).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`${l10n.t('LossLens hit an internal error; please report it with the command you ran.')}\n${detail}\n`);
+    process.exitCode = INTERNAL_ERROR;
+  },
+);

@@ -1,0 +1,14 @@
+/** Exit codes of the CLI contract (DESIGN.md). */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+/** Where a command writes; tests pass their own. */
+export interface CliIO {
+  readonly cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A mistake in how the CLI was called: printed with the usage line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+import type { LossLensSettings } from '../shared/settings';
+
+/** The extension's state for one activation: what commands and panels share. */
+export class Ctx {
+  activationMs = 0;
+
+  constructor(
+    readonly extensionContext: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+    public settings: LossLensSettings,
+  ) {}
+
+  get version(): string {
+    return String(this.extensionContext.extension.packageJSON.version);
+  }
+
+  get extensionUri(): vscode.Uri {
+    return this.extensionContext.extensionUri;
+  }
+
+  pushDisposable(disposable: vscode.Disposable): void {
+    this.extensionContext.subscriptions.push(disposable);
+  }
+}

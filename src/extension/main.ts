@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { affectsLossLens, readSettings } from './config';
+import { Ctx } from './ctx';
+import { StatusPanel } from './statusPanel';
+
+/** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
+export interface LossLensApi {
+  /** Milliseconds `activate` took. */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): LossLensApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('LossLens', { log: true });
+  context.subscriptions.push(log);
+  try {
+    const ctx = new Ctx(context, log, readSettings(log));
+    context.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!affectsLossLens(event)) return;
+        ctx.settings = readSettings(log);
+        log.info(vscode.l10n.t('Settings changed; LossLens reloaded them.'));
+        StatusPanel.refreshCurrent(ctx);
+      }),
+    );
+    registerCommands(ctx);
+    StatusPanel.registerSerializer(ctx);
+
+    ctx.activationMs = performance.now() - started;
+    const version = String(context.extension.packageJSON.version);
+    log.info(vscode.l10n.t('LossLens {0} activated in {1} ms.', version, ctx.activationMs.toFixed(1)));
+    const editor = vscode.window.activeTextEditor;
+    if (editor) {
+      log.info(vscode.l10n.t('Active document: {0} ({1}).', vscode.workspace.asRelativePath(editor.document.uri), editor.document.languageId));
+    }
+    return { activationMs: ctx.activationMs };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    log.error(vscode.l10n.t('LossLens failed to activate: {0}', detail));
+    void vscode.window.showErrorMessage(vscode.l10n.t('LossLens failed to activate: {0}', detail));
+    throw error;
+  }
+}
+
+export function deactivate(): void {
+  // Every resource is a disposable in `context.subscriptions`; VS Code disposes them.
+}

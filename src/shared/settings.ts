@@ -1,0 +1,91 @@
+/**
+ * The settings LossLens reads, as plain data. `src/extension/config.ts` fills this from
+ * `vscode.workspace.getConfiguration`; the CLI fills it from flags. Normalisation lives here so both
+ * agree on what a malformed value means.
+ */
+export interface LossLensSettings {
+  readonly enable: boolean;
+  /** Rule codes to run; empty means every rule. */
+  readonly select: readonly string[];
+  /** Rule codes never to report; wins over `select`. */
+  readonly ignore: readonly string[];
+  readonly maxFileSizeBytes: number;
+  readonly evaluatorMaxElements: number;
+}
+
+export const DEFAULT_SETTINGS: LossLensSettings = {
+  enable: true,
+  select: [],
+  ignore: [],
+  maxFileSizeBytes: 2048 * 1024,
+  evaluatorMaxElements: 50_000_000,
+};
+
+const RULE_CODE = /^LL\d{3}$/;
+
+export interface RawSettings {
+  readonly enable?: unknown;
+  readonly select?: unknown;
+  readonly ignore?: unknown;
+  readonly maxFileSizeKB?: unknown;
+  readonly 'evaluator.maxElements'?: unknown;
+}
+
+export interface SettingsProblem {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/**
+ * Turns raw configuration values into settings. A value of the wrong type falls back to its default
+ * and is reported, so the caller can tell the user which setting it ignored instead of failing.
+ */
+export function normalizeSettings(raw: RawSettings): { settings: LossLensSettings; problems: SettingsProblem[] } {
+  const problems: SettingsProblem[] = [];
+  const flag = (key: keyof RawSettings, fallback: boolean): boolean => {
+    const value = raw[key];
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    problems.push({ key, value });
+    return fallback;
+  };
+  const codes = (key: 'select' | 'ignore'): string[] => {
+    const value = raw[key];
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      problems.push({ key, value });
+      return [];
+    }
+    const result: string[] = [];
+    for (const item of value) {
+      const code = typeof item === 'string' ? item.trim().toUpperCase() : '';
+      if (RULE_CODE.test(code)) {
+        if (!result.includes(code)) result.push(code);
+      } else {
+        problems.push({ key, value: item });
+      }
+    }
+    return result;
+  };
+  const positiveInteger = (key: keyof RawSettings, fallback: number): number => {
+    const value = raw[key];
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+    problems.push({ key, value });
+    return fallback;
+  };
+  const settings: LossLensSettings = {
+    enable: flag('enable', DEFAULT_SETTINGS.enable),
+    select: codes('select'),
+    ignore: codes('ignore'),
+    maxFileSizeBytes: positiveInteger('maxFileSizeKB', DEFAULT_SETTINGS.maxFileSizeBytes / 1024) * 1024,
+    evaluatorMaxElements: positiveInteger('evaluator.maxElements', DEFAULT_SETTINGS.evaluatorMaxElements),
+  };
+  return { settings, problems };
+}
+
+/** Whether findings of `code` are reported under these settings. */
+export function isRuleEnabled(settings: Pick<LossLensSettings, 'select' | 'ignore'>, code: string): boolean {
+  if (settings.ignore.includes(code)) return false;
+  return settings.select.length === 0 || settings.select.includes(code);
+}

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { ARTIFACTS_DIR } from './paths';
+
+const TIMEOUT = 30_000;
+
+export interface Problem {
+  /** The row's accessible label, as a screen reader would read it. */
+  readonly label: string;
+  /** The row's visible text: message, source, code and position. */
+  readonly text: string;
+  /** 1 for a file row, 2 for a problem under it. */
+  readonly level: number;
+}
+
+/**
+ * What a person does in VS Code, in Playwright terms: open a file by name, run a command from the
+ * palette, read the Problems panel, hover at a position, read a webview or an output channel, take
+ * a screenshot. Everything goes through the UI, nothing through VS Code's API.
+ */
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    private readonly artifacts: string = ARTIFACTS_DIR,
+  ) {
+    mkdirSync(artifacts, { recursive: true });
+  }
+
+  /** Opens the workbench at `url` and waits until its editor area is usable. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.part.editor').waitFor({ timeout: TIMEOUT });
+    // The explorer lists the workspace once the file service is ready.
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P), as a person types its name. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = relativePath.split('/').pop()!;
+    await this.quickInput('Control+p', relativePath);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: TIMEOUT });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: TIMEOUT });
+  }
+
+  /** Runs a command from the command palette by its title, e.g. "LossLens: Show Status". */
+  async runCommand(title: string): Promise<void> {
+    await this.quickInput('F1', title);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: TIMEOUT });
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }
+
+  /** The command palette's entries matching `filter`, as listed. */
+  async paletteEntries(filter: string): Promise<string[]> {
+    await this.quickInput('F1', filter);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: TIMEOUT });
+    const labels = await rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? ''));
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /**
+   * Opens the Problems panel and returns its rows as shown (file rows, then each problem under its
+   * file), or the panel's message when it lists none. Collapsed files are expanded first.
+   */
+  async readProblems(): Promise<{ problems: Problem[]; emptyMessage?: string }> {
+    await this.runCommand('View: Focus Problems');
+    const panel = this.page.locator('.markers-panel');
+    await panel.waitFor({ timeout: TIMEOUT });
+    const rows = panel.locator('.monaco-list-row');
+    const message = panel.locator('.message-box-container').filter({ hasText: /\S/ });
+    await rows.first().or(message).first().waitFor({ timeout: TIMEOUT });
+    if ((await rows.count()) === 0) return { problems: [], emptyMessage: (await message.innerText()).trim() };
+    const problems = await rows.evaluateAll((elements) =>
+      elements.map((element) => ({
+        label: element.getAttribute('aria-label') ?? '',
+        text: (element as HTMLElement).innerText,
+        level: Number(element.getAttribute('aria-level') ?? '1'),
+      })),
+    );
+    return { problems };
+  }
+
+  /**
+   * Moves the mouse over a 1-based line and column of the active editor, as a person pointing at a
+   * token, and returns the text of the hover that appears. The cursor is first put there with
+   * Go to Line (Ctrl+G) so the position is exact; language servers that are still starting get
+   * more chances: the pointer leaves and comes back until the hover has content.
+   */
+  async hoverAt(line: number, column: number, timeoutMs = TIMEOUT): Promise<string> {
+    await this.quickInput('Control+g', `${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    const cursor = this.page.locator('.editor-instance .monaco-editor.focused .cursor').first();
+    await cursor.waitFor({ timeout: TIMEOUT });
+    const box = (await cursor.boundingBox())!;
+    const hover = this.page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.page.mouse.move(box.x + 4, box.y + box.height / 2);
+      try {
+        await hover.waitFor({ timeout: 3000 });
+        const text = (await hover.innerText()).trim();
+        if (text && !/^Loading/.test(text)) return text;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`no hover appeared at ${line}:${column}`);
+      await this.page.mouse.move(0, 0);
+      await this.page.waitForTimeout(500);
+    }
+  }
+
+  /** The frame of the active webview's content (VS Code nests it in two iframes). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  /** The visible text of the active webview once `expected` appears in it. */
+  async readWebviewText(expected: string | RegExp): Promise<string> {
+    const body = this.webview().locator('body');
+    await body.getByText(expected).first().waitFor({ timeout: TIMEOUT });
+    return body.innerText();
+  }
+
+  /** The text of the output channel shown in the Output panel, once `expected` appears in it. */
+  async readOutput(expected: RegExp): Promise<string> {
+    const lines = this.page.locator('.part.panel .output-view .view-lines, .part.panel [id="workbench.panel.output"] .view-lines').first();
+    await lines.waitFor({ timeout: TIMEOUT });
+    await this.page.waitForFunction(
+      ({ pattern, flags }) => {
+        const element = document.querySelector('.part.panel .view-lines');
+        return !!element && new RegExp(pattern, flags).test((element as HTMLElement).innerText.replace(/\u00a0/g, ' '));
+      },
+      { pattern: expected.source, flags: expected.flags },
+      { timeout: TIMEOUT },
+    );
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.artifacts, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  private async quickInput(shortcut: string, text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await this.page.keyboard.press(shortcut);
+    await input.waitFor({ timeout: TIMEOUT });
+    const prefix = shortcut === 'F1' ? '>' : shortcut === 'Control+g' ? ':' : '';
+    await input.fill(`${prefix}${text}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('extension manifest', () => {
+  it('activates on Python, notebooks, TypeScript and JavaScript', () => {
+    expect(manifest.activationEvents).toEqual(
+      expect.arrayContaining(['onLanguage:python', 'onNotebook:jupyter-notebook', 'onLanguage:typescript', 'onLanguage:javascript']),
+    );
+  });
+
+  it('puts every command under the LossLens category with a localized title', () => {
+    for (const command of manifest.contributes.commands) {
+      expect(command.category).toBe('LossLens');
+      expect(command.title).toMatch(/^%.+%$/);
+    }
+  });
+
+  it('ships only the allow-listed files in the VSIX (.vscodeignore)', () => {
+    const listed = execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    const allowed = [
+      /^dist\/(extension|cli)\.js$/,
+      /^media\/dist\/[\w-]+\.(js|css)$/,
+      /^media\/icon\.png$/,
+      /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+      /^package(\.nls(\.[\w-]+)?)?\.json$/,
+      /^(README|CHANGELOG)\.md$/,
+      /^LICENSE$/,
+    ];
+    expect(listed.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
+    expect(listed).toEqual(expect.arrayContaining(['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'media/icon.png']));
+  });
+});
