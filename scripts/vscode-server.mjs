@@ -44,10 +44,17 @@ export function ensureToolchain(log = () => {}) {
   mkdirSync(INSTALL_DIR, { recursive: true });
   copyFileSync(join(MANIFEST_DIR, 'package.json'), join(INSTALL_DIR, 'package.json'));
   copyFileSync(join(MANIFEST_DIR, 'package-lock.json'), join(INSTALL_DIR, 'package-lock.json'));
-  const npm = (args, env = process.env) =>
-    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd: INSTALL_DIR, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Under `npm run`, npm_config_* variables (among them the user agent naming Node 20, which the
+  // postinstall checks) would leak into the inner npm: start it from a clean environment.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  const npm = (args, path = env.PATH ?? '') =>
+    execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: INSTALL_DIR,
+      env: { ...env, PATH: path },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   npm(['ci', '--ignore-scripts']);
-  npm(['rebuild'], { ...process.env, PATH: `${dirname(paths.node)}${delimiter}${process.env.PATH ?? ''}` });
+  npm(['rebuild'], `${dirname(paths.node)}${delimiter}${env.PATH ?? ''}`);
   const vscodeDependency = join(INSTALL_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@microsoft', '1ds-core-js');
   for (const file of [paths.node, paths.serverMain, paths.codeServer, vscodeDependency]) {
     if (!existsSync(file)) throw new Error(`The toolchain install did not produce ${file}`);
