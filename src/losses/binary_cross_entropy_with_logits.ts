@@ -1,0 +1,73 @@
+import * as l10n from '@vscode/l10n';
+import { Tensor, sameShape, torchSize } from '../tensor/tensor';
+import { expandOrThrow, floats } from './checks';
+import { LossError } from './errors';
+import { REDUCTIONS, reduce, sum, type Reduction } from './reduce';
+import type { LossDefinition } from './types';
+
+const NAME = 'binary_cross_entropy_with_logits';
+
+export const binaryCrossEntropyWithLogits: LossDefinition = {
+  name: NAME,
+  framework: 'torch',
+  title: 'Binary cross entropy with logits',
+  tensors: [
+    { name: 'input', contract: { space: 'logits', shapes: ['(*)'], dtype: 'float', description: 'Raw scores (logits); no sigmoid.' } },
+    { name: 'target', contract: { space: 'probabilities', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets in [0, 1], same shape as the input.' } },
+  ],
+  options: {
+    weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['broadcastable to input'], dtype: 'float', description: 'A rescaling weight for each element.' } },
+    reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
+    pos_weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C), broadcastable to input'], dtype: 'float', description: 'A weight of positive examples for each class.' } },
+  },
+  formula: 'ℓₙ = −wₙ · ( p · yₙ · log σ(xₙ) + (1 − yₙ) · log(1 − σ(xₙ)) )',
+  aliases: {
+    torch: ['torch.nn.BCEWithLogitsLoss', 'torch.nn.functional.binary_cross_entropy_with_logits'],
+    keras: ['keras.losses.BinaryCrossentropy(from_logits=True)'],
+    tfjs: ['tf.losses.sigmoidCrossEntropy'],
+    optax: ['optax.sigmoid_binary_cross_entropy'],
+  },
+  compute({ input, target }, options, ctx) {
+    if (!sameShape(input!.shape, target!.shape)) {
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t('Target size ({0}) must be the same as input size ({1})', torchSize(target!.shape), torchSize(input!.shape)),
+      );
+    }
+    const x = floats(input!, 'input', NAME);
+    const y = floats(target!, 'target', NAME);
+    const weightTensor = options.weight as Tensor | null;
+    const posWeightTensor = options.pos_weight as Tensor | null;
+    const weight = weightTensor ? expandOrThrow(weightTensor, input!.shape, 'weight', NAME) : undefined;
+    const posWeight = posWeightTensor ? expandOrThrow(posWeightTensor, input!.shape, 'pos_weight', NAME) : undefined;
+    const reduction = options.reduction as Reduction;
+    const keep = reduction === 'none' || ctx.recordSteps;
+    const losses = keep ? new Float64Array(x.length) : undefined;
+    // −[y·log σ(x) + (1−y)·log(1−σ(x))] = (1−y)·x + log(1 + e^(−x)); with m = max(−x, 0),
+    // log(1 + e^(−x)) = m + log(e^(−m) + e^(−x−m)) never overflows. PyTorch's order of operations.
+    const chunk = 1 << 16;
+    let total = 0;
+    const partial = new Float64Array(Math.ceil(x.length / chunk));
+    for (let start = 0, block = 0; start < x.length; start += chunk, block++) {
+      ctx.checkpoint(start, x.length);
+      const end = Math.min(start + chunk, x.length);
+      let blockSum = 0;
+      for (let i = start; i < end; i++) {
+        const xi = x[i]!;
+        const yi = y[i]!;
+        const m = xi < 0 ? -xi : 0;
+        const logTerm = Math.log(Math.exp(-m) + Math.exp(-xi - m));
+        let loss = posWeight ? (1 - yi) * xi + ((posWeight[i]! - 1) * yi + 1) * (logTerm + m) : (1 - yi) * xi + m + logTerm;
+        if (weight) loss *= weight[i]!;
+        if (losses) losses[i] = loss;
+        blockSum += loss;
+      }
+      partial[block] = blockSum;
+    }
+    total = sum(partial);
+    if (losses) ctx.step('elementwise', l10n.t('(1 − y) · x + log(1 + e^(−x)) for each element'), () => new Tensor(losses.slice(), input!.shape));
+    if (reduction === 'none') return new Tensor(losses!, input!.shape);
+    if (losses) return reduce(losses, input!.shape, reduction);
+    return Tensor.scalar(reduction === 'sum' ? total : total / x.length);
+  },
+};

@@ -1,0 +1,70 @@
+import * as l10n from '@vscode/l10n';
+import { Tensor } from '../tensor/tensor';
+import { broadcastFloats, floats } from './checks';
+import { LossError } from './errors';
+import { REDUCTIONS, reduce, type Reduction } from './reduce';
+import type { LossDefinition } from './types';
+
+const NAME = 'cosine_embedding_loss';
+/** Added to both squared norms, so two zero vectors have cosine 0 instead of 0/0. */
+const EPSILON = 1e-12;
+
+export const cosineEmbeddingLoss: LossDefinition = {
+  name: NAME,
+  framework: 'torch',
+  title: 'Cosine embedding',
+  tensors: [
+    { name: 'input1', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'First embeddings.' } },
+    { name: 'input2', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Second embeddings.' } },
+    { name: 'target', contract: { space: 'signs', shapes: ['(N)', '()'], dtype: 'float', description: '1 for pairs that should be similar, −1 for dissimilar ones.' } },
+  ],
+  options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  formula: 'ℓₙ = 1 − cos(x1ₙ, x2ₙ)  if yₙ = 1;   max(0, cos(x1ₙ, x2ₙ) − margin)  if yₙ = −1',
+  aliases: { torch: ['torch.nn.CosineEmbeddingLoss', 'torch.nn.functional.cosine_embedding_loss'], keras: ['keras.losses.CosineSimilarity (related)'] },
+  compute({ input1, input2, target }, options, ctx) {
+    const targetDim = target!.ndim;
+    if (targetDim > 1) throw new LossError('shape-mismatch', l10n.t('0D or 1D target tensor expected, multi-target not supported'));
+    const expected = targetDim === 1 ? 2 : 1;
+    if (input1!.ndim !== expected || input2!.ndim !== expected) {
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t(
+          '{0}D target tensor expects {1}D input tensors, but found inputs with sizes [{2}] and [{3}].',
+          targetDim,
+          expected,
+          input1!.shape.join(', '),
+          input2!.shape.join(', '),
+        ),
+      );
+    }
+    const pair = broadcastFloats(input1!, input2!, ['input1', 'input2'], NAME);
+    const y = floats(target!, 'target', NAME);
+    const dim = pair.shape[pair.shape.length - 1]!;
+    const rows = targetDim === 1 ? pair.shape[0]! : 1;
+    if (y.length !== rows) {
+      throw new LossError('shape-mismatch', l10n.t('The size of tensor a ({0}) must match the size of tensor b ({1}) at non-singleton dimension 0', rows, y.length));
+    }
+    const margin = options.margin as number;
+    const cosines = new Float64Array(rows);
+    const losses = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      ctx.checkpoint(r * dim, rows * dim);
+      let product = 0;
+      let norm1 = 0;
+      let norm2 = 0;
+      for (let d = 0; d < dim; d++) {
+        const a = pair.a[r * dim + d]!;
+        const b = pair.b[r * dim + d]!;
+        product += a * b;
+        norm1 += a * a;
+        norm2 += b * b;
+      }
+      const cos = product / Math.sqrt((norm1 + EPSILON) * (norm2 + EPSILON));
+      cosines[r] = cos;
+      losses[r] = (y[r] === 1 ? 1 - cos : 0) + (y[r] === -1 ? Math.max(cos - margin, 0) : 0);
+    }
+    const outShape = targetDim === 1 ? [rows] : [];
+    ctx.step('cosine', l10n.t('cosine similarity of each pair'), () => new Tensor(cosines, outShape));
+    return reduce(losses, outShape, options.reduction as Reduction);
+  },
+};

@@ -1,0 +1,160 @@
+import * as l10n from '@vscode/l10n';
+import { Tensor, sameShape } from '../tensor/tensor';
+import { floats } from './checks';
+import { classLayout, classWeight, exp, indexTarget, logSoftmax, logSoftmaxSlice, type ClassLayout } from './classes';
+import { LossError } from './errors';
+import { Accumulator, REDUCTIONS, reduce, type Reduction } from './reduce';
+import type { LossContext, LossDefinition } from './types';
+
+const NAME = 'cross_entropy';
+
+export const crossEntropy: LossDefinition = {
+  name: NAME,
+  framework: 'torch',
+  title: 'Cross entropy',
+  tensors: [
+    {
+      name: 'input',
+      contract: { space: 'logits', shapes: ['(C)', '(N, C)', '(N, C, d1, ..., dk)'], dtype: 'float', description: 'Unnormalised scores (logits), one per class; no softmax.' },
+    },
+    {
+      name: 'target',
+      contract: {
+        space: 'class-indices',
+        shapes: ['()', '(N)', '(N, d1, ..., dk)', 'same as input (class probabilities)'],
+        dtype: 'int',
+        description: 'Class indices in [0, C), or class probabilities with the shape of the input.',
+      },
+    },
+  ],
+  options: {
+    weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A rescaling weight for each class.' } },
+    ignore_index: { kind: 'number', default: -100, integer: true },
+    reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
+    label_smoothing: { kind: 'number', default: 0 },
+  },
+  formula: 'ℓₙ = −w_{yₙ} · log( exp(x_{n,yₙ}) / Σ_c exp(x_{n,c}) )',
+  aliases: {
+    torch: ['torch.nn.CrossEntropyLoss', 'torch.nn.functional.cross_entropy'],
+    keras: ['keras.losses.CategoricalCrossentropy(from_logits=True)', 'keras.losses.SparseCategoricalCrossentropy(from_logits=True)'],
+    tfjs: ['tf.losses.softmaxCrossEntropy'],
+    optax: ['optax.softmax_cross_entropy', 'optax.softmax_cross_entropy_with_integer_labels'],
+  },
+  compute({ input, target }, options, ctx) {
+    const x = floats(input!, 'input', NAME);
+    const layout = classLayout(input!, NAME);
+    const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
+    const smoothing = options.label_smoothing as number;
+    if (!(smoothing >= 0 && smoothing <= 1)) {
+      throw new LossError('invalid-argument', l10n.t('label_smoothing must be between 0.0 and 1.0. Got: {0}', smoothing));
+    }
+    const reduction = options.reduction as Reduction;
+    ctx.step('log_softmax', l10n.t('log softmax over the classes'), () => logSoftmax(input!, layout));
+    ctx.step('softmax', l10n.t('softmax: the probabilities the model assigns'), () => exp(logSoftmax(input!, layout)));
+    if (sameShape(input!.shape, target!.shape) && input!.shape.length > 0) {
+      return probabilityTarget(x, target!, layout, weight, smoothing, reduction, ctx);
+    }
+    const ignoreIndex = options.ignore_index as number;
+    const indices = indexTarget(target!, layout, input!.shape, NAME, ignoreIndex);
+    return indexTargetLoss(x, indices, layout, weight, ignoreIndex, smoothing, reduction, ctx);
+  },
+};
+
+function indexTargetLoss(
+  x: Float64Array,
+  indices: Float64Array,
+  layout: ClassLayout,
+  weight: Float64Array | undefined,
+  ignoreIndex: number,
+  smoothing: number,
+  reduction: Reduction,
+  ctx: LossContext,
+): Tensor {
+  const { batch, classes, spatial } = layout;
+  const count = batch * spatial;
+  const keepElements = reduction === 'none' || ctx.recordSteps;
+  const nll = keepElements ? new Float64Array(count) : undefined;
+  const smooth = keepElements && smoothing > 0 ? new Float64Array(count) : undefined;
+  const nllSum = new Accumulator();
+  const smoothSum = new Accumulator();
+  const weightSum = new Accumulator();
+  const row = new Float64Array(classes);
+  for (let n = 0; n < batch; n++) {
+    ctx.checkpoint(n * spatial * classes, count * classes);
+    for (let s = 0; s < spatial; s++) {
+      const i = n * spatial + s;
+      const label = indices[i]!;
+      if (label === ignoreIndex) continue;
+      logSoftmaxSlice(x, n * classes * spatial + s, classes, spatial, row);
+      const w = weight ? weight[label]! : 1;
+      const loss = -w * row[label]!;
+      weightSum.add(w);
+      nllSum.add(loss);
+      if (nll) nll[i] = loss;
+      if (smoothing > 0) {
+        // The smoothing term is the (weighted) cross entropy against the uniform distribution.
+        let total = 0;
+        for (let c = 0; c < classes; c++) total += weight ? weight[c]! * row[c]! : row[c]!;
+        smoothSum.add(-total);
+        if (smooth) smooth[i] = -total;
+      }
+    }
+  }
+  ctx.step('picked', l10n.t('−w[y] · log p[y]: the loss of each element (ignored targets are 0)'), () => new Tensor(nll!.slice(), layout.outShape));
+  const share = smoothing / classes;
+  switch (reduction) {
+    case 'none': {
+      const out = nll!;
+      if (smooth) for (let i = 0; i < count; i++) out[i] = (1 - smoothing) * out[i]! + share * smooth[i]!;
+      return new Tensor(out, layout.outShape);
+    }
+    case 'sum':
+      return Tensor.scalar(smoothing > 0 ? (1 - smoothing) * nllSum.value + share * smoothSum.value : nllSum.value);
+    case 'mean': {
+      const nllMean = nllSum.value / weightSum.value;
+      if (smoothing === 0) return Tensor.scalar(nllMean);
+      // PyTorch divides the smoothing term by the summed weights when there is a weight, and by the
+      // element count (ignored elements included) when there is none.
+      const smoothMean = weight ? smoothSum.value / weightSum.value : smoothSum.value / count;
+      return Tensor.scalar((1 - smoothing) * nllMean + share * smoothMean);
+    }
+  }
+}
+
+function probabilityTarget(
+  x: Float64Array,
+  target: Tensor,
+  layout: ClassLayout,
+  weight: Float64Array | undefined,
+  smoothing: number,
+  reduction: Reduction,
+  ctx: LossContext,
+): Tensor {
+  if (target.dtype !== 'float' && !target.weak) {
+    throw new LossError(
+      'dtype-mismatch',
+      l10n.t('cross_entropy: Expected floating point type for target with class probabilities, got {0}. Use .float(), or pass class indices without the class dim.', target.dtype === 'int' ? 'Long' : 'Bool'),
+    );
+  }
+  const { batch, classes, spatial } = layout;
+  const count = batch * spatial;
+  const y = target.data;
+  const losses = new Float64Array(count);
+  const row = new Float64Array(classes);
+  const share = smoothing / classes;
+  for (let n = 0; n < batch; n++) {
+    ctx.checkpoint(n * spatial * classes, count * classes);
+    for (let s = 0; s < spatial; s++) {
+      const base = n * classes * spatial + s;
+      logSoftmaxSlice(x, base, classes, spatial, row);
+      let total = 0;
+      for (let c = 0; c < classes; c++) {
+        const p = smoothing > 0 ? y[base + c * spatial]! * (1 - smoothing) + share : y[base + c * spatial]!;
+        total += (weight ? weight[c]! : 1) * p * row[c]!;
+      }
+      losses[n * spatial + s] = -total;
+    }
+  }
+  ctx.step('picked', l10n.t('−Σ w[c] · target[c] · log p[c]: the loss of each element'), () => new Tensor(losses.slice(), layout.outShape));
+  return reduce(losses, layout.outShape, reduction);
+}

@@ -1,0 +1,146 @@
+import * as l10n from '@vscode/l10n';
+import { Tensor } from '../tensor/tensor';
+import { classIndices, floats } from './checks';
+import { LossError } from './errors';
+import { REDUCTIONS, sum, type Reduction } from './reduce';
+import type { LossDefinition } from './types';
+
+const NAME = 'ctc_loss';
+
+/** log(e^a + e^b + e^c) without overflow, in PyTorch's order (subtract the largest first). */
+function logSumExp3(a: number, b: number, c: number): number {
+  let max = a;
+  if (b > max) max = b;
+  if (c > max) max = c;
+  if (max === -Infinity) max = 0;
+  return Math.log(Math.exp(a - max) + Math.exp(b - max) + Math.exp(c - max)) + max;
+}
+
+export const ctcLoss: LossDefinition = {
+  name: NAME,
+  framework: 'torch',
+  title: 'Connectionist temporal classification (CTC)',
+  tensors: [
+    {
+      name: 'log_probs',
+      contract: { space: 'log-probabilities', shapes: ['(T, N, C)', '(T, C)'], dtype: 'float', description: 'Log-probabilities over the C labels (blank included) at each of T steps.' },
+    },
+    {
+      name: 'targets',
+      contract: {
+        space: 'class-indices',
+        shapes: ['(N, S)', '(sum(target_lengths))', '(S)'],
+        dtype: 'int',
+        description: 'Target label sequences, padded to S or concatenated; blank must not appear.',
+      },
+    },
+    { name: 'input_lengths', contract: { space: 'lengths', shapes: ['(N)', '()'], dtype: 'int', description: 'Length of each input sequence, at most T.' } },
+    { name: 'target_lengths', contract: { space: 'lengths', shapes: ['(N)', '()'], dtype: 'int', description: 'Length of each target sequence.' } },
+  ],
+  options: {
+    blank: { kind: 'number', default: 0, integer: true },
+    reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
+    zero_infinity: { kind: 'boolean', default: false },
+  },
+  formula: 'ℓₙ = −log Σ_{π ∈ B⁻¹(yₙ)} Π_t p_t(π_t)',
+  aliases: { torch: ['torch.nn.CTCLoss', 'torch.nn.functional.ctc_loss'], keras: ['keras.losses.CTC'], optax: ['optax.ctc_loss'] },
+  compute({ log_probs: logProbs, targets, input_lengths: inputLengths, target_lengths: targetLengths }, options, ctx) {
+    const lp = floats(logProbs!, 'log_probs', NAME);
+    const unbatched = logProbs!.ndim === 2;
+    if (logProbs!.ndim !== 2 && logProbs!.ndim !== 3) {
+      throw new LossError('shape-mismatch', l10n.t('ctc_loss: log_probs must be (T, N, C) or (T, C), got a {0}-D tensor.', logProbs!.ndim));
+    }
+    const steps = logProbs!.shape[0]!;
+    const batch = unbatched ? 1 : logProbs!.shape[1]!;
+    const classes = logProbs!.shape[unbatched ? 1 : 2]!;
+    const blank = options.blank as number;
+    if (blank < 0 || blank >= classes) throw new LossError('out-of-range', l10n.t('ctc_loss: blank must be in label range (blank {0}, {1} labels)', blank, classes));
+    const inLengths = classIndices(inputLengths!, 'input_lengths', NAME);
+    const tgtLengths = classIndices(targetLengths!, 'target_lengths', NAME);
+    if (inLengths.length !== batch) throw new LossError('shape-mismatch', l10n.t('ctc_loss: input_lengths must have {0} entries, got {1}.', batch, inLengths.length));
+    if (tgtLengths.length !== batch) throw new LossError('shape-mismatch', l10n.t('ctc_loss: target_lengths must have {0} entries, got {1}.', batch, tgtLengths.length));
+    const labels = classIndices(targets!, 'targets', NAME);
+    const padded = unbatched || targets!.ndim === 2;
+    const offsets = new Array<number>(batch);
+    if (padded) {
+      const width = unbatched ? targets!.numel : targets!.shape[1]!;
+      for (let b = 0; b < batch; b++) {
+        offsets[b] = b * width;
+        if (tgtLengths[b]! > width) {
+          throw new LossError(
+            'shape-mismatch',
+            l10n.t("Expected tensor to have size at least {0} at dimension 1, but got size {1} for argument #2 'targets' (while checking arguments for ctc_loss_cpu)", tgtLengths[b]!, width),
+          );
+        }
+      }
+    } else {
+      let offset = 0;
+      for (let b = 0; b < batch; b++) {
+        offsets[b] = offset;
+        offset += tgtLengths[b]!;
+      }
+      if (offset > labels.length) {
+        throw new LossError('shape-mismatch', l10n.t('ctc_loss: the target lengths add up to {0}, but targets holds {1} labels.', offset, labels.length));
+      }
+    }
+    const at = (t: number, b: number, c: number) => lp[(t * batch + b) * classes + c]!;
+    const losses = new Float64Array(batch);
+    for (let b = 0; b < batch; b++) {
+      ctx.checkpoint(b, batch);
+      const length = inLengths[b]!;
+      const targetLength = tgtLengths[b]!;
+      if (length > steps) {
+        throw new LossError('out-of-range', l10n.t('Expected input_lengths to have value at most {0}, but got value {1} (while checking arguments for ctc_loss_cpu)', steps, length));
+      }
+      if (length < 0 || targetLength < 0) throw new LossError('out-of-range', l10n.t('ctc_loss: lengths must be non-negative.'));
+      const target = labels.subarray(offsets[b]!, offsets[b]! + targetLength);
+      for (const label of target) {
+        if (label < 0 || label >= classes) throw new LossError('out-of-range', l10n.t('ctc_loss: target label {0} is out of range for {1} labels.', label, classes));
+      }
+      // The extended target l' = (blank, y1, blank, y2, ..., yL, blank), of length 2L + 1.
+      const width = 2 * targetLength + 1;
+      const prime = (s: number) => (s % 2 === 0 ? blank : target[(s - 1) / 2]!);
+      let alpha = new Float64Array(width).fill(-Infinity);
+      let next = new Float64Array(width);
+      if (length === 0) {
+        losses[b] = targetLength === 0 ? 0 : Infinity;
+        continue;
+      }
+      alpha[0] = at(0, b, blank);
+      if (targetLength > 0) alpha[1] = at(0, b, prime(1));
+      for (let t = 1; t < length; t++) {
+        for (let s = 0; s < width; s++) {
+          const current = prime(s);
+          const a1 = alpha[s]!;
+          const a2 = s > 0 ? alpha[s - 1]! : -Infinity;
+          const a3 = s > 1 && prime(s - 2) !== current ? alpha[s - 2]! : -Infinity;
+          next[s] = logSumExp3(a1, a2, a3) + at(t, b, current);
+        }
+        [alpha, next] = [next, alpha];
+      }
+      if (targetLength === 0) {
+        losses[b] = -alpha[0]!;
+      } else {
+        const l1 = alpha[width - 1]!;
+        const l2 = alpha[width - 2]!;
+        let max = Math.max(l1, l2);
+        if (max === -Infinity) max = 0;
+        losses[b] = -(Math.log(Math.exp(l1 - max) + Math.exp(l2 - max)) + max);
+      }
+    }
+    if (options.zero_infinity) for (let b = 0; b < batch; b++) if (losses[b] === Infinity) losses[b] = 0;
+    const outShape = unbatched ? [] : [batch];
+    ctx.step('per_sequence', l10n.t('−log likelihood of each target sequence'), () => new Tensor(losses.slice(), outShape));
+    switch (options.reduction as Reduction) {
+      case 'none':
+        return new Tensor(losses, outShape);
+      case 'sum':
+        return Tensor.scalar(sum(losses));
+      case 'mean': {
+        // Each sequence's loss is divided by its target length (at least 1), then averaged.
+        const perLabel = losses.map((loss, b) => loss / Math.max(tgtLengths[b]!, 1));
+        return Tensor.scalar(sum(perLabel) / batch);
+      }
+    }
+  },
+};

@@ -1,0 +1,161 @@
+import * as l10n from '@vscode/l10n';
+import { tensorFromJson } from '../tensor/parse';
+import { Tensor } from '../tensor/tensor';
+import { LossError } from './errors';
+import { invalidReduction } from './reduce';
+import { closestLossName, findLoss } from './registry';
+import type { LossContext, LossDefinition, OptionSpec, OptionValue, Step } from './types';
+
+export const DEFAULT_MAX_ELEMENTS = 50_000_000;
+
+export interface EvaluateRequest {
+  readonly loss: string;
+  /** Tensor arguments by their torch names (or an alias such as `input` for Keras' `y_pred`). */
+  readonly args: Readonly<Record<string, Tensor>>;
+  /** Options by their torch keyword names; tensor options may be given as nested arrays. */
+  readonly kwargs?: Readonly<Record<string, unknown>>;
+}
+
+export interface EvaluateOptions {
+  /** Record the intermediate tensors (softmax, picked log-probabilities ...) for explanations. */
+  readonly recordSteps?: boolean;
+  /** Refuse inputs with more elements than this, in all tensors together. */
+  readonly maxElements?: number;
+  /** Called with the fraction done, roughly every 64K elements. */
+  readonly onProgress?: (fraction: number) => void;
+  /** Polled as the loss runs; returning true stops it with a `cancelled` LossError. */
+  readonly isCancelled?: () => boolean;
+}
+
+export interface Evaluation {
+  readonly loss: LossDefinition;
+  readonly value: Tensor;
+  /** What PyTorch would warn about (broadcasting, deprecated reductions). */
+  readonly warnings: readonly string[];
+  readonly steps: readonly Step[];
+}
+
+/** Computes a loss with PyTorch's (or Keras') semantics; every failure is a `LossError`. */
+export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}): Evaluation {
+  const loss = findLoss(request.loss);
+  if (!loss) {
+    const hint = closestLossName(request.loss);
+    throw new LossError(
+      'unknown-loss',
+      hint ? l10n.t('Unknown loss "{0}". Did you mean "{1}"?', request.loss, hint) : l10n.t('Unknown loss "{0}". Run "losslens eval --list" for the losses LossLens knows.', request.loss),
+    );
+  }
+  const tensors = resolveTensors(loss, request.args);
+  const values = resolveOptions(loss, request.kwargs ?? {});
+  checkSize(loss, tensors, values, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
+
+  const warnings: string[] = [];
+  const steps: Step[] = [];
+  const ctx: LossContext = {
+    recordSteps: options.recordSteps ?? false,
+    step(id, title, produce) {
+      if (options.recordSteps) steps.push({ id, title, tensor: produce() });
+    },
+    warn(message) {
+      if (!warnings.includes(message)) warnings.push(message);
+    },
+    checkpoint(done, total) {
+      if (options.isCancelled?.()) throw new LossError('cancelled', l10n.t('The computation was cancelled.'));
+      options.onProgress?.(total > 0 ? done / total : 1);
+    },
+  };
+  const value = loss.compute(tensors, values, ctx);
+  options.onProgress?.(1);
+  return { loss, value, warnings, steps };
+}
+
+function resolveTensors(loss: LossDefinition, args: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
+  const resolved: Record<string, Tensor> = {};
+  const used = new Set<string>();
+  for (const parameter of loss.tensors) {
+    const key = [parameter.name, ...(parameter.aliases ?? [])].find((name) => args[name] !== undefined);
+    if (key === undefined) {
+      throw new LossError('missing-argument', l10n.t('{0}() missing required argument: \'{1}\'', loss.name, parameter.name));
+    }
+    resolved[parameter.name] = args[key]!;
+    used.add(key);
+  }
+  for (const name of Object.keys(args)) {
+    if (!used.has(name)) {
+      const expected = loss.tensors.map((parameter) => parameter.name).join(', ');
+      throw new LossError('invalid-argument', l10n.t('{0}() got an unexpected argument \'{1}\' (it takes {2}).', loss.name, name, expected));
+    }
+  }
+  return resolved;
+}
+
+function resolveOptions(loss: LossDefinition, kwargs: Readonly<Record<string, unknown>>): Record<string, OptionValue> {
+  const values: Record<string, OptionValue> = {};
+  for (const [name, spec] of Object.entries(loss.options)) values[name] = spec.default;
+  for (const [name, raw] of Object.entries(kwargs)) {
+    const spec = loss.options[name];
+    if (!spec) {
+      const known = Object.keys(loss.options).join(', ');
+      throw new LossError('invalid-argument', l10n.t('{0}() got an unexpected keyword argument \'{1}\' (options: {2}).', loss.name, name, known));
+    }
+    values[name] = optionValue(loss.name, name, spec, raw);
+  }
+  return values;
+}
+
+function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unknown): OptionValue {
+  const invalid = (expected: string) =>
+    new LossError('invalid-argument', l10n.t('{0}(): {1} must be {2}, got {3}.', lossName, name, expected, JSON.stringify(raw) ?? String(raw)));
+  switch (spec.kind) {
+    case 'enum':
+      if (typeof raw === 'string' && spec.values.includes(raw)) return raw;
+      if (name === 'reduction') throw invalidReduction(String(raw));
+      throw invalid(spec.values.map((value) => `'${value}'`).join(l10n.t(' or ')));
+    case 'boolean':
+      if (typeof raw === 'boolean') return raw;
+      throw invalid('True or False');
+    case 'number': {
+      const number = numberValue(raw);
+      if (number === undefined) throw invalid(l10n.t('a number'));
+      if (spec.integer && !Number.isInteger(number)) throw invalid(l10n.t('an integer'));
+      return number;
+    }
+    case 'number-or-null': {
+      if (raw === null) return null;
+      const number = numberValue(raw);
+      if (number === undefined) throw invalid(l10n.t('a number or None'));
+      return number;
+    }
+    case 'tensor':
+      if (raw === null || raw === undefined) return null;
+      if (raw instanceof Tensor) return raw;
+      if (Array.isArray(raw) || typeof raw === 'number') return tensorFromJson(raw);
+      throw invalid(l10n.t('a tensor'));
+  }
+}
+
+/** Numbers, and the JSONL spellings of non-finite numbers ("inf", "-inf", "nan"). */
+function numberValue(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return raw;
+  if (raw === 'inf' || raw === 'Infinity') return Infinity;
+  if (raw === '-inf' || raw === '-Infinity') return -Infinity;
+  if (raw === 'nan' || raw === 'NaN') return NaN;
+  return undefined;
+}
+
+function checkSize(loss: LossDefinition, tensors: Record<string, Tensor>, values: Record<string, OptionValue>, limit: number): void {
+  let total = 0;
+  for (const tensor of Object.values(tensors)) total += tensor.numel;
+  for (const value of Object.values(values)) if (value instanceof Tensor) total += value.numel;
+  if (total > limit) {
+    throw new LossError(
+      'too-large',
+      l10n.t(
+        '{0}: the tensors hold {1} elements together, more than the limit of {2}. Evaluate a slice, or raise the limit (setting losslens.evaluator.maxElements, or --max-elements).',
+        loss.name,
+        total.toLocaleString('en-US'),
+        limit.toLocaleString('en-US'),
+      ),
+    );
+  }
+}

@@ -1,0 +1,47 @@
+import * as l10n from '@vscode/l10n';
+import { Tensor, sameShape, type Shape } from '../tensor/tensor';
+import { LossError } from './errors';
+import { sum } from './reduce';
+import type { LossContext, OptionSpec } from './types';
+
+/**
+ * What Keras 3 adds to the textbook formulas, shared by its three cross entropies: probabilities
+ * are clipped to [ε, 1 − ε] with ε = 1e-7 (so log never sees 0), categorical predictions are
+ * renormalised to sum to 1, and the per-sample losses are reduced with `sum_over_batch_size`.
+ */
+export const KERAS_EPSILON = 1e-7;
+
+export const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none'] as const;
+
+export const kerasReductionOption: OptionSpec = { kind: 'enum', values: KERAS_REDUCTIONS, default: 'sum_over_batch_size' };
+
+export function clip(value: number): number {
+  return Math.min(Math.max(value, KERAS_EPSILON), 1 - KERAS_EPSILON);
+}
+
+/** Keras' loss reduction of per-sample losses. */
+export function kerasReduce(losses: Float64Array, shape: Shape, reduction: string): Tensor {
+  if (reduction === 'none') return new Tensor(losses, shape);
+  const total = sum(losses);
+  return Tensor.scalar(reduction === 'sum' ? total : total / Math.max(losses.length, 1));
+}
+
+export function sameShapeOrThrow(yTrue: Tensor, yPred: Tensor, loss: string): void {
+  if (yTrue.ndim !== yPred.ndim || !sameShape(yTrue.shape, yPred.shape)) {
+    throw new LossError(
+      'shape-mismatch',
+      l10n.t('{0}: Arguments `target` and `output` must have the same shape. Received: target.shape=({1}), output.shape=({2})', loss, yTrue.shape.join(', '), yPred.shape.join(', ')),
+    );
+  }
+}
+
+/** Rows along the last axis: `count` rows of `width` values. */
+export function lastAxis(shape: Shape): { rows: number; width: number; outShape: number[] } {
+  const width = shape.length === 0 ? 1 : shape[shape.length - 1]!;
+  const rows = shape.reduce((n, size) => n * size, 1) / Math.max(width, 1);
+  return { rows, width, outShape: shape.slice(0, -1) };
+}
+
+export function checkpointRows(ctx: LossContext, row: number, rows: number): void {
+  if ((row & 0x3ff) === 0) ctx.checkpoint(row, rows);
+}

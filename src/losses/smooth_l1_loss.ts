@@ -1,0 +1,37 @@
+import * as l10n from '@vscode/l10n';
+import { broadcastPair } from './checks';
+import { elementwiseLoss } from './elementwise';
+import { LossError } from './errors';
+import { REDUCTIONS, type Reduction } from './reduce';
+import type { LossDefinition } from './types';
+
+const NAME = 'smooth_l1_loss';
+
+export const smoothL1Loss: LossDefinition = {
+  name: NAME,
+  framework: 'torch',
+  title: 'Smooth L1',
+  tensors: [
+    { name: 'input', contract: { space: 'values', shapes: ['(*)'], dtype: 'float', description: 'Predictions.' } },
+    { name: 'target', contract: { space: 'values', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets, same shape as the input.' } },
+  ],
+  options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' }, beta: { kind: 'number', default: 1 } },
+  formula: 'ℓₙ = 0.5 (xₙ − yₙ)² / β  if |xₙ − yₙ| < β,  else |xₙ − yₙ| − 0.5 β',
+  aliases: { torch: ['torch.nn.SmoothL1Loss', 'torch.nn.functional.smooth_l1_loss'] },
+  compute({ input, target }, options, ctx) {
+    const beta = options.beta as number;
+    if (beta < 0) throw new LossError('invalid-argument', l10n.t('smooth_l1_loss does not support negative values for beta.'));
+    const pair = broadcastPair(input!, target!, NAME, ctx);
+    const formula =
+      beta === 0
+        ? (x: number, y: number) => Math.abs(x - y)
+        : (x: number, y: number) => {
+            const z = Math.abs(x - y);
+            return z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
+          };
+    return elementwiseLoss(pair.shape, pair.input, pair.target, formula, options.reduction as Reduction, ctx, {
+      id: 'elementwise',
+      title: l10n.t('quadratic below β, linear above, for each element'),
+    });
+  },
+};

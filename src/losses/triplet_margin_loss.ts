@@ -1,0 +1,83 @@
+import * as l10n from '@vscode/l10n';
+import { expandTo } from '../tensor/broadcast';
+import { Tensor, type Shape } from '../tensor/tensor';
+import { broadcastOrThrow, floats } from './checks';
+import { LossError } from './errors';
+import { REDUCTIONS, reduce, type Reduction } from './reduce';
+import type { LossDefinition } from './types';
+
+const NAME = 'triplet_margin_loss';
+
+/** `torch.pairwise_distance`: the p-norm of `a − b + eps` over the last dim. */
+function pairwiseDistance(a: Float64Array, b: Float64Array, shape: Shape, p: number, eps: number): Float64Array {
+  const dim = shape.length === 0 ? 1 : shape[shape.length - 1]!;
+  const rows = dim === 0 ? 0 : a.length / dim;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = Math.abs(a[r * dim + d]! - b[r * dim + d]! + eps);
+      if (p === 2) acc += v * v;
+      else if (p === 1) acc += v;
+      else if (p === Infinity) acc = Math.max(acc, v);
+      else if (p === 0) acc += v !== 0 ? 1 : 0;
+      else acc += v ** p;
+    }
+    out[r] = p === 2 ? Math.sqrt(acc) : p === 1 || p === 0 || p === Infinity ? acc : acc ** (1 / p);
+  }
+  return out;
+}
+
+export const tripletMarginLoss: LossDefinition = {
+  name: NAME,
+  framework: 'torch',
+  title: 'Triplet margin',
+  tensors: [
+    { name: 'anchor', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Anchor embeddings.' } },
+    { name: 'positive', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Embeddings of the same class as the anchor.' } },
+    { name: 'negative', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Embeddings of another class.' } },
+  ],
+  options: {
+    margin: { kind: 'number', default: 1 },
+    p: { kind: 'number', default: 2 },
+    eps: { kind: 'number', default: 1e-6 },
+    swap: { kind: 'boolean', default: false },
+    reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
+  },
+  formula: 'ℓₙ = max(0, d(aₙ, pₙ) − d(aₙ, nₙ) + margin),  d(x, y) = ‖x − y + ε‖_p',
+  aliases: { torch: ['torch.nn.TripletMarginLoss', 'torch.nn.functional.triplet_margin_loss'] },
+  compute({ anchor, positive, negative }, options, ctx) {
+    if (anchor!.ndim !== positive!.ndim || positive!.ndim !== negative!.ndim) {
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t('All inputs should have same dimension but got {0}D, {1}D and {2}D inputs.', anchor!.ndim, positive!.ndim, negative!.ndim),
+      );
+    }
+    const p = options.p as number;
+    const eps = options.eps as number;
+    const margin = options.margin as number;
+    const a = floats(anchor!, 'anchor', NAME);
+    const pos = floats(positive!, 'positive', NAME);
+    const neg = floats(negative!, 'negative', NAME);
+    const apShape = broadcastOrThrow(anchor!.shape, positive!.shape);
+    const anShape = broadcastOrThrow(anchor!.shape, negative!.shape);
+    ctx.checkpoint(0, 1);
+    const dPos = pairwiseDistance(expandTo(a, anchor!.shape, apShape), expandTo(pos, positive!.shape, apShape), apShape, p, eps);
+    let dNeg = pairwiseDistance(expandTo(a, anchor!.shape, anShape), expandTo(neg, negative!.shape, anShape), anShape, p, eps);
+    if (options.swap) {
+      // The "distance swap": use the positive–negative distance when it is the harder one.
+      const pnShape = broadcastOrThrow(positive!.shape, negative!.shape);
+      const dSwap = pairwiseDistance(expandTo(pos, positive!.shape, pnShape), expandTo(neg, negative!.shape, pnShape), pnShape, p, eps);
+      dNeg = dNeg.map((d, i) => Math.min(d, dSwap[i] ?? d));
+    }
+    const outShape = broadcastOrThrow(apShape.slice(0, -1), anShape.slice(0, -1));
+    const count = outShape.reduce((n, s) => n * s, 1);
+    const dp = expandTo(dPos, apShape.slice(0, -1), outShape);
+    const dn = expandTo(dNeg, anShape.slice(0, -1), outShape);
+    const losses = new Float64Array(count);
+    for (let i = 0; i < count; i++) losses[i] = Math.max(margin + dp[i]! - dn[i]!, 0);
+    ctx.step('positive_distance', l10n.t('distance anchor → positive'), () => new Tensor(dp.slice(), outShape));
+    ctx.step('negative_distance', l10n.t('distance anchor → negative'), () => new Tensor(dn.slice(), outShape));
+    return reduce(losses, outShape, options.reduction as Reduction);
+  },
+};

@@ -1,0 +1,68 @@
+import type { DType, Tensor } from '../tensor/tensor';
+
+export type Framework = 'torch' | 'torchvision' | 'keras';
+
+/** What a loss expects of one tensor argument: read by the analyzer, the calculator and the docs. */
+export interface TensorContract {
+  /** `logits`, `probabilities`, `log-probabilities`, `class-indices`, `values` (regression), `signs` (±1) ... */
+  readonly space: string;
+  /** Accepted shapes in PyTorch's notation, e.g. `(N, C)` or `(N, C, d1, ..., dk)`. */
+  readonly shapes: readonly string[];
+  readonly dtype: DType;
+  readonly description: string;
+}
+
+export interface TensorParameter {
+  /** The torch parameter name (`input`, `target`, `input1`, `log_probs` ...). */
+  readonly name: string;
+  readonly contract: TensorContract;
+  /** Other names accepted for it: `input` for Keras' `y_pred`, so one calculator form fits every loss. */
+  readonly aliases?: readonly string[];
+}
+
+export type OptionSpec =
+  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string }
+  | { readonly kind: 'number'; readonly default: number; readonly integer?: boolean }
+  | { readonly kind: 'boolean'; readonly default: boolean }
+  | { readonly kind: 'tensor'; readonly default: null; readonly contract: TensorContract }
+  | { readonly kind: 'number-or-null'; readonly default: number | null };
+
+export type OptionValue = string | number | boolean | Tensor | null;
+
+/** Where a loss name comes from in each framework: shown in docs and used to map API calls. */
+export interface Aliases {
+  readonly torch?: readonly string[];
+  readonly keras?: readonly string[];
+  readonly tfjs?: readonly string[];
+  readonly optax?: readonly string[];
+}
+
+/** An intermediate tensor of the computation, for the explanation views. */
+export interface Step {
+  readonly id: string;
+  readonly title: string;
+  readonly tensor: Tensor;
+}
+
+export interface LossContext {
+  /** Whether to record steps; when false, `step` never calls its producer. */
+  readonly recordSteps: boolean;
+  step(id: string, title: string, produce: () => Tensor): void;
+  /** A warning PyTorch would print, returned with the value. */
+  warn(message: string): void;
+  /** Reports progress and throws a cancelled LossError when the caller cancelled. */
+  checkpoint(done: number, total: number): void;
+}
+
+export interface LossDefinition {
+  /** The functional name: `cross_entropy` for torch, `binary_crossentropy` for Keras. */
+  readonly name: string;
+  readonly framework: Framework;
+  readonly title: string;
+  readonly tensors: readonly TensorParameter[];
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** The per-element formula in Unicode math. */
+  readonly formula: string;
+  readonly aliases: Aliases;
+  compute(tensors: Readonly<Record<string, Tensor>>, options: Readonly<Record<string, OptionValue>>, ctx: LossContext): Tensor;
+}

@@ -1,0 +1,534 @@
+import { numel, Tensor, type DType } from './tensor';
+
+/**
+ * Reads tensors the way people paste them: Python / JSON nested lists, `torch.tensor(...)`,
+ * `torch.Tensor(...)`, `np.array(..., dtype=...)`, `tf.constant(...)`, `tf.tensor(values, shape)`,
+ * PyTorch and NumPy printed output (`tensor([[0.6000, 0.1000], ...])`, `array([...], dtype=float32)`,
+ * `[[0.6 0.1]\n [0.3 0.8]]`), scalars, `nan` / `inf`, with comments, line breaks and trailing commas.
+ * Anything else is a `ParseError` naming the line and column.
+ */
+
+export class ParseError extends Error {
+  override readonly name = 'ParseError';
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${message} (line ${line}, column ${column})`);
+  }
+
+  /** The message without the position suffix. */
+  get reason(): string {
+    return this.message.replace(/ \(line \d+, column \d+\)$/, '');
+  }
+}
+
+export interface ParseOptions {
+  /** Refuse literals with more elements than this (default: no limit). */
+  readonly maxElements?: number;
+}
+
+const MAX_DEPTH = 32;
+
+/** Wrapper calls by their last name segment, with the dtype they imply. */
+const CONSTRUCTORS: Record<string, DType | null> = {
+  tensor: null,
+  as_tensor: null,
+  array: null,
+  asarray: null,
+  constant: null,
+  convert_to_tensor: null,
+  scalar: null,
+  tensor1d: null,
+  tensor2d: null,
+  tensor3d: null,
+  tensor4d: null,
+  tensor5d: null,
+  tensor6d: null,
+  Tensor: 'float',
+  FloatTensor: 'float',
+  DoubleTensor: 'float',
+  HalfTensor: 'float',
+  LongTensor: 'int',
+  IntTensor: 'int',
+  ShortTensor: 'int',
+  ByteTensor: 'int',
+  CharTensor: 'int',
+  BoolTensor: 'bool',
+};
+
+const DTYPE_NAMES: Record<string, DType> = {
+  float: 'float', float16: 'float', float32: 'float', float64: 'float', double: 'float', half: 'float', bfloat16: 'float',
+  float_: 'float', single: 'float', longdouble: 'float',
+  int: 'int', int8: 'int', int16: 'int', int32: 'int', int64: 'int', long: 'int', short: 'int', uint8: 'int',
+  uint16: 'int', uint32: 'int', uint64: 'int', int_: 'int', intc: 'int', intp: 'int',
+  bool: 'bool', bool_: 'bool', bool8: 'bool',
+};
+
+const CONSTANTS: Record<string, number> = {
+  nan: NaN, NaN: NaN, NAN: NaN, inf: Infinity, Inf: Infinity, INF: Infinity, Infinity: Infinity, infinity: Infinity,
+  pi: Math.PI, e: Math.E,
+};
+
+
+interface Options {
+  explicit?: DType;
+  shape?: number[];
+  size?: number[];
+}
+
+class Parser {
+  private pos = 0;
+  private data: Float64Array = new Float64Array(1024);
+  private count = 0;
+  private sawFloat = false;
+  private sawInt = false;
+  private sawBool = false;
+  /** Length of every list seen at each depth, and whether its items are lists. */
+  private readonly lengths: number[] = [];
+  private leafDepth = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxElements: number,
+  ) {}
+
+  parse(): Tensor {
+    this.skip();
+    if (this.pos >= this.text.length) this.fail('Nothing to read: expected a number or a list', this.pos);
+    const options: Options = {};
+    this.value(options);
+    this.skip();
+    if (this.pos < this.text.length) this.fail(`Unexpected ${this.describe(this.pos)} after the tensor`, this.pos);
+    return this.build(options);
+  }
+
+  private build(options: Options): Tensor {
+    const data = this.data.slice(0, this.count);
+    let shape = this.leafDepth < 0 ? this.lengths.slice() : this.lengths.slice(0, this.leafDepth);
+    const inferred: DType = this.sawFloat ? 'float' : this.sawInt ? 'int' : this.sawBool ? 'bool' : 'float';
+    const dtype = options.explicit ?? inferred;
+    // Only a dtype nobody wrote down is weak: integers without a decimal point, or bools.
+    const weak = options.explicit === undefined && !this.sawFloat;
+    if (dtype !== 'float') {
+      for (let i = 0; i < data.length; i++) {
+        const value = data[i]!;
+        if (dtype === 'bool') data[i] = value !== 0 ? 1 : 0;
+        else if (!Number.isFinite(value)) this.fail(`Cannot store ${value} in an integer tensor`, 0);
+        else data[i] = Math.trunc(value);
+      }
+    }
+    const target = options.shape ?? options.size;
+    if (target) {
+      const wanted = numel(target);
+      if (data.length === 1 && wanted !== 1) return new Tensor(new Float64Array(wanted).fill(data[0]!), target, dtype, weak);
+      if (wanted !== data.length) {
+        this.fail(`The shape (${target.join(', ')}) needs ${wanted} values, the literal has ${data.length}`, 0);
+      }
+      shape = target;
+    }
+    return new Tensor(data, shape, dtype, weak);
+  }
+
+  /** A tensor value: a wrapper call (`torch.tensor(...)`), a list, or a scalar. */
+  private value(options: Options): void {
+    this.skip();
+    const c = this.text[this.pos];
+    if (c === '[') return this.list(0, ']');
+    if (c === '(') return this.list(0, ')');
+    if (c === '{') this.fail('Unexpected "{": a tensor is a number or a list of numbers', this.pos);
+    const name = this.peekName();
+    if (name !== undefined) {
+      const after = this.skipFrom(this.pos + name.length);
+      if (this.text[after] === '(' && this.isConstructor(name)) {
+        this.pos = after + 1;
+        return this.constructorCall(name, options);
+      }
+    }
+    this.element(0);
+  }
+
+  private isConstructor(name: string): boolean {
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    return Object.prototype.hasOwnProperty.call(CONSTRUCTORS, last);
+  }
+
+  private constructorCall(name: string, options: Options): void {
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    const implied = CONSTRUCTORS[last];
+    if (implied) options.explicit = implied;
+    this.skip();
+    if (this.text[this.pos] === ')') this.fail(`${name}() needs the values of the tensor`, this.pos);
+    if (this.text[this.pos] === '[' || this.text[this.pos] === '(') this.list(0, this.text[this.pos] === '[' ? ']' : ')');
+    else this.element(0);
+    let positional = 1;
+    for (;;) {
+      this.skip();
+      const c = this.text[this.pos];
+      if (c === ')') {
+        this.pos++;
+        return;
+      }
+      if (c !== ',') this.fail(`Expected "," or ")" in ${name}(...), found ${this.describe(this.pos)}`, this.pos);
+      this.pos++;
+      this.skip();
+      if (this.text[this.pos] === ')') {
+        this.pos++;
+        return;
+      }
+      const keyword = this.peekName();
+      const afterName = keyword === undefined ? -1 : this.skipFrom(this.pos + keyword.length);
+      if (keyword !== undefined && this.text[afterName] === '=' && this.text[afterName + 1] !== '=') {
+        this.pos = afterName + 1;
+        this.keyword(keyword, options);
+      } else {
+        this.positional(last, positional++, options);
+      }
+    }
+  }
+
+  /** Extra positional arguments: a shape (`tf.tensor(values, shape)`) or a dtype (`np.array(x, 'f4')`). */
+  private positional(constructor: string, index: number, options: Options): void {
+    this.skip();
+    const c = this.text[this.pos];
+    if (c === '[' || (c === '(' && constructor === 'tensor')) {
+      options.shape = this.intList();
+      return;
+    }
+    if (c === 'n' && this.text.startsWith('null', this.pos)) {
+      this.pos += 4;
+      return;
+    }
+    if (c === 'N' && this.text.startsWith('None', this.pos)) {
+      this.pos += 4;
+      return;
+    }
+    const at = this.pos;
+    const dtype = this.dtypeValue();
+    if (dtype === undefined) this.fail(`Unexpected argument ${index + 1} of ${constructor}(...): expected a shape or a dtype`, at);
+    options.explicit = dtype;
+  }
+
+  private keyword(key: string, options: Options): void {
+    this.skip();
+    const at = this.pos;
+    switch (key) {
+      case 'dtype': {
+        const dtype = this.dtypeValue();
+        if (dtype === undefined) this.fail('Unknown dtype; use a float, integer or bool type such as torch.float32 or "int64"', at);
+        options.explicit = dtype;
+        return;
+      }
+      case 'shape':
+        options.shape = this.intList();
+        return;
+      case 'size':
+        options.size = this.intList();
+        return;
+      default:
+        this.skipArgument();
+    }
+  }
+
+  /** Skips an argument LossLens does not need (`requires_grad=True`, `device='cuda:0'`, `grad_fn=<...>`). */
+  private skipArgument(): void {
+    let depth = 0;
+    const start = this.pos;
+    while (this.pos < this.text.length) {
+      const c = this.text[this.pos]!;
+      if (c === '"' || c === "'") {
+        this.string();
+        continue;
+      }
+      if (c === '(' || c === '[' || c === '<' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '>' || c === '}') {
+        if (depth === 0) return;
+        depth--;
+      } else if (c === ',' && depth === 0) return;
+      this.pos++;
+    }
+    this.fail('Unterminated argument', start);
+  }
+
+  private dtypeValue(): DType | undefined {
+    const c = this.text[this.pos];
+    let raw: string | undefined;
+    if (c === '"' || c === "'") raw = this.string();
+    else {
+      raw = this.peekName();
+      if (raw !== undefined) this.pos += raw.length;
+    }
+    if (raw === undefined) return undefined;
+    const last = raw.slice(raw.lastIndexOf('.') + 1);
+    if (DTYPE_NAMES[last]) return DTYPE_NAMES[last];
+    if (/^[<>=|]?f\d$/.test(last)) return 'float';
+    if (/^[<>=|]?[iu]\d$/.test(last)) return 'int';
+    if (last === '?') return 'bool';
+    return undefined;
+  }
+
+  private string(): string {
+    const quote = this.text[this.pos]!;
+    const start = this.pos;
+    const end = this.text.indexOf(quote, this.pos + 1);
+    if (end < 0) this.fail('Unterminated string', start);
+    this.pos = end + 1;
+    return this.text.slice(start + 1, end);
+  }
+
+  private intList(): number[] {
+    this.skip();
+    const open = this.text[this.pos];
+    const close = open === '[' ? ']' : open === '(' ? ')' : undefined;
+    if (!close) this.fail(`Expected a shape such as [2, 3], found ${this.describe(this.pos)}`, this.pos);
+    this.pos++;
+    const sizes: number[] = [];
+    for (;;) {
+      this.skip();
+      if (this.text[this.pos] === close) {
+        this.pos++;
+        return sizes;
+      }
+      const at = this.pos;
+      const match = /^\d+/.exec(this.text.slice(this.pos, this.pos + 20));
+      if (!match) this.fail(`Expected a dimension size, found ${this.describe(at)}`, at);
+      sizes.push(Number(match[0]));
+      this.pos += match[0].length;
+      this.skip();
+      if (this.text[this.pos] === ',') this.pos++;
+      else if (this.text[this.pos] !== close) this.fail(`Expected "," or "${close}" in the shape`, this.pos);
+    }
+  }
+
+  /** A list or tuple at `depth`, of numbers or of lists, separated by commas or (NumPy's printout) whitespace. */
+  private list(depth: number, close: ']' | ')'): void {
+    const open = this.pos;
+    if (depth >= MAX_DEPTH) this.fail(`Too deeply nested: more than ${MAX_DEPTH} levels of brackets`, open);
+    this.pos++;
+    let items = 0;
+    let itemsAreLists: boolean | undefined;
+    let sawComma = false;
+    for (;;) {
+      this.skip();
+      const c = this.text[this.pos];
+      if (c === undefined) this.fail(`Unclosed "${this.text[open]}": expected "${close}"`, open);
+      if (c === close) {
+        this.pos++;
+        break;
+      }
+      if (c === ']' || c === ')') this.fail(`Mismatched "${c}": the "${this.text[open]}" at column ${this.columnOf(open)} needs "${close}"`, this.pos);
+      if (items > 0 && !sawComma && c === ',') {
+        this.pos++;
+        sawComma = true;
+        continue;
+      }
+      if (c === ',') this.fail('Unexpected ","', this.pos);
+      if (c === '.' && this.text.startsWith('...', this.pos)) {
+        this.fail('This is summarised output ("..."): print the full tensor (torch.set_printoptions(profile="full") or np.set_printoptions(threshold=sys.maxsize)) and paste that', this.pos);
+      }
+      const isList = c === '[' || c === '(';
+      if (itemsAreLists === undefined) itemsAreLists = isList;
+      else if (itemsAreLists !== isList) {
+        this.fail(isList ? 'Ragged list: a list where a number was expected' : 'Ragged list: a number where a list was expected', this.pos);
+      }
+      if (isList) this.list(depth + 1, c === '[' ? ']' : ')');
+      else this.element(depth + 1);
+      items++;
+      sawComma = false;
+      this.skip();
+      if (this.text[this.pos] === ',') {
+        this.pos++;
+        sawComma = true;
+      }
+    }
+    this.recordLength(depth, items, itemsAreLists ?? false, open);
+  }
+
+  private recordLength(depth: number, items: number, itemsAreLists: boolean, at: number): void {
+    const known = this.lengths[depth];
+    if (known === undefined) {
+      this.lengths[depth] = items;
+    } else if (known !== items) {
+      this.fail(`Ragged list: this list has ${items} element${items === 1 ? '' : 's'}, the first one at the same depth has ${known}`, at);
+    }
+    if (items > 0 && !itemsAreLists) {
+      if (this.leafDepth >= 0 && this.leafDepth !== depth + 1) this.fail('Ragged list: numbers at different depths', at);
+      this.leafDepth = depth + 1;
+    }
+  }
+
+  /** A number (or bool / nan / inf / float('nan')) that is an element at list depth `depth` (0: a scalar tensor). */
+  private element(depth: number): void {
+    const value = this.scalar();
+    if (depth === 0) this.leafDepth = 0;
+    if (this.count >= this.maxElements) this.fail(`Too many values: the limit is ${this.maxElements.toLocaleString('en-US')}`, this.pos);
+    if (this.count === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.count++] = value;
+  }
+
+  private scalar(): number {
+    this.skip();
+    const start = this.pos;
+    let sign = 1;
+    while (this.text[this.pos] === '-' || this.text[this.pos] === '+') {
+      if (this.text[this.pos] === '-') sign = -sign;
+      this.pos++;
+      this.skip();
+    }
+    const c = this.text[this.pos];
+    if (c === undefined) this.fail('Expected a number, found the end of the input', this.pos);
+    if ((c >= '0' && c <= '9') || c === '.') return sign * this.number();
+    const name = this.peekName();
+    if (name === undefined) this.fail(`Expected a number, found ${this.describe(this.pos)}`, this.pos);
+    this.pos += name.length;
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    if (last === 'True' || last === 'true') {
+      this.sawBool = true;
+      return sign * 1;
+    }
+    if (last === 'False' || last === 'false') {
+      this.sawBool = true;
+      return 0;
+    }
+    if (last === 'float' && this.text[this.skipFrom(this.pos)] === '(') {
+      this.pos = this.skipFrom(this.pos) + 1;
+      this.skip();
+      const q = this.text[this.pos];
+      let inner: string;
+      if (q === '"' || q === "'") inner = this.string().trim();
+      else {
+        const number = this.scalar();
+        inner = String(number);
+      }
+      this.skip();
+      if (this.text[this.pos] !== ')') this.fail('Expected ")" after float(...)', this.pos);
+      this.pos++;
+      const value = floatFromPython(inner);
+      if (value === undefined) this.fail(`float(${JSON.stringify(inner)}) is not a number`, start);
+      this.sawFloat = true;
+      return sign * value;
+    }
+    if (Object.prototype.hasOwnProperty.call(CONSTANTS, last) && (name === last || /^(math|np|numpy|torch|jnp|tf|Number|Math)\./.test(name))) {
+      this.sawFloat = true;
+      return sign * CONSTANTS[last]!;
+    }
+    if (name === 'None' || name === 'null') this.fail(`${name} is not a number`, start);
+    this.fail(`Unknown name "${name}": expected a number, a list, nan or inf`, start);
+  }
+
+  private number(): number {
+    const start = this.pos;
+    const match = /^(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 64));
+    const raw = match?.[0] ?? '';
+    if (raw === '' || raw === '.' || !/\d/.test(raw)) this.fail(`Expected a number, found ${this.describe(start)}`, start);
+    this.pos += raw.length;
+    const next = this.text[this.pos];
+    if (next !== undefined && /[A-Za-z_]/.test(next)) {
+      if (next === 'j' || next === 'J') this.fail('Complex numbers are not supported', start);
+      this.fail(`Malformed number "${raw}${next}"`, start);
+    }
+    if (/[.eE]/.test(raw)) this.sawFloat = true;
+    else this.sawInt = true;
+    return Number(raw.replace(/_/g, ''));
+  }
+
+  private peekName(): string | undefined {
+    const match = /^[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*/.exec(this.text.slice(this.pos, this.pos + 128));
+    return match ? match[0] : undefined;
+  }
+
+  private skip(): void {
+    this.pos = this.skipFrom(this.pos);
+  }
+
+  /** Skips whitespace and comments (`#`, `//`, `/* *\/`) from `pos`. */
+  private skipFrom(pos: number): number {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff) pos++;
+      else if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(pos + 1) === 47)) {
+        const end = text.indexOf('\n', pos);
+        pos = end < 0 ? text.length : end + 1;
+      } else if (c === 47 && text.charCodeAt(pos + 1) === 42) {
+        const end = text.indexOf('*/', pos + 2);
+        pos = end < 0 ? text.length : end + 2;
+      } else return pos;
+    }
+  }
+
+  private describe(pos: number): string {
+    if (pos >= this.text.length) return 'the end of the input';
+    const char = this.text[pos]!;
+    const name = /^[A-Za-z_$][\w$.]*/.exec(this.text.slice(pos, pos + 40))?.[0];
+    return name ? `"${name}"` : `"${char}"`;
+  }
+
+  private columnOf(offset: number): number {
+    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+    return offset - lineStart + 1;
+  }
+
+  private fail(message: string, offset: number): never {
+    const before = this.text.slice(0, offset);
+    const line = (before.match(/\n/g)?.length ?? 0) + 1;
+    throw new ParseError(message, offset, line, this.columnOf(offset));
+  }
+}
+
+function floatFromPython(text: string): number | undefined {
+  const lower = text.toLowerCase();
+  if (lower === 'nan' || lower === '+nan' || lower === '-nan') return NaN;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  if (!/^[+-]?(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
+  return Number(text.replace(/_/g, ''));
+}
+
+/** Parses a tensor literal; throws `ParseError` for anything it cannot read. */
+export function parseTensor(text: string, options: ParseOptions = {}): Tensor {
+  return new Parser(text, options.maxElements ?? Number.MAX_SAFE_INTEGER).parse();
+}
+
+/**
+ * A tensor from JSON data: nested arrays of numbers, booleans, and the strings `"nan"`, `"inf"`,
+ * `"-inf"` (how the JSONL protocol writes non-finite numbers). JSON cannot tell `1` from `1.0`, so
+ * without an explicit `dtype` the tensor is a weak float.
+ */
+export function tensorFromJson(value: unknown, dtype?: DType): Tensor {
+  const shape: number[] = [];
+  for (let level = value; Array.isArray(level); level = level[0]) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+  }
+  const data = new Float64Array(numel(shape));
+  let offset = 0;
+  const fail = (message: string): never => {
+    throw new ParseError(message, 0, 1, 1);
+  };
+  const visit = (item: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      if (typeof item === 'number') data[offset++] = item;
+      else if (typeof item === 'boolean') data[offset++] = item ? 1 : 0;
+      else if (typeof item === 'string') data[offset++] = floatFromPython(item) ?? fail(`"${item}" is not a number`);
+      else fail(Array.isArray(item) ? 'Ragged list: a list where a number was expected' : `${JSON.stringify(item)} is not a number`);
+      return;
+    }
+    if (!Array.isArray(item)) return void fail('Ragged list: a number where a list was expected');
+    if (item.length !== shape[depth]) fail(`Ragged list: a list of ${item.length} elements where ${shape[depth]} were expected`);
+    for (const inner of item) visit(inner, depth + 1);
+  };
+  visit(value, 0);
+  if (dtype === 'int') {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isInteger(data[i])) fail(`${data[i]} is not an integer, but the dtype is int64`);
+    }
+  }
+  return new Tensor(data, shape, dtype ?? 'float', dtype === undefined);
+}

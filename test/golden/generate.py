@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Golden values for LossLens' loss evaluator, computed by real PyTorch.
+
+Run with Debian's PyTorch (apt-get install -y python3-torch python3-torchvision):
+
+    /usr/bin/python3 test/golden/generate.py
+
+Writes test/golden/losses.json (every loss, its options and error cases, float64) and
+test/golden/printing.json (how PyTorch prints tensors). The tests read these files, so they run
+without PyTorch. Keras has no Debian package; its three cross entropies are computed here from
+Keras 3's formulas (clip to [1e-7, 1 - 1e-7], renormalise, from_logits) in float64 NumPy and marked
+as such. Deterministic: the same PyTorch gives the same files.
+"""
+import json
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+try:
+    from torchvision.ops import sigmoid_focal_loss
+except ImportError:  # torchvision is optional; its cases are then skipped.
+    sigmoid_focal_loss = None
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+torch.manual_seed(20261129)
+rng = np.random.default_rng(20261129)
+
+
+def encode(value):
+    """JSON-safe nested lists: non-finite numbers as the strings "nan", "inf", "-inf"."""
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+    return value
+
+
+DTYPES = {torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
+
+
+def tensor_json(t):
+    return {"data": encode(t.tolist()), "dtype": DTYPES[t.dtype], "shape": list(t.shape)}
+
+
+def randn(*shape):
+    return torch.randn(shape, dtype=torch.float64)
+
+
+def rand(*shape):
+    return torch.rand(shape, dtype=torch.float64)
+
+
+def randint(high, *shape, low=0):
+    return torch.randint(low, high, shape, dtype=torch.int64)
+
+
+cases = []
+
+
+def case(name, loss, fn, args, kwargs=None, source="torch"):
+    """Runs fn(**args, **kwargs) and records its value, warnings, or error."""
+    kwargs = kwargs or {}
+    record = {
+        "name": name,
+        "loss": loss,
+        "source": source,
+        "args": {k: tensor_json(v) for k, v in args.items()},
+        "kwargs": {k: tensor_json(v) if isinstance(v, torch.Tensor) else encode(v) for k, v in kwargs.items()},
+    }
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn(**args, **kwargs)
+        record["expected"] = {"value": encode(out.tolist()), "shape": list(out.shape)}
+        messages = [str(w.message) for w in caught if "loss" in str(w.message).lower() or "size" in str(w.message).lower() or "reduction" in str(w.message)]
+        if messages:
+            record["expected"]["warnings"] = messages
+    except (RuntimeError, ValueError, IndexError) as error:
+        record["expected"] = {"error": {"type": type(error).__name__, "message": str(error).split("\n")[0]}}
+    cases.append(record)
+
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+# ---------------------------------------------------------------- cross_entropy
+for shape in [(5,), (4, 5), (3, 4, 2), (2, 3, 2, 2), (1, 1), (6, 3)]:
+    classes = shape[0] if len(shape) == 1 else shape[1]
+    target_shape = () if len(shape) == 1 else (shape[0],) + shape[2:]
+    for reduction in REDUCTIONS:
+        x = randn(*shape) * 3
+        y = randint(classes, *target_shape)
+        case(f"cross_entropy indices {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y}, {"reduction": reduction})
+        w = rand(classes) + 0.1
+        case(f"cross_entropy weight {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y}, {"reduction": reduction, "weight": w})
+        for smoothing in [0.1, 0.5]:
+            case(f"cross_entropy label_smoothing={smoothing} {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y}, {"reduction": reduction, "label_smoothing": smoothing})
+            case(f"cross_entropy weight+label_smoothing={smoothing} {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y}, {"reduction": reduction, "label_smoothing": smoothing, "weight": w})
+        if len(target_shape) > 0 and y.numel() > 1:
+            y_ignored = y.clone()
+            y_ignored.view(-1)[0] = -100
+            case(f"cross_entropy ignore_index {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_ignored}, {"reduction": reduction})
+            case(f"cross_entropy ignore_index+weight+smoothing {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_ignored}, {"reduction": reduction, "weight": w, "label_smoothing": 0.2})
+            y_custom = y.clone()
+            y_custom.view(-1)[-1] = 1
+            case(f"cross_entropy ignore_index=1 {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_custom}, {"reduction": reduction, "ignore_index": 1})
+        probs = torch.softmax(randn(*shape), dim=0 if len(shape) == 1 else 1)
+        case(f"cross_entropy probabilities {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": probs}, {"reduction": reduction})
+        case(f"cross_entropy probabilities+weight+smoothing {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": probs}, {"reduction": reduction, "weight": w, "label_smoothing": 0.3})
+x = randn(3, 4)
+case("cross_entropy all ignored", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.full((3,), -100, dtype=torch.int64)})
+case("cross_entropy extreme logits", "cross_entropy", F.cross_entropy, {"input": torch.tensor([[1000.0, -1000.0, 0.0], [-50.0, 50.0, 49.0]], dtype=torch.float64), "target": torch.tensor([1, 2])}, {"reduction": "none"})
+case("cross_entropy error target out of bounds", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, 5, 1])})
+case("cross_entropy error negative target", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, -1, 1])})
+case("cross_entropy error batch mismatch", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, 1])})
+case("cross_entropy error float indices", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0.0, 1.0, 2.0], dtype=torch.float64)})
+case("cross_entropy error integer probabilities", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.zeros(3, 4, dtype=torch.int64)})
+case("cross_entropy error weight size", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, 1, 2])}, {"weight": rand(3)})
+case("cross_entropy error label_smoothing", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, 1, 2])}, {"label_smoothing": 1.5})
+case("cross_entropy error reduction", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, 1, 2])}, {"reduction": "avg"})
+case("cross_entropy error spatial target shape", "cross_entropy", F.cross_entropy, {"input": randn(2, 3, 4), "target": randint(3, 2, 5)})
+case("cross_entropy error channel dim in target", "cross_entropy", F.cross_entropy, {"input": randn(4, 3), "target": randint(3, 4, 1)})
+
+# ---------------------------------------------------------------- nll_loss
+for shape in [(5,), (4, 5), (3, 4, 2), (2, 3, 2, 2)]:
+    classes = shape[0] if len(shape) == 1 else shape[1]
+    target_shape = () if len(shape) == 1 else (shape[0],) + shape[2:]
+    for reduction in REDUCTIONS:
+        x = torch.log_softmax(randn(*shape), dim=0 if len(shape) == 1 else 1)
+        y = randint(classes, *target_shape)
+        case(f"nll_loss {shape} {reduction}", "nll_loss", F.nll_loss, {"input": x, "target": y}, {"reduction": reduction})
+        case(f"nll_loss weight {shape} {reduction}", "nll_loss", F.nll_loss, {"input": x, "target": y}, {"reduction": reduction, "weight": rand(classes) + 0.1})
+        if y.numel() > 1:
+            y2 = y.clone()
+            y2.view(-1)[0] = -100
+            case(f"nll_loss ignore_index {shape} {reduction}", "nll_loss", F.nll_loss, {"input": x, "target": y2}, {"reduction": reduction, "weight": rand(classes) + 0.1})
+case("nll_loss all ignored", "nll_loss", F.nll_loss, {"input": randn(2, 3), "target": torch.tensor([-100, -100])})
+case("nll_loss error out of bounds", "nll_loss", F.nll_loss, {"input": randn(2, 3), "target": torch.tensor([3, 0])})
+case("nll_loss error float target", "nll_loss", F.nll_loss, {"input": randn(2, 3), "target": torch.tensor([1.0, 0.0], dtype=torch.float64)})
+
+# ---------------------------------------------------------------- binary_cross_entropy (+ with logits)
+for shape in [(), (5,), (3, 4), (2, 3, 2)]:
+    for reduction in REDUCTIONS:
+        p = rand(*shape)
+        y = (rand(*shape) > 0.5).double()
+        case(f"binary_cross_entropy {shape} {reduction}", "binary_cross_entropy", F.binary_cross_entropy, {"input": p, "target": y}, {"reduction": reduction})
+        case(f"binary_cross_entropy soft targets {shape} {reduction}", "binary_cross_entropy", F.binary_cross_entropy, {"input": p, "target": rand(*shape)}, {"reduction": reduction})
+        if len(shape) > 0:
+            case(f"binary_cross_entropy weight {shape} {reduction}", "binary_cross_entropy", F.binary_cross_entropy, {"input": p, "target": y}, {"reduction": reduction, "weight": rand(shape[-1])})
+        x = randn(*shape) * 4
+        case(f"bce_with_logits {shape} {reduction}", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": x, "target": y}, {"reduction": reduction})
+        if len(shape) > 0:
+            case(f"bce_with_logits pos_weight {shape} {reduction}", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": x, "target": y}, {"reduction": reduction, "pos_weight": rand(shape[-1]) * 3})
+            case(f"bce_with_logits weight+pos_weight {shape} {reduction}", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": x, "target": rand(*shape)}, {"reduction": reduction, "weight": rand(shape[-1]), "pos_weight": rand(shape[-1]) * 3})
+edge = torch.tensor([0.0, 1.0, 1e-20, 1 - 1e-12, 0.5], dtype=torch.float64)
+case("binary_cross_entropy clamps logs at -100", "binary_cross_entropy", F.binary_cross_entropy, {"input": edge, "target": torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0], dtype=torch.float64)}, {"reduction": "none"})
+case("binary_cross_entropy confident mistakes", "binary_cross_entropy", F.binary_cross_entropy, {"input": edge, "target": torch.tensor([0.0, 1.0, 1.0, 0.0, 0.0], dtype=torch.float64)}, {"reduction": "none"})
+case("binary_cross_entropy error input above 1", "binary_cross_entropy", F.binary_cross_entropy, {"input": torch.tensor([0.5, 1.5], dtype=torch.float64), "target": torch.tensor([0.0, 1.0], dtype=torch.float64)})
+case("binary_cross_entropy error nan input", "binary_cross_entropy", F.binary_cross_entropy, {"input": torch.tensor([0.5, float("nan")], dtype=torch.float64), "target": torch.tensor([0.0, 1.0], dtype=torch.float64)})
+case("binary_cross_entropy error target above 1", "binary_cross_entropy", F.binary_cross_entropy, {"input": torch.tensor([0.5, 0.2], dtype=torch.float64), "target": torch.tensor([0.0, 2.0], dtype=torch.float64)})
+case("binary_cross_entropy error (N,1) vs (N,)", "binary_cross_entropy", F.binary_cross_entropy, {"input": rand(3, 1), "target": rand(3)})
+case("bce_with_logits extreme", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": torch.tensor([-800.0, 800.0, -30.0, 30.0, 0.0], dtype=torch.float64), "target": torch.tensor([1.0, 0.0, 0.0, 1.0, 0.5], dtype=torch.float64)}, {"reduction": "none"})
+case("bce_with_logits error (N,1) vs (N,)", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": randn(3, 1), "target": rand(3)})
+
+# ---------------------------------------------------------------- regression losses
+for loss, fn, extra in [
+    ("mse_loss", F.mse_loss, [{}]),
+    ("l1_loss", F.l1_loss, [{}]),
+    ("smooth_l1_loss", F.smooth_l1_loss, [{}, {"beta": 0.5}, {"beta": 0.0}, {"beta": 2.5}]),
+    ("huber_loss", F.huber_loss, [{}, {"delta": 0.5}, {"delta": 3.0}]),
+]:
+    for shape in [(), (6,), (3, 4), (2, 2, 3)]:
+        for reduction in REDUCTIONS:
+            for options in extra:
+                x = randn(*shape) * 2
+                y = randn(*shape) * 2
+                case(f"{loss} {shape} {reduction} {options}", loss, fn, {"input": x, "target": y}, {"reduction": reduction, **options})
+    for reduction in REDUCTIONS:
+        case(f"{loss} broadcast (N,1) vs (N,) {reduction}", loss, fn, {"input": randn(4, 1), "target": randn(4)}, {"reduction": reduction})
+    case(f"{loss} error not broadcastable", loss, fn, {"input": randn(3, 2), "target": randn(4)})
+case("smooth_l1_loss error negative beta", "smooth_l1_loss", F.smooth_l1_loss, {"input": randn(3), "target": randn(3)}, {"beta": -1.0})
+case("huber_loss error zero delta", "huber_loss", F.huber_loss, {"input": randn(3), "target": randn(3)}, {"delta": 0.0})
+
+# ---------------------------------------------------------------- kl_div
+for shape in [(5,), (3, 4), (2, 3, 4)]:
+    for reduction in ["mean", "batchmean", "sum", "none"]:
+        x = torch.log_softmax(randn(*shape), dim=-1)
+        y = torch.softmax(randn(*shape), dim=-1)
+        case(f"kl_div {shape} {reduction}", "kl_div", F.kl_div, {"input": x, "target": y}, {"reduction": reduction})
+        case(f"kl_div log_target {shape} {reduction}", "kl_div", F.kl_div, {"input": x, "target": torch.log(y)}, {"reduction": reduction, "log_target": True})
+y0 = torch.tensor([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]], dtype=torch.float64)
+case("kl_div zero target entries", "kl_div", F.kl_div, {"input": torch.log_softmax(randn(2, 3), 1), "target": y0}, {"reduction": "none"})
+
+# ---------------------------------------------------------------- poisson / gaussian nll
+for shape in [(5,), (3, 4)]:
+    for reduction in REDUCTIONS:
+        counts = torch.poisson(rand(*shape) * 5)
+        case(f"poisson_nll_loss {shape} {reduction}", "poisson_nll_loss", F.poisson_nll_loss, {"input": randn(*shape), "target": counts}, {"reduction": reduction})
+        case(f"poisson_nll_loss full {shape} {reduction}", "poisson_nll_loss", F.poisson_nll_loss, {"input": randn(*shape), "target": counts}, {"reduction": reduction, "full": True})
+        case(f"poisson_nll_loss rates {shape} {reduction}", "poisson_nll_loss", F.poisson_nll_loss, {"input": rand(*shape) * 4, "target": counts}, {"reduction": reduction, "log_input": False, "eps": 1e-6})
+        case(f"poisson_nll_loss rates full {shape} {reduction}", "poisson_nll_loss", F.poisson_nll_loss, {"input": rand(*shape) * 4, "target": counts}, {"reduction": reduction, "log_input": False, "full": True})
+for reduction in REDUCTIONS:
+    x, y = randn(4, 3), randn(4, 3)
+    case(f"gaussian_nll_loss heteroscedastic {reduction}", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": x, "target": y, "var": rand(4, 3) + 0.05}, {"reduction": reduction})
+    case(f"gaussian_nll_loss var (N,) {reduction}", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": x, "target": y, "var": rand(4) + 0.05}, {"reduction": reduction})
+    case(f"gaussian_nll_loss var (N,1) full {reduction}", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": x, "target": y, "var": rand(4, 1) + 0.05}, {"reduction": reduction, "full": True})
+    case(f"gaussian_nll_loss tiny var eps {reduction}", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": x, "target": y, "var": torch.zeros(4, 3, dtype=torch.float64)}, {"reduction": reduction, "eps": 1e-3})
+case("gaussian_nll_loss error var size", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": randn(4, 3), "target": randn(4, 3), "var": rand(3)})
+case("gaussian_nll_loss error negative var", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": randn(4, 3), "target": randn(4, 3), "var": -rand(4, 3)})
+
+# ---------------------------------------------------------------- margin losses
+signs = lambda *shape: torch.where(rand(*shape) > 0.5, 1.0, -1.0).double()
+for reduction in REDUCTIONS:
+    for shape in [(6,), (3, 4)]:
+        case(f"hinge_embedding_loss {shape} {reduction}", "hinge_embedding_loss", F.hinge_embedding_loss, {"input": rand(*shape) * 2, "target": signs(*shape)}, {"reduction": reduction})
+        case(f"hinge_embedding_loss margin=0.5 {shape} {reduction}", "hinge_embedding_loss", F.hinge_embedding_loss, {"input": rand(*shape) * 2, "target": signs(*shape)}, {"reduction": reduction, "margin": 0.5})
+        case(f"soft_margin_loss {shape} {reduction}", "soft_margin_loss", F.soft_margin_loss, {"input": randn(*shape) * 3, "target": signs(*shape)}, {"reduction": reduction})
+        case(f"multilabel_soft_margin_loss {shape} {reduction}", "multilabel_soft_margin_loss", F.multilabel_soft_margin_loss, {"input": randn(*shape) * 3, "target": (rand(*shape) > 0.5).double()}, {"reduction": reduction})
+        case(f"multilabel_soft_margin_loss weight {shape} {reduction}", "multilabel_soft_margin_loss", F.multilabel_soft_margin_loss, {"input": randn(*shape) * 3, "target": (rand(*shape) > 0.5).double()}, {"reduction": reduction, "weight": rand(shape[-1])})
+    for p in [1, 2]:
+        x = randn(4, 5)
+        y = randint(5, 4)
+        case(f"multi_margin_loss p={p} {reduction}", "multi_margin_loss", F.multi_margin_loss, {"input": x, "target": y}, {"reduction": reduction, "p": p})
+        case(f"multi_margin_loss p={p} margin=0.3 weight {reduction}", "multi_margin_loss", F.multi_margin_loss, {"input": x, "target": y}, {"reduction": reduction, "p": p, "margin": 0.3, "weight": rand(5)})
+    case(f"multi_margin_loss unbatched {reduction}", "multi_margin_loss", F.multi_margin_loss, {"input": randn(5), "target": torch.tensor(2)}, {"reduction": reduction})
+    ml_target = torch.tensor([[3, 0, -1, 1], [0, 1, 2, 3], [-1, 2, 0, 0]])
+    case(f"multilabel_margin_loss {reduction}", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(3, 4), "target": ml_target}, {"reduction": reduction})
+    case(f"multilabel_margin_loss unbatched {reduction}", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4), "target": torch.tensor([3, 0, -1, 1])}, {"reduction": reduction})
+    for shape in [(5,), ()]:
+        case(f"margin_ranking_loss {shape} {reduction}", "margin_ranking_loss", F.margin_ranking_loss, {"input1": randn(*shape), "input2": randn(*shape), "target": signs(*shape)}, {"reduction": reduction})
+        case(f"margin_ranking_loss margin=0.5 {shape} {reduction}", "margin_ranking_loss", F.margin_ranking_loss, {"input1": randn(*shape), "input2": randn(*shape), "target": signs(*shape)}, {"reduction": reduction, "margin": 0.5})
+    case(f"cosine_embedding_loss {reduction}", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(5, 3), "input2": randn(5, 3), "target": signs(5)}, {"reduction": reduction})
+    case(f"cosine_embedding_loss margin {reduction}", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(5, 3), "input2": randn(5, 3), "target": signs(5)}, {"reduction": reduction, "margin": -0.2})
+    case(f"cosine_embedding_loss unbatched {reduction}", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(3), "input2": randn(3), "target": torch.tensor(1.0, dtype=torch.float64)}, {"reduction": reduction})
+    for options in [{}, {"margin": 0.5, "p": 1.0}, {"swap": True}, {"p": 3.0, "eps": 1e-3}, {"p": float("inf")}]:
+        case(f"triplet_margin_loss {options} {reduction}", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(4, 3), "positive": randn(4, 3), "negative": randn(4, 3)}, {"reduction": reduction, **options})
+    case(f"triplet_margin_loss unbatched {reduction}", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(3), "positive": randn(3), "negative": randn(3)}, {"reduction": reduction})
+case("multi_margin_loss error p=3", "multi_margin_loss", F.multi_margin_loss, {"input": randn(2, 3), "target": torch.tensor([0, 1])}, {"p": 3})
+case("multi_margin_loss error target out of range", "multi_margin_loss", F.multi_margin_loss, {"input": randn(2, 3), "target": torch.tensor([0, 3])})
+case("margin_ranking_loss error dims", "margin_ranking_loss", F.margin_ranking_loss, {"input1": randn(3), "input2": randn(3), "target": signs(3, 1)})
+case("cosine_embedding_loss error dims", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(3), "input2": randn(3), "target": signs(3)})
+case("triplet_margin_loss error dims", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(3), "positive": randn(2, 3), "negative": randn(2, 3)})
+
+# ---------------------------------------------------------------- ctc_loss
+for reduction in REDUCTIONS:
+    T, N, C, S = 12, 3, 5, 4
+    log_probs = torch.log_softmax(randn(T, N, C), 2)
+    targets = randint(C, N, S, low=1)
+    case(f"ctc_loss padded {reduction}", "ctc_loss", F.ctc_loss, {"log_probs": log_probs, "targets": targets, "input_lengths": torch.tensor([12, 10, 7]), "target_lengths": torch.tensor([4, 3, 2])}, {"reduction": reduction})
+    case(f"ctc_loss concatenated {reduction}", "ctc_loss", F.ctc_loss, {"log_probs": log_probs, "targets": torch.tensor([1, 2, 2, 3, 4, 1, 3, 3, 2]), "input_lengths": torch.tensor([12, 12, 9]), "target_lengths": torch.tensor([4, 2, 3])}, {"reduction": reduction})
+    case(f"ctc_loss blank=4 {reduction}", "ctc_loss", F.ctc_loss, {"log_probs": log_probs, "targets": randint(4, N, S), "input_lengths": torch.tensor([12, 11, 12]), "target_lengths": torch.tensor([4, 4, 1])}, {"reduction": reduction, "blank": 4})
+    case(f"ctc_loss impossible {reduction}", "ctc_loss", F.ctc_loss, {"log_probs": log_probs, "targets": torch.tensor([[1, 1, 1, 1], [2, 3, 2, 3], [1, 2, 3, 4]]), "input_lengths": torch.tensor([3, 12, 12]), "target_lengths": torch.tensor([4, 4, 0])}, {"reduction": reduction})
+    case(f"ctc_loss impossible zero_infinity {reduction}", "ctc_loss", F.ctc_loss, {"log_probs": log_probs, "targets": torch.tensor([[1, 1, 1, 1], [2, 3, 2, 3], [1, 2, 3, 4]]), "input_lengths": torch.tensor([3, 12, 12]), "target_lengths": torch.tensor([4, 4, 0])}, {"reduction": reduction, "zero_infinity": True})
+    case(f"ctc_loss unbatched {reduction}", "ctc_loss", F.ctc_loss, {"log_probs": torch.log_softmax(randn(8, 4), 1), "targets": torch.tensor([1, 3, 3]), "input_lengths": torch.tensor(8), "target_lengths": torch.tensor(3)}, {"reduction": reduction})
+case("ctc_loss error input length", "ctc_loss", F.ctc_loss, {"log_probs": torch.log_softmax(randn(5, 1, 3), 2), "targets": torch.tensor([[1, 2]]), "input_lengths": torch.tensor([6]), "target_lengths": torch.tensor([2])})
+case("ctc_loss error target width", "ctc_loss", F.ctc_loss, {"log_probs": torch.log_softmax(randn(5, 1, 3), 2), "targets": torch.tensor([[1, 2]]), "input_lengths": torch.tensor([5]), "target_lengths": torch.tensor([3])})
+
+# ---------------------------------------------------------------- torchvision sigmoid_focal_loss
+if sigmoid_focal_loss is not None:
+    for reduction in REDUCTIONS:
+        for options in [{}, {"alpha": 0.5, "gamma": 1.0}, {"alpha": -1.0, "gamma": 0.0}, {"gamma": 3.5}]:
+            case(f"sigmoid_focal_loss {options} {reduction}", "sigmoid_focal_loss", sigmoid_focal_loss, {"inputs": randn(3, 4) * 3, "targets": (rand(3, 4) > 0.7).double()}, {"reduction": reduction, **options}, source="torchvision")
+
+# ---------------------------------------------------------------- Keras 3 cross entropies (reference formulas)
+EPS = 1e-7
+
+
+def keras_reduce(per_sample, reduction):
+    if reduction == "none":
+        return per_sample
+    total = np.sum(per_sample)
+    return total if reduction == "sum" else total / max(per_sample.size, 1)
+
+
+def keras_binary(y_pred, y_true, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size"):
+    t = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        x = y_pred
+        bce = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+    else:
+        p = np.clip(y_pred, EPS, 1 - EPS)
+        bce = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    return keras_reduce(np.mean(bce, axis=-1), reduction)
+
+
+def keras_categorical(y_pred, y_true, from_logits=False, label_smoothing=0.0, reduction="sum_over_batch_size"):
+    classes = y_pred.shape[-1]
+    t = y_true * (1 - label_smoothing) + label_smoothing / classes
+    if from_logits:
+        logp = y_pred - y_pred.max(axis=-1, keepdims=True)
+        logp = logp - np.log(np.sum(np.exp(logp), axis=-1, keepdims=True))
+        ce = -np.sum(t * logp, axis=-1)
+    else:
+        p = np.clip(y_pred / np.sum(y_pred, axis=-1, keepdims=True), EPS, 1 - EPS)
+        ce = -np.sum(t * np.log(p), axis=-1)
+    return keras_reduce(ce, reduction)
+
+
+def keras_sparse(y_pred, y_true, from_logits=False, reduction="sum_over_batch_size"):
+    logits = y_pred if from_logits else np.log(np.clip(y_pred, EPS, 1 - EPS))
+    logp = logits - logits.max(axis=-1, keepdims=True)
+    logp = logp - np.log(np.sum(np.exp(logp), axis=-1, keepdims=True))
+    labels = y_true.astype(np.int64)
+    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    ce = -np.take_along_axis(logp, labels[..., None], axis=-1)[..., 0]
+    return keras_reduce(ce, reduction)
+
+
+def keras_case(name, loss, fn, y_pred, y_true, kwargs):
+    args = {"y_pred": torch.from_numpy(y_pred), "y_true": torch.from_numpy(y_true)}
+    case(name, loss, lambda y_pred, y_true, **kw: torch.as_tensor(fn(y_pred.numpy(), y_true.numpy(), **kw)), args, kwargs, source="keras-3-formula")
+
+
+for reduction in ["sum_over_batch_size", "sum", "none"]:
+    probs = rng.random((4, 3))
+    probs[0, 0] = 0.0
+    labels = (rng.random((4, 3)) > 0.5).astype(np.float64)
+    keras_case(f"keras binary_crossentropy {reduction}", "binary_crossentropy", keras_binary, probs, labels, {"reduction": reduction})
+    keras_case(f"keras binary_crossentropy smoothing {reduction}", "binary_crossentropy", keras_binary, probs, labels, {"reduction": reduction, "label_smoothing": 0.2})
+    keras_case(f"keras binary_crossentropy logits {reduction}", "binary_crossentropy", keras_binary, rng.normal(size=(4, 3)) * 5, labels, {"reduction": reduction, "from_logits": True})
+    softmaxish = rng.random((5, 4))
+    onehot = np.eye(4)[rng.integers(0, 4, 5)]
+    keras_case(f"keras categorical_crossentropy {reduction}", "categorical_crossentropy", keras_categorical, softmaxish, onehot, {"reduction": reduction})
+    keras_case(f"keras categorical_crossentropy smoothing {reduction}", "categorical_crossentropy", keras_categorical, softmaxish, onehot, {"reduction": reduction, "label_smoothing": 0.1})
+    keras_case(f"keras categorical_crossentropy logits {reduction}", "categorical_crossentropy", keras_categorical, rng.normal(size=(5, 4)) * 3, onehot, {"reduction": reduction, "from_logits": True})
+    keras_case(f"keras sparse_categorical_crossentropy {reduction}", "sparse_categorical_crossentropy", keras_sparse, softmaxish, rng.integers(0, 4, 5).astype(np.int64), {"reduction": reduction})
+    keras_case(f"keras sparse_categorical_crossentropy (N,1) labels {reduction}", "sparse_categorical_crossentropy", keras_sparse, softmaxish, rng.integers(0, 4, (5, 1)).astype(np.int64), {"reduction": reduction})
+    keras_case(f"keras sparse_categorical_crossentropy logits {reduction}", "sparse_categorical_crossentropy", keras_sparse, rng.normal(size=(5, 4)), rng.integers(0, 4, 5).astype(np.int64), {"reduction": reduction, "from_logits": True})
+
+# ---------------------------------------------------------------- printing
+printing = []
+print_cases = [
+    1.5081, -6.0, 0.0, float("nan"), 1e-5, 123456789.0,
+    [0.6, 0.1, 0.3], [1.0, 2.0, 3.0], [1e-5, 3.0, float("nan"), float("-inf")], [0.001, 12345.0], [0.125, 0.375, -0.0625],
+    [[0.6, 0.1], [0.3, 0.8]], [[1.0, -2.0], [30.0, 4.0]], [[1e9, 1.0]], [[[1.5, 2.25], [3.0, 4.0]], [[5.0, 6.5], [7.0, 8.0]]],
+    [float("inf"), float("-inf"), 1.0], [0.5, float("nan")], [1e-10, 2e-10], [100.0, 0.5],
+    list(np.round(np.linspace(-3, 3, 30), 6)), list(np.linspace(0, 1, 2001)), [[float(i * j) for j in range(12)] for i in range(12)],
+    [[float(i) / 7 for i in range(10)] for _ in range(3)], [],
+]
+for values in print_cases:
+    t = torch.tensor(values, dtype=torch.float32)
+    printing.append({"data": encode(t.double().tolist()), "shape": list(t.shape), "dtype": "float32", "printed": str(t)})
+for values in [[1, 2, 3], [[10, -2], [3, 400]], 7, list(range(1500)), [True, False]]:
+    t = torch.tensor(values)
+    printing.append({"data": encode(t.tolist()), "shape": list(t.shape), "dtype": DTYPES[t.dtype], "printed": str(t)})
+empty = torch.zeros(0, 3)
+printing.append({"data": [], "shape": [0, 3], "dtype": "float32", "printed": str(empty)})
+
+meta = {"torch": torch.__version__, "python": sys.version.split()[0], "numpy": np.__version__}
+try:
+    import torchvision
+
+    meta["torchvision"] = torchvision.__version__
+except ImportError:
+    pass
+
+with open(os.path.join(HERE, "losses.json"), "w") as f:
+    json.dump({"meta": meta, "cases": cases}, f, indent=0, separators=(",", ":"), allow_nan=False)
+    f.write("\n")
+with open(os.path.join(HERE, "printing.json"), "w") as f:
+    json.dump({"meta": meta, "cases": printing}, f, indent=1, allow_nan=False)
+    f.write("\n")
+print(f"wrote {len(cases)} loss cases and {len(printing)} printing cases with torch {torch.__version__}")
