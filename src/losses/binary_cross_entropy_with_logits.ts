@@ -46,7 +46,6 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     // −[y·log σ(x) + (1−y)·log(1−σ(x))] = (1−y)·x + log(1 + e^(−x)); with m = max(−x, 0),
     // log(1 + e^(−x)) = m + log(e^(−m) + e^(−x−m)) never overflows. PyTorch's order of operations.
     const chunk = 1 << 16;
-    let total = 0;
     const partial = new Float64Array(Math.ceil(x.length / chunk));
     for (let start = 0, block = 0; start < x.length; start += chunk, block++) {
       ctx.checkpoint(start, x.length);
@@ -64,7 +63,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       }
       partial[block] = blockSum;
     }
-    total = sum(partial);
+    const total = sum(partial);
     if (losses) ctx.step('elementwise', l10n.t('(1 − y) · x + log(1 + e^(−x)) for each element'), () => new Tensor(losses.slice(), input!.shape));
     if (reduction === 'none') return new Tensor(losses!, input!.shape);
     if (losses) return reduce(losses, input!.shape, reduction);
