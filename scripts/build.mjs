@@ -31,6 +31,14 @@ const builds = [
   },
   {
     ...common,
+    entryPoints: { 'evaluator-worker': 'src/losses/worker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: { cli: 'src/cli/bin.ts' },
     outdir: 'dist',
     platform: 'node',

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { runCheck, CHECK_USAGE } from './check';
+import { EVAL_USAGE, runEval } from './eval';
 import { EXIT, type CliIO, UsageError } from './io';
 import { version } from '../../package.json';
 
@@ -15,6 +16,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     usage: CHECK_USAGE,
     summary: () => l10n.t('Report loss-function bugs in Python files, notebooks and TypeScript/JavaScript files.'),
     run: runCheck,
+  },
+  eval: {
+    usage: EVAL_USAGE,
+    summary: () => l10n.t('Compute a loss value exactly as PyTorch (or Keras) would.'),
+    run: (argv, io) => runEval(argv, io),
   },
 };
 

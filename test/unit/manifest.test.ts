@@ -26,7 +26,7 @@ describe('extension manifest', () => {
       .map((line) => line.trim())
       .filter(Boolean);
     const allowed = [
-      /^dist\/(extension|cli)\.js$/,
+      /^dist\/(extension|cli|evaluator-worker)\.js$/,
       /^media\/dist\/[\w-]+\.(js|css)$/,
       /^media\/icon\.png$/,
       /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
