@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { Tensor, sameShape, torchSize } from '../tensor/tensor';
 import { expandOrThrow, floats } from './checks';
+import { exp, logOneToTwo } from './fastmath';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, sum, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -43,25 +44,16 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     const reduction = options.reduction as Reduction;
     const keep = reduction === 'none' || ctx.recordSteps;
     const losses = keep ? new Float64Array(x.length) : undefined;
-    // −[y·log σ(x) + (1−y)·log(1−σ(x))] = (1−y)·x + log(1 + e^(−x)); with m = max(−x, 0),
-    // log(1 + e^(−x)) = m + log(e^(−m) + e^(−x−m)) never overflows. PyTorch's order of operations.
+    // −[y·log σ(x) + (1−y)·log(1−σ(x))] = (1−y)·x + log(1 + e^(−x)). PyTorch computes the log as
+    // m + log(e^(−m) + e^(−x−m)) with m = max(−x, 0); one of the exponents is exactly 0, so that is
+    // m + log(1 + e^(−|x|)), with one exp fewer and the same rounding of 1 + e^(−|x|).
     const chunk = 1 << 16;
     const partial = new Float64Array(Math.ceil(x.length / chunk));
     for (let start = 0, block = 0; start < x.length; start += chunk, block++) {
       ctx.checkpoint(start, x.length);
       const end = Math.min(start + chunk, x.length);
-      let blockSum = 0;
-      for (let i = start; i < end; i++) {
-        const xi = x[i]!;
-        const yi = y[i]!;
-        const m = xi < 0 ? -xi : 0;
-        const logTerm = Math.log(Math.exp(-m) + Math.exp(-xi - m));
-        let loss = posWeight ? (1 - yi) * xi + ((posWeight[i]! - 1) * yi + 1) * (logTerm + m) : (1 - yi) * xi + m + logTerm;
-        if (weight) loss *= weight[i]!;
-        if (losses) losses[i] = loss;
-        blockSum += loss;
-      }
-      partial[block] = blockSum;
+      partial[block] =
+        weight || posWeight || losses ? weightedBlock(x, y, start, end, weight, posWeight, losses) : plainBlock(x, y, start, end);
     }
     const total = sum(partial);
     if (losses) ctx.step('elementwise', l10n.t('(1 − y) · x + log(1 + e^(−x)) for each element'), () => new Tensor(losses.slice(), input!.shape));
@@ -70,3 +62,40 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     return Tensor.scalar(reduction === 'sum' ? total : total / x.length);
   },
 };
+
+/** The sum of the losses of x[start, end), without weights: the hot loop of the mean. */
+function plainBlock(x: Float64Array, y: Float64Array, start: number, end: number): number {
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    // Branch-free (m = max(−x, 0) = (|x| − x)/2, exactly): the signs of random logits would
+    // defeat the branch predictor.
+    const xi = x[i]!;
+    const a = Math.abs(xi);
+    total += (1 - y[i]!) * xi + (a - xi) * 0.5 + logOneToTwo(1 + exp(-a));
+  }
+  return total;
+}
+
+function weightedBlock(
+  x: Float64Array,
+  y: Float64Array,
+  start: number,
+  end: number,
+  weight: Float64Array | undefined,
+  posWeight: Float64Array | undefined,
+  losses: Float64Array | undefined,
+): number {
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    const xi = x[i]!;
+    const yi = y[i]!;
+    const a = Math.abs(xi);
+    const m = (a - xi) * 0.5;
+    const logTerm = logOneToTwo(1 + exp(-a));
+    let loss = posWeight ? (1 - yi) * xi + ((posWeight[i]! - 1) * yi + 1) * (logTerm + m) : (1 - yi) * xi + m + logTerm;
+    if (weight) loss *= weight[i]!;
+    if (losses) losses[i] = loss;
+    total += loss;
+  }
+  return total;
+}

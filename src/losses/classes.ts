@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { Tensor, sameShape, type Shape } from '../tensor/tensor';
 import { classIndices } from './checks';
 import { LossError } from './errors';
+import { exp } from './fastmath';
 
 /**
  * How a classification input is laid out: `(C)` unbatched, `(N, C)`, or `(N, C, d1, ..., dk)`.
@@ -86,7 +87,7 @@ export function logSoftmaxSlice(x: Float64Array, base: number, classes: number, 
     if (value > max || Number.isNaN(value)) max = value;
   }
   let total = 0;
-  for (let c = 0; c < classes; c++) total += Math.exp(x[base + c * stride]! - max);
+  for (let c = 0; c < classes; c++) total += exp(x[base + c * stride]! - max);
   const logTotal = Math.log(total);
   for (let c = 0; c < classes; c++) out[c] = x[base + c * stride]! - max - logTotal;
 }
@@ -106,6 +107,6 @@ export function logSoftmax(input: Tensor, layout: ClassLayout): Tensor {
   return new Tensor(out, input.shape);
 }
 
-export function exp(tensor: Tensor): Tensor {
-  return new Tensor(tensor.data.map(Math.exp), tensor.shape);
+export function elementwiseExp(tensor: Tensor): Tensor {
+  return new Tensor(tensor.data.map(exp), tensor.shape);
 }

@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import { Tensor, sameShape } from '../tensor/tensor';
 import { floats } from './checks';
-import { classLayout, classWeight, exp, indexTarget, logSoftmax, logSoftmaxSlice, type ClassLayout } from './classes';
+import { classLayout, classWeight, elementwiseExp, indexTarget, logSoftmax, logSoftmaxSlice, type ClassLayout } from './classes';
 import { LossError } from './errors';
+import { exp } from './fastmath';
 import { Accumulator, REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossContext, LossDefinition } from './types';
 
@@ -50,7 +51,7 @@ export const crossEntropy: LossDefinition = {
     }
     const reduction = options.reduction as Reduction;
     ctx.step('log_softmax', l10n.t('log softmax over the classes'), () => logSoftmax(input!, layout));
-    ctx.step('softmax', l10n.t('softmax: the probabilities the model assigns'), () => exp(logSoftmax(input!, layout)));
+    ctx.step('softmax', l10n.t('softmax: the probabilities the model assigns'), () => elementwiseExp(logSoftmax(input!, layout)));
     if (sameShape(input!.shape, target!.shape) && input!.shape.length > 0) {
       return probabilityTarget(x, target!, layout, weight, smoothing, reduction, ctx);
     }
@@ -78,6 +79,9 @@ function indexTargetLoss(
   const nllSum = new Accumulator();
   const smoothSum = new Accumulator();
   const weightSum = new Accumulator();
+  if (!weight && smoothing === 0 && spatial === 1 && reduction !== 'none' && !ctx.recordSteps) {
+    return plainMean(x, indices, classes, batch, ignoreIndex, reduction, ctx);
+  }
   const row = new Float64Array(classes);
   for (let n = 0; n < batch; n++) {
     ctx.checkpoint(n * spatial * classes, count * classes);
@@ -119,6 +123,28 @@ function indexTargetLoss(
       return Tensor.scalar((1 - smoothing) * nllMean + share * smoothMean);
     }
   }
+}
+
+/**
+ * The common case, (N, C) logits with class indices and no weights, in one pass per row: only the
+ * picked log-probability is needed, −log softmax(x)_y = log Σ exp(x_c − m) − (x_y − m).
+ */
+function plainMean(x: Float64Array, indices: Float64Array, classes: number, batch: number, ignoreIndex: number, reduction: Reduction, ctx: LossContext): Tensor {
+  const total = new Accumulator();
+  let counted = 0;
+  for (let n = 0; n < batch; n++) {
+    if ((n & 0x3ff) === 0) ctx.checkpoint(n * classes, batch * classes);
+    const label = indices[n]!;
+    if (label === ignoreIndex) continue;
+    const base = n * classes;
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, x[base + c]!);
+    let sumExp = 0;
+    for (let c = 0; c < classes; c++) sumExp += exp(x[base + c]! - max);
+    total.add(-(x[base + label]! - max - Math.log(sumExp)));
+    counted++;
+  }
+  return Tensor.scalar(reduction === 'sum' ? total.value : total.value / counted);
 }
 
 function probabilityTarget(

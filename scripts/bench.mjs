@@ -1,0 +1,20 @@
+// `npm run bench [-- CORPUS]`: bundles bench/ with esbuild and runs it; see bench/main.ts.
+import { execFileSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
+
+await esbuild.build({
+  entryPoints: ['bench/main.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: 'dist/bench/bench.js',
+  // tfjs registers its CPU backend as an import side effect that bundling would drop.
+  external: ['@tensorflow/*'],
+  logLevel: 'warning',
+});
+try {
+  execFileSync(process.execPath, ['dist/bench/bench.js', ...process.argv.slice(2)], { stdio: 'inherit' });
+} catch {
+  process.exitCode = 1;
+}
