@@ -102,8 +102,8 @@ function commandLineArguments(loss: LossDefinition, values: Map<string, string>)
     } else if (spec.kind === 'boolean') {
       if (!/^(true|false)$/i.test(raw)) throw new UsageError(l10n.t('--{0} takes true or false, got "{1}".', name, raw));
       kwargs[name] = raw.toLowerCase() === 'true';
-    } else if (spec.kind === 'number' || spec.kind === 'number-or-null') {
-      kwargs[name] = spec.kind === 'number-or-null' && /^(none|null)$/i.test(raw) ? null : numberArgument(raw, name);
+    } else if (spec.kind === 'number') {
+      kwargs[name] = numberArgument(raw, name);
     } else {
       kwargs[name] = raw;
     }

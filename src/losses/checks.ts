@@ -89,11 +89,6 @@ export function expandOrThrow(tensor: Tensor, shape: Shape, argument: string, lo
   return expandTo(floats(tensor, argument, loss), tensor.shape, shape);
 }
 
-/** Throws `error()` unless every element of `values` passes `test`. */
-export function requireAll(values: Float64Array, test: (value: number) => boolean, error: () => LossError): void {
-  for (let i = 0; i < values.length; i++) if (!test(values[i]!)) throw error();
-}
-
 /** Two float tensors broadcast against each other without a warning, as PyTorch's elementwise ops do. */
 export function broadcastFloats(
   a: Tensor,

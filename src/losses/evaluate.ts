@@ -120,12 +120,6 @@ function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unkn
       if (spec.integer && !Number.isInteger(number)) throw invalid(l10n.t('an integer'));
       return number;
     }
-    case 'number-or-null': {
-      if (raw === null) return null;
-      const number = numberValue(raw);
-      if (number === undefined) throw invalid(l10n.t('a number or None'));
-      return number;
-    }
     case 'tensor':
       if (raw === null || raw === undefined) return null;
       if (raw instanceof Tensor) return raw;

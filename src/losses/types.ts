@@ -24,8 +24,7 @@ export type OptionSpec =
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string }
   | { readonly kind: 'number'; readonly default: number; readonly integer?: boolean }
   | { readonly kind: 'boolean'; readonly default: boolean }
-  | { readonly kind: 'tensor'; readonly default: null; readonly contract: TensorContract }
-  | { readonly kind: 'number-or-null'; readonly default: number | null };
+  | { readonly kind: 'tensor'; readonly default: null; readonly contract: TensorContract };
 
 export type OptionValue = string | number | boolean | Tensor | null;
 

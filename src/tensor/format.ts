@@ -111,7 +111,8 @@ export function formatTensor(tensor: Tensor, options: PrintOptions = TORCH_PRINT
   const prefix = 'tensor(';
   const indent = prefix.length;
   if (tensor.numel === 0) {
-    const size = tensor.shape.length === 1 ? '' : `, size=(${tensor.shape.join(', ')}${tensor.shape.length === 1 ? ',' : ''})`;
+    // PyTorch names the shape of an empty tensor unless it is (0,).
+    const size = tensor.shape.length === 1 ? '' : `, size=(${tensor.shape.join(', ')})`;
     return `${prefix}[]${size})`;
   }
   const summarize = tensor.numel > options.threshold;

@@ -30,10 +30,6 @@ export class Tensor {
     return new Tensor(Float64Array.of(value), [], dtype);
   }
 
-  static zeros(shape: Shape, dtype: DType = 'float'): Tensor {
-    return new Tensor(new Float64Array(numel(shape)), shape, dtype);
-  }
-
   get ndim(): number {
     return this.shape.length;
   }
@@ -46,15 +42,6 @@ export class Tensor {
   item(): number {
     if (this.data.length !== 1) throw new RangeError(`item() needs one element, the tensor has ${this.data.length}`);
     return this.data[0]!;
-  }
-
-  reshape(shape: Shape): Tensor {
-    return new Tensor(this.data, shape, this.dtype, this.weak);
-  }
-
-  /** The same values read as `dtype`, no longer weak. */
-  withDType(dtype: DType): Tensor {
-    return dtype === this.dtype && !this.weak ? this : new Tensor(this.data, this.shape, dtype);
   }
 
   /** Nested arrays, as JSON would hold them (a number for a 0-d tensor). */
