@@ -1,0 +1,61 @@
+/**
+ * Jupyter notebooks: the code cells, in order, analysed as one program. Offsets in the joined
+ * program map back to a cell and a position within it.
+ */
+
+export interface NotebookCell {
+  readonly index: number;
+  /** Offset of the cell's first character in the joined program. */
+  readonly start: number;
+  readonly source: string;
+}
+
+export interface NotebookProgram {
+  readonly text: string;
+  readonly cells: readonly NotebookCell[];
+  readonly language: string;
+}
+
+export class NotebookError extends Error {
+  override readonly name = 'NotebookError';
+}
+
+/** IPython magics and shell escapes are not Python: blank them, keeping offsets. */
+function blankMagics(source: string): string {
+  return source.replace(/^([ \t]*)([%!].*)$/gm, (_line, indent: string, rest: string) => indent + ' '.repeat(rest.length));
+}
+
+export function notebookProgram(json: string): NotebookProgram {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (error) {
+    throw new NotebookError(`not a valid notebook (JSON): ${(error as Error).message}`);
+  }
+  const notebook = data as { cells?: unknown; metadata?: { language_info?: { name?: unknown }; kernelspec?: { language?: unknown } } };
+  if (typeof notebook !== 'object' || notebook === null || !Array.isArray(notebook.cells)) {
+    throw new NotebookError('not a notebook: no "cells" list (nbformat 4 is supported)');
+  }
+  const language = String(notebook.metadata?.language_info?.name ?? notebook.metadata?.kernelspec?.language ?? 'python').toLowerCase();
+  const cells: NotebookCell[] = [];
+  let text = '';
+  notebook.cells.forEach((cell: unknown, index: number) => {
+    const entry = cell as { cell_type?: unknown; source?: unknown };
+    if (typeof entry !== 'object' || entry === null || entry.cell_type !== 'code') return;
+    const source = Array.isArray(entry.source) ? entry.source.filter((part) => typeof part === 'string').join('') : typeof entry.source === 'string' ? entry.source : '';
+    const cleaned = blankMagics(source);
+    cells.push({ index, start: text.length, source });
+    text += cleaned.endsWith('\n') ? cleaned : `${cleaned}\n`;
+  });
+  return { text, cells, language };
+}
+
+/** The cell holding a program offset, with the 0-based offset inside that cell. */
+export function cellAt(program: NotebookProgram, offset: number): { cell: NotebookCell; offset: number } | undefined {
+  let found: NotebookCell | undefined;
+  for (const cell of program.cells) {
+    if (cell.start <= offset) found = cell;
+    else break;
+  }
+  return found ? { cell: found, offset: offset - found.start } : undefined;
+}

@@ -1,0 +1,192 @@
+/**
+ * The PyTorch APIs the analyzer understands, by qualified name (after `canonical`): losses,
+ * activations, layers, tensor factories. What is not listed here is unknown, and unknown is silent.
+ */
+
+export function canonical(qualified: string): string {
+  return qualified
+    .replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.')
+    .replace(/^torch\.nn\.functional\.(sigmoid|tanh)$/, 'torch.$1')
+    .replace(/^torch\.special\.expit$/, 'torch.sigmoid')
+    .replace(/^torch\.special\.(softmax|log_softmax)$/, 'torch.$1');
+}
+
+export interface LossApi {
+  /** The evaluator's id. */
+  readonly loss: string;
+  /** Parameter names of the call that applies it, in order (the module's forward, or the function). */
+  readonly parameters: readonly string[];
+}
+
+const PAIR = ['input', 'target'] as const;
+
+/** Loss modules: constructed once, then applied as `criterion(input, target)`. */
+export const LOSS_CLASSES: Readonly<Record<string, LossApi>> = {
+  'torch.nn.CrossEntropyLoss': { loss: 'cross_entropy', parameters: PAIR },
+  'torch.nn.NLLLoss': { loss: 'nll_loss', parameters: PAIR },
+  'torch.nn.BCELoss': { loss: 'binary_cross_entropy', parameters: PAIR },
+  'torch.nn.BCEWithLogitsLoss': { loss: 'binary_cross_entropy_with_logits', parameters: PAIR },
+  'torch.nn.MSELoss': { loss: 'mse_loss', parameters: PAIR },
+  'torch.nn.L1Loss': { loss: 'l1_loss', parameters: PAIR },
+  'torch.nn.SmoothL1Loss': { loss: 'smooth_l1_loss', parameters: PAIR },
+  'torch.nn.HuberLoss': { loss: 'huber_loss', parameters: PAIR },
+  'torch.nn.KLDivLoss': { loss: 'kl_div', parameters: PAIR },
+  'torch.nn.PoissonNLLLoss': { loss: 'poisson_nll_loss', parameters: PAIR },
+  'torch.nn.GaussianNLLLoss': { loss: 'gaussian_nll_loss', parameters: ['input', 'target', 'var'] },
+  'torch.nn.HingeEmbeddingLoss': { loss: 'hinge_embedding_loss', parameters: PAIR },
+  'torch.nn.SoftMarginLoss': { loss: 'soft_margin_loss', parameters: PAIR },
+  'torch.nn.MultiLabelSoftMarginLoss': { loss: 'multilabel_soft_margin_loss', parameters: PAIR },
+  'torch.nn.MultiMarginLoss': { loss: 'multi_margin_loss', parameters: PAIR },
+  'torch.nn.MultiLabelMarginLoss': { loss: 'multilabel_margin_loss', parameters: PAIR },
+  'torch.nn.MarginRankingLoss': { loss: 'margin_ranking_loss', parameters: ['input1', 'input2', 'target'] },
+  'torch.nn.CosineEmbeddingLoss': { loss: 'cosine_embedding_loss', parameters: ['input1', 'input2', 'target'] },
+  'torch.nn.TripletMarginLoss': { loss: 'triplet_margin_loss', parameters: ['anchor', 'positive', 'negative'] },
+  'torch.nn.CTCLoss': { loss: 'ctc_loss', parameters: ['log_probs', 'targets', 'input_lengths', 'target_lengths'] },
+};
+
+/** Functional losses: applied directly. */
+export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = Object.fromEntries(
+  Object.values(LOSS_CLASSES).map((api) => [`torch.nn.functional.${api.loss}`, api]),
+);
+for (const [name, api] of [
+  ['torch.binary_cross_entropy_with_logits', LOSS_CLASSES['torch.nn.BCEWithLogitsLoss']!],
+  ['torch.kl_div', LOSS_CLASSES['torch.nn.KLDivLoss']!],
+  ['torch.nll_loss', LOSS_CLASSES['torch.nn.NLLLoss']!],
+  ['torchvision.ops.sigmoid_focal_loss', { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] }],
+  ['torchvision.ops.focal_loss.sigmoid_focal_loss', { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] }],
+] as const) {
+  (LOSS_FUNCTIONS as Record<string, LossApi>)[name] = api;
+}
+
+/** The class name people write for a loss id (`cross_entropy` -> `nn.CrossEntropyLoss`), for messages. */
+export function lossClassName(loss: string): string | undefined {
+  const entry = Object.entries(LOSS_CLASSES).find(([, api]) => api.loss === loss);
+  return entry ? entry[0].replace(/^torch\./, '') : undefined;
+}
+
+export type ActivationKind = 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
+
+/** Functions taking a tensor (first argument) to an activation's output. */
+export const ACTIVATION_FUNCTIONS: Readonly<Record<string, ActivationKind>> = {
+  'torch.sigmoid': 'sigmoid',
+  'torch.softmax': 'softmax',
+  'torch.nn.functional.softmax': 'softmax',
+  'torch.log_softmax': 'log_softmax',
+  'torch.nn.functional.log_softmax': 'log_softmax',
+  'torch.nn.functional.logsigmoid': 'logsigmoid',
+};
+
+/** Tensor methods that apply an activation: `x.sigmoid()`, `x.softmax(dim=1)`. */
+export const ACTIVATION_METHODS: Readonly<Record<string, ActivationKind>> = {
+  sigmoid: 'sigmoid',
+  softmax: 'softmax',
+  log_softmax: 'log_softmax',
+};
+
+/** Activation modules: `nn.Sigmoid()`, `nn.Softmax(dim=1)`. */
+export const ACTIVATION_MODULES: Readonly<Record<string, ActivationKind>> = {
+  'torch.nn.Sigmoid': 'sigmoid',
+  'torch.nn.Softmax': 'softmax',
+  'torch.nn.Softmax2d': 'softmax',
+  'torch.nn.LogSoftmax': 'log_softmax',
+  'torch.nn.LogSigmoid': 'logsigmoid',
+};
+
+/** Layers whose output is a raw score per unit: logits when nothing follows them. */
+export const LINEAR_LAYERS: Readonly<Record<string, { outPosition: number; outKeyword: string; spatial: boolean }>> = {
+  'torch.nn.Linear': { outPosition: 1, outKeyword: 'out_features', spatial: false },
+  'torch.nn.LazyLinear': { outPosition: 0, outKeyword: 'out_features', spatial: false },
+  'torch.nn.Bilinear': { outPosition: 2, outKeyword: 'out_features', spatial: false },
+  'torch.nn.Conv1d': { outPosition: 1, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.Conv2d': { outPosition: 1, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.Conv3d': { outPosition: 1, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.ConvTranspose1d': { outPosition: 1, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.ConvTranspose2d': { outPosition: 1, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.ConvTranspose3d': { outPosition: 1, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.LazyConv1d': { outPosition: 0, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.LazyConv2d': { outPosition: 0, outKeyword: 'out_channels', spatial: true },
+  'torch.nn.LazyConv3d': { outPosition: 0, outKeyword: 'out_channels', spatial: true },
+};
+
+/** Layers that pass their input's meaning through unchanged. */
+export const PASSTHROUGH_LAYERS: ReadonlySet<string> = new Set([
+  'torch.nn.Dropout',
+  'torch.nn.Dropout1d',
+  'torch.nn.Dropout2d',
+  'torch.nn.Dropout3d',
+  'torch.nn.AlphaDropout',
+  'torch.nn.Identity',
+]);
+
+/** Layers that keep the shape but not the meaning: after them the space is unknown. */
+export const SHAPE_PRESERVING_LAYERS: ReadonlySet<string> = new Set([
+  'torch.nn.ReLU',
+  'torch.nn.ReLU6',
+  'torch.nn.LeakyReLU',
+  'torch.nn.PReLU',
+  'torch.nn.GELU',
+  'torch.nn.SiLU',
+  'torch.nn.Mish',
+  'torch.nn.ELU',
+  'torch.nn.SELU',
+  'torch.nn.CELU',
+  'torch.nn.Tanh',
+  'torch.nn.Hardtanh',
+  'torch.nn.Softplus',
+  'torch.nn.BatchNorm1d',
+  'torch.nn.BatchNorm2d',
+  'torch.nn.BatchNorm3d',
+  'torch.nn.LayerNorm',
+  'torch.nn.GroupNorm',
+  'torch.nn.InstanceNorm1d',
+  'torch.nn.InstanceNorm2d',
+]);
+
+/** Tensor methods that keep the values (and so the space and dtype): device moves, copies, views. */
+export const VALUE_PRESERVING_METHODS: ReadonlySet<string> = new Set(['detach', 'cpu', 'cuda', 'clone', 'contiguous', 'requires_grad_', 'detach_']);
+
+/** Tensor factories and the dtype they give by default. */
+export const FACTORIES: Readonly<Record<string, 'float' | 'int'>> = {
+  'torch.randn': 'float',
+  'torch.rand': 'float',
+  'torch.zeros': 'float',
+  'torch.ones': 'float',
+  'torch.empty': 'float',
+  'torch.randint': 'int',
+  'torch.arange': 'int',
+};
+
+/** Tensors from literal data, with the dtype their constructor fixes (`undefined`: inferred from the data). */
+export const TENSOR_CONSTRUCTORS: Readonly<Record<string, 'float' | 'int' | 'bool' | undefined>> = {
+  'torch.tensor': undefined,
+  'torch.as_tensor': undefined,
+  'torch.Tensor': 'float',
+  'torch.FloatTensor': 'float',
+  'torch.DoubleTensor': 'float',
+  'torch.LongTensor': 'int',
+  'torch.IntTensor': 'int',
+  'torch.BoolTensor': 'bool',
+};
+
+export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = {
+  'torch.float': 'float',
+  'torch.float32': 'float',
+  'torch.float64': 'float',
+  'torch.double': 'float',
+  'torch.float16': 'float',
+  'torch.half': 'float',
+  'torch.bfloat16': 'float',
+  'torch.long': 'int',
+  'torch.int64': 'int',
+  'torch.int': 'int',
+  'torch.int32': 'int',
+  'torch.int16': 'int',
+  'torch.int8': 'int',
+  'torch.uint8': 'int',
+  'torch.bool': 'bool',
+};
+
+/** Models known to end in a linear classifier: their outputs are logits. */
+export function isLogitsModelFactory(qualified: string): boolean {
+  return /^torchvision\.models\.(?!segmentation|detection|video\.|optical_flow|quantization)[a-z0-9_]+$/.test(qualified) || qualified === 'timm.create_model';
+}

@@ -1,0 +1,438 @@
+import type { SyntaxNode, Tree } from './parser';
+import { dottedParts } from './syntax';
+
+/**
+ * Name binding for one Python file: imports and their aliases, scopes with their assignments,
+ * classes with their `self.` attributes and methods, functions with their returns. Scopes are
+ * indexed on demand, the first time something asks about them, so a large file costs only what
+ * the loss sites in it reach.
+ */
+
+export type Binding =
+  | { readonly kind: 'assign'; readonly at: number; readonly value: SyntaxNode; readonly path: readonly number[] }
+  | { readonly kind: 'param'; readonly at: number; readonly node: SyntaxNode; readonly index: number; readonly fn: FunctionInfo }
+  | { readonly kind: 'for'; readonly at: number; readonly iterable: SyntaxNode; readonly path: readonly number[]; readonly arity: number }
+  | { readonly kind: 'def'; readonly at: number; readonly fn: FunctionInfo }
+  | { readonly kind: 'class'; readonly at: number; readonly cls: ClassInfo }
+  | { readonly kind: 'import'; readonly at: number; readonly qualified: string }
+  | { readonly kind: 'other'; readonly at: number };
+
+export class Scope {
+  private indexed = false;
+  private readonly table = new Map<string, Binding[]>();
+  /** Calls made in this scope, by the dotted name of what they call (`model.add`, `self.net.add_module`). */
+  private readonly methodCalls = new Map<string, SyntaxNode[]>();
+
+  constructor(
+    readonly module: PythonModule,
+    readonly kind: 'module' | 'function' | 'class',
+    /** The block (or module) whose statements belong to this scope. */
+    readonly body: SyntaxNode,
+    readonly parent: Scope | undefined,
+    readonly fn?: FunctionInfo,
+  ) {}
+
+  bindings(name: string): readonly Binding[] {
+    this.index();
+    return this.table.get(name) ?? [];
+  }
+
+  /** Calls like `name.method(...)` in this scope, for `model.add(...)` and `add_module`. */
+  callsOn(receiver: string): readonly SyntaxNode[] {
+    this.index();
+    return this.methodCalls.get(receiver) ?? [];
+  }
+
+  /**
+   * The binding of `name` visible at offset `at`: in this scope the last one before `at` (or the
+   * first after it, for uses inside loops and functions called later), else the enclosing scope's.
+   */
+  lookup(name: string, at: number): { binding: Binding; scope: Scope } | undefined {
+    const local = this.bindings(name);
+    if (local.length > 0) {
+      const before = local.filter((binding) => binding.at < at);
+      const chosen = before.length > 0 ? before[before.length - 1]! : local[0]!;
+      return { binding: chosen, scope: this };
+    }
+    // Class bodies do not enclose their methods' names (Python's scoping rule).
+    let outer = this.parent;
+    while (outer && outer.kind === 'class') outer = outer.parent;
+    return outer?.lookup(name, Number.MAX_SAFE_INTEGER);
+  }
+
+  /** Every binding of `name` in this scope before `at`: more than one kind of value means unknown. */
+  allBefore(name: string, at: number): readonly Binding[] {
+    return this.bindings(name).filter((binding) => binding.at < at);
+  }
+
+  private add(name: string, binding: Binding): void {
+    const list = this.table.get(name);
+    if (list) list.push(binding);
+    else this.table.set(name, [binding]);
+  }
+
+  private index(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    if (this.fn) this.bindParameters(this.fn);
+    for (const statement of this.body.namedChildren) if (statement) this.visitStatement(statement);
+  }
+
+  private bindParameters(fn: FunctionInfo): void {
+    fn.parameters.forEach((parameter, index) => this.add(parameter.name, { kind: 'param', at: -1, node: parameter.node, index, fn }));
+  }
+
+  private visitStatement(node: SyntaxNode): void {
+    switch (node.type) {
+      case 'expression_statement':
+        for (const child of node.namedChildren) if (child) this.visitExpressionStatement(child);
+        return;
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        for (const [local, qualified] of importBindings(node)) this.add(local, { kind: 'import', at: node.startIndex, qualified });
+        return;
+      case 'function_definition': {
+        const fn = this.module.functionInfo(node, this);
+        this.add(fn.name, { kind: 'def', at: node.startIndex, fn });
+        return;
+      }
+      case 'class_definition': {
+        const cls = this.module.classInfo(node, this);
+        this.add(cls.name, { kind: 'class', at: node.startIndex, cls });
+        return;
+      }
+      case 'decorated_definition': {
+        const definition = node.childForFieldName('definition');
+        if (definition) this.visitStatement(definition);
+        return;
+      }
+      case 'for_statement': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (left && right) this.bindTargets(left, (name, path, arity) => this.add(name, { kind: 'for', at: node.startIndex, iterable: right, path, arity }), [], 1);
+        this.visitBlocks(node);
+        return;
+      }
+      case 'with_statement': {
+        for (const item of node.descendantsOfType('as_pattern')) {
+          const target = item?.childForFieldName('alias');
+          if (target) for (const name of target.descendantsOfType('identifier')) if (name) this.add(name.text, { kind: 'other', at: node.startIndex });
+        }
+        this.visitBlocks(node);
+        return;
+      }
+      case 'if_statement':
+      case 'while_statement':
+      case 'try_statement':
+      case 'match_statement':
+      case 'elif_clause':
+      case 'else_clause':
+      case 'except_clause':
+      case 'finally_clause':
+      case 'case_clause':
+        this.visitBlocks(node);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private visitBlocks(node: SyntaxNode): void {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'block') for (const statement of child.namedChildren) if (statement) this.visitStatement(statement);
+      else if (/_clause$/.test(child.type) || child.type === 'block') this.visitStatement(child);
+    }
+  }
+
+  private visitExpressionStatement(node: SyntaxNode): void {
+    if (node.type === 'assignment') {
+      this.visitAssignment(node);
+      return;
+    }
+    if (node.type === 'augmented_assignment') {
+      const left = node.childForFieldName('left');
+      if (left?.type === 'identifier') this.add(left.text, { kind: 'other', at: node.startIndex });
+      return;
+    }
+    if (node.type === 'call') this.recordMethodCall(node);
+  }
+
+  private visitAssignment(node: SyntaxNode): void {
+    const left = node.childForFieldName('left');
+    let right = node.childForFieldName('right');
+    if (!left || !right) return;
+    // a = b = value: every target gets the innermost value.
+    while (right.type === 'assignment') {
+      const inner: SyntaxNode | null = right.childForFieldName('right');
+      const innerLeft = right.childForFieldName('left');
+      if (innerLeft && inner) this.bindAssignmentTarget(innerLeft, inner, node.startIndex);
+      if (!inner) return;
+      right = inner;
+    }
+    this.bindAssignmentTarget(left, right, node.startIndex);
+  }
+
+  private bindAssignmentTarget(left: SyntaxNode, value: SyntaxNode, at: number): void {
+    if (left.type === 'attribute') {
+      const parts = dottedParts(left);
+      if (parts && parts.length === 2 && parts[0] === 'self' && this.fn?.cls) this.fn.cls.addAttribute(parts[1]!, { kind: 'assign', at, value, path: [] }, this.fn);
+      return;
+    }
+    this.bindTargets(left, (name, path) => this.add(name, { kind: 'assign', at, value, path }), [], 1);
+  }
+
+  /** Binds every name of a target pattern with its position path: `a, (b, c) = ...` gives b the path [1, 0]. */
+  private bindTargets(target: SyntaxNode, bind: (name: string, path: number[], arity: number) => void, path: number[], arity: number): void {
+    switch (target.type) {
+      case 'identifier':
+        bind(target.text, path, arity);
+        return;
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list':
+      case 'parenthesized_expression': {
+        const items = target.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment');
+        if (target.type === 'parenthesized_expression' && items.length === 1) {
+          this.bindTargets(items[0]!, bind, path, arity);
+          return;
+        }
+        items.forEach((item, index) => {
+          if (item.type === 'list_splat_pattern') {
+            for (const name of item.descendantsOfType('identifier')) if (name) bind(name.text, [...path, -1], items.length);
+          } else this.bindTargets(item, bind, [...path, index], items.length);
+        });
+        return;
+      }
+      default:
+        for (const name of target.descendantsOfType('identifier')) if (name) this.add(name.text, { kind: 'other', at: target.startIndex });
+    }
+  }
+
+  private recordMethodCall(call: SyntaxNode): void {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute') return;
+    const object = fn.childForFieldName('object');
+    const parts = object ? dottedParts(object) : undefined;
+    if (!parts) return;
+    const receiver = parts.join('.');
+    const list = this.methodCalls.get(receiver);
+    if (list) list.push(call);
+    else this.methodCalls.set(receiver, [call]);
+  }
+}
+
+export interface Parameter {
+  readonly name: string;
+  readonly node: SyntaxNode;
+}
+
+export class FunctionInfo {
+  private scopeCache: Scope | undefined;
+  private returnCache: SyntaxNode[] | undefined;
+  readonly name: string;
+  readonly parameters: Parameter[];
+
+  constructor(
+    readonly module: PythonModule,
+    readonly node: SyntaxNode,
+    readonly parent: Scope,
+    readonly cls: ClassInfo | undefined,
+  ) {
+    this.name = node.childForFieldName('name')?.text ?? '<lambda>';
+    this.parameters = [];
+    const parameters = node.childForFieldName('parameters');
+    for (const child of parameters?.namedChildren ?? []) {
+      if (!child) continue;
+      const name =
+        child.type === 'identifier'
+          ? child
+          : (child.childForFieldName('name') ?? child.namedChildren.find((inner) => inner?.type === 'identifier') ?? null);
+      if (name?.type === 'identifier') this.parameters.push({ name: name.text, node: child });
+    }
+  }
+
+  get scope(): Scope {
+    const body = this.node.childForFieldName('body');
+    this.scopeCache ??= new Scope(this.module, 'function', body ?? this.node, this.parent, this);
+    return this.scopeCache;
+  }
+
+  /** The expressions this function returns (not those of nested functions). */
+  get returns(): readonly SyntaxNode[] {
+    if (this.returnCache) return this.returnCache;
+    const found: SyntaxNode[] = [];
+    const visit = (node: SyntaxNode) => {
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'function_definition' || child.type === 'class_definition' || child.type === 'lambda') continue;
+        if (child.type === 'return_statement') {
+          const value = child.namedChildren.find((inner) => inner && inner.type !== 'comment');
+          if (value) found.push(value);
+        } else visit(child);
+      }
+    };
+    const body = this.node.childForFieldName('body');
+    if (body) visit(body);
+    this.returnCache = found;
+    return found;
+  }
+
+  /** `Classifier.forward` for methods, the plain name otherwise. */
+  get displayName(): string {
+    return this.cls ? `${this.cls.name}.${this.name}` : this.name;
+  }
+}
+
+export class ClassInfo {
+  private readonly attributes = new Map<string, Array<{ binding: Binding; method: FunctionInfo }>>();
+  private methodCache: Map<string, FunctionInfo> | undefined;
+  private scopeCache: Scope | undefined;
+  private scanned = false;
+  readonly name: string;
+  readonly bases: readonly SyntaxNode[];
+
+  constructor(
+    readonly module: PythonModule,
+    readonly node: SyntaxNode,
+    readonly parent: Scope,
+  ) {
+    this.name = node.childForFieldName('name')?.text ?? '<class>';
+    this.bases = (node.childForFieldName('superclasses')?.namedChildren ?? []).filter((child): child is SyntaxNode => !!child && child.type !== 'keyword_argument');
+  }
+
+  get scope(): Scope {
+    this.scopeCache ??= new Scope(this.module, 'class', this.node.childForFieldName('body') ?? this.node, this.parent);
+    return this.scopeCache;
+  }
+
+  get methods(): Map<string, FunctionInfo> {
+    if (this.methodCache) return this.methodCache;
+    this.methodCache = new Map();
+    const body = this.node.childForFieldName('body');
+    for (let statement of body?.namedChildren ?? []) {
+      if (statement?.type === 'decorated_definition') statement = statement.childForFieldName('definition');
+      if (statement?.type === 'function_definition') {
+        const fn = this.module.functionInfo(statement, this.scope, this);
+        this.methodCache.set(fn.name, fn);
+      }
+    }
+    return this.methodCache;
+  }
+
+  addAttribute(name: string, binding: Binding, method: FunctionInfo): void {
+    const list = this.attributes.get(name);
+    if (list) list.push({ binding, method });
+    else this.attributes.set(name, [{ binding, method }]);
+  }
+
+  /** Assignments to `self.<name>` in any method, those of `__init__` first. */
+  attribute(name: string): ReadonlyArray<{ binding: Binding; method: FunctionInfo }> {
+    if (!this.scanned) {
+      this.scanned = true;
+      for (const method of this.methods.values()) method.scope.bindings('self');
+    }
+    const found = this.attributes.get(name) ?? [];
+    return [...found.filter((entry) => entry.method.name === '__init__'), ...found.filter((entry) => entry.method.name !== '__init__')];
+  }
+}
+
+/** Local names an import statement binds, with the qualified names they stand for. */
+export function importBindings(node: SyntaxNode): Array<[string, string]> {
+  const result: Array<[string, string]> = [];
+  if (node.type === 'import_statement') {
+    for (const child of node.namedChildren) {
+      if (child?.type === 'dotted_name') {
+        // `import torch.nn` binds `torch`.
+        const first = child.namedChildren[0]?.text;
+        if (first) result.push([first, first]);
+      } else if (child?.type === 'aliased_import') {
+        const name = child.childForFieldName('name')?.text;
+        const alias = child.childForFieldName('alias')?.text;
+        if (name && alias) result.push([alias, name]);
+      }
+    }
+  } else if (node.type === 'import_from_statement') {
+    const moduleNode = node.childForFieldName('module_name');
+    const moduleName = moduleNode?.text.replace(/\s+/g, '') ?? '';
+    for (const child of node.namedChildren) {
+      if (!child || child === moduleNode || child.equals?.(moduleNode!)) continue;
+      if (child.startIndex === moduleNode?.startIndex) continue;
+      if (child.type === 'dotted_name') result.push([child.text, `${moduleName}.${child.text}`]);
+      else if (child.type === 'aliased_import') {
+        const name = child.childForFieldName('name')?.text;
+        const alias = child.childForFieldName('alias')?.text;
+        if (name && alias) result.push([alias, `${moduleName}.${name}`]);
+      }
+    }
+  }
+  return result;
+}
+
+export class PythonModule {
+  readonly scope: Scope;
+  private readonly functions = new Map<number, FunctionInfo>();
+  private readonly classes = new Map<number, ClassInfo>();
+
+  constructor(
+    readonly text: string,
+    readonly tree: Tree,
+  ) {
+    this.scope = new Scope(this, 'module', tree.rootNode, undefined);
+  }
+
+  functionInfo(node: SyntaxNode, parent: Scope, cls?: ClassInfo): FunctionInfo {
+    let info = this.functions.get(node.startIndex);
+    if (!info) {
+      info = new FunctionInfo(this, node, parent, cls);
+      this.functions.set(node.startIndex, info);
+    }
+    return info;
+  }
+
+  classInfo(node: SyntaxNode, parent: Scope): ClassInfo {
+    let info = this.classes.get(node.startIndex);
+    if (!info) {
+      info = new ClassInfo(this, node, parent);
+      this.classes.set(node.startIndex, info);
+    }
+    return info;
+  }
+
+  /** The innermost function (or the module) whose scope contains `node`. */
+  scopeOf(node: SyntaxNode): Scope {
+    let current = node.parent;
+    while (current) {
+      if (current.type === 'function_definition') {
+        const parentScope = this.scopeOf(current);
+        const cls = parentScope.kind === 'class' ? this.classOfBody(current) : undefined;
+        return this.functionInfo(current, parentScope, cls).scope;
+      }
+      if (current.type === 'class_definition') return this.classInfo(current, this.scopeOf(current)).scope;
+      current = current.parent;
+    }
+    return this.scope;
+  }
+
+  private classOfBody(fnNode: SyntaxNode): ClassInfo | undefined {
+    let current = fnNode.parent;
+    while (current && current.type !== 'class_definition') current = current.parent;
+    return current ? this.classInfo(current, this.scopeOf(current)) : undefined;
+  }
+
+  /**
+   * The qualified name a dotted expression stands for, resolving its first name through the
+   * imports visible at `node`: `nn.CrossEntropyLoss` with `import torch.nn as nn` is
+   * `torch.nn.CrossEntropyLoss`. Undefined when the first name is not an import.
+   */
+  qualify(node: SyntaxNode): string | undefined {
+    const parts = dottedParts(node);
+    if (!parts) return undefined;
+    const found = this.scopeOf(node).lookup(parts[0]!, node.startIndex);
+    if (found?.binding.kind !== 'import') return undefined;
+    return [found.binding.qualified, ...parts.slice(1)].join('.');
+  }
+}

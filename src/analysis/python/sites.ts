@@ -1,0 +1,138 @@
+import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLASSES, LOSS_FUNCTIONS, canonical, type ActivationKind, type LossApi } from './apis';
+import type { PythonModule } from './binder';
+import type { Evaluator } from './evaluator';
+import type { SyntaxNode } from './parser';
+import { callArguments, type CallArguments } from './syntax';
+
+/** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
+export interface PythonLossSite {
+  readonly kind: 'construction' | 'application';
+  /** Canonical qualified name of the loss API (`torch.nn.BCELoss`, `torch.nn.functional.cross_entropy`). */
+  readonly qualified: string;
+  readonly api: LossApi;
+  /** The call: the construction, or the application. */
+  readonly call: SyntaxNode;
+  /** The construction call, for applications of a loss module. */
+  readonly construction?: SyntaxNode;
+  /** Options given by keyword, at the construction (modules) or the call (functions). */
+  readonly options: ReadonlyMap<string, SyntaxNode>;
+  /** Tensor arguments by parameter name (applications only). */
+  readonly args: ReadonlyMap<string, SyntaxNode>;
+  /** Whether `*args` / `**kwargs` hide some arguments. */
+  readonly open: boolean;
+}
+
+export interface ActivationSite {
+  readonly kind: ActivationKind;
+  readonly call: SyntaxNode;
+  /** `function` (F.softmax(x)), `method` (x.softmax()), or `module` (nn.Softmax()). */
+  readonly form: 'function' | 'method' | 'module';
+  readonly args: CallArguments;
+  readonly qualified?: string;
+}
+
+const LOSS_NAME = /\b(?:\w+Loss|cross_entropy|nll_loss|binary_cross_entropy(?:_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|huber_loss|kl_div|poisson_nll_loss|gaussian_nll_loss|hinge_embedding_loss|soft_margin_loss|multilabel_soft_margin_loss|multi_margin_loss|multilabel_margin_loss|margin_ranking_loss|cosine_embedding_loss|triplet_margin_loss|ctc_loss|sigmoid_focal_loss)\b/g;
+const ACTIVATION_NAME = /\b(?:softmax|log_softmax|sigmoid|logsigmoid|Softmax|Softmax2d|LogSoftmax|Sigmoid|LogSigmoid)\b/g;
+
+/** Whether a file can contain anything the Python rules look at: a cheap test before parsing. */
+export function mentionsLosses(text: string): boolean {
+  LOSS_NAME.lastIndex = 0;
+  ACTIVATION_NAME.lastIndex = 0;
+  return LOSS_NAME.test(text) || ACTIVATION_NAME.test(text) || /\bimport\b[^\n]*\bas\b/.test(text);
+}
+
+/** The call whose callee contains the identifier at `offset`, if the identifier is (the end of) a callee. */
+function callAt(module: PythonModule, offset: number, length: number): SyntaxNode | undefined {
+  let node: SyntaxNode | null = module.tree.rootNode.descendantForIndex(offset, offset + length);
+  if (!node || node.type !== 'identifier') return undefined;
+  // Climb the dotted name (`torch.nn.functional.cross_entropy`) to the expression that is called.
+  while (node.parent?.type === 'attribute' && node.parent.childForFieldName('attribute')?.startIndex === node.startIndex) node = node.parent;
+  const parent: SyntaxNode | null = node.parent;
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.startIndex === node.startIndex && parent.childForFieldName('function')?.endIndex === node.endIndex) return parent;
+  return undefined;
+}
+
+/**
+ * Finds the loss sites and activation calls of a module. Candidates come from a scan of the text
+ * for the names involved (and the local aliases imports give them); each is then confirmed on the
+ * syntax tree and through the imports, so a string or comment mentioning a loss is never a site.
+ */
+export function findSites(module: PythonModule, evaluator: Evaluator): { losses: PythonLossSite[]; activations: ActivationSite[] } {
+  const text = module.text;
+  const losses: PythonLossSite[] = [];
+  const activations: ActivationSite[] = [];
+  const seen = new Set<number>();
+  const aliases = aliasNames(module);
+  const pattern = new RegExp(`${LOSS_NAME.source}|${ACTIVATION_NAME.source}${aliases.length ? `|\\b(?:${aliases.join('|')})\\b` : ''}`, 'g');
+  const constructions: SyntaxNode[] = [];
+
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const call = callAt(module, match.index, match[0].length);
+    if (!call || seen.has(call.startIndex * 7 + call.endIndex)) continue;
+    seen.add(call.startIndex * 7 + call.endIndex);
+    const callee = call.childForFieldName('function')!;
+    const qualified = module.qualify(callee);
+    const name = qualified ? canonical(qualified) : undefined;
+    const args = callArguments(call);
+    if (name && LOSS_CLASSES[name]) {
+      constructions.push(call);
+      losses.push({ kind: 'construction', qualified: name, api: LOSS_CLASSES[name]!, call, options: args.keywords, args: new Map(), open: args.open });
+      // Applied in place: `nn.BCELoss()(out, y)`.
+      const outer = call.parent;
+      if (outer?.type === 'call' && outer.childForFieldName('function')?.startIndex === call.startIndex) {
+        losses.push(application(name, LOSS_CLASSES[name]!, outer, call));
+      }
+    } else if (name && LOSS_FUNCTIONS[name]) {
+      losses.push(application(name, LOSS_FUNCTIONS[name]!, call));
+    } else if (name && ACTIVATION_FUNCTIONS[name]) {
+      activations.push({ kind: ACTIVATION_FUNCTIONS[name]!, call, form: 'function', args, qualified: name });
+    } else if (name && ACTIVATION_MODULES[name]) {
+      activations.push({ kind: ACTIVATION_MODULES[name]!, call, form: 'module', args, qualified: name });
+    } else if (!name && callee.type === 'attribute') {
+      const method = callee.childForFieldName('attribute')?.text ?? '';
+      const kind = ACTIVATION_METHODS[method];
+      // `x.softmax(1)` on a tensor; `F.softmax` through an unresolved import is not a method.
+      if (kind && evaluator.value(callee.childForFieldName('object')!).kind === 'tensor') activations.push({ kind, call, form: 'method', args });
+    }
+  }
+
+  // Applications of constructed loss modules: `criterion(out, y)`, `self.loss_fn(out, y)`.
+  for (const construction of constructions) {
+    const assignment = construction.parent?.type === 'assignment' ? construction.parent : undefined;
+    const target = assignment?.childForFieldName('left');
+    if (!target || !/^(identifier|attribute)$/.test(target.type)) continue;
+    const receiver = target.type === 'attribute' ? target.childForFieldName('attribute')!.text : target.text;
+    const uses = new RegExp(`\\b${receiver}\\s*\\(`, 'g');
+    for (let match = uses.exec(text); match; match = uses.exec(text)) {
+      const call = callAt(module, match.index, receiver.length);
+      if (!call || seen.has(call.startIndex * 7 + call.endIndex)) continue;
+      const value = evaluator.value(call.childForFieldName('function')!);
+      if (value.kind !== 'loss' || value.construction.startIndex !== construction.startIndex) continue;
+      seen.add(call.startIndex * 7 + call.endIndex);
+      const name = canonical(value.qualified);
+      losses.push(application(name, LOSS_CLASSES[name]!, call, construction));
+    }
+  }
+  losses.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  activations.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  return { losses, activations };
+}
+
+function application(qualified: string, api: LossApi, call: SyntaxNode, construction?: SyntaxNode): PythonLossSite {
+  const args = callArguments(call);
+  const tensors = new Map<string, SyntaxNode>();
+  api.parameters.forEach((parameter, index) => {
+    const node = args.keywords.get(parameter) ?? args.positional[index];
+    if (node) tensors.set(parameter, node);
+  });
+  const options = construction ? callArguments(construction).keywords : new Map([...args.keywords].filter(([key]) => !api.parameters.includes(key)));
+  return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
+}
+
+/** Local names that imports give to losses and activations (`from torch.nn import BCELoss as Loss`). */
+function aliasNames(module: PythonModule): string[] {
+  const names: string[] = [];
+  const aliasPattern = /\bimport\s+[^\n]*?\bas\s+(\w+)/g;
+  for (let match = aliasPattern.exec(module.text); match; match = aliasPattern.exec(module.text)) names.push(match[1]!);
+  return names;
+}

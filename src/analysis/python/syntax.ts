@@ -1,0 +1,104 @@
+import type { Span } from '../types';
+import type { SyntaxNode } from './parser';
+
+export function spanOf(node: SyntaxNode): Span {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+/** Positional and keyword arguments of a call, as nodes. */
+export interface CallArguments {
+  readonly positional: SyntaxNode[];
+  readonly keywords: Map<string, SyntaxNode>;
+  /** `*args` / `**kwargs` make the argument list open: positions and keywords may be missing. */
+  readonly open: boolean;
+}
+
+export function callArguments(call: SyntaxNode): CallArguments {
+  const positional: SyntaxNode[] = [];
+  const keywords = new Map<string, SyntaxNode>();
+  let open = false;
+  const list = call.childForFieldName('arguments');
+  if (list?.type === 'argument_list') {
+    for (const child of list.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'keyword_argument') {
+        const name = child.childForFieldName('name')?.text;
+        const value = child.childForFieldName('value');
+        if (name && value) keywords.set(name, value);
+      } else if (child.type === 'list_splat' || child.type === 'dictionary_splat') {
+        open = true;
+      } else if (child.type !== 'comment') {
+        positional.push(child);
+      }
+    }
+  }
+  return { positional, keywords, open };
+}
+
+/** The argument for a parameter given by keyword or at a position. */
+export function argument(args: CallArguments, name: string, position: number): SyntaxNode | undefined {
+  return args.keywords.get(name) ?? args.positional[position];
+}
+
+/** `a.b.c` as ['a', 'b', 'c'] when the expression is a plain dotted name. */
+export function dottedParts(node: SyntaxNode): string[] | undefined {
+  if (node.type === 'identifier') return [node.text];
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute');
+    if (!object || !attribute) return undefined;
+    const head = dottedParts(object);
+    return head ? [...head, attribute.text] : undefined;
+  }
+  return undefined;
+}
+
+/** Unwraps parentheses: `((x))` is `x`. */
+export function unparen(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression' && current.namedChildCount === 1 && current.namedChildren[0]) {
+    current = current.namedChildren[0];
+  }
+  return current;
+}
+
+/** The value of an integer literal (with an optional minus sign), if the node is one. */
+export function intLiteral(node: SyntaxNode | undefined): number | undefined {
+  if (!node) return undefined;
+  const inner = unparen(node);
+  if (inner.type === 'integer') return Number(inner.text.replace(/_/g, ''));
+  if (inner.type === 'unary_operator' && inner.text.startsWith('-')) {
+    const operand = inner.childForFieldName('argument');
+    const value = intLiteral(operand ?? undefined);
+    return value === undefined ? undefined : -value;
+  }
+  return undefined;
+}
+
+export function stringLiteral(node: SyntaxNode | undefined): string | undefined {
+  if (!node || node.type !== 'string') return undefined;
+  const content = node.namedChildren.filter((child) => child?.type === 'string_content');
+  if (node.namedChildren.some((child) => child?.type === 'interpolation')) return undefined;
+  return content.map((child) => child!.text).join('');
+}
+
+export function boolLiteral(node: SyntaxNode | undefined): boolean | undefined {
+  if (!node) return undefined;
+  if (node.type === 'true') return true;
+  if (node.type === 'false') return false;
+  return undefined;
+}
+
+/** The statement (direct child of a block or module) containing `node`. */
+export function enclosingStatement(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
+  return current;
+}
+
+/** 1-based line of an offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -1,0 +1,74 @@
+import type { Dim, Evidence, Fact, FactDType, Origin, Space } from '../types';
+import type { ClassInfo, FunctionInfo } from './binder';
+import type { SyntaxNode } from './parser';
+
+/**
+ * Abstract values of the Python evaluator: what an expression evaluates to, as far as losses care.
+ * Shapes are suffixes when the leading dims are unknown: `['...', 1]` is "anything by 1".
+ */
+export type Value =
+  | { readonly kind: 'tensor'; readonly fact: Fact }
+  | { readonly kind: 'tuple'; readonly items: readonly Value[]; readonly evidence: readonly Evidence[] }
+  | { readonly kind: 'layer'; readonly layer: Layer }
+  | { readonly kind: 'instance'; readonly cls: ClassInfo; readonly evidence: readonly Evidence[] }
+  | { readonly kind: 'class'; readonly cls: ClassInfo }
+  | { readonly kind: 'function'; readonly fn: FunctionInfo }
+  | { readonly kind: 'loss'; readonly qualified: string; readonly construction: SyntaxNode }
+  | { readonly kind: 'qualified'; readonly name: string }
+  | { readonly kind: 'dtype'; readonly dtype: 'float' | 'int' | 'bool' }
+  | { readonly kind: 'int'; readonly value: number }
+  | { readonly kind: 'unknown' };
+
+/** A callable module (layer, Sequential, model) as a map from its input's fact to its output's. */
+export interface Layer {
+  readonly describe: string;
+  readonly evidence: readonly Evidence[];
+  apply(input: Fact): Fact;
+}
+
+export const UNKNOWN: Value = { kind: 'unknown' };
+
+export const UNKNOWN_FACT: Fact = { space: 'unknown', dtype: 'unknown', origin: 'unknown', evidence: [] };
+
+export function tensor(fact: Fact): Value {
+  return { kind: 'tensor', fact };
+}
+
+export function fact(
+  space: Space,
+  options: { dtype?: FactDType; origin?: Origin; shape?: readonly Dim[]; evidence?: readonly Evidence[]; activation?: Fact['activation']; classes?: number } = {},
+): Fact {
+  return {
+    space,
+    dtype: options.dtype ?? 'unknown',
+    origin: options.origin ?? 'unknown',
+    evidence: options.evidence ?? [],
+    ...(options.shape ? { shape: options.shape } : {}),
+    ...(options.activation ? { activation: options.activation } : {}),
+    ...(options.classes !== undefined ? { classes: options.classes } : {}),
+  };
+}
+
+/** The same fact with more evidence appended (further from the site). */
+export function withEvidence(value: Fact, evidence: readonly Evidence[]): Fact {
+  return { ...value, evidence: [...value.evidence, ...evidence] };
+}
+
+/** What two possible values have in common: anything they disagree on becomes unknown. */
+export function merge(a: Fact, b: Fact): Fact {
+  const sameShape = a.shape && b.shape && a.shape.length === b.shape.length && a.shape.every((dim, i) => dim === b.shape![i]);
+  const activation = a.activation && b.activation && a.activation.fn === b.activation.fn && a.activation.dim === b.activation.dim ? a.activation : undefined;
+  return {
+    space: a.space === b.space ? a.space : 'unknown',
+    dtype: a.dtype === b.dtype ? a.dtype : 'unknown',
+    origin: a.origin === b.origin ? a.origin : 'unknown',
+    evidence: a.space === b.space ? a.evidence : [],
+    ...(sameShape ? { shape: a.shape } : {}),
+    ...(activation ? { activation } : {}),
+    ...(a.classes !== undefined && a.classes === b.classes ? { classes: a.classes } : {}),
+  };
+}
+
+export function isKnownRank(shape: readonly Dim[] | undefined): shape is readonly Dim[] {
+  return !!shape && shape[0] !== '...' && shape[0] !== 'param';
+}

@@ -1,0 +1,30 @@
+import * as l10n from '@vscode/l10n';
+import type { SyntaxNode } from '../../python/parser';
+import type { Fact, Fix } from '../../types';
+
+/**
+ * A fix that feeds the loss the value before an activation. Safe when the activation is written
+ * inline in the argument (`loss(torch.sigmoid(x), y)` → `loss(x, y)`); unsafe when the argument
+ * is a variable holding the activation's output, since the pre-activation name must still mean
+ * the same thing where the loss is computed. None when the activation is inside the model.
+ */
+export function passPreActivation(argument: SyntaxNode, fact: Fact, text: string): Fix | undefined {
+  const activation = fact.activation;
+  if (!activation?.call || !activation.input || activation.inModel) return undefined;
+  const before = text.slice(activation.input.start, activation.input.end);
+  if (argument.startIndex === activation.call.start && argument.endIndex === activation.call.end) {
+    return {
+      title: l10n.t('Remove the {0}: pass `{1}`', activation.fn, before),
+      safety: 'safe',
+      edits: [{ span: { start: argument.startIndex, end: argument.endIndex }, newText: before }],
+    };
+  }
+  if (argument.type === 'identifier' && /^[A-Za-z_][\w.]*$/.test(before)) {
+    return {
+      title: l10n.t('Pass the value before the {0}: `{1}`', activation.fn, before),
+      safety: 'unsafe',
+      edits: [{ span: { start: argument.startIndex, end: argument.endIndex }, newText: before }],
+    };
+  }
+  return undefined;
+}

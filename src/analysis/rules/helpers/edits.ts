@@ -1,0 +1,47 @@
+import type { SyntaxNode } from '../../python/parser';
+import { spanOf } from '../../python/syntax';
+import type { TextEdit } from '../../types';
+
+/**
+ * Renames what a call calls when it is written as an attribute (`nn.BCELoss`, `F.softmax`,
+ * `torch.sigmoid`): only the last name changes, the prefix and everything else stay as written.
+ * Bare names (`BCELoss` imported from torch.nn) get no edit: the new name would need an import.
+ */
+export function renameCallee(call: SyntaxNode, newName: string): TextEdit | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'attribute') return undefined;
+  const attribute = callee.childForFieldName('attribute');
+  return attribute ? { span: spanOf(attribute), newText: newName } : undefined;
+}
+
+/** Replaces a node's text. */
+export function replaceNode(node: SyntaxNode, newText: string): TextEdit {
+  return { span: spanOf(node), newText };
+}
+
+/** Appends text right after a node: `.long()` after a target. */
+export function appendAfter(node: SyntaxNode, text: string, parenthesize: boolean): TextEdit[] {
+  if (!parenthesize) return [{ span: { start: node.endIndex, end: node.endIndex }, newText: text }];
+  return [
+    { span: { start: node.startIndex, end: node.startIndex }, newText: '(' },
+    { span: { start: node.endIndex, end: node.endIndex }, newText: `)${text}` },
+  ];
+}
+
+/** Whether `node` can take a method call without parentheses (`x`, `self.y`, `f(x)`, `a[0]`). */
+export function isPrimary(node: SyntaxNode): boolean {
+  return /^(identifier|attribute|call|subscript|parenthesized_expression)$/.test(node.type);
+}
+
+/** Adds a keyword argument at the end of a call's argument list, keeping its formatting. */
+export function addKeyword(call: SyntaxNode, keyword: string): TextEdit | undefined {
+  const list = call.childForFieldName('arguments');
+  if (list?.type !== 'argument_list') return undefined;
+  const close = list.endIndex - 1;
+  const hasArguments = list.namedChildren.some((child) => child && child.type !== 'comment');
+  const text = list.text;
+  const beforeClose = text[text.length - 2] ?? '';
+  if (!hasArguments) return { span: { start: close, end: close }, newText: keyword };
+  if (/,\s*\)$/.test(text)) return { span: { start: close, end: close }, newText: /\s/.test(beforeClose) ? keyword : ` ${keyword}` };
+  return { span: { start: close, end: close }, newText: `, ${keyword}` };
+}

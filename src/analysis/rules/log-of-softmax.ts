@@ -1,0 +1,75 @@
+import * as l10n from '@vscode/l10n';
+import type { SyntaxNode } from '../python/parser';
+import { spanOf } from '../python/syntax';
+import type { Fix } from '../types';
+import type { Rule, RuleContext } from './rule';
+
+/** The call applying `log` to `activation`, when written inline: `torch.log(act)` or `act.log()`. */
+function logAround(context: RuleContext, activation: SyntaxNode): SyntaxNode | undefined {
+  const parent = activation.parent;
+  // act.log()
+  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'log' && parent.parent?.type === 'call') return parent.parent;
+  // torch.log(act)
+  if (parent?.type === 'argument_list' && parent.namedChildren.filter((child) => child && child.type !== 'comment').length === 1) {
+    const call = parent.parent;
+    const callee = call?.childForFieldName('function');
+    if (call && callee && context.module.qualify(callee) === 'torch.log') return call;
+  }
+  return undefined;
+}
+
+/** How to call `torch.nn.functional` in this file: its local name, if it is imported. */
+function functionalName(context: RuleContext, at: number): string | undefined {
+  for (const [name, qualified] of [['F', 'torch.nn.functional'], ['torch', 'torch']] as const) {
+    const found = context.module.scopeOf(context.module.tree.rootNode.descendantForIndex(at)!).lookup(name, at);
+    if (found?.binding.kind === 'import' && found.binding.qualified === qualified) return name === 'F' ? 'F' : 'torch.nn.functional';
+  }
+  return undefined;
+}
+
+export const logOfSoftmax: Rule = {
+  code: 'LL008',
+  name: 'log-of-softmax',
+  severity: 'warning',
+  summary: 'log is taken of a softmax or sigmoid output instead of using log_softmax or logsigmoid.',
+  fixable: true,
+  docs: {
+    whatItDoes: 'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like.',
+    whyIsThisBad:
+      'A softmax or sigmoid rounds small probabilities to exactly 0 in floating point, and log(0) is -inf: the loss becomes inf or nan and the gradients with it. `log_softmax` and `logsigmoid` compute the same values from the logits directly, without the underflow.',
+    example: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log(torch.softmax(logits, dim=1))'].join('\n'),
+    useInstead: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log_softmax(logits, dim=1)'].join('\n'),
+    fixSafety: 'Safe: the fix computes the same values, more accurately.',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html', 'https://pytorch.org/docs/stable/generated/torch.nn.functional.logsigmoid.html'],
+  },
+  check(context) {
+    for (const activation of context.activations) {
+      if (activation.kind !== 'softmax' && activation.kind !== 'sigmoid') continue;
+      if (activation.form === 'module') continue;
+      const logCall = logAround(context, activation.call);
+      if (!logCall) continue;
+      const callee = activation.call.childForFieldName('function')!;
+      const argsText = activation.call.childForFieldName('arguments')?.text ?? '()';
+      let replacement: string | undefined;
+      if (activation.kind === 'softmax') {
+        replacement = callee.type === 'attribute' ? `${callee.childForFieldName('object')!.text}.log_softmax${argsText}` : undefined;
+      } else {
+        const functional = functionalName(context, activation.call.startIndex);
+        const input = activation.form === 'method' ? callee.childForFieldName('object')!.text : activation.args.positional[0]?.text;
+        if (functional && input) replacement = `${functional}.logsigmoid(${input})`;
+      }
+      const fix: Fix | undefined = replacement
+        ? { title: l10n.t('Use {0}', activation.kind === 'softmax' ? 'log_softmax' : 'logsigmoid'), safety: 'safe', edits: [{ span: spanOf(logCall), newText: replacement }] }
+        : undefined;
+      context.report({
+        span: spanOf(logCall),
+        message:
+          activation.kind === 'softmax'
+            ? l10n.t('log of a softmax underflows to -inf for small probabilities. Use log_softmax, which computes the same values stably.')
+            : l10n.t('log of a sigmoid underflows to -inf for large negative scores. Use F.logsigmoid, which computes the same values stably.'),
+        evidence: [{ text: activation.call.text, span: spanOf(activation.call) }],
+        ...(fix ? { fix } : {}),
+      });
+    }
+  },
+};

@@ -1,0 +1,46 @@
+import type { Evaluator } from '../python/evaluator';
+import type { PythonModule } from '../python/binder';
+import type { ActivationSite, PythonLossSite } from '../python/sites';
+import type { Evidence, Fix, Severity, Span } from '../types';
+
+/** A rule's documentation: the headings of every docs page (`docs/rules/LLxxx.md`), Ruff's model. */
+export interface RuleDocs {
+  readonly whatItDoes: string;
+  readonly whyIsThisBad: string;
+  /** Python code that the rule reports (tested: it must report). */
+  readonly example: string;
+  /** The same code done right (tested: it must not report). */
+  readonly useInstead: string;
+  readonly fixSafety: string;
+  readonly references: readonly string[];
+}
+
+export interface Report {
+  readonly span: Span;
+  readonly message: string;
+  readonly evidence?: readonly Evidence[];
+  readonly fix?: Fix;
+  readonly severity?: Severity;
+}
+
+export interface RuleContext {
+  readonly text: string;
+  readonly module: PythonModule;
+  readonly evaluator: Evaluator;
+  readonly losses: readonly PythonLossSite[];
+  readonly activations: readonly ActivationSite[];
+  report(report: Report): void;
+}
+
+export interface Rule {
+  readonly code: string;
+  /** kebab-case, names the pattern. */
+  readonly name: string;
+  readonly severity: Severity;
+  /** One sentence: the docs title and SARIF's short description. */
+  readonly summary: string;
+  readonly docs: RuleDocs;
+  /** Whether the rule offers a fix for some of its findings. */
+  readonly fixable: boolean;
+  check(context: RuleContext): void;
+}

@@ -1,0 +1,94 @@
+import * as l10n from '@vscode/l10n';
+import { spanOf } from '../python/syntax';
+import { isKnownRank } from '../python/values';
+import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
+import type { SyntaxNode } from '../python/parser';
+import type { TextEdit } from '../types';
+import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
+import type { Rule } from './rule';
+
+/** `.float()` → `.long()` when the target is itself a conversion, else `.long()` appended. */
+function convert(target: SyntaxNode, to: 'long' | 'float', from: readonly string[]): TextEdit[] {
+  const method = target.type === 'call' ? target.childForFieldName('function')?.childForFieldName('attribute')?.text : undefined;
+  if (method && from.includes(method) && (target.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) {
+    const rename = renameCallee(target, to);
+    if (rename) return [rename];
+  }
+  return appendAfter(target, `.${to}()`, !isPrimary(target));
+}
+
+export const targetDtypeMismatch: Rule = {
+  code: 'LL011',
+  name: 'target-dtype-mismatch',
+  severity: 'error',
+  summary: 'Class indices are floats, or binary targets are integers.',
+  fixable: true,
+  docs: {
+    whatItDoes:
+      'Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats).',
+    whyIsThisBad:
+      'PyTorch refuses both at run time ("expected scalar type Long but found Float", "Found dtype Long but expected Float") — after data loading, often minutes into a job. A float target of the same shape as the logits is read by cross entropy as class probabilities instead, which is a different loss.',
+    example: [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'head = nn.Linear(16, 1)',
+      'x = torch.randn(8, 16)',
+      'y = torch.randint(0, 2, (8, 1))',
+      'loss = nn.BCEWithLogitsLoss()(head(x), y)',
+    ].join('\n'),
+    useInstead: [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'head = nn.Linear(16, 1)',
+      'x = torch.randn(8, 16)',
+      'y = torch.randint(0, 2, (8, 1))',
+      'loss = nn.BCEWithLogitsLoss()(head(x), y.float())',
+    ].join('\n'),
+    fixSafety: 'Safe: the fix converts the target with `.long()` or `.float()`, which keeps whole-number values.',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html', 'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html'],
+  },
+  check(context) {
+    for (const site of context.losses) {
+      if (site.kind !== 'application') continue;
+      const loss = site.api.loss;
+      const { inputNode, input, targetNode, target } = siteFacts(context.evaluator, site);
+      if (!targetNode || !target || !inputNode || !input) continue;
+      if ((loss === 'cross_entropy' || loss === 'nll_loss') && target.dtype === 'float') {
+        // Only when the target cannot be class probabilities: one dim fewer than the input.
+        const inputRank = isKnownRank(input.shape) ? input.shape.length : undefined;
+        const targetRank = isKnownRank(target.shape) ? target.shape.length : undefined;
+        const indexShaped =
+          targetRank !== undefined &&
+          ((inputRank !== undefined && targetRank === inputRank - 1) || (inputRank === undefined && targetRank === 1 && input.classes !== undefined && input.classes > 1 && target.shape?.[0] !== input.classes));
+        if (!indexShaped && loss !== 'nll_loss') continue;
+        if (loss === 'nll_loss' && targetRank === undefined) continue;
+        context.report({
+          span: spanOf(targetNode),
+          message: l10n.t(
+            '{0} takes class indices as int64, but `{1}` is a float tensor ({2}). PyTorch raises "expected scalar type Long". Convert it with .long().',
+            lossReference(site, context.text),
+            targetNode.text,
+            rootCause(target, context.text),
+          ),
+          evidence: chain(target),
+          fix: { title: l10n.t('Convert the target with .long()'), safety: 'safe', edits: convert(targetNode, 'long', ['float', 'double', 'half']) },
+        });
+      }
+      if ((loss === 'binary_cross_entropy' || loss === 'binary_cross_entropy_with_logits') && (target.dtype === 'int' || target.dtype === 'bool')) {
+        context.report({
+          span: spanOf(targetNode),
+          message: l10n.t(
+            '{0} needs float targets, but `{1}` is an integer tensor ({2}). PyTorch raises "Found dtype Long but expected Float". Convert it with .float().',
+            lossReference(site, context.text),
+            targetNode.text,
+            rootCause(target, context.text),
+          ),
+          evidence: chain(target),
+          fix: { title: l10n.t('Convert the target with .float()'), safety: 'safe', edits: convert(targetNode, 'float', ['long', 'int', 'bool']) },
+        });
+      }
+    }
+  },
+};

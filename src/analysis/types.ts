@@ -1,0 +1,100 @@
+/**
+ * What analysis hands to the editor and the CLI: plain data with offsets into the analysed text.
+ * The extension turns these into diagnostics, code actions and hovers; nothing here knows VS Code.
+ */
+
+export type Severity = 'error' | 'warning' | 'information';
+
+/** A half-open range of UTF-16 offsets into the analysed text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  /** `safe`: the meaning of the program is unchanged apart from the bug; `unsafe`: it may change behaviour. */
+  readonly safety: 'safe' | 'unsafe';
+  readonly edits: readonly TextEdit[];
+}
+
+/** A step of the evidence chain: what was seen, and where. */
+export interface Evidence {
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface Finding {
+  readonly code: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly span: Span;
+  readonly evidence: readonly Evidence[];
+  readonly fix?: Fix;
+}
+
+export type Space = 'logits' | 'probabilities' | 'log-probabilities' | 'unknown';
+export type FactDType = 'float' | 'int' | 'bool' | 'unknown';
+export type Origin = 'model' | 'label' | 'literal' | 'unknown';
+/** A dimension: a size, a named symbol (`N`), or unknown. */
+export type Dim = number | string | undefined;
+
+/** What LossLens knows about a value that reaches a loss. Unknown means silent. */
+export interface Fact {
+  readonly space: Space;
+  /** The activation that made the space, when there is one: its call and its input, for fixes. */
+  readonly activation?: {
+    readonly fn: 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
+    readonly dim?: number;
+    readonly call?: Span;
+    /** Where the value before the activation is written (`x` in `torch.sigmoid(x)`). */
+    readonly input?: Span;
+    /** Whether the activation is a layer of the model (`nn.Softmax()` in a Sequential), not a call at the site. */
+    readonly inModel?: boolean;
+  };
+  /**
+   * Undefined when nothing is known; a suffix after `'...'` when only the last dims are known
+   * (`['...', 1]` is "anything by 1").
+   */
+  readonly shape?: readonly Dim[];
+  /** Scores per example when they come from a known layer (`nn.Linear(64, 10)` gives 10). */
+  readonly classes?: number;
+  /**
+   * The value is (derived from) parameter `param` of the enclosing function; a shape starting with
+   * `'param'` is that parameter's leading dims followed by the dims listed, filled in at each call.
+   */
+  readonly param?: number;
+  readonly dtype: FactDType;
+  readonly origin: Origin;
+  /** How this was concluded, most direct first. */
+  readonly evidence: readonly Evidence[];
+}
+
+export interface LossSite {
+  readonly framework: 'torch' | 'keras' | 'tensorflow' | 'jax' | 'tfjs';
+  /** The API as written and resolved, e.g. `torch.nn.CrossEntropyLoss`. */
+  readonly api: string;
+  /** The evaluator's loss id (`cross_entropy`), when it has one. */
+  readonly loss?: string;
+  readonly kind: 'construction' | 'application';
+  readonly span: Span;
+  /** Options given in the code, by keyword, as source text. */
+  readonly options: Readonly<Record<string, string>>;
+  readonly input?: Fact;
+  readonly target?: Fact;
+  /** Whether every tensor argument is a literal, so the site can be evaluated statically. */
+  readonly literal: boolean;
+}
+
+export interface AnalysisResult {
+  readonly findings: readonly Finding[];
+  readonly sites: readonly LossSite[];
+  /** Why the file was not analysed (too large, binary), when it was not. */
+  readonly skipped?: string;
+}
