@@ -5,6 +5,7 @@ import { parsePython, pythonParser, type Tree } from './python/parser';
 import { findSites, mentionsLosses } from './python/sites';
 import { lineOf } from './python/syntax';
 import { RULES } from './rules';
+import { lineLocator } from './rules/helpers/describe';
 import type { Report } from './rules/rule';
 import { suppressions } from './suppression';
 import type { AnalysisResult, Finding, LossSite } from './types';
@@ -18,6 +19,10 @@ export interface AnalyzeOptions {
   readonly maxFileBytes?: number;
   /** Called when a rule fails internally; the other rules still run. */
   readonly onInternalError?: (rule: string, error: unknown) => void;
+  /** Ignore `# losslens: ignore-file` in the text (notebooks decide it from their first cell). */
+  readonly ignoreFileComments?: boolean;
+  /** Where an offset is, in words; "line N" by default (notebooks say which cell). */
+  readonly locate?: (offset: number) => string;
 }
 
 function enabled(code: string, options: AnalyzeOptions): boolean {
@@ -44,7 +49,7 @@ export class PythonAnalyzer {
     const skipped = skipReason(text, options);
     if (skipped) return { findings: [], sites: [], skipped };
     const marks = suppressions(text);
-    if (marks.file || !mentionsLosses(text)) return { findings: [], sites: [] };
+    if ((marks.file && !options.ignoreFileComments) || !mentionsLosses(text)) return { findings: [], sites: [] };
     const parser = await pythonParser();
     const tree = parsePython(parser, text, this.previous);
     this.previous?.tree.delete();
@@ -62,6 +67,7 @@ function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions, marks: R
   const module = new PythonModule(text, tree);
   const evaluator = new Evaluator(module);
   const { losses, activations } = findSites(module, evaluator);
+  const locate = options.locate ?? lineLocator(text);
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (!enabled(rule.code, options)) continue;
@@ -78,7 +84,7 @@ function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions, marks: R
       });
     };
     try {
-      rule.check({ text, module, evaluator, losses, activations, report });
+      rule.check({ text, locate, module, evaluator, losses, activations, report });
     } catch (error) {
       options.onInternalError?.(rule.code, error);
     }

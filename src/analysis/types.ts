@@ -23,10 +23,13 @@ export interface Fix {
   readonly edits: readonly TextEdit[];
 }
 
-/** A step of the evidence chain: what was seen, and where. */
+/** A step of the evidence chain: the code seen, where, and what it means. */
 export interface Evidence {
+  /** The statement, as written (first line). */
   readonly text: string;
   readonly span: Span;
+  /** What this step contributes: "sigmoid applied", "nn.Linear with 1 output, no activation after it". */
+  readonly note?: string;
 }
 
 export interface Finding {

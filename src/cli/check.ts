@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
+import { PythonAnalyzer } from '../analysis/analyze';
+import { analyzeDocument, documentKind, type LocatedFinding } from '../analysis/document';
+import { RULES } from '../analysis/rules';
+import { parseCommandArgs } from './args';
 import { collectFiles, displayPath } from './files';
 import { EXIT, type CliIO, UsageError } from './io';
-import { parseCommandArgs } from './args';
+import { sarifLog } from './sarif';
+import { version } from '../../package.json';
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** One problem found in a file, as the JSON contract of DESIGN.md spells it (1-based positions). */
+/** One finding as the JSON contract of DESIGN.md spells it (1-based positions). */
 export interface CheckFinding {
   readonly file: string;
   readonly line: number;
@@ -17,16 +23,14 @@ export interface CheckFinding {
   readonly rule: string;
   readonly severity: 'error' | 'warning' | 'information';
   readonly message: string;
-  readonly fix?: unknown;
+  readonly fix?: { readonly title: string; readonly safety: 'safe' | 'unsafe'; readonly edits: ReadonlyArray<{ start: number; end: number; newText: string }> };
+  /** Notebooks: the cell index; line and column are within that cell. */
+  readonly cell?: number;
 }
 
-export const CHECK_USAGE = `losslens check [--format text|json] [--select LL001,...] [--ignore LL010,...] [--exit-zero] PATH...`;
+export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--exit-zero] PATH...`;
 
-/**
- * `losslens check`: collects the files under PATH... and reports findings. The analyzer that
- * produces findings arrives with the rules; until then every file is collected and reported clean.
- */
-export function runCheck(argv: readonly string[], io: CliIO): number {
+export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     format: { type: 'string', default: 'text' },
     select: { type: 'string' },
@@ -35,19 +39,63 @@ export function runCheck(argv: readonly string[], io: CliIO): number {
   });
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(l10n.t('Unknown format "{0}": use text or json.', format));
+    throw new UsageError(l10n.t('Unknown format "{0}": use text, json or sarif.', format));
   }
-  parseRuleList(values.select as string | undefined, '--select');
-  parseRuleList(values.ignore as string | undefined, '--ignore');
+  const select = parseRuleList(values.select as string | undefined, '--select');
+  const ignore = parseRuleList(values.ignore as string | undefined, '--ignore');
   if (positionals.length === 0) throw new UsageError(l10n.t('Give at least one file or folder to check.'));
 
   const { files, missing } = collectFiles(positionals, io.cwd);
-  if (missing.length > 0) {
-    throw new UsageError(l10n.t('No such file or folder: {0}', missing.join(', ')));
-  }
+  if (missing.length > 0) throw new UsageError(l10n.t('No such file or folder: {0}', missing.join(', ')));
+
   const findings: CheckFinding[] = [];
-  report(format as Format, files, findings, io);
+  for (const file of files) {
+    const path = displayPath(file, io.cwd);
+    const kind = documentKind(file);
+    if (!kind) {
+      io.stderr(`${path}: ${l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file')}\n`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      io.stderr(`${path}: ${l10n.t('skipped: cannot read it ({0})', (error as NodeJS.ErrnoException).code ?? String(error))}\n`);
+      continue;
+    }
+    const analyzer = new PythonAnalyzer();
+    try {
+      const result = await analyzeDocument(kind, text, {
+        select,
+        ignore,
+        onInternalError: (rule, error) => io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
+      }, analyzer);
+      if (result.skipped) io.stderr(`${path}: ${result.skipped}\n`);
+      for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
+    } finally {
+      analyzer.dispose();
+    }
+  }
+  report(format as Format, files.length, findings, io);
   return findings.length > 0 && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
+}
+
+function toCheckFinding(file: string, finding: LocatedFinding): CheckFinding {
+  return {
+    file,
+    line: finding.start.line,
+    column: finding.start.column,
+    endLine: finding.end.line,
+    endColumn: finding.end.column,
+    code: finding.code,
+    rule: finding.rule,
+    severity: finding.severity,
+    message: finding.message,
+    ...(finding.fix
+      ? { fix: { title: finding.fix.title, safety: finding.fix.safety, edits: finding.fix.edits.map((edit) => ({ start: edit.span.start, end: edit.span.end, newText: edit.newText })) } }
+      : {}),
+    ...(finding.cell !== undefined ? { cell: finding.cell } : {}),
+  };
 }
 
 function parseRuleList(raw: string | undefined, flag: string): string[] {
@@ -58,24 +106,32 @@ function parseRuleList(raw: string | undefined, flag: string): string[] {
     .filter((code) => code.length > 0);
   for (const code of codes) {
     if (!/^LL\d{3}$/.test(code)) throw new UsageError(l10n.t('{0} expects rule codes like LL001, got "{1}".', flag, code));
+    if (!RULES.some((rule) => rule.code === code)) throw new UsageError(l10n.t('{0}: there is no rule {1}. Rules: {2}.', flag, code, RULES.map((rule) => rule.code).join(', ')));
   }
   return codes;
 }
 
-function report(format: Format, files: readonly string[], findings: readonly CheckFinding[], io: CliIO): void {
+function report(format: Format, files: number, findings: readonly CheckFinding[], io: CliIO): void {
   switch (format) {
     case 'json':
-      io.stdout(`${JSON.stringify({ version: 1, files: files.length, findings })}\n`);
+      io.stdout(`${JSON.stringify({ version: 1, files, findings })}\n`);
       return;
-    case 'text':
+    case 'sarif':
+      io.stdout(`${JSON.stringify(sarifLog(findings, version), null, 2)}\n`);
+      return;
+    case 'text': {
       for (const finding of findings) {
-        io.stdout(`${displayPath(finding.file, io.cwd)}:${finding.line}:${finding.column}: ${finding.code} ${finding.message}\n`);
+        const where = finding.cell !== undefined ? `${finding.file}:cell ${finding.cell}:${finding.line}:${finding.column}` : `${finding.file}:${finding.line}:${finding.column}`;
+        const fixable = finding.fix ? (finding.fix.safety === 'safe' ? ' [*]' : ' [-]') : '';
+        io.stdout(`${where}: ${finding.code}${fixable} ${finding.message}\n`);
       }
+      const fixable = findings.filter((finding) => finding.fix?.safety === 'safe').length;
       io.stdout(
         findings.length === 0
-          ? `${l10n.t('Checked {0} files: no findings.', files.length)}\n`
-          : `${l10n.t('Checked {0} files: {1} findings.', files.length, findings.length)}\n`,
+          ? `${l10n.t('Checked {0} files: no findings.', files)}\n`
+          : `${l10n.t('Checked {0} files: {1} findings.', files, findings.length)}${fixable > 0 ? ` ${l10n.t('[*] {0} have a safe fix; [-] an unsafe one, in the editor.', fixable)}` : ''}\n`,
       );
       return;
+    }
   }
 }

@@ -57,12 +57,12 @@ export class Evaluator {
     return result;
   }
 
-  /** The evidence entry for a node: its statement's text (first line, trimmed) and line. */
-  evidence(node: SyntaxNode, label?: string): Evidence {
+  /** The evidence entry for a node: its statement's text (first line, trimmed), where it is, and a note. */
+  evidence(node: SyntaxNode, note?: string): Evidence {
     const statement = statementOf(node);
     const firstLine = statement.text.split('\n')[0]!.trim();
     const text = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
-    return { text: label ? `${label}: ${text}` : text, span: spanOf(statement) };
+    return { text, span: spanOf(statement), ...(note ? { note } : {}) };
   }
 
   line(node: SyntaxNode): number {
@@ -123,7 +123,7 @@ export class Evaluator {
       case 'assign': {
         const value = project(this.value(binding.value, depth), binding.path);
         if (value.kind !== 'tensor') return value;
-        return tensor(withEvidence(value.fact, [this.evidence(binding.value, `\`${name}\``)]));
+        return tensor(withEvidence(value.fact, [this.evidence(binding.value)]));
       }
       case 'param': {
         if (binding.index === 0 && binding.fn.cls && name === 'self') return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
@@ -417,7 +417,7 @@ export class Evaluator {
           ...fact('logits', {
             dtype: 'float',
             origin: 'model',
-            evidence: [{ ...evidence, text: `${evidence.text} (${description})` }],
+            evidence: [{ ...evidence, note: description }],
             shape,
             ...(out !== undefined ? { classes: out } : {}),
           }),

@@ -48,8 +48,8 @@ export const classCountMismatch: Rule = {
           span: spanOf(inputNode),
           message: l10n.t(
             '{0} normalises over the classes, but {1}: a single output unit. The softmax of one value is always 1, so the loss is always 0. Use BCEWithLogitsLoss for one output, or give the layer one output per class.',
-            lossReference(site, context.text),
-            comesFrom(inputNode, input, context.text),
+            lossReference(site, context.locate),
+            comesFrom(inputNode, input, context.locate),
           ),
           evidence: chain(input),
         });
@@ -66,11 +66,11 @@ export const classCountMismatch: Rule = {
         span: spanOf(weightNode),
         message: l10n.t(
           '{0}: `{1}` has {2} entries, but the model produces {3} classes ({4}).',
-          lossReference(site, context.text),
+          lossReference(site, context.locate),
           weightName!,
           length,
           classes,
-          rootCause(input, context.text),
+          rootCause(input, context.locate),
         ),
         evidence: [...chain(weight), ...chain(input)],
       });
@@ -86,7 +86,7 @@ export const classCountMismatch: Rule = {
       if (dim !== undefined && dim !== 1 && dim !== -1) continue;
       context.report({
         span: spanOf(activation.call),
-        message: l10n.t('{0} over a single output unit is always {1}: {2}.', activation.kind, activation.kind === 'softmax' ? '1' : '0', comesFrom(inputNode, input, context.text)),
+        message: l10n.t('{0} over a single output unit is always {1}: {2}.', activation.kind, activation.kind === 'softmax' ? '1' : '0', comesFrom(inputNode, input, context.locate)),
         evidence: chain(input),
       });
     }

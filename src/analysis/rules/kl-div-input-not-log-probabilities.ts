@@ -50,8 +50,8 @@ export const klDivInputNotLogProbabilities: Rule = {
           span: spanOf(inputNode),
           message: l10n.t(
             '{0} expects log-probabilities as its input, but {1}: probabilities. Use log_softmax for the input.',
-            lossReference(site, context.text),
-            comesFrom(inputNode, input, context.text),
+            lossReference(site, context.locate),
+            comesFrom(inputNode, input, context.locate),
           ),
           evidence: chain(input),
           ...(fix ? { fix } : {}),
@@ -73,8 +73,8 @@ export const klDivInputNotLogProbabilities: Rule = {
       context.report({
         span: spanOf(targetNode),
         message: targetIsLog
-          ? l10n.t('{0} has log_target=False, but {1}: log-probabilities. Pass log_target=True, or give probabilities.', lossReference(site, context.text), comesFrom(targetNode, target, context.text))
-          : l10n.t('{0} has log_target=True, but {1}: probabilities. Drop log_target, or give log-probabilities.', lossReference(site, context.text), comesFrom(targetNode, target, context.text)),
+          ? l10n.t('{0} has log_target=False, but {1}: log-probabilities. Pass log_target=True, or give probabilities.', lossReference(site, context.locate), comesFrom(targetNode, target, context.locate))
+          : l10n.t('{0} has log_target=True, but {1}: probabilities. Drop log_target, or give log-probabilities.', lossReference(site, context.locate), comesFrom(targetNode, target, context.locate)),
         evidence: chain(target),
         ...(fix ? { fix } : {}),
       });

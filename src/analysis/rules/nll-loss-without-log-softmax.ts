@@ -75,13 +75,13 @@ export const nllLossWithoutLogSoftmax: Rule = {
         message: isLogits
           ? l10n.t(
               '{0} expects log-probabilities, but {1}: raw scores. Apply log_softmax first, or use CrossEntropyLoss, which does both.',
-              lossReference(site, context.text),
-              comesFrom(inputNode, input, context.text),
+              lossReference(site, context.locate),
+              comesFrom(inputNode, input, context.locate),
             )
           : l10n.t(
               '{0} expects log-probabilities, but {1}: probabilities, not their logarithm. Use log_softmax instead of softmax.',
-              lossReference(site, context.text),
-              comesFrom(inputNode, input, context.text),
+              lossReference(site, context.locate),
+              comesFrom(inputNode, input, context.locate),
             ),
         evidence: chain(input),
         ...(fix ? { fix } : {}),

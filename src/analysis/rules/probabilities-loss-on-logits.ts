@@ -65,8 +65,8 @@ export const probabilitiesLossOnLogits: Rule = {
         span: spanOf(inputNode),
         message: l10n.t(
           '{0} expects probabilities, but {1}: raw scores with no sigmoid. Use {2}, which applies the sigmoid itself, stably.',
-          lossReference(site, context.text),
-          comesFrom(inputNode, input, context.text),
+          lossReference(site, context.locate),
+          comesFrom(inputNode, input, context.locate),
           replacement ? `\`${replacement}\`` : '`BCEWithLogitsLoss`',
         ),
         evidence: chain(input),

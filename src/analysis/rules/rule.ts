@@ -25,6 +25,8 @@ export interface Report {
 
 export interface RuleContext {
   readonly text: string;
+  /** Where an offset is, in words ("line 12", "cell 3, line 2"), for messages. */
+  readonly locate: (offset: number) => string;
   readonly module: PythonModule;
   readonly evaluator: Evaluator;
   readonly losses: readonly PythonLossSite[];

@@ -52,8 +52,8 @@ export const sigmoidBeforeLogitsLoss: Rule = {
         span: spanOf(inputNode),
         message: l10n.t(
           '{0} applies a sigmoid itself, but {1}: the scores go through two sigmoids. Pass the raw scores.',
-          lossReference(site, context.text),
-          comesFrom(inputNode, input, context.text),
+          lossReference(site, context.locate),
+          comesFrom(inputNode, input, context.locate),
         ),
         evidence: chain(input),
         ...(fix ? { fix } : {}),

@@ -53,13 +53,13 @@ export const softmaxBeforeCrossEntropy: Rule = {
         message: redundant
           ? l10n.t(
               '{0} applies log_softmax itself, and {1}: the log_softmax is redundant (the loss is the same). Remove it, or use NLLLoss on log-probabilities.',
-              lossReference(site, context.text),
-              comesFrom(inputNode, input, context.text),
+              lossReference(site, context.locate),
+              comesFrom(inputNode, input, context.locate),
             )
           : l10n.t(
               '{0} applies log_softmax itself, but {1}: softmax is applied twice, which flattens the predictions and stalls training. Pass the raw scores (logits).',
-              lossReference(site, context.text),
-              comesFrom(inputNode, input, context.text),
+              lossReference(site, context.locate),
+              comesFrom(inputNode, input, context.locate),
             ),
         evidence: chain(input),
         ...(fix ? { fix } : {}),

@@ -52,11 +52,11 @@ export const swappedLossArguments: Rule = {
         span: { start: inputNode.startIndex, end: targetNode.endIndex },
         message: l10n.t(
           '{0} takes (prediction, target), but `{1}` is a label ({2}) and `{3}` is the model output ({4}). Swap them.',
-          lossReference(site, context.text),
+          lossReference(site, context.locate),
           inputNode.text,
-          rootCause(input, context.text),
+          rootCause(input, context.locate),
           targetNode.text,
-          rootCause(target, context.text),
+          rootCause(target, context.locate),
         ),
         evidence: [...chain(input), ...chain(target)],
         fix: {

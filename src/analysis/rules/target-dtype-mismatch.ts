@@ -68,9 +68,9 @@ export const targetDtypeMismatch: Rule = {
           span: spanOf(targetNode),
           message: l10n.t(
             '{0} takes class indices as int64, but `{1}` is a float tensor ({2}). PyTorch raises "expected scalar type Long". Convert it with .long().',
-            lossReference(site, context.text),
+            lossReference(site, context.locate),
             targetNode.text,
-            rootCause(target, context.text),
+            rootCause(target, context.locate),
           ),
           evidence: chain(target),
           fix: { title: l10n.t('Convert the target with .long()'), safety: 'safe', edits: convert(targetNode, 'long', ['float', 'double', 'half']) },
@@ -81,9 +81,9 @@ export const targetDtypeMismatch: Rule = {
           span: spanOf(targetNode),
           message: l10n.t(
             '{0} needs float targets, but `{1}` is an integer tensor ({2}). PyTorch raises "Found dtype Long but expected Float". Convert it with .float().',
-            lossReference(site, context.text),
+            lossReference(site, context.locate),
             targetNode.text,
-            rootCause(target, context.text),
+            rootCause(target, context.locate),
           ),
           evidence: chain(target),
           fix: { title: l10n.t('Convert the target with .float()'), safety: 'safe', edits: convert(targetNode, 'float', ['long', 'int', 'bool']) },

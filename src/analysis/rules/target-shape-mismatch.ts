@@ -59,7 +59,7 @@ export const targetShapeMismatch: Rule = {
           message: BROADCASTING.has(loss)
             ? l10n.t(
                 '{0}: the input `{1}` has shape {2} and the target `{3}` has shape {4}. PyTorch broadcasts them to {5} and compares every prediction with every target. Squeeze the input\'s last dim.',
-                lossReference(site, context.text),
+                lossReference(site, context.locate),
                 inputNode.text,
                 formatShape(inputShape),
                 targetNode.text,
@@ -68,7 +68,7 @@ export const targetShapeMismatch: Rule = {
               )
             : l10n.t(
                 '{0}: the input `{1}` has shape {2} but the target `{3}` has shape {4}; this loss needs the same shape and raises at run time.',
-                lossReference(site, context.text),
+                lossReference(site, context.locate),
                 inputNode.text,
                 formatShape(inputShape),
                 targetNode.text,
@@ -88,7 +88,7 @@ export const targetShapeMismatch: Rule = {
             span: spanOf(targetNode),
             message: l10n.t(
               '{0} takes class indices, but `{1}` holds one-hot labels (int64). Pass the class indices (`{1}.argmax(dim=1)`, or the labels before one_hot).',
-              lossReference(site, context.text),
+              lossReference(site, context.locate),
               targetNode.text,
             ),
             evidence: chain(target),
@@ -104,7 +104,7 @@ export const targetShapeMismatch: Rule = {
             span: spanOf(targetNode),
             message: l10n.t(
               '{0}: the class indices `{1}` have shape {2}, with a class dim of 1; with (N, C) scores the target must be (N,). Squeeze it: `{1}.squeeze(1)`.',
-              lossReference(site, context.text),
+              lossReference(site, context.locate),
               targetNode.text,
               formatShape(targetShape),
             ),

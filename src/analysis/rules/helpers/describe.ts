@@ -11,27 +11,37 @@ export function lossAsWritten(site: PythonLossSite): string {
   return call.childForFieldName('function')?.text ?? site.qualified;
 }
 
+/** Where an offset is, in words: "line 12", or "cell 3, line 2" in a notebook. */
+export type Locate = (offset: number) => string;
+
+export function lineLocator(text: string): Locate {
+  return (offset) => l10n.t('line {0}', lineOf(text, offset));
+}
+
 /** "`criterion` (`nn.BCELoss`, line 12)" or "`F.cross_entropy`". */
-export function lossReference(site: PythonLossSite, text: string): string {
-  if (site.kind === 'application' && site.construction) {
-    const callee = site.call.childForFieldName('function')?.text ?? '';
-    return l10n.t('`{0}` (`{1}`, line {2})', callee, lossAsWritten(site), lineOf(text, site.construction.startIndex));
+export function lossReference(site: PythonLossSite, locate: Locate): string {
+  const callee = site.call.childForFieldName('function');
+  const inline = site.construction && callee && callee.startIndex === site.construction.startIndex;
+  if (site.kind === 'application' && site.construction && !inline) {
+    return l10n.t('`{0}` (`{1}`, {2})', callee?.text ?? '', lossAsWritten(site), locate(site.construction.startIndex));
   }
   return `\`${lossAsWritten(site)}\``;
 }
 
-/** The root of a fact's evidence chain, as "`self.head = nn.Linear(64, 1)` (line 9)". */
-export function rootCause(fact: Fact, text: string): string {
+/** The root of a fact's evidence chain: "`self.head = nn.Linear(64, 1)` (line 9: nn.Linear with 1 output...)". */
+export function rootCause(fact: Fact, locate: Locate): string {
   const root = fact.evidence[0];
   if (!root) return '';
-  return l10n.t('`{0}` (line {1})', root.text.replace(/^`[^`]+`: /, ''), lineOf(text, root.span.start));
+  return root.note ? l10n.t('`{0}` ({1}: {2})', root.text, locate(root.span.start), root.note) : l10n.t('`{0}` ({1})', root.text, locate(root.span.start));
 }
 
-/** How an argument gets its value: "`out` comes from `...` (line 9)" or just the root cause. */
-export function comesFrom(argument: SyntaxNode, fact: Fact, text: string): string {
-  const root = rootCause(fact, text);
-  if (argument.type === 'identifier' || argument.type === 'attribute') return l10n.t('`{0}` comes from {1}', argument.text, root);
-  return l10n.t('`{0}` is {1}', short(argument.text), root);
+/** How an argument gets its meaning: written inline ("`torch.sigmoid(x)` is a sigmoid output") or from elsewhere. */
+export function comesFrom(argument: SyntaxNode, fact: Fact, locate: Locate): string {
+  const activation = fact.activation;
+  if (activation?.call && activation.call.start >= argument.startIndex && activation.call.end <= argument.endIndex) {
+    return l10n.t('`{0}` is already a {1} output', short(argument.text), activation.fn);
+  }
+  return l10n.t('`{0}` comes from {1}', short(argument.text), rootCause(fact, locate));
 }
 
 export function short(code: string, limit = 40): string {

@@ -1,0 +1,51 @@
+import { RULES } from '../analysis/rules';
+import type { CheckFinding } from './check';
+
+export const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
+
+const LEVEL = { error: 'error', warning: 'warning', information: 'note' } as const;
+
+/** A SARIF 2.1.0 log: one rule descriptor per LL code, with its docs page as help URI. */
+export function sarifLog(findings: readonly CheckFinding[], version: string): object {
+  const index = new Map(RULES.map((rule, position) => [rule.code, position]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'LossLens',
+            version,
+            informationUri: 'https://github.com/losslens/losslens',
+            rules: RULES.map((rule) => ({
+              id: rule.code,
+              name: rule.name,
+              shortDescription: { text: rule.summary },
+              fullDescription: { text: rule.docs.whatItDoes.replace(/`/g, '') },
+              helpUri: `${DOCS_BASE}/${rule.code}.md`,
+              help: { text: rule.docs.whyIsThisBad.replace(/`/g, '') },
+              defaultConfiguration: { level: LEVEL[rule.severity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: findings.map((finding) => ({
+          ruleId: finding.code,
+          ruleIndex: index.get(finding.code) ?? -1,
+          level: LEVEL[finding.severity],
+          message: { text: finding.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: finding.file.split('\\').join('/') },
+                region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+              },
+            },
+          ],
+          ...(finding.cell !== undefined ? { properties: { notebookCell: finding.cell } } : {}),
+        })),
+      },
+    ],
+  };
+}
