@@ -73,9 +73,11 @@ export interface Fact {
    * `'param'` is that parameter's leading dims followed by the dims listed, filled in at each call.
    */
   readonly param?: number;
+  /** One-hot labels (`F.one_hot`): class indices spread over a class dim. */
+  readonly oneHot?: boolean;
   readonly dtype: FactDType;
   readonly origin: Origin;
-  /** How this was concluded, most direct first. */
+  /** How this was concluded: the root cause first, then the steps that carried it to the site. */
   readonly evidence: readonly Evidence[];
 }
 

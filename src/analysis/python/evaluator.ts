@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Dim, Evidence, Fact } from '../types';
 import {
   ACTIVATION_FUNCTIONS,
@@ -172,7 +173,7 @@ export class Evaluator {
     if (!opaque) return UNKNOWN;
     const arity = binding.arity;
     if (arity < 2 || path[0] !== arity - 1) return UNKNOWN;
-    return tensor(fact('unknown', { origin: 'label', evidence: [this.evidence(binding.iterable, `\`${name}\` is the target of each batch`)] }));
+    return tensor(fact('unknown', { origin: 'label', evidence: [this.evidence(binding.iterable, l10n.t('`{0}` is the target of each batch', name))] }));
   }
 
   private attribute(node: SyntaxNode, depth: number): Value {
@@ -199,7 +200,7 @@ export class Evaluator {
       }
       case 'unknown':
         // Hugging Face model outputs: `outputs.logits` holds the classifier's raw scores.
-        if (name === 'logits') return tensor(fact('logits', { origin: 'model', evidence: [this.evidence(node, '`.logits` of a model output')] }));
+        if (name === 'logits') return tensor(fact('logits', { origin: 'model', evidence: [this.evidence(node, l10n.t('`.logits` of a model output'))] }));
         return UNKNOWN;
       default:
         return UNKNOWN;
@@ -222,7 +223,7 @@ export class Evaluator {
       return tensor(rest);
     }
     if (value.kind === 'unknown' && (index.text === "'logits'" || index.text === '"logits"')) {
-      return tensor(fact('logits', { origin: 'model', evidence: [this.evidence(node, '`["logits"]` of a model output')] }));
+      return tensor(fact('logits', { origin: 'model', evidence: [this.evidence(node, l10n.t('`["logits"]` of a model output'))] }));
     }
     return UNKNOWN;
   }
@@ -352,7 +353,7 @@ export class Evaluator {
     }
     if (qualified === 'torch.nn.Sequential') return this.sequential(node, args, depth);
     if (isLogitsModelFactory(qualified)) {
-      const evidence = [this.evidence(node, `\`${node.childForFieldName('function')!.text}\` ends in a linear classifier`)];
+      const evidence = [this.evidence(node, l10n.t('`{0}` ends in a linear classifier', node.childForFieldName('function')!.text))];
       return { kind: 'layer', layer: { describe: node.text, evidence, apply: () => fact('logits', { origin: 'model', dtype: 'float', evidence }) } };
     }
     const factory = FACTORIES[qualified];
@@ -363,7 +364,7 @@ export class Evaluator {
       const classes = intLiteral(argument(args, 'num_classes', 1));
       const inputFact = input ? this.factOf(input) : UNKNOWN_FACT;
       const shape = inputFact.shape && classes !== undefined ? [...inputFact.shape, classes] : undefined;
-      return tensor(fact('unknown', { dtype: 'int', origin: inputFact.origin, evidence: [this.evidence(node, 'one-hot labels (int64)')], ...(shape ? { shape } : {}) }));
+      return tensor({ ...fact('unknown', { dtype: 'int', origin: inputFact.origin, evidence: [this.evidence(node, l10n.t('one-hot labels (int64)'))], ...(shape ? { shape } : {}) }), oneHot: true });
     }
     if (qualified === 'torch.log') {
       const input = args.positional[0];
@@ -382,7 +383,6 @@ export class Evaluator {
    */
   activated(input: Fact, kind: ActivationKind, dim: number | undefined, node: SyntaxNode, inputNode?: SyntaxNode): Fact {
     const space = kind === 'sigmoid' || kind === 'softmax' ? 'probabilities' : 'log-probabilities';
-    const names: Record<ActivationKind, string> = { sigmoid: 'sigmoid', softmax: 'softmax', log_softmax: 'log_softmax', logsigmoid: 'logsigmoid' };
     return fact(space, {
       dtype: 'float',
       origin: input.origin,
@@ -392,7 +392,7 @@ export class Evaluator {
         call: spanOf(node),
         ...(inputNode ? { input: spanOf(inputNode) } : { inModel: true }),
       },
-      evidence: [this.evidence(node, `${names[kind]} applied`)],
+      evidence: [this.evidence(node, l10n.t('{0} applied', kind))],
       ...(input.shape ? { shape: input.shape } : {}),
       ...(input.classes !== undefined ? { classes: input.classes } : {}),
     }) as Fact & { param?: number };
@@ -412,7 +412,12 @@ export class Evaluator {
         // A linear layer keeps the leading dims: relative to a parameter, they stay relative.
         else if (!input.shape && input.param !== undefined) shape = ['param', out];
         else shape = ['...', out];
-        const description = out !== undefined ? `${name} with ${out} output${out === 1 ? '' : 's'}, no activation after it` : `${name}, no activation after it`;
+        const description =
+          out === undefined
+            ? l10n.t('{0}, no activation after it', name)
+            : out === 1
+              ? l10n.t('{0} with 1 output, no activation after it', name)
+              : l10n.t('{0} with {1} outputs, no activation after it', name, out);
         return {
           ...fact('logits', {
             dtype: 'float',

@@ -61,15 +61,15 @@ export function findSites(module: PythonModule, evaluator: Evaluator): { losses:
   const text = module.text;
   const losses: PythonLossSite[] = [];
   const activations: ActivationSite[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   const aliases = aliasNames(module);
   const pattern = new RegExp(`${LOSS_NAME.source}|${ACTIVATION_NAME.source}${aliases.length ? `|\\b(?:${aliases.join('|')})\\b` : ''}`, 'g');
   const constructions: SyntaxNode[] = [];
 
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     const call = callAt(module, match.index, match[0].length);
-    if (!call || seen.has(call.startIndex * 7 + call.endIndex)) continue;
-    seen.add(call.startIndex * 7 + call.endIndex);
+    if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
+    seen.add(`${call.startIndex}:${call.endIndex}`);
     const callee = call.childForFieldName('function')!;
     const qualified = module.qualify(callee);
     const name = qualified ? canonical(qualified) : undefined;
@@ -105,10 +105,10 @@ export function findSites(module: PythonModule, evaluator: Evaluator): { losses:
     const uses = new RegExp(`\\b${receiver}\\s*\\(`, 'g');
     for (let match = uses.exec(text); match; match = uses.exec(text)) {
       const call = callAt(module, match.index, receiver.length);
-      if (!call || seen.has(call.startIndex * 7 + call.endIndex)) continue;
+      if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
       const value = evaluator.value(call.childForFieldName('function')!);
       if (value.kind !== 'loss' || value.construction.startIndex !== construction.startIndex) continue;
-      seen.add(call.startIndex * 7 + call.endIndex);
+      seen.add(`${call.startIndex}:${call.endIndex}`);
       const name = canonical(value.qualified);
       losses.push(application(name, LOSS_CLASSES[name]!, call, construction));
     }

@@ -83,7 +83,7 @@ export const targetShapeMismatch: Rule = {
       }
       if (loss === 'cross_entropy' || loss === 'nll_loss') {
         // One-hot int labels of the input's shape: PyTorch would read them as probabilities, and refuse the int dtype.
-        if (target.dtype === 'int' && target.evidence[0]?.text.includes('one-hot')) {
+        if (target.oneHot) {
           context.report({
             span: spanOf(targetNode),
             message: l10n.t(

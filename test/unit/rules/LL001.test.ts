@@ -1,0 +1,79 @@
+import { probabilitiesLossOnLogits } from '../../../src/analysis/rules/probabilities-loss-on-logits';
+import { py, ruleTester } from './tester';
+
+const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 1)', 'x = torch.randn(8, 16)', 'y = torch.rand(8, 1)'];
+
+ruleTester(probabilitiesLossOnLogits, {
+  valid: [
+    py(...head, 'loss = nn.BCELoss()(torch.sigmoid(head(x)), y)'),
+    py(...head, 'loss = nn.BCELoss()(head(x).sigmoid(), y)'),
+    py(...head, 'probs = torch.sigmoid(head(x))', 'criterion = nn.BCELoss()', 'loss = criterion(probs, y)'),
+    py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
+    py('import torch.nn as nn', 'model = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())', 'def step(x, y):', '    return nn.BCELoss()(model(x), y)'),
+    // A model passed in is unknown: silent.
+    py('import torch.nn as nn', 'criterion = nn.BCELoss()', 'def train(model, loader):', '    for x, y in loader:', '        loss = criterion(model(x), y)'),
+    // A ReLU head is not logits evidence.
+    py('import torch.nn as nn', 'model = nn.Sequential(nn.Linear(16, 1), nn.ReLU())', 'def step(x, y):', '    return nn.BCELoss()(model(x), y)'),
+    // Mentioned in a string or a comment only.
+    py('import torch.nn as nn', '# nn.BCELoss()(head(x), y) would be wrong', 'doc = "nn.BCELoss()(head(x), y)"'),
+  ],
+  invalid: [
+    {
+      code: py(...head, 'criterion = nn.BCELoss()', 'loss = criterion(head(x), y)'),
+      errors: [{ line: 9, column: 18, message: '`criterion` (`nn.BCELoss`, line 8) expects probabilities, but `head(x)` comes from `head = nn.Linear(16, 1)` (line 5' }],
+      output: py(...head, 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(head(x), y)'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'loss = F.binary_cross_entropy(head(x), y)'),
+      errors: [{ line: 8, message: 'raw scores with no sigmoid' }],
+      output: py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
+    },
+    {
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'class Classifier(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.head = nn.Linear(64, 1)',
+        '',
+        '    def forward(self, x):',
+        '        return self.head(x)',
+        '',
+        'model = Classifier()',
+        'criterion = nn.BCELoss()',
+        '',
+        'def train(loader):',
+        '    for inputs, labels in loader:',
+        '        out = model(inputs)',
+        '        loss = criterion(out, labels)',
+      ),
+      errors: [{ line: 18, message: '`out` comes from `self.head = nn.Linear(64, 1)` (line 7: nn.Linear with 1 output, no activation after it)' }],
+      output: undefined,
+      safety: 'safe',
+    },
+    {
+      // Aliased import of the loss class: no rename fix without an import.
+      code: py('import torch', 'from torch.nn import BCELoss as Loss, Linear', 'head = Linear(4, 1)', 'loss = Loss()(head(torch.randn(2, 4)), torch.rand(2, 1))'),
+      errors: [{ line: 4, message: '`Loss` expects probabilities' }],
+      output: null,
+    },
+    {
+      // The same loss also gets probabilities elsewhere: switching it is unsafe.
+      code: py(...head, 'criterion = nn.BCELoss()', 'a = criterion(head(x), y)', 'b = criterion(torch.sigmoid(head(x)), y)'),
+      errors: [{ line: 9 }],
+      output: py(...head, 'criterion = nn.BCEWithLogitsLoss()', 'a = criterion(head(x), y)', 'b = criterion(torch.sigmoid(head(x)), y)'),
+      safety: 'unsafe',
+    },
+    {
+      code: py('import torch', 'import torch.nn as nn', 'import torchvision', 'net = torchvision.models.resnet18(num_classes=1)', 'def step(x, y):', '    return nn.BCELoss()(net(x), y)'),
+      errors: [{ line: 6, message: 'ends in a linear classifier' }],
+    },
+    {
+      code: py('import torch.nn as nn', 'def step(model, batch, y):', '    outputs = model(**batch)', '    return nn.BCELoss()(outputs.logits, y)'),
+      errors: [{ line: 4, message: '`.logits` of a model output' }],
+    },
+  ],
+});

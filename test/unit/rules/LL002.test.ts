@@ -1,0 +1,45 @@
+import { sigmoidBeforeLogitsLoss } from '../../../src/analysis/rules/sigmoid-before-logits-loss';
+import { py, ruleTester } from './tester';
+
+const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 1)', 'x = torch.randn(8, 16)', 'y = torch.rand(8, 1)'];
+
+ruleTester(sigmoidBeforeLogitsLoss, {
+  valid: [
+    py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
+    py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x) / 2.0, y)'),
+    // A sigmoid used only for metrics next to a logits loss.
+    py(...head, 'logits = head(x)', 'loss = F.binary_cross_entropy_with_logits(logits, y)', 'accuracy = ((torch.sigmoid(logits) > 0.5) == y).float().mean()'),
+    py(...head, 'loss = nn.BCELoss()(torch.sigmoid(head(x)), y)'),
+  ],
+  invalid: [
+    {
+      code: py(...head, 'loss = nn.BCEWithLogitsLoss()(torch.sigmoid(head(x)), y)'),
+      errors: [{ line: 8, column: 31, message: '`torch.sigmoid(head(x))` is already a sigmoid output' }],
+      output: py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x).sigmoid(), y)'),
+      errors: [{ line: 8 }],
+      output: py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'logits = head(x)', 'probs = torch.sigmoid(logits)', 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(probs, y)'),
+      errors: [{ line: 11, message: '`probs` comes from `probs = torch.sigmoid(logits)` (line 9: sigmoid applied)' }],
+      output: py(...head, 'logits = head(x)', 'probs = torch.sigmoid(logits)', 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(logits, y)'),
+      safety: 'unsafe',
+    },
+    {
+      // The sigmoid is the model's last layer: no automatic fix.
+      code: py('import torch.nn as nn', 'model = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())', 'def step(x, y):', '    return nn.BCEWithLogitsLoss()(model(x), y)'),
+      errors: [{ line: 4, message: 'nn.Sigmoid()' }],
+      output: null,
+    },
+    {
+      code: py('import torch', 'from torchvision.ops import sigmoid_focal_loss', 'def step(scores, y):', '    return sigmoid_focal_loss(torch.sigmoid(scores), y)'),
+      errors: [{ line: 4 }],
+      output: py('import torch', 'from torchvision.ops import sigmoid_focal_loss', 'def step(scores, y):', '    return sigmoid_focal_loss(scores, y)'),
+    },
+  ],
+});

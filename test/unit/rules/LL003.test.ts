@@ -1,0 +1,50 @@
+import { softmaxBeforeCrossEntropy } from '../../../src/analysis/rules/softmax-before-cross-entropy';
+import { py, ruleTester } from './tester';
+
+const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 10)', 'x = torch.randn(8, 16)', 'labels = torch.randint(0, 10, (8,))'];
+
+ruleTester(softmaxBeforeCrossEntropy, {
+  valid: [
+    py(...head, 'loss = F.cross_entropy(head(x), labels)'),
+    py(...head, 'logits = head(x)', 'loss = nn.CrossEntropyLoss()(logits, labels)', 'probs = F.softmax(logits, dim=1)'),
+    py(...head, 'loss = F.nll_loss(F.log_softmax(head(x), dim=1), labels)'),
+    // Soft targets from a softmax are fine: only the input matters.
+    py(...head, 'teacher = F.softmax(torch.randn(8, 10), dim=1)', 'loss = F.cross_entropy(head(x), teacher)'),
+  ],
+  invalid: [
+    {
+      code: py(...head, 'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)'),
+      errors: [{ line: 8, column: 24, message: 'softmax is applied twice' }],
+      output: py(...head, 'loss = F.cross_entropy(head(x), labels)'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'criterion = nn.CrossEntropyLoss()', 'loss = criterion(head(x).softmax(dim=-1), labels)'),
+      errors: [{ line: 9 }],
+      output: py(...head, 'criterion = nn.CrossEntropyLoss()', 'loss = criterion(head(x), labels)'),
+    },
+    {
+      code: py(
+        'import torch.nn as nn',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.layers = nn.Sequential(nn.Linear(32, 10), nn.Softmax(dim=1))',
+        '    def forward(self, x):',
+        '        return self.layers(x)',
+        'net = Net()',
+        'criterion = nn.CrossEntropyLoss()',
+        'def train(loader):',
+        '    for images, targets in loader:',
+        '        loss = criterion(net(images), targets)',
+      ),
+      errors: [{ line: 12, message: 'nn.Softmax(dim=1)' }],
+      output: null,
+    },
+    {
+      code: py(...head, 'loss = F.cross_entropy(F.log_softmax(head(x), dim=1), labels)'),
+      errors: [{ line: 8, message: 'the log_softmax is redundant' }],
+      output: py(...head, 'loss = F.cross_entropy(head(x), labels)'),
+    },
+  ],
+});

@@ -1,0 +1,41 @@
+import { logOfSoftmax } from '../../../src/analysis/rules/log-of-softmax';
+import { py, ruleTester } from './tester';
+
+const head = ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)'];
+
+ruleTester(logOfSoftmax, {
+  valid: [
+    py(...head, 'log_probs = torch.log_softmax(logits, dim=1)'),
+    py(...head, 'probs = torch.softmax(logits, dim=1)', 'entropy = -(probs * torch.log_softmax(logits, dim=1)).sum(1)'),
+    py(...head, 'x = torch.log(logits.abs() + 1)'),
+    py(...head, 'y = torch.log(F.softmax(logits, dim=1) + 1e-8)'),
+  ],
+  invalid: [
+    {
+      code: py(...head, 'log_probs = torch.log(torch.softmax(logits, dim=1))'),
+      errors: [{ line: 5, column: 13, message: 'log of a softmax underflows' }],
+      output: py(...head, 'log_probs = torch.log_softmax(logits, dim=1)'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'log_probs = F.softmax(logits, dim=-1).log()'),
+      errors: [{ line: 5 }],
+      output: py(...head, 'log_probs = F.log_softmax(logits, dim=-1)'),
+    },
+    {
+      code: py(...head, 'log_probs = logits.softmax(dim=1).log()'),
+      errors: [{ line: 5 }],
+      output: py(...head, 'log_probs = logits.log_softmax(dim=1)'),
+    },
+    {
+      code: py(...head, 'log_p = torch.log(torch.sigmoid(logits))'),
+      errors: [{ line: 5, message: 'log of a sigmoid underflows' }],
+      output: py(...head, 'log_p = F.logsigmoid(logits)'),
+    },
+    {
+      code: py('import torch', 'log_p = torch.log(torch.randn(3).sigmoid())'),
+      errors: [{ line: 2 }],
+      output: py('import torch', 'log_p = torch.nn.functional.logsigmoid(torch.randn(3))'),
+    },
+  ],
+});

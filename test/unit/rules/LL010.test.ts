@@ -1,0 +1,36 @@
+import { targetShapeMismatch } from '../../../src/analysis/rules/target-shape-mismatch';
+import { py, ruleTester } from './tester';
+
+const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 1)', 'x = torch.randn(8, 16)'];
+
+ruleTester(targetShapeMismatch, {
+  valid: [
+    py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x).squeeze(1), y)'),
+    py(...head, 'y = torch.randn(8, 1)', 'loss = F.l1_loss(head(x), y)'),
+    py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x), y.unsqueeze(1))'),
+    // Shapes unknown: silent.
+    py('import torch.nn as nn', 'def step(out, y):', '    return nn.MSELoss()(out, y)'),
+    py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8,))', 'loss = F.cross_entropy(logits, labels)'),
+  ],
+  invalid: [
+    {
+      code: py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x), y)'),
+      errors: [{ line: 8, message: 'the input `head(x)` has shape (8, 1) and the target `y` has shape (8,). PyTorch broadcasts them to (8, 8)' }],
+      output: py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x).squeeze(-1), y)'),
+      safety: 'unsafe',
+    },
+    {
+      code: py(...head, 'y = torch.rand(8)', 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
+      errors: [{ line: 8, message: 'this loss needs the same shape' }],
+    },
+    {
+      code: py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8, 1))', 'loss = F.cross_entropy(logits, labels)'),
+      errors: [{ line: 5, message: 'have shape (8, 1), with a class dim of 1' }],
+      output: py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8, 1))', 'loss = F.cross_entropy(logits, labels.squeeze(1))'),
+    },
+    {
+      code: py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8,))', 'loss = F.cross_entropy(logits, F.one_hot(labels, 5))'),
+      errors: [{ line: 5, message: 'holds one-hot labels (int64)' }],
+    },
+  ],
+});

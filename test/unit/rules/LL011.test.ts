@@ -1,0 +1,36 @@
+import { targetDtypeMismatch } from '../../../src/analysis/rules/target-dtype-mismatch';
+import { py, ruleTester } from './tester';
+
+const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'x = torch.randn(8, 16)'];
+
+ruleTester(targetDtypeMismatch, {
+  valid: [
+    py(...head, 'labels = torch.randint(0, 10, (8,))', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels)'),
+    // Soft targets: a float target of the input's shape is class probabilities.
+    py(...head, 'soft = torch.rand(8, 10)', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), soft)'),
+    py(...head, 'y = torch.randint(0, 2, (8, 1)).float()', 'loss = F.binary_cross_entropy_with_logits(nn.Linear(16, 1)(x), y)'),
+    py('import torch.nn.functional as F', 'def step(out, y):', '    return F.cross_entropy(out, y.float())'),
+  ],
+  invalid: [
+    {
+      code: py(...head, 'labels = torch.randint(0, 10, (8,))', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels.float())'),
+      errors: [{ line: 7, message: 'takes class indices as int64, but `labels.float()` is a float tensor' }],
+      output: py(...head, 'labels = torch.randint(0, 10, (8,))', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels.long())'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'y = torch.randint(0, 2, (8, 1))', 'loss = nn.BCEWithLogitsLoss()(nn.Linear(16, 1)(x), y)'),
+      errors: [{ line: 7, message: 'needs float targets, but `y` is an integer tensor' }],
+      output: py(...head, 'y = torch.randint(0, 2, (8, 1))', 'loss = nn.BCEWithLogitsLoss()(nn.Linear(16, 1)(x), y.float())'),
+    },
+    {
+      code: py(...head, 'y = torch.tensor([[1], [0]], dtype=torch.long)', 'loss = F.binary_cross_entropy(torch.rand(2, 1), y)'),
+      errors: [{ line: 7 }],
+    },
+    {
+      code: py(...head, 'targets = torch.zeros(8)', 'loss = nn.NLLLoss()(F.log_softmax(nn.Linear(16, 3)(x), dim=1), targets)'),
+      errors: [{ line: 7 }],
+      output: py(...head, 'targets = torch.zeros(8)', 'loss = nn.NLLLoss()(F.log_softmax(nn.Linear(16, 3)(x), dim=1), targets.long())'),
+    },
+  ],
+});
