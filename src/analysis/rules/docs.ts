@@ -1,0 +1,59 @@
+import type { Rule } from './rule';
+
+const SEVERITY = { error: 'Error', warning: 'Warning', information: 'Information' } as const;
+
+/** The docs page of a rule, `docs/rules/<code>.md`, generated from its metadata. */
+export function ruleDocPage(rule: Rule): string {
+  const { docs } = rule;
+  return [
+    `# ${rule.code} ${rule.name}`,
+    '',
+    `${rule.summary}`,
+    '',
+    `Severity: ${SEVERITY[rule.severity]}. Fix: ${rule.fixable ? 'available' : 'none'}.`,
+    '',
+    '## What it does',
+    '',
+    docs.whatItDoes,
+    '',
+    '## Why is this bad?',
+    '',
+    docs.whyIsThisBad,
+    '',
+    '## Example',
+    '',
+    '```python',
+    docs.example,
+    '```',
+    '',
+    '## Use instead',
+    '',
+    '```python',
+    docs.useInstead,
+    '```',
+    '',
+    '## Fix safety',
+    '',
+    docs.fixSafety,
+    '',
+    '## Suppression',
+    '',
+    `\`# losslens: ignore[${rule.code}]\` on the line or the line above, or \`# noqa: ${rule.code}\` on the line.`,
+    '',
+    '## References',
+    '',
+    ...docs.references.map((reference) => `- <${reference}>`),
+    '',
+  ].join('\n');
+}
+
+export function ruleIndexPage(rules: readonly Rule[]): string {
+  return [
+    '# LossLens rules',
+    '',
+    '| code | name | severity | fix | summary |',
+    '|---|---|---|---|---|',
+    ...rules.map((rule) => `| [${rule.code}](${rule.code}.md) | ${rule.name} | ${rule.severity} | ${rule.fixable ? 'yes' : '—'} | ${rule.summary.replace(/\|/g, '\\|')} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LineIndex } from '../../../src/analysis/document';
+import { RULES } from '../../../src/analysis/rules';
+import { findingsOf } from './tester';
+
+const DIR = join(__dirname, '..', '..', 'fixtures', 'rules');
+
+/**
+ * Every rule has `test/fixtures/rules/<code>.py`: realistic code in two halves. Above `# OK`
+ * (after `# Errors`), each line ending in `# error: <code>` must get a finding of that rule and no
+ * other line may; below `# OK`, nothing may be reported.
+ */
+describe('rule fixtures (test/fixtures/rules)', () => {
+  it('there is one fixture per rule and no other', () => {
+    expect(readdirSync(DIR).filter((file) => file.endsWith('.py')).sort()).toEqual(RULES.map((rule) => `${rule.code}.py`).sort());
+  });
+
+  it.each(RULES.map((rule) => [rule.code, rule] as const))('%s', async (code, rule) => {
+    const text = readFileSync(join(DIR, `${code}.py`), 'utf8');
+    const lines = text.split('\n');
+    const errorsAt = lines.findIndex((line) => line.trim() === '# Errors') + 1;
+    const okAt = lines.findIndex((line) => line.trim() === '# OK') + 1;
+    expect(errorsAt, 'a "# Errors" line').toBeGreaterThan(0);
+    expect(okAt, 'an "# OK" line after it').toBeGreaterThan(errorsAt);
+    const expected = lines.flatMap((line, index) => (line.includes(`# error: ${code}`) ? [index + 1] : []));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.every((line) => line > errorsAt && line < okAt)).toBe(true);
+    const index = new LineIndex(text);
+    const found = (await findingsOf(rule, text)).map((finding) => index.position(finding.span.start).line);
+    expect(found).toEqual(expected);
+  });
+});

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../../src/analysis/rules';
+import { ruleDocPage, ruleIndexPage } from '../../../src/analysis/rules/docs';
+import { findingsOf } from './tester';
+
+const root = join(__dirname, '..', '..', '..');
+const HEADINGS = ['## What it does', '## Why is this bad?', '## Example', '## Use instead', '## Fix safety', '## References'];
+
+describe('the rule registry and the rule files agree', () => {
+  it('codes are unique, in order, and formatted LLnnn; names are kebab-case without a no- prefix', () => {
+    const codes = RULES.map((rule) => rule.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect([...codes].sort()).toEqual(codes);
+    for (const rule of RULES) {
+      expect(rule.code).toMatch(/^LL\d{3}$/);
+      expect(rule.name).toMatch(/^(?!no-)[a-z0-9]+(-[a-z0-9]+)*$/);
+    }
+  });
+
+  it('every rule file in src/analysis/rules is registered, named after its rule', () => {
+    const files = readdirSync(join(root, 'src', 'analysis', 'rules')).filter((file) => file.endsWith('.ts') && !['index.ts', 'rule.ts', 'docs.ts'].includes(file));
+    expect(files.sort()).toEqual(RULES.map((rule) => `${rule.name}.ts`).sort());
+  });
+
+  it('every rule has a test table with valid and invalid cases', () => {
+    for (const rule of RULES) {
+      const path = join(root, 'test', 'unit', 'rules', `${rule.code}.test.ts`);
+      expect(existsSync(path), path).toBe(true);
+      const source = readFileSync(path, 'utf8');
+      expect(source).toMatch(/valid: \[\s*\S/);
+      expect(source).toMatch(/invalid: \[\s*\{/);
+    }
+  });
+});
+
+describe('docs/rules pages', () => {
+  it.each(RULES.map((rule) => [rule.code, rule] as const))('%s is generated from the rule (run `npm run docs:rules`) and has every heading', (code, rule) => {
+    const page = readFileSync(join(root, 'docs', 'rules', `${code}.md`), 'utf8');
+    expect(page).toBe(ruleDocPage(rule));
+    for (const heading of HEADINGS) expect(page).toContain(`\n${heading}\n`);
+    expect(rule.docs.references.length).toBeGreaterThan(0);
+  });
+
+  it('the index lists every rule', () => {
+    expect(readFileSync(join(root, 'docs', 'rules', 'README.md'), 'utf8')).toBe(ruleIndexPage(RULES));
+  });
+
+  it.each(RULES.map((rule) => [rule.code, rule] as const))('%s: the "Example" reports and "Use instead" does not', async (_code, rule) => {
+    expect((await findingsOf(rule, rule.docs.example)).length).toBeGreaterThan(0);
+    expect((await findingsOf(rule, rule.docs.useInstead)).map((finding) => finding.message)).toEqual([]);
+  });
+});
