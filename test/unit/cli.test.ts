@@ -82,7 +82,7 @@ describe('losslens CLI', () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: losslens <command> [options]');
-    expect(result.stdout).toContain('losslens check [--format text|json]');
+    expect(result.stdout).toContain('losslens check [--format text|json|sarif]');
   });
 
   it('exits 2 with the help when no command is given', async () => {
@@ -110,7 +110,8 @@ describe('losslens CLI', () => {
 
   it.each([
     [['check'], 'Give at least one file or folder to check.'],
-    [['check', '--format', 'xml', '.'], 'Unknown format "xml": use text or json.'],
+    [['check', '--format', 'xml', '.'], 'Unknown format "xml": use text, json or sarif.'],
+    [['check', '--select', 'LL999', '.'], '--select: there is no rule LL999.'],
     [['check', '--select', 'E501', '.'], '--select expects rule codes like LL001, got "E501".'],
     [['check', '--bogus', '.'], 'Unknown option --bogus.'],
     [['check', '--format'], 'The option --format <value> needs a value.'],

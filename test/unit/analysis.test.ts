@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PythonAnalyzer } from '../../src/analysis/analyze';
+import { analyzeDocument } from '../../src/analysis/document';
+import { cellAt, notebookProgram, NotebookError } from '../../src/analysis/notebook';
+import { suppressions } from '../../src/analysis/suppression';
+
+const BUG = 'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)';
+const PRELUDE = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'head = nn.Linear(4, 3)', 'x = torch.randn(2, 4)', 'labels = torch.tensor([0, 2])'];
+const program = (...lines: string[]) => `${[...PRELUDE, ...lines].join('\n')}\n`;
+
+async function codes(text: string): Promise<string[]> {
+  const result = await new PythonAnalyzer().analyze(text);
+  return result.findings.map((finding) => finding.code);
+}
+
+describe('suppression comments', () => {
+  it.each([
+    [[`${BUG}  # losslens: ignore[LL003]`], []],
+    [[`${BUG}  # losslens: ignore[LL001, LL003]`], []],
+    [[`${BUG}  # losslens: ignore`], []],
+    [['# losslens: ignore[LL003]', BUG], []],
+    [[`${BUG}  # noqa: LL003`], []],
+    [[`${BUG}  # noqa`], []],
+    [[`${BUG}  # losslens: ignore[LL001]`], ['LL003']],
+    [[`${BUG}  # noqa: E501`], ['LL003']],
+    [['# losslens: ignore[LL003]', '', BUG], ['LL003']],
+    [['# losslens: ignore-file', BUG], []],
+  ])('%j -> %j', async (lines, expected) => {
+    expect(await codes(program(...lines))).toEqual(expected);
+  });
+
+  it('a trailing ignore comment covers only its own line', () => {
+    const marks = suppressions('x = 1  # losslens: ignore[LL001]\ny = 2\n');
+    expect(marks.isSuppressed('LL001', 1)).toBe(true);
+    expect(marks.isSuppressed('LL001', 2)).toBe(false);
+  });
+});
+
+describe('notebooks', () => {
+  const notebook = (cells: unknown[]) => JSON.stringify({ cells, metadata: { kernelspec: { language: 'python' } }, nbformat: 4 });
+
+  it('joins code cells in order, blanks magics, and maps offsets back to cells', () => {
+    const text = notebook([
+      { cell_type: 'code', source: ['import torch\n', '%load_ext autoreload'] },
+      { cell_type: 'markdown', source: 'text' },
+      { cell_type: 'raw', source: 'raw' },
+      { cell_type: 'code', source: '!pip install x\ny = 2' },
+      { cell_type: 'code' },
+    ]);
+    const joined = notebookProgram(text);
+    expect(joined.cells.map((cell) => cell.index)).toEqual([0, 3, 4]);
+    expect(joined.text).toBe(`import torch\n${' '.repeat(20)}\n${' '.repeat(14)}\ny = 2\n\n`);
+    expect(cellAt(joined, joined.text.indexOf('y = 2'))).toMatchObject({ cell: { index: 3 }, offset: 15 });
+  });
+
+  it.each(['{', '[]', '{"cells": 3}', 'null'])('refuses %s with a NotebookError', (text) => {
+    expect(() => notebookProgram(text)).toThrow(NotebookError);
+  });
+
+  it('analyses the cells as one program: names defined in one cell reach a loss in another', async () => {
+    const text = notebook([
+      { cell_type: 'code', source: PRELUDE.join('\n') },
+      { cell_type: 'code', source: BUG },
+    ]);
+    const result = await analyzeDocument('notebook', text);
+    expect(result.findings.map((finding) => [finding.code, finding.cell, finding.start.line, finding.start.column])).toEqual([['LL003', 1, 1, 24]]);
+  });
+
+  it('honours a file-level suppression in the first code cell only', async () => {
+    const first = notebook([{ cell_type: 'code', source: `# losslens: ignore-file\n${PRELUDE.join('\n')}` }, { cell_type: 'code', source: BUG }]);
+    expect((await analyzeDocument('notebook', first)).findings).toEqual([]);
+    const later = notebook([{ cell_type: 'code', source: PRELUDE.join('\n') }, { cell_type: 'code', source: `# losslens: ignore-file\n${BUG}` }]);
+    expect((await analyzeDocument('notebook', later)).findings.map((finding) => finding.code)).toEqual(['LL003']);
+  });
+
+  it('skips notebooks of other languages', async () => {
+    const r = JSON.stringify({ cells: [{ cell_type: 'code', source: 'x <- 1' }], metadata: { language_info: { name: 'R' } } });
+    expect((await analyzeDocument('notebook', r)).skipped).toBe('skipped: a r notebook, not Python');
+  });
+});
+
+describe('robustness (fast-check)', () => {
+  const analyzer = new PythonAnalyzer();
+  const seeds = [
+    program(BUG, 'probs = F.softmax(head(x))', 'criterion = nn.BCELoss(size_average=False)', 'y = criterion(head(x), labels.float())'),
+    [
+      'import torch.nn as nn',
+      'class M(nn.Module):',
+      '    def __init__(self):',
+      '        self.a = nn.Sequential(nn.Linear(2, 2), nn.Softmax(dim=1))',
+      '    def forward(self, x):',
+      '        return self.a(x), self.forward(x)',
+      'm = M()',
+      'for i, (x, y) in enumerate(loader):',
+      '    out, _ = m(x)',
+      '    loss = nn.CrossEntropyLoss()(out, y)',
+    ].join('\n'),
+  ];
+
+  it('never throws or hangs on mutated Python', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...seeds), fc.nat(), fc.nat({ max: 30 }), fc.string({ maxLength: 12 }), async (seed, at, cut, insert) => {
+        const position = at % (seed.length + 1);
+        const text = seed.slice(0, position) + insert + seed.slice(position + cut);
+        const result = await analyzer.analyze(text, { onInternalError: (_rule, error) => { throw error; } });
+        expect(Array.isArray(result.findings)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('never throws on random text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }).map((text) => `import torch.nn as nn\n${text}\nnn.CrossEntropyLoss()(a, b)\n`), async (text) => {
+        const result = await analyzer.analyze(text, { onInternalError: (_rule, error) => { throw error; } });
+        expect(Array.isArray(result.findings)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('terminates on self-referential definitions', async () => {
+    const text = ['import torch.nn as nn', 'a = b', 'b = a', 'def f(x):', '    return f(x)', 'class C:', '    def forward(self, x):', '        return self(x)', 'nn.BCELoss()(f(a), C()(b))'].join('\n');
+    expect((await analyzer.analyze(text)).findings).toEqual([]);
+  });
+});

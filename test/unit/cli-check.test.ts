@@ -1,0 +1,119 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CliIO } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
+import sarifSchema from '@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json';
+
+async function run(argv: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const BUGGY = [
+  'import torch',
+  'import torch.nn as nn',
+  'import torch.nn.functional as F',
+  '',
+  'head = nn.Linear(16, 10)',
+  'x = torch.randn(8, 16)',
+  'labels = torch.randint(0, 10, (8,))',
+  'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)',
+  'probs = F.softmax(head(x))',
+  '',
+].join('\n');
+
+function notebook(cells: Array<{ cell_type: string; source: string | string[] }>): string {
+  return JSON.stringify({ cells: cells.map((cell) => ({ metadata: {}, ...cell })), metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 });
+}
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'losslens-check-'));
+  mkdirSync(join(dir, 'pkg'));
+  writeFileSync(join(dir, 'pkg', 'train.py'), BUGGY);
+  writeFileSync(join(dir, 'pkg', 'clean.py'), 'import torch\nprint(torch.__version__)\n');
+  writeFileSync(
+    join(dir, 'pkg', 'explore.ipynb'),
+    notebook([
+      { cell_type: 'markdown', source: '# Notes' },
+      { cell_type: 'code', source: ['import torch\n', 'import torch.nn.functional as F\n', '%matplotlib inline\n'] },
+      { cell_type: 'code', source: 'logits = torch.randn(4, 3)\nprobs = F.softmax(logits)\n' },
+    ]),
+  );
+  writeFileSync(join(dir, 'pkg', 'model.ts'), 'export const x = 1;\n');
+});
+
+describe('losslens check', () => {
+  it('--format json follows the contract: 1-based positions, a cell field for notebooks, exit 1', async () => {
+    const result = await run(['check', '--format', 'json', 'pkg'], dir);
+    expect(result.code).toBe(1);
+    const output = JSON.parse(result.stdout);
+    expect(Object.keys(output)).toEqual(['version', 'files', 'findings']);
+    expect(output.version).toBe(1);
+    expect(output.files).toBe(4);
+    const summary = output.findings.map((finding: Record<string, unknown>) => [finding.file, finding.code, finding.line, finding.column, finding.cell]);
+    expect(summary).toEqual([
+      ['pkg/explore.ipynb', 'LL021', 2, 9, 2],
+      ['pkg/train.py', 'LL003', 8, 24, undefined],
+      ['pkg/train.py', 'LL021', 9, 9, undefined],
+    ]);
+    const first = output.findings.find((finding: Record<string, unknown>) => finding.code === 'LL003');
+    expect(first).toMatchObject({ endLine: 8, endColumn: 49, rule: 'softmax-before-cross-entropy', severity: 'warning', fix: { safety: 'safe' } });
+    expect(first.message).toContain('softmax is applied twice');
+  });
+
+  it('--select and --ignore choose the rules', async () => {
+    const selected = JSON.parse((await run(['check', '--format', 'json', '--select', 'LL003', 'pkg'], dir)).stdout);
+    expect(selected.findings.map((finding: { code: string }) => finding.code)).toEqual(['LL003']);
+    const ignored = JSON.parse((await run(['check', '--format', 'json', '--ignore', 'LL021,LL003', 'pkg'], dir)).stdout);
+    expect(ignored.findings).toEqual([]);
+  });
+
+  it('--exit-zero exits 0 even with findings; text output is path:line:col: code message', async () => {
+    const result = await run(['check', '--exit-zero', 'pkg/train.py'], dir);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^pkg\/train\.py:8:24: LL003 \[\*\] /);
+    expect(lines.at(-1)).toContain('Checked 1 files: 2 findings.');
+  });
+
+  it('--format sarif validates against the SARIF 2.1.0 schema and describes every rule', async () => {
+    const result = await run(['check', '--format', 'sarif', 'pkg'], dir);
+    const log = JSON.parse(result.stdout);
+    // The schema's language-tag pattern is not valid with the u flag, so match the way its draft-04 validators did.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(sarifSchema);
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const rules = log.runs[0].tool.driver.rules;
+    expect(rules.map((rule: { id: string }) => rule.id)).toContain('LL001');
+    expect(rules[0].helpUri).toMatch(/docs\/rules\/LL001\.md$/);
+    expect(log.runs[0].results).toHaveLength(3);
+    expect(log.runs[0].results[0].properties).toEqual({ notebookCell: 2 });
+  });
+
+  it('skips files over 2 MB and binary files with a note, never a crash', async () => {
+    const big = mkdtempSync(join(tmpdir(), 'losslens-big-'));
+    writeFileSync(join(big, 'huge.py'), `x = 1\n${'# filler\n'.repeat(300_000)}`);
+    writeFileSync(join(big, 'blob.py'), 'import torch\u0000\u0001\u0002');
+    writeFileSync(join(big, 'broken.ipynb'), '{"cells": [');
+    const result = await run(['check', big], big);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('huge.py: skipped: larger than 2048 KB');
+    expect(result.stderr).toContain('blob.py: skipped: contains NUL bytes (binary file)');
+    expect(result.stderr).toContain('broken.ipynb: skipped: not a valid notebook (JSON)');
+  });
+
+  it('a file with syntax errors is analysed as far as it parses', async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'losslens-broken-'));
+    writeFileSync(join(broken, 'half.py'), `${BUGGY}\ndef unfinished(:\n    return (\n`);
+    const result = JSON.parse((await run(['check', '--format', 'json', 'half.py'], broken)).stdout);
+    expect(result.findings.map((finding: { code: string }) => finding.code)).toEqual(['LL003', 'LL021']);
+  });
+});
