@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --tests       also the integration suite that runs in the extension host
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -76,7 +76,14 @@ if (!watch) {
   rmSync('media/dist', { recursive: true, force: true });
 }
 
+/** The tree-sitter runtime and Python grammar, loaded at run time beside the bundles. */
+function copyWasm() {
+  mkdirSync('dist', { recursive: true });
+  for (const file of ['tree-sitter.wasm', 'tree-sitter-python.wasm']) copyFileSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${file}`, `dist/${file}`);
+}
+
 if (watch) {
+  copyWasm();
   for (const options of builds) {
     const context = await esbuild.context(options);
     await context.watch();
@@ -84,4 +91,5 @@ if (watch) {
   console.log('esbuild: watching for changes');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  copyWasm();
 }

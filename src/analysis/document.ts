@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { PythonAnalyzer, skipReason, type AnalyzeOptions } from './analyze';
-import { NotebookError, cellAt, notebookProgram } from './notebook';
+import { NotebookError, cellAt, notebookProgram, type NotebookProgram } from './notebook';
 import { suppressions } from './suppression';
 import type { Finding, LossSite } from './types';
 
@@ -74,6 +74,11 @@ export async function analyzeDocument(kind: DocumentKind, text: string, options:
     if (error instanceof NotebookError) return { findings: [], sites: [], skipped: l10n.t('skipped: {0}', error.message) };
     throw error;
   }
+  return analyzeNotebook(program, options, analyzer);
+}
+
+/** Analyses the code cells of a notebook as one program; positions are within each finding's cell. */
+export async function analyzeNotebook(program: NotebookProgram, options: AnalyzeOptions = {}, analyzer = new PythonAnalyzer()): Promise<DocumentAnalysis> {
   if (program.language !== 'python') return { findings: [], sites: [], skipped: l10n.t('skipped: a {0} notebook, not Python', program.language) };
   // A file-level suppression counts only in the first code cell.
   const firstCell = program.cells[0];

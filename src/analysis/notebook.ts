@@ -25,6 +25,18 @@ function blankMagics(source: string): string {
   return source.replace(/^([ \t]*)([%!].*)$/gm, (_line, indent: string, rest: string) => indent + ' '.repeat(rest.length));
 }
 
+/** Joins code cells (already extracted, as VS Code's notebook API gives them) into one program. */
+export function programFromCells(cells: ReadonlyArray<{ index: number; source: string }>, language = 'python'): NotebookProgram {
+  const joined: NotebookCell[] = [];
+  let text = '';
+  for (const { index, source } of cells) {
+    const cleaned = blankMagics(source);
+    joined.push({ index, start: text.length, source });
+    text += cleaned.endsWith('\n') ? cleaned : `${cleaned}\n`;
+  }
+  return { text, cells: joined, language };
+}
+
 export function notebookProgram(json: string): NotebookProgram {
   let data: unknown;
   try {
@@ -37,17 +49,14 @@ export function notebookProgram(json: string): NotebookProgram {
     throw new NotebookError('not a notebook: no "cells" list (nbformat 4 is supported)');
   }
   const language = String(notebook.metadata?.language_info?.name ?? notebook.metadata?.kernelspec?.language ?? 'python').toLowerCase();
-  const cells: NotebookCell[] = [];
-  let text = '';
+  const cells: Array<{ index: number; source: string }> = [];
   notebook.cells.forEach((cell: unknown, index: number) => {
     const entry = cell as { cell_type?: unknown; source?: unknown };
     if (typeof entry !== 'object' || entry === null || entry.cell_type !== 'code') return;
     const source = Array.isArray(entry.source) ? entry.source.filter((part) => typeof part === 'string').join('') : typeof entry.source === 'string' ? entry.source : '';
-    const cleaned = blankMagics(source);
-    cells.push({ index, start: text.length, source });
-    text += cleaned.endsWith('\n') ? cleaned : `${cleaned}\n`;
+    cells.push({ index, source });
   });
-  return { text, cells, language };
+  return programFromCells(cells, language);
 }
 
 /** The cell holding a program offset, with the 0-based offset inside that cell. */

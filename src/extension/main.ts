@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { LossLensCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { affectsLossLens, readSettings } from './config';
 import { Ctx } from './ctx';
+import { DiagnosticsController } from './diagnostics';
 import { StatusPanel } from './statusPanel';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
@@ -16,11 +18,15 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   context.subscriptions.push(log);
   try {
     const ctx = new Ctx(context, log, readSettings(log));
+    const diagnostics = new DiagnosticsController(ctx, (scope) => readSettings(log, scope));
     context.subscriptions.push(
+      diagnostics,
+      vscode.languages.registerCodeActionsProvider([{ language: 'python' }], new LossLensCodeActions(diagnostics), LossLensCodeActions.metadata),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsLossLens(event)) return;
         ctx.settings = readSettings(log);
         log.info(vscode.l10n.t('Settings changed; LossLens reloaded them.'));
+        diagnostics.refreshAll();
         StatusPanel.refreshCurrent(ctx);
       }),
     );

@@ -74,10 +74,12 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('05-hover');
   });
 
-  it("reads the Problems panel: VS Code's own TypeScript error, and nothing from LossLens yet", async () => {
-    const { problems } = await workbench.readProblems();
-    expect(problems.map((problem) => problem.text).join('\n')).toMatch(/Cannot find module '@tensorflow\/tfjs'/);
-    expect(problems.filter((problem) => /LL\d{3}/.test(problem.text))).toEqual([]);
+  it('shows LossLens findings in the Problems panel, with the evidence', async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));
+    const text = problems.problems.map((problem) => problem.text).join('\n');
+    expect(text).toContain('softmax is applied twice');
+    for (const code of ['LL001', 'LL002', 'LL003', 'LL004', 'LL006', 'LL007', 'LL008', 'LL010', 'LL011', 'LL012', 'LL020', 'LL021', 'LL022']) expect(text).toContain(code);
     await workbench.screenshot('05-problems-panel');
   });
 

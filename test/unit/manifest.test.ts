@@ -27,6 +27,7 @@ describe('extension manifest', () => {
       .filter(Boolean);
     const allowed = [
       /^dist\/(extension|cli|evaluator-worker)\.js$/,
+      /^dist\/tree-sitter(-python)?\.wasm$/,
       /^media\/dist\/[\w-]+\.(js|css)$/,
       /^media\/icon\.png$/,
       /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,

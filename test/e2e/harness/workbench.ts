@@ -39,10 +39,12 @@ export class Workbench {
   /** Opens a workspace file through Quick Open (Ctrl+P), as a person types its name. */
   async openFile(relativePath: string): Promise<void> {
     const name = relativePath.split('/').pop()!;
+    // A hover or a peek left open would keep the keyboard.
+    await this.page.keyboard.press('Escape');
     await this.quickInput('Control+p', relativePath);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
     await row.waitFor({ timeout: TIMEOUT });
-    await this.page.keyboard.press('Enter');
+    await row.click();
     await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: TIMEOUT });
   }
 
@@ -67,24 +69,42 @@ export class Workbench {
 
   /**
    * Opens the Problems panel and returns its rows as shown (file rows, then each problem under its
-   * file), or the panel's message when it lists none. Collapsed files are expanded first.
+   * file), or the panel's message when it lists none; waits until `until` accepts the rows.
    */
-  async readProblems(): Promise<{ problems: Problem[]; emptyMessage?: string }> {
+  async readProblems(until: (problems: Problem[]) => boolean = () => true): Promise<{ problems: Problem[]; emptyMessage?: string }> {
     await this.runCommand('View: Focus Problems');
     const panel = this.page.locator('.markers-panel');
     await panel.waitFor({ timeout: TIMEOUT });
+    // The list renders only the rows in view: give it the whole window while reading.
+    const maximized = await this.page.locator('.part.panel.maximized, .monaco-workbench.maximized-panel').count();
+    if (maximized === 0) await this.runCommand('View: Toggle Maximized Panel');
+    try {
+      return await this.readProblemRows(panel, until);
+    } finally {
+      if (maximized === 0) await this.runCommand('View: Toggle Maximized Panel');
+    }
+  }
+
+  private async readProblemRows(panel: ReturnType<Page['locator']>, until: (problems: Problem[]) => boolean): Promise<{ problems: Problem[]; emptyMessage?: string }> {
     const rows = panel.locator('.monaco-list-row');
     const message = panel.locator('.message-box-container').filter({ hasText: /\S/ });
-    await rows.first().or(message).first().waitFor({ timeout: TIMEOUT });
-    if ((await rows.count()) === 0) return { problems: [], emptyMessage: (await message.innerText()).trim() };
-    const problems = await rows.evaluateAll((elements) =>
-      elements.map((element) => ({
-        label: element.getAttribute('aria-label') ?? '',
-        text: (element as HTMLElement).innerText,
-        level: Number(element.getAttribute('aria-level') ?? '1'),
-      })),
-    );
-    return { problems };
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      await rows.first().or(message).first().waitFor({ timeout: TIMEOUT });
+      if ((await rows.count()) === 0) {
+        if (until([]) || Date.now() > deadline) return { problems: [], emptyMessage: (await message.innerText()).trim() };
+      } else {
+        const problems = await rows.evaluateAll((elements) =>
+          elements.map((element) => ({
+            label: element.getAttribute('aria-label') ?? '',
+            text: (element as HTMLElement).innerText,
+            level: Number(element.getAttribute('aria-level') ?? '1'),
+          })),
+        );
+        if (until(problems) || Date.now() > deadline) return { problems };
+      }
+      await this.page.waitForTimeout(250);
+    }
   }
 
   /**

@@ -1,0 +1,202 @@
+import * as vscode from 'vscode';
+import { PythonAnalyzer } from '../analysis/analyze';
+import { analyzeDocument, analyzeNotebook, type LocatedFinding } from '../analysis/document';
+import { programFromCells } from '../analysis/notebook';
+import type { Evidence, Finding } from '../analysis/types';
+import type { LossLensSettings } from '../shared/settings';
+import type { Ctx } from './ctx';
+import { NOTEBOOK_TYPE } from './languages';
+
+export const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
+const DEBOUNCE_MS = 250;
+
+const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+};
+
+/** What a diagnostic was made from, for the code action provider. */
+export interface DiagnosedFinding {
+  readonly finding: Finding;
+  readonly diagnostic: vscode.Diagnostic;
+  /** The document whose offsets the finding's spans and edits use. */
+  readonly document: vscode.TextDocument;
+  /** For notebooks: where each cell document starts in the joined program. */
+  readonly cells?: ReadonlyArray<{ document: vscode.TextDocument; start: number }>;
+}
+
+/**
+ * Runs the analyzer on Python documents and notebooks as they open and change (debounced), and
+ * publishes the findings as diagnostics: code linked to the rule's docs page, the evidence chain
+ * as related information. One analyzer per document keeps incremental parsing.
+ */
+export class DiagnosticsController implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('losslens');
+  private readonly analyzers = new Map<string, PythonAnalyzer>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly findings = new Map<string, DiagnosedFinding[]>();
+  private readonly disposables: vscode.Disposable[] = [this.collection];
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly settingsFor: (scope: vscode.Uri) => LossLensSettings,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      vscode.workspace.onDidOpenNotebookDocument((notebook) => this.scheduleNotebook(notebook)),
+      vscode.workspace.onDidChangeNotebookDocument((event) => this.scheduleNotebook(event.notebook)),
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => {
+        for (const cell of notebook.getCells()) this.forget(cell.document.uri);
+        this.forget(notebook.uri);
+      }),
+    );
+    this.refreshAll();
+  }
+
+  /** Findings (with their diagnostics) currently shown for a document or notebook cell. */
+  findingsFor(uri: vscode.Uri): readonly DiagnosedFinding[] {
+    return this.findings.get(uri.toString()) ?? [];
+  }
+
+  refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) this.schedule(document);
+    for (const notebook of vscode.workspace.notebookDocuments) this.scheduleNotebook(notebook);
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    if (document.uri.scheme === 'vscode-notebook-cell') {
+      const notebook = vscode.workspace.notebookDocuments.find((candidate) => candidate.getCells().some((cell) => cell.document === document));
+      if (notebook) this.scheduleNotebook(notebook);
+      return;
+    }
+    if (document.languageId !== 'python' || document.uri.scheme === 'output') return;
+    this.debounce(document.uri.toString(), () => this.analyzeText(document));
+  }
+
+  private scheduleNotebook(notebook: vscode.NotebookDocument): void {
+    if (notebook.notebookType !== NOTEBOOK_TYPE) return;
+    this.debounce(notebook.uri.toString(), () => this.analyzeNotebook(notebook));
+  }
+
+  private debounce(key: string, run: () => Promise<void>): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        run().catch((error: unknown) => this.ctx.log.error(vscode.l10n.t('Analysis failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))));
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  private options(scope: vscode.Uri) {
+    const settings = this.settingsFor(scope);
+    return {
+      enabled: settings.enable,
+      analyze: {
+        select: settings.select,
+        ignore: settings.ignore,
+        maxFileBytes: settings.maxFileSizeBytes,
+        onInternalError: (rule: string, error: unknown) =>
+          this.ctx.log.error(vscode.l10n.t('Rule {0} failed on {1}: {2}', rule, vscode.workspace.asRelativePath(scope), error instanceof Error ? (error.stack ?? error.message) : String(error))),
+      },
+    };
+  }
+
+  private analyzer(key: string): PythonAnalyzer {
+    let analyzer = this.analyzers.get(key);
+    if (!analyzer) {
+      analyzer = new PythonAnalyzer();
+      this.analyzers.set(key, analyzer);
+    }
+    return analyzer;
+  }
+
+  private async analyzeText(document: vscode.TextDocument): Promise<void> {
+    const key = document.uri.toString();
+    const { enabled, analyze } = this.options(document.uri);
+    if (!enabled) return this.publish(key, []);
+    const version = document.version;
+    const started = performance.now();
+    const result = await analyzeDocument('python', document.getText(), analyze, this.analyzer(key));
+    if (document.isClosed || document.version !== version) return;
+    if (result.skipped) this.ctx.log.info(`${vscode.workspace.asRelativePath(document.uri)}: ${result.skipped}`);
+    this.ctx.log.debug(vscode.l10n.t('Analysed {0} in {1} ms: {2} findings.', vscode.workspace.asRelativePath(document.uri), (performance.now() - started).toFixed(1), result.findings.length));
+    this.publish(key, result.findings.map((finding) => this.diagnosed(finding, document, document)));
+  }
+
+  private async analyzeNotebook(notebook: vscode.NotebookDocument): Promise<void> {
+    const key = notebook.uri.toString();
+    const codeCells = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && cell.document.languageId === 'python');
+    const { enabled, analyze } = this.options(notebook.uri);
+    const previous = this.notebookCells.get(key) ?? [];
+    for (const uri of previous) this.publish(uri, []);
+    if (!enabled || notebook.isClosed) return;
+    const program = programFromCells(codeCells.map((cell) => ({ index: cell.index, source: cell.document.getText() })));
+    const result = await analyzeNotebook(program, analyze, this.analyzer(key));
+    const cells = codeCells.map((cell, position) => ({ document: cell.document, start: program.cells[position]!.start }));
+    const byCell = new Map<string, DiagnosedFinding[]>();
+    for (const finding of result.findings) {
+      const cell = codeCells.find((candidate) => candidate.index === finding.cell);
+      if (!cell) continue;
+      const entry = this.diagnosed(finding, cell.document, undefined, cells);
+      const list = byCell.get(cell.document.uri.toString()) ?? [];
+      list.push(entry);
+      byCell.set(cell.document.uri.toString(), list);
+    }
+    this.notebookCells.set(key, codeCells.map((cell) => cell.document.uri.toString()));
+    for (const cell of codeCells) this.publish(cell.document.uri.toString(), byCell.get(cell.document.uri.toString()) ?? []);
+  }
+
+  private readonly notebookCells = new Map<string, string[]>();
+
+  private diagnosed(finding: LocatedFinding, document: vscode.TextDocument, source: vscode.TextDocument | undefined, cells?: DiagnosedFinding['cells']): DiagnosedFinding {
+    const range = new vscode.Range(finding.start.line - 1, finding.start.column - 1, finding.end.line - 1, finding.end.column - 1);
+    const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
+    diagnostic.source = 'LossLens';
+    diagnostic.code = { value: finding.code, target: vscode.Uri.parse(`${DOCS_BASE}/${finding.code}.md`) };
+    const related = finding.evidence
+      .map((evidence) => this.relatedInformation(evidence, source ?? document, cells))
+      .filter((info): info is vscode.DiagnosticRelatedInformation => !!info);
+    if (related.length > 0) diagnostic.relatedInformation = related;
+    return { finding, diagnostic, document, ...(cells ? { cells } : {}) };
+  }
+
+  private relatedInformation(evidence: Evidence, document: vscode.TextDocument, cells?: DiagnosedFinding['cells']): vscode.DiagnosticRelatedInformation | undefined {
+    let target = document;
+    let offset = evidence.span.start;
+    if (cells) {
+      const cell = [...cells].reverse().find((candidate) => candidate.start <= evidence.span.start);
+      if (!cell) return undefined;
+      target = cell.document;
+      offset -= cell.start;
+    }
+    const start = target.positionAt(offset);
+    const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
+    return new vscode.DiagnosticRelatedInformation(new vscode.Location(target.uri, new vscode.Range(start, target.lineAt(start.line).range.end)), text);
+  }
+
+  private publish(key: string, entries: DiagnosedFinding[]): void {
+    this.findings.set(key, entries);
+    this.collection.set(vscode.Uri.parse(key), entries.map((entry) => entry.diagnostic));
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.analyzers.get(key)?.dispose();
+    this.analyzers.delete(key);
+    this.findings.delete(key);
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const analyzer of this.analyzers.values()) analyzer.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
