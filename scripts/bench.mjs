@@ -10,7 +10,7 @@ await esbuild.build({
   target: 'node20',
   outfile: 'dist/bench/bench.js',
   // tfjs registers its CPU backend as an import side effect that bundling would drop.
-  external: ['@tensorflow/*'],
+  external: ['@tensorflow/*', '@astral-sh/ruff-wasm-nodejs'],
   logLevel: 'warning',
 });
 try {

@@ -2,7 +2,8 @@ import * as l10n from '@vscode/l10n';
 import { PythonModule } from './python/binder';
 import { Evaluator } from './python/evaluator';
 import { parsePython, pythonParser, type Tree } from './python/parser';
-import { findSites, mentionsLosses } from './python/sites';
+import { relevantSpans } from './python/relevant';
+import { findSites, mentions } from './python/sites';
 import { lineOf } from './python/syntax';
 import { RULES } from './rules';
 import { lineLocator } from './rules/helpers/describe';
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
   readonly ignoreFileComments?: boolean;
   /** Where an offset is, in words; "line N" by default (notebooks say which cell). */
   readonly locate?: (offset: number) => string;
+  /** Parse every statement, not only those that can reach a loss (to test that both agree). */
+  readonly parseEverything?: boolean;
 }
 
 function enabled(code: string, options: AnalyzeOptions): boolean {
@@ -49,12 +52,15 @@ export class PythonAnalyzer {
     const skipped = skipReason(text, options);
     if (skipped) return { findings: [], sites: [], skipped };
     const marks = suppressions(text);
-    if ((marks.file && !options.ignoreFileComments) || !mentionsLosses(text)) return { findings: [], sites: [] };
+    const found = mentions(text);
+    if ((marks.file && !options.ignoreFileComments) || found.length === 0) return { findings: [], sites: [] };
     const parser = await pythonParser();
-    const tree = parsePython(parser, text, this.previous);
+    // Only the statements that can reach a loss are parsed; offsets stay those of `text`.
+    const spans = options.parseEverything ? undefined : relevantSpans(text, found.map(([offset]) => offset));
+    const tree = parsePython(parser, text, this.previous, spans);
     this.previous?.tree.delete();
     this.previous = { text, tree };
-    return analyzeTree(text, tree, options, marks);
+    return analyzeTree(text, tree, options, marks, found);
   }
 
   dispose(): void {
@@ -63,10 +69,10 @@ export class PythonAnalyzer {
   }
 }
 
-function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions, marks: ReturnType<typeof suppressions>): AnalysisResult {
+function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions, marks: ReturnType<typeof suppressions>, found: ReadonlyArray<[number, number]>): AnalysisResult {
   const module = new PythonModule(text, tree);
   const evaluator = new Evaluator(module);
-  const { losses, activations } = findSites(module, evaluator);
+  const { losses, activations } = findSites(module, evaluator, found);
   const locate = options.locate ?? lineLocator(text);
   const findings: Finding[] = [];
   for (const rule of RULES) {

@@ -125,3 +125,33 @@ describe('robustness (fast-check)', () => {
     expect((await analyzer.analyze(text)).findings).toEqual([]);
   });
 });
+
+describe('demand-driven parsing', () => {
+  it('blanks only what cannot matter: every fixture and example gives the same findings parsed whole', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const files = [
+      ...readdirSync(join(__dirname, '..', 'fixtures', 'rules')).map((file) => join(__dirname, '..', 'fixtures', 'rules', file)),
+      join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'),
+      join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_fixed.py'),
+    ];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) => result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
+      const reduced = await new PythonAnalyzer().analyze(text);
+      const whole = await new PythonAnalyzer().analyze(text, { parseEverything: true });
+      expect(summary(reduced), file).toEqual(summary(whole));
+    }
+  });
+
+  it('keeps offsets: blanked statements become spaces, newlines stay', async () => {
+    const { blankOutside, relevantSpans } = await import('../../src/analysis/python/relevant');
+    const text = 'import torch\n\ndef unrelated():\n    """doc\nwith lines"""\n    return [1,\n2]\n\nloss = torch.nn.CrossEntropyLoss()\n';
+    const reduced = blankOutside(text, relevantSpans(text, [...text.matchAll(/Loss/g)].map((match) => match.index!))!);
+    expect(reduced.length).toBe(text.length);
+    expect(reduced.split('\n').length).toBe(text.split('\n').length);
+    expect(reduced).toContain('import torch');
+    expect(reduced).toContain('loss = torch.nn.CrossEntropyLoss()');
+    expect(reduced).not.toContain('unrelated');
+  });
+});

@@ -402,8 +402,20 @@ export class PythonModule {
     return info;
   }
 
-  /** The innermost function (or the module) whose scope contains `node`. */
+  private readonly scopeCache = new Map<number, Scope>();
+
+  /** The innermost function (or the module) whose scope contains `node`, memoised per node. */
   scopeOf(node: SyntaxNode): Scope {
+    const key = node.startIndex * 65536 + (node.endIndex - node.startIndex);
+    let scope = this.scopeCache.get(key);
+    if (!scope) {
+      scope = this.computeScopeOf(node);
+      this.scopeCache.set(key, scope);
+    }
+    return scope;
+  }
+
+  private computeScopeOf(node: SyntaxNode): Scope {
     let current = node.parent;
     while (current) {
       if (current.type === 'function_definition') {

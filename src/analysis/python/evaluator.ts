@@ -25,6 +25,8 @@ import { UNKNOWN, UNKNOWN_FACT, fact, isKnownRank, merge, tensor, withEvidence, 
 
 const MAX_DEPTH = 40;
 
+const MODULE_SELF_METHODS: ReadonlySet<string> = new Set(['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'to_empty']);
+
 /**
  * Abstract interpretation of Python expressions, as far as losses care: follows names to their
  * assignments, calls into functions and `forward` of classes in the same file, `self.` attributes
@@ -253,6 +255,8 @@ export class Evaluator {
       if (objectNode && method) {
         const object = this.value(objectNode, depth);
         if (object.kind === 'tensor') return this.tensorMethod(object.fact, method, node, args, depth);
+        // `Net().to(device)`, `model.eval()`: module methods that return the module itself.
+        if ((object.kind === 'instance' || object.kind === 'layer') && MODULE_SELF_METHODS.has(method)) return object;
       }
     }
     const target = this.value(callee, depth);

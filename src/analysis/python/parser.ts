@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Language, Parser, type Tree } from '@vscode/tree-sitter-wasm';
+import { Language, Parser, type Range, type Tree } from '@vscode/tree-sitter-wasm';
 
 export type { Node as SyntaxNode, Tree } from '@vscode/tree-sitter-wasm';
 
@@ -47,20 +47,37 @@ export function diffText(before: string, after: string): TextChange {
 }
 
 function pointAt(text: string, offset: number): { row: number; column: number } {
+  return pointsAt(text, [offset])[0]!;
+}
+
+/** Rows and columns of ascending offsets, in one pass over the text. */
+function pointsAt(text: string, offsets: readonly number[]): Array<{ row: number; column: number }> {
+  const points: Array<{ row: number; column: number }> = [];
   let row = 0;
   let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
+  let newline = text.indexOf('\n');
+  for (const offset of offsets) {
+    while (newline >= 0 && newline < offset) {
+      row++;
+      lineStart = newline + 1;
+      newline = text.indexOf('\n', newline + 1);
+    }
+    points.push({ row, column: offset - lineStart });
   }
-  return { row, column: offset - lineStart };
+  return points;
 }
 
 /**
- * Parses `text`, reusing `previous` (the tree of `previousText`) incrementally when given: the
- * edit is located by diffing the two texts, so callers need not track edits themselves.
+ * Parses `text` — only the `spans` given, when given — reusing `previous` (the tree of
+ * `previousText`) incrementally: the edit is located by diffing the two texts, so callers need
+ * not track edits themselves.
  */
-export function parsePython(parser: Parser, text: string, previous?: { text: string; tree: Tree }): Tree {
+export function parsePython(parser: Parser, text: string, previous?: { text: string; tree: Tree }, spans?: ReadonlyArray<{ start: number; end: number }>): Tree {
+  let options: { includedRanges: Range[] } | undefined;
+  if (spans) {
+    const points = pointsAt(text, spans.flatMap((span) => [span.start, span.end]));
+    options = { includedRanges: spans.map((span, i) => ({ startIndex: span.start, endIndex: span.end, startPosition: points[2 * i]!, endPosition: points[2 * i + 1]! })) };
+  }
   if (previous) {
     const change = diffText(previous.text, text);
     const old = previous.tree.copy();
@@ -72,11 +89,11 @@ export function parsePython(parser: Parser, text: string, previous?: { text: str
       oldEndPosition: pointAt(previous.text, change.oldEnd),
       newEndPosition: pointAt(text, change.newEnd),
     });
-    const tree = parser.parse(text, old);
+    const tree = parser.parse(text, old, options);
     old.delete();
     if (tree) return tree;
   }
-  const tree = parser.parse(text);
+  const tree = parser.parse(text, null, options);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

@@ -34,11 +34,17 @@ export interface ActivationSite {
 const LOSS_NAME = /\b(?:\w+Loss|cross_entropy|nll_loss|binary_cross_entropy(?:_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|huber_loss|kl_div|poisson_nll_loss|gaussian_nll_loss|hinge_embedding_loss|soft_margin_loss|multilabel_soft_margin_loss|multi_margin_loss|multilabel_margin_loss|margin_ranking_loss|cosine_embedding_loss|triplet_margin_loss|ctc_loss|sigmoid_focal_loss)\b/g;
 const ACTIVATION_NAME = /\b(?:softmax|log_softmax|sigmoid|logsigmoid|Softmax|Softmax2d|LogSoftmax|Sigmoid|LogSigmoid)\b/g;
 
-/** Whether a file can contain anything the Python rules look at: a cheap test before parsing. */
-export function mentionsLosses(text: string): boolean {
-  LOSS_NAME.lastIndex = 0;
-  ACTIVATION_NAME.lastIndex = 0;
-  return LOSS_NAME.test(text) || ACTIVATION_NAME.test(text) || /\bimport\b[^\n]*\bas\b/.test(text);
+/**
+ * Where the text mentions something the Python rules look at — a loss, an activation, or a name
+ * an import gives to something in this file (`from ... import cross_entropy as ce`) — as sorted
+ * offsets and lengths. One scan serves the pre-parse filter and the search for sites.
+ */
+export function mentions(text: string): Array<[offset: number, length: number]> {
+  const aliases = text.includes(' as ') ? aliasNames(text) : [];
+  const pattern = new RegExp(`${LOSS_NAME.source}|${ACTIVATION_NAME.source}${aliases.length ? `|\\b(?:${aliases.join('|')})\\b` : ''}`, 'g');
+  const found: Array<[number, number]> = [];
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) found.push([match.index, match[0].length]);
+  return found;
 }
 
 /** The call whose callee contains the identifier at `offset`, if the identifier is (the end of) a callee. */
@@ -57,17 +63,15 @@ function callAt(module: PythonModule, offset: number, length: number): SyntaxNod
  * for the names involved (and the local aliases imports give them); each is then confirmed on the
  * syntax tree and through the imports, so a string or comment mentioning a loss is never a site.
  */
-export function findSites(module: PythonModule, evaluator: Evaluator): { losses: PythonLossSite[]; activations: ActivationSite[] } {
+export function findSites(module: PythonModule, evaluator: Evaluator, found: ReadonlyArray<[number, number]> = mentions(module.text)): { losses: PythonLossSite[]; activations: ActivationSite[] } {
   const text = module.text;
   const losses: PythonLossSite[] = [];
   const activations: ActivationSite[] = [];
   const seen = new Set<string>();
-  const aliases = aliasNames(module);
-  const pattern = new RegExp(`${LOSS_NAME.source}|${ACTIVATION_NAME.source}${aliases.length ? `|\\b(?:${aliases.join('|')})\\b` : ''}`, 'g');
   const constructions: SyntaxNode[] = [];
 
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const call = callAt(module, match.index, match[0].length);
+  for (const [offset, length] of found) {
+    const call = callAt(module, offset, length);
     if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
     seen.add(`${call.startIndex}:${call.endIndex}`);
     const callee = call.childForFieldName('function')!;
@@ -129,10 +133,12 @@ function application(qualified: string, api: LossApi, call: SyntaxNode, construc
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
 }
 
-/** Local names that imports give to losses and activations (`from torch.nn import BCELoss as Loss`). */
-function aliasNames(module: PythonModule): string[] {
-  const names: string[] = [];
-  const aliasPattern = /\bimport\s+[^\n]*?\bas\s+(\w+)/g;
-  for (let match = aliasPattern.exec(module.text); match; match = aliasPattern.exec(module.text)) names.push(match[1]!);
-  return names;
+/** Local names that imports give to things (`from torch.nn import BCELoss as Loss, MSELoss as L2`). */
+function aliasNames(text: string): string[] {
+  const names = new Set<string>();
+  const importLine = /^[ \t]*(?:from\s+\S+\s+)?import\s+([^\n]*(?:\([^)]*\))?)/gm;
+  for (let line = importLine.exec(text); line; line = importLine.exec(text)) {
+    for (const alias of line[1]!.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) names.add(alias[1]!);
+  }
+  return [...names];
 }
