@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { Tensor, sameShape, torchSize } from '../tensor/tensor';
 import { expandOrThrow, floats } from './checks';
-import { exp, logOneToTwo } from './fastmath';
+import { log1pExpNeg } from './fastmath';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, sum, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -71,7 +71,7 @@ function plainBlock(x: Float64Array, y: Float64Array, start: number, end: number
     // defeat the branch predictor.
     const xi = x[i]!;
     const a = Math.abs(xi);
-    total += (1 - y[i]!) * xi + (a - xi) * 0.5 + logOneToTwo(1 + exp(-a));
+    total += (1 - y[i]!) * xi + (a - xi) * 0.5 + log1pExpNeg(a);
   }
   return total;
 }
@@ -91,7 +91,7 @@ function weightedBlock(
     const yi = y[i]!;
     const a = Math.abs(xi);
     const m = (a - xi) * 0.5;
-    const logTerm = logOneToTwo(1 + exp(-a));
+    const logTerm = log1pExpNeg(a);
     let loss = posWeight ? (1 - yi) * xi + ((posWeight[i]! - 1) * yi + 1) * (logTerm + m) : (1 - yi) * xi + m + logTerm;
     if (weight) loss *= weight[i]!;
     if (losses) losses[i] = loss;

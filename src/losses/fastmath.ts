@@ -1,9 +1,9 @@
 /**
- * exp and log for the evaluator's two hot loops: Σ exp(x − max) in cross entropy, and
- * log(1 + e^(−|x|)) in the with-logits losses. Both are table-driven (Tang, ACM TOMS 15(2), 1989
- * and 16(4), 1990) and branch-free: V8's Math.exp / Math.log (fdlibm) branch on the argument's
- * range, which random-signed logits turn into mispredictions, and log divides. Both stay within
- * 2 ulp of Math.exp / Math.log (tested), the accuracy PyTorch's own vectorised exp promises.
+ * Elementary functions for the evaluator's two hot loops: Σ exp(x − max) in cross entropy, and
+ * log(1 + e^(−|x|)) in the with-logits losses. Both are table-driven (after Tang, ACM TOMS 15(2),
+ * 1989) and branch-free in their main range: V8's Math.exp / Math.log (fdlibm) branch on the
+ * argument's range, which random-signed logits turn into mispredictions. Both stay within 2 ulp of
+ * the exact values (tested), the accuracy PyTorch's own vectorised exp promises.
  *
  * e^x: with
  * x = (64k + j)·ln2/64 + r and |r| ≤ ln2/128, e^x = 2^k · 2^(j/64) · e^r, and e^r needs only a
@@ -34,18 +34,26 @@ export function exp(x: number): number {
   return (t + t * p) * POW2[k + POW2_OFFSET]!;
 }
 
-// log g for g in [1, 2]: g = t_j · (1 + f) with t_j = 1 + j/64 the nearest table point, so
-// |f| ≤ 1/128 and log(1 + f) is a degree-8 Taylor polynomial (next term below 2e-20);
-// g − t_j is exact (Sterbenz), and multiplying by a tabled 1/t_j avoids the division.
-const STEPS = 64;
-const POINTS = Float64Array.from({ length: STEPS + 1 }, (_, j) => 1 + j / STEPS);
-const INVERSES = Float64Array.from(POINTS, (t) => 1 / t);
-const LOGS = Float64Array.from(POINTS, (t) => Math.log(t));
+// log(1 + e^(−a)) for a ≥ 0 without exp or log: a = a_j + d with a_j = j/64 tabled and |d| ≤ 1/128,
+// log(1 + e^(−a)) = log(1 + e^(−a_j)) + log1p(σ(−a_j)·(e^(−d) − 1)), where e^(−d) − 1 and log1p
+// of a value below 0.004 are short Taylor polynomials (errors below 1e-18).
+const SOFTPLUS_LIMIT = 12;
+const SOFTPLUS_STEPS = 64;
+const SOFTPLUS_COUNT = SOFTPLUS_LIMIT * SOFTPLUS_STEPS + 1;
+const SOFTPLUS_BASE = Float64Array.from({ length: SOFTPLUS_COUNT }, (_, j) => Math.log1p(Math.exp(-j / SOFTPLUS_STEPS)));
+const SOFTPLUS_SLOPE = Float64Array.from({ length: SOFTPLUS_COUNT }, (_, j) => 1 / (1 + Math.exp(j / SOFTPLUS_STEPS)));
 
-/** log(g) for 1 ≤ g ≤ 2, such as g = 1 + e^(−|x|). */
-export function logOneToTwo(g: number): number {
-  const j = ((g - 1) * STEPS + 0.5) | 0;
-  const f = (g - POINTS[j]!) * INVERSES[j]!;
-  const f2 = f * f;
-  return LOGS[j]! + (f - f2 * (0.5 - f * (1 / 3 - f * (0.25 - f * (0.2 - f * (1 / 6 - f * (1 / 7 - f * 0.125)))))));
+/**
+ * log(1 + e^(−a)) for a ≥ 0, the log term of the with-logits losses. Below a = 12 it is the
+ * table-driven form above (within 2 ulp of the exact value); from 12 on it is computed as PyTorch
+ * writes it, log(1 + exp(−a)), because there 1 + e^(−a) rounds, and matching PyTorch means
+ * rounding the same way.
+ */
+export function log1pExpNeg(a: number): number {
+  if (!(a < SOFTPLUS_LIMIT)) return Math.log(1 + Math.exp(-a));
+  const j = (a * SOFTPLUS_STEPS + 0.5) | 0;
+  const d = a - j / SOFTPLUS_STEPS;
+  const q = -d * (1 - d * (0.5 - d * (1 / 6 - d * (1 / 24 - d * (1 / 120 - d * (1 / 720))))));
+  const u = SOFTPLUS_SLOPE[j]! * q;
+  return SOFTPLUS_BASE[j]! + u * (1 - u * (0.5 - u * (1 / 3 - u * (0.25 - u * (0.2 - u * (1 / 6))))));
 }
