@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
-import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
+import { chain, comesFrom, everyApplicationGets, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import type { Fix, TextEdit } from '../types';
 import type { Rule } from './rule';
@@ -58,11 +58,7 @@ export const nllLossWithoutLogSoftmax: Rule = {
         const ctorOrCall = site.construction ?? site.call;
         const replacement = CROSS_ENTROPY[site.qualified];
         const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
-        const siblings = context.losses.filter((other) => other.kind === 'application' && (site.construction ? other.construction?.startIndex === site.construction.startIndex : other === site));
-        const allLogits = siblings.every((other) => {
-          const node = other.args.get('input');
-          return node ? context.evaluator.factOf(node).space === 'logits' : false;
-        });
+        const allLogits = everyApplicationGets(context.losses, context.evaluator, site, 'logits');
         if (rename) fix = { title: l10n.t('Use {0}', replacement!), safety: allLogits ? 'safe' : 'unsafe', edits: [rename] };
         else fix = { title: l10n.t('Apply log_softmax(dim=1) to the input'), safety: 'unsafe', edits: appendAfter(inputNode, '.log_softmax(dim=1)', !isPrimary(inputNode)) };
       } else if (isSoftmax && input.activation?.call && !input.activation.inModel) {

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
-import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
+import { chain, comesFrom, everyApplicationGets, lossReference, siteFacts } from './helpers/describe';
 import { renameCallee } from './helpers/edits';
 import type { Rule } from './rule';
 
@@ -56,11 +56,7 @@ export const probabilitiesLossOnLogits: Rule = {
       const replacement = WITH_LOGITS[site.qualified];
       const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
-      const siblings = context.losses.filter((other) => other.kind === 'application' && other.construction && site.construction && other.construction.startIndex === site.construction.startIndex);
-      const allLogits = (site.construction ? siblings : [site]).every((other) => {
-        const node = other.args.get('input');
-        return node ? context.evaluator.factOf(node).space === 'logits' : false;
-      });
+      const allLogits = everyApplicationGets(context.losses, context.evaluator, site, 'logits');
       context.report({
         span: spanOf(inputNode),
         message: l10n.t(

@@ -70,3 +70,17 @@ export function siteFacts(evaluator: Evaluator, site: PythonLossSite, input = 'i
     target: targetNode ? evaluator.factOf(targetNode) : undefined,
   };
 }
+
+/**
+ * Whether every application of the same loss (every call of the module a site constructs, or the
+ * site itself for a function) gets an input in `space`: the condition for a rename to be safe.
+ */
+export function everyApplicationGets(losses: readonly PythonLossSite[], evaluator: Evaluator, site: PythonLossSite, space: Fact['space']): boolean {
+  const applications = site.construction
+    ? losses.filter((other) => other.kind === 'application' && other.construction?.startIndex === site.construction!.startIndex)
+    : [site];
+  return applications.every((other) => {
+    const node = other.args.get(other.api.parameters[0]!);
+    return node ? evaluator.factOf(node).space === space : false;
+  });
+}
