@@ -1,15 +1,15 @@
 import * as l10n from '@vscode/l10n';
 import { PythonModule } from './python/binder';
 import { Evaluator } from './python/evaluator';
-import { parsePython, pythonParser, type Tree } from './python/parser';
-import { relevantSpans } from './python/relevant';
+import { diffText, parsePython, pythonParser, type Tree } from './python/parser';
+import { affectedStatements, relevantSpans, topLevelStatements, type Chunk } from './python/relevant';
 import { findSites, mentions } from './python/sites';
 import { lineOf } from './python/syntax';
 import { RULES } from './rules';
 import { lineLocator } from './rules/helpers/describe';
 import type { Report } from './rules/rule';
 import { suppressions } from './suppression';
-import type { AnalysisResult, Finding, LossSite } from './types';
+import type { AnalysisResult, Finding, LossSite, Span } from './types';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -41,63 +41,191 @@ export function skipReason(text: string, options: AnalyzeOptions): string | unde
   return undefined;
 }
 
+/** Findings of one top-level statement, as computed for a version of the text. */
+interface StatementResult {
+  readonly text: string;
+  readonly start: number;
+  readonly defines: readonly string[];
+  readonly findings: readonly Finding[];
+}
+
+function shiftSpan(span: Span, delta: number): Span {
+  return { start: span.start + delta, end: span.end + delta };
+}
+
+function shiftFinding(finding: Finding, delta: number): Finding {
+  if (delta === 0) return finding;
+  return {
+    ...finding,
+    span: shiftSpan(finding.span, delta),
+    evidence: finding.evidence.map((entry) => ({ ...entry, span: shiftSpan(entry.span, delta) })),
+    ...(finding.fix ? { fix: { ...finding.fix, edits: finding.fix.edits.map((edit) => ({ ...edit, span: shiftSpan(edit.span, delta) })) } } : {}),
+  };
+}
+
+function newlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
 /**
  * Analyses Python source. One instance per document keeps the last tree, so the next version is
- * parsed incrementally.
+ * parsed incrementally, and the findings of each top-level statement, so after an edit only the
+ * statements it can affect are checked again (when no line was added or removed: messages name
+ * lines).
  */
 export class PythonAnalyzer {
-  private previous: { text: string; tree: Tree } | undefined;
+  private previous: { text: string; tree: Tree; spans: string } | undefined;
+  private results: { key: string; text: string; lines: number; statements: StatementResult[] } | undefined;
 
   async analyze(text: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const skipped = skipReason(text, options);
     if (skipped) return { findings: [], sites: [], skipped };
     const marks = suppressions(text);
     const found = mentions(text);
-    if ((marks.file && !options.ignoreFileComments) || found.length === 0) return { findings: [], sites: [] };
+    if ((marks.file && !options.ignoreFileComments) || found.length === 0) {
+      this.results = undefined;
+      return { findings: [], sites: [] };
+    }
     const parser = await pythonParser();
+    const statements = topLevelStatements(text);
     // Only the statements that can reach a loss are parsed; offsets stay those of `text`.
-    const spans = options.parseEverything ? undefined : relevantSpans(text, found.map(([offset]) => offset));
-    const tree = parsePython(parser, text, this.previous, spans);
+    const spans = options.parseEverything ? undefined : relevantSpans(text, found.map(([offset]) => offset), statements);
+    // Incremental parsing reuses the old tree only when the same statements are parsed.
+    const spanKey = spans ? spans.map((span) => `${span.start}-${span.end}`).join(',') : '';
+    const sameSpans = this.previous && this.previous.spans === shiftedSpanKey(this.previous.text, text, spans);
+    const tree = parsePython(parser, text, sameSpans ? this.previous : undefined, spans);
+    // A syntax error can change how tree-sitter reads untouched statements: check everything then.
+    const reusable = tree.rootNode.hasError ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options);
     this.previous?.tree.delete();
-    this.previous = { text, tree };
-    return analyzeTree(text, tree, options, marks, found);
+    this.previous = { text, tree, spans: spanKey };
+    const result = analyzeTree(text, tree, options, marks, found, statements, reusable);
+    this.results = { key: optionsKey(options), text, lines: newlines(text), statements: result.statements };
+    return {
+      findings: result.findings,
+      // Computed on demand: the facts of every site cost what the reused findings saved.
+      get sites() {
+        return result.sites();
+      },
+    };
+  }
+
+  /** Findings of statements an edit cannot have changed, moved to their new offsets, by statement index. */
+  private reusable(text: string, statements: readonly Chunk[], options: AnalyzeOptions): Map<number, readonly Finding[]> {
+    const reused = new Map<number, readonly Finding[]>();
+    const cache = this.results;
+    if (!cache || cache.key !== optionsKey(options) || options.locate || newlines(text) !== cache.lines) return reused;
+    const change = diffText(cache.text, text);
+    const delta = change.newEnd - change.oldEnd;
+    const touched: number[] = [];
+    statements.forEach((statement, index) => {
+      if (statement.end >= change.start && statement.start <= change.newEnd) touched.push(index);
+    });
+    // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it.
+    const last = touched[touched.length - 1];
+    if (last !== undefined && last + 1 < statements.length) touched.push(last + 1);
+    // Names the touched statements defined before the edit: their users must be checked again too.
+    const oldDefines = cache.statements
+      .filter((result) => result.start + result.text.length >= change.start && result.start <= change.oldEnd)
+      .flatMap((result) => result.defines);
+    const affected = affectedStatements(statements, touched, oldDefines);
+    const byPosition = new Map(cache.statements.map((result) => [result.start, result]));
+    statements.forEach((statement, index) => {
+      if (affected.has(index)) return;
+      const oldStart = statement.start >= change.newEnd ? statement.start - delta : statement.start;
+      const old = byPosition.get(oldStart);
+      if (!old || old.text !== text.slice(statement.start, statement.end)) return;
+      reused.set(index, old.findings.map((finding) => shiftFinding(finding, statement.start - oldStart)));
+    });
+    return reused;
   }
 
   dispose(): void {
     this.previous?.tree.delete();
     this.previous = undefined;
+    this.results = undefined;
   }
 }
 
-function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions, marks: ReturnType<typeof suppressions>, found: ReadonlyArray<[number, number]>): AnalysisResult {
+/** The previous version's span key, as the new spans would be written if the edit only moved them. */
+function shiftedSpanKey(before: string, after: string, spans: ReadonlyArray<{ start: number; end: number }> | undefined): string {
+  if (!spans) return '';
+  const change = diffText(before, after);
+  const delta = change.newEnd - change.oldEnd;
+  const back = (offset: number) => (offset >= change.newEnd ? offset - delta : offset);
+  return spans.map((span) => `${back(span.start)}-${back(span.end)}`).join(',');
+}
+
+function optionsKey(options: AnalyzeOptions): string {
+  return JSON.stringify([options.select ?? [], options.ignore ?? [], !!options.parseEverything]);
+}
+
+function analyzeTree(
+  text: string,
+  tree: Tree,
+  options: AnalyzeOptions,
+  marks: ReturnType<typeof suppressions>,
+  found: ReadonlyArray<[number, number]>,
+  statements: readonly Chunk[],
+  reused: ReadonlyMap<number, readonly Finding[]>,
+): { findings: Finding[]; sites: () => LossSite[]; statements: StatementResult[] } {
   const module = new PythonModule(text, tree);
   const evaluator = new Evaluator(module);
   const { losses, activations } = findSites(module, evaluator, found);
   const locate = options.locate ?? lineLocator(text);
-  const findings: Finding[] = [];
-  for (const rule of RULES) {
-    if (!enabled(rule.code, options)) continue;
-    const report = (entry: Report) => {
-      if (marks.isSuppressed(rule.code, lineOf(text, entry.span.start))) return;
-      findings.push({
-        code: rule.code,
-        rule: rule.name,
-        severity: entry.severity ?? rule.severity,
-        message: entry.message,
-        span: entry.span,
-        evidence: entry.evidence ?? [],
-        ...(entry.fix ? { fix: entry.fix } : {}),
-      });
-    };
-    try {
-      rule.check({ text, locate, module, evaluator, losses, activations, report });
-    } catch (error) {
-      options.onInternalError?.(rule.code, error);
+  const results: StatementResult[] = [];
+  // Rules run statement by statement, so each statement's findings can be kept for the next edit.
+  let siteCursor = 0;
+  let activationCursor = 0;
+  statements.forEach((statement, index) => {
+    const ownLosses: typeof losses = [];
+    while (siteCursor < losses.length && losses[siteCursor]!.call.startIndex < statement.end) {
+      if (losses[siteCursor]!.call.startIndex >= statement.start) ownLosses.push(losses[siteCursor]!);
+      siteCursor++;
     }
-  }
-  findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
-  const sites: LossSite[] = losses.map((site) => {
-    const input = site.args.get(site.api.parameters[0]!);
+    const ownActivations: typeof activations = [];
+    while (activationCursor < activations.length && activations[activationCursor]!.call.startIndex < statement.end) {
+      if (activations[activationCursor]!.call.startIndex >= statement.start) ownActivations.push(activations[activationCursor]!);
+      activationCursor++;
+    }
+    const statementText = text.slice(statement.start, statement.end);
+    const kept = reused.get(index);
+    if (kept) {
+      results.push({ text: statementText, start: statement.start, defines: statement.defines, findings: kept });
+      return;
+    }
+    const findings: Finding[] = [];
+    if (ownLosses.length > 0 || ownActivations.length > 0) {
+      for (const rule of RULES) {
+        if (!enabled(rule.code, options)) continue;
+        const report = (entry: Report) => {
+          if (marks.isSuppressed(rule.code, lineOf(text, entry.span.start))) return;
+          findings.push({
+            code: rule.code,
+            rule: rule.name,
+            severity: entry.severity ?? rule.severity,
+            message: entry.message,
+            span: entry.span,
+            evidence: entry.evidence ?? [],
+            ...(entry.fix ? { fix: entry.fix } : {}),
+          });
+        };
+        try {
+          rule.check({ text, locate, module, evaluator, losses: ownLosses, activations: ownActivations, allLosses: losses, report });
+        } catch (error) {
+          options.onInternalError?.(rule.code, error);
+        }
+      }
+    }
+    results.push({ text: statementText, start: statement.start, defines: statement.defines, findings });
+  });
+  // The same finding can come from two statements (one weight, two uses of the loss): report it once.
+  const unique = new Map<string, Finding>();
+  for (const finding of results.flatMap((result) => result.findings)) unique.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.message}`, finding);
+  const findings = [...unique.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  let siteCache: LossSite[] | undefined;
+  const sites = (): LossSite[] => (siteCache ??= losses.map((site): LossSite => {    const input = site.args.get(site.api.parameters[0]!);
     const target = site.args.get(site.api.parameters[1] ?? '');
     const inputFact = input ? evaluator.factOf(input) : undefined;
     const targetFact = target ? evaluator.factOf(target) : undefined;
@@ -113,6 +241,6 @@ function analyzeTree(text: string, tree: Tree, options: AnalyzeOptions, marks: R
       ...(targetFact ? { target: targetFact } : {}),
       literal: site.kind === 'application' && literal,
     };
-  });
-  return { findings, sites };
+  }));
+  return { findings, sites, statements: results };
 }

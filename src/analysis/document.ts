@@ -63,7 +63,9 @@ export async function analyzeDocument(kind: DocumentKind, text: string, options:
     const lines = new LineIndex(text);
     return {
       findings: result.findings.map((finding) => ({ ...finding, start: lines.position(finding.span.start), end: lines.position(finding.span.end) })),
-      sites: result.sites,
+      get sites() {
+        return result.sites;
+      },
       ...(result.skipped ? { skipped: result.skipped } : {}),
     };
   }
@@ -97,5 +99,10 @@ export async function analyzeNotebook(program: NotebookProgram, options: Analyze
     const endOffset = Math.min(finding.span.end - at.cell.start, at.cell.source.length);
     findings.push({ ...finding, cell: at.cell.index, start: lines.position(at.offset), end: lines.position(endOffset) });
   }
-  return { findings, sites: result.sites };
+  return {
+    findings,
+    get sites() {
+      return result.sites;
+    },
+  };
 }

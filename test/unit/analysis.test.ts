@@ -155,3 +155,30 @@ describe('demand-driven parsing', () => {
     expect(reduced).not.toContain('unrelated');
   });
 });
+
+describe('re-analysis after edits reuses the findings of untouched statements', () => {
+  it('gives the same findings as a fresh analysis, edit after edit (fast-check)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const base = readFileSync(join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'), 'utf8');
+    const snippets = ['', 'x', ' * 2', 'F.softmax(class_logits)', 'torch.sigmoid(binary_logits)', '  # losslens: ignore', 'nn.BCELoss()', '.float()', '(', ')'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }), async (edits) => {
+        const incremental = new PythonAnalyzer();
+        let text = base;
+        await incremental.analyze(text);
+        for (const [at, cut, insert] of edits) {
+          const position = at % (text.length + 1);
+          text = text.slice(0, position) + insert + text.slice(position + cut);
+          const cached = await incremental.analyze(text);
+          const fresh = await new PythonAnalyzer().analyze(text);
+          const summary = (findings: readonly { code: string; span: { start: number; end: number }; message: string; fix?: unknown }[]) =>
+            findings.map((finding) => JSON.stringify([finding.code, finding.span, finding.message, finding.fix]));
+          expect(summary(cached.findings)).toEqual(summary(fresh.findings));
+        }
+        incremental.dispose();
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -6,7 +6,8 @@
  * most of the analyzer's cost, and in a model-zoo file most code is unrelated to any loss.
  */
 
-interface Chunk {
+/** A top-level statement (decorators joined to their definition), with its names. */
+export interface Chunk {
   readonly start: number;
   readonly end: number;
   /** Names this statement defines at top level (`def f`, `class C`, `x = ...`). */
@@ -21,7 +22,7 @@ interface Chunk {
  * tracking strings, comments, brackets and line continuations so that a column-0 line inside a
  * triple-quoted string or a bracket is never taken for a new statement.
  */
-function chunks(text: string): Chunk[] {
+export function topLevelStatements(text: string): Chunk[] {
   const result: Chunk[] = [];
   let start = -1;
   let depth = 0;
@@ -37,7 +38,15 @@ function chunks(text: string): Chunk[] {
     const defines: string[] = [];
     const definition = /^(?:@[^\n]*\n\s*)*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(head);
     if (definition) defines.push(definition[1]!);
-    else {
+    else if (/^(?:from|import)\s/.test(head)) {
+      // `import a.b as c` binds c, `import a.b` binds a, `from m import x as y, z` binds y and z.
+      const names = text.slice(start, end).replace(/^from\s+\S+\s+import\s+/, '').replace(/^import\s+/, '').replace(/[()\\]/g, ' ');
+      for (const part of names.split(',')) {
+        const words = part.trim().split(/\s+/);
+        const bound = words[1] === 'as' ? words[2] : words[0]?.split('.')[0];
+        if (bound && /^[A-Za-z_]\w*$/.test(bound)) defines.push(bound);
+      }
+    } else {
       const assignment = /^([A-Za-z_][\w\s,()[\]*]*?)\s*(?::[^=\n]*)?=(?!=)/.exec(head);
       if (assignment) for (const name of assignment[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
     }
@@ -118,13 +127,12 @@ function chunks(text: string): Chunk[] {
  * The spans of `text` worth parsing (sorted, disjoint), or undefined when that is all of it.
  * `mentions` are the sorted offsets where the text mentions something the rules look at.
  */
-export function relevantSpans(text: string, mentions: readonly number[]): Array<{ start: number; end: number }> | undefined {
+export function relevantSpans(text: string, mentions: readonly number[], all: readonly Chunk[] = topLevelStatements(text)): Array<{ start: number; end: number }> | undefined {
   let next = 0;
   const relevant = (start: number, end: number) => {
     while (next < mentions.length && mentions[next]! < start) next++;
     return next < mentions.length && mentions[next]! < end;
   };
-  const all = chunks(text);
   if (all.length === 0) return undefined;
   const byName = new Map<string, number[]>();
   all.forEach((chunk, index) => {
@@ -205,4 +213,33 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
   }
   blank(cursor, text.length);
   return parts.join('');
+}
+
+/**
+ * The statements an edit can change the findings of: those it touches, and — forwards — every
+ * statement that uses a name one of those defines (before or after the edit).
+ */
+export function affectedStatements(all: readonly Chunk[], touched: readonly number[], alsoDefined: readonly string[]): Set<number> {
+  const usedBy = new Map<string, number[]>();
+  all.forEach((chunk, index) => {
+    for (const name of chunk.uses) {
+      const list = usedBy.get(name);
+      if (list) list.push(index);
+      else usedBy.set(name, [index]);
+    }
+  });
+  const affected = new Set<number>(touched);
+  const names = [...alsoDefined, ...touched.flatMap((index) => all[index]!.defines)];
+  const seen = new Set<string>();
+  while (names.length > 0) {
+    const name = names.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const index of usedBy.get(name) ?? []) {
+      if (affected.has(index)) continue;
+      affected.add(index);
+      names.push(...all[index]!.defines);
+    }
+  }
+  return affected;
 }

@@ -58,7 +58,7 @@ export const nllLossWithoutLogSoftmax: Rule = {
         const ctorOrCall = site.construction ?? site.call;
         const replacement = CROSS_ENTROPY[site.qualified];
         const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
-        const allLogits = everyApplicationGets(context.losses, context.evaluator, site, 'logits');
+        const allLogits = everyApplicationGets(context.allLosses, context.evaluator, site, 'logits');
         if (rename) fix = { title: l10n.t('Use {0}', replacement!), safety: allLogits ? 'safe' : 'unsafe', edits: [rename] };
         else fix = { title: l10n.t('Apply log_softmax(dim=1) to the input'), safety: 'unsafe', edits: appendAfter(inputNode, '.log_softmax(dim=1)', !isPrimary(inputNode)) };
       } else if (isSoftmax && input.activation?.call && !input.activation.inModel) {

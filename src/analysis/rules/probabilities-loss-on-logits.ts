@@ -56,7 +56,7 @@ export const probabilitiesLossOnLogits: Rule = {
       const replacement = WITH_LOGITS[site.qualified];
       const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
-      const allLogits = everyApplicationGets(context.losses, context.evaluator, site, 'logits');
+      const allLogits = everyApplicationGets(context.allLosses, context.evaluator, site, 'logits');
       context.report({
         span: spanOf(inputNode),
         message: l10n.t(

@@ -29,8 +29,11 @@ export interface RuleContext {
   readonly locate: (offset: number) => string;
   readonly module: PythonModule;
   readonly evaluator: Evaluator;
+  /** The sites to check in this run (one statement's, when results of the others are reused). */
   readonly losses: readonly PythonLossSite[];
   readonly activations: readonly ActivationSite[];
+  /** Every loss site of the file, for checks that look at a loss's other uses. */
+  readonly allLosses: readonly PythonLossSite[];
   report(report: Report): void;
 }
 
