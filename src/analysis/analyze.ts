@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { PythonModule } from './python/binder';
 import { Evaluator } from './python/evaluator';
-import { diffText, parsePython, pythonParser, type Tree } from './python/parser';
+import { diffText, parsePython, pythonParser, type TextChange, type Tree } from './python/parser';
 import { affectedStatements, relevantSpans, topLevelStatements, type Chunk } from './python/relevant';
 import { findSites, mentions } from './python/sites';
 import { lineOf } from './python/syntax';
@@ -94,10 +94,11 @@ export class PythonAnalyzer {
     const spans = options.parseEverything ? undefined : relevantSpans(text, found.map(([offset]) => offset), statements);
     // Incremental parsing reuses the old tree only when the same statements are parsed.
     const spanKey = spans ? spans.map((span) => `${span.start}-${span.end}`).join(',') : '';
-    const sameSpans = this.previous && this.previous.spans === shiftedSpanKey(this.previous.text, text, spans);
-    const tree = parsePython(parser, text, sameSpans ? this.previous : undefined, spans);
+    const change = this.previous ? diffText(this.previous.text, text) : undefined;
+    const sameSpans = this.previous && change && this.previous.spans === shiftedSpanKey(change, spans);
+    const tree = parsePython(parser, text, sameSpans ? this.previous : undefined, spans, change);
     // A syntax error can change how tree-sitter reads untouched statements: check everything then.
-    const reusable = tree.rootNode.hasError ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options);
+    const reusable = tree.rootNode.hasError ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options, change);
     this.previous?.tree.delete();
     this.previous = { text, tree, spans: spanKey };
     const result = analyzeTree(text, tree, options, marks, found, statements, reusable);
@@ -112,11 +113,10 @@ export class PythonAnalyzer {
   }
 
   /** Findings of statements an edit cannot have changed, moved to their new offsets, by statement index. */
-  private reusable(text: string, statements: readonly Chunk[], options: AnalyzeOptions): Map<number, readonly Finding[]> {
+  private reusable(text: string, statements: readonly Chunk[], options: AnalyzeOptions, change: TextChange | undefined): Map<number, readonly Finding[]> {
     const reused = new Map<number, readonly Finding[]>();
     const cache = this.results;
-    if (!cache || cache.key !== optionsKey(options) || options.locate || newlines(text) !== cache.lines) return reused;
-    const change = diffText(cache.text, text);
+    if (!cache || !change || cache.text !== this.previous?.text || cache.key !== optionsKey(options) || options.locate || newlines(text) !== cache.lines) return reused;
     const delta = change.newEnd - change.oldEnd;
     const touched: number[] = [];
     statements.forEach((statement, index) => {
@@ -149,9 +149,8 @@ export class PythonAnalyzer {
 }
 
 /** The previous version's span key, as the new spans would be written if the edit only moved them. */
-function shiftedSpanKey(before: string, after: string, spans: ReadonlyArray<{ start: number; end: number }> | undefined): string {
+function shiftedSpanKey(change: TextChange, spans: ReadonlyArray<{ start: number; end: number }> | undefined): string {
   if (!spans) return '';
-  const change = diffText(before, after);
   const delta = change.newEnd - change.oldEnd;
   const back = (offset: number) => (offset >= change.newEnd ? offset - delta : offset);
   return spans.map((span) => `${back(span.start)}-${back(span.end)}`).join(',');
@@ -172,7 +171,12 @@ function analyzeTree(
 ): { findings: Finding[]; sites: () => LossSite[]; statements: StatementResult[] } {
   const module = new PythonModule(text, tree);
   const evaluator = new Evaluator(module);
-  const { losses, activations } = findSites(module, evaluator, found);
+  // Sites only where statements are checked again; every site only if something asks for them.
+  const checked = statements.filter((_statement, index) => !reused.has(index));
+  const inScope = reused.size === 0 ? undefined : (offset: number) => checked.some((statement) => offset >= statement.start && offset < statement.end);
+  const { losses, activations } = findSites(module, evaluator, found, inScope);
+  let everySite: ReturnType<typeof findSites> | undefined;
+  const allSites = () => (everySite ??= inScope ? findSites(module, evaluator, found) : { losses, activations });
   const locate = options.locate ?? lineLocator(text);
   const results: StatementResult[] = [];
   // Rules run statement by statement, so each statement's findings can be kept for the next edit.
@@ -212,7 +216,18 @@ function analyzeTree(
           });
         };
         try {
-          rule.check({ text, locate, module, evaluator, losses: ownLosses, activations: ownActivations, allLosses: losses, report });
+          rule.check({
+            text,
+            locate,
+            module,
+            evaluator,
+            losses: ownLosses,
+            activations: ownActivations,
+            get allLosses() {
+              return allSites().losses;
+            },
+            report,
+          });
         } catch (error) {
           options.onInternalError?.(rule.code, error);
         }
@@ -225,7 +240,7 @@ function analyzeTree(
   for (const finding of results.flatMap((result) => result.findings)) unique.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.message}`, finding);
   const findings = [...unique.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
   let siteCache: LossSite[] | undefined;
-  const sites = (): LossSite[] => (siteCache ??= losses.map((site): LossSite => {    const input = site.args.get(site.api.parameters[0]!);
+  const sites = (): LossSite[] => (siteCache ??= allSites().losses.map((site): LossSite => {    const input = site.args.get(site.api.parameters[0]!);
     const target = site.args.get(site.api.parameters[1] ?? '');
     const inputFact = input ? evaluator.factOf(input) : undefined;
     const targetFact = target ? evaluator.factOf(target) : undefined;

@@ -72,14 +72,20 @@ function pointsAt(text: string, offsets: readonly number[]): Array<{ row: number
  * `previousText`) incrementally: the edit is located by diffing the two texts, so callers need
  * not track edits themselves.
  */
-export function parsePython(parser: Parser, text: string, previous?: { text: string; tree: Tree }, spans?: ReadonlyArray<{ start: number; end: number }>): Tree {
+export function parsePython(
+  parser: Parser,
+  text: string,
+  previous?: { text: string; tree: Tree },
+  spans?: ReadonlyArray<{ start: number; end: number }>,
+  knownChange?: TextChange,
+): Tree {
   let options: { includedRanges: Range[] } | undefined;
   if (spans) {
     const points = pointsAt(text, spans.flatMap((span) => [span.start, span.end]));
     options = { includedRanges: spans.map((span, i) => ({ startIndex: span.start, endIndex: span.end, startPosition: points[2 * i]!, endPosition: points[2 * i + 1]! })) };
   }
   if (previous) {
-    const change = diffText(previous.text, text);
+    const change = knownChange ?? diffText(previous.text, text);
     const old = previous.tree.copy();
     old.edit({
       startIndex: change.start,

@@ -47,15 +47,21 @@ export function mentions(text: string): Array<[offset: number, length: number]> 
   return found;
 }
 
-/** The call whose callee contains the identifier at `offset`, if the identifier is (the end of) a callee. */
+/**
+ * The call whose callee ends with the name at `offset` (`F.cross_entropy(` or `criterion (`), if
+ * there is one: the smallest node spanning the name and the opening parenthesis. (Climbing
+ * `parent` links instead would make tree-sitter search down from the root at every step.)
+ */
 function callAt(module: PythonModule, offset: number, length: number): SyntaxNode | undefined {
-  let node: SyntaxNode | null = module.tree.rootNode.descendantForIndex(offset, offset + length);
-  if (!node || node.type !== 'identifier') return undefined;
-  // Climb the dotted name (`torch.nn.functional.cross_entropy`) to the expression that is called.
-  while (node.parent?.type === 'attribute' && node.parent.childForFieldName('attribute')?.startIndex === node.startIndex) node = node.parent;
-  const parent: SyntaxNode | null = node.parent;
-  if (parent?.type === 'call' && parent.childForFieldName('function')?.startIndex === node.startIndex && parent.childForFieldName('function')?.endIndex === node.endIndex) return parent;
-  return undefined;
+  const text = module.text;
+  let paren = offset + length;
+  while (text.charCodeAt(paren) === 32 || text.charCodeAt(paren) === 9) paren++;
+  if (text[paren] !== '(') return undefined;
+  const node = module.tree.rootNode.descendantForIndex(offset, paren + 1);
+  if (node?.type !== 'call') return undefined;
+  const callee = node.childForFieldName('function');
+  if (!callee || callee.endIndex !== offset + length || !/^(identifier|attribute)$/.test(callee.type)) return undefined;
+  return node;
 }
 
 /**
@@ -63,14 +69,20 @@ function callAt(module: PythonModule, offset: number, length: number): SyntaxNod
  * for the names involved (and the local aliases imports give them); each is then confirmed on the
  * syntax tree and through the imports, so a string or comment mentioning a loss is never a site.
  */
-export function findSites(module: PythonModule, evaluator: Evaluator, found: ReadonlyArray<[number, number]> = mentions(module.text)): { losses: PythonLossSite[]; activations: ActivationSite[] } {
+export function findSites(
+  module: PythonModule,
+  evaluator: Evaluator,
+  found: ReadonlyArray<[number, number]> = mentions(module.text),
+  /** Only sites starting where this holds (the statements an edit touched); all when absent. */
+  inScope: (offset: number) => boolean = () => true,
+): { losses: PythonLossSite[]; activations: ActivationSite[] } {
   const text = module.text;
   const losses: PythonLossSite[] = [];
   const activations: ActivationSite[] = [];
   const seen = new Set<string>();
-  const constructions: SyntaxNode[] = [];
 
   for (const [offset, length] of found) {
+    if (!inScope(offset)) continue;
     const call = callAt(module, offset, length);
     if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
     seen.add(`${call.startIndex}:${call.endIndex}`);
@@ -79,7 +91,6 @@ export function findSites(module: PythonModule, evaluator: Evaluator, found: Rea
     const name = qualified ? canonical(qualified) : undefined;
     const args = callArguments(call);
     if (name && LOSS_CLASSES[name]) {
-      constructions.push(call);
       losses.push({ kind: 'construction', qualified: name, api: LOSS_CLASSES[name]!, call, options: args.keywords, args: new Map(), open: args.open });
       // Applied in place: `nn.BCELoss()(out, y)`.
       const outer = call.parent;
@@ -100,21 +111,19 @@ export function findSites(module: PythonModule, evaluator: Evaluator, found: Rea
     }
   }
 
-  // Applications of constructed loss modules: `criterion(out, y)`, `self.loss_fn(out, y)`.
-  for (const construction of constructions) {
-    const assignment = construction.parent?.type === 'assignment' ? construction.parent : undefined;
-    const target = assignment?.childForFieldName('left');
-    if (!target || !/^(identifier|attribute)$/.test(target.type)) continue;
-    const receiver = target.type === 'attribute' ? target.childForFieldName('attribute')!.text : target.text;
+  // Applications of constructed loss modules: `criterion(out, y)`, `self.loss_fn(out, y)`: one
+  // scan per name a loss may be assigned to, each candidate confirmed by the evaluator.
+  for (const receiver of receiverNames(text)) {
     const uses = new RegExp(`\\b${receiver}\\s*\\(`, 'g');
     for (let match = uses.exec(text); match; match = uses.exec(text)) {
+      if (!inScope(match.index)) continue;
       const call = callAt(module, match.index, receiver.length);
       if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
       const value = evaluator.value(call.childForFieldName('function')!);
-      if (value.kind !== 'loss' || value.construction.startIndex !== construction.startIndex) continue;
+      if (value.kind !== 'loss') continue;
       seen.add(`${call.startIndex}:${call.endIndex}`);
       const name = canonical(value.qualified);
-      losses.push(application(name, LOSS_CLASSES[name]!, call, construction));
+      losses.push(application(name, LOSS_CLASSES[name]!, call, value.construction));
     }
   }
   losses.sort((a, b) => a.call.startIndex - b.call.startIndex);
@@ -131,6 +140,20 @@ function application(qualified: string, api: LossApi, call: SyntaxNode, construc
   });
   const options = construction ? callArguments(construction).keywords : new Map([...args.keywords].filter(([key]) => !api.parameters.includes(key)));
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
+}
+
+/**
+ * Names a loss module may be assigned to (`criterion = nn.CrossEntropyLoss()`,
+ * `self.loss_fn = Loss()`): a superset, read from the text; the evaluator decides.
+ */
+function receiverNames(text: string): Set<string> {
+  const constructors = new Set(aliasNames(text));
+  const names = new Set<string>();
+  const assignment = /(?:^|[\n;])[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\(/g;
+  for (let match = assignment.exec(text); match; match = assignment.exec(text)) {
+    if (match[2]!.endsWith('Loss') || constructors.has(match[2]!)) names.add(match[1]!);
+  }
+  return names;
 }
 
 /** Local names that imports give to things (`from torch.nn import BCELoss as Loss, MSELoss as L2`). */
