@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { PythonModule } from './python/binder';
 import { Evaluator } from './python/evaluator';
-import { diffText, parsePython, pythonParser, type TextChange, type Tree } from './python/parser';
+import { importedModules, type ImportResolver } from './python/imports';
+import { diffText, parsePython, pythonParser, type Parser, type TextChange, type Tree } from './python/parser';
 import { affectedStatements, relevantSpans, topLevelStatements, type Chunk } from './python/relevant';
 import { findSites, mentions } from './python/sites';
 import { lineOf } from './python/syntax';
@@ -26,6 +27,8 @@ export interface AnalyzeOptions {
   readonly locate?: (offset: number) => string;
   /** Parse every statement, not only those that can reach a loss (to test that both agree). */
   readonly parseEverything?: boolean;
+  /** Finds the workspace files this one imports, so facts can cross into them. */
+  readonly resolveImport?: ImportResolver;
 }
 
 function enabled(code: string, options: AnalyzeOptions): boolean {
@@ -77,6 +80,8 @@ function newlines(text: string): number {
  */
 export class PythonAnalyzer {
   private previous: { text: string; tree: Tree; spans: string } | undefined;
+  private importTrees: Tree[] = [];
+  private importKey = '';
   private results: { key: string; text: string; lines: number; statements: StatementResult[] } | undefined;
 
   async analyze(text: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
@@ -97,11 +102,12 @@ export class PythonAnalyzer {
     const change = this.previous ? diffText(this.previous.text, text) : undefined;
     const sameSpans = this.previous && change && this.previous.spans === shiftedSpanKey(change, spans);
     const tree = parsePython(parser, text, sameSpans ? this.previous : undefined, spans, change);
+    const imports = this.loadImports(parser, text, options);
     // A syntax error can change how tree-sitter reads untouched statements: check everything then.
-    const reusable = tree.rootNode.hasError ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options, change);
+    const reusable = tree.rootNode.hasError || imports.changed ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options, change);
     this.previous?.tree.delete();
     this.previous = { text, tree, spans: spanKey };
-    const result = analyzeTree(text, tree, options, marks, found, statements, reusable);
+    const result = analyzeTree(text, tree, options, marks, found, statements, reusable, imports.evaluators);
     this.results = { key: optionsKey(options), text, lines: newlines(text), statements: result.statements };
     return {
       findings: result.findings,
@@ -141,10 +147,35 @@ export class PythonAnalyzer {
     return reused;
   }
 
+  /**
+   * Parses the workspace modules the file imports (one level deep), for facts that cross files:
+   * a model class defined in `models.py` and trained here. Their trees live until the next run.
+   */
+  private loadImports(parser: Parser, text: string, options: AnalyzeOptions): { evaluators: Map<string, Evaluator>; changed: boolean } {
+    for (const tree of this.importTrees.splice(0)) tree.delete();
+    const evaluators = new Map<string, Evaluator>();
+    const key: string[] = [];
+    if (options.resolveImport) {
+      for (const name of importedModules(text)) {
+        const source = options.resolveImport(name);
+        if (!source || skipReason(source.text, options)) continue;
+        const tree = parsePython(parser, source.text);
+        this.importTrees.push(tree);
+        evaluators.set(name, new Evaluator(new PythonModule(source.text, tree), new Map(), source.path));
+        key.push(`${source.path}\u0000${source.text}`);
+      }
+    }
+    const joined = key.join('\u0001');
+    const changed = joined !== this.importKey;
+    this.importKey = joined;
+    return { evaluators, changed };
+  }
+
   dispose(): void {
     this.previous?.tree.delete();
     this.previous = undefined;
     this.results = undefined;
+    for (const tree of this.importTrees.splice(0)) tree.delete();
   }
 }
 
@@ -168,9 +199,10 @@ function analyzeTree(
   found: ReadonlyArray<[number, number]>,
   statements: readonly Chunk[],
   reused: ReadonlyMap<number, readonly Finding[]>,
+  imports: ReadonlyMap<string, Evaluator>,
 ): { findings: Finding[]; sites: () => LossSite[]; statements: StatementResult[] } {
   const module = new PythonModule(text, tree);
-  const evaluator = new Evaluator(module);
+  const evaluator = new Evaluator(module, imports);
   // Sites only where statements are checked again; every site only if something asks for them.
   const checked = statements.filter((_statement, index) => !reused.has(index));
   const inScope = reused.size === 0 ? undefined : (offset: number) => checked.some((statement) => offset >= statement.start && offset < statement.end);

@@ -30,6 +30,8 @@ export interface Evidence {
   readonly span: Span;
   /** What this step contributes: "sigmoid applied", "nn.Linear with 1 output, no activation after it". */
   readonly note?: string;
+  /** Set when the step is in another file (an imported module); `span` is then an offset in that file. */
+  readonly file?: { readonly path: string; readonly line: number };
 }
 
 export interface Finding {

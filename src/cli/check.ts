@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
+import { resolve } from 'node:path';
 import { PythonAnalyzer } from '../analysis/analyze';
+import { fileResolver } from '../analysis/python/imports';
 import { analyzeDocument, documentKind, type LocatedFinding } from '../analysis/document';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
@@ -68,6 +70,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
       const result = await analyzeDocument(kind, text, {
         select,
         ignore,
+        resolveImport: fileResolver(file, [io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]),
         onInternalError: (rule, error) => io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
       }, analyzer);
       if (result.skipped) io.stderr(`${path}: ${result.skipped}\n`);

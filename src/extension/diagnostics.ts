@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { PythonAnalyzer } from '../analysis/analyze';
 import { analyzeDocument, analyzeNotebook, type LocatedFinding } from '../analysis/document';
 import { programFromCells } from '../analysis/notebook';
+import { fileResolver } from '../analysis/python/imports';
 import type { Evidence, Finding } from '../analysis/types';
 import type { LossLensSettings } from '../shared/settings';
 import type { Ctx } from './ctx';
@@ -94,9 +95,11 @@ export class DiagnosticsController implements vscode.Disposable {
 
   private options(scope: vscode.Uri) {
     const settings = this.settingsFor(scope);
+    const roots = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
     return {
       enabled: settings.enable,
       analyze: {
+        ...(scope.scheme === 'file' ? { resolveImport: fileResolver(scope.fsPath, roots) } : {}),
         select: settings.select,
         ignore: settings.ignore,
         maxFileBytes: settings.maxFileSizeBytes,
@@ -166,6 +169,11 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private relatedInformation(evidence: Evidence, document: vscode.TextDocument, cells?: DiagnosedFinding['cells']): vscode.DiagnosticRelatedInformation | undefined {
+    const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
+    if (evidence.file) {
+      const line = evidence.file.line - 1;
+      return new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(evidence.file.path), new vscode.Range(line, 0, line, evidence.text.length)), text);
+    }
     let target = document;
     let offset = evidence.span.start;
     if (cells) {
@@ -175,7 +183,6 @@ export class DiagnosticsController implements vscode.Disposable {
       offset -= cell.start;
     }
     const start = target.positionAt(offset);
-    const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
     return new vscode.DiagnosticRelatedInformation(new vscode.Location(target.uri, new vscode.Range(start, target.lineAt(start.line).range.end)), text);
   }
 

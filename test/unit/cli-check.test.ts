@@ -117,3 +117,25 @@ describe('losslens check', () => {
     expect(result.findings.map((finding: { code: string }) => finding.code)).toEqual(['LL003', 'LL021']);
   });
 });
+
+describe('facts across files', () => {
+  it('follows an import of a workspace module to the model class it defines', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'losslens-imports-'));
+    mkdirSync(join(project, 'pkg'));
+    writeFileSync(join(project, 'pkg', '__init__.py'), '');
+    writeFileSync(
+      join(project, 'pkg', 'models.py'),
+      ['import torch', 'import torch.nn as nn', '', '', 'class Scorer(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.head = nn.Linear(32, 1)', '', '    def forward(self, x):', '        return self.head(x)', ''].join('\n'),
+    );
+    writeFileSync(
+      join(project, 'train.py'),
+      ['import torch.nn as nn', 'from pkg.models import Scorer', 'from pkg import models', '', 'model = Scorer()', 'other = models.Scorer()', 'criterion = nn.BCELoss()', '', 'def step(x, y):', '    return criterion(model(x), y) + criterion(other(x), y)', ''].join('\n'),
+    );
+    const result = JSON.parse((await run(['check', '--format', 'json', 'train.py'], project)).stdout);
+    expect(result.findings.map((finding: { code: string; line: number; column: number }) => [finding.code, finding.line, finding.column])).toEqual([
+      ['LL001', 10, 22],
+      ['LL001', 10, 47],
+    ]);
+    expect(result.findings[0].message).toContain('`self.head = nn.Linear(32, 1)` (models.py, line 8: nn.Linear with 1 output, no activation after it)');
+  });
+});

@@ -37,7 +37,13 @@ export class Evaluator {
   private readonly memo = new Map<number, Value>();
   private readonly active = new Set<number>();
 
-  constructor(readonly module: PythonModule) {}
+  constructor(
+    readonly module: PythonModule,
+    /** Workspace modules this file imports, by module name, with their own evaluators. */
+    private readonly imports: ReadonlyMap<string, Evaluator> = new Map(),
+    /** Where this module's file is, when it is an imported one (evidence then names it). */
+    private readonly path?: string,
+  ) {}
 
   factOf(node: SyntaxNode): Fact {
     const value = this.value(node);
@@ -65,7 +71,37 @@ export class Evaluator {
     const statement = statementOf(node);
     const firstLine = statement.text.split('\n')[0]!.trim();
     const text = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
-    return { text, span: spanOf(statement), ...(note ? { note } : {}) };
+    return {
+      text,
+      span: spanOf(statement),
+      ...(note ? { note } : {}),
+      ...(this.path ? { file: { path: this.path, line: lineOf(this.module.text, statement.startIndex) } } : {}),
+    };
+  }
+
+  /** The evaluator of the module a class or function belongs to: this one, or an imported module's. */
+  private ownerOf(module: PythonModule): Evaluator {
+    if (module === this.module) return this;
+    for (const evaluator of this.imports.values()) if (evaluator.module === module) return evaluator;
+    return this;
+  }
+
+  /**
+   * What a name imported from a workspace module is: `models.Classifier` with `models` a file of
+   * the workspace is the top-level `Classifier` of that file.
+   */
+  private imported(qualified: string, depth: number): Value | undefined {
+    // A workspace module itself (`from pkg import models`): stays a name, its attributes resolve below.
+    if (this.imports.has(qualified)) return { kind: 'qualified', name: qualified };
+    const cut = qualified.lastIndexOf('.');
+    if (cut < 0) return undefined;
+    return this.imports.get(qualified.slice(0, cut))?.topLevel(qualified.slice(cut + 1), depth);
+  }
+
+  /** The value of a top-level name of this module, as another module importing it sees it. */
+  topLevel(name: string, depth: number): Value | undefined {
+    const found = this.module.scope.lookup(name, Number.MAX_SAFE_INTEGER);
+    return found ? this.binding(found.binding, name, depth + 1) : undefined;
   }
 
   line(node: SyntaxNode): number {
@@ -141,7 +177,7 @@ export class Evaluator {
       case 'class':
         return { kind: 'class', cls: binding.cls };
       case 'import':
-        return { kind: 'qualified', name: binding.qualified };
+        return this.imported(binding.qualified, depth) ?? { kind: 'qualified', name: binding.qualified };
       default:
         return UNKNOWN;
     }
@@ -187,7 +223,8 @@ export class Evaluator {
       case 'instance': {
         const assignments = object.cls.attribute(name);
         if (assignments.length > 0) {
-          const values = assignments.map(({ binding }) => this.binding(binding, `self.${name}`, depth));
+          const owner = this.ownerOf(object.cls.module);
+          const values = assignments.map(({ binding }) => owner.binding(binding, `self.${name}`, depth));
           // Reassigned later with something else: not one value.
           if (values.some((value) => value.kind !== values[0]!.kind)) return UNKNOWN;
           return values[0]!;
@@ -196,6 +233,8 @@ export class Evaluator {
         return method ? { kind: 'function', fn: method } : UNKNOWN;
       }
       case 'qualified': {
+        const fromWorkspace = this.imported(`${object.name}.${name}`, depth);
+        if (fromWorkspace) return fromWorkspace;
         const qualified = canonical(`${object.name}.${name}`);
         const dtype = DTYPE_NAMES[qualified];
         return dtype ? { kind: 'dtype', dtype } : { kind: 'qualified', name: qualified };
@@ -286,7 +325,7 @@ export class Evaluator {
   /** A user class without forward whose base is a known model (`class Net(torchvision.models.ResNet)`). */
   private inheritedModel(cls: ClassInfo, call: SyntaxNode): Value {
     for (const base of cls.bases) {
-      const qualified = this.module.qualify(base);
+      const qualified = this.ownerOf(cls.module).module.qualify(base);
       if (qualified && isLogitsModelFactory(qualified.replace(/\.[A-Z]\w*$/, (m) => m.toLowerCase()))) {
         return tensor(fact('logits', { origin: 'model', evidence: [this.evidence(call)] }));
       }
@@ -299,7 +338,9 @@ export class Evaluator {
     const returns = fn.returns;
     if (returns.length === 0) return UNKNOWN;
     const args = callArguments(call);
-    const values = returns.map((node) => this.atCall(this.value(node, depth), args));
+    // The returns are read in their own module (an imported one, maybe); the call's arguments here.
+    const owner = this.ownerOf(fn.module);
+    const values = returns.map((node) => this.atCall(owner.value(node, depth), args));
     const first = values[0]!;
     const callEvidence = this.evidence(call);
     if (first.kind === 'tensor') {
@@ -394,7 +435,8 @@ export class Evaluator {
         fn: kind,
         ...(dim !== undefined ? { dim } : {}),
         call: spanOf(node),
-        ...(inputNode ? { input: spanOf(inputNode) } : { inModel: true }),
+        // In another file, or a layer of the model: not where the loss is, so no fix can edit it.
+        ...(inputNode && !this.path ? { input: spanOf(inputNode) } : { inModel: true }),
       },
       evidence: [this.evidence(node, l10n.t('{0} applied', kind))],
       ...(input.shape ? { shape: input.shape } : {}),

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { Evaluator } from '../../python/evaluator';
 import type { SyntaxNode } from '../../python/parser';
@@ -32,13 +33,15 @@ export function lossReference(site: PythonLossSite, locate: Locate): string {
 export function rootCause(fact: Fact, locate: Locate): string {
   const root = fact.evidence[0];
   if (!root) return '';
-  return root.note ? l10n.t('`{0}` ({1}: {2})', root.text, locate(root.span.start), root.note) : l10n.t('`{0}` ({1})', root.text, locate(root.span.start));
+  // Evidence in an imported module names its file.
+  const where = root.file ? l10n.t('{0}, line {1}', basename(root.file.path), root.file.line) : locate(root.span.start);
+  return root.note ? l10n.t('`{0}` ({1}: {2})', root.text, where, root.note) : l10n.t('`{0}` ({1})', root.text, where);
 }
 
 /** How an argument gets its meaning: written inline ("`torch.sigmoid(x)` is a sigmoid output") or from elsewhere. */
 export function comesFrom(argument: SyntaxNode, fact: Fact, locate: Locate): string {
   const activation = fact.activation;
-  if (activation?.call && activation.call.start >= argument.startIndex && activation.call.end <= argument.endIndex) {
+  if (activation?.call && !activation.inModel && activation.call.start >= argument.startIndex && activation.call.end <= argument.endIndex) {
     return l10n.t('`{0}` is already a {1} output', short(argument.text), activation.fn);
   }
   return l10n.t('`{0}` comes from {1}', short(argument.text), rootCause(fact, locate));
@@ -51,10 +54,11 @@ export function short(code: string, limit = 40): string {
 
 /** The evidence chain without repeats of the same statement. */
 export function chain(fact: Fact): Evidence[] {
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   return fact.evidence.filter((entry) => {
-    if (seen.has(entry.span.start)) return false;
-    seen.add(entry.span.start);
+    const key = `${entry.file?.path ?? ''}:${entry.span.start}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
