@@ -144,6 +144,50 @@ describe('demand-driven parsing', () => {
     }
   });
 
+  it('counts aliases of losses and activations as mentions, and no other alias', async () => {
+    const { mentions } = await import('../../src/analysis/python/sites');
+    const text = [
+      'import numpy as np',
+      'import torch.nn as nn',
+      'from torch.nn import (CrossEntropyLoss as CE,',
+      '    Linear as Dense)',
+      'from torch.nn.functional import softmax as sm',
+      'a = np.zeros(3)',
+      'b = Dense(4, 2)',
+      'c = CE()',
+      'd = sm(b(a), dim=1)',
+    ].join('\n');
+    const named = mentions(text).map(([offset, length]) => text.slice(offset, offset + length));
+    expect(named).toEqual(['CrossEntropyLoss', 'CE', 'softmax', 'sm', 'CE', 'sm']);
+  });
+
+  it('leaves unrelated code that uses aliased modules unparsed, and still finds aliased losses', async () => {
+    const { relevantSpans } = await import('../../src/analysis/python/relevant');
+    const { mentions } = await import('../../src/analysis/python/sites');
+    const text = [
+      'import numpy as np',
+      'import torch.nn as nn',
+      'from torch.nn import BCELoss as Criterion',
+      'def normalise(a):',
+      '    return np.asarray(a) / 255',
+      'class Block(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(4, 1)',
+      'head = nn.Linear(4, 1)',
+      'criterion = Criterion()',
+      'def step(x, y):',
+      '    return criterion(head(x), y)',
+    ].join('\n');
+    const spans = relevantSpans(text, mentions(text).map(([offset]) => offset))!;
+    const parsed = spans.map((span) => text.slice(span.start, span.end)).join('');
+    expect(parsed).not.toContain('def normalise');
+    expect(parsed).not.toContain('class Block');
+    expect(parsed).toContain('head = nn.Linear(4, 1)');
+    const { findings } = await new PythonAnalyzer().analyze(text);
+    expect(findings.map((finding) => finding.code)).toEqual(['LL001']);
+  });
+
   it('keeps offsets: blanked statements become spaces, newlines stay', async () => {
     const { blankOutside, relevantSpans } = await import('../../src/analysis/python/relevant');
     const text = 'import torch\n\ndef unrelated():\n    """doc\nwith lines"""\n    return [1,\n2]\n\nloss = torch.nn.CrossEntropyLoss()\n';

@@ -156,12 +156,21 @@ function receiverNames(text: string): Set<string> {
   return names;
 }
 
-/** Local names that imports give to things (`from torch.nn import BCELoss as Loss, MSELoss as L2`). */
+const LOSS_OR_ACTIVATION = new RegExp(`^(?:${LOSS_NAME.source}|${ACTIVATION_NAME.source})$`);
+
+/**
+ * Local names that imports give to losses and activations (`from torch.nn import BCELoss as
+ * Loss, MSELoss as L2`). Aliases of anything else (`import numpy as np`, `import torch.nn as nn`)
+ * are not mentions: what they lead to is named in full after the dot (`nn.BCELoss`).
+ */
 function aliasNames(text: string): string[] {
   const names = new Set<string>();
   const importLine = /^[ \t]*(?:from\s+\S+\s+)?import\s+([^\n]*(?:\([^)]*\))?)/gm;
   for (let line = importLine.exec(text); line; line = importLine.exec(text)) {
-    for (const alias of line[1]!.matchAll(/\bas\s+([A-Za-z_]\w*)/g)) names.add(alias[1]!);
+    for (const alias of line[1]!.matchAll(/([A-Za-z_][\w.]*)\s+as\s+([A-Za-z_]\w*)/g)) {
+      const imported = alias[1]!.slice(alias[1]!.lastIndexOf('.') + 1);
+      if (LOSS_OR_ACTIVATION.test(imported)) names.add(alias[2]!);
+    }
   }
   return [...names];
 }
