@@ -4,7 +4,7 @@ import { Evaluator } from './python/evaluator';
 import { importedModules, type ImportResolver } from './python/imports';
 import { diffText, parsePython, pythonParser, type Parser, type TextChange, type Tree } from './python/parser';
 import { affectedStatements, relevantSpans, topLevelStatements, type Chunk } from './python/relevant';
-import { findSites, mentions } from './python/sites';
+import { findSites, mentions, receiverCalls } from './python/sites';
 import { lineOf } from './python/syntax';
 import { RULES } from './rules';
 import { lineLocator } from './rules/helpers/describe';
@@ -95,8 +95,10 @@ export class PythonAnalyzer {
     }
     const parser = await pythonParser();
     const statements = topLevelStatements(text);
+    const calls = receiverCalls(text);
     // Only the statements that can reach a loss are parsed; offsets stay those of `text`.
-    const spans = options.parseEverything ? undefined : relevantSpans(text, found.map(([offset]) => offset), statements);
+    const seeds = [...found, ...calls].map(([offset]) => offset).sort((a, b) => a - b);
+    const spans = options.parseEverything ? undefined : relevantSpans(text, seeds, statements);
     // Incremental parsing reuses the old tree only when the same statements are parsed.
     const spanKey = spans ? spans.map((span) => `${span.start}-${span.end}`).join(',') : '';
     const change = this.previous ? diffText(this.previous.text, text) : undefined;
@@ -107,7 +109,7 @@ export class PythonAnalyzer {
     const reusable = tree.rootNode.hasError || imports.changed ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options, change);
     this.previous?.tree.delete();
     this.previous = { text, tree, spans: spanKey };
-    const result = analyzeTree(text, tree, options, marks, found, statements, reusable, imports.evaluators);
+    const result = analyzeTree(text, tree, options, marks, found, calls, statements, reusable, imports.evaluators);
     this.results = { key: optionsKey(options), text, lines: newlines(text), statements: result.statements };
     return {
       findings: result.findings,
@@ -197,6 +199,7 @@ function analyzeTree(
   options: AnalyzeOptions,
   marks: ReturnType<typeof suppressions>,
   found: ReadonlyArray<[number, number]>,
+  calls: ReadonlyArray<[number, number]>,
   statements: readonly Chunk[],
   reused: ReadonlyMap<number, readonly Finding[]>,
   imports: ReadonlyMap<string, Evaluator>,
@@ -206,9 +209,9 @@ function analyzeTree(
   // Sites only where statements are checked again; every site only if something asks for them.
   const checked = statements.filter((_statement, index) => !reused.has(index));
   const inScope = reused.size === 0 ? undefined : (offset: number) => checked.some((statement) => offset >= statement.start && offset < statement.end);
-  const { losses, activations } = findSites(module, evaluator, found, inScope);
+  const { losses, activations } = findSites(module, evaluator, found, calls, inScope);
   let everySite: ReturnType<typeof findSites> | undefined;
-  const allSites = () => (everySite ??= inScope ? findSites(module, evaluator, found) : { losses, activations });
+  const allSites = () => (everySite ??= inScope ? findSites(module, evaluator, found, calls) : { losses, activations });
   const locate = options.locate ?? lineLocator(text);
   const results: StatementResult[] = [];
   // Rules run statement by statement, so each statement's findings can be kept for the next edit.

@@ -163,7 +163,7 @@ describe('demand-driven parsing', () => {
 
   it('leaves unrelated code that uses aliased modules unparsed, and still finds aliased losses', async () => {
     const { relevantSpans } = await import('../../src/analysis/python/relevant');
-    const { mentions } = await import('../../src/analysis/python/sites');
+    const { mentions, receiverCalls } = await import('../../src/analysis/python/sites');
     const text = [
       'import numpy as np',
       'import torch.nn as nn',
@@ -179,13 +179,60 @@ describe('demand-driven parsing', () => {
       'def step(x, y):',
       '    return criterion(head(x), y)',
     ].join('\n');
-    const spans = relevantSpans(text, mentions(text).map(([offset]) => offset))!;
+    const seeds = [...mentions(text), ...receiverCalls(text)].map(([offset]) => offset).sort((a, b) => a - b);
+    const spans = relevantSpans(text, seeds)!;
     const parsed = spans.map((span) => text.slice(span.start, span.end)).join('');
     expect(parsed).not.toContain('def normalise');
     expect(parsed).not.toContain('class Block');
     expect(parsed).toContain('head = nn.Linear(4, 1)');
+    expect(parsed).toContain('def step(x, y):');
     const { findings } = await new PythonAnalyzer().analyze(text);
     expect(findings.map((finding) => finding.code)).toEqual(['LL001']);
+  });
+
+  it('gives the findings of a whole parse on random programs (fast-check)', async () => {
+    // Top-level statements that define, change and use the names losses depend on, in every order.
+    const pool = [
+      'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F',
+      'from torch.nn import CrossEntropyLoss as CE, Sigmoid',
+      'head = nn.Linear(8, 1)',
+      'head = nn.Linear(8, 3)',
+      'model = nn.Sequential(nn.Linear(8, 4))',
+      "model.add_module('out', nn.Linear(4, 1))",
+      'model.append(Sigmoid())',
+      'if torch.cuda.is_available():\n    head = nn.Sequential(nn.Linear(8, 1), nn.Sigmoid())',
+      'if True:\n    head = nn.Linear(8, 2)\nelse:\n    model = nn.Sequential(nn.Linear(8, 1))',
+      'with open(path) as f:\n    x = torch.randn(4, 8)',
+      'if True:\n    scorer = nn.Linear(8, 1)',
+      'bce = nn.BCELoss()(scorer(x), y)',
+      'try:\n    criterion = nn.BCELoss()\nexcept ImportError:\n    pass',
+      'criterion = CE()',
+      'criterion = nn.NLLLoss(size_average=False)',
+      'x = torch.randn(4, 8)',
+      'x += 1',
+      'y = torch.rand(4, 1)',
+      'labels = torch.tensor([0, 2, 1, 0])',
+      'for x, y in loader:\n    out = head(x)',
+      'def forward(x):\n    return F.softmax(head(x), dim=1)',
+      'class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 1)\n    def forward(self, x):\n        return self.fc(x)',
+      'net = Net()',
+      'def step(x, y):\n    return criterion(head(x), y)',
+      'def train():\n    return criterion(net(x), y), criterion(forward(x), labels)',
+      'loss = criterion(model(x), y)',
+      'with torch.no_grad():\n    probs = torch.sigmoid(head(x))',
+      'total = nn.BCEWithLogitsLoss()(probs, y)',
+      'print(F.cross_entropy(forward(x), labels))',
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 14 }), async (statements) => {
+        const text = `${statements.join('\n')}\n`;
+        const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) => result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
+        const reduced = await new PythonAnalyzer().analyze(text);
+        const whole = await new PythonAnalyzer().analyze(text, { parseEverything: true });
+        expect(summary(reduced)).toEqual(summary(whole));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps offsets: blanked statements become spaces, newlines stay', async () => {

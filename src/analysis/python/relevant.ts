@@ -1,20 +1,123 @@
 /**
  * Demand-driven parsing: tree-sitter parses only the top-level statements that can matter to a
  * loss (its `includedRanges`), so the rest costs nothing while every offset stays that of the
- * file. What matters: imports, statements that mention a loss or an activation, statements using
- * a name those define, and — backwards — the top-level definitions all of them use. Parsing is
- * most of the analyzer's cost, and in a model-zoo file most code is unrelated to any loss.
+ * file. What matters: imports, statements where a site can be (a loss or activation mentioned, a
+ * loss module called), and — backwards — the top-level statements that bind or change the names
+ * those use. Parsing is most of the analyzer's cost, and in a model-zoo file most code is
+ * unrelated to any loss.
  */
 
+/** Identifier characters: A-Z, a-z, 0-9, _. */
+function isWordChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
+}
+
+/** Skips the string literal whose quote is at `i`; returns the offset after it. */
+function skipString(text: string, i: number, end: number): number {
+  const quote = text[i]!;
+  const triple = text.startsWith(quote.repeat(3), i);
+  const delimiter = triple ? quote.repeat(3) : quote;
+  i += delimiter.length;
+  while (i < end) {
+    const d = text.charCodeAt(i);
+    if (d === 92) {
+      i += 2;
+      continue;
+    }
+    if (!triple && d === 10) return i;
+    if (text.startsWith(delimiter, i)) return i + delimiter.length;
+    i++;
+  }
+  return end;
+}
+
+/** Clauses that continue the compound statement above them. */
+const CLAUSE = /^(?:else|elif|except|finally)\b/;
+const COMPOUND = /^(?:if|elif|else|for|while|with|try|except|finally|match|async)\b/;
+const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
+const MUTATION = /^([A-Za-z_]\w*)\s*[.[]/;
+/** Inside a compound statement: assignment targets, `as` and `for` targets, definitions, mutated names. */
+const NESTED_DEFINITIONS =
+  /(?:^|[\n;])[ \t]*([A-Za-z_][\w \t,()[\]*]*?)[ \t]*(?::[^=\n]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)|\bas[ \t]+([A-Za-z_]\w*)|\bfor[ \t]+([\w \t,()*]+?)[ \t]+in\b|\b(?:def|class)[ \t]+([A-Za-z_]\w*)|(?:^|\n)[ \t]*([A-Za-z_]\w*)[ \t]*[.[]/g;
+
 /** A top-level statement (decorators joined to their definition), with its names. */
-export interface Chunk {
-  readonly start: number;
-  readonly end: number;
-  /** Names this statement defines at top level (`def f`, `class C`, `x = ...`). */
-  readonly defines: readonly string[];
-  /** Identifiers it uses, outside strings and comments. */
-  readonly uses: ReadonlySet<string>;
-  readonly isImport: boolean;
+export class Chunk {
+  private usesCache: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    /**
+     * Names this statement binds or changes at top level: `def f`, `class C`, `x = ...`,
+     * `x += ...`, `model.fc = ...`, `model.add_module(...)`, and anything assigned inside an
+     * `if`, `for`, `with` or `try` at top level.
+     */
+    readonly defines: readonly string[],
+    readonly isImport: boolean,
+  ) {}
+
+  /** Identifiers it uses, outside strings and comments (read the first time they are asked for). */
+  get uses(): ReadonlySet<string> {
+    if (this.usesCache) return this.usesCache;
+    const uses = new Set<string>();
+    const text = this.text;
+    let i = this.start;
+    while (i < this.end) {
+      const c = text.charCodeAt(i);
+      if (c === 35) {
+        const newline = text.indexOf('\n', i);
+        i = newline < 0 || newline > this.end ? this.end : newline;
+      } else if (c === 34 || c === 39) {
+        i = skipString(text, i, this.end);
+      } else if (isWordChar(c) && !(c >= 48 && c <= 57)) {
+        let end = i + 1;
+        while (end < this.end && isWordChar(text.charCodeAt(end))) end++;
+        uses.add(text.slice(i, end));
+        i = end;
+      } else if (c >= 48 && c <= 57) {
+        // A number, with its suffixes (`1e5`, `0x1F`, `2j`): no identifier starts inside it.
+        while (i < this.end && isWordChar(text.charCodeAt(i))) i++;
+      } else {
+        i++;
+      }
+    }
+    this.usesCache = uses;
+    return uses;
+  }
+}
+
+function definedNames(text: string, start: number, end: number): { defines: string[]; isImport: boolean } {
+  const head = text.slice(start, Math.min(end, start + 400));
+  const defines: string[] = [];
+  const definition = /^(?:@[^\n]*\n\s*)*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(head);
+  if (definition) return { defines: [definition[1]!], isImport: false };
+  if (/^(?:from|import)\s/.test(head)) {
+    // `import a.b as c` binds c, `import a.b` binds a, `from m import x as y, z` binds y and z.
+    const names = text.slice(start, end).replace(/^from\s+\S+\s+import\s+/, '').replace(/^import\s+/, '').replace(/[()\\]/g, ' ');
+    for (const part of names.split(',')) {
+      const words = part.trim().split(/\s+/);
+      const bound = words[1] === 'as' ? words[2] : words[0]?.split('.')[0];
+      if (bound && /^[A-Za-z_]\w*$/.test(bound)) defines.push(bound);
+    }
+    return { defines, isImport: true };
+  }
+  if (COMPOUND.test(head)) {
+    const body = text.slice(start, end);
+    for (const match of body.matchAll(NESTED_DEFINITIONS)) {
+      const targets = match[1] ?? match[3];
+      if (targets) for (const name of targets.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
+      const single = match[2] ?? match[4] ?? match[5];
+      if (single) defines.push(single);
+    }
+    // Imports inside (`try: import apex ...`) keep it: names must resolve.
+    return { defines, isImport: /^\s*(?:from|import)\s/m.test(body) };
+  }
+  const assignment = /^([A-Za-z_][\w\s,()[\]*]*?)\s*(?::[^=\n]*)?=(?!=)/.exec(head);
+  if (assignment) for (const name of assignment[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
+  const changed = AUGMENTED.exec(head) ?? MUTATION.exec(head);
+  if (changed) defines.push(changed[1]!);
+  return { defines, isImport: false };
 }
 
 /**
@@ -26,7 +129,6 @@ export function topLevelStatements(text: string): Chunk[] {
   const result: Chunk[] = [];
   let start = -1;
   let depth = 0;
-  let uses = new Set<string>();
   let i = 0;
   const n = text.length;
   let lineStart = true;
@@ -34,25 +136,8 @@ export function topLevelStatements(text: string): Chunk[] {
 
   const close = (end: number) => {
     if (start < 0) return;
-    const head = text.slice(start, Math.min(end, start + 400));
-    const defines: string[] = [];
-    const definition = /^(?:@[^\n]*\n\s*)*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(head);
-    if (definition) defines.push(definition[1]!);
-    else if (/^(?:from|import)\s/.test(head)) {
-      // `import a.b as c` binds c, `import a.b` binds a, `from m import x as y, z` binds y and z.
-      const names = text.slice(start, end).replace(/^from\s+\S+\s+import\s+/, '').replace(/^import\s+/, '').replace(/[()\\]/g, ' ');
-      for (const part of names.split(',')) {
-        const words = part.trim().split(/\s+/);
-        const bound = words[1] === 'as' ? words[2] : words[0]?.split('.')[0];
-        if (bound && /^[A-Za-z_]\w*$/.test(bound)) defines.push(bound);
-      }
-    } else {
-      const assignment = /^([A-Za-z_][\w\s,()[\]*]*?)\s*(?::[^=\n]*)?=(?!=)/.exec(head);
-      if (assignment) for (const name of assignment[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
-    }
-    // Imports anywhere in the statement (`try: import apex ...`) keep it: names must resolve.
-    result.push({ start, end, defines, uses, isImport: /^\s*(?:from|import)\s/m.test(text.slice(start, end)) });
-    uses = new Set();
+    const { defines, isImport } = definedNames(text, start, end);
+    result.push(new Chunk(text, start, end, defines, isImport));
     start = -1;
   };
 
@@ -61,9 +146,11 @@ export function topLevelStatements(text: string): Chunk[] {
     if (lineStart && depth === 0) {
       lineStart = false;
       // A statement at column 0 (not blank, not a comment) starts a new chunk, unless the previous
-      // chunk is a decorator, which belongs to the definition below it.
+      // chunk is a decorator, which belongs to the definition below it, or the line continues a
+      // compound statement (`else:`, `elif`, `except`, `finally`).
       if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 35 && c !== 12) {
-        if (!decorator) close(i);
+        const continues = (c === 101 || c === 102) && CLAUSE.test(text.slice(i, i + 8)); // e, f
+        if (!decorator && !continues) close(i);
         if (start < 0) start = i;
         decorator = c === 64; // '@'
       }
@@ -71,53 +158,28 @@ export function topLevelStatements(text: string): Chunk[] {
     if (c === 10) {
       lineStart = true;
       i++;
-      continue;
-    }
-    if (c === 35) {
+    } else if (c === 35) {
       // Comment: to the end of the line.
       const end = text.indexOf('\n', i);
       i = end < 0 ? n : end;
-      continue;
-    }
-    if (c === 92 && text.charCodeAt(i + 1) === 10) {
+    } else if (c === 92 && text.charCodeAt(i + 1) === 10) {
       // Backslash continuation: the next line is not a new statement.
       i += 2;
-      continue;
+    } else if (c === 34 || c === 39) {
+      i = skipString(text, i, n);
+    } else if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      i++;
+    } else if (c === 41 || c === 93 || c === 125) {
+      depth = Math.max(0, depth - 1);
+      i++;
+    } else if (isWordChar(c)) {
+      // Identifiers and numbers: skip as one word (a quote after `f` or `rb` starts the string).
+      i++;
+      while (i < n && isWordChar(text.charCodeAt(i))) i++;
+    } else {
+      i++;
     }
-    if (c === 34 || c === 39) {
-      const quote = text[i]!;
-      const triple = text.startsWith(quote.repeat(3), i);
-      const delimiter = triple ? quote.repeat(3) : quote;
-      i += delimiter.length;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92) {
-          i += 2;
-          continue;
-        }
-        if (!triple && d === 10) break;
-        if (text.startsWith(delimiter, i)) {
-          i += delimiter.length;
-          break;
-        }
-        i++;
-      }
-      continue;
-    }
-    if (c === 40 || c === 91 || c === 123) depth++;
-    else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
-    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
-      let end = i + 1;
-      for (;;) {
-        const d = text.charCodeAt(end);
-        if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 95 || (d >= 48 && d <= 57)) end++;
-        else break;
-      }
-      if (start >= 0) uses.add(text.slice(i, end));
-      i = end;
-      continue;
-    }
-    i++;
   }
   close(n);
   return result;
@@ -125,14 +187,13 @@ export function topLevelStatements(text: string): Chunk[] {
 
 /**
  * The spans of `text` worth parsing (sorted, disjoint), or undefined when that is all of it.
- * `mentions` are the sorted offsets where the text mentions something the rules look at.
+ * `seeds` are the sorted offsets where a site can be: mentions of a loss or activation, and calls
+ * of names a loss module is assigned to. Kept: imports, the statements holding a seed, and —
+ * backwards — every statement that binds or changes a name a kept statement uses, so the
+ * evaluator sees every definition it can follow. Sites are found only at seeds, and facts flow
+ * only from definitions to uses, so nothing else can change a finding.
  */
-export function relevantSpans(text: string, mentions: readonly number[], all: readonly Chunk[] = topLevelStatements(text)): Array<{ start: number; end: number }> | undefined {
-  let next = 0;
-  const relevant = (start: number, end: number) => {
-    while (next < mentions.length && mentions[next]! < start) next++;
-    return next < mentions.length && mentions[next]! < end;
-  };
+export function relevantSpans(text: string, seeds: readonly number[], all: readonly Chunk[] = topLevelStatements(text)): Array<{ start: number; end: number }> | undefined {
   if (all.length === 0) return undefined;
   const byName = new Map<string, number[]>();
   all.forEach((chunk, index) => {
@@ -142,39 +203,12 @@ export function relevantSpans(text: string, mentions: readonly number[], all: re
       else byName.set(name, [index]);
     }
   });
-  const usedBy = new Map<string, number[]>();
-  all.forEach((chunk, index) => {
-    for (const name of chunk.uses) {
-      const list = usedBy.get(name);
-      if (list) list.push(index);
-      else usedBy.set(name, [index]);
-    }
-  });
-  // Relevant: statements that mention a loss or activation, and — forwards — those that use a
-  // name a relevant statement defines (`criterion = nn.BCELoss()` makes `criterion(out, y)` one).
-  const relevantFlags = new Uint8Array(all.length);
-  const forward: number[] = [];
-  all.forEach((chunk, index) => {
-    if (relevant(chunk.start, chunk.end)) {
-      relevantFlags[index] = 1;
-      forward.push(index);
-    }
-  });
-  while (forward.length > 0) {
-    for (const name of all[forward.pop()!]!.defines) {
-      for (const index of usedBy.get(name) ?? []) {
-        if (!relevantFlags[index]) {
-          relevantFlags[index] = 1;
-          forward.push(index);
-        }
-      }
-    }
-  }
-  // Kept: imports, relevant statements, and — backwards — the definitions they use.
   const keep = new Uint8Array(all.length);
   const queue: number[] = [];
+  let next = 0;
   all.forEach((chunk, index) => {
-    if (chunk.isImport || relevantFlags[index]) {
+    while (next < seeds.length && seeds[next]! < chunk.start) next++;
+    if (chunk.isImport || (next < seeds.length && seeds[next]! < chunk.end)) {
       keep[index] = 1;
       queue.push(index);
     }

@@ -34,15 +34,52 @@ export interface ActivationSite {
 const LOSS_NAME = /\b(?:\w+Loss|cross_entropy|nll_loss|binary_cross_entropy(?:_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|huber_loss|kl_div|poisson_nll_loss|gaussian_nll_loss|hinge_embedding_loss|soft_margin_loss|multilabel_soft_margin_loss|multi_margin_loss|multilabel_margin_loss|margin_ranking_loss|cosine_embedding_loss|triplet_margin_loss|ctc_loss|sigmoid_focal_loss)\b/g;
 const ACTIVATION_NAME = /\b(?:softmax|log_softmax|sigmoid|logsigmoid|Softmax|Softmax2d|LogSoftmax|Sigmoid|LogSigmoid)\b/g;
 
+const LOSS_OR_ACTIVATION = new RegExp(`^(?:${LOSS_NAME.source}|${ACTIVATION_NAME.source})$`);
+/** Substrings every loss and activation name contains: a fast first scan, each hit confirmed by the names above. */
+const ANCHORS = /Loss|_loss|entropy|kl_div|oftmax|igmoid/g;
+
+function isWordChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
+}
+
 /**
  * Where the text mentions something the Python rules look at — a loss, an activation, or a name
- * an import gives to something in this file (`from ... import cross_entropy as ce`) — as sorted
- * offsets and lengths. One scan serves the pre-parse filter and the search for sites.
+ * an import gives to one of them (`from ... import cross_entropy as ce`) — as sorted offsets and
+ * lengths of whole words. One scan serves the pre-parse filter and the search for sites.
  */
 export function mentions(text: string): Array<[offset: number, length: number]> {
-  const aliases = text.includes(' as ') ? aliasNames(text) : [];
-  const pattern = new RegExp(`${LOSS_NAME.source}|${ACTIVATION_NAME.source}${aliases.length ? `|\\b(?:${aliases.join('|')})\\b` : ''}`, 'g');
   const found: Array<[number, number]> = [];
+  let lastWord = -1;
+  ANCHORS.lastIndex = 0;
+  for (let match = ANCHORS.exec(text); match; match = ANCHORS.exec(text)) {
+    let start = match.index;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    let end = match.index + match[0].length;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    ANCHORS.lastIndex = end;
+    if (start === lastWord) continue;
+    lastWord = start;
+    if (LOSS_OR_ACTIVATION.test(text.slice(start, end))) found.push([start, end - start]);
+  }
+  const aliases = text.includes(' as ') ? aliasNames(text) : [];
+  if (aliases.length > 0) {
+    const pattern = new RegExp(`\\b(?:${aliases.join('|')})\\b`, 'g');
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) found.push([match.index, match[0].length]);
+    found.sort((a, b) => a[0] - b[0]);
+    return found.filter((entry, index) => index === 0 || entry[0] !== found[index - 1]![0]);
+  }
+  return found;
+}
+
+/**
+ * Calls of the names a loss module may be assigned to (`criterion(`, `self.loss_fn (`), as sorted
+ * offsets and lengths of the name: with the mentions, every place a loss site can be.
+ */
+export function receiverCalls(text: string): Array<[offset: number, length: number]> {
+  const receivers = receiverNames(text);
+  if (receivers.size === 0) return [];
+  const found: Array<[number, number]> = [];
+  const pattern = new RegExp(`\\b(?:${[...receivers].join('|')})(?=\\s*\\()`, 'g');
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) found.push([match.index, match[0].length]);
   return found;
 }
@@ -73,10 +110,10 @@ export function findSites(
   module: PythonModule,
   evaluator: Evaluator,
   found: ReadonlyArray<[number, number]> = mentions(module.text),
+  calls: ReadonlyArray<[number, number]> = receiverCalls(module.text),
   /** Only sites starting where this holds (the statements an edit touched); all when absent. */
   inScope: (offset: number) => boolean = () => true,
 ): { losses: PythonLossSite[]; activations: ActivationSite[] } {
-  const text = module.text;
   const losses: PythonLossSite[] = [];
   const activations: ActivationSite[] = [];
   const seen = new Set<string>();
@@ -111,20 +148,17 @@ export function findSites(
     }
   }
 
-  // Applications of constructed loss modules: `criterion(out, y)`, `self.loss_fn(out, y)`: one
-  // scan per name a loss may be assigned to, each candidate confirmed by the evaluator.
-  for (const receiver of receiverNames(text)) {
-    const uses = new RegExp(`\\b${receiver}\\s*\\(`, 'g');
-    for (let match = uses.exec(text); match; match = uses.exec(text)) {
-      if (!inScope(match.index)) continue;
-      const call = callAt(module, match.index, receiver.length);
-      if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
-      const value = evaluator.value(call.childForFieldName('function')!);
-      if (value.kind !== 'loss') continue;
-      seen.add(`${call.startIndex}:${call.endIndex}`);
-      const name = canonical(value.qualified);
-      losses.push(application(name, LOSS_CLASSES[name]!, call, value.construction));
-    }
+  // Applications of constructed loss modules: `criterion(out, y)`, `self.loss_fn(out, y)`, each
+  // candidate confirmed by the evaluator.
+  for (const [offset, length] of calls) {
+    if (!inScope(offset)) continue;
+    const call = callAt(module, offset, length);
+    if (!call || seen.has(`${call.startIndex}:${call.endIndex}`)) continue;
+    const value = evaluator.value(call.childForFieldName('function')!);
+    if (value.kind !== 'loss') continue;
+    seen.add(`${call.startIndex}:${call.endIndex}`);
+    const name = canonical(value.qualified);
+    losses.push(application(name, LOSS_CLASSES[name]!, call, value.construction));
   }
   losses.sort((a, b) => a.call.startIndex - b.call.startIndex);
   activations.sort((a, b) => a.call.startIndex - b.call.startIndex);
@@ -155,8 +189,6 @@ function receiverNames(text: string): Set<string> {
   }
   return names;
 }
-
-const LOSS_OR_ACTIVATION = new RegExp(`^(?:${LOSS_NAME.source}|${ACTIVATION_NAME.source})$`);
 
 /**
  * Local names that imports give to losses and activations (`from torch.nn import BCELoss as
