@@ -79,7 +79,7 @@ function newlines(text: string): number {
  * lines).
  */
 export class PythonAnalyzer {
-  private previous: { text: string; tree: Tree; spans: string } | undefined;
+  private previous: { text: string; tree: Tree; spans: string; statements: readonly Chunk[] } | undefined;
   private importTrees: Tree[] = [];
   private importKey = '';
   private results: { key: string; text: string; lines: number; statements: StatementResult[] } | undefined;
@@ -94,21 +94,21 @@ export class PythonAnalyzer {
       return { findings: [], sites: [] };
     }
     const parser = await pythonParser();
-    const statements = topLevelStatements(text);
+    const change = this.previous ? diffText(this.previous.text, text) : undefined;
+    const statements = topLevelStatements(text, this.previous && change ? { statements: this.previous.statements, change } : undefined);
     const calls = receiverCalls(text);
     // Only the statements that can reach a loss are parsed; offsets stay those of `text`.
     const seeds = [...found, ...calls].map(([offset]) => offset).sort((a, b) => a - b);
     const spans = options.parseEverything ? undefined : relevantSpans(text, seeds, statements);
     // Incremental parsing reuses the old tree only when the same statements are parsed.
     const spanKey = spans ? spans.map((span) => `${span.start}-${span.end}`).join(',') : '';
-    const change = this.previous ? diffText(this.previous.text, text) : undefined;
     const sameSpans = this.previous && change && this.previous.spans === shiftedSpanKey(change, spans);
     const tree = parsePython(parser, text, sameSpans ? this.previous : undefined, spans, change);
     const imports = this.loadImports(parser, text, options);
     // A syntax error can change how tree-sitter reads untouched statements: check everything then.
     const reusable = tree.rootNode.hasError || imports.changed ? new Map<number, readonly Finding[]>() : this.reusable(text, statements, options, change);
     this.previous?.tree.delete();
-    this.previous = { text, tree, spans: spanKey };
+    this.previous = { text, tree, spans: spanKey, statements };
     const result = analyzeTree(text, tree, options, marks, found, calls, statements, reusable, imports.evaluators);
     this.results = { key: optionsKey(options), text, lines: newlines(text), statements: result.statements };
     return {
@@ -137,7 +137,7 @@ export class PythonAnalyzer {
     const oldDefines = cache.statements
       .filter((result) => result.start + result.text.length >= change.start && result.start <= change.oldEnd)
       .flatMap((result) => result.defines);
-    const affected = affectedStatements(statements, touched, oldDefines);
+    const affected = affectedStatements(text, statements, touched, oldDefines);
     const byPosition = new Map(cache.statements.map((result) => [result.start, result]));
     statements.forEach((statement, index) => {
       if (affected.has(index)) return;
@@ -208,7 +208,18 @@ function analyzeTree(
   const evaluator = new Evaluator(module, imports);
   // Sites only where statements are checked again; every site only if something asks for them.
   const checked = statements.filter((_statement, index) => !reused.has(index));
-  const inScope = reused.size === 0 ? undefined : (offset: number) => checked.some((statement) => offset >= statement.start && offset < statement.end);
+  const inScope = reused.size === 0 ? undefined : (offset: number) => {
+    let low = 0;
+    let high = checked.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const statement = checked[middle]!;
+      if (offset < statement.start) high = middle - 1;
+      else if (offset >= statement.end) low = middle + 1;
+      else return true;
+    }
+    return false;
+  };
   const { losses, activations } = findSites(module, evaluator, found, calls, inScope);
   let everySite: ReturnType<typeof findSites> | undefined;
   const allSites = () => (everySite ??= inScope ? findSites(module, evaluator, found, calls) : { losses, activations });

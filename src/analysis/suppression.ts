@@ -19,13 +19,22 @@ function codes(list: string | undefined): string[] | 'all' {
 }
 
 export function suppressions(text: string): Suppressions {
-  const lines = text.split('\n');
   const byLine = new Map<number, { sameLine: string[] | 'all' | undefined; nextLine: string[] | 'all' | undefined }>();
-  lines.forEach((line, index) => {
-    if (!line.includes('losslens') && !/noqa/i.test(line)) return;
+  // Only the lines that say `losslens` or `noqa` are read; the rest are counted.
+  let index = 0;
+  let counted = 0;
+  const hint = /losslens|noqa/gi;
+  for (let hit = hint.exec(text); hit; hit = hint.exec(text)) {
+    const start = text.lastIndexOf('\n', hit.index) + 1;
+    let end = text.indexOf('\n', hit.index);
+    if (end < 0) end = text.length;
+    hint.lastIndex = end;
+    for (let at = text.indexOf('\n', counted); at >= 0 && at < start; at = text.indexOf('\n', at + 1)) index++;
+    counted = start;
+    const line = text.slice(start, end);
     const ignore = IGNORE.exec(line);
     const noqa = NOQA.exec(line);
-    if (!ignore && !noqa) return;
+    if (!ignore && !noqa) continue;
     const own = line.trim().startsWith('#') || line.trim().startsWith('//');
     const entry = byLine.get(index + 1) ?? { sameLine: undefined, nextLine: undefined };
     if (ignore) {
@@ -35,7 +44,7 @@ export function suppressions(text: string): Suppressions {
     }
     if (noqa && !own) entry.sameLine = codes(noqa[1]);
     byLine.set(index + 1, entry);
-  });
+  }
   const covers = (set: string[] | 'all' | undefined, code: string) => set === 'all' || (Array.isArray(set) && set.includes(code));
   return {
     file: IGNORE_FILE.test(text),

@@ -273,3 +273,71 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
     );
   });
 });
+
+describe('diffText', () => {
+  it('finds the smallest change between two texts: common prefix and suffix, longest first (fast-check)', async () => {
+    const { diffText } = await import('../../src/analysis/python/parser');
+    const texts = fc.tuple(fc.string({ maxLength: 40 }), fc.integer({ min: 0, max: 60 }), fc.string({ maxLength: 8 }), fc.nat(), fc.nat({ max: 10 }));
+    fc.assert(
+      fc.property(texts, ([unit, times, insert, at, cut]) => {
+        const before = unit.repeat(times);
+        const position = at % (before.length + 1);
+        const after = before.slice(0, position) + insert + before.slice(position + cut);
+        const change = diffText(before, after);
+        expect(before.slice(0, change.start) + after.slice(change.start, change.newEnd) + before.slice(change.oldEnd)).toBe(after);
+        expect(change.oldEnd - change.start).toBe(before.length - change.start - (after.length - change.newEnd));
+        // Nothing more in common at either end of the change.
+        const inner = Math.min(change.oldEnd, change.newEnd) - change.start;
+        if (inner > 0) {
+          expect(before[change.start]).not.toBe(after[change.start]);
+          expect(before[change.oldEnd - 1]).not.toBe(after[change.newEnd - 1]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('topLevelStatements after an edit', () => {
+  it('reads only around the change and agrees with a fresh split, edit after edit (fast-check)', async () => {
+    const { topLevelStatements } = await import('../../src/analysis/python/relevant');
+    const { diffText } = await import('../../src/analysis/python/parser');
+    const seed = [
+      'import torch',
+      '@torch.no_grad()',
+      'def f(x):',
+      '    """doc',
+      'x = 1',
+      '"""',
+      '    return (x +',
+      '1)',
+      'if x:',
+      '    y = 2',
+      'else:',
+      '    y = 3',
+      "s = 'a # not a comment'",
+      'class C:',
+      '    pass',
+      'z = [1,',
+      '2] \\',
+      '  + [3]',
+    ].join('\n');
+    const pieces = fc.constantFrom('\n', ' ', 'x', '"""', "'", '(', ')', '[', ']', '#', '\\', '@d\n', 'else:', 'try:\n', 'except E:\n', 'def g():\n  pass\n', 'v = 0\n');
+    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.array(pieces, { maxLength: 3 }).map((parts) => parts.join('')));
+    const shape = (chunks: ReturnType<typeof topLevelStatements>) => chunks.map((chunk) => [chunk.start, chunk.end, chunk.defines.join(','), chunk.isImport, [...chunk.uses].sort().join(',')]);
+    await fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
+        let text = seed;
+        let statements = topLevelStatements(text);
+        for (const [at, cut, insert] of edits) {
+          const position = at % (text.length + 1);
+          const next = text.slice(0, position) + insert + text.slice(position + cut);
+          statements = topLevelStatements(next, { statements, change: diffText(text, next) });
+          text = next;
+          expect(shape(statements)).toEqual(shape(topLevelStatements(text)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

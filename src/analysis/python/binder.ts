@@ -233,8 +233,8 @@ export interface Parameter {
 export class FunctionInfo {
   private scopeCache: Scope | undefined;
   private returnCache: SyntaxNode[] | undefined;
+  private parameterCache: Parameter[] | undefined;
   readonly name: string;
-  readonly parameters: Parameter[];
 
   constructor(
     readonly module: PythonModule,
@@ -243,16 +243,22 @@ export class FunctionInfo {
     readonly cls: ClassInfo | undefined,
   ) {
     this.name = node.childForFieldName('name')?.text ?? '<lambda>';
-    this.parameters = [];
-    const parameters = node.childForFieldName('parameters');
-    for (const child of parameters?.namedChildren ?? []) {
+  }
+
+  /** Its parameters, read the first time they are asked for (most functions a module defines never are). */
+  get parameters(): readonly Parameter[] {
+    if (this.parameterCache) return this.parameterCache;
+    const found: Parameter[] = [];
+    for (const child of this.node.childForFieldName('parameters')?.namedChildren ?? []) {
       if (!child) continue;
       const name =
         child.type === 'identifier'
           ? child
           : (child.childForFieldName('name') ?? child.namedChildren.find((inner) => inner?.type === 'identifier') ?? null);
-      if (name?.type === 'identifier') this.parameters.push({ name: name.text, node: child });
+      if (name?.type === 'identifier') found.push({ name: name.text, node: child });
     }
+    this.parameterCache = found;
+    return found;
   }
 
   get scope(): Scope {
@@ -292,8 +298,8 @@ export class ClassInfo {
   private methodCache: Map<string, FunctionInfo> | undefined;
   private scopeCache: Scope | undefined;
   private scanned = false;
+  private baseCache: readonly SyntaxNode[] | undefined;
   readonly name: string;
-  readonly bases: readonly SyntaxNode[];
 
   constructor(
     readonly module: PythonModule,
@@ -301,7 +307,11 @@ export class ClassInfo {
     readonly parent: Scope,
   ) {
     this.name = node.childForFieldName('name')?.text ?? '<class>';
-    this.bases = (node.childForFieldName('superclasses')?.namedChildren ?? []).filter((child): child is SyntaxNode => !!child && child.type !== 'keyword_argument');
+  }
+
+  get bases(): readonly SyntaxNode[] {
+    this.baseCache ??= (this.node.childForFieldName('superclasses')?.namedChildren ?? []).filter((child): child is SyntaxNode => !!child && child.type !== 'keyword_argument');
+    return this.baseCache;
   }
 
   get scope(): Scope {
@@ -338,6 +348,33 @@ export class ClassInfo {
     const found = this.attributes.get(name) ?? [];
     return [...found.filter((entry) => entry.method.name === '__init__'), ...found.filter((entry) => entry.method.name !== '__init__')];
   }
+}
+
+/** Statement kinds whose blocks can hold definitions; expressions never do. */
+const CONTAINERS: ReadonlySet<string> = new Set([
+  'block',
+  'decorated_definition',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'for_statement',
+  'while_statement',
+  'with_statement',
+  'try_statement',
+  'except_clause',
+  'except_group_clause',
+  'finally_clause',
+  'match_statement',
+  'case_clause',
+]);
+
+/** Function and class definitions in `node` (itself included), outer before inner, by walking statements only. */
+function collectDefinitions(node: SyntaxNode, into: SyntaxNode[]): void {
+  const isDefinition = node.type === 'function_definition' || node.type === 'class_definition';
+  if (isDefinition) into.push(node);
+  if (!isDefinition && !CONTAINERS.has(node.type)) return;
+  const children = isDefinition ? [node.childForFieldName('body')] : node.namedChildren;
+  for (const child of children) if (child) collectDefinitions(child, into);
 }
 
 /** Local names an import statement binds, with the qualified names they stand for. */
@@ -403,36 +440,70 @@ export class PythonModule {
   }
 
   private readonly scopeCache = new Map<number, Scope>();
+  private topLevelCache: { starts: number[]; nodes: SyntaxNode[] } | undefined;
+  /** Per top-level statement (by start): its function and class definitions, outermost first. */
+  private readonly definitionCache = new Map<number, SyntaxNode[]>();
 
-  /** The innermost function (or the module) whose scope contains `node`, memoised per node. */
+  /** The innermost function or class (or the module) whose scope contains `node`, memoised per node. */
   scopeOf(node: SyntaxNode): Scope {
-    const key = node.startIndex * 65536 + (node.endIndex - node.startIndex);
+    const key = node.startIndex * 0x400000 + (node.endIndex - node.startIndex);
     let scope = this.scopeCache.get(key);
     if (!scope) {
-      scope = this.computeScopeOf(node);
+      scope = this.computeScopeOf(node.startIndex, node.endIndex);
       this.scopeCache.set(key, scope);
     }
     return scope;
   }
 
-  private computeScopeOf(node: SyntaxNode): Scope {
-    let current = node.parent;
-    while (current) {
-      if (current.type === 'function_definition') {
-        const parentScope = this.scopeOf(current);
-        const cls = parentScope.kind === 'class' ? this.classOfBody(current) : undefined;
-        return this.functionInfo(current, parentScope, cls).scope;
+  /**
+   * Found by offsets, not by climbing `parent` links (each of which makes tree-sitter search
+   * down from the root): the definitions of the top-level statement around the node, indexed
+   * once, and the innermost that strictly contains it.
+   */
+  private computeScopeOf(start: number, end: number): Scope {
+    let innermost: SyntaxNode | undefined;
+    let enclosing: SyntaxNode | undefined;
+    for (const definition of this.definitionsAround(start)) {
+      if (definition.startIndex > start) break;
+      const strictlyInside = end <= definition.endIndex && !(definition.startIndex === start && definition.endIndex === end);
+      if (strictlyInside) {
+        enclosing = innermost;
+        innermost = definition;
       }
-      if (current.type === 'class_definition') return this.classInfo(current, this.scopeOf(current)).scope;
-      current = current.parent;
     }
-    return this.scope;
+    if (!innermost) return this.scope;
+    const parentScope = this.scopeOf(innermost);
+    if (innermost.type === 'class_definition') return this.classInfo(innermost, parentScope).scope;
+    const cls = enclosing?.type === 'class_definition' && parentScope.kind === 'class' ? this.classInfo(enclosing, this.scopeOf(enclosing)) : undefined;
+    return this.functionInfo(innermost, parentScope, cls).scope;
   }
 
-  private classOfBody(fnNode: SyntaxNode): ClassInfo | undefined {
-    let current = fnNode.parent;
-    while (current && current.type !== 'class_definition') current = current.parent;
-    return current ? this.classInfo(current, this.scopeOf(current)) : undefined;
+  /** The function and class definitions inside the top-level statement around `offset`, in document order. */
+  private definitionsAround(offset: number): readonly SyntaxNode[] {
+    this.topLevelCache ??= (() => {
+      const nodes = this.tree.rootNode.namedChildren.filter((child): child is SyntaxNode => !!child);
+      return { starts: nodes.map((child) => child.startIndex), nodes };
+    })();
+    const { starts, nodes } = this.topLevelCache;
+    let low = 0;
+    let high = starts.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (starts[middle]! <= offset) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    const statement = found >= 0 ? nodes[found]! : undefined;
+    if (!statement || offset >= statement.endIndex) return [];
+    let definitions = this.definitionCache.get(statement.startIndex);
+    if (!definitions) {
+      definitions = [];
+      collectDefinitions(statement, definitions);
+      this.definitionCache.set(statement.startIndex, definitions);
+    }
+    return definitions;
   }
 
   /**

@@ -51,7 +51,8 @@ export class Evaluator {
   }
 
   value(node: SyntaxNode, depth = 0): Value {
-    const key = node.startIndex * 4096 + (node.endIndex - node.startIndex) * 8 + (node.typeId % 8);
+    // Unique per node: files are at most 2 MB (2^21 characters), so start and length fit 22 bits each.
+    const key = (node.startIndex * 0x400000 + (node.endIndex - node.startIndex)) * 8 + (node.typeId % 8);
     const cached = this.memo.get(key);
     if (cached) return cached;
     if (this.active.has(key) || depth > MAX_DEPTH) return UNKNOWN;

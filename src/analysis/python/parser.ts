@@ -39,9 +39,13 @@ export interface TextChange {
 /** The smallest change turning `before` into `after`: a common prefix and suffix trimmed off. */
 export function diffText(before: string, after: string): TextChange {
   const limit = Math.min(before.length, after.length);
+  // Whole blocks first: comparing slices is native, an order of magnitude faster than a loop.
+  const block = 512;
   let start = 0;
+  while (start + block <= limit && before.slice(start, start + block) === after.slice(start, start + block)) start += block;
   while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
+  while (tail + block <= limit - start && before.slice(before.length - tail - block, before.length - tail) === after.slice(after.length - tail - block, after.length - tail)) tail += block;
   while (tail < limit - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
@@ -65,6 +69,15 @@ function pointsAt(text: string, offsets: readonly number[]): Array<{ row: number
     points.push({ row, column: offset - lineStart });
   }
   return points;
+}
+
+/**
+ * The text as tree-sitter reads it, a slice at a time. Given the string itself, the binding
+ * copies everything from the requested offset up to its 10 KB buffer at every request, and with
+ * included ranges it requests once per range.
+ */
+function chunked(text: string): (index: number) => string {
+  return (index) => text.slice(index, index + 1024);
 }
 
 /**
@@ -95,11 +108,11 @@ export function parsePython(
       oldEndPosition: pointAt(previous.text, change.oldEnd),
       newEndPosition: pointAt(text, change.newEnd),
     });
-    const tree = parser.parse(text, old, options);
+    const tree = parser.parse(chunked(text), old, options);
     old.delete();
     if (tree) return tree;
   }
-  const tree = parser.parse(text, null, options);
+  const tree = parser.parse(chunked(text), null, options);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

@@ -7,6 +7,8 @@
  * unrelated to any loss.
  */
 
+import type { TextChange } from './parser';
+
 /** Identifier characters: A-Z, a-z, 0-9, _. */
 function isWordChar(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
@@ -56,6 +58,13 @@ export class Chunk {
     readonly defines: readonly string[],
     readonly isImport: boolean,
   ) {}
+
+  /** The same statement in a new version of the text, `delta` characters further on. */
+  movedTo(text: string, delta: number): Chunk {
+    const moved = new Chunk(text, this.start + delta, this.end + delta, this.defines, this.isImport);
+    moved.usesCache = this.usesCache;
+    return moved;
+  }
 
   /** Identifiers it uses, outside strings and comments (read the first time they are asked for). */
   get uses(): ReadonlySet<string> {
@@ -123,13 +132,50 @@ function definedNames(text: string, start: number, end: number): { defines: stri
 /**
  * Splits a module into top-level statements (with decorators joined to what they decorate),
  * tracking strings, comments, brackets and line continuations so that a column-0 line inside a
- * triple-quoted string or a bracket is never taken for a new statement.
+ * triple-quoted string or a bracket is never taken for a new statement. Given the statements of
+ * the previous version and the change between the two, only the text around the change is read
+ * again: the statements before it are kept, and once a statement starts where one started before
+ * (after the change), the rest are the old ones, moved.
  */
-export function topLevelStatements(text: string): Chunk[] {
+export function topLevelStatements(text: string, previous?: { readonly statements: readonly Chunk[]; readonly change: TextChange }): Chunk[] {
+  const old = previous?.statements ?? [];
+  if (!previous || old.length === 0) return scanStatements(text, 0).chunks;
+  const { change } = previous;
+  const delta = change.newEnd - change.oldEnd;
+  let first = old.findIndex((chunk) => chunk.end > change.start);
+  if (first < 0) first = old.length;
+  // The statement before the change too: an edit at the start of a line can join the two.
+  const from = Math.max(0, first - 1);
+  const kept = old.slice(0, from).map((chunk) => chunk.movedTo(text, 0));
+  const starts = old.map((chunk) => chunk.start);
+  let resume = -1;
+  const { chunks } = scanStatements(text, from > 0 || change.start >= old[0]!.start ? old[from]!.start : 0, (start) => {
+    if (start < change.newEnd) return false;
+    resume = binarySearch(starts, start - delta);
+    return resume >= 0;
+  });
+  const moved = resume >= 0 ? old.slice(resume).map((chunk) => chunk.movedTo(text, delta)) : [];
+  return [...kept, ...chunks, ...moved];
+}
+
+function binarySearch(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! < value) low = middle + 1;
+    else if (sorted[middle]! > value) high = middle - 1;
+    else return middle;
+  }
+  return -1;
+}
+
+/** Scans statements from `from` (a line start outside any statement) until `stop` says a statement starting there need not be read. */
+function scanStatements(text: string, from: number, stop?: (start: number) => boolean): { chunks: Chunk[] } {
   const result: Chunk[] = [];
   let start = -1;
   let depth = 0;
-  let i = 0;
+  let i = from;
   const n = text.length;
   let lineStart = true;
   let decorator = false;
@@ -150,7 +196,10 @@ export function topLevelStatements(text: string): Chunk[] {
       // compound statement (`else:`, `elif`, `except`, `finally`).
       if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 35 && c !== 12) {
         const continues = (c === 101 || c === 102) && CLAUSE.test(text.slice(i, i + 8)); // e, f
-        if (!decorator && !continues) close(i);
+        if (!decorator && !continues) {
+          close(i);
+          if (stop?.(i)) return { chunks: result };
+        }
         if (start < 0) start = i;
         decorator = c === 64; // '@'
       }
@@ -182,7 +231,7 @@ export function topLevelStatements(text: string): Chunk[] {
     }
   }
   close(n);
-  return result;
+  return { chunks: result };
 }
 
 /**
@@ -251,17 +300,11 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
 
 /**
  * The statements an edit can change the findings of: those it touches, and — forwards — every
- * statement that uses a name one of those defines (before or after the edit).
+ * statement that uses a name one of those defines (before or after the edit). Users are found by
+ * searching the text for the name as a word, which may also find it in a string or comment: one
+ * statement more checked again, never one less.
  */
-export function affectedStatements(all: readonly Chunk[], touched: readonly number[], alsoDefined: readonly string[]): Set<number> {
-  const usedBy = new Map<string, number[]>();
-  all.forEach((chunk, index) => {
-    for (const name of chunk.uses) {
-      const list = usedBy.get(name);
-      if (list) list.push(index);
-      else usedBy.set(name, [index]);
-    }
-  });
+export function affectedStatements(text: string, all: readonly Chunk[], touched: readonly number[], alsoDefined: readonly string[]): Set<number> {
   const affected = new Set<number>(touched);
   const names = [...alsoDefined, ...touched.flatMap((index) => all[index]!.defines)];
   const seen = new Set<string>();
@@ -269,11 +312,27 @@ export function affectedStatements(all: readonly Chunk[], touched: readonly numb
     const name = names.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    for (const index of usedBy.get(name) ?? []) {
-      if (affected.has(index)) continue;
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+      if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
+      const index = chunkAt(all, at);
+      if (index < 0 || affected.has(index)) continue;
       affected.add(index);
       names.push(...all[index]!.defines);
     }
   }
   return affected;
+}
+
+/** The index of the statement holding `offset`, or -1 (between statements). */
+export function chunkAt(all: readonly Chunk[], offset: number): number {
+  let low = 0;
+  let high = all.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const chunk = all[middle]!;
+    if (offset < chunk.start) high = middle - 1;
+    else if (offset >= chunk.end) low = middle + 1;
+    else return middle;
+  }
+  return -1;
 }

@@ -181,7 +181,7 @@ function application(qualified: string, api: LossApi, call: SyntaxNode, construc
  * `self.loss_fn = Loss()`): a superset, read from the text; the evaluator decides.
  */
 function receiverNames(text: string): Set<string> {
-  const constructors = new Set(aliasNames(text));
+  const constructors = new Set(text.includes(' as ') ? aliasNames(text) : []);
   const names = new Set<string>();
   const assignment = /(?:^|[\n;])[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\(/g;
   for (let match = assignment.exec(text); match; match = assignment.exec(text)) {
