@@ -126,25 +126,30 @@ export class PythonAnalyzer {
     const cache = this.results;
     if (!cache || !change || cache.text !== this.previous?.text || cache.key !== optionsKey(options) || options.locate || newlines(text) !== cache.lines) return reused;
     const delta = change.newEnd - change.oldEnd;
-    const touched: number[] = [];
-    statements.forEach((statement, index) => {
-      if (statement.end >= change.start && statement.start <= change.newEnd) touched.push(index);
-    });
-    // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it.
-    const last = touched[touched.length - 1];
-    if (last !== undefined && last + 1 < statements.length) touched.push(last + 1);
-    // Names the touched statements defined before the edit: their users must be checked again too.
-    const oldDefines = cache.statements
-      .filter((result) => result.start + result.text.length >= change.start && result.start <= change.oldEnd)
-      .flatMap((result) => result.defines);
-    const affected = affectedStatements(text, statements, touched, oldDefines);
     const byPosition = new Map(cache.statements.map((result) => [result.start, result]));
-    statements.forEach((statement, index) => {
-      if (affected.has(index)) return;
+    // A statement is unchanged when one with its text started at the same place before the edit.
+    const before = (statement: Chunk) => {
       const oldStart = statement.start >= change.newEnd ? statement.start - delta : statement.start;
       const old = byPosition.get(oldStart);
-      if (!old || old.text !== text.slice(statement.start, statement.end)) return;
-      reused.set(index, old.findings.map((finding) => shiftFinding(finding, statement.start - oldStart)));
+      return old && old.text === text.slice(statement.start, statement.end) ? old : undefined;
+    };
+    const touched = new Set<number>();
+    const survivors = new Set<StatementResult>();
+    statements.forEach((statement, index) => {
+      const old = before(statement);
+      if (!old || (statement.end >= change.start && statement.start <= change.newEnd)) touched.add(index);
+      else survivors.add(old);
+    });
+    // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it.
+    for (const index of [...touched]) if (index + 1 < statements.length) touched.add(index + 1);
+    // Names defined by statements that are gone or changed (an edit can also split or join
+    // statements away from it, by opening a bracket): their users must be checked again too.
+    const oldDefines = cache.statements.filter((result) => !survivors.has(result)).flatMap((result) => result.defines);
+    const affected = affectedStatements(text, statements, [...touched], oldDefines);
+    statements.forEach((statement, index) => {
+      if (affected.has(index)) return;
+      const old = before(statement);
+      if (old) reused.set(index, old.findings.map((finding) => shiftFinding(finding, statement.start - old.start)));
     });
     return reused;
   }
@@ -204,7 +209,7 @@ function analyzeTree(
   reused: ReadonlyMap<number, readonly Finding[]>,
   imports: ReadonlyMap<string, Evaluator>,
 ): { findings: Finding[]; sites: () => LossSite[]; statements: StatementResult[] } {
-  const module = new PythonModule(text, tree);
+  const module = new PythonModule(text, tree, statements);
   const evaluator = new Evaluator(module, imports);
   // Sites only where statements are checked again; every site only if something asks for them.
   const checked = statements.filter((_statement, index) => !reused.has(index));

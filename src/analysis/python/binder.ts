@@ -17,11 +17,23 @@ export type Binding =
   | { readonly kind: 'import'; readonly at: number; readonly qualified: string }
   | { readonly kind: 'other'; readonly at: number };
 
+/**
+ * A top-level statement as the module scope reads it lazily: where it is, and the names visiting
+ * it bound the last time (kept across edits while its text is unchanged).
+ */
+export interface StatementNames {
+  readonly start: number;
+  readonly end: number;
+  bound: readonly string[] | undefined;
+}
+
 export class Scope {
   private indexed = false;
   private readonly table = new Map<string, Binding[]>();
   /** Calls made in this scope, by the dotted name of what they call (`model.add`, `self.net.add_module`). */
   private readonly methodCalls = new Map<string, SyntaxNode[]>();
+  private lazy: LazyIndex | undefined;
+  private recording: string[] | undefined;
 
   constructor(
     readonly module: PythonModule,
@@ -30,17 +42,86 @@ export class Scope {
     readonly body: SyntaxNode,
     readonly parent: Scope | undefined,
     readonly fn?: FunctionInfo,
-  ) {}
+    /**
+     * The module's top-level statements, when the names each binds may be known from an earlier
+     * version: then only the statements binding a name asked about are visited.
+     */
+    statements?: readonly StatementNames[],
+  ) {
+    if (statements) this.lazy = { statements, nodes: undefined, byName: new Map(), visited: undefined, complete: new Set() };
+  }
 
   bindings(name: string): readonly Binding[] {
-    this.index();
+    if (this.lazy) this.complete(name);
+    else this.index();
     return this.table.get(name) ?? [];
   }
 
   /** Calls like `name.method(...)` in this scope, for `model.add(...)` and `add_module`. */
   callsOn(receiver: string): readonly SyntaxNode[] {
-    this.index();
+    if (this.lazy) this.complete(receiver.split('.')[0]!);
+    else this.index();
     return this.methodCalls.get(receiver) ?? [];
+  }
+
+  /**
+   * Visits every statement that binds `name` (or calls a method on it), known from the names the
+   * statements bound when last visited; statements not visited before are visited first, all of
+   * them, so what they bind is known.
+   */
+  private complete(name: string): void {
+    const lazy = this.lazy!;
+    if (!lazy.nodes) this.startLazy(lazy);
+    if (lazy.complete.has(name)) return;
+    lazy.complete.add(name);
+    const nodes = lazy.nodes!;
+    for (const index of lazy.byName.get(name) ?? []) {
+      if (lazy.visited![index]) continue;
+      lazy.visited![index] = 1;
+      this.visitStatement(nodes[index]!);
+    }
+    // Statements visited for other names may have added this one's bindings out of order.
+    this.table.get(name)?.sort((a, b) => a.at - b.at);
+    this.methodCalls.forEach((calls, receiver) => {
+      if (receiver === name || receiver.startsWith(`${name}.`)) calls.sort((a, b) => a.startIndex - b.startIndex);
+    });
+  }
+
+  private startLazy(lazy: LazyIndex): void {
+    const nodes = this.body.namedChildren.filter((child): child is SyntaxNode => !!child);
+    lazy.nodes = nodes;
+    lazy.visited = new Uint8Array(nodes.length);
+    // The nodes of each statement (`a = 1; b = 2` is two), or a node alone outside every statement.
+    const groups: Array<{ statement: StatementNames | undefined; indices: number[] }> = [];
+    let cursor = 0;
+    const statements = lazy.statements;
+    nodes.forEach((node, index) => {
+      while (cursor < statements.length && statements[cursor]!.end <= node.startIndex) cursor++;
+      const candidate = statements[cursor];
+      const statement = candidate && candidate.start <= node.startIndex && node.endIndex <= candidate.end ? candidate : undefined;
+      const last = groups[groups.length - 1];
+      if (statement && last?.statement === statement) last.indices.push(index);
+      else groups.push({ statement, indices: [index] });
+    });
+    for (const { statement, indices } of groups) {
+      let names = statement?.bound;
+      if (!names) {
+        // Not known (new or changed text, or outside every statement): visited now.
+        this.recording = [];
+        for (const index of indices) {
+          lazy.visited[index] = 1;
+          this.visitStatement(nodes[index]!);
+        }
+        names = [...new Set(this.recording)];
+        this.recording = undefined;
+        if (statement) statement.bound = names;
+      }
+      for (const bound of names) {
+        const list = lazy.byName.get(bound);
+        if (list) list.push(...indices);
+        else lazy.byName.set(bound, [...indices]);
+      }
+    }
   }
 
   /**
@@ -66,6 +147,7 @@ export class Scope {
   }
 
   private add(name: string, binding: Binding): void {
+    this.recording?.push(name);
     const list = this.table.get(name);
     if (list) list.push(binding);
     else this.table.set(name, [binding]);
@@ -219,10 +301,20 @@ export class Scope {
     const parts = object ? dottedParts(object) : undefined;
     if (!parts) return;
     const receiver = parts.join('.');
+    this.recording?.push(parts[0]!);
     const list = this.methodCalls.get(receiver);
     if (list) list.push(call);
     else this.methodCalls.set(receiver, [call]);
   }
+}
+
+interface LazyIndex {
+  readonly statements: readonly StatementNames[];
+  /** The module's top-level nodes, and which of them bind each name. */
+  nodes: SyntaxNode[] | undefined;
+  readonly byName: Map<string, number[]>;
+  visited: Uint8Array | undefined;
+  readonly complete: Set<string>;
 }
 
 export interface Parameter {
@@ -271,18 +363,16 @@ export class FunctionInfo {
   get returns(): readonly SyntaxNode[] {
     if (this.returnCache) return this.returnCache;
     const found: SyntaxNode[] = [];
-    const visit = (node: SyntaxNode) => {
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'function_definition' || child.type === 'class_definition' || child.type === 'lambda') continue;
-        if (child.type === 'return_statement') {
-          const value = child.namedChildren.find((inner) => inner && inner.type !== 'comment');
-          if (value) found.push(value);
-        } else visit(child);
-      }
-    };
     const body = this.node.childForFieldName('body');
-    if (body) visit(body);
+    if (body) {
+      walkStatements(body, (statement) => {
+        if (statement.type === 'return_statement') {
+          const value = statement.namedChildren.find((inner) => inner && inner.type !== 'comment');
+          if (value) found.push(value);
+        }
+        return statement.type !== 'function_definition' && statement.type !== 'class_definition';
+      });
+    }
     this.returnCache = found;
     return found;
   }
@@ -350,7 +440,7 @@ export class ClassInfo {
   }
 }
 
-/** Statement kinds whose blocks can hold definitions; expressions never do. */
+/** Statement kinds whose blocks can hold statements; expressions never do. */
 const CONTAINERS: ReadonlySet<string> = new Set([
   'block',
   'decorated_definition',
@@ -368,13 +458,22 @@ const CONTAINERS: ReadonlySet<string> = new Set([
   'case_clause',
 ]);
 
-/** Function and class definitions in `node` (itself included), outer before inner, by walking statements only. */
+/**
+ * Walks the statements in `node` (itself included), never into expressions, which hold no
+ * statements: `visit` sees each statement and says whether to walk into it.
+ */
+function walkStatements(node: SyntaxNode, visit: (statement: SyntaxNode) => boolean): void {
+  if (!visit(node)) return;
+  const children = node.type === 'function_definition' || node.type === 'class_definition' ? [node.childForFieldName('body')] : CONTAINERS.has(node.type) ? node.namedChildren : [];
+  for (const child of children) if (child) walkStatements(child, visit);
+}
+
+/** Function and class definitions in `node` (itself included), outer before inner. */
 function collectDefinitions(node: SyntaxNode, into: SyntaxNode[]): void {
-  const isDefinition = node.type === 'function_definition' || node.type === 'class_definition';
-  if (isDefinition) into.push(node);
-  if (!isDefinition && !CONTAINERS.has(node.type)) return;
-  const children = isDefinition ? [node.childForFieldName('body')] : node.namedChildren;
-  for (const child of children) if (child) collectDefinitions(child, into);
+  walkStatements(node, (statement) => {
+    if (statement.type === 'function_definition' || statement.type === 'class_definition') into.push(statement);
+    return true;
+  });
 }
 
 /** Local names an import statement binds, with the qualified names they stand for. */
@@ -417,8 +516,10 @@ export class PythonModule {
   constructor(
     readonly text: string,
     readonly tree: Tree,
+    /** Its top-level statements, to read the module scope lazily (not when the tree has errors). */
+    statements?: readonly StatementNames[],
   ) {
-    this.scope = new Scope(this, 'module', tree.rootNode, undefined);
+    this.scope = new Scope(this, 'module', tree.rootNode, undefined, undefined, statements && !tree.rootNode.hasError ? statements : undefined);
   }
 
   functionInfo(node: SyntaxNode, parent: Scope, cls?: ClassInfo): FunctionInfo {

@@ -7,6 +7,7 @@
  * unrelated to any loss.
  */
 
+import type { StatementNames } from './binder';
 import type { TextChange } from './parser';
 
 /** Identifier characters: A-Z, a-z, 0-9, _. */
@@ -43,8 +44,10 @@ const NESTED_DEFINITIONS =
   /(?:^|[\n;])[ \t]*([A-Za-z_][\w \t,()[\]*]*?)[ \t]*(?::[^=\n]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)|\bas[ \t]+([A-Za-z_]\w*)|\bfor[ \t]+([\w \t,()*]+?)[ \t]+in\b|\b(?:def|class)[ \t]+([A-Za-z_]\w*)|(?:^|\n)[ \t]*([A-Za-z_]\w*)[ \t]*[.[]/g;
 
 /** A top-level statement (decorators joined to their definition), with its names. */
-export class Chunk {
+export class Chunk implements StatementNames {
   private usesCache: ReadonlySet<string> | undefined;
+  /** The names the binder found it binds, once it has visited it (see `Scope`). */
+  bound: readonly string[] | undefined;
 
   constructor(
     private readonly text: string,
@@ -63,6 +66,7 @@ export class Chunk {
   movedTo(text: string, delta: number): Chunk {
     const moved = new Chunk(text, this.start + delta, this.end + delta, this.defines, this.isImport);
     moved.usesCache = this.usesCache;
+    moved.bound = this.bound;
     return moved;
   }
 
