@@ -341,3 +341,51 @@ describe('topLevelStatements after an edit', () => {
     );
   });
 });
+
+describe('scopes', () => {
+  it('finds the innermost function or class of every name by offsets, as the parent chain says', async () => {
+    const { PythonModule } = await import('../../src/analysis/python/binder');
+    const { parsePython, pythonParser } = await import('../../src/analysis/python/parser');
+    const text = [
+      'import torch',
+      'class Outer:',
+      '    """',
+      'def not_a_function(): this line is in a docstring',
+      '    class not_a_class',
+      '    """',
+      '    size = 3',
+      '    class Inner:',
+      '        def method(self, x=size):',
+      '            def helper(y):',
+      '                return y + x',
+      '            return helper(x)',
+      '    @staticmethod',
+      '    async def fetch(a):',
+      '        return [b for b in a]',
+      'def top(z):',
+      '    if z:',
+      '        def nested():',
+      '            return z',
+      '    lam = lambda q: q + z',
+      '    return nested',
+      'class_count = 2; define = 3',
+      'print(class_count, define)',
+    ].join('\n');
+    const tree = parsePython(await pythonParser(), text);
+    const module = new PythonModule(text, tree);
+    const expected = (node: NonNullable<ReturnType<typeof tree.rootNode.descendantForIndex>>): string => {
+      for (let current = node.parent; current; current = current.parent) {
+        if (current.type === 'function_definition' || current.type === 'class_definition') return current.childForFieldName('name')!.text;
+      }
+      return '<module>';
+    };
+    const names = tree.rootNode.descendantsOfType('identifier').filter((node) => !!node);
+    expect(names.length).toBeGreaterThan(30);
+    for (const node of names) {
+      const scope = module.scopeOf(node!);
+      const actual = scope.kind === 'module' ? '<module>' : scope.body.parent!.childForFieldName('name')!.text;
+      expect(`${node!.text}@${node!.startIndex}: ${actual}`).toBe(`${node!.text}@${node!.startIndex}: ${expected(node!)}`);
+    }
+    tree.delete();
+  });
+});

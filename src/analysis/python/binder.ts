@@ -308,6 +308,15 @@ export class Scope {
   }
 }
 
+/** Lines where a definition can start: `def`, `class`, `async def`, after the indentation. */
+const DEFINITION_LINE = /^([ \t]*)(?:async[ \t]+def|def|class)\b/gm;
+
+interface Definition {
+  readonly node: SyntaxNode;
+  readonly start: number;
+  readonly end: number;
+}
+
 interface LazyIndex {
   readonly statements: readonly StatementNames[];
   /** The module's top-level nodes, and which of them bind each name. */
@@ -468,14 +477,6 @@ function walkStatements(node: SyntaxNode, visit: (statement: SyntaxNode) => bool
   for (const child of children) if (child) walkStatements(child, visit);
 }
 
-/** Function and class definitions in `node` (itself included), outer before inner. */
-function collectDefinitions(node: SyntaxNode, into: SyntaxNode[]): void {
-  walkStatements(node, (statement) => {
-    if (statement.type === 'function_definition' || statement.type === 'class_definition') into.push(statement);
-    return true;
-  });
-}
-
 /** Local names an import statement binds, with the qualified names they stand for. */
 export function importBindings(node: SyntaxNode): Array<[string, string]> {
   const result: Array<[string, string]> = [];
@@ -543,7 +544,7 @@ export class PythonModule {
   private readonly scopeCache = new Map<number, Scope>();
   private topLevelCache: { starts: number[]; nodes: SyntaxNode[] } | undefined;
   /** Per top-level statement (by start): its function and class definitions, outermost first. */
-  private readonly definitionCache = new Map<number, SyntaxNode[]>();
+  private readonly definitionCache = new Map<number, Definition[]>();
 
   /** The innermost function or class (or the module) whose scope contains `node`, memoised per node. */
   scopeOf(node: SyntaxNode): Scope {
@@ -562,30 +563,41 @@ export class PythonModule {
    * once, and the innermost that strictly contains it.
    */
   private computeScopeOf(start: number, end: number): Scope {
-    let innermost: SyntaxNode | undefined;
-    let enclosing: SyntaxNode | undefined;
+    let innermost: Definition | undefined;
+    let enclosing: Definition | undefined;
     for (const definition of this.definitionsAround(start)) {
-      if (definition.startIndex > start) break;
-      const strictlyInside = end <= definition.endIndex && !(definition.startIndex === start && definition.endIndex === end);
+      if (definition.start > start) break;
+      const strictlyInside = end <= definition.end && !(definition.start === start && definition.end === end);
       if (strictlyInside) {
         enclosing = innermost;
         innermost = definition;
       }
     }
     if (!innermost) return this.scope;
-    const parentScope = this.scopeOf(innermost);
-    if (innermost.type === 'class_definition') return this.classInfo(innermost, parentScope).scope;
-    const cls = enclosing?.type === 'class_definition' && parentScope.kind === 'class' ? this.classInfo(enclosing, this.scopeOf(enclosing)) : undefined;
-    return this.functionInfo(innermost, parentScope, cls).scope;
+    const parentScope = this.scopeOf(innermost.node);
+    if (innermost.node.type === 'class_definition') return this.classInfo(innermost.node, parentScope).scope;
+    const cls = enclosing?.node.type === 'class_definition' && parentScope.kind === 'class' ? this.classInfo(enclosing.node, this.scopeOf(enclosing.node)) : undefined;
+    return this.functionInfo(innermost.node, parentScope, cls).scope;
   }
 
-  /** The function and class definitions inside the top-level statement around `offset`, in document order. */
-  private definitionsAround(offset: number): readonly SyntaxNode[] {
+  /** The module's top-level nodes (one read shared with the module scope). */
+  topLevelNodes(): readonly SyntaxNode[] {
     this.topLevelCache ??= (() => {
-      const nodes = this.tree.rootNode.namedChildren.filter((child): child is SyntaxNode => !!child);
+      const nodes = this.scope.body.namedChildren.filter((child): child is SyntaxNode => !!child);
       return { starts: nodes.map((child) => child.startIndex), nodes };
     })();
-    const { starts, nodes } = this.topLevelCache;
+    return this.topLevelCache.nodes;
+  }
+
+  /**
+   * The function and class definitions inside the top-level statement around `offset`, in
+   * document order. Lines starting with `def`, `class` or `async` are the candidates, each
+   * confirmed on the tree (a docstring line can start with `def` too): one lookup per
+   * definition instead of a walk over every statement.
+   */
+  private definitionsAround(offset: number): readonly Definition[] {
+    this.topLevelNodes();
+    const { starts, nodes } = this.topLevelCache!;
     let low = 0;
     let high = starts.length - 1;
     let found = -1;
@@ -597,11 +609,20 @@ export class PythonModule {
       } else high = middle - 1;
     }
     const statement = found >= 0 ? nodes[found]! : undefined;
-    if (!statement || offset >= statement.endIndex) return [];
+    if (!statement) return [];
     let definitions = this.definitionCache.get(statement.startIndex);
     if (!definitions) {
       definitions = [];
-      collectDefinitions(statement, definitions);
+      const start = statement.startIndex;
+      const source = this.text.slice(start, statement.endIndex);
+      const root = this.tree.rootNode;
+      for (const match of source.matchAll(DEFINITION_LINE)) {
+        const at = start + match.index + match[1]!.length;
+        const node = root.namedDescendantForIndex(at, at + 1);
+        if (node && node.startIndex === at && (node.type === 'function_definition' || node.type === 'class_definition')) {
+          definitions.push({ node, start: at, end: node.endIndex });
+        }
+      }
       this.definitionCache.set(statement.startIndex, definitions);
     }
     return definitions;
