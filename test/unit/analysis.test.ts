@@ -251,10 +251,15 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
   it('gives the same findings as a fresh analysis, edit after edit (fast-check)', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const base = readFileSync(join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'), 'utf8');
-    const snippets = ['', 'x', ' * 2', 'F.softmax(class_logits)', 'torch.sigmoid(binary_logits)', '  # losslens: ignore', 'nn.BCELoss()', '.float()', '(', ')'];
+    const { generatedFile } = await import('../../bench/corpus-generator');
+    const bases = [
+      readFileSync(join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'), 'utf8'),
+      // Two training scripts in one module: every name defined twice, `model.train()` beside `def train`.
+      `${generatedFile(0)}\n${generatedFile(10)}`,
+    ];
+    const snippets = ['', 'x', ' * 2', 'F.softmax(class_logits)', 'torch.sigmoid(binary_logits)', 'torch.sigmoid(logits)', '  # losslens: ignore', 'nn.BCELoss()', '.float()', '(', ')', '\ndef train(args):\n    return 1\n'];
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }), async (edits) => {
+      fc.asyncProperty(fc.constantFrom(...bases), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }), async (base, edits) => {
         const incremental = new PythonAnalyzer();
         let text = base;
         await incremental.analyze(text);

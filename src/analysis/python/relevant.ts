@@ -302,11 +302,15 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
   return parts.join('');
 }
 
+/** The end of `def` or `class` (as a word), just before a name being defined. */
+const DEFINED_HERE = /(?:^|[^\w])(?:def|class)$/;
+
 /**
  * The statements an edit can change the findings of: those it touches, and — forwards — every
  * statement that uses a name one of those defines (before or after the edit). Users are found by
- * searching the text for the name as a word, which may also find it in a string or comment: one
- * statement more checked again, never one less.
+ * searching the text for the name as a word, neither after a dot nor defined there
+ * (`model.train()` and `def train(` do not use a name `train`), which may also find it in a
+ * string or comment: one statement more checked again, never one less.
  */
 export function affectedStatements(text: string, all: readonly Chunk[], touched: readonly number[], alsoDefined: readonly string[]): Set<number> {
   const affected = new Set<number>(touched);
@@ -318,6 +322,10 @@ export function affectedStatements(text: string, all: readonly Chunk[], touched:
     seen.add(name);
     for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
       if (isWordChar(text.charCodeAt(at - 1)) || isWordChar(text.charCodeAt(at + name.length))) continue;
+      // `model.train()` is an attribute, and `def train(` another definition, not uses of `train`.
+      let before = at - 1;
+      while (text.charCodeAt(before) === 32 || text.charCodeAt(before) === 9) before--;
+      if (text.charCodeAt(before) === 46 || DEFINED_HERE.test(text.slice(Math.max(0, before - 5), before + 1))) continue;
       const index = chunkAt(all, at);
       if (index < 0 || affected.has(index)) continue;
       affected.add(index);
