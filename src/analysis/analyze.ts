@@ -140,12 +140,13 @@ export class PythonAnalyzer {
       if (!old || (statement.end >= change.start && statement.start <= change.newEnd)) touched.add(index);
       else survivors.add(old);
     });
-    // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it.
-    for (const index of [...touched]) if (index + 1 < statements.length) touched.add(index + 1);
     // Names defined by statements that are gone or changed (an edit can also split or join
     // statements away from it, by opening a bracket): their users must be checked again too.
     const oldDefines = cache.statements.filter((result) => !survivors.has(result)).flatMap((result) => result.defines);
     const affected = affectedStatements(text, statements, [...touched], oldDefines);
+    // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it:
+    // the statement after a changed one is checked again too (what it defines has not changed).
+    for (const index of touched) if (index + 1 < statements.length) affected.add(index + 1);
     statements.forEach((statement, index) => {
       if (affected.has(index)) return;
       const old = before(statement);
