@@ -251,11 +251,11 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
   it('gives the same findings as a fresh analysis, edit after edit (fast-check)', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { generatedFile } = await import('../../bench/corpus-generator');
+    const { trainingScript } = await import('../../bench/corpus-generator');
     const bases = [
       readFileSync(join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'), 'utf8'),
       // Two training scripts in one module: every name defined twice, `model.train()` beside `def train`.
-      `${generatedFile(0)}\n${generatedFile(10)}`,
+      `${trainingScript(0)}\n${trainingScript(10)}`,
     ];
     const snippets = ['', 'x', ' * 2', 'F.softmax(class_logits)', 'torch.sigmoid(binary_logits)', 'torch.sigmoid(logits)', '  # losslens: ignore', 'nn.BCELoss()', '.float()', '(', ')', '\ndef train(args):\n    return 1\n'];
     await fc.assert(
@@ -299,6 +299,66 @@ describe('diffText', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('topLevelStatements', () => {
+  /** The statement starts by the plain rules, one character at a time: the oracle for the fast scanner. */
+  function reference(text: string): number[] {
+    const starts: number[] = [];
+    let depth = 0;
+    let lineStart = true;
+    let decorator = false;
+    let open = false;
+    for (let i = 0; i < text.length; ) {
+      const c = text[i]!;
+      if (lineStart && depth === 0) {
+        lineStart = false;
+        if (!' \t\n\r#\f'.includes(c)) {
+          const continues = /^(?:else|elif|except|finally)\b/.test(text.slice(i, i + 8));
+          if (!open || (!decorator && !continues)) starts.push(i);
+          open = true;
+          decorator = c === '@';
+        }
+      }
+      if (c === '\n') {
+        lineStart = true;
+        i++;
+      } else if (c === '#') {
+        const end = text.indexOf('\n', i);
+        i = end < 0 ? text.length : end;
+      } else if (c === '\\') {
+        i += text[i + 1] === '\n' ? 2 : 1;
+      } else if (c === '"' || c === "'") {
+        const delimiter = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+        i += delimiter.length;
+        while (i < text.length) {
+          if (text[i] === '\\') i += 2;
+          else if (delimiter.length === 1 && text[i] === '\n') break;
+          else if (text.startsWith(delimiter, i)) {
+            i += delimiter.length;
+            break;
+          } else i++;
+        }
+      } else {
+        if ('([{'.includes(c)) depth++;
+        else if (')]}'.includes(c)) depth = Math.max(0, depth - 1);
+        i++;
+      }
+    }
+    return starts;
+  }
+
+  it('splits where the plain character-by-character rules split (fast-check)', async () => {
+    const { topLevelStatements } = await import('../../src/analysis/python/relevant');
+    const piece = fc.constantFrom('\n', ' ', '    ', 'x = 1', 'def f():', 'else:', '@d', '(', ')', '[', '}', '#', "'", '"', '"""', "'''", '\\', '\\\n', 'f"', 'a', 'class C:', 'except E:');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(topLevelStatements(text).map((chunk) => chunk.start)).toEqual(reference(text));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

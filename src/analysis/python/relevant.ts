@@ -16,23 +16,27 @@ function isWordChar(code: number): boolean {
 }
 
 /** Skips the string literal whose quote is at `i`; returns the offset after it. */
+/** Escapes, and what ends each kind of string literal (a newline ends an unterminated short one). */
+const STRING_ENDS: Record<string, RegExp> = {
+  '"""': /\\[\s\S]|"""/g,
+  "'''": /\\[\s\S]|'''/g,
+  '"': /\\[\s\S]|["\n]/g,
+  "'": /\\[\s\S]|['\n]/g,
+};
+
 function skipString(text: string, i: number, end: number): number {
   const quote = text[i]!;
-  const triple = text.startsWith(quote.repeat(3), i);
-  const delimiter = triple ? quote.repeat(3) : quote;
-  i += delimiter.length;
-  while (i < end) {
-    const d = text.charCodeAt(i);
-    if (d === 92) {
-      i += 2;
-      continue;
-    }
-    if (!triple && d === 10) return i;
-    if (text.startsWith(delimiter, i)) return i + delimiter.length;
-    i++;
+  const delimiter = text.startsWith(quote.repeat(3), i) ? quote.repeat(3) : quote;
+  const pattern = STRING_ENDS[delimiter]!;
+  pattern.lastIndex = i + delimiter.length;
+  for (let match = pattern.exec(text); match && match.index < end; match = pattern.exec(text)) {
+    if (match[0].charCodeAt(0) === 92) continue; // an escape
+    return Math.min(end, match[0] === '\n' ? match.index : match.index + match[0].length);
   }
   return end;
 }
+
+const SPECIAL = /[\n#'"\\()[\]{}]/g;
 
 /** Clauses that continue the compound statement above them. */
 const CLAUSE = /^(?:else|elif|except|finally)\b/;
@@ -192,7 +196,7 @@ function scanStatements(text: string, from: number, stop?: (start: number) => bo
   };
 
   while (i < n) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
     if (lineStart && depth === 0) {
       lineStart = false;
       // A statement at column 0 (not blank, not a comment) starts a new chunk, unless the previous
@@ -208,6 +212,11 @@ function scanStatements(text: string, from: number, stop?: (start: number) => bo
         decorator = c === 64; // '@'
       }
     }
+    // Only newlines, comments, strings, brackets and backslashes matter: jump to the next one.
+    SPECIAL.lastIndex = i;
+    if (!SPECIAL.test(text)) break;
+    i = SPECIAL.lastIndex - 1;
+    c = text.charCodeAt(i);
     if (c === 10) {
       lineStart = true;
       i++;
@@ -226,10 +235,6 @@ function scanStatements(text: string, from: number, stop?: (start: number) => bo
     } else if (c === 41 || c === 93 || c === 125) {
       depth = Math.max(0, depth - 1);
       i++;
-    } else if (isWordChar(c)) {
-      // Identifiers and numbers: skip as one word (a quote after `f` or `rb` starts the string).
-      i++;
-      while (i < n && isWordChar(text.charCodeAt(i))) i++;
     } else {
       i++;
     }

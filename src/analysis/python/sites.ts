@@ -176,26 +176,38 @@ function application(qualified: string, api: LossApi, call: SyntaxNode, construc
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
 }
 
+/** `name = ctor(` or `self.name: T = module.ctor(` from a line start (or `;`) to the call's parenthesis. */
+const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\($/;
+
 /**
  * Names a loss module may be assigned to (`criterion = nn.CrossEntropyLoss()`,
- * `self.loss_fn = Loss()`): a superset, read from the text; the evaluator decides.
+ * `self.loss_fn = Loss()`): a superset, read from the text; the evaluator decides. Only the lines
+ * that call a `...Loss` or an alias of a loss are read.
  */
 function receiverNames(text: string): Set<string> {
-  const constructors = new Set(text.includes(' as ') ? aliasNames(text) : []);
+  const constructors = text.includes(' as ') ? aliasNames(text) : [];
   const names = new Set<string>();
-  const assignment = /(?:^|[\n;])[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\(/g;
-  for (let match = assignment.exec(text); match; match = assignment.exec(text)) {
-    if (match[2]!.endsWith('Loss') || constructors.has(match[2]!)) names.add(match[1]!);
+  const calls = new RegExp(`(?:Loss${constructors.length ? `|\\b(?:${constructors.join('|')})` : ''})[ \\t]*\\(`, 'g');
+  for (let call = calls.exec(text); call; call = calls.exec(text)) {
+    let start = call.index;
+    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 59) start--;
+    const match = ASSIGNED_CALL.exec(text.slice(start, call.index + call[0].length));
+    if (match && (match[2]!.endsWith('Loss') || constructors.includes(match[2]!))) names.add(match[1]!);
   }
   return names;
 }
+
+/** The aliases of the last text read: mentions and receivers both ask. */
+let lastAliases: { text: string; names: string[] } | undefined;
 
 /**
  * Local names that imports give to losses and activations (`from torch.nn import BCELoss as
  * Loss, MSELoss as L2`). Aliases of anything else (`import numpy as np`, `import torch.nn as nn`)
  * are not mentions: what they lead to is named in full after the dot (`nn.BCELoss`).
  */
+
 function aliasNames(text: string): string[] {
+  if (lastAliases?.text === text) return lastAliases.names;
   const names = new Set<string>();
   const importLine = /^[ \t]*(?:from\s+\S+\s+)?import\s+([^\n]*(?:\([^)]*\))?)/gm;
   for (let line = importLine.exec(text); line; line = importLine.exec(text)) {
@@ -204,5 +216,6 @@ function aliasNames(text: string): string[] {
       if (LOSS_OR_ACTIVATION.test(imported)) names.add(alias[2]!);
     }
   }
-  return [...names];
+  lastAliases = { text, names: [...names] };
+  return lastAliases.names;
 }
