@@ -77,7 +77,7 @@ function pointsAt(text: string, offsets: readonly number[]): Array<{ row: number
  * included ranges it requests once per range.
  */
 function chunked(text: string): (index: number) => string {
-  return (index) => text.slice(index, index + 1024);
+  return (index) => text.slice(index, index + 64);
 }
 
 /**
