@@ -96,7 +96,7 @@ export class PythonAnalyzer {
     const parser = await pythonParser();
     const change = this.previous ? diffText(this.previous.text, text) : undefined;
     const statements = topLevelStatements(text, this.previous && change ? { statements: this.previous.statements, change } : undefined);
-    const calls = receiverCalls(text);
+    const calls = receiverCalls(text, found);
     // Only the statements that can reach a loss are parsed; offsets stay those of `text`.
     const seeds = [...found, ...calls].map(([offset]) => offset).sort((a, b) => a - b);
     const spans = options.parseEverything ? undefined : relevantSpans(text, seeds, statements);

@@ -47,7 +47,7 @@ export function suppressions(text: string): Suppressions {
   }
   const covers = (set: string[] | 'all' | undefined, code: string) => set === 'all' || (Array.isArray(set) && set.includes(code));
   return {
-    file: IGNORE_FILE.test(text),
+    file: /ignore-file/i.test(text) && IGNORE_FILE.test(text),
     isSuppressed(code, line) {
       if (covers(byLine.get(line)?.sameLine, code)) return true;
       return covers(byLine.get(line - 1)?.nextLine, code);

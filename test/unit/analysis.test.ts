@@ -350,6 +350,14 @@ describe('topLevelStatements', () => {
     return starts;
   }
 
+  it('reads the names a statement uses outside strings, comments and numbers', async () => {
+    const { topLevelStatements } = await import('../../src/analysis/python/relevant');
+    const text = "def f(a):\n    b = g(a, 1e5, 0x1F, 2j)  # h(i)\n    return 'j' + \"\"\"k\nl\"\"\" + m.n\nx = 1\n";
+    const [first, second] = topLevelStatements(text);
+    expect([...first!.uses].sort()).toEqual(['a', 'b', 'def', 'f', 'g', 'm', 'n', 'return']);
+    expect([...second!.uses]).toEqual(['x']);
+  });
+
   it('splits where the plain character-by-character rules split (fast-check)', async () => {
     const { topLevelStatements } = await import('../../src/analysis/python/relevant');
     const piece = fc.constantFrom('\n', ' ', '    ', 'x = 1', 'def f():', 'else:', '@d', '(', ')', '[', '}', '#', "'", '"', '"""', "'''", '\\', '\\\n', 'f"', 'a', 'class C:', 'except E:');

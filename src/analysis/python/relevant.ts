@@ -79,24 +79,18 @@ export class Chunk implements StatementNames {
     if (this.usesCache) return this.usesCache;
     const uses = new Set<string>();
     const text = this.text;
-    let i = this.start;
-    while (i < this.end) {
-      const c = text.charCodeAt(i);
+    // Words (a number with its suffixes, `1e5`, `2j`, is one word too), comments and strings.
+    const token = /[A-Za-z_]\w*|\d\w*|[#'"]/g;
+    token.lastIndex = this.start;
+    for (let match = token.exec(text); match && match.index < this.end; match = token.exec(text)) {
+      const c = match[0].charCodeAt(0);
       if (c === 35) {
-        const newline = text.indexOf('\n', i);
-        i = newline < 0 || newline > this.end ? this.end : newline;
+        const newline = text.indexOf('\n', match.index);
+        token.lastIndex = newline < 0 ? text.length : newline;
       } else if (c === 34 || c === 39) {
-        i = skipString(text, i, this.end);
-      } else if (isWordChar(c) && !(c >= 48 && c <= 57)) {
-        let end = i + 1;
-        while (end < this.end && isWordChar(text.charCodeAt(end))) end++;
-        uses.add(text.slice(i, end));
-        i = end;
-      } else if (c >= 48 && c <= 57) {
-        // A number, with its suffixes (`1e5`, `0x1F`, `2j`): no identifier starts inside it.
-        while (i < this.end && isWordChar(text.charCodeAt(i))) i++;
-      } else {
-        i++;
+        token.lastIndex = skipString(text, match.index, this.end);
+      } else if (c > 57) {
+        uses.add(match[0]);
       }
     }
     this.usesCache = uses;

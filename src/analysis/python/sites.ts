@@ -49,6 +49,7 @@ function isWordChar(code: number): boolean {
  */
 export function mentions(text: string): Array<[offset: number, length: number]> {
   const found: Array<[number, number]> = [];
+  const aliases: string[] = [];
   let lastWord = -1;
   ANCHORS.lastIndex = 0;
   for (let match = ANCHORS.exec(text); match; match = ANCHORS.exec(text)) {
@@ -59,9 +60,12 @@ export function mentions(text: string): Array<[offset: number, length: number]> 
     ANCHORS.lastIndex = end;
     if (start === lastWord) continue;
     lastWord = start;
-    if (LOSS_OR_ACTIVATION.test(text.slice(start, end))) found.push([start, end - start]);
+    if (!LOSS_OR_ACTIVATION.test(text.slice(start, end))) continue;
+    found.push([start, end - start]);
+    const alias = importAlias(text, start, end);
+    if (alias) aliases.push(alias);
   }
-  const aliases = text.includes(' as ') ? aliasNames(text) : [];
+  lastAliases = { text, names: aliases };
   if (aliases.length > 0) {
     const pattern = new RegExp(`\\b(?:${aliases.join('|')})\\b`, 'g');
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) found.push([match.index, match[0].length]);
@@ -71,17 +75,38 @@ export function mentions(text: string): Array<[offset: number, length: number]> 
   return found;
 }
 
+const AS_ALIAS = /\s+as\s+([A-Za-z_]\w*)/y;
+
+/**
+ * The local name an import gives the loss or activation named at [start, end): `ce` in
+ * `from torch.nn.functional import cross_entropy as ce`, also inside a parenthesised list.
+ * Aliases of anything else (`import numpy as np`, `import torch.nn as nn`) are not mentions:
+ * what they lead to is named in full after the dot (`nn.BCELoss`).
+ */
+function importAlias(text: string, start: number, end: number): string | undefined {
+  AS_ALIAS.lastIndex = end;
+  const alias = AS_ALIAS.exec(text);
+  if (!alias) return undefined;
+  const keyword = text.lastIndexOf('import', start);
+  if (keyword < 0 || !/^import\s[\w\s.,()\\]*$/.test(text.slice(keyword, start))) return undefined;
+  const lineStart = text.lastIndexOf('\n', keyword) + 1;
+  return /^[ \t]*(?:from\s+\S+\s+)?$/.test(text.slice(lineStart, keyword)) ? alias[1] : undefined;
+}
+
+/** The aliases of the last text `mentions` read: receivers ask for them too. */
+let lastAliases: { text: string; names: string[] } | undefined;
+
 /**
  * Calls of the names a loss module may be assigned to (`criterion(`, `self.loss_fn (`), as sorted
  * offsets and lengths of the name: with the mentions, every place a loss site can be.
  */
-export function receiverCalls(text: string): Array<[offset: number, length: number]> {
-  const receivers = receiverNames(text);
+export function receiverCalls(text: string, found: ReadonlyArray<[number, number]> = mentions(text)): Array<[offset: number, length: number]> {
+  const receivers = receiverNames(text, found);
   if (receivers.size === 0) return [];
-  const found: Array<[number, number]> = [];
+  const calls: Array<[number, number]> = [];
   const pattern = new RegExp(`\\b(?:${[...receivers].join('|')})(?=\\s*\\()`, 'g');
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) found.push([match.index, match[0].length]);
-  return found;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) calls.push([match.index, match[0].length]);
+  return calls;
 }
 
 /**
@@ -182,40 +207,22 @@ const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]
 /**
  * Names a loss module may be assigned to (`criterion = nn.CrossEntropyLoss()`,
  * `self.loss_fn = Loss()`): a superset, read from the text; the evaluator decides. Only the lines
- * that call a `...Loss` or an alias of a loss are read.
+ * where a mentioned `...Loss` or alias of a loss is called are read.
  */
-function receiverNames(text: string): Set<string> {
-  const constructors = text.includes(' as ') ? aliasNames(text) : [];
+function receiverNames(text: string, found: ReadonlyArray<[number, number]>): Set<string> {
+  if (lastAliases?.text !== text) mentions(text);
+  const constructors = lastAliases!.names;
   const names = new Set<string>();
-  const calls = new RegExp(`(?:Loss${constructors.length ? `|\\b(?:${constructors.join('|')})` : ''})[ \\t]*\\(`, 'g');
-  for (let call = calls.exec(text); call; call = calls.exec(text)) {
-    let start = call.index;
+  for (const [offset, length] of found) {
+    const name = text.slice(offset, offset + length);
+    if (!name.endsWith('Loss') && !constructors.includes(name)) continue;
+    let paren = offset + length;
+    while (text.charCodeAt(paren) === 32 || text.charCodeAt(paren) === 9) paren++;
+    if (text.charCodeAt(paren) !== 40) continue;
+    let start = offset;
     while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 59) start--;
-    const match = ASSIGNED_CALL.exec(text.slice(start, call.index + call[0].length));
+    const match = ASSIGNED_CALL.exec(text.slice(start, paren + 1));
     if (match && (match[2]!.endsWith('Loss') || constructors.includes(match[2]!))) names.add(match[1]!);
   }
   return names;
-}
-
-/** The aliases of the last text read: mentions and receivers both ask. */
-let lastAliases: { text: string; names: string[] } | undefined;
-
-/**
- * Local names that imports give to losses and activations (`from torch.nn import BCELoss as
- * Loss, MSELoss as L2`). Aliases of anything else (`import numpy as np`, `import torch.nn as nn`)
- * are not mentions: what they lead to is named in full after the dot (`nn.BCELoss`).
- */
-
-function aliasNames(text: string): string[] {
-  if (lastAliases?.text === text) return lastAliases.names;
-  const names = new Set<string>();
-  const importLine = /^[ \t]*(?:from\s+\S+\s+)?import\s+([^\n]*(?:\([^)]*\))?)/gm;
-  for (let line = importLine.exec(text); line; line = importLine.exec(text)) {
-    for (const alias of line[1]!.matchAll(/([A-Za-z_][\w.]*)\s+as\s+([A-Za-z_]\w*)/g)) {
-      const imported = alias[1]!.slice(alias[1]!.lastIndexOf('.') + 1);
-      if (LOSS_OR_ACTIVATION.test(imported)) names.add(alias[2]!);
-    }
-  }
-  lastAliases = { text, names: [...names] };
-  return lastAliases.names;
 }
