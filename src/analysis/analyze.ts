@@ -3,8 +3,8 @@ import { PythonModule } from './python/binder';
 import { Evaluator } from './python/evaluator';
 import { importedModules, type ImportResolver } from './python/imports';
 import { diffText, parsePython, pythonParser, type Parser, type TextChange, type Tree } from './python/parser';
-import { affectedStatements, relevantSpans, topLevelStatements, type Chunk } from './python/relevant';
-import { findSites, mentions, receiverCalls } from './python/sites';
+import { affectedStatements, chunkAt, relevantSpans, topLevelStatements, type Chunk } from './python/relevant';
+import { activationNamed, findSites, mentions, receiverCalls } from './python/sites';
 import { lineOf } from './python/syntax';
 import { RULES } from './rules';
 import { lineLocator } from './rules/helpers/describe';
@@ -98,7 +98,11 @@ export class PythonAnalyzer {
     const statements = topLevelStatements(text, this.previous && change ? { statements: this.previous.statements, change } : undefined);
     const calls = receiverCalls(text, found);
     // Only the statements that can reach a loss are parsed; offsets stay those of `text`.
-    const seeds = [...found, ...calls].map(([offset]) => offset).sort((a, b) => a - b);
+    const seeds = [...siteSeeds(text, found, statements, options), ...calls.map(([offset]) => offset)].sort((a, b) => a - b);
+    if (seeds.length === 0) {
+      this.results = undefined;
+      return { findings: [], sites: [] };
+    }
     const spans = options.parseEverything ? undefined : relevantSpans(text, seeds, statements);
     // Incremental parsing reuses the old tree only when the same statements are parsed.
     const spanKey = spans ? spans.map((span) => `${span.start}-${span.end}`).join(',') : '';
@@ -208,6 +212,34 @@ function wholeStatements(change: TextChange, statements: readonly Chunk[]): Text
     newEnd = Math.max(newEnd, statement.end);
   }
   return { start, oldEnd: newEnd - delta, newEnd };
+}
+
+/**
+ * The mentions a finding can come from: every loss (and alias), and the activations some
+ * enabled rule reads, where the statement around them has what that rule needs besides
+ * (`log(` for a sigmoid: model zoos gate with sigmoids everywhere, and only a log of one is a
+ * finding).
+ */
+function siteSeeds(text: string, found: ReadonlyArray<[number, number]>, statements: readonly Chunk[], options: AnalyzeOptions): number[] {
+  const readers = RULES.filter((rule) => rule.activations && enabled(rule.code, options)).flatMap((rule) => rule.activations!);
+  const seeds: number[] = [];
+  for (const [offset, length] of found) {
+    const kind = activationNamed(text.slice(offset, offset + length));
+    if (kind === undefined) {
+      seeds.push(offset);
+      continue;
+    }
+    const index = chunkAt(statements, offset);
+    const statement = index >= 0 ? statements[index]! : undefined;
+    const read = readers.some(({ kinds, near }) => {
+      if (!kinds.includes(kind)) return false;
+      if (!near || !statement) return true;
+      near.lastIndex = 0;
+      return near.test(text.slice(statement.start, statement.end));
+    });
+    if (read) seeds.push(offset);
+  }
+  return seeds;
 }
 
 /** The previous version's span key, as the new spans would be written if the edit only moved them. */

@@ -34,6 +34,7 @@ export class Scope {
   private readonly methodCalls = new Map<string, SyntaxNode[]>();
   private lazy: LazyIndex | undefined;
   private recording: string[] | undefined;
+  private sourceCache: string | undefined;
 
   constructor(
     readonly module: PythonModule,
@@ -53,8 +54,18 @@ export class Scope {
 
   bindings(name: string): readonly Binding[] {
     if (this.lazy) this.complete(name);
+    else if (!this.indexed && !containsWord(this.source(), name)) return [];
     else this.index();
     return this.table.get(name) ?? [];
+  }
+
+  /**
+   * The text of this function (with its parameters) or class body: a name it never spells is
+   * bound nowhere in it, and asking about one costs no indexing.
+   */
+  private source(): string {
+    this.sourceCache ??= this.fn ? this.fn.source : this.module.text.slice(this.body.startIndex, this.body.endIndex);
+    return this.sourceCache;
   }
 
   /** Calls like `name.method(...)` in this scope, for `model.add(...)` and `add_module`. */
@@ -335,6 +346,7 @@ export class FunctionInfo {
   private scopeCache: Scope | undefined;
   private returnCache: SyntaxNode[] | undefined;
   private parameterCache: Parameter[] | undefined;
+  private sourceCache: string | undefined;
   readonly name: string;
 
   constructor(
@@ -344,6 +356,12 @@ export class FunctionInfo {
     readonly cls: ClassInfo | undefined,
   ) {
     this.name = node.childForFieldName('name')?.text ?? '<lambda>';
+  }
+
+  /** Its text, parameters and body. */
+  get source(): string {
+    this.sourceCache ??= this.module.text.slice(this.node.startIndex, this.node.endIndex);
+    return this.sourceCache;
   }
 
   /** Its parameters, read the first time they are asked for (most functions a module defines never are). */
@@ -396,7 +414,7 @@ export class ClassInfo {
   private readonly attributes = new Map<string, Array<{ binding: Binding; method: FunctionInfo }>>();
   private methodCache: Map<string, FunctionInfo> | undefined;
   private scopeCache: Scope | undefined;
-  private scanned = false;
+  private readonly scanned = new Set<FunctionInfo>();
   private baseCache: readonly SyntaxNode[] | undefined;
   readonly name: string;
 
@@ -440,13 +458,27 @@ export class ClassInfo {
 
   /** Assignments to `self.<name>` in any method, those of `__init__` first. */
   attribute(name: string): ReadonlyArray<{ binding: Binding; method: FunctionInfo }> {
-    if (!this.scanned) {
-      this.scanned = true;
-      for (const method of this.methods.values()) method.scope.bindings('self');
+    // Only the methods that spell the name can assign `self.<name>`: the others are not indexed.
+    for (const method of this.methods.values()) {
+      if (this.scanned.has(method) || !containsWord(method.source, name)) continue;
+      this.scanned.add(method);
+      method.scope.bindings('self');
     }
-    const found = this.attributes.get(name) ?? [];
+    const found = [...(this.attributes.get(name) ?? [])].sort((a, b) => a.binding.at - b.binding.at);
     return [...found.filter((entry) => entry.method.name === '__init__'), ...found.filter((entry) => entry.method.name !== '__init__')];
   }
+}
+
+/** Whether `text` has `word` as a whole word (anywhere: in a string too). */
+function containsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
 }
 
 /** Statement kinds whose blocks can hold statements; expressions never do. */

@@ -75,6 +75,27 @@ export function mentions(text: string): Array<[offset: number, length: number]> 
   return found;
 }
 
+/** The activation a mentioned word names (`Softmax2d` a softmax), or undefined for losses and aliases. */
+export function activationNamed(word: string): ActivationKind | undefined {
+  switch (word) {
+    case 'softmax':
+    case 'Softmax':
+    case 'Softmax2d':
+      return 'softmax';
+    case 'log_softmax':
+    case 'LogSoftmax':
+      return 'log_softmax';
+    case 'sigmoid':
+    case 'Sigmoid':
+      return 'sigmoid';
+    case 'logsigmoid':
+    case 'LogSigmoid':
+      return 'logsigmoid';
+    default:
+      return undefined;
+  }
+}
+
 const AS_ALIAS = /\s+as\s+([A-Za-z_]\w*)/y;
 
 /**

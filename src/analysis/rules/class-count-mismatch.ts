@@ -10,6 +10,7 @@ export const classCountMismatch: Rule = {
   severity: 'error',
   summary: 'A softmax-based loss over a single output unit, or class weights of the wrong length.',
   fixable: false,
+  activations: [{ kinds: ['softmax', 'log_softmax'] }],
   docs: {
     whatItDoes:
       'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces.',

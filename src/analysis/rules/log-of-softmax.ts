@@ -33,6 +33,7 @@ export const logOfSoftmax: Rule = {
   severity: 'warning',
   summary: 'log is taken of a softmax or sigmoid output instead of using log_softmax or logsigmoid.',
   fixable: true,
+  activations: [{ kinds: ['softmax', 'sigmoid'], near: /\blog\s*\(/ }],
   docs: {
     whatItDoes: 'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like.',
     whyIsThisBad:

@@ -1,5 +1,6 @@
 import type { Evaluator } from '../python/evaluator';
 import type { PythonModule } from '../python/binder';
+import type { ActivationKind } from '../python/apis';
 import type { ActivationSite, PythonLossSite } from '../python/sites';
 import type { Evidence, Fix, Severity, Span } from '../types';
 
@@ -47,5 +48,12 @@ export interface Rule {
   readonly docs: RuleDocs;
   /** Whether the rule offers a fix for some of its findings. */
   readonly fixable: boolean;
+  /**
+   * The activation calls the rule reads (from `context.activations`), each with the text the
+   * top-level statement around it must contain for the rule to report anything (`log(` around a
+   * sigmoid). A statement mentioning only activations that no enabled rule reads is not parsed
+   * on their account.
+   */
+  readonly activations?: ReadonlyArray<{ readonly kinds: readonly ActivationKind[]; readonly near?: RegExp }>;
   check(context: RuleContext): void;
 }

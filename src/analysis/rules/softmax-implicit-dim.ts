@@ -10,6 +10,7 @@ export const softmaxImplicitDim: Rule = {
   severity: 'warning',
   summary: 'softmax or log_softmax without dim.',
   fixable: true,
+  activations: [{ kinds: ['softmax', 'log_softmax'] }],
   docs: {
     whatItDoes: 'Checks `F.softmax`, `F.log_softmax`, `nn.Softmax()` and `nn.LogSoftmax()` called without `dim`.',
     whyIsThisBad:

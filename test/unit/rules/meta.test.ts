@@ -24,6 +24,13 @@ describe('the rule registry and the rule files agree', () => {
     expect(files.sort()).toEqual(RULES.map((rule) => `${rule.name}.ts`).sort());
   });
 
+  it('a rule reads activation calls exactly when it declares which (statements with no activation a rule reads are not parsed for them)', () => {
+    for (const rule of RULES) {
+      const source = readFileSync(join(root, 'src', 'analysis', 'rules', `${rule.name}.ts`), 'utf8');
+      expect(source.includes('context.activations'), rule.code).toBe(!!rule.activations?.length);
+    }
+  });
+
   it('every rule has a test table with valid and invalid cases', () => {
     for (const rule of RULES) {
       const path = join(root, 'test', 'unit', 'rules', `${rule.code}.test.ts`);
