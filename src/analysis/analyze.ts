@@ -269,18 +269,7 @@ function analyzeTree(
   const evaluator = new Evaluator(module, imports);
   // Sites only where statements are checked again; every site only if something asks for them.
   const checked = statements.filter((_statement, index) => !reused.has(index));
-  const inScope = reused.size === 0 ? undefined : (offset: number) => {
-    let low = 0;
-    let high = checked.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const statement = checked[middle]!;
-      if (offset < statement.start) high = middle - 1;
-      else if (offset >= statement.end) low = middle + 1;
-      else return true;
-    }
-    return false;
-  };
+  const inScope = reused.size === 0 ? undefined : (offset: number) => chunkAt(checked, offset) >= 0;
   const { losses, activations } = findSites(module, evaluator, found, calls, inScope);
   let everySite: ReturnType<typeof findSites> | undefined;
   const allSites = () => (everySite ??= inScope ? findSites(module, evaluator, found, calls) : { losses, activations });

@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from './parser';
-import { dottedParts } from './syntax';
+import { containsWord, dottedParts } from './syntax';
 
 /**
  * Name binding for one Python file: imports and their aliases, scopes with their assignments,
@@ -467,18 +467,6 @@ export class ClassInfo {
     const found = [...(this.attributes.get(name) ?? [])].sort((a, b) => a.binding.at - b.binding.at);
     return [...found.filter((entry) => entry.method.name === '__init__'), ...found.filter((entry) => entry.method.name !== '__init__')];
   }
-}
-
-/** Whether `text` has `word` as a whole word (anywhere: in a string too). */
-function containsWord(text: string, word: string): boolean {
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
-  }
-  return false;
-}
-
-function isWordChar(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
 }
 
 /** Statement kinds whose blocks can hold statements; expressions never do. */

@@ -9,13 +9,8 @@
 
 import type { StatementNames } from './binder';
 import type { TextChange } from './parser';
+import { isWordChar } from './syntax';
 
-/** Identifier characters: A-Z, a-z, 0-9, _. */
-function isWordChar(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
-}
-
-/** Skips the string literal whose quote is at `i`; returns the offset after it. */
 /** Escapes, and what ends each kind of string literal (a newline ends an unterminated short one). */
 const STRING_ENDS: Record<string, RegExp> = {
   '"""': /\\[\s\S]|"""/g,

@@ -2,7 +2,7 @@ import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLAS
 import type { PythonModule } from './binder';
 import type { Evaluator } from './evaluator';
 import type { SyntaxNode } from './parser';
-import { callArguments, type CallArguments } from './syntax';
+import { callArguments, isWordChar, type CallArguments } from './syntax';
 
 /** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
 export interface PythonLossSite {
@@ -37,10 +37,6 @@ const ACTIVATION_NAME = /\b(?:softmax|log_softmax|sigmoid|logsigmoid|Softmax|Sof
 const LOSS_OR_ACTIVATION = new RegExp(`^(?:${LOSS_NAME.source}|${ACTIVATION_NAME.source})$`);
 /** Substrings every loss and activation name contains: a fast first scan, each hit confirmed by the names above. */
 const ANCHORS = /Loss|_loss|entropy|kl_div|oftmax|igmoid/g;
-
-function isWordChar(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
-}
 
 /**
  * Where the text mentions something the Python rules look at — a loss, an activation, or a name

@@ -1,6 +1,19 @@
 import type { Span } from '../types';
 import type { SyntaxNode } from './parser';
 
+/** Identifier characters: A-Z, a-z, 0-9, _ (false past either end of a text: NaN). */
+export function isWordChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || (code >= 48 && code <= 57);
+}
+
+/** Whether `text` has `word` as a whole word (anywhere: in a string too). */
+export function containsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + word.length))) return true;
+  }
+  return false;
+}
+
 export function spanOf(node: SyntaxNode): Span {
   return { start: node.startIndex, end: node.endIndex };
 }
