@@ -105,7 +105,9 @@ function report(name: string, files: readonly string[], result: Comparison, targ
   console.log(
     `  Ruff WASM ${Workspace.version().padEnd(11)} ${result.ruff.toFixed(0).padStart(6)} ms  (${result.diagnostics} diagnostics, default rules): LossLens takes ${(result.losslens / result.ruff).toFixed(2)}x Ruff's time${target ? ' [target ≤ 1x]' : ''}`,
   );
-  console.log(`  tree-sitter parse     ${result.parse.toFixed(0).padStart(6)} ms: LossLens takes ${(result.losslens / result.parse).toFixed(2)}x parsing alone`);
+  console.log(
+    `  tree-sitter parse     ${result.parse.toFixed(0).padStart(6)} ms: LossLens takes ${(result.losslens / result.parse).toFixed(2)}x parsing alone`,
+  );
 }
 
 /** Time to analyse `big` again after replacing `needle` (its occurrence past the middle) with itself and a suffix, and back. */

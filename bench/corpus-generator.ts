@@ -301,7 +301,11 @@ export function modelFile(index: number): string {
     '        return self.forward_head(self.forward_features(x))',
     '',
   ];
-  for (const [variant, dim, depth] of [['small', 384, 12], ['base', 768, 12], ['large', 1024, 24]] as const) {
+  for (const [variant, dim, depth] of [
+    ['small', 384, 12],
+    ['base', 768, 12],
+    ['large', 1024, 24],
+  ] as const) {
     lines.push(
       '',
       `def ${name.toLowerCase()}_${variant}(pretrained=False, **kwargs):`,

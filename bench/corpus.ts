@@ -32,11 +32,18 @@ async function main(): Promise<void> {
     const analyzer = new PythonAnalyzer();
     const started = performance.now();
     try {
-      const result = await analyzeDocument(kind, text, { onInternalError: (rule, error) => crashes.push(`${relative(root, file)}: ${rule}: ${(error as Error).stack ?? error}`) }, analyzer);
+      const result = await analyzeDocument(
+        kind,
+        text,
+        { onInternalError: (rule, error) => crashes.push(`${relative(root, file)}: ${rule}: ${(error as Error).stack ?? error}`) },
+        analyzer,
+      );
       timings.push({ file, ms: performance.now() - started, lines: count });
       for (const finding of result.findings) {
         perRule.set(finding.code, (perRule.get(finding.code) ?? 0) + 1);
-        all.push(`${relative(root, file)}:${finding.cell !== undefined ? `cell ${finding.cell}:` : ''}${finding.start.line}:${finding.start.column}: ${finding.code} ${finding.message}`);
+        all.push(
+          `${relative(root, file)}:${finding.cell !== undefined ? `cell ${finding.cell}:` : ''}${finding.start.line}:${finding.start.column}: ${finding.code} ${finding.message}`,
+        );
       }
     } catch (error) {
       crashes.push(`${relative(root, file)}: ${(error as Error).stack ?? error}`);
@@ -49,7 +56,8 @@ async function main(): Promise<void> {
   console.log(`crashes: ${crashes.length}`);
   for (const crash of crashes) console.log(`  ${crash}`);
   console.log('slowest files:');
-  for (const timing of [...timings].sort((a, b) => b.ms - a.ms).slice(0, 5)) console.log(`  ${timing.ms.toFixed(1).padStart(8)} ms  ${timing.lines.toString().padStart(6)} lines  ${relative(root, timing.file)}`);
+  for (const timing of [...timings].sort((a, b) => b.ms - a.ms).slice(0, 5))
+    console.log(`  ${timing.ms.toFixed(1).padStart(8)} ms  ${timing.lines.toString().padStart(6)} lines  ${relative(root, timing.file)}`);
   console.log('findings per rule:');
   for (const [code, count] of [...perRule].sort()) console.log(`  ${code}  ${count}`);
   if (perRule.size === 0) console.log('  none');

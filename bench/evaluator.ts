@@ -52,8 +52,20 @@ export function workloads(): Workload[] {
   const targets = new Float64Array(count);
   for (let i = 0; i < count; i++) targets[i] = (i * 2654435761) % 5 < 2 ? 1 : 0;
   return [
-    { name: 'cross_entropy (100000, 100), class indices', loss: 'cross_entropy', input: new Tensor(logits, [rows, classes]), target: new Tensor(labels, [rows], 'int'), inputBytes: logits.byteLength + labels.byteLength },
-    { name: 'binary_cross_entropy_with_logits, 10M', loss: 'binary_cross_entropy_with_logits', input: new Tensor(scores, [count]), target: new Tensor(targets, [count]), inputBytes: scores.byteLength + targets.byteLength },
+    {
+      name: 'cross_entropy (100000, 100), class indices',
+      loss: 'cross_entropy',
+      input: new Tensor(logits, [rows, classes]),
+      target: new Tensor(labels, [rows], 'int'),
+      inputBytes: logits.byteLength + labels.byteLength,
+    },
+    {
+      name: 'binary_cross_entropy_with_logits, 10M',
+      loss: 'binary_cross_entropy_with_logits',
+      input: new Tensor(scores, [count]),
+      target: new Tensor(targets, [count]),
+      inputBytes: scores.byteLength + targets.byteLength,
+    },
   ];
 }
 
@@ -83,7 +95,9 @@ function timeTfjs(workload: Workload): { ms: number; value: number } {
     target = tf.tensor(Float32Array.from(workload.target.data), [...workload.target.shape]);
   }
   const run = () =>
-    tf.tidy(() => (workload.loss === 'cross_entropy' ? tf.losses.softmaxCrossEntropy(target, input) : tf.losses.sigmoidCrossEntropy(target, input))).dataSync()[0]!;
+    tf
+      .tidy(() => (workload.loss === 'cross_entropy' ? tf.losses.softmaxCrossEntropy(target, input) : tf.losses.sigmoidCrossEntropy(target, input)))
+      .dataSync()[0]!;
   run();
   const result = best(run);
   input.dispose();
@@ -154,7 +168,9 @@ export async function runEvaluatorBench(): Promise<boolean> {
   await tf.setBackend('cpu');
   const list = workloads();
   const torch = timePytorch(list);
-  console.log(`Evaluator (best of ${RUNS}; LossLens float64; tfjs-core ${tf.version_core} CPU backend float32; ${torch ? `PyTorch ${torch.version} float64, 1 thread` : 'PyTorch not installed'})`);
+  console.log(
+    `Evaluator (best of ${RUNS}; LossLens float64; tfjs-core ${tf.version_core} CPU backend float32; ${torch ? `PyTorch ${torch.version} float64, 1 thread` : 'PyTorch not installed'})`,
+  );
   let ok = true;
   for (const [index, workload] of list.entries()) {
     const ours = timeLossLens(workload);
@@ -178,4 +194,3 @@ export async function runEvaluatorBench(): Promise<boolean> {
   }
   return ok;
 }
-

@@ -2,7 +2,15 @@
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 
-await esbuild.build({ entryPoints: ['bench/corpus.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: 'dist/bench/corpus.js', logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: ['bench/corpus.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: 'dist/bench/corpus.js',
+  logLevel: 'warning',
+});
 try {
   execFileSync(process.execPath, ['dist/bench/corpus.js', ...process.argv.slice(2)], { stdio: 'inherit' });
 } catch {

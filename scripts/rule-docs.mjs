@@ -8,7 +8,11 @@ import * as esbuild from 'esbuild';
 
 const out = join(mkdtempSync(join(tmpdir(), 'losslens-docs-')), 'docs.cjs');
 await esbuild.build({
-  stdin: { contents: "export { RULES } from './src/analysis/rules'; export { ruleDocPage, ruleIndexPage } from './src/analysis/rules/docs';", resolveDir: process.cwd(), loader: 'ts' },
+  stdin: {
+    contents: "export { RULES } from './src/analysis/rules'; export { ruleDocPage, ruleIndexPage } from './src/analysis/rules/docs';",
+    resolveDir: process.cwd(),
+    loader: 'ts',
+  },
   bundle: true,
   platform: 'node',
   format: 'cjs',

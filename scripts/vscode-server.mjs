@@ -34,7 +34,9 @@ function toolchainPaths() {
  * the freshly installed Node 24 first on PATH.
  */
 export function ensureToolchain(log = () => {}) {
-  const hash = createHash('sha256').update(readFileSync(join(MANIFEST_DIR, 'package-lock.json'))).digest('hex');
+  const hash = createHash('sha256')
+    .update(readFileSync(join(MANIFEST_DIR, 'package-lock.json')))
+    .digest('hex');
   const paths = toolchainPaths();
   if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === hash && existsSync(paths.node) && existsSync(paths.serverMain)) {
     return paths;
@@ -93,8 +95,10 @@ export function codeServerArgs(toolchain, { extensionsDir, userDataDir, port, wo
   if (installExtension) return [...common, '--install-extension', installExtension];
   return [
     ...common,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

@@ -128,7 +128,8 @@ export class PythonAnalyzer {
   private reusable(text: string, statements: readonly Chunk[], options: AnalyzeOptions, change: TextChange | undefined): Map<number, readonly Finding[]> {
     const reused = new Map<number, readonly Finding[]>();
     const cache = this.results;
-    if (!cache || !change || cache.text !== this.previous?.text || cache.key !== optionsKey(options) || options.locate || newlines(text) !== cache.lines) return reused;
+    if (!cache || !change || cache.text !== this.previous?.text || cache.key !== optionsKey(options) || options.locate || newlines(text) !== cache.lines)
+      return reused;
     const delta = change.newEnd - change.oldEnd;
     const byPosition = new Map(cache.statements.map((result) => [result.start, result]));
     // A statement is unchanged when one with its text started at the same place before the edit.
@@ -154,7 +155,11 @@ export class PythonAnalyzer {
     statements.forEach((statement, index) => {
       if (affected.has(index)) return;
       const old = before(statement);
-      if (old) reused.set(index, old.findings.map((finding) => shiftFinding(finding, statement.start - old.start)));
+      if (old)
+        reused.set(
+          index,
+          old.findings.map((finding) => shiftFinding(finding, statement.start - old.start)),
+        );
     });
     return reused;
   }
@@ -333,25 +338,28 @@ function analyzeTree(
   });
   // The same finding can come from two statements (one weight, two uses of the loss): report it once.
   const unique = new Map<string, Finding>();
-  for (const finding of results.flatMap((result) => result.findings)) unique.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.message}`, finding);
+  for (const finding of results.flatMap((result) => result.findings))
+    unique.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.message}`, finding);
   const findings = [...unique.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
   let siteCache: LossSite[] | undefined;
-  const sites = (): LossSite[] => (siteCache ??= allSites().losses.map((site): LossSite => {    const input = site.args.get(site.api.parameters[0]!);
-    const target = site.args.get(site.api.parameters[1] ?? '');
-    const inputFact = input ? evaluator.factOf(input) : undefined;
-    const targetFact = target ? evaluator.factOf(target) : undefined;
-    const literal = [...site.args.values()].length > 0 && [...site.args.values()].every((node) => evaluator.factOf(node).origin === 'literal');
-    return {
-      framework: 'torch',
-      api: site.qualified,
-      loss: site.api.loss,
-      kind: site.kind,
-      span: { start: site.call.startIndex, end: site.call.endIndex },
-      options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
-      ...(inputFact ? { input: inputFact } : {}),
-      ...(targetFact ? { target: targetFact } : {}),
-      literal: site.kind === 'application' && literal,
-    };
-  }));
+  const sites = (): LossSite[] =>
+    (siteCache ??= allSites().losses.map((site): LossSite => {
+      const input = site.args.get(site.api.parameters[0]!);
+      const target = site.args.get(site.api.parameters[1] ?? '');
+      const inputFact = input ? evaluator.factOf(input) : undefined;
+      const targetFact = target ? evaluator.factOf(target) : undefined;
+      const literal = [...site.args.values()].length > 0 && [...site.args.values()].every((node) => evaluator.factOf(node).origin === 'literal');
+      return {
+        framework: 'torch',
+        api: site.qualified,
+        loss: site.api.loss,
+        kind: site.kind,
+        span: { start: site.call.startIndex, end: site.call.endIndex },
+        options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
+        ...(inputFact ? { input: inputFact } : {}),
+        ...(targetFact ? { target: targetFact } : {}),
+        literal: site.kind === 'application' && literal,
+      };
+    }));
   return { findings, sites, statements: results };
 }

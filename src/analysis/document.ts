@@ -54,7 +54,12 @@ export class LineIndex {
 }
 
 /** Analyses one document of any kind LossLens reads; never throws for bad input. */
-export async function analyzeDocument(kind: DocumentKind, text: string, options: AnalyzeOptions = {}, analyzer = new PythonAnalyzer()): Promise<DocumentAnalysis> {
+export async function analyzeDocument(
+  kind: DocumentKind,
+  text: string,
+  options: AnalyzeOptions = {},
+  analyzer = new PythonAnalyzer(),
+): Promise<DocumentAnalysis> {
   const skipped = skipReason(text, options);
   if (skipped) return { findings: [], sites: [], skipped };
   if (kind === 'javascript') return { findings: [], sites: [] };

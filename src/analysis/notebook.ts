@@ -53,7 +53,11 @@ export function notebookProgram(json: string): NotebookProgram {
   notebook.cells.forEach((cell: unknown, index: number) => {
     const entry = cell as { cell_type?: unknown; source?: unknown };
     if (typeof entry !== 'object' || entry === null || entry.cell_type !== 'code') return;
-    const source = Array.isArray(entry.source) ? entry.source.filter((part) => typeof part === 'string').join('') : typeof entry.source === 'string' ? entry.source : '';
+    const source = Array.isArray(entry.source)
+      ? entry.source.filter((part) => typeof part === 'string').join('')
+      : typeof entry.source === 'string'
+        ? entry.source
+        : '';
     cells.push({ index, source });
   });
   return programFromCells(cells, language);

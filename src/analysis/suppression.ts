@@ -15,7 +15,10 @@ export interface Suppressions {
 
 function codes(list: string | undefined): string[] | 'all' {
   if (list === undefined || list.trim() === '') return 'all';
-  return list.split(',').map((code) => code.trim().toUpperCase()).filter(Boolean);
+  return list
+    .split(',')
+    .map((code) => code.trim().toUpperCase())
+    .filter(Boolean);
 }
 
 export function suppressions(text: string): Suppressions {

@@ -67,12 +67,18 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     }
     const analyzer = new PythonAnalyzer();
     try {
-      const result = await analyzeDocument(kind, text, {
-        select,
-        ignore,
-        resolveImport: fileResolver(file, [io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]),
-        onInternalError: (rule, error) => io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
-      }, analyzer);
+      const result = await analyzeDocument(
+        kind,
+        text,
+        {
+          select,
+          ignore,
+          resolveImport: fileResolver(file, [io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]),
+          onInternalError: (rule, error) =>
+            io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
+        },
+        analyzer,
+      );
       if (result.skipped) io.stderr(`${path}: ${result.skipped}\n`);
       for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
     } finally {
@@ -95,7 +101,13 @@ function toCheckFinding(file: string, finding: LocatedFinding): CheckFinding {
     severity: finding.severity,
     message: finding.message,
     ...(finding.fix
-      ? { fix: { title: finding.fix.title, safety: finding.fix.safety, edits: finding.fix.edits.map((edit) => ({ start: edit.span.start, end: edit.span.end, newText: edit.newText })) } }
+      ? {
+          fix: {
+            title: finding.fix.title,
+            safety: finding.fix.safety,
+            edits: finding.fix.edits.map((edit) => ({ start: edit.span.start, end: edit.span.end, newText: edit.newText })),
+          },
+        }
       : {}),
     ...(finding.cell !== undefined ? { cell: finding.cell } : {}),
   };
@@ -109,7 +121,8 @@ function parseRuleList(raw: string | undefined, flag: string): string[] {
     .filter((code) => code.length > 0);
   for (const code of codes) {
     if (!/^LL\d{3}$/.test(code)) throw new UsageError(l10n.t('{0} expects rule codes like LL001, got "{1}".', flag, code));
-    if (!RULES.some((rule) => rule.code === code)) throw new UsageError(l10n.t('{0}: there is no rule {1}. Rules: {2}.', flag, code, RULES.map((rule) => rule.code).join(', ')));
+    if (!RULES.some((rule) => rule.code === code))
+      throw new UsageError(l10n.t('{0}: there is no rule {1}. Rules: {2}.', flag, code, RULES.map((rule) => rule.code).join(', ')));
   }
   return codes;
 }
@@ -124,7 +137,10 @@ function report(format: Format, files: number, findings: readonly CheckFinding[]
       return;
     case 'text': {
       for (const finding of findings) {
-        const where = finding.cell !== undefined ? `${finding.file}:cell ${finding.cell}:${finding.line}:${finding.column}` : `${finding.file}:${finding.line}:${finding.column}`;
+        const where =
+          finding.cell !== undefined
+            ? `${finding.file}:cell ${finding.cell}:${finding.line}:${finding.column}`
+            : `${finding.file}:${finding.line}:${finding.column}`;
         const fixable = finding.fix ? (finding.fix.safety === 'safe' ? ' [*]' : ' [-]') : '';
         io.stdout(`${where}: ${finding.code}${fixable} ${finding.message}\n`);
       }

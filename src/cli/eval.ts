@@ -75,7 +75,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
   for (const warning of result.warnings) io.stderr(`${l10n.t('Warning:')} ${warning}\n`);
   if (flags.has('json')) {
     const answer: Record<string, unknown> = { value: jsonValue(result.value), shape: result.value.shape };
-    if (flags.has('steps')) answer.steps = result.steps.map((step) => ({ id: step.id, title: step.title, value: jsonValue(step.tensor), shape: step.tensor.shape }));
+    if (flags.has('steps'))
+      answer.steps = result.steps.map((step) => ({ id: step.id, title: step.title, value: jsonValue(step.tensor), shape: step.tensor.shape }));
     io.stdout(`${JSON.stringify(answer)}\n`);
   } else {
     for (const step of result.steps) io.stdout(`# ${step.title}\n${formatTensor(step.tensor)}\n`);
@@ -144,8 +145,19 @@ export function jsonValue(tensor: Tensor): unknown {
 }
 
 const JSONL_DTYPES: Record<string, DType> = {
-  int64: 'int', int32: 'int', int16: 'int', int8: 'int', uint8: 'int', long: 'int', int: 'int',
-  float64: 'float', float32: 'float', float16: 'float', double: 'float', float: 'float', bfloat16: 'float',
+  int64: 'int',
+  int32: 'int',
+  int16: 'int',
+  int8: 'int',
+  uint8: 'int',
+  long: 'int',
+  int: 'int',
+  float64: 'float',
+  float32: 'float',
+  float16: 'float',
+  double: 'float',
+  float: 'float',
+  bfloat16: 'float',
   bool: 'bool',
 };
 

@@ -22,7 +22,10 @@ export class LossLensCodeActions implements vscode.CodeActionProvider {
       if (!context.diagnostics.includes(entry.diagnostic) && !entry.diagnostic.range.intersection(range)) continue;
       const fix = entry.finding.fix;
       if (fix) {
-        const title = fix.safety === 'safe' ? vscode.l10n.t('{0} ({1})', fix.title, entry.finding.code) : vscode.l10n.t('{0} ({1}, unsafe: may change behaviour)', fix.title, entry.finding.code);
+        const title =
+          fix.safety === 'safe'
+            ? vscode.l10n.t('{0} ({1})', fix.title, entry.finding.code)
+            : vscode.l10n.t('{0} ({1}, unsafe: may change behaviour)', fix.title, entry.finding.code);
         const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [entry.diagnostic];
         action.isPreferred = fix.safety === 'safe';

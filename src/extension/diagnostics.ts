@@ -88,7 +88,9 @@ export class DiagnosticsController implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        run().catch((error: unknown) => this.ctx.log.error(vscode.l10n.t('Analysis failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))));
+        run().catch((error: unknown) =>
+          this.ctx.log.error(vscode.l10n.t('Analysis failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))),
+        );
       }, DEBOUNCE_MS),
     );
   }
@@ -104,7 +106,14 @@ export class DiagnosticsController implements vscode.Disposable {
         ignore: settings.ignore,
         maxFileBytes: settings.maxFileSizeBytes,
         onInternalError: (rule: string, error: unknown) =>
-          this.ctx.log.error(vscode.l10n.t('Rule {0} failed on {1}: {2}', rule, vscode.workspace.asRelativePath(scope), error instanceof Error ? (error.stack ?? error.message) : String(error))),
+          this.ctx.log.error(
+            vscode.l10n.t(
+              'Rule {0} failed on {1}: {2}',
+              rule,
+              vscode.workspace.asRelativePath(scope),
+              error instanceof Error ? (error.stack ?? error.message) : String(error),
+            ),
+          ),
       },
     };
   }
@@ -127,8 +136,18 @@ export class DiagnosticsController implements vscode.Disposable {
     const result = await analyzeDocument('python', document.getText(), analyze, this.analyzer(key));
     if (document.isClosed || document.version !== version) return;
     if (result.skipped) this.ctx.log.info(`${vscode.workspace.asRelativePath(document.uri)}: ${result.skipped}`);
-    this.ctx.log.debug(vscode.l10n.t('Analysed {0} in {1} ms: {2} findings.', vscode.workspace.asRelativePath(document.uri), (performance.now() - started).toFixed(1), result.findings.length));
-    this.publish(key, result.findings.map((finding) => this.diagnosed(finding, document, document)));
+    this.ctx.log.debug(
+      vscode.l10n.t(
+        'Analysed {0} in {1} ms: {2} findings.',
+        vscode.workspace.asRelativePath(document.uri),
+        (performance.now() - started).toFixed(1),
+        result.findings.length,
+      ),
+    );
+    this.publish(
+      key,
+      result.findings.map((finding) => this.diagnosed(finding, document, document)),
+    );
   }
 
   private async analyzeNotebook(notebook: vscode.NotebookDocument): Promise<void> {
@@ -150,13 +169,21 @@ export class DiagnosticsController implements vscode.Disposable {
       list.push(entry);
       byCell.set(cell.document.uri.toString(), list);
     }
-    this.notebookCells.set(key, codeCells.map((cell) => cell.document.uri.toString()));
+    this.notebookCells.set(
+      key,
+      codeCells.map((cell) => cell.document.uri.toString()),
+    );
     for (const cell of codeCells) this.publish(cell.document.uri.toString(), byCell.get(cell.document.uri.toString()) ?? []);
   }
 
   private readonly notebookCells = new Map<string, string[]>();
 
-  private diagnosed(finding: LocatedFinding, document: vscode.TextDocument, source: vscode.TextDocument | undefined, cells?: DiagnosedFinding['cells']): DiagnosedFinding {
+  private diagnosed(
+    finding: LocatedFinding,
+    document: vscode.TextDocument,
+    source: vscode.TextDocument | undefined,
+    cells?: DiagnosedFinding['cells'],
+  ): DiagnosedFinding {
     const range = new vscode.Range(finding.start.line - 1, finding.start.column - 1, finding.end.line - 1, finding.end.column - 1);
     const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
     diagnostic.source = 'LossLens';
@@ -168,11 +195,18 @@ export class DiagnosticsController implements vscode.Disposable {
     return { finding, diagnostic, document, ...(cells ? { cells } : {}) };
   }
 
-  private relatedInformation(evidence: Evidence, document: vscode.TextDocument, cells?: DiagnosedFinding['cells']): vscode.DiagnosticRelatedInformation | undefined {
+  private relatedInformation(
+    evidence: Evidence,
+    document: vscode.TextDocument,
+    cells?: DiagnosedFinding['cells'],
+  ): vscode.DiagnosticRelatedInformation | undefined {
     const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
     if (evidence.file) {
       const line = evidence.file.line - 1;
-      return new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(evidence.file.path), new vscode.Range(line, 0, line, evidence.text.length)), text);
+      return new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(vscode.Uri.file(evidence.file.path), new vscode.Range(line, 0, line, evidence.text.length)),
+        text,
+      );
     }
     let target = document;
     let offset = evidence.span.start;
@@ -188,7 +222,10 @@ export class DiagnosticsController implements vscode.Disposable {
 
   private publish(key: string, entries: DiagnosedFinding[]): void {
     this.findings.set(key, entries);
-    this.collection.set(vscode.Uri.parse(key), entries.map((entry) => entry.diagnostic));
+    this.collection.set(
+      vscode.Uri.parse(key),
+      entries.map((entry) => entry.diagnostic),
+    );
   }
 
   private forget(uri: vscode.Uri): void {

@@ -18,18 +18,27 @@ export const binaryCrossEntropy: LossDefinition = {
     },
     {
       name: 'target',
-      contract: { space: 'probabilities', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets in [0, 1] (usually 0 or 1), same shape as the input.' },
+      contract: {
+        space: 'probabilities',
+        shapes: ['(*), same as input'],
+        dtype: 'float',
+        description: 'Targets in [0, 1] (usually 0 or 1), same shape as the input.',
+      },
     },
   ],
   options: {
-    weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['broadcastable to input'], dtype: 'float', description: 'A rescaling weight for each element.' } },
+    weight: {
+      kind: 'tensor',
+      default: null,
+      contract: { space: 'values', shapes: ['broadcastable to input'], dtype: 'float', description: 'A rescaling weight for each element.' },
+    },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   formula: 'ℓₙ = −wₙ · ( yₙ · log xₙ + (1 − yₙ) · log(1 − xₙ) ),  each log clamped at −100',
   aliases: {
     torch: ['torch.nn.BCELoss', 'torch.nn.functional.binary_cross_entropy'],
     keras: ['keras.losses.BinaryCrossentropy(from_logits=False)'],
-    tfjs: ["tf.losses.logLoss", "'binaryCrossentropy'"],
+    tfjs: ['tf.losses.logLoss', "'binaryCrossentropy'"],
   },
   compute({ input, target }, options, ctx) {
     if (!sameShape(input!.shape, target!.shape)) {
@@ -52,7 +61,13 @@ export const binaryCrossEntropy: LossDefinition = {
       const p = x[i]!;
       const t = y[i]!;
       if (!(p >= 0 && p <= 1)) {
-        throw new LossError('out-of-range', l10n.t('binary_cross_entropy: all elements of input should be between 0 and 1 (found {0}). Apply a sigmoid first, or use binary_cross_entropy_with_logits on the raw scores.', p));
+        throw new LossError(
+          'out-of-range',
+          l10n.t(
+            'binary_cross_entropy: all elements of input should be between 0 and 1 (found {0}). Apply a sigmoid first, or use binary_cross_entropy_with_logits on the raw scores.',
+            p,
+          ),
+        );
       }
       // log(0) is −inf, and 0·(−inf) would be nan: PyTorch clamps both logs at −100 so a confident
       // wrong prediction costs 100, not infinity.

@@ -14,12 +14,23 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
   title: 'Binary cross entropy with logits',
   tensors: [
     { name: 'input', contract: { space: 'logits', shapes: ['(*)'], dtype: 'float', description: 'Raw scores (logits); no sigmoid.' } },
-    { name: 'target', contract: { space: 'probabilities', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets in [0, 1], same shape as the input.' } },
+    {
+      name: 'target',
+      contract: { space: 'probabilities', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets in [0, 1], same shape as the input.' },
+    },
   ],
   options: {
-    weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['broadcastable to input'], dtype: 'float', description: 'A rescaling weight for each element.' } },
+    weight: {
+      kind: 'tensor',
+      default: null,
+      contract: { space: 'values', shapes: ['broadcastable to input'], dtype: 'float', description: 'A rescaling weight for each element.' },
+    },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
-    pos_weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C), broadcastable to input'], dtype: 'float', description: 'A weight of positive examples for each class.' } },
+    pos_weight: {
+      kind: 'tensor',
+      default: null,
+      contract: { space: 'values', shapes: ['(C), broadcastable to input'], dtype: 'float', description: 'A weight of positive examples for each class.' },
+    },
   },
   formula: 'ℓₙ = −wₙ · ( p · yₙ · log σ(xₙ) + (1 − yₙ) · log(1 − σ(xₙ)) )',
   aliases: {
@@ -52,8 +63,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     for (let start = 0, block = 0; start < x.length; start += chunk, block++) {
       ctx.checkpoint(start, x.length);
       const end = Math.min(start + chunk, x.length);
-      partial[block] =
-        weight || posWeight || losses ? weightedBlock(x, y, start, end, weight, posWeight, losses) : plainBlock(x, y, start, end);
+      partial[block] = weight || posWeight || losses ? weightedBlock(x, y, start, end, weight, posWeight, losses) : plainBlock(x, y, start, end);
     }
     const total = sum(partial);
     if (losses) ctx.step('elementwise', l10n.t('(1 − y) · x + log(1 + e^(−x)) for each element'), () => new Tensor(losses.slice(), input!.shape));

@@ -12,8 +12,16 @@ export const kerasBinaryCrossentropy: LossDefinition = {
   framework: 'keras',
   title: 'Binary cross entropy (Keras)',
   tensors: [
-    { name: 'y_pred', aliases: ['input'], contract: { space: 'probabilities', shapes: ['(N, ..., C)'], dtype: 'float', description: 'Probabilities (or logits with from_logits=True).' } },
-    { name: 'y_true', aliases: ['target'], contract: { space: 'probabilities', shapes: ['same as y_pred'], dtype: 'float', description: 'Targets in [0, 1].' } },
+    {
+      name: 'y_pred',
+      aliases: ['input'],
+      contract: { space: 'probabilities', shapes: ['(N, ..., C)'], dtype: 'float', description: 'Probabilities (or logits with from_logits=True).' },
+    },
+    {
+      name: 'y_true',
+      aliases: ['target'],
+      contract: { space: 'probabilities', shapes: ['same as y_pred'], dtype: 'float', description: 'Targets in [0, 1].' },
+    },
   ],
   options: {
     from_logits: { kind: 'boolean', default: false },

@@ -12,8 +12,21 @@ export const kerasCategoricalCrossentropy: LossDefinition = {
   framework: 'keras',
   title: 'Categorical cross entropy (Keras)',
   tensors: [
-    { name: 'y_pred', aliases: ['input'], contract: { space: 'probabilities', shapes: ['(N, ..., C)'], dtype: 'float', description: 'Class probabilities (softmax output), or logits with from_logits=True.' } },
-    { name: 'y_true', aliases: ['target'], contract: { space: 'probabilities', shapes: ['same as y_pred'], dtype: 'float', description: 'One-hot labels or class probabilities.' } },
+    {
+      name: 'y_pred',
+      aliases: ['input'],
+      contract: {
+        space: 'probabilities',
+        shapes: ['(N, ..., C)'],
+        dtype: 'float',
+        description: 'Class probabilities (softmax output), or logits with from_logits=True.',
+      },
+    },
+    {
+      name: 'y_true',
+      aliases: ['target'],
+      contract: { space: 'probabilities', shapes: ['same as y_pred'], dtype: 'float', description: 'One-hot labels or class probabilities.' },
+    },
   ],
   options: {
     from_logits: { kind: 'boolean', default: false },

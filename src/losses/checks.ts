@@ -57,12 +57,7 @@ export function broadcastOrThrow(a: Shape, b: Shape): number[] {
  * `torch.broadcast_tensors(input, target)` for the regression losses, with the warning PyTorch
  * prints when the sizes differ: `(N, 1)` against `(N,)` silently becomes `(N, N)`.
  */
-export function broadcastPair(
-  input: Tensor,
-  target: Tensor,
-  loss: string,
-  ctx: LossContext,
-): { shape: number[]; input: Float64Array; target: Float64Array } {
+export function broadcastPair(input: Tensor, target: Tensor, loss: string, ctx: LossContext): { shape: number[]; input: Float64Array; target: Float64Array } {
   const x = floats(input, 'input', loss);
   const y = floats(target, 'target', loss);
   if (sameShape(input.shape, target.shape)) return { shape: [...input.shape], input: x, target: y };
@@ -90,12 +85,7 @@ export function expandOrThrow(tensor: Tensor, shape: Shape, argument: string, lo
 }
 
 /** Two float tensors broadcast against each other without a warning, as PyTorch's elementwise ops do. */
-export function broadcastFloats(
-  a: Tensor,
-  b: Tensor,
-  names: readonly [string, string],
-  loss: string,
-): { shape: number[]; a: Float64Array; b: Float64Array } {
+export function broadcastFloats(a: Tensor, b: Tensor, names: readonly [string, string], loss: string): { shape: number[]; a: Float64Array; b: Float64Array } {
   const x = floats(a, names[0], loss);
   const y = floats(b, names[1], loss);
   if (sameShape(a.shape, b.shape)) return { shape: [...a.shape], a: x, b: y };

@@ -36,7 +36,10 @@ const fmt = (shape: Shape) => `[${shape.join(', ')}]`;
 /** Checks a class-index target against the layout, with PyTorch's messages, and returns its values. */
 export function indexTarget(target: Tensor, layout: ClassLayout, inputShape: Shape, loss: string, ignoreIndex: number): Float64Array {
   if (inputShape.length === 2 && target.shape.length !== 1) {
-    throw new LossError('shape-mismatch', l10n.t('{0}: 0D or 1D target tensor expected, multi-target not supported (target shape {1}).', loss, fmt(target.shape)));
+    throw new LossError(
+      'shape-mismatch',
+      l10n.t('{0}: 0D or 1D target tensor expected, multi-target not supported (target shape {1}).', loss, fmt(target.shape)),
+    );
   }
   if (inputShape.length === 2 && target.shape[0] !== layout.batch) {
     throw new LossError(
@@ -51,7 +54,10 @@ export function indexTarget(target: Tensor, layout: ClassLayout, inputShape: Sha
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value !== ignoreIndex && (value < 0 || value >= layout.classes)) {
-      throw new LossError('out-of-range', l10n.t('{0}: Target {1} is out of bounds (the input has {2} classes, 0 to {3}).', loss, value, layout.classes, layout.classes - 1));
+      throw new LossError(
+        'out-of-range',
+        l10n.t('{0}: Target {1} is out of bounds (the input has {2} classes, 0 to {3}).', loss, value, layout.classes, layout.classes - 1),
+      );
     }
   }
   return values;

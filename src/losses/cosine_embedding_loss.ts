@@ -16,7 +16,10 @@ export const cosineEmbeddingLoss: LossDefinition = {
   tensors: [
     { name: 'input1', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'First embeddings.' } },
     { name: 'input2', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Second embeddings.' } },
-    { name: 'target', contract: { space: 'signs', shapes: ['(N)', '()'], dtype: 'float', description: '1 for pairs that should be similar, −1 for dissimilar ones.' } },
+    {
+      name: 'target',
+      contract: { space: 'signs', shapes: ['(N)', '()'], dtype: 'float', description: '1 for pairs that should be similar, −1 for dissimilar ones.' },
+    },
   ],
   options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   formula: 'ℓₙ = 1 − cos(x1ₙ, x2ₙ)  if yₙ = 1;   max(0, cos(x1ₙ, x2ₙ) − margin)  if yₙ = −1',
@@ -42,7 +45,10 @@ export const cosineEmbeddingLoss: LossDefinition = {
     const dim = pair.shape[pair.shape.length - 1]!;
     const rows = targetDim === 1 ? pair.shape[0]! : 1;
     if (y.length !== rows) {
-      throw new LossError('shape-mismatch', l10n.t('The size of tensor a ({0}) must match the size of tensor b ({1}) at non-singleton dimension 0', rows, y.length));
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t('The size of tensor a ({0}) must match the size of tensor b ({1}) at non-singleton dimension 0', rows, y.length),
+      );
     }
     const margin = options.margin as number;
     const cosines = new Float64Array(rows);

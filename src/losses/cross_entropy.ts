@@ -16,7 +16,12 @@ export const crossEntropy: LossDefinition = {
   tensors: [
     {
       name: 'input',
-      contract: { space: 'logits', shapes: ['(C)', '(N, C)', '(N, C, d1, ..., dk)'], dtype: 'float', description: 'Unnormalised scores (logits), one per class; no softmax.' },
+      contract: {
+        space: 'logits',
+        shapes: ['(C)', '(N, C)', '(N, C, d1, ..., dk)'],
+        dtype: 'float',
+        description: 'Unnormalised scores (logits), one per class; no softmax.',
+      },
     },
     {
       name: 'target',
@@ -29,7 +34,11 @@ export const crossEntropy: LossDefinition = {
     },
   ],
   options: {
-    weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A rescaling weight for each class.' } },
+    weight: {
+      kind: 'tensor',
+      default: null,
+      contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A rescaling weight for each class.' },
+    },
     ignore_index: { kind: 'number', default: -100, integer: true },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
     label_smoothing: { kind: 'number', default: 0 },
@@ -129,7 +138,15 @@ function indexTargetLoss(
  * The common case, (N, C) logits with class indices and no weights, in one pass per row: only the
  * picked log-probability is needed, −log softmax(x)_y = log Σ exp(x_c − m) − (x_y − m).
  */
-function plainMean(x: Float64Array, indices: Float64Array, classes: number, batch: number, ignoreIndex: number, reduction: Reduction, ctx: LossContext): Tensor {
+function plainMean(
+  x: Float64Array,
+  indices: Float64Array,
+  classes: number,
+  batch: number,
+  ignoreIndex: number,
+  reduction: Reduction,
+  ctx: LossContext,
+): Tensor {
   const total = new Accumulator();
   let counted = 0;
   for (let n = 0; n < batch; n++) {
@@ -159,7 +176,10 @@ function probabilityTarget(
   if (target.dtype !== 'float' && !target.weak) {
     throw new LossError(
       'dtype-mismatch',
-      l10n.t('cross_entropy: Expected floating point type for target with class probabilities, got {0}. Use .float(), or pass class indices without the class dim.', target.dtype === 'int' ? 'Long' : 'Bool'),
+      l10n.t(
+        'cross_entropy: Expected floating point type for target with class probabilities, got {0}. Use .float(), or pass class indices without the class dim.',
+        target.dtype === 'int' ? 'Long' : 'Bool',
+      ),
     );
   }
   const { batch, classes, spatial } = layout;

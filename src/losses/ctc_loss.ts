@@ -23,7 +23,12 @@ export const ctcLoss: LossDefinition = {
   tensors: [
     {
       name: 'log_probs',
-      contract: { space: 'log-probabilities', shapes: ['(T, N, C)', '(T, C)'], dtype: 'float', description: 'Log-probabilities over the C labels (blank included) at each of T steps.' },
+      contract: {
+        space: 'log-probabilities',
+        shapes: ['(T, N, C)', '(T, C)'],
+        dtype: 'float',
+        description: 'Log-probabilities over the C labels (blank included) at each of T steps.',
+      },
     },
     {
       name: 'targets',
@@ -54,11 +59,14 @@ export const ctcLoss: LossDefinition = {
     const batch = unbatched ? 1 : logProbs!.shape[1]!;
     const classes = logProbs!.shape[unbatched ? 1 : 2]!;
     const blank = options.blank as number;
-    if (blank < 0 || blank >= classes) throw new LossError('out-of-range', l10n.t('ctc_loss: blank must be in label range (blank {0}, {1} labels)', blank, classes));
+    if (blank < 0 || blank >= classes)
+      throw new LossError('out-of-range', l10n.t('ctc_loss: blank must be in label range (blank {0}, {1} labels)', blank, classes));
     const inLengths = classIndices(inputLengths!, 'input_lengths', NAME);
     const tgtLengths = classIndices(targetLengths!, 'target_lengths', NAME);
-    if (inLengths.length !== batch) throw new LossError('shape-mismatch', l10n.t('ctc_loss: input_lengths must have {0} entries, got {1}.', batch, inLengths.length));
-    if (tgtLengths.length !== batch) throw new LossError('shape-mismatch', l10n.t('ctc_loss: target_lengths must have {0} entries, got {1}.', batch, tgtLengths.length));
+    if (inLengths.length !== batch)
+      throw new LossError('shape-mismatch', l10n.t('ctc_loss: input_lengths must have {0} entries, got {1}.', batch, inLengths.length));
+    if (tgtLengths.length !== batch)
+      throw new LossError('shape-mismatch', l10n.t('ctc_loss: target_lengths must have {0} entries, got {1}.', batch, tgtLengths.length));
     const labels = classIndices(targets!, 'targets', NAME);
     const padded = unbatched || targets!.ndim === 2;
     const offsets = new Array<number>(batch);
@@ -69,7 +77,11 @@ export const ctcLoss: LossDefinition = {
         if (tgtLengths[b]! > width) {
           throw new LossError(
             'shape-mismatch',
-            l10n.t("Expected tensor to have size at least {0} at dimension 1, but got size {1} for argument #2 'targets' (while checking arguments for ctc_loss_cpu)", tgtLengths[b]!, width),
+            l10n.t(
+              "Expected tensor to have size at least {0} at dimension 1, but got size {1} for argument #2 'targets' (while checking arguments for ctc_loss_cpu)",
+              tgtLengths[b]!,
+              width,
+            ),
           );
         }
       }
@@ -90,12 +102,16 @@ export const ctcLoss: LossDefinition = {
       const length = inLengths[b]!;
       const targetLength = tgtLengths[b]!;
       if (length > steps) {
-        throw new LossError('out-of-range', l10n.t('Expected input_lengths to have value at most {0}, but got value {1} (while checking arguments for ctc_loss_cpu)', steps, length));
+        throw new LossError(
+          'out-of-range',
+          l10n.t('Expected input_lengths to have value at most {0}, but got value {1} (while checking arguments for ctc_loss_cpu)', steps, length),
+        );
       }
       if (length < 0 || targetLength < 0) throw new LossError('out-of-range', l10n.t('ctc_loss: lengths must be non-negative.'));
       const target = labels.subarray(offsets[b]!, offsets[b]! + targetLength);
       for (const label of target) {
-        if (label < 0 || label >= classes) throw new LossError('out-of-range', l10n.t('ctc_loss: target label {0} is out of range for {1} labels.', label, classes));
+        if (label < 0 || label >= classes)
+          throw new LossError('out-of-range', l10n.t('ctc_loss: target label {0} is out of range for {1} labels.', label, classes));
       }
       // The extended target l' = (blank, y1, blank, y2, ..., yL, blank), of length 2L + 1.
       const width = 2 * targetLength + 1;

@@ -42,7 +42,9 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
     const hint = closestLossName(request.loss);
     throw new LossError(
       'unknown-loss',
-      hint ? l10n.t('Unknown loss "{0}". Did you mean "{1}"?', request.loss, hint) : l10n.t('Unknown loss "{0}". Run "losslens eval --list" for the losses LossLens knows.', request.loss),
+      hint
+        ? l10n.t('Unknown loss "{0}". Did you mean "{1}"?', request.loss, hint)
+        : l10n.t('Unknown loss "{0}". Run "losslens eval --list" for the losses LossLens knows.', request.loss),
     );
   }
   const tensors = resolveTensors(loss, request.args);
@@ -75,7 +77,7 @@ function resolveTensors(loss: LossDefinition, args: Readonly<Record<string, Tens
   for (const parameter of loss.tensors) {
     const key = [parameter.name, ...(parameter.aliases ?? [])].find((name) => args[name] !== undefined);
     if (key === undefined) {
-      throw new LossError('missing-argument', l10n.t('{0}() missing required argument: \'{1}\'', loss.name, parameter.name));
+      throw new LossError('missing-argument', l10n.t("{0}() missing required argument: '{1}'", loss.name, parameter.name));
     }
     resolved[parameter.name] = args[key]!;
     used.add(key);
@@ -83,7 +85,7 @@ function resolveTensors(loss: LossDefinition, args: Readonly<Record<string, Tens
   for (const name of Object.keys(args)) {
     if (!used.has(name)) {
       const expected = loss.tensors.map((parameter) => parameter.name).join(', ');
-      throw new LossError('invalid-argument', l10n.t('{0}() got an unexpected argument \'{1}\' (it takes {2}).', loss.name, name, expected));
+      throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected argument '{1}' (it takes {2}).", loss.name, name, expected));
     }
   }
   return resolved;
@@ -96,7 +98,7 @@ function resolveOptions(loss: LossDefinition, kwargs: Readonly<Record<string, un
     const spec = loss.options[name];
     if (!spec) {
       const known = Object.keys(loss.options).join(', ');
-      throw new LossError('invalid-argument', l10n.t('{0}() got an unexpected keyword argument \'{1}\' (options: {2}).', loss.name, name, known));
+      throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected keyword argument '{1}' (options: {2}).", loss.name, name, known));
     }
     values[name] = optionValue(loss.name, name, spec, raw);
   }

@@ -25,7 +25,11 @@ export const gaussianNllLoss: LossDefinition = {
       },
     },
   ],
-  options: { full: { kind: 'boolean', default: false }, eps: { kind: 'number', default: 1e-6 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  options: {
+    full: { kind: 'boolean', default: false },
+    eps: { kind: 'number', default: 1e-6 },
+    reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
+  },
   formula: 'ℓₙ = 0.5 · ( log max(varₙ, ε) + (xₙ − yₙ)² / max(varₙ, ε) )  (+ 0.5 log 2π with full=True)',
   aliases: { torch: ['torch.nn.GaussianNLLLoss', 'torch.nn.functional.gaussian_nll_loss'] },
   compute({ input, target, var: variance }, options, ctx) {

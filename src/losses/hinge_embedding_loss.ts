@@ -12,7 +12,10 @@ export const hingeEmbeddingLoss: LossDefinition = {
   title: 'Hinge embedding',
   tensors: [
     { name: 'input', contract: { space: 'distances', shapes: ['(*)'], dtype: 'float', description: 'Distances (for example L1 distances between pairs).' } },
-    { name: 'target', contract: { space: 'signs', shapes: ['(*), same as input'], dtype: 'float', description: '1 for similar pairs, −1 for dissimilar ones.' } },
+    {
+      name: 'target',
+      contract: { space: 'signs', shapes: ['(*), same as input'], dtype: 'float', description: '1 for similar pairs, −1 for dissimilar ones.' },
+    },
   ],
   options: { margin: { kind: 'number', default: 1 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   formula: 'ℓₙ = xₙ  if yₙ = 1;   max(0, margin − xₙ)  if yₙ = −1',

@@ -30,7 +30,12 @@ export function sameShapeOrThrow(yTrue: Tensor, yPred: Tensor, loss: string): vo
   if (yTrue.ndim !== yPred.ndim || !sameShape(yTrue.shape, yPred.shape)) {
     throw new LossError(
       'shape-mismatch',
-      l10n.t('{0}: Arguments `target` and `output` must have the same shape. Received: target.shape=({1}), output.shape=({2})', loss, yTrue.shape.join(', '), yPred.shape.join(', ')),
+      l10n.t(
+        '{0}: Arguments `target` and `output` must have the same shape. Received: target.shape=({1}), output.shape=({2})',
+        loss,
+        yTrue.shape.join(', '),
+        yPred.shape.join(', '),
+      ),
     );
   }
 }

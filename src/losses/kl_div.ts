@@ -12,10 +12,18 @@ export const klDiv: LossDefinition = {
   framework: 'torch',
   title: 'Kullback–Leibler divergence',
   tensors: [
-    { name: 'input', contract: { space: 'log-probabilities', shapes: ['(*)'], dtype: 'float', description: 'Log-probabilities of the model (log_softmax output).' } },
+    {
+      name: 'input',
+      contract: { space: 'log-probabilities', shapes: ['(*)'], dtype: 'float', description: 'Log-probabilities of the model (log_softmax output).' },
+    },
     {
       name: 'target',
-      contract: { space: 'probabilities', shapes: ['(*), same as input'], dtype: 'float', description: 'Target probabilities (log-probabilities with log_target=True).' },
+      contract: {
+        space: 'probabilities',
+        shapes: ['(*), same as input'],
+        dtype: 'float',
+        description: 'Target probabilities (log-probabilities with log_target=True).',
+      },
     },
   ],
   options: {
@@ -39,9 +47,7 @@ export const klDiv: LossDefinition = {
       );
     }
     // xlogy(y, y) is 0 where y is 0: a class the target gives no mass adds nothing.
-    const formula = options.log_target
-      ? (x: number, y: number) => Math.exp(y) * (y - x)
-      : (x: number, y: number) => (y === 0 ? 0 : y * Math.log(y)) - y * x;
+    const formula = options.log_target ? (x: number, y: number) => Math.exp(y) * (y - x) : (x: number, y: number) => (y === 0 ? 0 : y * Math.log(y)) - y * x;
     const elementwise = elementwiseLoss(pair.shape, pair.a, pair.b, formula, 'none', ctx, {
       id: 'elementwise',
       title: l10n.t('y · (log y − x) for each element'),

@@ -15,7 +15,10 @@ export const marginRankingLoss: LossDefinition = {
   tensors: [
     { name: 'input1', contract: { space: 'scores', shapes: ['(N)', '()'], dtype: 'float', description: 'Scores of the first items.' } },
     { name: 'input2', contract: { space: 'scores', shapes: ['(N)', '()'], dtype: 'float', description: 'Scores of the second items.' } },
-    { name: 'target', contract: { space: 'signs', shapes: ['(N)', '()'], dtype: 'float', description: '1 if the first should rank higher, −1 if the second.' } },
+    {
+      name: 'target',
+      contract: { space: 'signs', shapes: ['(N)', '()'], dtype: 'float', description: '1 if the first should rank higher, −1 if the second.' },
+    },
   ],
   options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   formula: 'ℓₙ = max(0, −yₙ · (x1ₙ − x2ₙ) + margin)',

@@ -23,14 +23,17 @@ export const multiMarginLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   formula: 'ℓₙ = (1/C) Σ_{c ≠ yₙ} w_{yₙ} · max(0, margin − x_{n,yₙ} + x_{n,c})^p',
-  aliases: { torch: ['torch.nn.MultiMarginLoss', 'torch.nn.functional.multi_margin_loss'], keras: ["keras.losses.CategoricalHinge (similar)"] },
+  aliases: { torch: ['torch.nn.MultiMarginLoss', 'torch.nn.functional.multi_margin_loss'], keras: ['keras.losses.CategoricalHinge (similar)'] },
   compute({ input, target }, options, ctx) {
     const p = options.p as number;
     if (p !== 1 && p !== 2) throw new LossError('invalid-argument', l10n.t('multi_margin_loss: only p == 1 and p == 2 supported'));
     const x = floats(input!, 'input', NAME);
     const shape = input!.shape;
     if (shape.length > 2 || (shape.length > 0 && shape[shape.length - 1] === 0)) {
-      throw new LossError('shape-mismatch', l10n.t('multi_margin_loss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [{0}]', shape.join(', ')));
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t('multi_margin_loss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [{0}]', shape.join(', ')),
+      );
     }
     const classes = shape.length === 0 ? 1 : shape[shape.length - 1]!;
     const rows = shape.length === 2 ? shape[0]! : 1;
@@ -45,7 +48,8 @@ export const multiMarginLoss: LossDefinition = {
     for (let r = 0; r < rows; r++) {
       ctx.checkpoint(r * classes, rows * classes);
       const label = labels[r]!;
-      if (label < 0 || label >= classes) throw new LossError('out-of-range', l10n.t('multi_margin_loss: target out of range (target {0}, {1} classes)', label, classes));
+      if (label < 0 || label >= classes)
+        throw new LossError('out-of-range', l10n.t('multi_margin_loss: target out of range (target {0}, {1} classes)', label, classes));
       const picked = x[r * classes + label]!;
       let total = 0;
       for (let c = 0; c < classes; c++) {

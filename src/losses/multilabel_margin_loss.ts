@@ -15,7 +15,12 @@ export const multilabelMarginLoss: LossDefinition = {
     { name: 'input', contract: { space: 'logits', shapes: ['(C)', '(N, C)'], dtype: 'float', description: 'Scores, one per label.' } },
     {
       name: 'target',
-      contract: { space: 'class-indices', shapes: ['same as input'], dtype: 'int', description: 'The indices of the labels that apply, padded with −1 after the last one.' },
+      contract: {
+        space: 'class-indices',
+        shapes: ['same as input'],
+        dtype: 'int',
+        description: 'The indices of the labels that apply, padded with −1 after the last one.',
+      },
     },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
@@ -25,7 +30,10 @@ export const multilabelMarginLoss: LossDefinition = {
     const x = floats(input!, 'input', NAME);
     const shape = input!.shape;
     if (shape.length > 2 || (shape.length > 0 && shape[shape.length - 1] === 0)) {
-      throw new LossError('shape-mismatch', l10n.t('multilabel_margin_loss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [{0}]', shape.join(', ')));
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t('multilabel_margin_loss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [{0}]', shape.join(', ')),
+      );
     }
     if (!sameShape(target!.shape, shape)) {
       throw new LossError(
@@ -47,7 +55,8 @@ export const multilabelMarginLoss: LossDefinition = {
       for (let k = 0; k < classes; k++) {
         const label = labels[base + k]!;
         if (label < 0) break;
-        if (label >= classes) throw new LossError('out-of-range', l10n.t('multilabel_margin_loss: target index {0} is out of range for {1} classes', label, classes));
+        if (label >= classes)
+          throw new LossError('out-of-range', l10n.t('multilabel_margin_loss: target index {0} is out of range for {1} classes', label, classes));
         isTarget[label] = 1;
       }
       let total = 0;

@@ -27,7 +27,11 @@ export const nllLoss: LossDefinition = {
     },
   ],
   options: {
-    weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A rescaling weight for each class.' } },
+    weight: {
+      kind: 'tensor',
+      default: null,
+      contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A rescaling weight for each class.' },
+    },
     ignore_index: { kind: 'number', default: -100, integer: true },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },

@@ -11,7 +11,10 @@ export const poissonNllLoss: LossDefinition = {
   framework: 'torch',
   title: 'Poisson negative log likelihood',
   tensors: [
-    { name: 'input', contract: { space: 'log-rates', shapes: ['(*)'], dtype: 'float', description: 'Log of the expected count (or the count itself with log_input=False).' } },
+    {
+      name: 'input',
+      contract: { space: 'log-rates', shapes: ['(*)'], dtype: 'float', description: 'Log of the expected count (or the count itself with log_input=False).' },
+    },
     { name: 'target', contract: { space: 'counts', shapes: ['(*), same as input'], dtype: 'float', description: 'Observed counts.' } },
   ],
   options: {

@@ -12,8 +12,16 @@ export const sigmoidFocalLoss: LossDefinition = {
   framework: 'torchvision',
   title: 'Sigmoid focal loss',
   tensors: [
-    { name: 'inputs', aliases: ['input'], contract: { space: 'logits', shapes: ['(*)'], dtype: 'float', description: 'Raw scores (logits) for each element.' } },
-    { name: 'targets', aliases: ['target'], contract: { space: 'probabilities', shapes: ['(*), same as inputs'], dtype: 'float', description: '1 for the positive class, 0 for the negative.' } },
+    {
+      name: 'inputs',
+      aliases: ['input'],
+      contract: { space: 'logits', shapes: ['(*)'], dtype: 'float', description: 'Raw scores (logits) for each element.' },
+    },
+    {
+      name: 'targets',
+      aliases: ['target'],
+      contract: { space: 'probabilities', shapes: ['(*), same as inputs'], dtype: 'float', description: '1 for the positive class, 0 for the negative.' },
+    },
   ],
   options: {
     alpha: { kind: 'number', default: 0.25 },
@@ -21,10 +29,17 @@ export const sigmoidFocalLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'none' },
   },
   formula: 'ℓₙ = α_t · (1 − p_t)^γ · BCE(xₙ, yₙ),  p_t = σ(xₙ)·yₙ + (1 − σ(xₙ))·(1 − yₙ)',
-  aliases: { torch: ['torchvision.ops.sigmoid_focal_loss'], keras: ['keras.losses.BinaryFocalCrossentropy(from_logits=True)'], optax: ['optax.sigmoid_focal_loss'] },
+  aliases: {
+    torch: ['torchvision.ops.sigmoid_focal_loss'],
+    keras: ['keras.losses.BinaryFocalCrossentropy(from_logits=True)'],
+    optax: ['optax.sigmoid_focal_loss'],
+  },
   compute({ inputs, targets }, options, ctx) {
     if (!sameShape(inputs!.shape, targets!.shape)) {
-      throw new LossError('shape-mismatch', l10n.t('Target size ({0}) must be the same as input size ({1})', torchSize(targets!.shape), torchSize(inputs!.shape)));
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t('Target size ({0}) must be the same as input size ({1})', torchSize(targets!.shape), torchSize(inputs!.shape)),
+      );
     }
     const x = floats(inputs!, 'inputs', NAME);
     const y = floats(targets!, 'targets', NAME);

@@ -12,8 +12,21 @@ export const kerasSparseCategoricalCrossentropy: LossDefinition = {
   framework: 'keras',
   title: 'Sparse categorical cross entropy (Keras)',
   tensors: [
-    { name: 'y_pred', aliases: ['input'], contract: { space: 'probabilities', shapes: ['(N, ..., C)'], dtype: 'float', description: 'Class probabilities (softmax output), or logits with from_logits=True.' } },
-    { name: 'y_true', aliases: ['target'], contract: { space: 'class-indices', shapes: ['(N, ...)', '(N, ..., 1)'], dtype: 'int', description: 'Integer class labels.' } },
+    {
+      name: 'y_pred',
+      aliases: ['input'],
+      contract: {
+        space: 'probabilities',
+        shapes: ['(N, ..., C)'],
+        dtype: 'float',
+        description: 'Class probabilities (softmax output), or logits with from_logits=True.',
+      },
+    },
+    {
+      name: 'y_true',
+      aliases: ['target'],
+      contract: { space: 'class-indices', shapes: ['(N, ...)', '(N, ..., 1)'], dtype: 'int', description: 'Integer class labels.' },
+    },
   ],
   options: { from_logits: { kind: 'boolean', default: false }, reduction: kerasReductionOption },
   formula: 'ℓₙ = −log( clip(p_{yₙ}) / Σ_c clip(p_c) )',

@@ -34,7 +34,10 @@ export const tripletMarginLoss: LossDefinition = {
   title: 'Triplet margin',
   tensors: [
     { name: 'anchor', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Anchor embeddings.' } },
-    { name: 'positive', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Embeddings of the same class as the anchor.' } },
+    {
+      name: 'positive',
+      contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Embeddings of the same class as the anchor.' },
+    },
     { name: 'negative', contract: { space: 'embeddings', shapes: ['(N, D)', '(D)'], dtype: 'float', description: 'Embeddings of another class.' } },
   ],
   options: {

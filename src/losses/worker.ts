@@ -12,7 +12,8 @@ let lastProgress = 0;
 try {
   const kwargs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request.kwargs)) {
-    kwargs[name] = typeof value === 'object' && value !== null && 'tensor' in value ? fromMessage((value as { tensor: Parameters<typeof fromMessage>[0] }).tensor) : value;
+    kwargs[name] =
+      typeof value === 'object' && value !== null && 'tensor' in value ? fromMessage((value as { tensor: Parameters<typeof fromMessage>[0] }).tensor) : value;
   }
   const result = evaluate(
     { loss: request.loss, args: Object.fromEntries(Object.entries(request.args).map(([name, tensor]) => [name, fromMessage(tensor)])), kwargs },
@@ -30,7 +31,12 @@ try {
   );
   const value = toMessage(result.value);
   post(
-    { type: 'result', value, warnings: result.warnings, steps: result.steps.map((step) => ({ id: step.id, title: step.title, tensor: toMessage(step.tensor) })) },
+    {
+      type: 'result',
+      value,
+      warnings: result.warnings,
+      steps: result.steps.map((step) => ({ id: step.id, title: step.title, tensor: toMessage(step.tensor) })),
+    },
     [value.data.buffer as ArrayBuffer],
   );
 } catch (error) {

@@ -21,10 +21,7 @@ export interface StatusSnapshot {
 
 export type HostToWebview = { readonly type: 'status'; readonly status: StatusSnapshot };
 
-export type WebviewToHost =
-  | { readonly type: 'ready' }
-  | { readonly type: 'showLog' }
-  | { readonly type: 'refresh' };
+export type WebviewToHost = { readonly type: 'ready' } | { readonly type: 'showLog' } | { readonly type: 'refresh' };
 
 /** State a webview keeps across reloads (`vscode.setState`) and hands to the panel serializer. */
 export interface StatusWebviewState {

@@ -41,12 +41,7 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
  * Calls `visit(outIndex, indexA, indexB)` for every element of the broadcast shape `target`, with
  * the flat indices of the corresponding elements of `a` and `b` (shapes that broadcast to it).
  */
-export function forEachBroadcast(
-  target: Shape,
-  a: Shape,
-  b: Shape,
-  visit: (out: number, indexA: number, indexB: number) => void,
-): void {
+export function forEachBroadcast(target: Shape, a: Shape, b: Shape, visit: (out: number, indexA: number, indexB: number) => void): void {
   const ndim = target.length;
   const total = target.reduce((n, size) => n * size, 1);
   if (total === 0) return;

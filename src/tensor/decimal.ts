@@ -48,7 +48,9 @@ export function formatFixed(value: number, places: number): string {
   if (special) return special;
   const negative = value < 0 || Object.is(value, -0);
   const { digits, scale } = exactDecimal(Math.abs(value));
-  const text = roundTo(digits, scale, places).toString().padStart(places + 1, '0');
+  const text = roundTo(digits, scale, places)
+    .toString()
+    .padStart(places + 1, '0');
   const body = places === 0 ? text : `${text.slice(0, -places)}.${text.slice(-places)}`;
   return negative ? `-${body}` : body;
 }

@@ -60,18 +60,47 @@ const CONSTRUCTORS: Record<string, DType | null> = {
 };
 
 const DTYPE_NAMES: Record<string, DType> = {
-  float: 'float', float16: 'float', float32: 'float', float64: 'float', double: 'float', half: 'float', bfloat16: 'float',
-  float_: 'float', single: 'float', longdouble: 'float',
-  int: 'int', int8: 'int', int16: 'int', int32: 'int', int64: 'int', long: 'int', short: 'int', uint8: 'int',
-  uint16: 'int', uint32: 'int', uint64: 'int', int_: 'int', intc: 'int', intp: 'int',
-  bool: 'bool', bool_: 'bool', bool8: 'bool',
+  float: 'float',
+  float16: 'float',
+  float32: 'float',
+  float64: 'float',
+  double: 'float',
+  half: 'float',
+  bfloat16: 'float',
+  float_: 'float',
+  single: 'float',
+  longdouble: 'float',
+  int: 'int',
+  int8: 'int',
+  int16: 'int',
+  int32: 'int',
+  int64: 'int',
+  long: 'int',
+  short: 'int',
+  uint8: 'int',
+  uint16: 'int',
+  uint32: 'int',
+  uint64: 'int',
+  int_: 'int',
+  intc: 'int',
+  intp: 'int',
+  bool: 'bool',
+  bool_: 'bool',
+  bool8: 'bool',
 };
 
 const CONSTANTS: Record<string, number> = {
-  nan: NaN, NaN: NaN, NAN: NaN, inf: Infinity, Inf: Infinity, INF: Infinity, Infinity: Infinity, infinity: Infinity,
-  pi: Math.PI, e: Math.E,
+  nan: NaN,
+  NaN: NaN,
+  NAN: NaN,
+  inf: Infinity,
+  Inf: Infinity,
+  INF: Infinity,
+  Infinity: Infinity,
+  infinity: Infinity,
+  pi: Math.PI,
+  e: Math.E,
 };
-
 
 interface Options {
   explicit?: DType;
@@ -326,7 +355,10 @@ class Parser {
       }
       if (c === ',') this.fail('Unexpected ","', this.pos);
       if (c === '.' && this.text.startsWith('...', this.pos)) {
-        this.fail('This is summarised output ("..."): print the full tensor (torch.set_printoptions(profile="full") or np.set_printoptions(threshold=sys.maxsize)) and paste that', this.pos);
+        this.fail(
+          'This is summarised output ("..."): print the full tensor (torch.set_printoptions(profile="full") or np.set_printoptions(threshold=sys.maxsize)) and paste that',
+          this.pos,
+        );
       }
       const isList = c === '[' || c === '(';
       if (itemsAreLists === undefined) itemsAreLists = isList;

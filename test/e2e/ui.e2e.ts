@@ -3,16 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { version } from '../../package.json';
-import {
-  copyExamplesWorkspace,
-  ensureToolchain,
-  launchChromium,
-  recordMetric,
-  REPO_ROOT,
-  startCodeServer,
-  Workbench,
-  type CodeServer,
-} from './harness';
+import { copyExamplesWorkspace, ensureToolchain, launchChromium, recordMetric, REPO_ROOT, startCodeServer, Workbench, type CodeServer } from './harness';
 
 const VSIX = join(REPO_ROOT, `losslens-${version}.vsix`);
 
@@ -67,7 +58,7 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     expect(await workbench.readOutput(/activated in/)).toContain('LossLens');
   });
 
-  it('reads a hover at a position (VS Code\'s TypeScript hover on the TF.js example)', async () => {
+  it("reads a hover at a position (VS Code's TypeScript hover on the TF.js example)", async () => {
     await workbench.openFile('tfjs/train-fixed.ts');
     const hover = await workbench.hoverAt(4, 8);
     expect(hover).toMatch(/const model/);
@@ -79,7 +70,8 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));
     const text = problems.problems.map((problem) => problem.text).join('\n');
     expect(text).toContain('softmax is applied twice');
-    for (const code of ['LL001', 'LL002', 'LL003', 'LL004', 'LL006', 'LL007', 'LL008', 'LL010', 'LL011', 'LL012', 'LL020', 'LL021', 'LL022']) expect(text).toContain(code);
+    for (const code of ['LL001', 'LL002', 'LL003', 'LL004', 'LL006', 'LL007', 'LL008', 'LL010', 'LL011', 'LL012', 'LL020', 'LL021', 'LL022'])
+      expect(text).toContain(code);
     await workbench.screenshot('05-problems-panel');
   });
 

@@ -6,7 +6,14 @@ import { cellAt, notebookProgram, NotebookError } from '../../src/analysis/noteb
 import { suppressions } from '../../src/analysis/suppression';
 
 const BUG = 'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)';
-const PRELUDE = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'head = nn.Linear(4, 3)', 'x = torch.randn(2, 4)', 'labels = torch.tensor([0, 2])'];
+const PRELUDE = [
+  'import torch',
+  'import torch.nn as nn',
+  'import torch.nn.functional as F',
+  'head = nn.Linear(4, 3)',
+  'x = torch.randn(2, 4)',
+  'labels = torch.tensor([0, 2])',
+];
 const program = (...lines: string[]) => `${[...PRELUDE, ...lines].join('\n')}\n`;
 
 async function codes(text: string): Promise<string[]> {
@@ -68,9 +75,15 @@ describe('notebooks', () => {
   });
 
   it('honours a file-level suppression in the first code cell only', async () => {
-    const first = notebook([{ cell_type: 'code', source: `# losslens: ignore-file\n${PRELUDE.join('\n')}` }, { cell_type: 'code', source: BUG }]);
+    const first = notebook([
+      { cell_type: 'code', source: `# losslens: ignore-file\n${PRELUDE.join('\n')}` },
+      { cell_type: 'code', source: BUG },
+    ]);
     expect((await analyzeDocument('notebook', first)).findings).toEqual([]);
-    const later = notebook([{ cell_type: 'code', source: PRELUDE.join('\n') }, { cell_type: 'code', source: `# losslens: ignore-file\n${BUG}` }]);
+    const later = notebook([
+      { cell_type: 'code', source: PRELUDE.join('\n') },
+      { cell_type: 'code', source: `# losslens: ignore-file\n${BUG}` },
+    ]);
     expect((await analyzeDocument('notebook', later)).findings.map((finding) => finding.code)).toEqual(['LL003']);
   });
 
@@ -103,7 +116,11 @@ describe('robustness (fast-check)', () => {
       fc.asyncProperty(fc.constantFrom(...seeds), fc.nat(), fc.nat({ max: 30 }), fc.string({ maxLength: 12 }), async (seed, at, cut, insert) => {
         const position = at % (seed.length + 1);
         const text = seed.slice(0, position) + insert + seed.slice(position + cut);
-        const result = await analyzer.analyze(text, { onInternalError: (_rule, error) => { throw error; } });
+        const result = await analyzer.analyze(text, {
+          onInternalError: (_rule, error) => {
+            throw error;
+          },
+        });
         expect(Array.isArray(result.findings)).toBe(true);
       }),
       { numRuns: 400 },
@@ -112,16 +129,33 @@ describe('robustness (fast-check)', () => {
 
   it('never throws on random text', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 200 }).map((text) => `import torch.nn as nn\n${text}\nnn.CrossEntropyLoss()(a, b)\n`), async (text) => {
-        const result = await analyzer.analyze(text, { onInternalError: (_rule, error) => { throw error; } });
-        expect(Array.isArray(result.findings)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 200 }).map((text) => `import torch.nn as nn\n${text}\nnn.CrossEntropyLoss()(a, b)\n`),
+        async (text) => {
+          const result = await analyzer.analyze(text, {
+            onInternalError: (_rule, error) => {
+              throw error;
+            },
+          });
+          expect(Array.isArray(result.findings)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('terminates on self-referential definitions', async () => {
-    const text = ['import torch.nn as nn', 'a = b', 'b = a', 'def f(x):', '    return f(x)', 'class C:', '    def forward(self, x):', '        return self(x)', 'nn.BCELoss()(f(a), C()(b))'].join('\n');
+    const text = [
+      'import torch.nn as nn',
+      'a = b',
+      'b = a',
+      'def f(x):',
+      '    return f(x)',
+      'class C:',
+      '    def forward(self, x):',
+      '        return self(x)',
+      'nn.BCELoss()(f(a), C()(b))',
+    ].join('\n');
     expect((await analyzer.analyze(text)).findings).toEqual([]);
   });
 });
@@ -137,7 +171,8 @@ describe('demand-driven parsing', () => {
     ];
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) => result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
+      const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) =>
+        result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
       const reduced = await new PythonAnalyzer().analyze(text);
       const whole = await new PythonAnalyzer().analyze(text, { parseEverything: true });
       expect(summary(reduced), file).toEqual(summary(whole));
@@ -230,7 +265,8 @@ describe('demand-driven parsing', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 14 }), async (statements) => {
         const text = `${statements.join('\n')}\n`;
-        const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) => result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
+        const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) =>
+          result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
         const reduced = await new PythonAnalyzer().analyze(text);
         const whole = await new PythonAnalyzer().analyze(text, { parseEverything: true });
         expect(summary(reduced)).toEqual(summary(whole));
@@ -242,7 +278,13 @@ describe('demand-driven parsing', () => {
   it('keeps offsets: blanked statements become spaces, newlines stay', async () => {
     const { blankOutside, relevantSpans } = await import('../../src/analysis/python/relevant');
     const text = 'import torch\n\ndef unrelated():\n    """doc\nwith lines"""\n    return [1,\n2]\n\nloss = torch.nn.CrossEntropyLoss()\n';
-    const reduced = blankOutside(text, relevantSpans(text, [...text.matchAll(/Loss/g)].map((match) => match.index!))!);
+    const reduced = blankOutside(
+      text,
+      relevantSpans(
+        text,
+        [...text.matchAll(/Loss/g)].map((match) => match.index!),
+      )!,
+    );
     expect(reduced.length).toBe(text.length);
     expect(reduced.split('\n').length).toBe(text.split('\n').length);
     expect(reduced).toContain('import torch');
@@ -261,23 +303,40 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
       // Two training scripts in one module: every name defined twice, `model.train()` beside `def train`.
       `${trainingScript(0)}\n${trainingScript(10)}`,
     ];
-    const snippets = ['', 'x', ' * 2', 'F.softmax(class_logits)', 'torch.sigmoid(binary_logits)', 'torch.sigmoid(logits)', '  # losslens: ignore', 'nn.BCELoss()', '.float()', '(', ')', '\ndef train(args):\n    return 1\n'];
+    const snippets = [
+      '',
+      'x',
+      ' * 2',
+      'F.softmax(class_logits)',
+      'torch.sigmoid(binary_logits)',
+      'torch.sigmoid(logits)',
+      '  # losslens: ignore',
+      'nn.BCELoss()',
+      '.float()',
+      '(',
+      ')',
+      '\ndef train(args):\n    return 1\n',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...bases), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }), async (base, edits) => {
-        const incremental = new PythonAnalyzer();
-        let text = base;
-        await incremental.analyze(text);
-        for (const [at, cut, insert] of edits) {
-          const position = at % (text.length + 1);
-          text = text.slice(0, position) + insert + text.slice(position + cut);
-          const cached = await incremental.analyze(text);
-          const fresh = await new PythonAnalyzer().analyze(text);
-          const summary = (findings: readonly { code: string; span: { start: number; end: number }; message: string; fix?: unknown }[]) =>
-            findings.map((finding) => JSON.stringify([finding.code, finding.span, finding.message, finding.fix]));
-          expect(summary(cached.findings)).toEqual(summary(fresh.findings));
-        }
-        incremental.dispose();
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }),
+        async (base, edits) => {
+          const incremental = new PythonAnalyzer();
+          let text = base;
+          await incremental.analyze(text);
+          for (const [at, cut, insert] of edits) {
+            const position = at % (text.length + 1);
+            text = text.slice(0, position) + insert + text.slice(position + cut);
+            const cached = await incremental.analyze(text);
+            const fresh = await new PythonAnalyzer().analyze(text);
+            const summary = (findings: readonly { code: string; span: { start: number; end: number }; message: string; fix?: unknown }[]) =>
+              findings.map((finding) => JSON.stringify([finding.code, finding.span, finding.message, finding.fix]));
+            expect(summary(cached.findings)).toEqual(summary(fresh.findings));
+          }
+          incremental.dispose();
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -315,7 +374,7 @@ describe('topLevelStatements', () => {
     let lineStart = true;
     let decorator = false;
     let open = false;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const c = text[i]!;
       if (lineStart && depth === 0) {
         lineStart = false;
@@ -356,7 +415,7 @@ describe('topLevelStatements', () => {
 
   it('reads the names a statement uses outside strings, comments and numbers', async () => {
     const { topLevelStatements } = await import('../../src/analysis/python/relevant');
-    const text = "def f(a):\n    b = g(a, 1e5, 0x1F, 2j)  # h(i)\n    return 'j' + \"\"\"k\nl\"\"\" + m.n\nx = 1\n";
+    const text = 'def f(a):\n    b = g(a, 1e5, 0x1F, 2j)  # h(i)\n    return \'j\' + """k\nl""" + m.n\nx = 1\n';
     const [first, second] = topLevelStatements(text);
     expect([...first!.uses].sort()).toEqual(['a', 'b', 'def', 'f', 'g', 'm', 'n', 'return']);
     expect([...second!.uses]).toEqual(['x']);
@@ -364,7 +423,30 @@ describe('topLevelStatements', () => {
 
   it('splits where the plain character-by-character rules split (fast-check)', async () => {
     const { topLevelStatements } = await import('../../src/analysis/python/relevant');
-    const piece = fc.constantFrom('\n', ' ', '    ', 'x = 1', 'def f():', 'else:', '@d', '(', ')', '[', '}', '#', "'", '"', '"""', "'''", '\\', '\\\n', 'f"', 'a', 'class C:', 'except E:');
+    const piece = fc.constantFrom(
+      '\n',
+      ' ',
+      '    ',
+      'x = 1',
+      'def f():',
+      'else:',
+      '@d',
+      '(',
+      ')',
+      '[',
+      '}',
+      '#',
+      "'",
+      '"',
+      '"""',
+      "'''",
+      '\\',
+      '\\\n',
+      'f"',
+      'a',
+      'class C:',
+      'except E:',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const text = pieces.join('');
@@ -399,9 +481,32 @@ describe('topLevelStatements after an edit', () => {
       '2] \\',
       '  + [3]',
     ].join('\n');
-    const pieces = fc.constantFrom('\n', ' ', 'x', '"""', "'", '(', ')', '[', ']', '#', '\\', '@d\n', 'else:', 'try:\n', 'except E:\n', 'def g():\n  pass\n', 'v = 0\n');
-    const edit = fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.array(pieces, { maxLength: 3 }).map((parts) => parts.join('')));
-    const shape = (chunks: ReturnType<typeof topLevelStatements>) => chunks.map((chunk) => [chunk.start, chunk.end, chunk.defines.join(','), chunk.isImport, [...chunk.uses].sort().join(',')]);
+    const pieces = fc.constantFrom(
+      '\n',
+      ' ',
+      'x',
+      '"""',
+      "'",
+      '(',
+      ')',
+      '[',
+      ']',
+      '#',
+      '\\',
+      '@d\n',
+      'else:',
+      'try:\n',
+      'except E:\n',
+      'def g():\n  pass\n',
+      'v = 0\n',
+    );
+    const edit = fc.tuple(
+      fc.nat(),
+      fc.nat({ max: 12 }),
+      fc.array(pieces, { maxLength: 3 }).map((parts) => parts.join('')),
+    );
+    const shape = (chunks: ReturnType<typeof topLevelStatements>) =>
+      chunks.map((chunk) => [chunk.start, chunk.end, chunk.defines.join(','), chunk.isImport, [...chunk.uses].sort().join(',')]);
     await fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
         let text = seed;

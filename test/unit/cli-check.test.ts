@@ -29,7 +29,12 @@ const BUGGY = [
 ].join('\n');
 
 function notebook(cells: Array<{ cell_type: string; source: string | string[] }>): string {
-  return JSON.stringify({ cells: cells.map((cell) => ({ metadata: {}, ...cell })), metadata: { language_info: { name: 'python' } }, nbformat: 4, nbformat_minor: 5 });
+  return JSON.stringify({
+    cells: cells.map((cell) => ({ metadata: {}, ...cell })),
+    metadata: { language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
 }
 
 let dir: string;
@@ -125,11 +130,36 @@ describe('facts across files', () => {
     writeFileSync(join(project, 'pkg', '__init__.py'), '');
     writeFileSync(
       join(project, 'pkg', 'models.py'),
-      ['import torch', 'import torch.nn as nn', '', '', 'class Scorer(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.head = nn.Linear(32, 1)', '', '    def forward(self, x):', '        return self.head(x)', ''].join('\n'),
+      [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        '',
+        'class Scorer(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.head = nn.Linear(32, 1)',
+        '',
+        '    def forward(self, x):',
+        '        return self.head(x)',
+        '',
+      ].join('\n'),
     );
     writeFileSync(
       join(project, 'train.py'),
-      ['import torch.nn as nn', 'from pkg.models import Scorer', 'from pkg import models', '', 'model = Scorer()', 'other = models.Scorer()', 'criterion = nn.BCELoss()', '', 'def step(x, y):', '    return criterion(model(x), y) + criterion(other(x), y)', ''].join('\n'),
+      [
+        'import torch.nn as nn',
+        'from pkg.models import Scorer',
+        'from pkg import models',
+        '',
+        'model = Scorer()',
+        'other = models.Scorer()',
+        'criterion = nn.BCELoss()',
+        '',
+        'def step(x, y):',
+        '    return criterion(model(x), y) + criterion(other(x), y)',
+        '',
+      ].join('\n'),
     );
     const result = JSON.parse((await run(['check', '--format', 'json', 'train.py'], project)).stdout);
     expect(result.findings.map((finding: { code: string; line: number; column: number }) => [finding.code, finding.line, finding.column])).toEqual([

@@ -8,7 +8,8 @@ async function run(argv: string[], stdinLines: string[] = []) {
   let stdout = '';
   let stderr = '';
   const io: CliIO = { cwd: process.cwd(), stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) };
-  const code = argv[0] === 'eval' && stdinLines.length > 0 ? await runEval(argv.slice(1), io, Readable.from(stdinLines.map((line) => `${line}\n`))) : await main(argv, io);
+  const code =
+    argv[0] === 'eval' && stdinLines.length > 0 ? await runEval(argv.slice(1), io, Readable.from(stdinLines.map((line) => `${line}\n`))) : await main(argv, io);
   return { code, stdout, stderr };
 }
 
@@ -51,7 +52,10 @@ describe('losslens eval', () => {
     [['eval', '--input', '[1.]'], 'Name the loss with --loss'],
     [['eval', '--loss', 'cros_entropy', '--input', '[1.]'], 'Did you mean "cross_entropy"?'],
     [['eval', '--loss', 'mse_loss', '--input', '[1., 2.', '--target', '[1.]'], '--input: Unclosed "[": expected "]" (line 1, column 1)'],
-    [['eval', '--loss', 'mse_loss', '--input', '[1.]', '--target', '[1.]', '--beta', '2'], 'mse_loss has no option --beta. It takes --input, --target, --reduction.'],
+    [
+      ['eval', '--loss', 'mse_loss', '--input', '[1.]', '--target', '[1.]', '--beta', '2'],
+      'mse_loss has no option --beta. It takes --input, --target, --reduction.',
+    ],
     [['eval', '--loss', 'kl_div', '--input', '[1.]', '--target', '[1.]', '--log-target', 'maybe'], '--log_target takes true or false, got "maybe".'],
     [['eval', '--loss', 'huber_loss', '--input', '[1.]', '--target', '[1.]', '--delta', 'big'], '--delta takes a number, got "big".'],
     [['eval', 'mse_loss'], 'Unexpected argument "mse_loss": options start with --.'],
@@ -63,7 +67,9 @@ describe('losslens eval', () => {
 
   it('--list names every loss with its signature', async () => {
     const result = await run(['eval', '--list']);
-    expect(result.stdout).toContain("cross_entropy                     torch       (input, target, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0)");
+    expect(result.stdout).toContain(
+      "cross_entropy                     torch       (input, target, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0)",
+    );
     expect(result.stdout.trim().split('\n')).toHaveLength(24);
   });
 
@@ -86,7 +92,10 @@ describe('losslens eval --jsonl (the contract of DESIGN.md)', () => {
     ];
     const result = await run(['eval', '--jsonl'], lines);
     expect(result.code).toBe(0);
-    const answers = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(answers).toEqual([
       { id: 1, value: -6, shape: [] },
       { id: null, error: { code: 'parse-error', message: expect.stringContaining('The line is not valid JSON') } },
@@ -98,7 +107,10 @@ describe('losslens eval --jsonl (the contract of DESIGN.md)', () => {
   });
 
   it('takes the torch parameter names of every signature', () => {
-    expect(answerJsonl('{"id":1,"loss":"triplet_margin_loss","args":{"anchor":[[0,0]],"positive":[[0,1]],"negative":[[3,4]]}}')).toMatchObject({ id: 1, shape: [] });
+    expect(answerJsonl('{"id":1,"loss":"triplet_margin_loss","args":{"anchor":[[0,0]],"positive":[[0,1]],"negative":[[3,4]]}}')).toMatchObject({
+      id: 1,
+      shape: [],
+    });
     expect(
       answerJsonl('{"id":2,"loss":"ctc_loss","args":{"log_probs":[[[-0.5,-1]],[[-0.5,-1]]],"targets":[[1]],"input_lengths":[2],"target_lengths":[1]}}'),
     ).toMatchObject({ id: 2, shape: [] });

@@ -203,7 +203,8 @@ export class Scope {
       case 'for_statement': {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
-        if (left && right) this.bindTargets(left, (name, path, arity) => this.add(name, { kind: 'for', at: node.startIndex, iterable: right, path, arity }), [], 1);
+        if (left && right)
+          this.bindTargets(left, (name, path, arity) => this.add(name, { kind: 'for', at: node.startIndex, iterable: right, path, arity }), [], 1);
         this.visitBlocks(node);
         return;
       }
@@ -234,8 +235,10 @@ export class Scope {
   private visitBlocks(node: SyntaxNode): void {
     for (const child of node.namedChildren) {
       if (!child) continue;
-      if (child.type === 'block') for (const statement of child.namedChildren) if (statement) this.visitStatement(statement);
-      else if (/_clause$/.test(child.type) || child.type === 'block') this.visitStatement(child);
+      if (child.type === 'block')
+        for (const statement of child.namedChildren)
+          if (statement) this.visitStatement(statement);
+          else if (/_clause$/.test(child.type) || child.type === 'block') this.visitStatement(child);
     }
   }
 
@@ -270,7 +273,8 @@ export class Scope {
   private bindAssignmentTarget(left: SyntaxNode, value: SyntaxNode, at: number): void {
     if (left.type === 'attribute') {
       const parts = dottedParts(left);
-      if (parts && parts.length === 2 && parts[0] === 'self' && this.fn?.cls) this.fn.cls.addAttribute(parts[1]!, { kind: 'assign', at, value, path: [] }, this.fn);
+      if (parts && parts.length === 2 && parts[0] === 'self' && this.fn?.cls)
+        this.fn.cls.addAttribute(parts[1]!, { kind: 'assign', at, value, path: [] }, this.fn);
       return;
     }
     this.bindTargets(left, (name, path) => this.add(name, { kind: 'assign', at, value, path }), [], 1);
@@ -371,9 +375,7 @@ export class FunctionInfo {
     for (const child of this.node.childForFieldName('parameters')?.namedChildren ?? []) {
       if (!child) continue;
       const name =
-        child.type === 'identifier'
-          ? child
-          : (child.childForFieldName('name') ?? child.namedChildren.find((inner) => inner?.type === 'identifier') ?? null);
+        child.type === 'identifier' ? child : (child.childForFieldName('name') ?? child.namedChildren.find((inner) => inner?.type === 'identifier') ?? null);
       if (name?.type === 'identifier') found.push({ name: name.text, node: child });
     }
     this.parameterCache = found;
@@ -427,7 +429,9 @@ export class ClassInfo {
   }
 
   get bases(): readonly SyntaxNode[] {
-    this.baseCache ??= (this.node.childForFieldName('superclasses')?.namedChildren ?? []).filter((child): child is SyntaxNode => !!child && child.type !== 'keyword_argument');
+    this.baseCache ??= (this.node.childForFieldName('superclasses')?.namedChildren ?? []).filter(
+      (child): child is SyntaxNode => !!child && child.type !== 'keyword_argument',
+    );
     return this.baseCache;
   }
 
@@ -493,7 +497,12 @@ const CONTAINERS: ReadonlySet<string> = new Set([
  */
 function walkStatements(node: SyntaxNode, visit: (statement: SyntaxNode) => boolean): void {
   if (!visit(node)) return;
-  const children = node.type === 'function_definition' || node.type === 'class_definition' ? [node.childForFieldName('body')] : CONTAINERS.has(node.type) ? node.namedChildren : [];
+  const children =
+    node.type === 'function_definition' || node.type === 'class_definition'
+      ? [node.childForFieldName('body')]
+      : CONTAINERS.has(node.type)
+        ? node.namedChildren
+        : [];
   for (const child of children) if (child) walkStatements(child, visit);
 }
 
@@ -596,7 +605,8 @@ export class PythonModule {
     if (!innermost) return this.scope;
     const parentScope = this.scopeOf(innermost.node);
     if (innermost.node.type === 'class_definition') return this.classInfo(innermost.node, parentScope).scope;
-    const cls = enclosing?.node.type === 'class_definition' && parentScope.kind === 'class' ? this.classInfo(enclosing.node, this.scopeOf(enclosing.node)) : undefined;
+    const cls =
+      enclosing?.node.type === 'class_definition' && parentScope.kind === 'class' ? this.classInfo(enclosing.node, this.scopeOf(enclosing.node)) : undefined;
     return this.functionInfo(innermost.node, parentScope, cls).scope;
   }
 

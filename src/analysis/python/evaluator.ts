@@ -208,7 +208,8 @@ export class Evaluator {
     }
     if (path.length !== 1) return UNKNOWN;
     const value = this.value(iterable, depth);
-    const opaque = value.kind === 'unknown' || value.kind === 'qualified' || (value.kind === 'tensor' && value.fact.param !== undefined && value.fact.space === 'unknown');
+    const opaque =
+      value.kind === 'unknown' || value.kind === 'qualified' || (value.kind === 'tensor' && value.fact.param !== undefined && value.fact.space === 'unknown');
     if (!opaque) return UNKNOWN;
     const arity = binding.arity;
     if (arity < 2 || path[0] !== arity - 1) return UNKNOWN;
@@ -393,7 +394,13 @@ export class Evaluator {
         layer: {
           describe: node.text,
           evidence: [],
-          apply: (input) => ({ ...UNKNOWN_FACT, dtype: input.dtype, origin: input.origin, ...(input.shape ? { shape: input.shape } : {}), ...(input.param !== undefined ? { param: input.param } : {}) }),
+          apply: (input) => ({
+            ...UNKNOWN_FACT,
+            dtype: input.dtype,
+            origin: input.origin,
+            ...(input.shape ? { shape: input.shape } : {}),
+            ...(input.param !== undefined ? { param: input.param } : {}),
+          }),
         },
       };
     }
@@ -410,13 +417,26 @@ export class Evaluator {
       const classes = intLiteral(argument(args, 'num_classes', 1));
       const inputFact = input ? this.factOf(input) : UNKNOWN_FACT;
       const shape = inputFact.shape && classes !== undefined ? [...inputFact.shape, classes] : undefined;
-      return tensor({ ...fact('unknown', { dtype: 'int', origin: inputFact.origin, evidence: [this.evidence(node, l10n.t('one-hot labels (int64)'))], ...(shape ? { shape } : {}) }), oneHot: true });
+      return tensor({
+        ...fact('unknown', {
+          dtype: 'int',
+          origin: inputFact.origin,
+          evidence: [this.evidence(node, l10n.t('one-hot labels (int64)'))],
+          ...(shape ? { shape } : {}),
+        }),
+        oneHot: true,
+      });
     }
     if (qualified === 'torch.log') {
       const input = args.positional[0];
       const inner = input ? this.factOf(input) : UNKNOWN_FACT;
       if (inner.space === 'probabilities') {
-        return tensor({ ...inner, space: 'log-probabilities', activation: inner.activation?.fn === 'sigmoid' ? { fn: 'logsigmoid' } : inner.activation ? { ...inner.activation, fn: 'log_softmax' } : undefined, evidence: [...inner.evidence, this.evidence(node)] } as Fact);
+        return tensor({
+          ...inner,
+          space: 'log-probabilities',
+          activation: inner.activation?.fn === 'sigmoid' ? { fn: 'logsigmoid' } : inner.activation ? { ...inner.activation, fn: 'log_softmax' } : undefined,
+          evidence: [...inner.evidence, this.evidence(node)],
+        } as Fact);
       }
       return UNKNOWN;
     }
@@ -529,9 +549,10 @@ export class Evaluator {
     }
     const size = args.keywords.get('size') ?? (sizes.length === 1 && /^(tuple|list)$/.test(sizes[0]!.type) ? sizes[0] : undefined);
     const dims = size ? size.namedChildren.filter((child): child is SyntaxNode => !!child) : sizes;
-    const shape = dims.length > 0 && dims.every((dim) => /^(integer|identifier|attribute|unary_operator)$/.test(dim.type))
-      ? dims.map((dim) => intLiteral(dim) ?? (dim.type === 'identifier' ? dim.text : undefined))
-      : undefined;
+    const shape =
+      dims.length > 0 && dims.every((dim) => /^(integer|identifier|attribute|unary_operator)$/.test(dim.type))
+        ? dims.map((dim) => intLiteral(dim) ?? (dim.type === 'identifier' ? dim.text : undefined))
+        : undefined;
     return fact('unknown', { dtype: resolved, origin: 'literal', evidence: [this.evidence(node)], ...(shape ? { shape } : {}) });
   }
 
@@ -570,7 +591,16 @@ export class Evaluator {
     const evidence = [this.evidence(node), ...input.evidence];
     const appended = [...input.evidence, this.evidence(node)];
     const activation = ACTIVATION_METHODS[method];
-    if (activation) return tensor(this.activated(input, activation, intLiteral(argument(args, 'dim', 0)), node, node.childForFieldName('function')?.childForFieldName('object') ?? undefined));
+    if (activation)
+      return tensor(
+        this.activated(
+          input,
+          activation,
+          intLiteral(argument(args, 'dim', 0)),
+          node,
+          node.childForFieldName('function')?.childForFieldName('object') ?? undefined,
+        ),
+      );
     if (VALUE_PRESERVING_METHODS.has(method)) return tensor(input);
     switch (method) {
       case 'float':
@@ -597,7 +627,15 @@ export class Evaluator {
       }
       case 'log': {
         if (input.space === 'probabilities') {
-          return tensor({ ...input, space: 'log-probabilities', activation: input.activation?.fn === 'sigmoid' ? { fn: 'logsigmoid' } : { fn: 'log_softmax', ...(input.activation?.dim !== undefined ? { dim: input.activation.dim } : {}) }, evidence: appended });
+          return tensor({
+            ...input,
+            space: 'log-probabilities',
+            activation:
+              input.activation?.fn === 'sigmoid'
+                ? { fn: 'logsigmoid' }
+                : { fn: 'log_softmax', ...(input.activation?.dim !== undefined ? { dim: input.activation.dim } : {}) },
+            evidence: appended,
+          });
         }
         return UNKNOWN;
       }
@@ -640,7 +678,10 @@ function reshaped(input: Fact, method: string, args: ReturnType<typeof callArgum
     return base;
   }
   if ((method === 'view' || method === 'reshape') && args.positional.length > 0) {
-    const dims = args.positional.length === 1 && /^(tuple|list)$/.test(args.positional[0]!.type) ? args.positional[0]!.namedChildren.filter((c): c is SyntaxNode => !!c) : args.positional;
+    const dims =
+      args.positional.length === 1 && /^(tuple|list)$/.test(args.positional[0]!.type)
+        ? args.positional[0]!.namedChildren.filter((c): c is SyntaxNode => !!c)
+        : args.positional;
     const sizes = dims.map((node) => intLiteral(node));
     if (sizes.every((size) => size !== undefined) && sizes.filter((size) => size === -1).length <= 1) {
       if (!sizes.includes(-1)) return { ...base, shape: sizes as number[] };
@@ -682,10 +723,12 @@ function opaqueLayer(node: SyntaxNode): Layer {
 
 function statementOf(node: SyntaxNode): SyntaxNode {
   let current = node;
-  while (current.parent && !/^(expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/.test(current.parent.type)) {
+  while (
+    current.parent &&
+    !/^(expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/.test(current.parent.type)
+  ) {
     current = current.parent;
   }
   if (current.parent?.type === 'expression_statement' || current.parent?.type === 'return_statement') return current.parent;
   return current;
 }
-

@@ -45,7 +45,11 @@ export function diffText(before: string, after: string): TextChange {
   while (start + block <= limit && before.slice(start, start + block) === after.slice(start, start + block)) start += block;
   while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
-  while (tail + block <= limit - start && before.slice(before.length - tail - block, before.length - tail) === after.slice(after.length - tail - block, after.length - tail)) tail += block;
+  while (
+    tail + block <= limit - start &&
+    before.slice(before.length - tail - block, before.length - tail) === after.slice(after.length - tail - block, after.length - tail)
+  )
+    tail += block;
   while (tail < limit - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
@@ -94,8 +98,13 @@ export function parsePython(
 ): Tree {
   let options: { includedRanges: Range[] } | undefined;
   if (spans) {
-    const points = pointsAt(text, spans.flatMap((span) => [span.start, span.end]));
-    options = { includedRanges: spans.map((span, i) => ({ startIndex: span.start, endIndex: span.end, startPosition: points[2 * i]!, endPosition: points[2 * i + 1]! })) };
+    const points = pointsAt(
+      text,
+      spans.flatMap((span) => [span.start, span.end]),
+    );
+    options = {
+      includedRanges: spans.map((span, i) => ({ startIndex: span.start, endIndex: span.end, startPosition: points[2 * i]!, endPosition: points[2 * i + 1]! })),
+    };
   }
   if (previous) {
     const change = knownChange ?? diffText(previous.text, text);

@@ -100,7 +100,11 @@ function definedNames(text: string, start: number, end: number): { defines: stri
   if (definition) return { defines: [definition[1]!], isImport: false };
   if (/^(?:from|import)\s/.test(head)) {
     // `import a.b as c` binds c, `import a.b` binds a, `from m import x as y, z` binds y and z.
-    const names = text.slice(start, end).replace(/^from\s+\S+\s+import\s+/, '').replace(/^import\s+/, '').replace(/[()\\]/g, ' ');
+    const names = text
+      .slice(start, end)
+      .replace(/^from\s+\S+\s+import\s+/, '')
+      .replace(/^import\s+/, '')
+      .replace(/[()\\]/g, ' ');
     for (const part of names.split(',')) {
       const words = part.trim().split(/\s+/);
       const bound = words[1] === 'as' ? words[2] : words[0]?.split('.')[0];
@@ -240,7 +244,11 @@ function scanStatements(text: string, from: number, stop?: (start: number) => bo
  * evaluator sees every definition it can follow. Sites are found only at seeds, and facts flow
  * only from definitions to uses, so nothing else can change a finding.
  */
-export function relevantSpans(text: string, seeds: readonly number[], all: readonly Chunk[] = topLevelStatements(text)): Array<{ start: number; end: number }> | undefined {
+export function relevantSpans(
+  text: string,
+  seeds: readonly number[],
+  all: readonly Chunk[] = topLevelStatements(text),
+): Array<{ start: number; end: number }> | undefined {
   if (all.length === 0) return undefined;
   const byName = new Map<string, number[]>();
   all.forEach((chunk, index) => {

@@ -1,4 +1,13 @@
-import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLASSES, LOSS_FUNCTIONS, canonical, type ActivationKind, type LossApi } from './apis';
+import {
+  ACTIVATION_FUNCTIONS,
+  ACTIVATION_METHODS,
+  ACTIVATION_MODULES,
+  LOSS_CLASSES,
+  LOSS_FUNCTIONS,
+  canonical,
+  type ActivationKind,
+  type LossApi,
+} from './apis';
 import type { PythonModule } from './binder';
 import type { Evaluator } from './evaluator';
 import type { SyntaxNode } from './parser';
@@ -31,7 +40,8 @@ export interface ActivationSite {
   readonly qualified?: string;
 }
 
-const LOSS_NAME = /\b(?:\w+Loss|cross_entropy|nll_loss|binary_cross_entropy(?:_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|huber_loss|kl_div|poisson_nll_loss|gaussian_nll_loss|hinge_embedding_loss|soft_margin_loss|multilabel_soft_margin_loss|multi_margin_loss|multilabel_margin_loss|margin_ranking_loss|cosine_embedding_loss|triplet_margin_loss|ctc_loss|sigmoid_focal_loss)\b/g;
+const LOSS_NAME =
+  /\b(?:\w+Loss|cross_entropy|nll_loss|binary_cross_entropy(?:_with_logits)?|mse_loss|l1_loss|smooth_l1_loss|huber_loss|kl_div|poisson_nll_loss|gaussian_nll_loss|hinge_embedding_loss|soft_margin_loss|multilabel_soft_margin_loss|multi_margin_loss|multilabel_margin_loss|margin_ranking_loss|cosine_embedding_loss|triplet_margin_loss|ctc_loss|sigmoid_focal_loss)\b/g;
 const ACTIVATION_NAME = /\b(?:softmax|log_softmax|sigmoid|logsigmoid|Softmax|Softmax2d|LogSoftmax|Sigmoid|LogSigmoid)\b/g;
 
 const LOSS_OR_ACTIVATION = new RegExp(`^(?:${LOSS_NAME.source}|${ACTIVATION_NAME.source})$`);

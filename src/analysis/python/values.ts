@@ -36,7 +36,14 @@ export function tensor(fact: Fact): Value {
 
 export function fact(
   space: Space,
-  options: { dtype?: FactDType; origin?: Origin; shape?: readonly Dim[]; evidence?: readonly Evidence[]; activation?: Fact['activation']; classes?: number } = {},
+  options: {
+    dtype?: FactDType;
+    origin?: Origin;
+    shape?: readonly Dim[];
+    evidence?: readonly Evidence[];
+    activation?: Fact['activation'];
+    classes?: number;
+  } = {},
 ): Fact {
   return {
     space,

@@ -79,7 +79,8 @@ export const classCountMismatch: Rule = {
     for (const activation of context.activations) {
       if (activation.kind !== 'softmax' && activation.kind !== 'log_softmax') continue;
       if (activation.form === 'module') continue;
-      const inputNode = activation.form === 'method' ? activation.call.childForFieldName('function')?.childForFieldName('object') : activation.args.positional[0];
+      const inputNode =
+        activation.form === 'method' ? activation.call.childForFieldName('function')?.childForFieldName('object') : activation.args.positional[0];
       if (!inputNode) continue;
       const input = context.evaluator.factOf(inputNode);
       if (input.classes !== 1 || input.space !== 'logits') continue;
@@ -87,7 +88,12 @@ export const classCountMismatch: Rule = {
       if (dim !== undefined && dim !== 1 && dim !== -1) continue;
       context.report({
         span: spanOf(activation.call),
-        message: l10n.t('{0} over a single output unit is always {1}: {2}.', activation.kind, activation.kind === 'softmax' ? '1' : '0', comesFrom(inputNode, input, context.locate)),
+        message: l10n.t(
+          '{0} over a single output unit is always {1}: {2}.',
+          activation.kind,
+          activation.kind === 'softmax' ? '1' : '0',
+          comesFrom(inputNode, input, context.locate),
+        ),
         evidence: chain(input),
       });
     }

@@ -51,7 +51,9 @@ export const deprecatedReductionArguments: Rule = {
       let reduction: string | undefined;
       if (sizeAverage !== undefined && reduce !== undefined) {
         reduction = legacyReduction(sizeAverage, reduce);
-        const nodes = [sizeAverageNode?.parent, reduceNode?.parent, site.options.get('reduction')?.parent].filter((node): node is SyntaxNode => !!node).sort((a, b) => a.startIndex - b.startIndex);
+        const nodes = [sizeAverageNode?.parent, reduceNode?.parent, site.options.get('reduction')?.parent]
+          .filter((node): node is SyntaxNode => !!node)
+          .sort((a, b) => a.startIndex - b.startIndex);
         edits = [{ span: spanOf(nodes[0]!), newText: `reduction='${reduction}'` }, ...nodes.slice(1).map((node) => deleteArgument(node, context.text))];
       }
       context.report({

@@ -53,7 +53,9 @@ export function ruleIndexPage(rules: readonly Rule[]): string {
     '',
     '| code | name | severity | fix | summary |',
     '|---|---|---|---|---|',
-    ...rules.map((rule) => `| [${rule.code}](${rule.code}.md) | ${rule.name} | ${rule.severity} | ${rule.fixable ? 'yes' : '—'} | ${rule.summary.replace(/\|/g, '\\|')} |`),
+    ...rules.map(
+      (rule) => `| [${rule.code}](${rule.code}.md) | ${rule.name} | ${rule.severity} | ${rule.fixable ? 'yes' : '—'} | ${rule.summary.replace(/\|/g, '\\|')} |`,
+    ),
     '',
   ].join('\n');
 }

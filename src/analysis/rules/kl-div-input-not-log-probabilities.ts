@@ -65,7 +65,11 @@ export const klDivInputNotLogProbabilities: Rule = {
       if (targetIsLog === logTarget) continue;
       const owner = site.construction ?? site.call;
       const fix: Fix | undefined = logTargetNode
-        ? { title: l10n.t('Set log_target={0}', targetIsLog ? 'True' : 'False'), safety: 'unsafe', edits: [{ span: spanOf(logTargetNode), newText: targetIsLog ? 'True' : 'False' }] }
+        ? {
+            title: l10n.t('Set log_target={0}', targetIsLog ? 'True' : 'False'),
+            safety: 'unsafe',
+            edits: [{ span: spanOf(logTargetNode), newText: targetIsLog ? 'True' : 'False' }],
+          }
         : (() => {
             const edit = addKeyword(owner, 'log_target=True');
             return edit ? { title: l10n.t('Set log_target={0}', 'True'), safety: 'unsafe' as const, edits: [edit] } : undefined;
@@ -73,8 +77,16 @@ export const klDivInputNotLogProbabilities: Rule = {
       context.report({
         span: spanOf(targetNode),
         message: targetIsLog
-          ? l10n.t('{0} has log_target=False, but {1}: log-probabilities. Pass log_target=True, or give probabilities.', lossReference(site, context.locate), comesFrom(targetNode, target, context.locate))
-          : l10n.t('{0} has log_target=True, but {1}: probabilities. Drop log_target, or give log-probabilities.', lossReference(site, context.locate), comesFrom(targetNode, target, context.locate)),
+          ? l10n.t(
+              '{0} has log_target=False, but {1}: log-probabilities. Pass log_target=True, or give probabilities.',
+              lossReference(site, context.locate),
+              comesFrom(targetNode, target, context.locate),
+            )
+          : l10n.t(
+              '{0} has log_target=True, but {1}: probabilities. Drop log_target, or give log-probabilities.',
+              lossReference(site, context.locate),
+              comesFrom(targetNode, target, context.locate),
+            ),
         evidence: chain(target),
         ...(fix ? { fix } : {}),
       });

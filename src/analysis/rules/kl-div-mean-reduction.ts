@@ -25,12 +25,19 @@ export const klDivMeanReduction: Rule = {
       if (site.options.has('size_average') || site.options.has('reduce')) continue;
       const reduction = site.options.get('reduction');
       if (reduction && stringLiteral(reduction) !== 'mean') continue;
-      const edit = reduction ? { span: spanOf(reduction), newText: `${reduction.text[0] === '"' ? '"batchmean"' : "'batchmean'"}` } : addKeyword(site.call, "reduction='batchmean'");
+      const edit = reduction
+        ? { span: spanOf(reduction), newText: `${reduction.text[0] === '"' ? '"batchmean"' : "'batchmean'"}` }
+        : addKeyword(site.call, "reduction='batchmean'");
       context.report({
         span: spanOf(reduction ?? site.call),
         message: reduction
-          ? l10n.t("reduction='mean' divides the KL divergence by the number of classes as well as the batch size. Use reduction='batchmean' for the true KL divergence.")
-          : l10n.t("`{0}` defaults to reduction='mean', which divides the KL divergence by the number of classes as well as the batch size. Use reduction='batchmean'.", site.call.childForFieldName('function')!.text),
+          ? l10n.t(
+              "reduction='mean' divides the KL divergence by the number of classes as well as the batch size. Use reduction='batchmean' for the true KL divergence.",
+            )
+          : l10n.t(
+              "`{0}` defaults to reduction='mean', which divides the KL divergence by the number of classes as well as the batch size. Use reduction='batchmean'.",
+              site.call.childForFieldName('function')!.text,
+            ),
         evidence: [],
         ...(edit ? { fix: { title: l10n.t("Use reduction='batchmean'"), safety: 'unsafe' as const, edits: [edit] } } : {}),
       });

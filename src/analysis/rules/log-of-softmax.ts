@@ -20,7 +20,10 @@ function logAround(context: RuleContext, activation: SyntaxNode): SyntaxNode | u
 
 /** How to call `torch.nn.functional` in this file: its local name, if it is imported. */
 function functionalName(context: RuleContext, at: number): string | undefined {
-  for (const [name, qualified] of [['F', 'torch.nn.functional'], ['torch', 'torch']] as const) {
+  for (const [name, qualified] of [
+    ['F', 'torch.nn.functional'],
+    ['torch', 'torch'],
+  ] as const) {
     const found = context.module.scopeOf(context.module.tree.rootNode.descendantForIndex(at)!).lookup(name, at);
     if (found?.binding.kind === 'import' && found.binding.qualified === qualified) return name === 'F' ? 'F' : 'torch.nn.functional';
   }
@@ -41,7 +44,10 @@ export const logOfSoftmax: Rule = {
     example: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log(torch.softmax(logits, dim=1))'].join('\n'),
     useInstead: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log_softmax(logits, dim=1)'].join('\n'),
     fixSafety: 'Safe: the fix computes the same values, more accurately.',
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html', 'https://pytorch.org/docs/stable/generated/torch.nn.functional.logsigmoid.html'],
+    references: [
+      'https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html',
+      'https://pytorch.org/docs/stable/generated/torch.nn.functional.logsigmoid.html',
+    ],
   },
   check(context) {
     for (const activation of context.activations) {
@@ -60,7 +66,11 @@ export const logOfSoftmax: Rule = {
         if (functional && input) replacement = `${functional}.logsigmoid(${input})`;
       }
       const fix: Fix | undefined = replacement
-        ? { title: l10n.t('Use {0}', activation.kind === 'softmax' ? 'log_softmax' : 'logsigmoid'), safety: 'safe', edits: [{ span: spanOf(logCall), newText: replacement }] }
+        ? {
+            title: l10n.t('Use {0}', activation.kind === 'softmax' ? 'log_softmax' : 'logsigmoid'),
+            safety: 'safe',
+            edits: [{ span: spanOf(logCall), newText: replacement }],
+          }
         : undefined;
       context.report({
         span: spanOf(logCall),

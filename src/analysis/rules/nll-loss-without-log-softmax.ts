@@ -60,11 +60,17 @@ export const nllLossWithoutLogSoftmax: Rule = {
         const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
         const allLogits = everyApplicationGets(context.allLosses, context.evaluator, site, 'logits');
         if (rename) fix = { title: l10n.t('Use {0}', replacement!), safety: allLogits ? 'safe' : 'unsafe', edits: [rename] };
-        else fix = { title: l10n.t('Apply log_softmax(dim=1) to the input'), safety: 'unsafe', edits: appendAfter(inputNode, '.log_softmax(dim=1)', !isPrimary(inputNode)) };
+        else
+          fix = {
+            title: l10n.t('Apply log_softmax(dim=1) to the input'),
+            safety: 'unsafe',
+            edits: appendAfter(inputNode, '.log_softmax(dim=1)', !isPrimary(inputNode)),
+          };
       } else if (isSoftmax && input.activation?.call && !input.activation.inModel) {
         const call = context.module.tree.rootNode.descendantForIndex(input.activation.call.start, input.activation.call.end);
         const edit: TextEdit | undefined = call?.type === 'call' ? renameCallee(call, 'log_softmax') : undefined;
-        if (edit && inputNode.startIndex === input.activation.call.start) fix = { title: l10n.t('Use log_softmax instead of softmax'), safety: 'safe', edits: [edit] };
+        if (edit && inputNode.startIndex === input.activation.call.start)
+          fix = { title: l10n.t('Use log_softmax instead of softmax'), safety: 'safe', edits: [edit] };
       }
       context.report({
         span: spanOf(inputNode),

@@ -18,7 +18,7 @@ export const softmaxImplicitDim: Rule = {
     example: ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)', 'probs = F.softmax(logits)'].join('\n'),
     useInstead: ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)', 'probs = F.softmax(logits, dim=1)'].join('\n'),
     fixSafety:
-      'The fix adds `dim=1` (`dim=-1` for 1-D inputs). It is safe when the input\'s rank is known and PyTorch\'s guess is that same dim; otherwise it is unsafe.',
+      "The fix adds `dim=1` (`dim=-1` for 1-D inputs). It is safe when the input's rank is known and PyTorch's guess is that same dim; otherwise it is unsafe.",
     references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html'],
   },
   check(context) {
@@ -41,7 +41,11 @@ export const softmaxImplicitDim: Rule = {
       const edit = addKeyword(activation.call, `dim=${dim}`);
       context.report({
         span: spanOf(activation.call),
-        message: l10n.t('`{0}` without dim: PyTorch guesses the dim from the input\'s rank (0 for 1-D and 3-D inputs). Say which dim holds the classes: dim={1}.', activation.call.childForFieldName('function')!.text, dim),
+        message: l10n.t(
+          "`{0}` without dim: PyTorch guesses the dim from the input's rank (0 for 1-D and 3-D inputs). Say which dim holds the classes: dim={1}.",
+          activation.call.childForFieldName('function')!.text,
+          dim,
+        ),
         evidence: [],
         ...(edit ? { fix: { title: l10n.t('Add dim={0}', dim), safety: safe ? ('safe' as const) : ('unsafe' as const), edits: [edit] } } : {}),
       });

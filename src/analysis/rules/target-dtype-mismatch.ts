@@ -47,7 +47,10 @@ export const targetDtypeMismatch: Rule = {
       'loss = nn.BCEWithLogitsLoss()(head(x), y.float())',
     ].join('\n'),
     fixSafety: 'Safe: the fix converts the target with `.long()` or `.float()`, which keeps whole-number values.',
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html', 'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html'],
+    references: [
+      'https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html',
+      'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html',
+    ],
   },
   check(context) {
     for (const site of context.losses) {
@@ -61,7 +64,8 @@ export const targetDtypeMismatch: Rule = {
         const targetRank = isKnownRank(target.shape) ? target.shape.length : undefined;
         const indexShaped =
           targetRank !== undefined &&
-          ((inputRank !== undefined && targetRank === inputRank - 1) || (inputRank === undefined && targetRank === 1 && input.classes !== undefined && input.classes > 1 && target.shape?.[0] !== input.classes));
+          ((inputRank !== undefined && targetRank === inputRank - 1) ||
+            (inputRank === undefined && targetRank === 1 && input.classes !== undefined && input.classes > 1 && target.shape?.[0] !== input.classes));
         if (!indexShaped && loss !== 'nll_loss') continue;
         if (loss === 'nll_loss' && targetRank === undefined) continue;
         context.report({

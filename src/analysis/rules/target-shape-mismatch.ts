@@ -38,7 +38,8 @@ export const targetShapeMismatch: Rule = {
       'y = torch.randn(8)',
       'loss = nn.MSELoss()(head(x).squeeze(1), y)',
     ].join('\n'),
-    fixSafety: 'For a `(N, 1)` input against an `(N,)` target the fix squeezes the input\'s last dim. It is unsafe: it changes which values are compared, which is the point.',
+    fixSafety:
+      "For a `(N, 1)` input against an `(N,)` target the fix squeezes the input's last dim. It is unsafe: it changes which values are compared, which is the point.",
     references: ['https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html', 'https://pytorch.org/docs/stable/notes/broadcasting.html'],
   },
   check(context) {
@@ -52,13 +53,15 @@ export const targetShapeMismatch: Rule = {
       if (BROADCASTING.has(loss) || SAME_SIZE.has(loss)) {
         if (!isKnownRank(inputShape) || !isKnownRank(targetShape)) continue;
         const squeeze = trailingOneAgainst(inputShape, targetShape);
-        const differs = inputShape.length !== targetShape.length || inputShape.some((dim, i) => typeof dim === 'number' && typeof targetShape[i] === 'number' && dim !== targetShape[i]);
+        const differs =
+          inputShape.length !== targetShape.length ||
+          inputShape.some((dim, i) => typeof dim === 'number' && typeof targetShape[i] === 'number' && dim !== targetShape[i]);
         if (!squeeze && !(SAME_SIZE.has(loss) && differs)) continue;
         context.report({
           span: spanOf(site.call),
           message: BROADCASTING.has(loss)
             ? l10n.t(
-                '{0}: the input `{1}` has shape {2} and the target `{3}` has shape {4}. PyTorch broadcasts them to {5} and compares every prediction with every target. Squeeze the input\'s last dim.',
+                "{0}: the input `{1}` has shape {2} and the target `{3}` has shape {4}. PyTorch broadcasts them to {5} and compares every prediction with every target. Squeeze the input's last dim.",
                 lossReference(site, context.locate),
                 inputNode.text,
                 formatShape(inputShape),
@@ -76,7 +79,13 @@ export const targetShapeMismatch: Rule = {
               ),
           evidence: [...chain(input), ...chain(target)],
           ...(squeeze
-            ? { fix: { title: l10n.t('Squeeze the input: `{0}.squeeze(-1)`', inputNode.text), safety: 'unsafe' as const, edits: appendAfter(inputNode, '.squeeze(-1)', !isPrimary(inputNode)) } }
+            ? {
+                fix: {
+                  title: l10n.t('Squeeze the input: `{0}.squeeze(-1)`', inputNode.text),
+                  safety: 'unsafe' as const,
+                  edits: appendAfter(inputNode, '.squeeze(-1)', !isPrimary(inputNode)),
+                },
+              }
             : {}),
         });
         continue;
@@ -109,7 +118,11 @@ export const targetShapeMismatch: Rule = {
               formatShape(targetShape),
             ),
             evidence: chain(target),
-            fix: { title: l10n.t('Squeeze the target: `{0}.squeeze(1)`', targetNode.text), safety: 'safe', edits: appendAfter(targetNode, '.squeeze(1)', !isPrimary(targetNode)) },
+            fix: {
+              title: l10n.t('Squeeze the target: `{0}.squeeze(1)`', targetNode.text),
+              safety: 'safe',
+              edits: appendAfter(targetNode, '.squeeze(1)', !isPrimary(targetNode)),
+            },
           });
         }
       }

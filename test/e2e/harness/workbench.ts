@@ -85,7 +85,10 @@ export class Workbench {
     }
   }
 
-  private async readProblemRows(panel: ReturnType<Page['locator']>, until: (problems: Problem[]) => boolean): Promise<{ problems: Problem[]; emptyMessage?: string }> {
+  private async readProblemRows(
+    panel: ReturnType<Page['locator']>,
+    until: (problems: Problem[]) => boolean,
+  ): Promise<{ problems: Problem[]; emptyMessage?: string }> {
     const rows = panel.locator('.monaco-list-row');
     const message = panel.locator('.message-box-container').filter({ hasText: /\S/ });
     const deadline = Date.now() + TIMEOUT;

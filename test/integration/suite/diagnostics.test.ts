@@ -13,10 +13,14 @@ function expectations(document: vscode.TextDocument): Array<[number, string]> {
 }
 
 async function diagnosticsOf(uri: vscode.Uri, count?: number): Promise<vscode.Diagnostic[]> {
-  await waitUntil(() => {
-    const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LossLens');
-    return count === undefined ? current.length > 0 : current.length === count;
-  }, `LossLens diagnostics on ${uri.path}`, 20_000);
+  await waitUntil(
+    () => {
+      const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LossLens');
+      return count === undefined ? current.length > 0 : current.length === count;
+    },
+    `LossLens diagnostics on ${uri.path}`,
+    20_000,
+  );
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LossLens');
 }
 
@@ -35,14 +39,20 @@ suite('diagnostics', () => {
     const ll001 = diagnostics.find((d) => codeOf(d) === 'LL001')!;
     assert.equal(ll001.severity, vscode.DiagnosticSeverity.Error);
     assert.match(String((ll001.code as { target: vscode.Uri }).target), /docs\/rules\/LL001\.md$/);
-    assert.ok(ll001.relatedInformation?.some((info) => info.message.includes('nn.Linear(128, 1)')), 'evidence as related information');
+    assert.ok(
+      ll001.relatedInformation?.some((info) => info.message.includes('nn.Linear(128, 1)')),
+      'evidence as related information',
+    );
   });
 
   test('the corrected example gets no findings', async () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_fixed.py'));
     await vscode.window.showTextDocument(document);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.deepEqual(vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'LossLens'), []);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'LossLens'),
+      [],
+    );
   });
 
   test('the preferred quick fix removes the softmax and the finding goes away', async () => {
@@ -51,7 +61,12 @@ suite('diagnostics', () => {
     await vscode.window.showTextDocument(document);
     const diagnostics = await diagnosticsOf(document.uri);
     const ll003 = diagnostics.find((d) => codeOf(d) === 'LL003')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, ll003.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      ll003.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const preferred = actions.find((action) => action.isPreferred && action.title.includes('LL003'));
     assert.ok(preferred, `no preferred fix among ${actions.map((action) => action.title).join(' | ')}`);
     assert.ok(actions.some((action) => action.title === 'Ignore LL003 on this line'));
@@ -78,10 +93,17 @@ suite('diagnostics', () => {
     await config.update('select', ['LL001'], vscode.ConfigurationTarget.Workspace);
     try {
       const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
-      await waitUntil(() => {
-        const codes = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'LossLens').map(codeOf);
-        return codes.length === 1 && codes[0] === 'LL001';
-      }, 'only LL001 is reported', 20_000);
+      await waitUntil(
+        () => {
+          const codes = vscode.languages
+            .getDiagnostics(document.uri)
+            .filter((d) => d.source === 'LossLens')
+            .map(codeOf);
+          return codes.length === 1 && codes[0] === 'LL001';
+        },
+        'only LL001 is reported',
+        20_000,
+      );
     } finally {
       await config.update('select', undefined, vscode.ConfigurationTarget.Workspace);
     }

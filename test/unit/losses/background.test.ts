@@ -12,7 +12,14 @@ let workerPath: string;
 
 beforeAll(async () => {
   workerPath = join(mkdtempSync(join(tmpdir(), 'losslens-worker-')), 'evaluator-worker.js');
-  await esbuild.build({ entryPoints: [join(__dirname, '..', '..', '..', 'src', 'losses', 'worker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: workerPath, logLevel: 'silent' });
+  await esbuild.build({
+    entryPoints: [join(__dirname, '..', '..', '..', 'src', 'losses', 'worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: workerPath,
+    logLevel: 'silent',
+  });
 });
 
 function logits(count: number): { input: Tensor; target: Tensor } {
@@ -48,13 +55,19 @@ describe('evaluateInBackground (worker thread)', () => {
     expect(warned.warnings[0]).toContain('Using a target size');
     expect(warned.steps.map((step) => step.id)).toEqual(['elementwise']);
     await expect(
-      evaluateInBackground({ loss: 'cross_entropy', args: { input: new Tensor(Float64Array.of(1, 2), [1, 2]), target: new Tensor(Float64Array.of(4), [1], 'int') } }, { workerPath }),
+      evaluateInBackground(
+        { loss: 'cross_entropy', args: { input: new Tensor(Float64Array.of(1, 2), [1, 2]), target: new Tensor(Float64Array.of(4), [1], 'int') } },
+        { workerPath },
+      ),
     ).rejects.toMatchObject({ code: 'out-of-range' });
   });
 
   it('cancels when the signal aborts', async () => {
     const controller = new AbortController();
-    const pending = evaluateInBackground({ loss: 'binary_cross_entropy_with_logits', args: logits(4_000_000) }, { workerPath, signal: controller.signal, onProgress: () => controller.abort() });
+    const pending = evaluateInBackground(
+      { loss: 'binary_cross_entropy_with_logits', args: logits(4_000_000) },
+      { workerPath, signal: controller.signal, onProgress: () => controller.abort() },
+    );
     await expect(pending).rejects.toBeInstanceOf(LossError);
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
   });

@@ -42,9 +42,15 @@ describe('evaluate: requests', () => {
 
   it('checks option types', () => {
     const args = { input: t('[[1., 2.]]'), target: t('[1]') };
-    expect(lossError(() => evaluate({ loss: 'cross_entropy', args, kwargs: { ignore_index: 1.5 } })).message).toBe('cross_entropy(): ignore_index must be an integer, got 1.5.');
-    expect(lossError(() => evaluate({ loss: 'cross_entropy', args, kwargs: { label_smoothing: 'a lot' } })).message).toBe('cross_entropy(): label_smoothing must be a number, got "a lot".');
-    expect(lossError(() => evaluate({ loss: 'kl_div', args: { input: t('[1.]'), target: t('[1.]') }, kwargs: { log_target: 1 } })).message).toBe('kl_div(): log_target must be True or False, got 1.');
+    expect(lossError(() => evaluate({ loss: 'cross_entropy', args, kwargs: { ignore_index: 1.5 } })).message).toBe(
+      'cross_entropy(): ignore_index must be an integer, got 1.5.',
+    );
+    expect(lossError(() => evaluate({ loss: 'cross_entropy', args, kwargs: { label_smoothing: 'a lot' } })).message).toBe(
+      'cross_entropy(): label_smoothing must be a number, got "a lot".',
+    );
+    expect(lossError(() => evaluate({ loss: 'kl_div', args: { input: t('[1.]'), target: t('[1.]') }, kwargs: { log_target: 1 } })).message).toBe(
+      'kl_div(): log_target must be True or False, got 1.',
+    );
   });
 
   it('accepts Keras argument names and the input/target aliases', () => {
@@ -126,10 +132,21 @@ describe('the registry', () => {
 });
 
 const matrix = (rows: number, cols: number, min: number, max: number) =>
-  fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: rows * cols, maxLength: rows * cols }).map((data) => new Tensor(Float64Array.from(data), [rows, cols]));
+  fc
+    .array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: rows * cols, maxLength: rows * cols })
+    .map((data) => new Tensor(Float64Array.from(data), [rows, cols]));
 
 describe('loss properties (fast-check)', () => {
-  const plainMean = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy_with_logits', 'soft_margin_loss', 'hinge_embedding_loss', 'poisson_nll_loss'];
+  const plainMean = [
+    'mse_loss',
+    'l1_loss',
+    'smooth_l1_loss',
+    'huber_loss',
+    'binary_cross_entropy_with_logits',
+    'soft_margin_loss',
+    'hinge_embedding_loss',
+    'poisson_nll_loss',
+  ];
 
   it.each(plainMean)('%s: sum = mean · count and the unreduced losses sum to sum', (loss) => {
     fc.assert(
@@ -152,7 +169,10 @@ describe('loss properties (fast-check)', () => {
         const ce = evaluate({ loss: 'cross_entropy', args: { input: logits, target: new Tensor(Float64Array.from(labels), [2], 'int') } }).value.item();
         expect(Number.isFinite(ce)).toBe(true);
         expect(ce).toBeGreaterThanOrEqual(0);
-        const targets = new Tensor(Float64Array.from(logits.data, (x) => (x > 0 ? 1 : 0)), logits.shape);
+        const targets = new Tensor(
+          Float64Array.from(logits.data, (x) => (x > 0 ? 1 : 0)),
+          logits.shape,
+        );
         const bce = evaluate({ loss: 'binary_cross_entropy_with_logits', args: { input: logits, target: targets } }).value.item();
         expect(Number.isFinite(bce)).toBe(true);
         expect(bce).toBeGreaterThanOrEqual(0);
@@ -163,14 +183,19 @@ describe('loss properties (fast-check)', () => {
 
   it('cross_entropy with weights: mean = Σ losses / Σ w[y]', () => {
     fc.assert(
-      fc.property(matrix(4, 3, -5, 5), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 }), fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), { minLength: 3, maxLength: 3 }), (input, labels, weights) => {
-        const target = new Tensor(Float64Array.from(labels), [4], 'int');
-        const weight = new Tensor(Float64Array.from(weights), [3]);
-        const none = evaluate({ loss: 'cross_entropy', args: { input, target }, kwargs: { weight, reduction: 'none' } }).value;
-        const mean = evaluate({ loss: 'cross_entropy', args: { input, target }, kwargs: { weight } }).value.item();
-        const expected = Array.from(none.data).reduce((a, b) => a + b, 0) / labels.reduce((a, label) => a + weights[label]!, 0);
-        expect(Math.abs(mean - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(mean)));
-      }),
+      fc.property(
+        matrix(4, 3, -5, 5),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.double({ min: 0.1, max: 5, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        (input, labels, weights) => {
+          const target = new Tensor(Float64Array.from(labels), [4], 'int');
+          const weight = new Tensor(Float64Array.from(weights), [3]);
+          const none = evaluate({ loss: 'cross_entropy', args: { input, target }, kwargs: { weight, reduction: 'none' } }).value;
+          const mean = evaluate({ loss: 'cross_entropy', args: { input, target }, kwargs: { weight } }).value.item();
+          const expected = Array.from(none.data).reduce((a, b) => a + b, 0) / labels.reduce((a, label) => a + weights[label]!, 0);
+          expect(Math.abs(mean - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(mean)));
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -29,7 +29,7 @@ describe('exp (table-driven, for the hot loops)', () => {
 });
 
 describe('log1pExpNeg (the log term of the with-logits losses)', () => {
-  it('stays within 2 ulp of log1p(exp(-a)) below 12, and is PyTorch\'s own formula from 12 on', () => {
+  it("stays within 2 ulp of log1p(exp(-a)) below 12, and is PyTorch's own formula from 12 on", () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 800, noNaN: true }), (a) => {
         const actual = log1pExpNeg(a);

@@ -93,7 +93,9 @@ describe(`loss values against PyTorch ${golden.meta.torch} (test/golden/losses.j
   afterAll(() => {
     const counts = new Map<string, number>();
     for (const c of golden.cases) counts.set(c.loss, (counts.get(c.loss) ?? 0) + 1);
-    const lines = [...counts].map(([loss, count]) => `${loss.padEnd(34)} ${String(count).padStart(4)} cases, largest relative error ${(worst[loss]?.error ?? 0).toExponential(2)}`);
+    const lines = [...counts].map(
+      ([loss, count]) => `${loss.padEnd(34)} ${String(count).padStart(4)} cases, largest relative error ${(worst[loss]?.error ?? 0).toExponential(2)}`,
+    );
     console.log(`Golden cases per loss (PyTorch ${golden.meta.torch}):\n${lines.join('\n')}`);
   });
 });

@@ -17,7 +17,12 @@ describe('the reference article, as PyTorch prints it', () => {
   });
 
   it('BCELoss after sigmoid and BCEWithLogitsLoss on the same scores agree: 0.8518', () => {
-    const sigmoid = `[${[[0.6, 0.1], [0.3, 0.8]].map((row) => `[${row.map((x) => 1 / (1 + Math.exp(-x))).join(', ')}]`).join(', ')}]`;
+    const sigmoid = `[${[
+      [0.6, 0.1],
+      [0.3, 0.8],
+    ]
+      .map((row) => `[${row.map((x) => 1 / (1 + Math.exp(-x))).join(', ')}]`)
+      .join(', ')}]`;
     expect(printed('binary_cross_entropy', { input: sigmoid, target: labels })).toBe('tensor(0.8518)');
     expect(printed('binary_cross_entropy_with_logits', { input: probabilities, target: labels })).toBe('tensor(0.8518)');
   });
@@ -71,7 +76,9 @@ describe('Keras documentation examples', () => {
   });
 
   it('keras.backend categorical_crossentropy per sample: [0.10536 0.11653 0.06188]', () => {
-    const value = keras('categorical_crossentropy', '[[1, 0, 0], [0, 1, 0], [0, 0, 1]]', '[[0.9, 0.05, 0.05], [0.05, 0.89, 0.06], [0.05, 0.01, 0.94]]', { reduction: 'none' });
+    const value = keras('categorical_crossentropy', '[[1, 0, 0], [0, 1, 0], [0, 0, 1]]', '[[0.9, 0.05, 0.05], [0.05, 0.89, 0.06], [0.05, 0.01, 0.94]]', {
+      reduction: 'none',
+    });
     expect(Array.from(value.data).map((v) => Number(v.toFixed(5)))).toEqual([0.10536, 0.11653, 0.06188]);
   });
 

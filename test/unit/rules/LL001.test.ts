@@ -1,7 +1,15 @@
 import { probabilitiesLossOnLogits } from '../../../src/analysis/rules/probabilities-loss-on-logits';
 import { py, ruleTester } from './tester';
 
-const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 1)', 'x = torch.randn(8, 16)', 'y = torch.rand(8, 1)'];
+const head = [
+  'import torch',
+  'import torch.nn as nn',
+  'import torch.nn.functional as F',
+  '',
+  'head = nn.Linear(16, 1)',
+  'x = torch.randn(8, 16)',
+  'y = torch.rand(8, 1)',
+];
 
 ruleTester(probabilitiesLossOnLogits, {
   valid: [
@@ -20,7 +28,13 @@ ruleTester(probabilitiesLossOnLogits, {
   invalid: [
     {
       code: py(...head, 'criterion = nn.BCELoss()', 'loss = criterion(head(x), y)'),
-      errors: [{ line: 9, column: 18, message: '`criterion` (`nn.BCELoss`, line 8) expects probabilities, but `head(x)` comes from `head = nn.Linear(16, 1)` (line 5' }],
+      errors: [
+        {
+          line: 9,
+          column: 18,
+          message: '`criterion` (`nn.BCELoss`, line 8) expects probabilities, but `head(x)` comes from `head = nn.Linear(16, 1)` (line 5',
+        },
+      ],
       output: py(...head, 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(head(x), y)'),
       safety: 'safe',
     },
@@ -56,7 +70,12 @@ ruleTester(probabilitiesLossOnLogits, {
     },
     {
       // Aliased import of the loss class: no rename fix without an import.
-      code: py('import torch', 'from torch.nn import BCELoss as Loss, Linear', 'head = Linear(4, 1)', 'loss = Loss()(head(torch.randn(2, 4)), torch.rand(2, 1))'),
+      code: py(
+        'import torch',
+        'from torch.nn import BCELoss as Loss, Linear',
+        'head = Linear(4, 1)',
+        'loss = Loss()(head(torch.randn(2, 4)), torch.rand(2, 1))',
+      ),
       errors: [{ line: 4, message: '`Loss` expects probabilities' }],
       output: null,
     },
@@ -68,7 +87,14 @@ ruleTester(probabilitiesLossOnLogits, {
       safety: 'unsafe',
     },
     {
-      code: py('import torch', 'import torch.nn as nn', 'import torchvision', 'net = torchvision.models.resnet18(num_classes=1)', 'def step(x, y):', '    return nn.BCELoss()(net(x), y)'),
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        'import torchvision',
+        'net = torchvision.models.resnet18(num_classes=1)',
+        'def step(x, y):',
+        '    return nn.BCELoss()(net(x), y)',
+      ),
       errors: [{ line: 6, message: 'ends in a linear classifier' }],
     },
     {

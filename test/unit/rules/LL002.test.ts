@@ -1,7 +1,15 @@
 import { sigmoidBeforeLogitsLoss } from '../../../src/analysis/rules/sigmoid-before-logits-loss';
 import { py, ruleTester } from './tester';
 
-const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 1)', 'x = torch.randn(8, 16)', 'y = torch.rand(8, 1)'];
+const head = [
+  'import torch',
+  'import torch.nn as nn',
+  'import torch.nn.functional as F',
+  '',
+  'head = nn.Linear(16, 1)',
+  'x = torch.randn(8, 16)',
+  'y = torch.rand(8, 1)',
+];
 
 ruleTester(sigmoidBeforeLogitsLoss, {
   valid: [
@@ -32,12 +40,22 @@ ruleTester(sigmoidBeforeLogitsLoss, {
     },
     {
       // The sigmoid is the model's last layer: no automatic fix.
-      code: py('import torch.nn as nn', 'model = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())', 'def step(x, y):', '    return nn.BCEWithLogitsLoss()(model(x), y)'),
+      code: py(
+        'import torch.nn as nn',
+        'model = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())',
+        'def step(x, y):',
+        '    return nn.BCEWithLogitsLoss()(model(x), y)',
+      ),
       errors: [{ line: 4, message: 'nn.Sigmoid()' }],
       output: null,
     },
     {
-      code: py('import torch', 'from torchvision.ops import sigmoid_focal_loss', 'def step(scores, y):', '    return sigmoid_focal_loss(torch.sigmoid(scores), y)'),
+      code: py(
+        'import torch',
+        'from torchvision.ops import sigmoid_focal_loss',
+        'def step(scores, y):',
+        '    return sigmoid_focal_loss(torch.sigmoid(scores), y)',
+      ),
       errors: [{ line: 4 }],
       output: py('import torch', 'from torchvision.ops import sigmoid_focal_loss', 'def step(scores, y):', '    return sigmoid_focal_loss(scores, y)'),
     },

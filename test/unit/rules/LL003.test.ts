@@ -1,7 +1,15 @@
 import { softmaxBeforeCrossEntropy } from '../../../src/analysis/rules/softmax-before-cross-entropy';
 import { py, ruleTester } from './tester';
 
-const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 10)', 'x = torch.randn(8, 16)', 'labels = torch.randint(0, 10, (8,))'];
+const head = [
+  'import torch',
+  'import torch.nn as nn',
+  'import torch.nn.functional as F',
+  '',
+  'head = nn.Linear(16, 10)',
+  'x = torch.randn(8, 16)',
+  'labels = torch.randint(0, 10, (8,))',
+];
 
 ruleTester(softmaxBeforeCrossEntropy, {
   valid: [

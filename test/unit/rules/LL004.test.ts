@@ -1,7 +1,15 @@
 import { nllLossWithoutLogSoftmax } from '../../../src/analysis/rules/nll-loss-without-log-softmax';
 import { py, ruleTester } from './tester';
 
-const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 10)', 'x = torch.randn(8, 16)', 'labels = torch.randint(0, 10, (8,))'];
+const head = [
+  'import torch',
+  'import torch.nn as nn',
+  'import torch.nn.functional as F',
+  '',
+  'head = nn.Linear(16, 10)',
+  'x = torch.randn(8, 16)',
+  'labels = torch.randint(0, 10, (8,))',
+];
 
 ruleTester(nllLossWithoutLogSoftmax, {
   valid: [
@@ -29,9 +37,19 @@ ruleTester(nllLossWithoutLogSoftmax, {
       safety: 'safe',
     },
     {
-      code: py('import torch', 'from torch.nn import NLLLoss, Linear', 'head = Linear(4, 3)', 'loss = NLLLoss()(head(torch.randn(2, 4)), torch.tensor([0, 2]))'),
+      code: py(
+        'import torch',
+        'from torch.nn import NLLLoss, Linear',
+        'head = Linear(4, 3)',
+        'loss = NLLLoss()(head(torch.randn(2, 4)), torch.tensor([0, 2]))',
+      ),
       errors: [{ line: 4 }],
-      output: py('import torch', 'from torch.nn import NLLLoss, Linear', 'head = Linear(4, 3)', 'loss = NLLLoss()(head(torch.randn(2, 4)).log_softmax(dim=1), torch.tensor([0, 2]))'),
+      output: py(
+        'import torch',
+        'from torch.nn import NLLLoss, Linear',
+        'head = Linear(4, 3)',
+        'loss = NLLLoss()(head(torch.randn(2, 4)).log_softmax(dim=1), torch.tensor([0, 2]))',
+      ),
       safety: 'unsafe',
     },
   ],

@@ -5,7 +5,13 @@ const model = ['import torch', 'import torch.nn as nn', '', 'model = nn.Linear(1
 
 ruleTester(swappedLossArguments, {
   valid: [
-    py(...model, 'criterion = nn.CrossEntropyLoss()', 'def train(loader):', '    for inputs, labels in loader:', '        loss = criterion(model(inputs), labels)'),
+    py(
+      ...model,
+      'criterion = nn.CrossEntropyLoss()',
+      'def train(loader):',
+      '    for inputs, labels in loader:',
+      '        loss = criterion(model(inputs), labels)',
+    ),
     py(...model, 'def train(loader):', '    for i, (inputs, labels) in enumerate(loader):', '        loss = nn.MSELoss()(model(inputs), labels)'),
     // Two model outputs (distillation): no label evidence.
     py(...model, 'teacher = nn.Linear(16, 10)', 'def step(x):', '    return nn.MSELoss()(model(x), teacher(x))'),
@@ -14,9 +20,23 @@ ruleTester(swappedLossArguments, {
   ],
   invalid: [
     {
-      code: py(...model, 'criterion = nn.MSELoss()', 'def train(loader):', '    for inputs, labels in loader:', '        outputs = model(inputs)', '        loss = criterion(labels, outputs)'),
+      code: py(
+        ...model,
+        'criterion = nn.MSELoss()',
+        'def train(loader):',
+        '    for inputs, labels in loader:',
+        '        outputs = model(inputs)',
+        '        loss = criterion(labels, outputs)',
+      ),
       errors: [{ line: 9, column: 26, message: 'takes (prediction, target), but `labels` is a label' }],
-      output: py(...model, 'criterion = nn.MSELoss()', 'def train(loader):', '    for inputs, labels in loader:', '        outputs = model(inputs)', '        loss = criterion(outputs, labels)'),
+      output: py(
+        ...model,
+        'criterion = nn.MSELoss()',
+        'def train(loader):',
+        '    for inputs, labels in loader:',
+        '        outputs = model(inputs)',
+        '        loss = criterion(outputs, labels)',
+      ),
       safety: 'unsafe',
     },
     {

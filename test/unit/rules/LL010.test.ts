@@ -10,7 +10,13 @@ ruleTester(targetShapeMismatch, {
     py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x), y.unsqueeze(1))'),
     // Shapes unknown: silent.
     py('import torch.nn as nn', 'def step(out, y):', '    return nn.MSELoss()(out, y)'),
-    py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8,))', 'loss = F.cross_entropy(logits, labels)'),
+    py(
+      'import torch',
+      'import torch.nn.functional as F',
+      'logits = torch.randn(8, 5)',
+      'labels = torch.randint(0, 5, (8,))',
+      'loss = F.cross_entropy(logits, labels)',
+    ),
   ],
   invalid: [
     {
@@ -24,12 +30,30 @@ ruleTester(targetShapeMismatch, {
       errors: [{ line: 8, message: 'this loss needs the same shape' }],
     },
     {
-      code: py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8, 1))', 'loss = F.cross_entropy(logits, labels)'),
+      code: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'logits = torch.randn(8, 5)',
+        'labels = torch.randint(0, 5, (8, 1))',
+        'loss = F.cross_entropy(logits, labels)',
+      ),
       errors: [{ line: 5, message: 'have shape (8, 1), with a class dim of 1' }],
-      output: py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8, 1))', 'loss = F.cross_entropy(logits, labels.squeeze(1))'),
+      output: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'logits = torch.randn(8, 5)',
+        'labels = torch.randint(0, 5, (8, 1))',
+        'loss = F.cross_entropy(logits, labels.squeeze(1))',
+      ),
     },
     {
-      code: py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(8, 5)', 'labels = torch.randint(0, 5, (8,))', 'loss = F.cross_entropy(logits, F.one_hot(labels, 5))'),
+      code: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'logits = torch.randn(8, 5)',
+        'labels = torch.randint(0, 5, (8,))',
+        'loss = F.cross_entropy(logits, F.one_hot(labels, 5))',
+      ),
       errors: [{ line: 5, message: 'holds one-hot labels (int64)' }],
     },
   ],

@@ -4,7 +4,7 @@ import { py, ruleTester } from './tester';
 ruleTester(deprecatedReductionArguments, {
   valid: [
     py('import torch.nn as nn', "criterion = nn.CrossEntropyLoss(reduction='sum')"),
-    py('import torch.nn.functional as F', "def f(x, y):", "    return F.mse_loss(x, y, reduction='none')"),
+    py('import torch.nn.functional as F', 'def f(x, y):', "    return F.mse_loss(x, y, reduction='none')"),
     py('import torch.nn as nn', 'def size_average(x):', '    return x', 'criterion = nn.MSELoss()'),
   ],
   invalid: [

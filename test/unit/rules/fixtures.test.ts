@@ -14,7 +14,11 @@ const DIR = join(__dirname, '..', '..', 'fixtures', 'rules');
  */
 describe('rule fixtures (test/fixtures/rules)', () => {
   it('there is one fixture per rule and no other', () => {
-    expect(readdirSync(DIR).filter((file) => file.endsWith('.py')).sort()).toEqual(RULES.map((rule) => `${rule.code}.py`).sort());
+    expect(
+      readdirSync(DIR)
+        .filter((file) => file.endsWith('.py'))
+        .sort(),
+    ).toEqual(RULES.map((rule) => `${rule.code}.py`).sort());
   });
 
   it.each(RULES.map((rule) => [rule.code, rule] as const))('%s', async (code, rule) => {

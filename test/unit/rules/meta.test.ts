@@ -20,7 +20,9 @@ describe('the rule registry and the rule files agree', () => {
   });
 
   it('every rule file in src/analysis/rules is registered, named after its rule', () => {
-    const files = readdirSync(join(root, 'src', 'analysis', 'rules')).filter((file) => file.endsWith('.ts') && !['index.ts', 'rule.ts', 'docs.ts'].includes(file));
+    const files = readdirSync(join(root, 'src', 'analysis', 'rules')).filter(
+      (file) => file.endsWith('.ts') && !['index.ts', 'rule.ts', 'docs.ts'].includes(file),
+    );
     expect(files.sort()).toEqual(RULES.map((rule) => `${rule.name}.ts`).sort());
   });
 

@@ -15,7 +15,12 @@ export interface InvalidCase {
 export async function findingsOf(rule: Rule, code: string): Promise<Finding[]> {
   const analyzer = new PythonAnalyzer();
   try {
-    const result = await analyzer.analyze(code, { select: [rule.code], onInternalError: (_rule, error) => { throw error; } });
+    const result = await analyzer.analyze(code, {
+      select: [rule.code],
+      onInternalError: (_rule, error) => {
+        throw error;
+      },
+    });
     return [...result.findings];
   } finally {
     analyzer.dispose();
@@ -36,10 +41,33 @@ export function applyFix(code: string, finding: Finding): string {
  */
 export function ruleTester(rule: Rule, cases: { valid: readonly string[]; invalid: readonly InvalidCase[] }): void {
   describe(`${rule.code} ${rule.name}`, () => {
-    it.each(cases.valid.map((code) => [code.split('\n').find((line) => line.trim() && !line.startsWith('import'))?.trim() ?? code, code] as const))('valid: %s', async (_title, code) => {
+    it.each(
+      cases.valid.map(
+        (code) =>
+          [
+            code
+              .split('\n')
+              .find((line) => line.trim() && !line.startsWith('import'))
+              ?.trim() ?? code,
+            code,
+          ] as const,
+      ),
+    )('valid: %s', async (_title, code) => {
       expect((await findingsOf(rule, code)).map((finding) => finding.message)).toEqual([]);
     });
-    it.each(cases.invalid.map((entry) => [entry.code.split('\n').filter((line) => line.trim()).at(-1)!.trim(), entry] as const))('invalid: %s', async (_title, entry) => {
+    it.each(
+      cases.invalid.map(
+        (entry) =>
+          [
+            entry.code
+              .split('\n')
+              .filter((line) => line.trim())
+              .at(-1)!
+              .trim(),
+            entry,
+          ] as const,
+      ),
+    )('invalid: %s', async (_title, entry) => {
       const findings = await findingsOf(rule, entry.code);
       const lines = new LineIndex(entry.code);
       expect(findings.map((finding) => lines.position(finding.span.start).line)).toEqual(entry.errors.map((error) => error.line));

@@ -44,8 +44,16 @@ describe('parseTensor accepts what people paste', () => {
   });
 
   it('reads nan, inf and their spellings', () => {
-    expect(values("[nan, inf, -inf, float('nan'), float(\"-inf\"), np.nan, math.inf, -Infinity, NaN]")).toEqual([
-      NaN, Infinity, -Infinity, NaN, -Infinity, NaN, Infinity, -Infinity, NaN,
+    expect(values('[nan, inf, -inf, float(\'nan\'), float("-inf"), np.nan, math.inf, -Infinity, NaN]')).toEqual([
+      NaN,
+      Infinity,
+      -Infinity,
+      NaN,
+      -Infinity,
+      NaN,
+      Infinity,
+      -Infinity,
+      NaN,
     ]);
   });
 
@@ -99,7 +107,10 @@ describe('parseTensor reports what it cannot read, with the position', () => {
 
 describe('tensorFromJson', () => {
   it('reads the JSONL spellings of non-finite numbers, as a weak float', () => {
-    const tensor = tensorFromJson([[1, 'nan'], ['inf', '-inf']]);
+    const tensor = tensorFromJson([
+      [1, 'nan'],
+      ['inf', '-inf'],
+    ]);
     expect(tensor.shape).toEqual([2, 2]);
     expect(Array.from(tensor.data)).toEqual([1, NaN, Infinity, -Infinity]);
     expect(tensor.weak).toBe(true);
@@ -125,7 +136,9 @@ describe('parser properties (fast-check)', () => {
   it('parse(print(t)) gives t back to the printed precision, with its shape and dtype', () => {
     fc.assert(
       fc.property(
-        shapes.chain((shape) => fc.tuple(fc.constant(shape), fc.array(finite, { minLength: shape.reduce((n, s) => n * s, 1), maxLength: shape.reduce((n, s) => n * s, 1) }))),
+        shapes.chain((shape) =>
+          fc.tuple(fc.constant(shape), fc.array(finite, { minLength: shape.reduce((n, s) => n * s, 1), maxLength: shape.reduce((n, s) => n * s, 1) })),
+        ),
         ([shape, data]) => {
           const tensor = new Tensor(Float64Array.from(data), shape);
           const printed = formatTensor(tensor);
@@ -177,7 +190,12 @@ describe('parser properties (fast-check)', () => {
   });
 
   it('never throws anything but ParseError on mutated literals', () => {
-    const seeds = ['torch.tensor([[0.6, 0.1], [0.3, 0.8]], dtype=torch.float64)', "tf.tensor([1, 2, 3, 4], [2, 2], 'int32')", 'array([1e-5, nan, -inf])', "[float('nan'), True, 1_0]"];
+    const seeds = [
+      'torch.tensor([[0.6, 0.1], [0.3, 0.8]], dtype=torch.float64)',
+      "tf.tensor([1, 2, 3, 4], [2, 2], 'int32')",
+      'array([1e-5, nan, -inf])',
+      "[float('nan'), True, 1_0]",
+    ];
     const mutation = fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.nat({ max: 5 }), fc.string({ maxLength: 4 }));
     fc.assert(
       fc.property(mutation, ([seed, at, cut, insert]) => {
