@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Workspace, PositionEncoding } from '@astral-sh/ruff-wasm-nodejs';
-import { PythonAnalyzer } from '../src/analysis/analyze';
-import { parsePython, pythonParser, type Parser } from '../src/analysis/python/parser';
+import { AnalysisHost } from '../src/analysis/host';
+import { parsePython, type Parser } from '../src/analysis/python/parser';
+import { SourceFile } from '../src/analysis/python/source-file';
 import { collectFiles } from '../src/cli/files';
 import { generatedFile, trainingScript } from './corpus-generator';
 
@@ -66,15 +67,15 @@ interface Comparison {
  * a module loads (Ruff's is large), which on a small machine would slow whichever tool ran right
  * after it.
  */
-async function compare(files: readonly string[], ruff: Workspace, parser: Parser): Promise<Comparison> {
+async function compare(files: readonly string[], ruff: Workspace, parser: Parser, host: AnalysisHost): Promise<Comparison> {
   let findings = 0;
   let diagnostics = 0;
   const runLossLens = async () => {
     findings = 0;
     for (const text of files) {
-      const analyzer = new PythonAnalyzer();
-      findings += (await analyzer.analyze(text)).findings.length;
-      analyzer.dispose();
+      const source = new SourceFile(host);
+      findings += (await source.analyze(text)).findings.length;
+      source.dispose();
     }
   };
   const runRuff = () => {
@@ -111,8 +112,8 @@ function report(name: string, files: readonly string[], result: Comparison, targ
 }
 
 /** Time to analyse `big` again after replacing `needle` (its occurrence past the middle) with itself and a suffix, and back. */
-async function editLatency(big: string, needle: string): Promise<number> {
-  const editor = new PythonAnalyzer();
+async function editLatency(host: AnalysisHost, big: string, needle: string): Promise<number> {
+  const editor = new SourceFile(host);
   await editor.analyze(big);
   const middle = big.indexOf(needle, big.length / 2);
   if (middle < 0) throw new Error(`bench: "${needle}" is not in the 5,000-line file`);
@@ -128,15 +129,16 @@ async function editLatency(big: string, needle: string): Promise<number> {
 
 export async function runAnalyzerBench(path: string | undefined): Promise<boolean> {
   const { name, files } = corpus(path);
-  const parser = await pythonParser();
+  const host = new AnalysisHost();
+  const parser = await host.parser();
   const ruff = new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
   ruff.check(files[0] ?? '');
-  const main = await compare(files, ruff, parser);
+  const main = await compare(files, ruff, parser, host);
   report(name, files, main, true);
   if (!path) {
     // The dense case, for the record: every file a training script, nothing unrelated to skip.
     const dense = generated(trainingScript);
-    report('generated (training scripts only)', dense, await compare(dense, ruff, parser), false);
+    report('generated (training scripts only)', dense, await compare(dense, ruff, parser, host), false);
   }
 
   // One 5,000-line file of training scripts: from scratch, then after one-line edits in the
@@ -146,12 +148,12 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   for (let index = 0; big.split('\n').length < 5000; index++) big += `${trainingScript(10_000 + index)}\n`;
   big = big.split('\n').slice(0, 5000).join('\n');
   const scratch = await bestAsync(async () => {
-    const analyzer = new PythonAnalyzer();
-    await analyzer.analyze(big);
-    analyzer.dispose();
+    const source = new SourceFile(host);
+    await source.analyze(big);
+    source.dispose();
   }, 5);
-  const inLoop = await editLatency(big, 'total += loss.item()');
-  const inModel = await editLatency(big, 'return self.head(x)');
+  const inLoop = await editLatency(host, big, 'total += loss.item()');
+  const inModel = await editLatency(host, big, 'return self.head(x)');
   console.log(
     `  5,000-line file: ${scratch.toFixed(1)} ms from scratch [target < 40 ms]; after a one-line edit ${inLoop.toFixed(1)} ms in a training loop, ${inModel.toFixed(1)} ms in a model's forward [target < 10 ms]`,
   );

@@ -1,6 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { PythonAnalyzer, skipReason, type AnalyzeOptions } from './analyze';
+import { renderData } from './messages';
 import { NotebookError, cellAt, notebookProgram, type NotebookProgram } from './notebook';
+import { skipReason, type AnalyzeOptions } from './options';
+import type { SourceFile } from './python/source-file';
+import { lineOf } from './python/syntax';
+import { ruleByCode } from './rules';
+import { phraseTemplate } from './rules/helpers/describe';
 import { suppressions } from './suppression';
 import type { Finding, LossSite } from './types';
 
@@ -20,7 +25,9 @@ export interface Position {
   readonly column: number;
 }
 
+/** A finding as it is published: its message rendered, its span as lines and columns. */
 export interface LocatedFinding extends Finding {
+  readonly message: string;
   readonly start: Position;
   readonly end: Position;
   /** For notebooks: the index of the cell (among all cells) the finding is in; positions are within it. */
@@ -29,7 +36,7 @@ export interface LocatedFinding extends Finding {
 
 export interface DocumentAnalysis {
   readonly findings: readonly LocatedFinding[];
-  readonly sites: readonly LossSite[];
+  readonly sites?: readonly LossSite[];
   readonly skipped?: string;
 }
 
@@ -53,24 +60,38 @@ export class LineIndex {
   }
 }
 
-/** Analyses one document of any kind LossLens reads; never throws for bad input. */
-export async function analyzeDocument(
-  kind: DocumentKind,
-  text: string,
-  options: AnalyzeOptions = {},
-  analyzer = new PythonAnalyzer(),
-): Promise<DocumentAnalysis> {
+/** A finding's message as text: the places it names said the way `locate` says them. */
+export function renderMessage(finding: Finding, locate: (offset: number) => string): string {
+  const template = ruleByCode(finding.code)?.meta.messages[finding.messageId];
+  if (!template) throw new Error(`${finding.code} has no message ${finding.messageId}`);
+  return template(renderData(finding.data, locate, phraseTemplate));
+}
+
+/** Says where an offset of a Python file is: "line 12". */
+function lineLocator(text: string): (offset: number) => string {
+  return (offset) => l10n.t('line {0}', lineOf(text, offset));
+}
+
+/**
+ * Analyses one document of any kind LossLens reads, with `file` keeping what the next version
+ * can reuse; never throws for bad input.
+ */
+export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text: string, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
   const skipped = skipReason(text, options);
-  if (skipped) return { findings: [], sites: [], skipped };
-  if (kind === 'javascript') return { findings: [], sites: [] };
+  if (skipped) return { findings: [], skipped };
+  if (kind === 'javascript') return { findings: [] };
   if (kind === 'python') {
-    const result = await analyzer.analyze(text, options);
+    const result = await file.analyze(text, options);
     const lines = new LineIndex(text);
+    const locate = lineLocator(text);
     return {
-      findings: result.findings.map((finding) => ({ ...finding, start: lines.position(finding.span.start), end: lines.position(finding.span.end) })),
-      get sites() {
-        return result.sites;
-      },
+      findings: result.findings.map((finding) => ({
+        ...finding,
+        message: renderMessage(finding, locate),
+        start: lines.position(finding.span.start),
+        end: lines.position(finding.span.end),
+      })),
+      ...(result.sites ? { sites: result.sites } : {}),
       ...(result.skipped ? { skipped: result.skipped } : {}),
     };
   }
@@ -78,36 +99,37 @@ export async function analyzeDocument(
   try {
     program = notebookProgram(text);
   } catch (error) {
-    if (error instanceof NotebookError) return { findings: [], sites: [], skipped: l10n.t('skipped: {0}', error.message) };
+    if (error instanceof NotebookError) return { findings: [], skipped: l10n.t('skipped: {0}', error.message) };
     throw error;
   }
-  return analyzeNotebook(program, options, analyzer);
+  return analyzeNotebook(file, program, options);
 }
 
 /** Analyses the code cells of a notebook as one program; positions are within each finding's cell. */
-export async function analyzeNotebook(program: NotebookProgram, options: AnalyzeOptions = {}, analyzer = new PythonAnalyzer()): Promise<DocumentAnalysis> {
-  if (program.language !== 'python') return { findings: [], sites: [], skipped: l10n.t('skipped: a {0} notebook, not Python', program.language) };
+export async function analyzeNotebook(file: SourceFile, program: NotebookProgram, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
+  if (program.language !== 'python') return { findings: [], skipped: l10n.t('skipped: a {0} notebook, not Python', program.language) };
   // A file-level suppression counts only in the first code cell.
   const firstCell = program.cells[0];
-  if (firstCell && suppressions(firstCell.source).file) return { findings: [], sites: [] };
+  if (firstCell && suppressions(firstCell.source).file) return { findings: [] };
   const locate = (offset: number) => {
     const at = cellAt(program, offset);
     if (!at) return '';
     return l10n.t('cell {0}, line {1}', at.cell.index, new LineIndex(at.cell.source).position(at.offset).line);
   };
-  const result = await analyzer.analyze(program.text, { ...options, ignoreFileComments: true, locate });
+  const result = await file.analyze(program.text, { ...options, ignoreFileComments: true });
   const findings: LocatedFinding[] = [];
   for (const finding of result.findings) {
     const at = cellAt(program, finding.span.start);
     if (!at) continue;
     const lines = new LineIndex(at.cell.source);
     const endOffset = Math.min(finding.span.end - at.cell.start, at.cell.source.length);
-    findings.push({ ...finding, cell: at.cell.index, start: lines.position(at.offset), end: lines.position(endOffset) });
+    findings.push({
+      ...finding,
+      message: renderMessage(finding, locate),
+      cell: at.cell.index,
+      start: lines.position(at.offset),
+      end: lines.position(endOffset),
+    });
   }
-  return {
-    findings,
-    get sites() {
-      return result.sites;
-    },
-  };
+  return { findings, ...(result.sites ? { sites: result.sites } : {}) };
 }

@@ -1,3 +1,5 @@
+import type { MessageData } from './messages';
+
 /**
  * What analysis hands to the editor and the CLI: plain data with offsets into the analysed text.
  * The extension turns these into diagnostics, code actions and hovers; nothing here knows VS Code.
@@ -34,11 +36,16 @@ export interface Evidence {
   readonly file?: { readonly path: string; readonly line: number };
 }
 
+/**
+ * What a rule reported: plain data with offsets into the analysed text. The message is its id in
+ * the rule's `meta.messages` and the values it names; `publish` (document.ts) renders it.
+ */
 export interface Finding {
   readonly code: string;
   readonly rule: string;
   readonly severity: Severity;
-  readonly message: string;
+  readonly messageId: string;
+  readonly data: MessageData;
   readonly span: Span;
   readonly evidence: readonly Evidence[];
   readonly fix?: Fix;
@@ -101,7 +108,8 @@ export interface LossSite {
 
 export interface AnalysisResult {
   readonly findings: readonly Finding[];
-  readonly sites: readonly LossSite[];
+  /** Every loss site with its facts, when asked for (`AnalyzeOptions.sites`). */
+  readonly sites?: readonly LossSite[];
   /** Why the file was not analysed (too large, binary), when it was not. */
   readonly skipped?: string;
 }

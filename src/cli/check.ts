@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { resolve } from 'node:path';
-import { PythonAnalyzer } from '../analysis/analyze';
-import { fileResolver } from '../analysis/python/imports';
+import { AnalysisHost } from '../analysis/host';
+import { SourceFile } from '../analysis/python/source-file';
 import { analyzeDocument, documentKind, type LocatedFinding } from '../analysis/document';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
@@ -51,39 +51,39 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   if (missing.length > 0) throw new UsageError(l10n.t('No such file or folder: {0}', missing.join(', ')));
 
   const findings: CheckFinding[] = [];
-  for (const file of files) {
-    const path = displayPath(file, io.cwd);
-    const kind = documentKind(file);
-    if (!kind) {
-      io.stderr(`${path}: ${l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file')}\n`);
-      continue;
-    }
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      io.stderr(`${path}: ${l10n.t('skipped: cannot read it ({0})', (error as NodeJS.ErrnoException).code ?? String(error))}\n`);
-      continue;
-    }
-    const analyzer = new PythonAnalyzer();
-    try {
-      const result = await analyzeDocument(
-        kind,
-        text,
-        {
+  // One host for the run: the parser loads once, and a module many files import is read once.
+  const host = new AnalysisHost([io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]);
+  try {
+    for (const file of files) {
+      const path = displayPath(file, io.cwd);
+      const kind = documentKind(file);
+      if (!kind) {
+        io.stderr(`${path}: ${l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file')}\n`);
+        continue;
+      }
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        io.stderr(`${path}: ${l10n.t('skipped: cannot read it ({0})', (error as NodeJS.ErrnoException).code ?? String(error))}\n`);
+        continue;
+      }
+      const source = new SourceFile(host, file);
+      try {
+        const result = await analyzeDocument(source, kind, text, {
           select,
           ignore,
-          resolveImport: fileResolver(file, [io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]),
           onInternalError: (rule, error) =>
             io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
-        },
-        analyzer,
-      );
-      if (result.skipped) io.stderr(`${path}: ${result.skipped}\n`);
-      for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
-    } finally {
-      analyzer.dispose();
+        });
+        if (result.skipped) io.stderr(`${path}: ${result.skipped}\n`);
+        for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
+      } finally {
+        source.dispose();
+      }
     }
+  } finally {
+    host.dispose();
   }
   report(format as Format, files.length, findings, io);
   return findings.length > 0 && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
@@ -121,8 +121,8 @@ function parseRuleList(raw: string | undefined, flag: string): string[] {
     .filter((code) => code.length > 0);
   for (const code of codes) {
     if (!/^LL\d{3}$/.test(code)) throw new UsageError(l10n.t('{0} expects rule codes like LL001, got "{1}".', flag, code));
-    if (!RULES.some((rule) => rule.code === code))
-      throw new UsageError(l10n.t('{0}: there is no rule {1}. Rules: {2}.', flag, code, RULES.map((rule) => rule.code).join(', ')));
+    if (!RULES.some((rule) => rule.meta.code === code))
+      throw new UsageError(l10n.t('{0}: there is no rule {1}. Rules: {2}.', flag, code, RULES.map((rule) => rule.meta.code).join(', ')));
   }
   return codes;
 }

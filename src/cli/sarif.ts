@@ -7,7 +7,7 @@ const LEVEL = { error: 'error', warning: 'warning', information: 'note' } as con
 
 /** A SARIF 2.1.0 log: one rule descriptor per LL code, with its docs page as help URI. */
 export function sarifLog(findings: readonly CheckFinding[], version: string): object {
-  const index = new Map(RULES.map((rule, position) => [rule.code, position]));
+  const index = new Map(RULES.map((rule, position) => [rule.meta.code, position]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -19,13 +19,13 @@ export function sarifLog(findings: readonly CheckFinding[], version: string): ob
             version,
             informationUri: 'https://github.com/losslens/losslens',
             rules: RULES.map((rule) => ({
-              id: rule.code,
-              name: rule.name,
-              shortDescription: { text: rule.summary },
-              fullDescription: { text: rule.docs.whatItDoes.replace(/`/g, '') },
-              helpUri: `${DOCS_BASE}/${rule.code}.md`,
-              help: { text: rule.docs.whyIsThisBad.replace(/`/g, '') },
-              defaultConfiguration: { level: LEVEL[rule.severity] },
+              id: rule.meta.code,
+              name: rule.meta.name,
+              shortDescription: { text: rule.meta.summary },
+              fullDescription: { text: rule.meta.docs.whatItDoes.replace(/`/g, '') },
+              helpUri: `${DOCS_BASE}/${rule.meta.code}.md`,
+              help: { text: rule.meta.docs.whyIsThisBad.replace(/`/g, '') },
+              defaultConfiguration: { level: LEVEL[rule.meta.severity] },
             })),
           },
         },

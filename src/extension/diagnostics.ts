@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { PythonAnalyzer } from '../analysis/analyze';
 import { analyzeDocument, analyzeNotebook, type LocatedFinding } from '../analysis/document';
+import { AnalysisHost } from '../analysis/host';
 import { programFromCells } from '../analysis/notebook';
-import { fileResolver } from '../analysis/python/imports';
+import { SourceFile } from '../analysis/python/source-file';
 import type { Evidence, Finding } from '../analysis/types';
 import type { LossLensSettings } from '../shared/settings';
 import type { Ctx } from './ctx';
@@ -27,17 +27,32 @@ export interface DiagnosedFinding {
   readonly cells?: ReadonlyArray<{ document: vscode.TextDocument; start: number }>;
 }
 
+/** Fired when LossLens has analysed a version of a document or notebook (findings may be none). */
+export interface AnalysisFinished {
+  /** The document, or the notebook (whose cells hold the diagnostics). */
+  readonly uri: vscode.Uri;
+  readonly version: number;
+  readonly findings: readonly LocatedFinding[];
+  /** Why the document was not analysed (disabled, too large, binary, broken notebook), when it was not. */
+  readonly skipped?: string;
+}
+
 /**
  * Runs the analyzer on Python documents and notebooks as they open and change (debounced), and
  * publishes the findings as diagnostics: code linked to the rule's docs page, the evidence chain
- * as related information. One analyzer per document keeps incremental parsing.
+ * as related information. One `SourceFile` per document keeps what the next version can reuse;
+ * one `AnalysisHost` shares the parser and the imported workspace modules.
  */
 export class DiagnosticsController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('losslens');
-  private readonly analyzers = new Map<string, PythonAnalyzer>();
+  private readonly finished = new vscode.EventEmitter<AnalysisFinished>();
+  /** Fires after every analysis, with the findings published (tests wait on it). */
+  readonly onDidFinishAnalysis = this.finished.event;
+  private host = new AnalysisHost(workspaceRoots());
+  private readonly sources = new Map<string, SourceFile>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly findings = new Map<string, DiagnosedFinding[]>();
-  private readonly disposables: vscode.Disposable[] = [this.collection];
+  private readonly disposables: vscode.Disposable[] = [this.collection, this.finished];
 
   constructor(
     private readonly ctx: Ctx,
@@ -53,6 +68,16 @@ export class DiagnosticsController implements vscode.Disposable {
         for (const cell of notebook.getCells()) this.forget(cell.document.uri);
         this.forget(notebook.uri);
       }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart()),
+    );
+    // Imports resolve to workspace files: a file created or deleted can change where they lead,
+    // and a changed one what it defines (the host re-reads it by its modification time).
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(() => this.filesChanged()),
+      watcher.onDidDelete(() => this.filesChanged()),
+      watcher.onDidChange(() => this.refreshAll()),
     );
     this.refreshAll();
   }
@@ -95,13 +120,25 @@ export class DiagnosticsController implements vscode.Disposable {
     );
   }
 
+  private filesChanged(): void {
+    this.host.filesChanged();
+    this.refreshAll();
+  }
+
+  /** The workspace folders changed: imports resolve under other roots, so everything starts anew. */
+  private restart(): void {
+    for (const source of this.sources.values()) source.dispose();
+    this.sources.clear();
+    this.host.dispose();
+    this.host = new AnalysisHost(workspaceRoots());
+    this.refreshAll();
+  }
+
   private options(scope: vscode.Uri) {
     const settings = this.settingsFor(scope);
-    const roots = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
     return {
       enabled: settings.enable,
       analyze: {
-        ...(scope.scheme === 'file' ? { resolveImport: fileResolver(scope.fsPath, roots) } : {}),
         select: settings.select,
         ignore: settings.ignore,
         maxFileBytes: settings.maxFileSizeBytes,
@@ -118,22 +155,26 @@ export class DiagnosticsController implements vscode.Disposable {
     };
   }
 
-  private analyzer(key: string): PythonAnalyzer {
-    let analyzer = this.analyzers.get(key);
-    if (!analyzer) {
-      analyzer = new PythonAnalyzer();
-      this.analyzers.set(key, analyzer);
+  private source(key: string, uri: vscode.Uri): SourceFile {
+    let source = this.sources.get(key);
+    if (!source) {
+      source = new SourceFile(this.host, uri.scheme === 'file' ? uri.fsPath : undefined);
+      this.sources.set(key, source);
     }
-    return analyzer;
+    return source;
   }
 
   private async analyzeText(document: vscode.TextDocument): Promise<void> {
     const key = document.uri.toString();
-    const { enabled, analyze } = this.options(document.uri);
-    if (!enabled) return this.publish(key, []);
     const version = document.version;
+    const { enabled, analyze } = this.options(document.uri);
+    if (!enabled) {
+      this.publish(key, []);
+      this.finished.fire({ uri: document.uri, version, findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') });
+      return;
+    }
     const started = performance.now();
-    const result = await analyzeDocument('python', document.getText(), analyze, this.analyzer(key));
+    const result = await analyzeDocument(this.source(key, document.uri), 'python', document.getText(), analyze);
     if (document.isClosed || document.version !== version) return;
     if (result.skipped) this.ctx.log.info(`${vscode.workspace.asRelativePath(document.uri)}: ${result.skipped}`);
     this.ctx.log.debug(
@@ -148,17 +189,24 @@ export class DiagnosticsController implements vscode.Disposable {
       key,
       result.findings.map((finding) => this.diagnosed(finding, document, document)),
     );
+    this.finished.fire({ uri: document.uri, version, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) });
   }
 
   private async analyzeNotebook(notebook: vscode.NotebookDocument): Promise<void> {
     const key = notebook.uri.toString();
+    const version = notebook.version;
     const codeCells = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && cell.document.languageId === 'python');
     const { enabled, analyze } = this.options(notebook.uri);
     const previous = this.notebookCells.get(key) ?? [];
     for (const uri of previous) this.publish(uri, []);
-    if (!enabled || notebook.isClosed) return;
+    if (notebook.isClosed) return;
+    if (!enabled) {
+      this.finished.fire({ uri: notebook.uri, version, findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') });
+      return;
+    }
     const program = programFromCells(codeCells.map((cell) => ({ index: cell.index, source: cell.document.getText() })));
-    const result = await analyzeNotebook(program, analyze, this.analyzer(key));
+    const result = await analyzeNotebook(this.source(key, notebook.uri), program, analyze);
+    if (notebook.isClosed || notebook.version !== version) return;
     const cells = codeCells.map((cell, position) => ({ document: cell.document, start: program.cells[position]!.start }));
     const byCell = new Map<string, DiagnosedFinding[]>();
     for (const finding of result.findings) {
@@ -174,6 +222,7 @@ export class DiagnosticsController implements vscode.Disposable {
       codeCells.map((cell) => cell.document.uri.toString()),
     );
     for (const cell of codeCells) this.publish(cell.document.uri.toString(), byCell.get(cell.document.uri.toString()) ?? []);
+    this.finished.fire({ uri: notebook.uri, version, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) });
   }
 
   private readonly notebookCells = new Map<string, string[]>();
@@ -232,15 +281,21 @@ export class DiagnosticsController implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    this.analyzers.get(key)?.dispose();
-    this.analyzers.delete(key);
+    this.sources.get(key)?.dispose();
+    this.sources.delete(key);
     this.findings.delete(key);
     this.collection.delete(uri);
   }
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
-    for (const analyzer of this.analyzers.values()) analyzer.dispose();
+    for (const source of this.sources.values()) source.dispose();
+    this.host.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** The workspace folders on disk: where imports resolve besides the importing file's folder. */
+function workspaceRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
 }

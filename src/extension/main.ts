@@ -3,13 +3,15 @@ import { LossLensCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { affectsLossLens, readSettings } from './config';
 import { Ctx } from './ctx';
-import { DiagnosticsController } from './diagnostics';
+import { DiagnosticsController, type AnalysisFinished } from './diagnostics';
 import { StatusPanel } from './statusPanel';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface LossLensApi {
   /** Milliseconds `activate` took. */
   readonly activationMs: number;
+  /** Fires when a document's (or notebook's) analysis finishes: its uri, version and findings. */
+  readonly onDidFinishAnalysis: vscode.Event<AnalysisFinished>;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLensApi {
@@ -40,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     if (editor) {
       log.info(vscode.l10n.t('Active document: {0} ({1}).', vscode.workspace.asRelativePath(editor.document.uri), editor.document.languageId));
     }
-    return { activationMs: ctx.activationMs };
+    return { activationMs: ctx.activationMs, onDidFinishAnalysis: diagnostics.onDidFinishAnalysis };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     log.error(vscode.l10n.t('LossLens failed to activate: {0}', detail));

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PythonAnalyzer } from '../../src/analysis/analyze';
 import { analyzeDocument } from '../../src/analysis/document';
+import { SourceFile } from '../../src/analysis/python/source-file';
+import type { AnalysisResult } from '../../src/analysis/types';
+import { analyzeFresh, host } from './helpers/analysis';
 import { cellAt, notebookProgram, NotebookError } from '../../src/analysis/notebook';
 import { suppressions } from '../../src/analysis/suppression';
 
@@ -17,7 +19,7 @@ const PRELUDE = [
 const program = (...lines: string[]) => `${[...PRELUDE, ...lines].join('\n')}\n`;
 
 async function codes(text: string): Promise<string[]> {
-  const result = await new PythonAnalyzer().analyze(text);
+  const result = await analyzeFresh(text);
   return result.findings.map((finding) => finding.code);
 }
 
@@ -70,7 +72,7 @@ describe('notebooks', () => {
       { cell_type: 'code', source: PRELUDE.join('\n') },
       { cell_type: 'code', source: BUG },
     ]);
-    const result = await analyzeDocument('notebook', text);
+    const result = await analyzeDocument(new SourceFile(host), 'notebook', text);
     expect(result.findings.map((finding) => [finding.code, finding.cell, finding.start.line, finding.start.column])).toEqual([['LL003', 1, 1, 24]]);
   });
 
@@ -79,22 +81,22 @@ describe('notebooks', () => {
       { cell_type: 'code', source: `# losslens: ignore-file\n${PRELUDE.join('\n')}` },
       { cell_type: 'code', source: BUG },
     ]);
-    expect((await analyzeDocument('notebook', first)).findings).toEqual([]);
+    expect((await analyzeDocument(new SourceFile(host), 'notebook', first)).findings).toEqual([]);
     const later = notebook([
       { cell_type: 'code', source: PRELUDE.join('\n') },
       { cell_type: 'code', source: `# losslens: ignore-file\n${BUG}` },
     ]);
-    expect((await analyzeDocument('notebook', later)).findings.map((finding) => finding.code)).toEqual(['LL003']);
+    expect((await analyzeDocument(new SourceFile(host), 'notebook', later)).findings.map((finding) => finding.code)).toEqual(['LL003']);
   });
 
   it('skips notebooks of other languages', async () => {
     const r = JSON.stringify({ cells: [{ cell_type: 'code', source: 'x <- 1' }], metadata: { language_info: { name: 'R' } } });
-    expect((await analyzeDocument('notebook', r)).skipped).toBe('skipped: a r notebook, not Python');
+    expect((await analyzeDocument(new SourceFile(host), 'notebook', r)).skipped).toBe('skipped: a r notebook, not Python');
   });
 });
 
 describe('robustness (fast-check)', () => {
-  const analyzer = new PythonAnalyzer();
+  const analyzer = new SourceFile(host);
   const seeds = [
     program(BUG, 'probs = F.softmax(head(x))', 'criterion = nn.BCELoss(size_average=False)', 'y = criterion(head(x), labels.float())'),
     [
@@ -171,16 +173,14 @@ describe('demand-driven parsing', () => {
     ];
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) =>
-        result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
-      const reduced = await new PythonAnalyzer().analyze(text);
-      const whole = await new PythonAnalyzer().analyze(text, { parseEverything: true });
+      const reduced = await analyzeFresh(text);
+      const whole = await analyzeFresh(text, { parseEverything: true });
       expect(summary(reduced), file).toEqual(summary(whole));
     }
   });
 
   it('counts aliases of losses and activations as mentions, and no other alias', async () => {
-    const { mentions } = await import('../../src/analysis/python/sites');
+    const { scanMentions } = await import('../../src/analysis/python/select');
     const text = [
       'import numpy as np',
       'import torch.nn as nn',
@@ -192,13 +192,13 @@ describe('demand-driven parsing', () => {
       'c = CE()',
       'd = sm(b(a), dim=1)',
     ].join('\n');
-    const named = mentions(text).map(([offset, length]) => text.slice(offset, offset + length));
+    const named = scanMentions(text).words.map(([offset, length]) => text.slice(offset, offset + length));
     expect(named).toEqual(['CrossEntropyLoss', 'CE', 'softmax', 'sm', 'CE', 'sm']);
   });
 
   it('leaves unrelated code that uses aliased modules unparsed, and still finds aliased losses', async () => {
-    const { relevantSpans } = await import('../../src/analysis/python/relevant');
-    const { mentions, receiverCalls } = await import('../../src/analysis/python/sites');
+    const { parseSpans, receiverCalls, scanMentions } = await import('../../src/analysis/python/select');
+    const { topLevelStatements } = await import('../../src/analysis/python/statements');
     const text = [
       'import numpy as np',
       'import torch.nn as nn',
@@ -214,14 +214,15 @@ describe('demand-driven parsing', () => {
       'def step(x, y):',
       '    return criterion(head(x), y)',
     ].join('\n');
-    const seeds = [...mentions(text), ...receiverCalls(text)].map(([offset]) => offset).sort((a, b) => a - b);
-    const spans = relevantSpans(text, seeds)!;
+    const mentions = scanMentions(text);
+    const seeds = [...mentions.words, ...receiverCalls(text, mentions)].map(([offset]) => offset).sort((a, b) => a - b);
+    const spans = parseSpans(seeds, topLevelStatements(text))!;
     const parsed = spans.map((span) => text.slice(span.start, span.end)).join('');
     expect(parsed).not.toContain('def normalise');
     expect(parsed).not.toContain('class Block');
     expect(parsed).toContain('head = nn.Linear(4, 1)');
     expect(parsed).toContain('def step(x, y):');
-    const { findings } = await new PythonAnalyzer().analyze(text);
+    const { findings } = await analyzeFresh(text);
     expect(findings.map((finding) => finding.code)).toEqual(['LL001']);
   });
 
@@ -265,10 +266,8 @@ describe('demand-driven parsing', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 14 }), async (statements) => {
         const text = `${statements.join('\n')}\n`;
-        const summary = (result: Awaited<ReturnType<PythonAnalyzer['analyze']>>) =>
-          result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.message}`);
-        const reduced = await new PythonAnalyzer().analyze(text);
-        const whole = await new PythonAnalyzer().analyze(text, { parseEverything: true });
+        const reduced = await analyzeFresh(text);
+        const whole = await analyzeFresh(text, { parseEverything: true });
         expect(summary(reduced)).toEqual(summary(whole));
       }),
       { numRuns: 300 },
@@ -276,13 +275,14 @@ describe('demand-driven parsing', () => {
   });
 
   it('keeps offsets: blanked statements become spaces, newlines stay', async () => {
-    const { blankOutside, relevantSpans } = await import('../../src/analysis/python/relevant');
+    const { blankOutside, parseSpans } = await import('../../src/analysis/python/select');
+    const { topLevelStatements } = await import('../../src/analysis/python/statements');
     const text = 'import torch\n\ndef unrelated():\n    """doc\nwith lines"""\n    return [1,\n2]\n\nloss = torch.nn.CrossEntropyLoss()\n';
     const reduced = blankOutside(
       text,
-      relevantSpans(
-        text,
+      parseSpans(
         [...text.matchAll(/Loss/g)].map((match) => match.index!),
+        topLevelStatements(text),
       )!,
     );
     expect(reduced.length).toBe(text.length);
@@ -322,17 +322,17 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
         fc.constantFrom(...bases),
         fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }),
         async (base, edits) => {
-          const incremental = new PythonAnalyzer();
+          const incremental = new SourceFile(host);
           let text = base;
           await incremental.analyze(text);
           for (const [at, cut, insert] of edits) {
             const position = at % (text.length + 1);
             text = text.slice(0, position) + insert + text.slice(position + cut);
             const cached = await incremental.analyze(text);
-            const fresh = await new PythonAnalyzer().analyze(text);
-            const summary = (findings: readonly { code: string; span: { start: number; end: number }; message: string; fix?: unknown }[]) =>
-              findings.map((finding) => JSON.stringify([finding.code, finding.span, finding.message, finding.fix]));
-            expect(summary(cached.findings)).toEqual(summary(fresh.findings));
+            const fresh = await analyzeFresh(text);
+            const everything = (result: AnalysisResult) =>
+              result.findings.map((finding) => JSON.stringify([finding.code, finding.span, finding.messageId, finding.data, finding.evidence, finding.fix]));
+            expect(everything(cached)).toEqual(everything(fresh));
           }
           incremental.dispose();
         },
@@ -376,9 +376,9 @@ describe('topLevelStatements', () => {
     let open = false;
     for (let i = 0; i < text.length;) {
       const c = text[i]!;
-      if (lineStart && depth === 0) {
+      if (lineStart) {
         lineStart = false;
-        if (!' \t\n\r#\f'.includes(c)) {
+        if (depth === 0 && !' \t\n\r#\f'.includes(c)) {
           const continues = /^(?:else|elif|except|finally)\b/.test(text.slice(i, i + 8));
           if (!open || (!decorator && !continues)) starts.push(i);
           open = true;
@@ -414,7 +414,7 @@ describe('topLevelStatements', () => {
   }
 
   it('reads the names a statement uses outside strings, comments and numbers', async () => {
-    const { topLevelStatements } = await import('../../src/analysis/python/relevant');
+    const { topLevelStatements } = await import('../../src/analysis/python/statements');
     const text = 'def f(a):\n    b = g(a, 1e5, 0x1F, 2j)  # h(i)\n    return \'j\' + """k\nl""" + m.n\nx = 1\n';
     const [first, second] = topLevelStatements(text);
     expect([...first!.uses].sort()).toEqual(['a', 'b', 'def', 'f', 'g', 'm', 'n', 'return']);
@@ -422,7 +422,7 @@ describe('topLevelStatements', () => {
   });
 
   it('splits where the plain character-by-character rules split (fast-check)', async () => {
-    const { topLevelStatements } = await import('../../src/analysis/python/relevant');
+    const { topLevelStatements } = await import('../../src/analysis/python/statements');
     const piece = fc.constantFrom(
       '\n',
       ' ',
@@ -459,7 +459,7 @@ describe('topLevelStatements', () => {
 
 describe('topLevelStatements after an edit', () => {
   it('reads only around the change and agrees with a fresh split, edit after edit (fast-check)', async () => {
-    const { topLevelStatements } = await import('../../src/analysis/python/relevant');
+    const { topLevelStatements } = await import('../../src/analysis/python/statements');
     const { diffText } = await import('../../src/analysis/python/parser');
     const seed = [
       'import torch',
@@ -527,7 +527,7 @@ describe('topLevelStatements after an edit', () => {
 describe('scopes', () => {
   it('finds the innermost function or class of every name by offsets, as the parent chain says', async () => {
     const { PythonModule } = await import('../../src/analysis/python/binder');
-    const { parsePython, pythonParser } = await import('../../src/analysis/python/parser');
+    const { parsePython } = await import('../../src/analysis/python/parser');
     const text = [
       'import torch',
       'class Outer:',
@@ -553,7 +553,7 @@ describe('scopes', () => {
       'class_count = 2; define = 3',
       'print(class_count, define)',
     ].join('\n');
-    const tree = parsePython(await pythonParser(), text);
+    const tree = parsePython(await host.parser(), text);
     const module = new PythonModule(text, tree);
     const expected = (node: NonNullable<ReturnType<typeof tree.rootNode.descendantForIndex>>): string => {
       for (let current = node.parent; current; current = current.parent) {
@@ -571,3 +571,8 @@ describe('scopes', () => {
     tree.delete();
   });
 });
+
+/** Findings as comparable text: code, place, message id and values. */
+function summary(result: AnalysisResult): string[] {
+  return result.findings.map((finding) => `${finding.code}@${finding.span.start}:${finding.messageId}:${JSON.stringify(finding.data)}`);
+}

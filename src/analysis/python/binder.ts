@@ -18,13 +18,14 @@ export type Binding =
   | { readonly kind: 'other'; readonly at: number };
 
 /**
- * A top-level statement as the module scope reads it lazily: where it is, and the names visiting
- * it bound the last time (kept across edits while its text is unchanged).
+ * The module's top-level statements, and the names each bound when an earlier version of the
+ * file was bound (undefined where not known): with them the module scope visits only the
+ * statements that bind a name asked about. What it learns is read back with
+ * `PythonModule.boundNames()`, for the next version.
  */
-export interface StatementNames {
-  readonly start: number;
-  readonly end: number;
-  bound: readonly string[] | undefined;
+export interface KnownStatements {
+  readonly statements: ReadonlyArray<{ readonly start: number; readonly end: number }>;
+  readonly bound: ReadonlyArray<readonly string[] | undefined>;
 }
 
 export class Scope {
@@ -43,13 +44,15 @@ export class Scope {
     readonly body: SyntaxNode,
     readonly parent: Scope | undefined,
     readonly fn?: FunctionInfo,
-    /**
-     * The module's top-level statements, when the names each binds may be known from an earlier
-     * version: then only the statements binding a name asked about are visited.
-     */
-    statements?: readonly StatementNames[],
+    known?: KnownStatements,
   ) {
-    if (statements) this.lazy = { statements, nodes: undefined, byName: new Map(), visited: undefined, complete: new Set() };
+    if (known)
+      this.lazy = { statements: known.statements, learned: [...known.bound], nodes: undefined, byName: new Map(), visited: undefined, complete: new Set() };
+  }
+
+  /** For a lazily read module scope: the names each top-level statement binds, where known now. */
+  boundNames(): ReadonlyArray<readonly string[] | undefined> | undefined {
+    return this.lazy?.learned;
   }
 
   bindings(name: string): readonly Binding[] {
@@ -103,19 +106,19 @@ export class Scope {
     lazy.nodes = nodes;
     lazy.visited = new Uint8Array(nodes.length);
     // The nodes of each statement (`a = 1; b = 2` is two), or a node alone outside every statement.
-    const groups: Array<{ statement: StatementNames | undefined; indices: number[] }> = [];
+    const groups: Array<{ statement: number; indices: number[] }> = [];
     let cursor = 0;
     const statements = lazy.statements;
     nodes.forEach((node, index) => {
       while (cursor < statements.length && statements[cursor]!.end <= node.startIndex) cursor++;
       const candidate = statements[cursor];
-      const statement = candidate && candidate.start <= node.startIndex && node.endIndex <= candidate.end ? candidate : undefined;
+      const statement = candidate && candidate.start <= node.startIndex && node.endIndex <= candidate.end ? cursor : -1;
       const last = groups[groups.length - 1];
-      if (statement && last?.statement === statement) last.indices.push(index);
+      if (statement >= 0 && last?.statement === statement) last.indices.push(index);
       else groups.push({ statement, indices: [index] });
     });
     for (const { statement, indices } of groups) {
-      let names = statement?.bound;
+      let names = statement >= 0 ? lazy.learned[statement] : undefined;
       if (!names) {
         // Not known (new or changed text, or outside every statement): visited now.
         this.recording = [];
@@ -125,7 +128,7 @@ export class Scope {
         }
         names = [...new Set(this.recording)];
         this.recording = undefined;
-        if (statement) statement.bound = names;
+        if (statement >= 0) lazy.learned[statement] = names;
       }
       for (const bound of names) {
         const list = lazy.byName.get(bound);
@@ -323,9 +326,6 @@ export class Scope {
   }
 }
 
-/** Lines where a definition can start: `def`, `class`, `async def`, after the indentation. */
-const DEFINITION_LINE = /^([ \t]*)(?:async[ \t]+def|def|class)\b/gm;
-
 interface Definition {
   readonly node: SyntaxNode;
   readonly start: number;
@@ -333,7 +333,9 @@ interface Definition {
 }
 
 interface LazyIndex {
-  readonly statements: readonly StatementNames[];
+  readonly statements: KnownStatements['statements'];
+  /** What `KnownStatements.bound` said, and what visiting statements has added. */
+  readonly learned: Array<readonly string[] | undefined>;
   /** The module's top-level nodes, and which of them bind each name. */
   nodes: SyntaxNode[] | undefined;
   readonly byName: Map<string, number[]>;
@@ -547,9 +549,9 @@ export class PythonModule {
     readonly text: string,
     readonly tree: Tree,
     /** Its top-level statements, to read the module scope lazily (not when the tree has errors). */
-    statements?: readonly StatementNames[],
+    known?: KnownStatements,
   ) {
-    this.scope = new Scope(this, 'module', tree.rootNode, undefined, undefined, statements && !tree.rootNode.hasError ? statements : undefined);
+    this.scope = new Scope(this, 'module', tree.rootNode, undefined, undefined, known && !tree.rootNode.hasError ? known : undefined);
   }
 
   functionInfo(node: SyntaxNode, parent: Scope, cls?: ClassInfo): FunctionInfo {
@@ -575,13 +577,12 @@ export class PythonModule {
   /** Per top-level statement (by start): its function and class definitions, outermost first. */
   private readonly definitionCache = new Map<number, Definition[]>();
 
-  /** The innermost function or class (or the module) whose scope contains `node`, memoised per node. */
+  /** The innermost function or class (or the module) whose scope contains `node`, memoised per node (ids are unique in a tree). */
   scopeOf(node: SyntaxNode): Scope {
-    const key = node.startIndex * 0x400000 + (node.endIndex - node.startIndex);
-    let scope = this.scopeCache.get(key);
+    let scope = this.scopeCache.get(node.id);
     if (!scope) {
       scope = this.computeScopeOf(node.startIndex, node.endIndex);
-      this.scopeCache.set(key, scope);
+      this.scopeCache.set(node.id, scope);
     }
     return scope;
   }
@@ -646,7 +647,7 @@ export class PythonModule {
       const start = statement.startIndex;
       const source = this.text.slice(start, statement.endIndex);
       const root = this.tree.rootNode;
-      for (const match of source.matchAll(DEFINITION_LINE)) {
+      for (const match of source.matchAll(/^([ \t]*)(?:async[ \t]+def|def|class)\b/gm)) {
         const at = start + match.index + match[1]!.length;
         const node = root.namedDescendantForIndex(at, at + 1);
         if (node && node.startIndex === at && (node.type === 'function_definition' || node.type === 'class_definition')) {

@@ -15,18 +15,13 @@ function wasmPath(file: string): string {
   return createRequire(__filename).resolve(`@vscode/tree-sitter-wasm/wasm/${file}`);
 }
 
-let loading: Promise<Parser> | undefined;
-
-/** The Python parser, loaded the first time a Python file is analysed. */
-export function pythonParser(): Promise<Parser> {
-  loading ??= (async () => {
-    await Parser.init({ locateFile: (file: string) => wasmPath(file) });
-    const language = await Language.load(readFileSync(wasmPath('tree-sitter-python.wasm')));
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return loading;
+/** Loads tree-sitter and the Python grammar (WASM); `AnalysisHost` does it once, when first needed. */
+export async function loadPythonParser(): Promise<Parser> {
+  await Parser.init({ locateFile: (file: string) => wasmPath(file) });
+  const language = await Language.load(readFileSync(wasmPath('tree-sitter-python.wasm')));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
 }
 
 export interface TextChange {

@@ -2,56 +2,67 @@ import * as l10n from '@vscode/l10n';
 import { intLiteral, spanOf } from '../python/syntax';
 import { isKnownRank } from '../python/values';
 import { chain, comesFrom, lossReference, rootCause, siteFacts } from './helpers/describe';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
-export const classCountMismatch: Rule = {
-  code: 'LL012',
-  name: 'class-count-mismatch',
-  severity: 'error',
-  summary: 'A softmax-based loss over a single output unit, or class weights of the wrong length.',
-  fixable: false,
-  activations: [{ kinds: ['softmax', 'log_softmax'] }],
-  docs: {
-    whatItDoes:
-      'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces.',
-    whyIsThisBad:
-      'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike.',
-    example: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'labels = torch.randint(0, 2, (8,))',
-      'loss = nn.CrossEntropyLoss()(head(x), labels)',
-    ].join('\n'),
-    useInstead: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 2)',
-      'x = torch.randn(8, 16)',
-      'labels = torch.randint(0, 2, (8,))',
-      'loss = nn.CrossEntropyLoss()(head(x), labels)',
-    ].join('\n'),
-    fixSafety: 'No automatic fix: the right change (more output units, or a binary loss) is a modelling decision.',
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html'],
+export const classCountMismatch = createRule({
+  meta: {
+    code: 'LL012',
+    name: 'class-count-mismatch',
+    severity: 'error',
+    summary: 'A softmax-based loss over a single output unit, or class weights of the wrong length.',
+    fixable: false,
+    activations: [{ kinds: ['softmax', 'log_softmax'] }],
+    docs: {
+      whatItDoes:
+        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces.',
+      whyIsThisBad:
+        'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike.',
+      example: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'labels = torch.randint(0, 2, (8,))',
+        'loss = nn.CrossEntropyLoss()(head(x), labels)',
+      ].join('\n'),
+      useInstead: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 2)',
+        'x = torch.randn(8, 16)',
+        'labels = torch.randint(0, 2, (8,))',
+        'loss = nn.CrossEntropyLoss()(head(x), labels)',
+      ].join('\n'),
+      fixSafety: 'No automatic fix: the right change (more output units, or a binary loss) is a modelling decision.',
+      references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html'],
+    },
+    messages: {
+      singleUnit: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t(
+          '{0} normalises over the classes, but {1}: a single output unit. The softmax of one value is always 1, so the loss is always 0. Use BCEWithLogitsLoss for one output, or give the layer one output per class.',
+          d.loss,
+          d.source,
+        ),
+      weightLength: (d: { readonly loss: string; readonly weight: string; readonly length: string; readonly classes: string; readonly source: string }) =>
+        l10n.t('{0}: `{1}` has {2} entries, but the model produces {3} classes ({4}).', d.loss, d.weight, d.length, d.classes, d.source),
+      softmaxOfOne: (d: { readonly activation: string; readonly value: string; readonly source: string }) =>
+        l10n.t('{0} over a single output unit is always {1}: {2}.', d.activation, d.value, d.source),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application') continue;
       const loss = site.api.loss;
-      const { inputNode, input } = siteFacts(context.evaluator, site);
+      const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;
       const classes = input.classes ?? (isKnownRank(input.shape) && input.shape.length >= 2 && typeof input.shape[1] === 'number' ? input.shape[1] : undefined);
       if ((loss === 'cross_entropy' || loss === 'nll_loss') && classes === 1 && input.space === 'logits') {
         context.report({
           span: spanOf(inputNode),
-          message: l10n.t(
-            '{0} normalises over the classes, but {1}: a single output unit. The softmax of one value is always 1, so the loss is always 0. Use BCEWithLogitsLoss for one output, or give the layer one output per class.',
-            lossReference(site, context.locate),
-            comesFrom(inputNode, input, context.locate),
-          ),
+          messageId: 'singleUnit',
+          data: { loss: lossReference(site), source: comesFrom(inputNode, input) },
           evidence: chain(input),
         });
         continue;
@@ -59,20 +70,14 @@ export const classCountMismatch: Rule = {
       const weightName = loss === 'binary_cross_entropy_with_logits' ? 'pos_weight' : loss === 'cross_entropy' || loss === 'nll_loss' ? 'weight' : undefined;
       const weightNode = weightName ? site.options.get(weightName) : undefined;
       if (!weightNode || classes === undefined) continue;
-      const weight = context.evaluator.factOf(weightNode);
+      const weight = context.interpreter.factOf(weightNode);
       if (!isKnownRank(weight.shape) || weight.shape.length !== 1 || typeof weight.shape[0] !== 'number') continue;
       const length = weight.shape[0];
       if (length === classes || (weightName === 'pos_weight' && length === 1)) continue;
       context.report({
         span: spanOf(weightNode),
-        message: l10n.t(
-          '{0}: `{1}` has {2} entries, but the model produces {3} classes ({4}).',
-          lossReference(site, context.locate),
-          weightName!,
-          length,
-          classes,
-          rootCause(input, context.locate),
-        ),
+        messageId: 'weightLength',
+        data: { loss: lossReference(site), weight: weightName!, length, classes, source: rootCause(input) },
         evidence: [...chain(weight), ...chain(input)],
       });
     }
@@ -82,20 +87,16 @@ export const classCountMismatch: Rule = {
       const inputNode =
         activation.form === 'method' ? activation.call.childForFieldName('function')?.childForFieldName('object') : activation.args.positional[0];
       if (!inputNode) continue;
-      const input = context.evaluator.factOf(inputNode);
+      const input = context.interpreter.factOf(inputNode);
       if (input.classes !== 1 || input.space !== 'logits') continue;
       const dim = intLiteral(activation.args.keywords.get('dim') ?? activation.args.positional[activation.form === 'method' ? 0 : 1]);
       if (dim !== undefined && dim !== 1 && dim !== -1) continue;
       context.report({
         span: spanOf(activation.call),
-        message: l10n.t(
-          '{0} over a single output unit is always {1}: {2}.',
-          activation.kind,
-          activation.kind === 'softmax' ? '1' : '0',
-          comesFrom(inputNode, input, context.locate),
-        ),
+        messageId: 'softmaxOfOne',
+        data: { activation: activation.kind, value: activation.kind === 'softmax' ? '1' : '0', source: comesFrom(inputNode, input) },
         evidence: chain(input),
       });
     }
   },
-};
+});

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { SyntaxNode } from '../python/parser';
 import { boolLiteral, spanOf } from '../python/syntax';
 import type { TextEdit } from '../types';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
 /** PyTorch's `legacy_get_string`: what size_average / reduce mean as a reduction. */
 function legacyReduction(sizeAverage: boolean, reduce: boolean): string {
@@ -22,20 +22,27 @@ function deleteArgument(node: SyntaxNode, text: string): TextEdit {
   return { span: spanOf(node), newText: '' };
 }
 
-export const deprecatedReductionArguments: Rule = {
-  code: 'LL020',
-  name: 'deprecated-reduction-arguments',
-  severity: 'warning',
-  summary: 'size_average= or reduce= instead of reduction=.',
-  fixable: true,
-  docs: {
-    whatItDoes: 'Checks loss constructions and functional calls for the `size_average` and `reduce` arguments, deprecated since PyTorch 0.4.1.',
-    whyIsThisBad:
-      'They are deprecated and override `reduction` when given, which hides what the loss computes: `size_average=False` means a sum, `reduce=False` means no reduction at all whatever `size_average` says.',
-    example: ['import torch.nn as nn', '', 'criterion = nn.CrossEntropyLoss(size_average=False)'].join('\n'),
-    useInstead: ['import torch.nn as nn', '', "criterion = nn.CrossEntropyLoss(reduction='sum')"].join('\n'),
-    fixSafety: 'Safe when both values are literal True/False: the fix writes the `reduction` PyTorch derives from them. No fix otherwise.',
-    references: ['https://pytorch.org/docs/stable/nn.html#loss-functions'],
+export const deprecatedReductionArguments = createRule({
+  meta: {
+    code: 'LL020',
+    name: 'deprecated-reduction-arguments',
+    severity: 'warning',
+    summary: 'size_average= or reduce= instead of reduction=.',
+    fixable: true,
+    docs: {
+      whatItDoes: 'Checks loss constructions and functional calls for the `size_average` and `reduce` arguments, deprecated since PyTorch 0.4.1.',
+      whyIsThisBad:
+        'They are deprecated and override `reduction` when given, which hides what the loss computes: `size_average=False` means a sum, `reduce=False` means no reduction at all whatever `size_average` says.',
+      example: ['import torch.nn as nn', '', 'criterion = nn.CrossEntropyLoss(size_average=False)'].join('\n'),
+      useInstead: ['import torch.nn as nn', '', "criterion = nn.CrossEntropyLoss(reduction='sum')"].join('\n'),
+      fixSafety: 'Safe when both values are literal True/False: the fix writes the `reduction` PyTorch derives from them. No fix otherwise.',
+      references: ['https://pytorch.org/docs/stable/nn.html#loss-functions'],
+    },
+    messages: {
+      known: (d: { readonly argument: string; readonly reduction: string }) =>
+        l10n.t("`{0}` is deprecated and overrides `reduction`. Write reduction='{1}', which is what it means.", d.argument, d.reduction),
+      unknown: (d: { readonly argument: string }) => l10n.t('`{0}` is deprecated and overrides `reduction`. Use reduction= instead.', d.argument),
+    },
   },
   check(context) {
     for (const site of context.losses) {
@@ -58,12 +65,11 @@ export const deprecatedReductionArguments: Rule = {
       }
       context.report({
         span: spanOf(first),
-        message: reduction
-          ? l10n.t("`{0}` is deprecated and overrides `reduction`. Write reduction='{1}', which is what it means.", first.text, reduction)
-          : l10n.t('`{0}` is deprecated and overrides `reduction`. Use reduction= instead.', first.text),
+        messageId: reduction ? 'known' : 'unknown',
+        data: reduction ? { argument: first.text, reduction } : { argument: first.text },
         evidence: [],
         ...(edits ? { fix: { title: l10n.t("Use reduction='{0}'", reduction!), safety: 'safe' as const, edits } } : {}),
       });
     }
   },
-};
+});

@@ -4,13 +4,13 @@ const SEVERITY = { error: 'Error', warning: 'Warning', information: 'Information
 
 /** The docs page of a rule, `docs/rules/<code>.md`, generated from its metadata. */
 export function ruleDocPage(rule: Rule): string {
-  const { docs } = rule;
+  const { docs } = rule.meta;
   return [
-    `# ${rule.code} ${rule.name}`,
+    `# ${rule.meta.code} ${rule.meta.name}`,
     '',
-    `${rule.summary}`,
+    `${rule.meta.summary}`,
     '',
-    `Severity: ${SEVERITY[rule.severity]}. Fix: ${rule.fixable ? 'available' : 'none'}.`,
+    `Severity: ${SEVERITY[rule.meta.severity]}. Fix: ${rule.meta.fixable ? 'available' : 'none'}.`,
     '',
     '## What it does',
     '',
@@ -38,7 +38,7 @@ export function ruleDocPage(rule: Rule): string {
     '',
     '## Suppression',
     '',
-    `\`# losslens: ignore[${rule.code}]\` on the line or the line above, or \`# noqa: ${rule.code}\` on the line.`,
+    `\`# losslens: ignore[${rule.meta.code}]\` on the line or the line above, or \`# noqa: ${rule.meta.code}\` on the line.`,
     '',
     '## References',
     '',
@@ -54,7 +54,8 @@ export function ruleIndexPage(rules: readonly Rule[]): string {
     '| code | name | severity | fix | summary |',
     '|---|---|---|---|---|',
     ...rules.map(
-      (rule) => `| [${rule.code}](${rule.code}.md) | ${rule.name} | ${rule.severity} | ${rule.fixable ? 'yes' : '—'} | ${rule.summary.replace(/\|/g, '\\|')} |`,
+      (rule) =>
+        `| [${rule.meta.code}](${rule.meta.code}.md) | ${rule.meta.name} | ${rule.meta.severity} | ${rule.meta.fixable ? 'yes' : '—'} | ${rule.meta.summary.replace(/\|/g, '\\|')} |`,
     ),
     '',
   ].join('\n');

@@ -30,8 +30,9 @@ export const RULES: readonly Rule[] = [
   klDivMeanReduction,
 ];
 
+/** A rule by its code (`LL001`). */
 export function ruleByCode(code: string): Rule | undefined {
-  return RULES.find((rule) => rule.code === code);
+  return RULES.find((rule) => rule.meta.code === code);
 }
 
-export type { Rule, RuleContext, RuleDocs } from './rule';
+export type { Rule } from './rule';

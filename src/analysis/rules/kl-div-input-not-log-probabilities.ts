@@ -3,43 +3,53 @@ import { boolLiteral, spanOf } from '../python/syntax';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { addKeyword, renameCallee } from './helpers/edits';
 import type { Fix } from '../types';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
-export const klDivInputNotLogProbabilities: Rule = {
-  code: 'LL006',
-  name: 'kl-div-input-not-log-probabilities',
-  severity: 'error',
-  summary: 'KL divergence receives probabilities as its input, or a target that disagrees with log_target.',
-  fixable: true,
-  docs: {
-    whatItDoes:
-      'Checks `nn.KLDivLoss` and `F.kl_div` for an input that went through softmax or sigmoid (it must be log-probabilities), and for a target whose form disagrees with `log_target`: log-probabilities with `log_target=False`, or probabilities with `log_target=True`.',
-    whyIsThisBad:
-      '`kl_div(input, target)` computes `target · (log target − input)`: it treats `input` as log-probabilities. Given probabilities, the "divergence" can be negative and its minimum is not at the target distribution, so distillation or VAE training optimises the wrong objective, silently.',
-    example: [
-      'import torch',
-      'import torch.nn.functional as F',
-      '',
-      'student = torch.randn(8, 10)',
-      'teacher = torch.randn(8, 10)',
-      'loss = F.kl_div(F.softmax(student, dim=1), F.softmax(teacher, dim=1), reduction="batchmean")',
-    ].join('\n'),
-    useInstead: [
-      'import torch',
-      'import torch.nn.functional as F',
-      '',
-      'student = torch.randn(8, 10)',
-      'teacher = torch.randn(8, 10)',
-      'loss = F.kl_div(F.log_softmax(student, dim=1), F.softmax(teacher, dim=1), reduction="batchmean")',
-    ].join('\n'),
-    fixSafety:
-      'Turning a softmax written in the call into `log_softmax` is safe. Setting `log_target` to match the target is unsafe when the construction is shared by other calls.',
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.KLDivLoss.html'],
+export const klDivInputNotLogProbabilities = createRule({
+  meta: {
+    code: 'LL006',
+    name: 'kl-div-input-not-log-probabilities',
+    severity: 'error',
+    summary: 'KL divergence receives probabilities as its input, or a target that disagrees with log_target.',
+    fixable: true,
+    docs: {
+      whatItDoes:
+        'Checks `nn.KLDivLoss` and `F.kl_div` for an input that went through softmax or sigmoid (it must be log-probabilities), and for a target whose form disagrees with `log_target`: log-probabilities with `log_target=False`, or probabilities with `log_target=True`.',
+      whyIsThisBad:
+        '`kl_div(input, target)` computes `target · (log target − input)`: it treats `input` as log-probabilities. Given probabilities, the "divergence" can be negative and its minimum is not at the target distribution, so distillation or VAE training optimises the wrong objective, silently.',
+      example: [
+        'import torch',
+        'import torch.nn.functional as F',
+        '',
+        'student = torch.randn(8, 10)',
+        'teacher = torch.randn(8, 10)',
+        'loss = F.kl_div(F.softmax(student, dim=1), F.softmax(teacher, dim=1), reduction="batchmean")',
+      ].join('\n'),
+      useInstead: [
+        'import torch',
+        'import torch.nn.functional as F',
+        '',
+        'student = torch.randn(8, 10)',
+        'teacher = torch.randn(8, 10)',
+        'loss = F.kl_div(F.log_softmax(student, dim=1), F.softmax(teacher, dim=1), reduction="batchmean")',
+      ].join('\n'),
+      fixSafety:
+        'Turning a softmax written in the call into `log_softmax` is safe. Setting `log_target` to match the target is unsafe when the construction is shared by other calls.',
+      references: ['https://pytorch.org/docs/stable/generated/torch.nn.KLDivLoss.html'],
+    },
+    messages: {
+      probabilityInput: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t('{0} expects log-probabilities as its input, but {1}: probabilities. Use log_softmax for the input.', d.loss, d.source),
+      logTargetMissing: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t('{0} has log_target=False, but {1}: log-probabilities. Pass log_target=True, or give probabilities.', d.loss, d.source),
+      logTargetWrong: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t('{0} has log_target=True, but {1}: probabilities. Drop log_target, or give log-probabilities.', d.loss, d.source),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application' || site.api.loss !== 'kl_div') continue;
-      const { inputNode, input, targetNode, target } = siteFacts(context.evaluator, site);
+      const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (inputNode && input?.space === 'probabilities') {
         let fix: Fix | undefined;
         if (input.activation?.fn === 'softmax' && input.activation.call?.start === inputNode.startIndex && !input.activation.inModel) {
@@ -48,11 +58,8 @@ export const klDivInputNotLogProbabilities: Rule = {
         }
         context.report({
           span: spanOf(inputNode),
-          message: l10n.t(
-            '{0} expects log-probabilities as its input, but {1}: probabilities. Use log_softmax for the input.',
-            lossReference(site, context.locate),
-            comesFrom(inputNode, input, context.locate),
-          ),
+          messageId: 'probabilityInput',
+          data: { loss: lossReference(site), source: comesFrom(inputNode, input) },
           evidence: chain(input),
           ...(fix ? { fix } : {}),
         });
@@ -76,20 +83,13 @@ export const klDivInputNotLogProbabilities: Rule = {
           })();
       context.report({
         span: spanOf(targetNode),
-        message: targetIsLog
-          ? l10n.t(
-              '{0} has log_target=False, but {1}: log-probabilities. Pass log_target=True, or give probabilities.',
-              lossReference(site, context.locate),
-              comesFrom(targetNode, target, context.locate),
-            )
-          : l10n.t(
-              '{0} has log_target=True, but {1}: probabilities. Drop log_target, or give log-probabilities.',
-              lossReference(site, context.locate),
-              comesFrom(targetNode, target, context.locate),
-            ),
+        messageId: targetIsLog ? 'logTargetMissing' : 'logTargetWrong',
+        data: targetIsLog
+          ? { loss: lossReference(site), source: comesFrom(targetNode, target) }
+          : { loss: lossReference(site), source: comesFrom(targetNode, target) },
         evidence: chain(target),
         ...(fix ? { fix } : {}),
       });
     }
   },
-};
+});

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { SyntaxNode } from '../python/parser';
 import { spanOf } from '../python/syntax';
 import type { Fix } from '../types';
-import type { Rule, RuleContext } from './rule';
+import { createRule, type RuleContext } from './rule';
 
 /** The call applying `log` to `activation`, when written inline: `torch.log(act)` or `act.log()`. */
 function logAround(context: RuleContext, activation: SyntaxNode): SyntaxNode | undefined {
@@ -30,24 +30,30 @@ function functionalName(context: RuleContext, at: number): string | undefined {
   return undefined;
 }
 
-export const logOfSoftmax: Rule = {
-  code: 'LL008',
-  name: 'log-of-softmax',
-  severity: 'warning',
-  summary: 'log is taken of a softmax or sigmoid output instead of using log_softmax or logsigmoid.',
-  fixable: true,
-  activations: [{ kinds: ['softmax', 'sigmoid'], near: /\blog\s*\(/ }],
-  docs: {
-    whatItDoes: 'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like.',
-    whyIsThisBad:
-      'A softmax or sigmoid rounds small probabilities to exactly 0 in floating point, and log(0) is -inf: the loss becomes inf or nan and the gradients with it. `log_softmax` and `logsigmoid` compute the same values from the logits directly, without the underflow.',
-    example: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log(torch.softmax(logits, dim=1))'].join('\n'),
-    useInstead: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log_softmax(logits, dim=1)'].join('\n'),
-    fixSafety: 'Safe: the fix computes the same values, more accurately.',
-    references: [
-      'https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html',
-      'https://pytorch.org/docs/stable/generated/torch.nn.functional.logsigmoid.html',
-    ],
+export const logOfSoftmax = createRule({
+  meta: {
+    code: 'LL008',
+    name: 'log-of-softmax',
+    severity: 'warning',
+    summary: 'log is taken of a softmax or sigmoid output instead of using log_softmax or logsigmoid.',
+    fixable: true,
+    activations: [{ kinds: ['softmax', 'sigmoid'], near: /\blog\s*\(/ }],
+    docs: {
+      whatItDoes: 'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like.',
+      whyIsThisBad:
+        'A softmax or sigmoid rounds small probabilities to exactly 0 in floating point, and log(0) is -inf: the loss becomes inf or nan and the gradients with it. `log_softmax` and `logsigmoid` compute the same values from the logits directly, without the underflow.',
+      example: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log(torch.softmax(logits, dim=1))'].join('\n'),
+      useInstead: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log_softmax(logits, dim=1)'].join('\n'),
+      fixSafety: 'Safe: the fix computes the same values, more accurately.',
+      references: [
+        'https://pytorch.org/docs/stable/generated/torch.nn.functional.log_softmax.html',
+        'https://pytorch.org/docs/stable/generated/torch.nn.functional.logsigmoid.html',
+      ],
+    },
+    messages: {
+      logOfSoftmax: () => l10n.t('log of a softmax underflows to -inf for small probabilities. Use log_softmax, which computes the same values stably.'),
+      logOfSigmoid: () => l10n.t('log of a sigmoid underflows to -inf for large negative scores. Use F.logsigmoid, which computes the same values stably.'),
+    },
   },
   check(context) {
     for (const activation of context.activations) {
@@ -74,13 +80,11 @@ export const logOfSoftmax: Rule = {
         : undefined;
       context.report({
         span: spanOf(logCall),
-        message:
-          activation.kind === 'softmax'
-            ? l10n.t('log of a softmax underflows to -inf for small probabilities. Use log_softmax, which computes the same values stably.')
-            : l10n.t('log of a sigmoid underflows to -inf for large negative scores. Use F.logsigmoid, which computes the same values stably.'),
+        messageId: activation.kind === 'softmax' ? 'logOfSoftmax' : 'logOfSigmoid',
+        data: activation.kind === 'softmax' ? {} : {},
         evidence: [{ text: activation.call.text, span: spanOf(activation.call) }],
         ...(fix ? { fix } : {}),
       });
     }
   },
-};
+});

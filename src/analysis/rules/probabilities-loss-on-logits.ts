@@ -2,69 +2,76 @@ import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
 import { chain, comesFrom, everyApplicationGets, lossReference, siteFacts } from './helpers/describe';
 import { renameCallee } from './helpers/edits';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
 const WITH_LOGITS: Record<string, string> = {
   'torch.nn.BCELoss': 'BCEWithLogitsLoss',
   'torch.nn.functional.binary_cross_entropy': 'binary_cross_entropy_with_logits',
 };
 
-export const probabilitiesLossOnLogits: Rule = {
-  code: 'LL001',
-  name: 'probabilities-loss-on-logits',
-  severity: 'error',
-  summary: 'A loss that expects probabilities receives raw logits.',
-  fixable: true,
-  docs: {
-    whatItDoes:
-      'Checks for `nn.BCELoss` and `F.binary_cross_entropy` whose input comes straight from a layer with no sigmoid after it, such as a final `nn.Linear`.',
-    whyIsThisBad:
-      '`BCELoss` computes `-(y·log x + (1-y)·log(1-x))` and needs `x` in [0, 1]. Raw scores are not probabilities: PyTorch raises "all elements of input should be between 0 and 1" as soon as one leaves that range, and until then the loss is meaningless. `BCEWithLogitsLoss` applies the sigmoid itself, in a numerically stable form.',
-    example: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'y = torch.randint(0, 2, (8, 1)).float()',
-      'criterion = nn.BCELoss()',
-      'loss = criterion(head(x), y)',
-    ].join('\n'),
-    useInstead: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'y = torch.randint(0, 2, (8, 1)).float()',
-      'criterion = nn.BCEWithLogitsLoss()',
-      'loss = criterion(head(x), y)',
-    ].join('\n'),
-    fixSafety:
-      'The fix switches to the with-logits loss. It is safe when every use of the loss gets raw scores straight from the model; it is unsafe when some use could be given probabilities, which would then be passed through a second sigmoid.',
-    references: [
-      'https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html',
-      'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html',
-    ],
+export const probabilitiesLossOnLogits = createRule({
+  meta: {
+    code: 'LL001',
+    name: 'probabilities-loss-on-logits',
+    severity: 'error',
+    summary: 'A loss that expects probabilities receives raw logits.',
+    fixable: true,
+    docs: {
+      whatItDoes:
+        'Checks for `nn.BCELoss` and `F.binary_cross_entropy` whose input comes straight from a layer with no sigmoid after it, such as a final `nn.Linear`.',
+      whyIsThisBad:
+        '`BCELoss` computes `-(y·log x + (1-y)·log(1-x))` and needs `x` in [0, 1]. Raw scores are not probabilities: PyTorch raises "all elements of input should be between 0 and 1" as soon as one leaves that range, and until then the loss is meaningless. `BCEWithLogitsLoss` applies the sigmoid itself, in a numerically stable form.',
+      example: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'y = torch.randint(0, 2, (8, 1)).float()',
+        'criterion = nn.BCELoss()',
+        'loss = criterion(head(x), y)',
+      ].join('\n'),
+      useInstead: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'y = torch.randint(0, 2, (8, 1)).float()',
+        'criterion = nn.BCEWithLogitsLoss()',
+        'loss = criterion(head(x), y)',
+      ].join('\n'),
+      fixSafety:
+        'The fix switches to the with-logits loss. It is safe when every use of the loss gets raw scores straight from the model; it is unsafe when some use could be given probabilities, which would then be passed through a second sigmoid.',
+      references: [
+        'https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html',
+        'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html',
+      ],
+    },
+    messages: {
+      logits: (d: { readonly loss: string; readonly source: string; readonly replacement: string }) =>
+        l10n.t(
+          '{0} expects probabilities, but {1}: raw scores with no sigmoid. Use {2}, which applies the sigmoid itself, stably.',
+          d.loss,
+          d.source,
+          d.replacement,
+        ),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application' || site.api.loss !== 'binary_cross_entropy') continue;
-      const { inputNode, input } = siteFacts(context.evaluator, site);
+      const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || input?.space !== 'logits') continue;
       const ctorOrCall = site.construction ?? site.call;
       const replacement = WITH_LOGITS[site.qualified];
       const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
-      const allLogits = everyApplicationGets(context.allLosses, context.evaluator, site, 'logits');
+      const allLogits = everyApplicationGets(context.allLosses, context.interpreter, site, 'logits');
       context.report({
         span: spanOf(inputNode),
-        message: l10n.t(
-          '{0} expects probabilities, but {1}: raw scores with no sigmoid. Use {2}, which applies the sigmoid itself, stably.',
-          lossReference(site, context.locate),
-          comesFrom(inputNode, input, context.locate),
-          replacement ? `\`${replacement}\`` : '`BCEWithLogitsLoss`',
-        ),
+        messageId: 'logits',
+        data: { loss: lossReference(site), source: comesFrom(inputNode, input), replacement: replacement ? `\`${replacement}\`` : '`BCEWithLogitsLoss`' },
         evidence: chain(input),
         ...(rename
           ? {
@@ -78,4 +85,4 @@ export const probabilitiesLossOnLogits: Rule = {
       });
     }
   },
-};
+});

@@ -1,7 +1,8 @@
-import type { Evaluator } from '../python/evaluator';
+import type { ActivationKind } from '../python/torch/apis';
+import type { Interpreter } from '../python/interpreter';
 import type { PythonModule } from '../python/binder';
-import type { ActivationKind } from '../python/apis';
 import type { ActivationSite, PythonLossSite } from '../python/sites';
+import type { MessageArg, MessageTemplate } from '../messages';
 import type { Evidence, Fix, Severity, Span } from '../types';
 
 /** A rule's documentation: the headings of every docs page (`docs/rules/LLxxx.md`), Ruff's model. */
@@ -16,29 +17,13 @@ export interface RuleDocs {
   readonly references: readonly string[];
 }
 
-export interface Report {
-  readonly span: Span;
-  readonly message: string;
-  readonly evidence?: readonly Evidence[];
-  readonly fix?: Fix;
-  readonly severity?: Severity;
-}
+/** A rule's messages: each id's template, typed by the values it names. */
+type Templates = Readonly<Record<string, (data: never) => string>>;
 
-export interface RuleContext {
-  readonly text: string;
-  /** Where an offset is, in words ("line 12", "cell 3, line 2"), for messages. */
-  readonly locate: (offset: number) => string;
-  readonly module: PythonModule;
-  readonly evaluator: Evaluator;
-  /** The sites to check in this run (one statement's, when results of the others are reused). */
-  readonly losses: readonly PythonLossSite[];
-  readonly activations: readonly ActivationSite[];
-  /** Every loss site of the file, for checks that look at a loss's other uses. */
-  readonly allLosses: readonly PythonLossSite[];
-  report(report: Report): void;
-}
+/** The values a template names, each as a message argument (text, number, place or phrase). */
+type DataOf<T> = T extends (data: infer D) => string ? { readonly [K in keyof D]: MessageArg } : never;
 
-export interface Rule {
+export interface RuleMeta<M extends Templates = Templates> {
   readonly code: string;
   /** kebab-case, names the pattern. */
   readonly name: string;
@@ -46,6 +31,8 @@ export interface Rule {
   /** One sentence: the docs title and SARIF's short description. */
   readonly summary: string;
   readonly docs: RuleDocs;
+  /** Messages by id, as English templates given to `l10n.t` (the values positional, `{0}`...). */
+  readonly messages: M;
   /** Whether the rule offers a fix for some of its findings. */
   readonly fixable: boolean;
   /**
@@ -55,5 +42,36 @@ export interface Rule {
    * on their account.
    */
   readonly activations?: ReadonlyArray<{ readonly kinds: readonly ActivationKind[]; readonly near?: RegExp }>;
+}
+
+export interface Report<M extends Templates = Templates, Id extends keyof M = keyof M> {
+  readonly span: Span;
+  readonly messageId: Id;
+  readonly data: DataOf<M[Id]>;
+  readonly evidence?: readonly Evidence[];
+  readonly fix?: Fix;
+  readonly severity?: Severity;
+}
+
+export interface RuleContext<M extends Templates = Templates> {
+  readonly text: string;
+  readonly module: PythonModule;
+  readonly interpreter: Interpreter;
+  /** The sites to check in this run (one statement's, when results of the others are reused). */
+  readonly losses: readonly PythonLossSite[];
+  readonly activations: readonly ActivationSite[];
+  /** Every loss site of the file, for checks that look at a loss's other uses. */
+  readonly allLosses: readonly PythonLossSite[];
+  report<Id extends keyof M & string>(report: Report<M, Id>): void;
+}
+
+/** A rule as the registry holds it: metadata and a check, its message types erased. */
+export interface Rule {
+  readonly meta: RuleMeta<Readonly<Record<string, MessageTemplate>>>;
   check(context: RuleContext): void;
+}
+
+/** Defines a rule, typescript-eslint's way: `meta` says what it is and says, `check` reports. */
+export function createRule<M extends Templates>(rule: { readonly meta: RuleMeta<M>; check(context: RuleContext<M>): void }): Rule {
+  return rule as unknown as Rule;
 }

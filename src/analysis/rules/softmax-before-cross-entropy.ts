@@ -2,46 +2,62 @@ import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
 import { passPreActivation } from './helpers/activation';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
-export const softmaxBeforeCrossEntropy: Rule = {
-  code: 'LL003',
-  name: 'softmax-before-cross-entropy',
-  severity: 'warning',
-  summary: 'Cross entropy, which applies log-softmax itself, receives softmax or log-softmax output.',
-  fixable: true,
-  docs: {
-    whatItDoes: 'Checks for `nn.CrossEntropyLoss` and `F.cross_entropy` whose input has been through a softmax (or a log-softmax).',
-    whyIsThisBad:
-      '`CrossEntropyLoss` applies `log_softmax` to its input. After a softmax the input lies in [0, 1], so the second softmax flattens it: with 10 classes a perfectly confident prediction still gets probability 0.23, the loss stays high and gradients are tiny. PyTorch does not warn (pytorch/pytorch#55902). A log-softmax before it is harmless but redundant: `log_softmax` of log-probabilities gives them back.',
-    example: [
-      'import torch',
-      'import torch.nn as nn',
-      'import torch.nn.functional as F',
-      '',
-      'head = nn.Linear(16, 10)',
-      'x = torch.randn(8, 16)',
-      'labels = torch.randint(0, 10, (8,))',
-      'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)',
-    ].join('\n'),
-    useInstead: [
-      'import torch',
-      'import torch.nn as nn',
-      'import torch.nn.functional as F',
-      '',
-      'head = nn.Linear(16, 10)',
-      'x = torch.randn(8, 16)',
-      'labels = torch.randint(0, 10, (8,))',
-      'loss = F.cross_entropy(head(x), labels)',
-    ].join('\n'),
-    fixSafety:
-      'Removing a softmax written inside the loss call is safe. Passing the pre-softmax variable is unsafe: that name must still hold the same scores where the loss is computed. A softmax inside the model has no automatic fix.',
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html', 'https://github.com/pytorch/pytorch/issues/55902'],
+export const softmaxBeforeCrossEntropy = createRule({
+  meta: {
+    code: 'LL003',
+    name: 'softmax-before-cross-entropy',
+    severity: 'warning',
+    summary: 'Cross entropy, which applies log-softmax itself, receives softmax or log-softmax output.',
+    fixable: true,
+    docs: {
+      whatItDoes: 'Checks for `nn.CrossEntropyLoss` and `F.cross_entropy` whose input has been through a softmax (or a log-softmax).',
+      whyIsThisBad:
+        '`CrossEntropyLoss` applies `log_softmax` to its input. After a softmax the input lies in [0, 1], so the second softmax flattens it: with 10 classes a perfectly confident prediction still gets probability 0.23, the loss stays high and gradients are tiny. PyTorch does not warn (pytorch/pytorch#55902). A log-softmax before it is harmless but redundant: `log_softmax` of log-probabilities gives them back.',
+      example: [
+        'import torch',
+        'import torch.nn as nn',
+        'import torch.nn.functional as F',
+        '',
+        'head = nn.Linear(16, 10)',
+        'x = torch.randn(8, 16)',
+        'labels = torch.randint(0, 10, (8,))',
+        'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)',
+      ].join('\n'),
+      useInstead: [
+        'import torch',
+        'import torch.nn as nn',
+        'import torch.nn.functional as F',
+        '',
+        'head = nn.Linear(16, 10)',
+        'x = torch.randn(8, 16)',
+        'labels = torch.randint(0, 10, (8,))',
+        'loss = F.cross_entropy(head(x), labels)',
+      ].join('\n'),
+      fixSafety:
+        'Removing a softmax written inside the loss call is safe. Passing the pre-softmax variable is unsafe: that name must still hold the same scores where the loss is computed. A softmax inside the model has no automatic fix.',
+      references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html', 'https://github.com/pytorch/pytorch/issues/55902'],
+    },
+    messages: {
+      redundantLogSoftmax: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t(
+          '{0} applies log_softmax itself, and {1}: the log_softmax is redundant (the loss is the same). Remove it, or use NLLLoss on log-probabilities.',
+          d.loss,
+          d.source,
+        ),
+      softmaxTwice: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t(
+          '{0} applies log_softmax itself, but {1}: softmax is applied twice, which flattens the predictions and stalls training. Pass the raw scores (logits).',
+          d.loss,
+          d.source,
+        ),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application' || site.api.loss !== 'cross_entropy') continue;
-      const { inputNode, input } = siteFacts(context.evaluator, site);
+      const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;
       const fn = input.activation?.fn;
       if (!(input.space === 'probabilities' && fn === 'softmax') && !(input.space === 'log-probabilities' && fn === 'log_softmax')) continue;
@@ -50,20 +66,13 @@ export const softmaxBeforeCrossEntropy: Rule = {
       context.report({
         span: spanOf(inputNode),
         severity: redundant ? 'information' : 'warning',
-        message: redundant
-          ? l10n.t(
-              '{0} applies log_softmax itself, and {1}: the log_softmax is redundant (the loss is the same). Remove it, or use NLLLoss on log-probabilities.',
-              lossReference(site, context.locate),
-              comesFrom(inputNode, input, context.locate),
-            )
-          : l10n.t(
-              '{0} applies log_softmax itself, but {1}: softmax is applied twice, which flattens the predictions and stalls training. Pass the raw scores (logits).',
-              lossReference(site, context.locate),
-              comesFrom(inputNode, input, context.locate),
-            ),
+        messageId: redundant ? 'redundantLogSoftmax' : 'softmaxTwice',
+        data: redundant
+          ? { loss: lossReference(site), source: comesFrom(inputNode, input) }
+          : { loss: lossReference(site), source: comesFrom(inputNode, input) },
         evidence: chain(input),
         ...(fix ? { fix } : {}),
       });
     }
   },
-};
+});

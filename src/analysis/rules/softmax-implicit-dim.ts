@@ -2,24 +2,34 @@ import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
 import { isKnownRank } from '../python/values';
 import { addKeyword } from './helpers/edits';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
-export const softmaxImplicitDim: Rule = {
-  code: 'LL021',
-  name: 'softmax-implicit-dim',
-  severity: 'warning',
-  summary: 'softmax or log_softmax without dim.',
-  fixable: true,
-  activations: [{ kinds: ['softmax', 'log_softmax'] }],
-  docs: {
-    whatItDoes: 'Checks `F.softmax`, `F.log_softmax`, `nn.Softmax()` and `nn.LogSoftmax()` called without `dim`.',
-    whyIsThisBad:
-      'Without `dim` PyTorch guesses: dim 0 for 0-, 1- and 3-dimensional inputs, dim 1 otherwise, with a deprecation warning. For a batch of sequences `(N, T, C)` it normalises over the batch, and the model trains on nonsense without an error.',
-    example: ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)', 'probs = F.softmax(logits)'].join('\n'),
-    useInstead: ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)', 'probs = F.softmax(logits, dim=1)'].join('\n'),
-    fixSafety:
-      "The fix adds `dim=1` (`dim=-1` for 1-D inputs). It is safe when the input's rank is known and PyTorch's guess is that same dim; otherwise it is unsafe.",
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html'],
+export const softmaxImplicitDim = createRule({
+  meta: {
+    code: 'LL021',
+    name: 'softmax-implicit-dim',
+    severity: 'warning',
+    summary: 'softmax or log_softmax without dim.',
+    fixable: true,
+    activations: [{ kinds: ['softmax', 'log_softmax'] }],
+    docs: {
+      whatItDoes: 'Checks `F.softmax`, `F.log_softmax`, `nn.Softmax()` and `nn.LogSoftmax()` called without `dim`.',
+      whyIsThisBad:
+        'Without `dim` PyTorch guesses: dim 0 for 0-, 1- and 3-dimensional inputs, dim 1 otherwise, with a deprecation warning. For a batch of sequences `(N, T, C)` it normalises over the batch, and the model trains on nonsense without an error.',
+      example: ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)', 'probs = F.softmax(logits)'].join('\n'),
+      useInstead: ['import torch', 'import torch.nn.functional as F', '', 'logits = torch.randn(8, 10)', 'probs = F.softmax(logits, dim=1)'].join('\n'),
+      fixSafety:
+        "The fix adds `dim=1` (`dim=-1` for 1-D inputs). It is safe when the input's rank is known and PyTorch's guess is that same dim; otherwise it is unsafe.",
+      references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html'],
+    },
+    messages: {
+      implicitDim: (d: { readonly function: string; readonly dim: string }) =>
+        l10n.t(
+          "`{0}` without dim: PyTorch guesses the dim from the input's rank (0 for 1-D and 3-D inputs). Say which dim holds the classes: dim={1}.",
+          d.function,
+          d.dim,
+        ),
+    },
   },
   check(context) {
     for (const activation of context.activations) {
@@ -31,7 +41,7 @@ export const softmaxImplicitDim: Rule = {
       let safe = false;
       if (activation.form === 'function') {
         const input = activation.args.positional[0];
-        const shape = input ? context.evaluator.factOf(input).shape : undefined;
+        const shape = input ? context.interpreter.factOf(input).shape : undefined;
         if (isKnownRank(shape)) {
           const implicit = shape.length === 0 || shape.length === 1 || shape.length === 3 ? 0 : 1;
           dim = shape.length === 1 ? -1 : shape.length === 3 ? -1 : 1;
@@ -41,14 +51,11 @@ export const softmaxImplicitDim: Rule = {
       const edit = addKeyword(activation.call, `dim=${dim}`);
       context.report({
         span: spanOf(activation.call),
-        message: l10n.t(
-          "`{0}` without dim: PyTorch guesses the dim from the input's rank (0 for 1-D and 3-D inputs). Say which dim holds the classes: dim={1}.",
-          activation.call.childForFieldName('function')!.text,
-          dim,
-        ),
+        messageId: 'implicitDim',
+        data: { function: activation.call.childForFieldName('function')!.text, dim },
         evidence: [],
         ...(edit ? { fix: { title: l10n.t('Add dim={0}', dim), safety: safe ? ('safe' as const) : ('unsafe' as const), edits: [edit] } } : {}),
       });
     }
   },
-};
+});

@@ -1,63 +1,70 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
 import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
-export const swappedLossArguments: Rule = {
-  code: 'LL007',
-  name: 'swapped-loss-arguments',
-  severity: 'error',
-  summary: 'The labels are passed where the loss expects predictions, and the predictions where it expects labels.',
-  fixable: true,
-  docs: {
-    whatItDoes:
-      'Checks loss calls whose first argument is a label — the target of a `for inputs, labels in loader` batch, or integer class indices — and whose second argument is a model output. PyTorch losses take `(input, target)`: predictions first.',
-    whyIsThisBad:
-      'With the arguments swapped the loss differentiates with respect to the labels, the model gets no useful gradient, and for some losses (cross entropy with class indices) the call fails only at run time with a confusing shape or dtype error.',
-    example: [
-      'import torch.nn as nn',
-      '',
-      'model = nn.Linear(16, 10)',
-      'criterion = nn.MSELoss()',
-      '',
-      'def train(loader):',
-      '    for inputs, labels in loader:',
-      '        outputs = model(inputs)',
-      '        loss = criterion(labels, outputs)',
-    ].join('\n'),
-    useInstead: [
-      'import torch.nn as nn',
-      '',
-      'model = nn.Linear(16, 10)',
-      'criterion = nn.MSELoss()',
-      '',
-      'def train(loader):',
-      '    for inputs, labels in loader:',
-      '        outputs = model(inputs)',
-      '        loss = criterion(outputs, labels)',
-    ].join('\n'),
-    fixSafety: 'The fix swaps the two arguments. It is unsafe: it changes what the loss computes, which is the point, but deserves a look.',
-    references: ['https://pytorch.org/docs/stable/nn.html#loss-functions'],
+export const swappedLossArguments = createRule({
+  meta: {
+    code: 'LL007',
+    name: 'swapped-loss-arguments',
+    severity: 'error',
+    summary: 'The labels are passed where the loss expects predictions, and the predictions where it expects labels.',
+    fixable: true,
+    docs: {
+      whatItDoes:
+        'Checks loss calls whose first argument is a label — the target of a `for inputs, labels in loader` batch, or integer class indices — and whose second argument is a model output. PyTorch losses take `(input, target)`: predictions first.',
+      whyIsThisBad:
+        'With the arguments swapped the loss differentiates with respect to the labels, the model gets no useful gradient, and for some losses (cross entropy with class indices) the call fails only at run time with a confusing shape or dtype error.',
+      example: [
+        'import torch.nn as nn',
+        '',
+        'model = nn.Linear(16, 10)',
+        'criterion = nn.MSELoss()',
+        '',
+        'def train(loader):',
+        '    for inputs, labels in loader:',
+        '        outputs = model(inputs)',
+        '        loss = criterion(labels, outputs)',
+      ].join('\n'),
+      useInstead: [
+        'import torch.nn as nn',
+        '',
+        'model = nn.Linear(16, 10)',
+        'criterion = nn.MSELoss()',
+        '',
+        'def train(loader):',
+        '    for inputs, labels in loader:',
+        '        outputs = model(inputs)',
+        '        loss = criterion(outputs, labels)',
+      ].join('\n'),
+      fixSafety: 'The fix swaps the two arguments. It is unsafe: it changes what the loss computes, which is the point, but deserves a look.',
+      references: ['https://pytorch.org/docs/stable/nn.html#loss-functions'],
+    },
+    messages: {
+      swapped: (d: { readonly loss: string; readonly label: string; readonly labelSource: string; readonly output: string; readonly outputSource: string }) =>
+        l10n.t(
+          '{0} takes (prediction, target), but `{1}` is a label ({2}) and `{3}` is the model output ({4}). Swap them.',
+          d.loss,
+          d.label,
+          d.labelSource,
+          d.output,
+          d.outputSource,
+        ),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application') continue;
       const [first, second] = site.api.parameters;
-      const { inputNode, input, targetNode, target } = siteFacts(context.evaluator, site, first, second);
+      const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site, first, second);
       if (!inputNode || !targetNode || !input || target?.origin !== 'model') continue;
       // A label in the prediction slot: a batch's target, or integer class indices (never predictions).
       const labelLike = input.origin === 'label' || (input.dtype === 'int' && input.space === 'unknown' && target.space !== 'unknown');
       if (!labelLike) continue;
       context.report({
         span: { start: inputNode.startIndex, end: targetNode.endIndex },
-        message: l10n.t(
-          '{0} takes (prediction, target), but `{1}` is a label ({2}) and `{3}` is the model output ({4}). Swap them.',
-          lossReference(site, context.locate),
-          inputNode.text,
-          rootCause(input, context.locate),
-          targetNode.text,
-          rootCause(target, context.locate),
-        ),
+        messageId: 'swapped',
+        data: { loss: lossReference(site), label: inputNode.text, labelSource: rootCause(input), output: targetNode.text, outputSource: rootCause(target) },
         evidence: [...chain(input), ...chain(target)],
         fix: {
           title: l10n.t('Swap `{0}` and `{1}`', inputNode.text, targetNode.text),
@@ -70,4 +77,4 @@ export const swappedLossArguments: Rule = {
       });
     }
   },
-};
+});

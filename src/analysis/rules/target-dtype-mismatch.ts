@@ -5,7 +5,7 @@ import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
 import type { SyntaxNode } from '../python/parser';
 import type { TextEdit } from '../types';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
 /** `.float()` → `.long()` when the target is itself a conversion, else `.long()` appended. */
 function convert(target: SyntaxNode, to: 'long' | 'float', from: readonly string[]): TextEdit[] {
@@ -17,46 +17,64 @@ function convert(target: SyntaxNode, to: 'long' | 'float', from: readonly string
   return appendAfter(target, `.${to}()`, !isPrimary(target));
 }
 
-export const targetDtypeMismatch: Rule = {
-  code: 'LL011',
-  name: 'target-dtype-mismatch',
-  severity: 'error',
-  summary: 'Class indices are floats, or binary targets are integers.',
-  fixable: true,
-  docs: {
-    whatItDoes:
-      'Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats).',
-    whyIsThisBad:
-      'PyTorch refuses both at run time ("expected scalar type Long but found Float", "Found dtype Long but expected Float") — after data loading, often minutes into a job. A float target of the same shape as the logits is read by cross entropy as class probabilities instead, which is a different loss.',
-    example: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'y = torch.randint(0, 2, (8, 1))',
-      'loss = nn.BCEWithLogitsLoss()(head(x), y)',
-    ].join('\n'),
-    useInstead: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'y = torch.randint(0, 2, (8, 1))',
-      'loss = nn.BCEWithLogitsLoss()(head(x), y.float())',
-    ].join('\n'),
-    fixSafety: 'Safe: the fix converts the target with `.long()` or `.float()`, which keeps whole-number values.',
-    references: [
-      'https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html',
-      'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html',
-    ],
+export const targetDtypeMismatch = createRule({
+  meta: {
+    code: 'LL011',
+    name: 'target-dtype-mismatch',
+    severity: 'error',
+    summary: 'Class indices are floats, or binary targets are integers.',
+    fixable: true,
+    docs: {
+      whatItDoes:
+        'Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats).',
+      whyIsThisBad:
+        'PyTorch refuses both at run time ("expected scalar type Long but found Float", "Found dtype Long but expected Float") — after data loading, often minutes into a job. A float target of the same shape as the logits is read by cross entropy as class probabilities instead, which is a different loss.',
+      example: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'y = torch.randint(0, 2, (8, 1))',
+        'loss = nn.BCEWithLogitsLoss()(head(x), y)',
+      ].join('\n'),
+      useInstead: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'y = torch.randint(0, 2, (8, 1))',
+        'loss = nn.BCEWithLogitsLoss()(head(x), y.float())',
+      ].join('\n'),
+      fixSafety: 'Safe: the fix converts the target with `.long()` or `.float()`, which keeps whole-number values.',
+      references: [
+        'https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html',
+        'https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html',
+      ],
+    },
+    messages: {
+      floatIndices: (d: { readonly loss: string; readonly target: string; readonly source: string }) =>
+        l10n.t(
+          '{0} takes class indices as int64, but `{1}` is a float tensor ({2}). PyTorch raises "expected scalar type Long". Convert it with .long().',
+          d.loss,
+          d.target,
+          d.source,
+        ),
+      integerTargets: (d: { readonly loss: string; readonly target: string; readonly source: string }) =>
+        l10n.t(
+          '{0} needs float targets, but `{1}` is an integer tensor ({2}). PyTorch raises "Found dtype Long but expected Float". Convert it with .float().',
+          d.loss,
+          d.target,
+          d.source,
+        ),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application') continue;
       const loss = site.api.loss;
-      const { inputNode, input, targetNode, target } = siteFacts(context.evaluator, site);
+      const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (!targetNode || !target || !inputNode || !input) continue;
       if ((loss === 'cross_entropy' || loss === 'nll_loss') && target.dtype === 'float') {
         // Only when the target cannot be class probabilities: one dim fewer than the input.
@@ -70,12 +88,8 @@ export const targetDtypeMismatch: Rule = {
         if (loss === 'nll_loss' && targetRank === undefined) continue;
         context.report({
           span: spanOf(targetNode),
-          message: l10n.t(
-            '{0} takes class indices as int64, but `{1}` is a float tensor ({2}). PyTorch raises "expected scalar type Long". Convert it with .long().',
-            lossReference(site, context.locate),
-            targetNode.text,
-            rootCause(target, context.locate),
-          ),
+          messageId: 'floatIndices',
+          data: { loss: lossReference(site), target: targetNode.text, source: rootCause(target) },
           evidence: chain(target),
           fix: { title: l10n.t('Convert the target with .long()'), safety: 'safe', edits: convert(targetNode, 'long', ['float', 'double', 'half']) },
         });
@@ -83,16 +97,12 @@ export const targetDtypeMismatch: Rule = {
       if ((loss === 'binary_cross_entropy' || loss === 'binary_cross_entropy_with_logits') && (target.dtype === 'int' || target.dtype === 'bool')) {
         context.report({
           span: spanOf(targetNode),
-          message: l10n.t(
-            '{0} needs float targets, but `{1}` is an integer tensor ({2}). PyTorch raises "Found dtype Long but expected Float". Convert it with .float().',
-            lossReference(site, context.locate),
-            targetNode.text,
-            rootCause(target, context.locate),
-          ),
+          messageId: 'integerTargets',
+          data: { loss: lossReference(site), target: targetNode.text, source: rootCause(target) },
           evidence: chain(target),
           fix: { title: l10n.t('Convert the target with .float()'), safety: 'safe', edits: convert(targetNode, 'float', ['long', 'int', 'bool']) },
         });
       }
     }
   },
-};
+});

@@ -4,49 +4,98 @@ import { isKnownRank } from '../python/values';
 import { chain, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
-import type { Rule } from './rule';
+import { createRule } from './rule';
 
 const BROADCASTING = new Set(['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss']);
 const SAME_SIZE = new Set(['binary_cross_entropy', 'binary_cross_entropy_with_logits']);
 
-export const targetShapeMismatch: Rule = {
-  code: 'LL010',
-  name: 'target-shape-mismatch',
-  severity: 'error',
-  summary: 'The target cannot fit the input for this loss, or fits it only by silent broadcasting.',
-  fixable: true,
-  docs: {
-    whatItDoes:
-      'Checks the shapes of input and target where both are known: a `(N, 1)` input against an `(N,)` target for MSE / L1 / Smooth L1 / Huber (silent broadcasting to `(N, N)`), different shapes for BCE, a class-index target with a class dim (`(N, 1)` against `(N, C)` logits), and one-hot labels given to cross entropy.',
-    whyIsThisBad:
-      'For regression losses PyTorch broadcasts `(N, 1)` against `(N,)` to `(N, N)` and averages N² differences, with only a warning: the model trains towards the mean of the batch. BCE and cross entropy refuse mismatched shapes at run time, after the data pipeline has run.',
-    example: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'y = torch.randn(8)',
-      'loss = nn.MSELoss()(head(x), y)',
-    ].join('\n'),
-    useInstead: [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      'head = nn.Linear(16, 1)',
-      'x = torch.randn(8, 16)',
-      'y = torch.randn(8)',
-      'loss = nn.MSELoss()(head(x).squeeze(1), y)',
-    ].join('\n'),
-    fixSafety:
-      "For a `(N, 1)` input against an `(N,)` target the fix squeezes the input's last dim. It is unsafe: it changes which values are compared, which is the point.",
-    references: ['https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html', 'https://pytorch.org/docs/stable/notes/broadcasting.html'],
+export const targetShapeMismatch = createRule({
+  meta: {
+    code: 'LL010',
+    name: 'target-shape-mismatch',
+    severity: 'error',
+    summary: 'The target cannot fit the input for this loss, or fits it only by silent broadcasting.',
+    fixable: true,
+    docs: {
+      whatItDoes:
+        'Checks the shapes of input and target where both are known: a `(N, 1)` input against an `(N,)` target for MSE / L1 / Smooth L1 / Huber (silent broadcasting to `(N, N)`), different shapes for BCE, a class-index target with a class dim (`(N, 1)` against `(N, C)` logits), and one-hot labels given to cross entropy.',
+      whyIsThisBad:
+        'For regression losses PyTorch broadcasts `(N, 1)` against `(N,)` to `(N, N)` and averages N² differences, with only a warning: the model trains towards the mean of the batch. BCE and cross entropy refuse mismatched shapes at run time, after the data pipeline has run.',
+      example: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'y = torch.randn(8)',
+        'loss = nn.MSELoss()(head(x), y)',
+      ].join('\n'),
+      useInstead: [
+        'import torch',
+        'import torch.nn as nn',
+        '',
+        'head = nn.Linear(16, 1)',
+        'x = torch.randn(8, 16)',
+        'y = torch.randn(8)',
+        'loss = nn.MSELoss()(head(x).squeeze(1), y)',
+      ].join('\n'),
+      fixSafety:
+        "For a `(N, 1)` input against an `(N,)` target the fix squeezes the input's last dim. It is unsafe: it changes which values are compared, which is the point.",
+      references: ['https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html', 'https://pytorch.org/docs/stable/notes/broadcasting.html'],
+    },
+    messages: {
+      broadcast: (d: {
+        readonly loss: string;
+        readonly input: string;
+        readonly inputShape: string;
+        readonly target: string;
+        readonly targetShape: string;
+        readonly broadcastShape: string;
+      }) =>
+        l10n.t(
+          "{0}: the input `{1}` has shape {2} and the target `{3}` has shape {4}. PyTorch broadcasts them to {5} and compares every prediction with every target. Squeeze the input's last dim.",
+          d.loss,
+          d.input,
+          d.inputShape,
+          d.target,
+          d.targetShape,
+          d.broadcastShape,
+        ),
+      sizeMismatch: (d: {
+        readonly loss: string;
+        readonly input: string;
+        readonly inputShape: string;
+        readonly target: string;
+        readonly targetShape: string;
+      }) =>
+        l10n.t(
+          '{0}: the input `{1}` has shape {2} but the target `{3}` has shape {4}; this loss needs the same shape and raises at run time.',
+          d.loss,
+          d.input,
+          d.inputShape,
+          d.target,
+          d.targetShape,
+        ),
+      oneHot: (d: { readonly loss: string; readonly target: string }) =>
+        l10n.t(
+          '{0} takes class indices, but `{1}` holds one-hot labels (int64). Pass the class indices (`{1}.argmax(dim=1)`, or the labels before one_hot).',
+          d.loss,
+          d.target,
+        ),
+      classDim: (d: { readonly loss: string; readonly target: string; readonly targetShape: string }) =>
+        l10n.t(
+          '{0}: the class indices `{1}` have shape {2}, with a class dim of 1; with (N, C) scores the target must be (N,). Squeeze it: `{1}.squeeze(1)`.',
+          d.loss,
+          d.target,
+          d.targetShape,
+        ),
+    },
   },
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application') continue;
       const loss = site.api.loss;
-      const { inputNode, input, targetNode, target } = siteFacts(context.evaluator, site);
+      const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (!inputNode || !targetNode || !input || !target) continue;
       const inputShape = input.shape;
       const targetShape = target.shape;
@@ -59,24 +108,23 @@ export const targetShapeMismatch: Rule = {
         if (!squeeze && !(SAME_SIZE.has(loss) && differs)) continue;
         context.report({
           span: spanOf(site.call),
-          message: BROADCASTING.has(loss)
-            ? l10n.t(
-                "{0}: the input `{1}` has shape {2} and the target `{3}` has shape {4}. PyTorch broadcasts them to {5} and compares every prediction with every target. Squeeze the input's last dim.",
-                lossReference(site, context.locate),
-                inputNode.text,
-                formatShape(inputShape),
-                targetNode.text,
-                formatShape(targetShape),
-                formatShape([...targetShape, targetShape[targetShape.length - 1]]),
-              )
-            : l10n.t(
-                '{0}: the input `{1}` has shape {2} but the target `{3}` has shape {4}; this loss needs the same shape and raises at run time.',
-                lossReference(site, context.locate),
-                inputNode.text,
-                formatShape(inputShape),
-                targetNode.text,
-                formatShape(targetShape),
-              ),
+          messageId: BROADCASTING.has(loss) ? 'broadcast' : 'sizeMismatch',
+          data: BROADCASTING.has(loss)
+            ? {
+                loss: lossReference(site),
+                input: inputNode.text,
+                inputShape: formatShape(inputShape),
+                target: targetNode.text,
+                targetShape: formatShape(targetShape),
+                broadcastShape: formatShape([...targetShape, targetShape[targetShape.length - 1]]),
+              }
+            : {
+                loss: lossReference(site),
+                input: inputNode.text,
+                inputShape: formatShape(inputShape),
+                target: targetNode.text,
+                targetShape: formatShape(targetShape),
+              },
           evidence: [...chain(input), ...chain(target)],
           ...(squeeze
             ? {
@@ -95,11 +143,8 @@ export const targetShapeMismatch: Rule = {
         if (target.oneHot) {
           context.report({
             span: spanOf(targetNode),
-            message: l10n.t(
-              '{0} takes class indices, but `{1}` holds one-hot labels (int64). Pass the class indices (`{1}.argmax(dim=1)`, or the labels before one_hot).',
-              lossReference(site, context.locate),
-              targetNode.text,
-            ),
+            messageId: 'oneHot',
+            data: { loss: lossReference(site), target: targetNode.text },
             evidence: chain(target),
           });
           continue;
@@ -111,12 +156,8 @@ export const targetShapeMismatch: Rule = {
         if (classIndexLike && targetShape.length === 2 && targetShape[1] === 1 && (inputRank === 2 || (inputRank === undefined && (input.classes ?? 0) > 1))) {
           context.report({
             span: spanOf(targetNode),
-            message: l10n.t(
-              '{0}: the class indices `{1}` have shape {2}, with a class dim of 1; with (N, C) scores the target must be (N,). Squeeze it: `{1}.squeeze(1)`.',
-              lossReference(site, context.locate),
-              targetNode.text,
-              formatShape(targetShape),
-            ),
+            messageId: 'classDim',
+            data: { loss: lossReference(site), target: targetNode.text, targetShape: formatShape(targetShape) },
             evidence: chain(target),
             fix: {
               title: l10n.t('Squeeze the target: `{0}.squeeze(1)`', targetNode.text),
@@ -128,4 +169,4 @@ export const targetShapeMismatch: Rule = {
       }
     }
   },
-};
+});

@@ -32,7 +32,21 @@ ruleTester(probabilitiesLossOnLogits, {
         {
           line: 9,
           column: 18,
-          message: '`criterion` (`nn.BCELoss`, line 8) expects probabilities, but `head(x)` comes from `head = nn.Linear(16, 1)` (line 5',
+          messageId: 'logits',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'criterion', loss: 'nn.BCELoss', place: { line: 8, column: 13 } } },
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'head(x)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'head = nn.Linear(16, 1)', place: { line: 5, column: 1 }, note: 'nn.Linear with 1 output, no activation after it' },
+                },
+              },
+            },
+            replacement: '`BCEWithLogitsLoss`',
+          },
         },
       ],
       output: py(...head, 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(head(x), y)'),
@@ -40,7 +54,26 @@ ruleTester(probabilitiesLossOnLogits, {
     },
     {
       code: py(...head, 'loss = F.binary_cross_entropy(head(x), y)'),
-      errors: [{ line: 8, message: 'raw scores with no sigmoid' }],
+      errors: [
+        {
+          line: 8,
+          messageId: 'logits',
+          data: {
+            loss: '`F.binary_cross_entropy`',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'head(x)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'head = nn.Linear(16, 1)', place: { line: 5, column: 1 }, note: 'nn.Linear with 1 output, no activation after it' },
+                },
+              },
+            },
+            replacement: '`binary_cross_entropy_with_logits`',
+          },
+        },
+      ],
       output: py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
     },
     {
@@ -64,7 +97,26 @@ ruleTester(probabilitiesLossOnLogits, {
         '        out = model(inputs)',
         '        loss = criterion(out, labels)',
       ),
-      errors: [{ line: 18, message: '`out` comes from `self.head = nn.Linear(64, 1)` (line 7: nn.Linear with 1 output, no activation after it)' }],
+      errors: [
+        {
+          line: 18,
+          messageId: 'logits',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'criterion', loss: 'nn.BCELoss', place: { line: 13, column: 13 } } },
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'out',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'self.head = nn.Linear(64, 1)', place: { line: 7, column: 9 }, note: 'nn.Linear with 1 output, no activation after it' },
+                },
+              },
+            },
+            replacement: '`BCEWithLogitsLoss`',
+          },
+        },
+      ],
       output: undefined,
       safety: 'safe',
     },
@@ -76,13 +128,32 @@ ruleTester(probabilitiesLossOnLogits, {
         'head = Linear(4, 1)',
         'loss = Loss()(head(torch.randn(2, 4)), torch.rand(2, 1))',
       ),
-      errors: [{ line: 4, message: '`Loss` expects probabilities' }],
+      errors: [
+        {
+          line: 4,
+          messageId: 'logits',
+          data: {
+            loss: '`Loss`',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'head(torch.randn(2, 4))',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'head = Linear(4, 1)', place: { line: 3, column: 1 }, note: 'Linear with 1 output, no activation after it' },
+                },
+              },
+            },
+            replacement: '`BCEWithLogitsLoss`',
+          },
+        },
+      ],
       output: null,
     },
     {
       // The same loss also gets probabilities elsewhere: switching it is unsafe.
       code: py(...head, 'criterion = nn.BCELoss()', 'a = criterion(head(x), y)', 'b = criterion(torch.sigmoid(head(x)), y)'),
-      errors: [{ line: 9 }],
+      errors: [{ line: 9, messageId: 'logits' }],
       output: py(...head, 'criterion = nn.BCEWithLogitsLoss()', 'a = criterion(head(x), y)', 'b = criterion(torch.sigmoid(head(x)), y)'),
       safety: 'unsafe',
     },
@@ -95,11 +166,53 @@ ruleTester(probabilitiesLossOnLogits, {
         'def step(x, y):',
         '    return nn.BCELoss()(net(x), y)',
       ),
-      errors: [{ line: 6, message: 'ends in a linear classifier' }],
+      errors: [
+        {
+          line: 6,
+          messageId: 'logits',
+          data: {
+            loss: '`nn.BCELoss`',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'net(x)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: {
+                    code: 'net = torchvision.models.resnet18(num_classes=1)',
+                    place: { line: 4, column: 1 },
+                    note: '`torchvision.models.resnet18` ends in a linear classifier',
+                  },
+                },
+              },
+            },
+            replacement: '`BCEWithLogitsLoss`',
+          },
+        },
+      ],
     },
     {
       code: py('import torch.nn as nn', 'def step(model, batch, y):', '    outputs = model(**batch)', '    return nn.BCELoss()(outputs.logits, y)'),
-      errors: [{ line: 4, message: '`.logits` of a model output' }],
+      errors: [
+        {
+          line: 4,
+          messageId: 'logits',
+          data: {
+            loss: '`nn.BCELoss`',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'outputs.logits',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'return nn.BCELoss()(outputs.logits, y)', place: { line: 4, column: 5 }, note: '`.logits` of a model output' },
+                },
+              },
+            },
+            replacement: '`BCEWithLogitsLoss`',
+          },
+        },
+      ],
     },
   ],
 });

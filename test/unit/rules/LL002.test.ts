@@ -22,19 +22,41 @@ ruleTester(sigmoidBeforeLogitsLoss, {
   invalid: [
     {
       code: py(...head, 'loss = nn.BCEWithLogitsLoss()(torch.sigmoid(head(x)), y)'),
-      errors: [{ line: 8, column: 31, message: '`torch.sigmoid(head(x))` is already a sigmoid output' }],
+      errors: [
+        {
+          line: 8,
+          column: 31,
+          messageId: 'sigmoidOutput',
+          data: { loss: '`nn.BCEWithLogitsLoss`', source: { phrase: 'alreadyActivated', data: { argument: 'torch.sigmoid(head(x))', activation: 'sigmoid' } } },
+        },
+      ],
       output: py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
       safety: 'safe',
     },
     {
       code: py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x).sigmoid(), y)'),
-      errors: [{ line: 8 }],
+      errors: [{ line: 8, messageId: 'sigmoidOutput' }],
       output: py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
       safety: 'safe',
     },
     {
       code: py(...head, 'logits = head(x)', 'probs = torch.sigmoid(logits)', 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(probs, y)'),
-      errors: [{ line: 11, message: '`probs` comes from `probs = torch.sigmoid(logits)` (line 9: sigmoid applied)' }],
+      errors: [
+        {
+          line: 11,
+          messageId: 'sigmoidOutput',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'criterion', loss: 'nn.BCEWithLogitsLoss', place: { line: 10, column: 13 } } },
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'probs',
+                root: { phrase: 'rootWithNote', data: { code: 'probs = torch.sigmoid(logits)', place: { line: 9, column: 1 }, note: 'sigmoid applied' } },
+              },
+            },
+          },
+        },
+      ],
       output: py(...head, 'logits = head(x)', 'probs = torch.sigmoid(logits)', 'criterion = nn.BCEWithLogitsLoss()', 'loss = criterion(logits, y)'),
       safety: 'unsafe',
     },
@@ -46,7 +68,25 @@ ruleTester(sigmoidBeforeLogitsLoss, {
         'def step(x, y):',
         '    return nn.BCEWithLogitsLoss()(model(x), y)',
       ),
-      errors: [{ line: 4, message: 'nn.Sigmoid()' }],
+      errors: [
+        {
+          line: 4,
+          messageId: 'sigmoidOutput',
+          data: {
+            loss: '`nn.BCEWithLogitsLoss`',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'model(x)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'model = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())', place: { line: 2, column: 1 }, note: 'sigmoid applied' },
+                },
+              },
+            },
+          },
+        },
+      ],
       output: null,
     },
     {
@@ -56,7 +96,7 @@ ruleTester(sigmoidBeforeLogitsLoss, {
         'def step(scores, y):',
         '    return sigmoid_focal_loss(torch.sigmoid(scores), y)',
       ),
-      errors: [{ line: 4 }],
+      errors: [{ line: 4, messageId: 'sigmoidOutput' }],
       output: py('import torch', 'from torchvision.ops import sigmoid_focal_loss', 'def step(scores, y):', '    return sigmoid_focal_loss(scores, y)'),
     },
   ],

@@ -22,13 +22,20 @@ ruleTester(softmaxBeforeCrossEntropy, {
   invalid: [
     {
       code: py(...head, 'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)'),
-      errors: [{ line: 8, column: 24, message: 'softmax is applied twice' }],
+      errors: [
+        {
+          line: 8,
+          column: 24,
+          messageId: 'softmaxTwice',
+          data: { loss: '`F.cross_entropy`', source: { phrase: 'alreadyActivated', data: { argument: 'F.softmax(head(x), dim=1)', activation: 'softmax' } } },
+        },
+      ],
       output: py(...head, 'loss = F.cross_entropy(head(x), labels)'),
       safety: 'safe',
     },
     {
       code: py(...head, 'criterion = nn.CrossEntropyLoss()', 'loss = criterion(head(x).softmax(dim=-1), labels)'),
-      errors: [{ line: 9 }],
+      errors: [{ line: 9, messageId: 'softmaxTwice' }],
       output: py(...head, 'criterion = nn.CrossEntropyLoss()', 'loss = criterion(head(x), labels)'),
     },
     {
@@ -46,12 +53,39 @@ ruleTester(softmaxBeforeCrossEntropy, {
         '    for images, targets in loader:',
         '        loss = criterion(net(images), targets)',
       ),
-      errors: [{ line: 12, message: 'nn.Softmax(dim=1)' }],
+      errors: [
+        {
+          line: 12,
+          messageId: 'softmaxTwice',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'criterion', loss: 'nn.CrossEntropyLoss', place: { line: 9, column: 13 } } },
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'net(images)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: { code: 'self.layers = nn.Sequential(nn.Linear(32, 10), nn.Softmax(dim=1))', place: { line: 5, column: 9 }, note: 'softmax applied' },
+                },
+              },
+            },
+          },
+        },
+      ],
       output: null,
     },
     {
       code: py(...head, 'loss = F.cross_entropy(F.log_softmax(head(x), dim=1), labels)'),
-      errors: [{ line: 8, message: 'the log_softmax is redundant' }],
+      errors: [
+        {
+          line: 8,
+          messageId: 'redundantLogSoftmax',
+          data: {
+            loss: '`F.cross_entropy`',
+            source: { phrase: 'alreadyActivated', data: { argument: 'F.log_softmax(head(x), dim=1)', activation: 'log_softmax' } },
+          },
+        },
+      ],
       output: py(...head, 'loss = F.cross_entropy(head(x), labels)'),
     },
   ],

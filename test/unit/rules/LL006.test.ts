@@ -13,19 +13,41 @@ ruleTester(klDivInputNotLogProbabilities, {
   invalid: [
     {
       code: py(...head, 'loss = F.kl_div(F.softmax(student, dim=1), F.softmax(teacher, dim=1), reduction="batchmean")'),
-      errors: [{ line: 7, column: 17, message: 'expects log-probabilities as its input' }],
+      errors: [
+        {
+          line: 7,
+          column: 17,
+          messageId: 'probabilityInput',
+          data: { loss: '`F.kl_div`', source: { phrase: 'alreadyActivated', data: { argument: 'F.softmax(student, dim=1)', activation: 'softmax' } } },
+        },
+      ],
       output: py(...head, 'loss = F.kl_div(F.log_softmax(student, dim=1), F.softmax(teacher, dim=1), reduction="batchmean")'),
       safety: 'safe',
     },
     {
       code: py(...head, 'loss = F.kl_div(F.log_softmax(student, dim=1), F.log_softmax(teacher, dim=1), reduction="batchmean")'),
-      errors: [{ line: 7, message: 'has log_target=False, but `F.log_softmax(teacher, dim=1)` is already a log_softmax output' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'logTargetMissing',
+          data: { loss: '`F.kl_div`', source: { phrase: 'alreadyActivated', data: { argument: 'F.log_softmax(teacher, dim=1)', activation: 'log_softmax' } } },
+        },
+      ],
       output: py(...head, 'loss = F.kl_div(F.log_softmax(student, dim=1), F.log_softmax(teacher, dim=1), reduction="batchmean", log_target=True)'),
       safety: 'unsafe',
     },
     {
       code: py(...head, 'kl = nn.KLDivLoss(reduction="batchmean", log_target=True)', 'loss = kl(student.log_softmax(1), teacher.softmax(1))'),
-      errors: [{ line: 8, message: 'has log_target=True, but' }],
+      errors: [
+        {
+          line: 8,
+          messageId: 'logTargetWrong',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'kl', loss: 'nn.KLDivLoss', place: { line: 7, column: 6 } } },
+            source: { phrase: 'alreadyActivated', data: { argument: 'teacher.softmax(1)', activation: 'softmax' } },
+          },
+        },
+      ],
       output: py(...head, 'kl = nn.KLDivLoss(reduction="batchmean", log_target=False)', 'loss = kl(student.log_softmax(1), teacher.softmax(1))'),
     },
   ],

@@ -28,7 +28,23 @@ ruleTester(swappedLossArguments, {
         '        outputs = model(inputs)',
         '        loss = criterion(labels, outputs)',
       ),
-      errors: [{ line: 9, column: 26, message: 'takes (prediction, target), but `labels` is a label' }],
+      errors: [
+        {
+          line: 9,
+          column: 26,
+          messageId: 'swapped',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'criterion', loss: 'nn.MSELoss', place: { line: 5, column: 13 } } },
+            label: 'labels',
+            labelSource: { phrase: 'rootWithNote', data: { code: 'loader', place: { line: 7, column: 27 }, note: '`labels` is the target of each batch' } },
+            output: 'outputs',
+            outputSource: {
+              phrase: 'rootWithNote',
+              data: { code: 'model = nn.Linear(16, 10)', place: { line: 4, column: 1 }, note: 'nn.Linear with 10 outputs, no activation after it' },
+            },
+          },
+        },
+      ],
       output: py(
         ...model,
         'criterion = nn.MSELoss()',
@@ -41,11 +57,26 @@ ruleTester(swappedLossArguments, {
     },
     {
       code: py(...model, 'def train(loader):', '    for step, (x, y) in enumerate(loader):', '        loss = nn.CrossEntropyLoss()(y, model(x))'),
-      errors: [{ line: 7 }],
+      errors: [{ line: 7, messageId: 'swapped' }],
     },
     {
       code: py(...model, 'labels = torch.randint(0, 10, (8,))', 'loss = nn.CrossEntropyLoss()(labels, model(torch.randn(8, 16)))'),
-      errors: [{ line: 6, message: '`labels` is a label (`labels = torch.randint(0, 10, (8,))`' }],
+      errors: [
+        {
+          line: 6,
+          messageId: 'swapped',
+          data: {
+            loss: '`nn.CrossEntropyLoss`',
+            label: 'labels',
+            labelSource: { phrase: 'root', data: { code: 'labels = torch.randint(0, 10, (8,))', place: { line: 5, column: 1 } } },
+            output: 'model(torch.randn(8, 16))',
+            outputSource: {
+              phrase: 'rootWithNote',
+              data: { code: 'model = nn.Linear(16, 10)', place: { line: 4, column: 1 }, note: 'nn.Linear with 10 outputs, no activation after it' },
+            },
+          },
+        },
+      ],
     },
   ],
 });

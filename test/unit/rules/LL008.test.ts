@@ -13,28 +13,28 @@ ruleTester(logOfSoftmax, {
   invalid: [
     {
       code: py(...head, 'log_probs = torch.log(torch.softmax(logits, dim=1))'),
-      errors: [{ line: 5, column: 13, message: 'log of a softmax underflows' }],
+      errors: [{ line: 5, column: 13, messageId: 'logOfSoftmax', data: {} }],
       output: py(...head, 'log_probs = torch.log_softmax(logits, dim=1)'),
       safety: 'safe',
     },
     {
       code: py(...head, 'log_probs = F.softmax(logits, dim=-1).log()'),
-      errors: [{ line: 5 }],
+      errors: [{ line: 5, messageId: 'logOfSoftmax' }],
       output: py(...head, 'log_probs = F.log_softmax(logits, dim=-1)'),
     },
     {
       code: py(...head, 'log_probs = logits.softmax(dim=1).log()'),
-      errors: [{ line: 5 }],
+      errors: [{ line: 5, messageId: 'logOfSoftmax' }],
       output: py(...head, 'log_probs = logits.log_softmax(dim=1)'),
     },
     {
       code: py(...head, 'log_p = torch.log(torch.sigmoid(logits))'),
-      errors: [{ line: 5, message: 'log of a sigmoid underflows' }],
+      errors: [{ line: 5, messageId: 'logOfSigmoid', data: {} }],
       output: py(...head, 'log_p = F.logsigmoid(logits)'),
     },
     {
       code: py('import torch', 'log_p = torch.log(torch.randn(3).sigmoid())'),
-      errors: [{ line: 2 }],
+      errors: [{ line: 2, messageId: 'logOfSigmoid' }],
       output: py('import torch', 'log_p = torch.nn.functional.logsigmoid(torch.randn(3))'),
     },
   ],

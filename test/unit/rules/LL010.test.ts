@@ -21,13 +21,25 @@ ruleTester(targetShapeMismatch, {
   invalid: [
     {
       code: py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x), y)'),
-      errors: [{ line: 8, message: 'the input `head(x)` has shape (8, 1) and the target `y` has shape (8,). PyTorch broadcasts them to (8, 8)' }],
+      errors: [
+        {
+          line: 8,
+          messageId: 'broadcast',
+          data: { loss: '`nn.MSELoss`', input: 'head(x)', inputShape: '(8, 1)', target: 'y', targetShape: '(8,)', broadcastShape: '(8, 8)' },
+        },
+      ],
       output: py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x).squeeze(-1), y)'),
       safety: 'unsafe',
     },
     {
       code: py(...head, 'y = torch.rand(8)', 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
-      errors: [{ line: 8, message: 'this loss needs the same shape' }],
+      errors: [
+        {
+          line: 8,
+          messageId: 'sizeMismatch',
+          data: { loss: '`F.binary_cross_entropy_with_logits`', input: 'head(x)', inputShape: '(8, 1)', target: 'y', targetShape: '(8,)' },
+        },
+      ],
     },
     {
       code: py(
@@ -37,7 +49,7 @@ ruleTester(targetShapeMismatch, {
         'labels = torch.randint(0, 5, (8, 1))',
         'loss = F.cross_entropy(logits, labels)',
       ),
-      errors: [{ line: 5, message: 'have shape (8, 1), with a class dim of 1' }],
+      errors: [{ line: 5, messageId: 'classDim', data: { loss: '`F.cross_entropy`', target: 'labels', targetShape: '(8, 1)' } }],
       output: py(
         'import torch',
         'import torch.nn.functional as F',
@@ -54,7 +66,7 @@ ruleTester(targetShapeMismatch, {
         'labels = torch.randint(0, 5, (8,))',
         'loss = F.cross_entropy(logits, F.one_hot(labels, 5))',
       ),
-      errors: [{ line: 5, message: 'holds one-hot labels (int64)' }],
+      errors: [{ line: 5, messageId: 'oneHot', data: { loss: '`F.cross_entropy`', target: 'F.one_hot(labels, 5)' } }],
     },
   ],
 });

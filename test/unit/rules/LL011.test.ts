@@ -14,22 +14,42 @@ ruleTester(targetDtypeMismatch, {
   invalid: [
     {
       code: py(...head, 'labels = torch.randint(0, 10, (8,))', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels.float())'),
-      errors: [{ line: 7, message: 'takes class indices as int64, but `labels.float()` is a float tensor' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'floatIndices',
+          data: {
+            loss: '`F.cross_entropy`',
+            target: 'labels.float()',
+            source: { phrase: 'root', data: { code: 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels.float())', place: { line: 7, column: 1 } } },
+          },
+        },
+      ],
       output: py(...head, 'labels = torch.randint(0, 10, (8,))', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels.long())'),
       safety: 'safe',
     },
     {
       code: py(...head, 'y = torch.randint(0, 2, (8, 1))', 'loss = nn.BCEWithLogitsLoss()(nn.Linear(16, 1)(x), y)'),
-      errors: [{ line: 7, message: 'needs float targets, but `y` is an integer tensor' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'integerTargets',
+          data: {
+            loss: '`nn.BCEWithLogitsLoss`',
+            target: 'y',
+            source: { phrase: 'root', data: { code: 'y = torch.randint(0, 2, (8, 1))', place: { line: 6, column: 1 } } },
+          },
+        },
+      ],
       output: py(...head, 'y = torch.randint(0, 2, (8, 1))', 'loss = nn.BCEWithLogitsLoss()(nn.Linear(16, 1)(x), y.float())'),
     },
     {
       code: py(...head, 'y = torch.tensor([[1], [0]], dtype=torch.long)', 'loss = F.binary_cross_entropy(torch.rand(2, 1), y)'),
-      errors: [{ line: 7 }],
+      errors: [{ line: 7, messageId: 'integerTargets' }],
     },
     {
       code: py(...head, 'targets = torch.zeros(8)', 'loss = nn.NLLLoss()(F.log_softmax(nn.Linear(16, 3)(x), dim=1), targets)'),
-      errors: [{ line: 7 }],
+      errors: [{ line: 7, messageId: 'floatIndices' }],
       output: py(...head, 'targets = torch.zeros(8)', 'loss = nn.NLLLoss()(F.log_softmax(nn.Linear(16, 3)(x), dim=1), targets.long())'),
     },
   ],

@@ -13,20 +13,103 @@ ruleTester(classCountMismatch, {
   invalid: [
     {
       code: py(...head, 'loss = F.cross_entropy(nn.Linear(16, 1)(x), labels)'),
-      errors: [{ line: 7, message: 'a single output unit. The softmax of one value is always 1, so the loss is always 0' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'singleUnit',
+          data: {
+            loss: '`F.cross_entropy`',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'nn.Linear(16, 1)(x)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: {
+                    code: 'loss = F.cross_entropy(nn.Linear(16, 1)(x), labels)',
+                    place: { line: 7, column: 1 },
+                    note: 'nn.Linear with 1 output, no activation after it',
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
       output: null,
     },
     {
       code: py(...head, 'criterion = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 9.0]))', 'loss = criterion(nn.Linear(16, 3)(x), labels)'),
-      errors: [{ line: 7, message: '`weight` has 2 entries, but the model produces 3 classes' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'weightLength',
+          data: {
+            loss: { phrase: 'lossModule', data: { name: 'criterion', loss: 'nn.CrossEntropyLoss', place: { line: 7, column: 13 } } },
+            weight: 'weight',
+            length: 2,
+            classes: 3,
+            source: {
+              phrase: 'rootWithNote',
+              data: {
+                code: 'loss = criterion(nn.Linear(16, 3)(x), labels)',
+                place: { line: 8, column: 1 },
+                note: 'nn.Linear with 3 outputs, no activation after it',
+              },
+            },
+          },
+        },
+      ],
     },
     {
       code: py(...head, 'loss = F.binary_cross_entropy_with_logits(nn.Linear(16, 4)(x), torch.rand(8, 4), pos_weight=torch.ones(3))'),
-      errors: [{ line: 7, message: '`pos_weight` has 3 entries, but the model produces 4 classes' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'weightLength',
+          data: {
+            loss: '`F.binary_cross_entropy_with_logits`',
+            weight: 'pos_weight',
+            length: 3,
+            classes: 4,
+            source: {
+              phrase: 'rootWithNote',
+              data: {
+                code: 'loss = F.binary_cross_entropy_with_logits(nn.Linear(16, 4)(x), torch.rand(8, ...',
+                place: { line: 7, column: 1 },
+                note: 'nn.Linear with 4 outputs, no activation after it',
+              },
+            },
+          },
+        },
+      ],
     },
     {
       code: py(...head, 'probs = F.softmax(nn.Linear(16, 1)(x), dim=1)'),
-      errors: [{ line: 7, message: 'softmax over a single output unit is always 1' }],
+      errors: [
+        {
+          line: 7,
+          messageId: 'softmaxOfOne',
+          data: {
+            activation: 'softmax',
+            value: '1',
+            source: {
+              phrase: 'comesFrom',
+              data: {
+                argument: 'nn.Linear(16, 1)(x)',
+                root: {
+                  phrase: 'rootWithNote',
+                  data: {
+                    code: 'probs = F.softmax(nn.Linear(16, 1)(x), dim=1)',
+                    place: { line: 7, column: 1 },
+                    note: 'nn.Linear with 1 output, no activation after it',
+                  },
+                },
+              },
+            },
+          },
+        },
+      ],
     },
   ],
 });

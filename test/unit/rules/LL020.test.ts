@@ -10,23 +10,23 @@ ruleTester(deprecatedReductionArguments, {
   invalid: [
     {
       code: py('import torch.nn as nn', 'criterion = nn.CrossEntropyLoss(size_average=False)'),
-      errors: [{ line: 2, column: 33, message: "Write reduction='sum'" }],
+      errors: [{ line: 2, column: 33, messageId: 'known', data: { argument: 'size_average=False', reduction: 'sum' } }],
       output: py('import torch.nn as nn', "criterion = nn.CrossEntropyLoss(reduction='sum')"),
       safety: 'safe',
     },
     {
       code: py('import torch.nn as nn', 'criterion = nn.MSELoss(size_average=True, reduce=False)'),
-      errors: [{ line: 2, message: "Write reduction='none'" }],
+      errors: [{ line: 2, messageId: 'known', data: { argument: 'size_average=True', reduction: 'none' } }],
       output: py('import torch.nn as nn', "criterion = nn.MSELoss(reduction='none')"),
     },
     {
       code: py('import torch.nn as nn', 'import torch', "criterion = nn.NLLLoss(weight=torch.ones(3), reduce=True, reduction='sum')"),
-      errors: [{ line: 3, message: "Write reduction='mean'" }],
+      errors: [{ line: 3, messageId: 'known', data: { argument: 'reduce=True', reduction: 'mean' } }],
       output: py('import torch.nn as nn', 'import torch', "criterion = nn.NLLLoss(weight=torch.ones(3), reduction='mean')"),
     },
     {
       code: py('import torch.nn.functional as F', 'def f(x, y, flag):', '    return F.l1_loss(x, y, size_average=flag)'),
-      errors: [{ line: 3, message: 'Use reduction= instead' }],
+      errors: [{ line: 3, messageId: 'unknown', data: { argument: 'size_average=flag' } }],
       output: null,
     },
   ],

@@ -11,25 +11,25 @@ ruleTester(softmaxImplicitDim, {
   invalid: [
     {
       code: py('import torch', 'import torch.nn.functional as F', 'p = F.softmax(torch.randn(4, 3))'),
-      errors: [{ line: 3, column: 5, message: 'Say which dim holds the classes: dim=1' }],
+      errors: [{ line: 3, column: 5, messageId: 'implicitDim', data: { function: 'F.softmax', dim: 1 } }],
       output: py('import torch', 'import torch.nn.functional as F', 'p = F.softmax(torch.randn(4, 3), dim=1)'),
       safety: 'safe',
     },
     {
       code: py('import torch', 'import torch.nn.functional as F', 'p = F.log_softmax(torch.randn(5))'),
-      errors: [{ line: 3 }],
+      errors: [{ line: 3, messageId: 'implicitDim' }],
       output: py('import torch', 'import torch.nn.functional as F', 'p = F.log_softmax(torch.randn(5), dim=-1)'),
       safety: 'safe',
     },
     {
       code: py('import torch', 'import torch.nn.functional as F', 'p = F.softmax(torch.randn(2, 7, 5))'),
-      errors: [{ line: 3, message: 'dim=-1' }],
+      errors: [{ line: 3, messageId: 'implicitDim', data: { function: 'F.softmax', dim: -1 } }],
       output: py('import torch', 'import torch.nn.functional as F', 'p = F.softmax(torch.randn(2, 7, 5), dim=-1)'),
       safety: 'unsafe',
     },
     {
       code: py('import torch.nn as nn', 'head = nn.Sequential(nn.Linear(8, 3), nn.LogSoftmax())'),
-      errors: [{ line: 2, column: 39 }],
+      errors: [{ line: 2, column: 39, messageId: 'implicitDim' }],
       output: py('import torch.nn as nn', 'head = nn.Sequential(nn.Linear(8, 3), nn.LogSoftmax(dim=1))'),
       safety: 'unsafe',
     },

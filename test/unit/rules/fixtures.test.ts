@@ -18,10 +18,10 @@ describe('rule fixtures (test/fixtures/rules)', () => {
       readdirSync(DIR)
         .filter((file) => file.endsWith('.py'))
         .sort(),
-    ).toEqual(RULES.map((rule) => `${rule.code}.py`).sort());
+    ).toEqual(RULES.map((rule) => `${rule.meta.code}.py`).sort());
   });
 
-  it.each(RULES.map((rule) => [rule.code, rule] as const))('%s', async (code, rule) => {
+  it.each(RULES.map((rule) => [rule.meta.code, rule] as const))('%s', async (code, rule) => {
     const text = readFileSync(join(DIR, `${code}.py`), 'utf8');
     const lines = text.split('\n');
     const errorsAt = lines.findIndex((line) => line.trim() === '# Errors') + 1;

@@ -10,32 +10,39 @@ const HEADINGS = ['## What it does', '## Why is this bad?', '## Example', '## Us
 
 describe('the rule registry and the rule files agree', () => {
   it('codes are unique, in order, and formatted LLnnn; names are kebab-case without a no- prefix', () => {
-    const codes = RULES.map((rule) => rule.code);
+    const codes = RULES.map((rule) => rule.meta.code);
     expect(new Set(codes).size).toBe(codes.length);
     expect([...codes].sort()).toEqual(codes);
     for (const rule of RULES) {
-      expect(rule.code).toMatch(/^LL\d{3}$/);
-      expect(rule.name).toMatch(/^(?!no-)[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(rule.meta.code).toMatch(/^LL\d{3}$/);
+      expect(rule.meta.name).toMatch(/^(?!no-)[a-z0-9]+(-[a-z0-9]+)*$/);
     }
   });
 
   it('every rule file in src/analysis/rules is registered, named after its rule', () => {
     const files = readdirSync(join(root, 'src', 'analysis', 'rules')).filter(
-      (file) => file.endsWith('.ts') && !['index.ts', 'rule.ts', 'docs.ts'].includes(file),
+      (file) => file.endsWith('.ts') && !['index.ts', 'rule.ts', 'docs.ts', 'run.ts'].includes(file),
     );
-    expect(files.sort()).toEqual(RULES.map((rule) => `${rule.name}.ts`).sort());
+    expect(files.sort()).toEqual(RULES.map((rule) => `${rule.meta.name}.ts`).sort());
   });
 
   it('a rule reads activation calls exactly when it declares which (statements with no activation a rule reads are not parsed for them)', () => {
     for (const rule of RULES) {
-      const source = readFileSync(join(root, 'src', 'analysis', 'rules', `${rule.name}.ts`), 'utf8');
-      expect(source.includes('context.activations'), rule.code).toBe(!!rule.activations?.length);
+      const source = readFileSync(join(root, 'src', 'analysis', 'rules', `${rule.meta.name}.ts`), 'utf8');
+      expect(source.includes('context.activations'), rule.meta.code).toBe(!!rule.meta.activations?.length);
+    }
+  });
+
+  it('every message a rule defines is asserted by its test table (no unused message ids)', () => {
+    for (const rule of RULES) {
+      const source = readFileSync(join(root, 'test', 'unit', 'rules', `${rule.meta.code}.test.ts`), 'utf8');
+      for (const id of Object.keys(rule.meta.messages)) expect(source, `${rule.meta.code} ${id}`).toContain(`messageId: '${id}'`);
     }
   });
 
   it('every rule has a test table with valid and invalid cases', () => {
     for (const rule of RULES) {
-      const path = join(root, 'test', 'unit', 'rules', `${rule.code}.test.ts`);
+      const path = join(root, 'test', 'unit', 'rules', `${rule.meta.code}.test.ts`);
       expect(existsSync(path), path).toBe(true);
       const source = readFileSync(path, 'utf8');
       expect(source).toMatch(/valid: \[\s*\S/);
@@ -45,19 +52,22 @@ describe('the rule registry and the rule files agree', () => {
 });
 
 describe('docs/rules pages', () => {
-  it.each(RULES.map((rule) => [rule.code, rule] as const))('%s is generated from the rule (run `npm run docs:rules`) and has every heading', (code, rule) => {
-    const page = readFileSync(join(root, 'docs', 'rules', `${code}.md`), 'utf8');
-    expect(page).toBe(ruleDocPage(rule));
-    for (const heading of HEADINGS) expect(page).toContain(`\n${heading}\n`);
-    expect(rule.docs.references.length).toBeGreaterThan(0);
-  });
+  it.each(RULES.map((rule) => [rule.meta.code, rule] as const))(
+    '%s is generated from the rule (run `npm run docs:rules`) and has every heading',
+    (code, rule) => {
+      const page = readFileSync(join(root, 'docs', 'rules', `${code}.md`), 'utf8');
+      expect(page).toBe(ruleDocPage(rule));
+      for (const heading of HEADINGS) expect(page).toContain(`\n${heading}\n`);
+      expect(rule.meta.docs.references.length).toBeGreaterThan(0);
+    },
+  );
 
   it('the index lists every rule', () => {
     expect(readFileSync(join(root, 'docs', 'rules', 'README.md'), 'utf8')).toBe(ruleIndexPage(RULES));
   });
 
-  it.each(RULES.map((rule) => [rule.code, rule] as const))('%s: the "Example" reports and "Use instead" does not', async (_code, rule) => {
-    expect((await findingsOf(rule, rule.docs.example)).length).toBeGreaterThan(0);
-    expect((await findingsOf(rule, rule.docs.useInstead)).map((finding) => finding.message)).toEqual([]);
+  it.each(RULES.map((rule) => [rule.meta.code, rule] as const))('%s: the "Example" reports and "Use instead" does not', async (_code, rule) => {
+    expect((await findingsOf(rule, rule.meta.docs.example)).length).toBeGreaterThan(0);
+    expect((await findingsOf(rule, rule.meta.docs.useInstead)).map((finding) => finding.messageId)).toEqual([]);
   });
 });

@@ -1,33 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { PythonAnalyzer } from '../../../src/analysis/analyze';
 import { LineIndex } from '../../../src/analysis/document';
+import { isPlace, type MessageArg, type MessageData } from '../../../src/analysis/messages';
 import type { Rule } from '../../../src/analysis/rules';
 import type { Finding } from '../../../src/analysis/types';
+import { analyzeFresh } from '../helpers/analysis';
+
+/** A message value as a test states it: a place as its line (and column), a phrase as its id and values. */
+export type ExpectedArg = string | number | { readonly line: number; readonly column?: number } | { readonly phrase: string; readonly data?: ExpectedData };
+export type ExpectedData = Readonly<Record<string, ExpectedArg>>;
 
 export interface InvalidCase {
   readonly code: string;
-  readonly errors: ReadonlyArray<{ readonly line: number; readonly column?: number; readonly message?: string | RegExp }>;
+  /** Each finding, in order: its line (and column), message id, and the values its message names (those given). */
+  readonly errors: ReadonlyArray<{ readonly line: number; readonly column?: number; readonly messageId: string; readonly data?: ExpectedData }>;
   /** The code after applying the first finding's fix; `null` when there must be no fix. */
   readonly output?: string | null;
   readonly safety?: 'safe' | 'unsafe';
 }
 
 export async function findingsOf(rule: Rule, code: string): Promise<Finding[]> {
-  const analyzer = new PythonAnalyzer();
-  try {
-    const result = await analyzer.analyze(code, {
-      select: [rule.code],
-      onInternalError: (_rule, error) => {
-        throw error;
-      },
-    });
-    return [...result.findings];
-  } finally {
-    analyzer.dispose();
-  }
+  const result = await analyzeFresh(code, {
+    select: [rule.meta.code],
+    onInternalError: (_rule, error) => {
+      throw error;
+    },
+  });
+  return [...result.findings];
 }
 
-export function applyFix(code: string, finding: Finding): string {
+/** A finding's message values with places as lines and columns of `code`: what tests compare. */
+export function readableData(data: MessageData, code: string): Record<string, unknown> {
+  const lines = new LineIndex(code);
+  const readable = (arg: MessageArg): unknown => {
+    if (typeof arg === 'string' || typeof arg === 'number') return arg;
+    if (isPlace(arg)) return lines.position(arg.offset);
+    return { phrase: arg.phrase, data: readableData(arg.data, code) };
+  };
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, readable(value)]));
+}
+
+function applyFix(code: string, finding: Finding): string {
   const edits = [...(finding.fix?.edits ?? [])].sort((a, b) => b.span.start - a.span.start);
   let result = code;
   for (const edit of edits) result = result.slice(0, edit.span.start) + edit.newText + result.slice(edit.span.end);
@@ -36,11 +48,11 @@ export function applyFix(code: string, finding: Finding): string {
 
 /**
  * Rule tests as data, the typescript-eslint way: `valid` code must not report; each `invalid`
- * case must report exactly the listed errors (line, column, message) and, when `output` is
- * given, its first fix must turn the code into `output`.
+ * case must report exactly the listed errors (line, column, message id and values) and, when
+ * `output` is given, its first fix must turn the code into `output`.
  */
 export function ruleTester(rule: Rule, cases: { valid: readonly string[]; invalid: readonly InvalidCase[] }): void {
-  describe(`${rule.code} ${rule.name}`, () => {
+  describe(`${rule.meta.code} ${rule.meta.name}`, () => {
     it.each(
       cases.valid.map(
         (code) =>
@@ -53,7 +65,7 @@ export function ruleTester(rule: Rule, cases: { valid: readonly string[]; invali
           ] as const,
       ),
     )('valid: %s', async (_title, code) => {
-      expect((await findingsOf(rule, code)).map((finding) => finding.message)).toEqual([]);
+      expect((await findingsOf(rule, code)).map((finding) => finding.messageId)).toEqual([]);
     });
     it.each(
       cases.invalid.map(
@@ -74,9 +86,10 @@ export function ruleTester(rule: Rule, cases: { valid: readonly string[]; invali
       entry.errors.forEach((error, index) => {
         const finding = findings[index]!;
         if (error.column !== undefined) expect(lines.position(finding.span.start).column).toBe(error.column);
-        if (error.message instanceof RegExp) expect(finding.message).toMatch(error.message);
-        else if (error.message !== undefined) expect(finding.message).toContain(error.message);
-        expect(finding.code).toBe(rule.code);
+        expect(finding.code).toBe(rule.meta.code);
+        expect(finding.messageId).toBe(error.messageId);
+        expect(Object.keys(rule.meta.messages)).toContain(finding.messageId);
+        if (error.data) expect(readableData(finding.data, entry.code)).toMatchObject(error.data);
       });
       if (entry.output === null) expect(findings[0]!.fix).toBeUndefined();
       else if (entry.output !== undefined) {

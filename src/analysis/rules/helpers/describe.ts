@@ -1,53 +1,69 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { Evaluator } from '../../python/evaluator';
+import { place, type MessageArg, type MessageTemplate, type Phrase } from '../../messages';
+import type { Interpreter } from '../../python/interpreter';
 import type { SyntaxNode } from '../../python/parser';
 import type { PythonLossSite } from '../../python/sites';
-import { lineOf } from '../../python/syntax';
 import type { Evidence, Fact } from '../../types';
 
+/**
+ * Phrases that rule messages share: where a loss was made, where a value comes from. Each is a
+ * message of its own (an id and its values), rendered inside the rule's message when published.
+ */
+const PHRASES: Readonly<Record<string, MessageTemplate>> = {
+  lossModule: (d) => l10n.t('`{0}` (`{1}`, {2})', d.name, d.loss, d.place),
+  fileLine: (d) => l10n.t('{0}, line {1}', d.file, d.line),
+  rootWithNote: (d) => l10n.t('`{0}` ({1}: {2})', d.code, d.place, d.note),
+  root: (d) => l10n.t('`{0}` ({1})', d.code, d.place),
+  alreadyActivated: (d) => l10n.t('`{0}` is already a {1} output', d.argument, d.activation),
+  comesFrom: (d) => l10n.t('`{0}` comes from {1}', d.argument, d.root),
+};
+
+export function phraseTemplate(id: string): MessageTemplate {
+  const template = PHRASES[id];
+  if (!template) throw new Error(`no phrase ${id}`);
+  return template;
+}
+
+function phrase(id: keyof typeof PHRASES, data: Phrase['data']): Phrase {
+  return { phrase: id, data };
+}
+
 /** `nn.BCELoss` as the code writes it (the construction's callee), for messages. */
-export function lossAsWritten(site: PythonLossSite): string {
+function lossAsWritten(site: PythonLossSite): string {
   const call = site.construction ?? site.call;
   return call.childForFieldName('function')?.text ?? site.qualified;
 }
 
-/** Where an offset is, in words: "line 12", or "cell 3, line 2" in a notebook. */
-export type Locate = (offset: number) => string;
-
-export function lineLocator(text: string): Locate {
-  return (offset) => l10n.t('line {0}', lineOf(text, offset));
-}
-
 /** "`criterion` (`nn.BCELoss`, line 12)" or "`F.cross_entropy`". */
-export function lossReference(site: PythonLossSite, locate: Locate): string {
+export function lossReference(site: PythonLossSite): MessageArg {
   const callee = site.call.childForFieldName('function');
   const inline = site.construction && callee && callee.startIndex === site.construction.startIndex;
   if (site.kind === 'application' && site.construction && !inline) {
-    return l10n.t('`{0}` (`{1}`, {2})', callee?.text ?? '', lossAsWritten(site), locate(site.construction.startIndex));
+    return phrase('lossModule', { name: callee?.text ?? '', loss: lossAsWritten(site), place: place(site.construction.startIndex) });
   }
   return `\`${lossAsWritten(site)}\``;
 }
 
 /** The root of a fact's evidence chain: "`self.head = nn.Linear(64, 1)` (line 9: nn.Linear with 1 output...)". */
-export function rootCause(fact: Fact, locate: Locate): string {
+export function rootCause(fact: Fact): MessageArg {
   const root = fact.evidence[0];
   if (!root) return '';
   // Evidence in an imported module names its file.
-  const where = root.file ? l10n.t('{0}, line {1}', basename(root.file.path), root.file.line) : locate(root.span.start);
-  return root.note ? l10n.t('`{0}` ({1}: {2})', root.text, where, root.note) : l10n.t('`{0}` ({1})', root.text, where);
+  const where = root.file ? phrase('fileLine', { file: basename(root.file.path), line: root.file.line }) : place(root.span.start);
+  return root.note ? phrase('rootWithNote', { code: root.text, place: where, note: root.note }) : phrase('root', { code: root.text, place: where });
 }
 
 /** How an argument gets its meaning: written inline ("`torch.sigmoid(x)` is a sigmoid output") or from elsewhere. */
-export function comesFrom(argument: SyntaxNode, fact: Fact, locate: Locate): string {
+export function comesFrom(argument: SyntaxNode, fact: Fact): MessageArg {
   const activation = fact.activation;
   if (activation?.call && !activation.inModel && activation.call.start >= argument.startIndex && activation.call.end <= argument.endIndex) {
-    return l10n.t('`{0}` is already a {1} output', short(argument.text), activation.fn);
+    return phrase('alreadyActivated', { argument: short(argument.text), activation: activation.fn });
   }
-  return l10n.t('`{0}` comes from {1}', short(argument.text), rootCause(fact, locate));
+  return phrase('comesFrom', { argument: short(argument.text), root: rootCause(fact) });
 }
 
-export function short(code: string, limit = 40): string {
+function short(code: string, limit = 40): string {
   const line = code.replace(/\s+/g, ' ');
   return line.length > limit ? `${line.slice(0, limit - 3)}...` : line;
 }
@@ -64,14 +80,14 @@ export function chain(fact: Fact): Evidence[] {
 }
 
 /** Facts of a site's input and target arguments. */
-export function siteFacts(evaluator: Evaluator, site: PythonLossSite, input = 'input', target = 'target') {
+export function siteFacts(interpreter: Interpreter, site: PythonLossSite, input = 'input', target = 'target') {
   const inputNode = site.args.get(input);
   const targetNode = site.args.get(target);
   return {
     inputNode,
     targetNode,
-    input: inputNode ? evaluator.factOf(inputNode) : undefined,
-    target: targetNode ? evaluator.factOf(targetNode) : undefined,
+    input: inputNode ? interpreter.factOf(inputNode) : undefined,
+    target: targetNode ? interpreter.factOf(targetNode) : undefined,
   };
 }
 
@@ -79,12 +95,12 @@ export function siteFacts(evaluator: Evaluator, site: PythonLossSite, input = 'i
  * Whether every application of the same loss (every call of the module a site constructs, or the
  * site itself for a function) gets an input in `space`: the condition for a rename to be safe.
  */
-export function everyApplicationGets(losses: readonly PythonLossSite[], evaluator: Evaluator, site: PythonLossSite, space: Fact['space']): boolean {
+export function everyApplicationGets(losses: readonly PythonLossSite[], interpreter: Interpreter, site: PythonLossSite, space: Fact['space']): boolean {
   const applications = site.construction
     ? losses.filter((other) => other.kind === 'application' && other.construction?.startIndex === site.construction!.startIndex)
     : [site];
   return applications.every((other) => {
     const node = other.args.get(other.api.parameters[0]!);
-    return node ? evaluator.factOf(node).space === space : false;
+    return node ? interpreter.factOf(node).space === space : false;
   });
 }

@@ -3,12 +3,19 @@
  * activations, layers, tensor factories. What is not listed here is unknown, and unknown is silent.
  */
 
+/** Other names of the same API: re-exports and aliases PyTorch keeps. */
+const ALIASES: Readonly<Record<string, string>> = {
+  'torch.nn.functional.sigmoid': 'torch.sigmoid',
+  'torch.nn.functional.tanh': 'torch.tanh',
+  'torch.special.expit': 'torch.sigmoid',
+  'torch.special.softmax': 'torch.softmax',
+  'torch.special.log_softmax': 'torch.log_softmax',
+};
+
+/** The one name the tables below use for an API: `torch.nn.modules.loss.BCELoss` is `torch.nn.BCELoss`. */
 export function canonical(qualified: string): string {
-  return qualified
-    .replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.')
-    .replace(/^torch\.nn\.functional\.(sigmoid|tanh)$/, 'torch.$1')
-    .replace(/^torch\.special\.expit$/, 'torch.sigmoid')
-    .replace(/^torch\.special\.(softmax|log_softmax)$/, 'torch.$1');
+  const name = qualified.replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.');
+  return ALIASES[name] ?? name;
 }
 
 export interface LossApi {
@@ -44,25 +51,17 @@ export const LOSS_CLASSES: Readonly<Record<string, LossApi>> = {
   'torch.nn.CTCLoss': { loss: 'ctc_loss', parameters: ['log_probs', 'targets', 'input_lengths', 'target_lengths'] },
 };
 
-/** Functional losses: applied directly. */
-export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = Object.fromEntries(
-  Object.values(LOSS_CLASSES).map((api) => [`torch.nn.functional.${api.loss}`, api]),
-);
-for (const [name, api] of [
-  ['torch.binary_cross_entropy_with_logits', LOSS_CLASSES['torch.nn.BCEWithLogitsLoss']!],
-  ['torch.kl_div', LOSS_CLASSES['torch.nn.KLDivLoss']!],
-  ['torch.nll_loss', LOSS_CLASSES['torch.nn.NLLLoss']!],
-  ['torchvision.ops.sigmoid_focal_loss', { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] }],
-  ['torchvision.ops.focal_loss.sigmoid_focal_loss', { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] }],
-] as const) {
-  (LOSS_FUNCTIONS as Record<string, LossApi>)[name] = api;
-}
+const FOCAL: LossApi = { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] };
 
-/** The class name people write for a loss id (`cross_entropy` -> `nn.CrossEntropyLoss`), for messages. */
-export function lossClassName(loss: string): string | undefined {
-  const entry = Object.entries(LOSS_CLASSES).find(([, api]) => api.loss === loss);
-  return entry ? entry[0].replace(/^torch\./, '') : undefined;
-}
+/** Functional losses: applied directly. */
+export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = {
+  ...Object.fromEntries(Object.values(LOSS_CLASSES).map((api) => [`torch.nn.functional.${api.loss}`, api])),
+  'torch.binary_cross_entropy_with_logits': LOSS_CLASSES['torch.nn.BCEWithLogitsLoss']!,
+  'torch.kl_div': LOSS_CLASSES['torch.nn.KLDivLoss']!,
+  'torch.nll_loss': LOSS_CLASSES['torch.nn.NLLLoss']!,
+  'torchvision.ops.sigmoid_focal_loss': FOCAL,
+  'torchvision.ops.focal_loss.sigmoid_focal_loss': FOCAL,
+};
 
 export type ActivationKind = 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
 
@@ -190,3 +189,25 @@ export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = {
 export function isLogitsModelFactory(qualified: string): boolean {
   return /^torchvision\.models\.(?!segmentation|detection|video\.|optical_flow|quantization)[a-z0-9_]+$/.test(qualified) || qualified === 'timm.create_model';
 }
+
+/** The last part of a dotted name: what the code spells at a call (`nn.BCELoss(` spells `BCELoss`). */
+function lastName(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf('.') + 1);
+}
+
+/**
+ * Every name under which code can call a loss or an activation the rules read, as written at the
+ * call (the last part of each qualified name, aliases included), with the activation it applies
+ * (none for losses). The pre-parse scan looks for exactly these, so a table entry is never missed.
+ */
+export const CALLED_NAMES: ReadonlyMap<string, ActivationKind | undefined> = new Map<string, ActivationKind | undefined>([
+  ...[...Object.keys(LOSS_CLASSES), ...Object.keys(LOSS_FUNCTIONS)].map((name) => [lastName(name), undefined] as const),
+  ...Object.entries({ ...ACTIVATION_FUNCTIONS, ...ACTIVATION_MODULES }).map(([name, kind]) => [lastName(name), kind] as const),
+  ...Object.entries(ACTIVATION_METHODS),
+  ...Object.entries(ALIASES)
+    .filter(([, target]) => ACTIVATION_FUNCTIONS[target] !== undefined)
+    .map(([alias, target]) => [lastName(alias), ACTIVATION_FUNCTIONS[target]] as const),
+]);
+
+/** The names loss modules are constructed under (`BCELoss`), for finding where they are assigned. */
+export const LOSS_CLASS_NAMES: ReadonlySet<string> = new Set(Object.keys(LOSS_CLASSES).map(lastName));

@@ -1,0 +1,391 @@
+import * as l10n from '@vscode/l10n';
+import type { Evidence, Fact } from '../types';
+import type { Binding, ClassInfo, FunctionInfo, PythonModule } from './binder';
+import type { Library } from './library';
+import type { SyntaxNode } from './parser';
+import { callArguments, intLiteral, lineOf, spanOf, unparen, type CallArguments } from './syntax';
+import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
+
+const MAX_DEPTH = 40;
+
+/**
+ * Phase 3's other half: abstract interpretation of the user's Python, as far as losses care.
+ * Follows names to their assignments, calls into the functions and the `forward` of classes of
+ * this file (and of the workspace modules it imports), `self.` attributes, tuples and loop
+ * targets; every call that leaves the user's code is the library's to answer (`torch/library.ts`).
+ * Memoised per node (node ids are unique in a tree); recursion (a function reaching itself) is
+ * unknown.
+ */
+export class Interpreter {
+  private readonly memo = new Map<number, Value>();
+  private readonly active = new Set<number>();
+
+  constructor(
+    readonly module: PythonModule,
+    readonly library: Library,
+    /** Workspace modules this file imports, by module name, with their own interpreters. */
+    private readonly imports: ReadonlyMap<string, Interpreter> = new Map(),
+    /** Where this module's file is, when it is an imported one (evidence then names it). */
+    readonly path?: string,
+  ) {}
+
+  factOf(node: SyntaxNode): Fact {
+    const value = this.value(node);
+    return value.kind === 'tensor' ? value.fact : UNKNOWN_FACT;
+  }
+
+  value(node: SyntaxNode, depth = 0): Value {
+    const key = node.id;
+    const cached = this.memo.get(key);
+    if (cached) return cached;
+    if (this.active.has(key) || depth > MAX_DEPTH) return UNKNOWN;
+    this.active.add(key);
+    let result: Value;
+    try {
+      result = this.compute(unparen(node), depth + 1);
+    } finally {
+      this.active.delete(key);
+    }
+    this.memo.set(key, result);
+    return result;
+  }
+
+  /** The evidence entry for a node: its statement's text (first line, trimmed), where it is, and a note. */
+  evidence(node: SyntaxNode, note?: string): Evidence {
+    const statement = statementOf(node);
+    const firstLine = statement.text.split('\n')[0]!.trim();
+    const text = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
+    return {
+      text,
+      span: spanOf(statement),
+      ...(note ? { note } : {}),
+      ...(this.path ? { file: { path: this.path, line: lineOf(this.module.text, statement.startIndex) } } : {}),
+    };
+  }
+
+  /** The interpreter of the module a class or function belongs to: this one, or an imported module's. */
+  private ownerOf(module: PythonModule): Interpreter {
+    if (module === this.module) return this;
+    for (const interpreter of this.imports.values()) if (interpreter.module === module) return interpreter;
+    return this;
+  }
+
+  /**
+   * What a name imported from a workspace module is: `models.Classifier` with `models` a file of
+   * the workspace is the top-level `Classifier` of that file.
+   */
+  private imported(qualified: string, depth: number): Value | undefined {
+    // A workspace module itself (`from pkg import models`): stays a name, its attributes resolve below.
+    if (this.imports.has(qualified)) return { kind: 'qualified', name: qualified };
+    const cut = qualified.lastIndexOf('.');
+    if (cut < 0) return undefined;
+    return this.imports.get(qualified.slice(0, cut))?.topLevel(qualified.slice(cut + 1), depth);
+  }
+
+  /** The value of a top-level name of this module, as another module importing it sees it. */
+  topLevel(name: string, depth: number): Value | undefined {
+    const found = this.module.scope.lookup(name, Number.MAX_SAFE_INTEGER);
+    return found ? this.binding(found.binding, name, depth + 1) : undefined;
+  }
+
+  line(node: SyntaxNode): number {
+    return lineOf(this.module.text, node.startIndex);
+  }
+
+  private compute(node: SyntaxNode, depth: number): Value {
+    switch (node.type) {
+      case 'identifier':
+        return this.identifier(node, depth);
+      case 'call':
+        return this.call(node, depth);
+      case 'attribute':
+        return this.attribute(node, depth);
+      case 'subscript':
+        return this.subscript(node, depth);
+      case 'tuple':
+      case 'expression_list': {
+        const items = node.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment').map((child) => this.value(child, depth));
+        return { kind: 'tuple', items, evidence: [this.evidence(node)] };
+      }
+      case 'integer': {
+        const value = intLiteral(node);
+        return value === undefined ? UNKNOWN : { kind: 'int', value };
+      }
+      case 'unary_operator': {
+        const value = intLiteral(node);
+        return value === undefined ? UNKNOWN : { kind: 'int', value };
+      }
+      case 'binary_operator':
+        return this.binary(node, depth);
+      case 'conditional_expression': {
+        const [whenTrue, , whenFalse] = node.namedChildren;
+        if (!whenTrue || !whenFalse) return UNKNOWN;
+        const a = this.value(whenTrue, depth);
+        const b = this.value(whenFalse, depth);
+        return a.kind === 'tensor' && b.kind === 'tensor' ? tensor(merge(a.fact, b.fact)) : UNKNOWN;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private identifier(node: SyntaxNode, depth: number): Value {
+    const scope = this.module.scopeOf(node);
+    const found = scope.lookup(node.text, node.startIndex);
+    if (!found) return UNKNOWN;
+    // Several assignments before the use in the same function: they must agree.
+    if (found.scope === scope && found.binding.kind === 'assign') {
+      const candidates = scope.allBefore(node.text, node.startIndex).filter((binding) => binding.kind === 'assign' || binding.kind === 'other');
+      if (candidates.length > 1 && candidates.some((binding) => binding.kind === 'other')) return UNKNOWN;
+    }
+    return this.binding(found.binding, node.text, depth);
+  }
+
+  binding(binding: Binding, name: string, depth: number): Value {
+    switch (binding.kind) {
+      case 'assign': {
+        const value = project(this.value(binding.value, depth), binding.path);
+        if (value.kind !== 'tensor') return value;
+        return tensor(withEvidence(value.fact, [this.evidence(binding.value)]));
+      }
+      case 'param': {
+        if (binding.index === 0 && binding.fn.cls && name === 'self') return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
+        // Positions as callers see them: a method's `self` is not passed.
+        const position = binding.index - (binding.fn.cls && binding.fn.parameters[0]?.name === 'self' ? 1 : 0);
+        return tensor({ ...UNKNOWN_FACT, param: position });
+      }
+      case 'for':
+        return this.loopTarget(binding, name, depth);
+      case 'def':
+        return { kind: 'function', fn: binding.fn };
+      case 'class':
+        return { kind: 'class', cls: binding.cls };
+      case 'import':
+        return this.imported(binding.qualified, depth) ?? { kind: 'qualified', name: binding.qualified };
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /**
+   * `for x, y in loader:` — the conventional (input, target) batch: the last of two or more
+   * names is a dataset label. Iterating `enumerate(loader)` nests the batch in position 1.
+   */
+  private loopTarget(binding: Extract<Binding, { kind: 'for' }>, name: string, depth: number): Value {
+    let iterable = unparen(binding.iterable);
+    let path = binding.path;
+    if (iterable.type === 'call') {
+      const callee = iterable.childForFieldName('function');
+      const calleeName = callee?.text;
+      if (calleeName === 'enumerate' || calleeName === 'tqdm' || calleeName === 'tqdm.tqdm') {
+        const inner = callArguments(iterable).positional[0];
+        if (!inner) return UNKNOWN;
+        if (calleeName === 'enumerate') {
+          if (path[0] !== 1) return UNKNOWN;
+          path = path.slice(1);
+        }
+        iterable = unparen(inner);
+      } else if (calleeName === 'range' || calleeName === 'zip' || calleeName === 'len') {
+        return UNKNOWN;
+      }
+    }
+    if (path.length !== 1) return UNKNOWN;
+    const value = this.value(iterable, depth);
+    const opaque =
+      value.kind === 'unknown' || value.kind === 'qualified' || (value.kind === 'tensor' && value.fact.param !== undefined && value.fact.space === 'unknown');
+    if (!opaque) return UNKNOWN;
+    const arity = binding.arity;
+    if (arity < 2 || path[0] !== arity - 1) return UNKNOWN;
+    return tensor(fact('unknown', { origin: 'label', evidence: [this.evidence(binding.iterable, l10n.t('`{0}` is the target of each batch', name))] }));
+  }
+
+  private attribute(node: SyntaxNode, depth: number): Value {
+    const objectNode = node.childForFieldName('object');
+    const name = node.childForFieldName('attribute')?.text;
+    if (!objectNode || !name) return UNKNOWN;
+    const object = this.value(objectNode, depth);
+    switch (object.kind) {
+      case 'instance': {
+        const assignments = object.cls.attribute(name);
+        if (assignments.length > 0) {
+          const owner = this.ownerOf(object.cls.module);
+          const values = assignments.map(({ binding }) => owner.binding(binding, `self.${name}`, depth));
+          // Reassigned later with something else: not one value.
+          if (values.some((value) => value.kind !== values[0]!.kind)) return UNKNOWN;
+          return values[0]!;
+        }
+        const method = object.cls.methods.get(name);
+        return method ? { kind: 'function', fn: method } : UNKNOWN;
+      }
+      case 'qualified': {
+        const fromWorkspace = this.imported(`${object.name}.${name}`, depth);
+        if (fromWorkspace) return fromWorkspace;
+        const qualified = this.library.canonical(`${object.name}.${name}`);
+        return this.library.constant(qualified) ?? { kind: 'qualified', name: qualified };
+      }
+      case 'unknown':
+        return this.library.outputField(name, node, this) ?? UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private subscript(node: SyntaxNode, depth: number): Value {
+    const valueNode = node.childForFieldName('value');
+    const index = node.childForFieldName('subscript');
+    if (!valueNode || !index) return UNKNOWN;
+    const value = this.value(valueNode, depth);
+    if (value.kind === 'tuple') {
+      const position = intLiteral(index);
+      if (position === undefined) return UNKNOWN;
+      return value.items[position < 0 ? value.items.length + position : position] ?? UNKNOWN;
+    }
+    if (value.kind === 'tensor') {
+      // Indexing and slicing keep the meaning of the elements, not the shape.
+      const { shape: _shape, classes: _classes, ...rest } = value.fact;
+      return tensor(rest);
+    }
+    const field = /^(['"])(\w+)\1$/.exec(index.text)?.[2];
+    if (value.kind === 'unknown' && field) return this.library.outputField(field, node, this) ?? UNKNOWN;
+    return UNKNOWN;
+  }
+
+  private binary(node: SyntaxNode, depth: number): Value {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const operator = node.childForFieldName('operator')?.text;
+    if (!left || !right) return UNKNOWN;
+    const a = this.value(left, depth);
+    // Scaling logits by a temperature keeps them logits.
+    if (a.kind === 'tensor' && a.fact.space === 'logits' && (operator === '/' || operator === '*')) {
+      const b = this.value(right, depth);
+      if (b.kind !== 'tensor') return tensor({ ...a.fact, evidence: [this.evidence(node), ...a.fact.evidence] });
+    }
+    return UNKNOWN;
+  }
+
+  private call(node: SyntaxNode, depth: number): Value {
+    const callee = node.childForFieldName('function');
+    if (!callee) return UNKNOWN;
+    const args = callArguments(node);
+    // Tensor methods: x.sigmoid(), x.float(), x.squeeze(1) ...
+    if (callee.type === 'attribute') {
+      const objectNode = callee.childForFieldName('object');
+      const method = callee.childForFieldName('attribute')?.text;
+      if (objectNode && method) {
+        const object = this.value(objectNode, depth);
+        if (object.kind === 'tensor') return this.library.tensorMethod(object.fact, method, node, args, this, depth);
+        // `Net().to(device)`, `model.eval()`: module methods that return the module itself.
+        if ((object.kind === 'instance' || object.kind === 'layer') && this.library.returnsSelf(method)) return object;
+      }
+    }
+    const target = this.value(callee, depth);
+    switch (target.kind) {
+      case 'qualified':
+        return (
+          this.library.call(this.library.canonical(target.name), node, args, this, depth) ?? { kind: 'qualified', name: this.library.canonical(target.name) }
+        );
+      case 'layer': {
+        const input = args.positional[0];
+        const inputFact = input ? this.factOf(input) : UNKNOWN_FACT;
+        const output = target.layer.apply(inputFact);
+        return tensor(withEvidence(output, []));
+      }
+      case 'class':
+        return { kind: 'instance', cls: target.cls, evidence: [this.evidence(node)] };
+      case 'instance': {
+        const forward = target.cls.methods.get('forward') ?? target.cls.methods.get('__call__');
+        if (!forward) return this.inheritedModel(target.cls, node);
+        return this.returned(forward, depth, node);
+      }
+      case 'function':
+        return this.returned(target.fn, depth, node);
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /** A user class without forward of its own, whose base the library knows (`class Net(torchvision.models.ResNet)`). */
+  private inheritedModel(cls: ClassInfo, call: SyntaxNode): Value {
+    for (const base of cls.bases) {
+      const qualified = this.ownerOf(cls.module).module.qualify(base);
+      const output = qualified ? this.library.inheritedOutput(qualified, call, this) : undefined;
+      if (output) return output;
+    }
+    return UNKNOWN;
+  }
+
+  /** What calling a function gives: its returns, which must agree. */
+  private returned(fn: FunctionInfo, depth: number, call: SyntaxNode): Value {
+    const returns = fn.returns;
+    if (returns.length === 0) return UNKNOWN;
+    const args = callArguments(call);
+    // The returns are read in their own module (an imported one, maybe); the call's arguments here.
+    const owner = this.ownerOf(fn.module);
+    const values = returns.map((node) => this.atCall(owner.value(node, depth), args));
+    const first = values[0]!;
+    const callEvidence = this.evidence(call);
+    if (first.kind === 'tensor') {
+      let result = first.fact;
+      for (const other of values.slice(1)) {
+        if (other.kind !== 'tensor') return UNKNOWN;
+        result = merge(result, other.fact);
+      }
+      const origin = result.origin === 'unknown' && fn.name === 'forward' ? 'model' : result.origin;
+      return tensor({ ...result, origin, evidence: [...result.evidence, callEvidence] });
+    }
+    if (first.kind === 'tuple' && values.every((value) => value.kind === 'tuple' && value.items.length === first.items.length)) {
+      const items = first.items.map((item, index) => {
+        const facts = values.map((value) => (value as Extract<Value, { kind: 'tuple' }>).items[index]!);
+        if (facts.some((candidate) => candidate.kind !== 'tensor')) return facts.length === 1 ? item : UNKNOWN;
+        let merged = (facts[0] as Extract<Value, { kind: 'tensor' }>).fact;
+        for (const other of facts.slice(1)) merged = merge(merged, (other as Extract<Value, { kind: 'tensor' }>).fact);
+        const origin = merged.origin === 'unknown' && fn.name === 'forward' ? 'model' : merged.origin;
+        return tensor({ ...merged, origin, evidence: [...merged.evidence, callEvidence] });
+      });
+      return { kind: 'tuple', items, evidence: [callEvidence] };
+    }
+    return values.length === 1 ? first : UNKNOWN;
+  }
+
+  private atCall(value: Value, args: CallArguments): Value {
+    const facts = () => args.positional.map((node) => this.factOf(node));
+    if (value.kind === 'tensor' && value.fact.param !== undefined) return tensor(substitute(value.fact, facts()));
+    if (value.kind === 'tuple' && value.items.some((item) => item.kind === 'tensor' && item.fact.param !== undefined)) {
+      const argFacts = facts();
+      return { ...value, items: value.items.map((item) => (item.kind === 'tensor' ? tensor(substitute(item.fact, argFacts)) : item)) };
+    }
+    return value;
+  }
+}
+
+/** Fills in parameter-relative shapes with the shapes of the arguments of one call. */
+function substitute(value: Fact, args: Fact[]): Fact {
+  const { param, ...rest } = value;
+  if (param === undefined) return value;
+  if (!value.shape || value.shape[0] !== 'param') return rest;
+  const argument = args[param];
+  if (!argument?.shape || argument.shape[0] === '...' || argument.shape[0] === 'param') return { ...rest, shape: ['...', ...value.shape.slice(1)] };
+  return { ...rest, shape: [...argument.shape.slice(0, -1), ...value.shape.slice(1)] };
+}
+
+function project(value: Value, path: readonly number[]): Value {
+  let current = value;
+  for (const index of path) {
+    if (current.kind !== 'tuple' || index < 0) return UNKNOWN;
+    current = current.items[index] ?? UNKNOWN;
+  }
+  return current;
+}
+
+function statementOf(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (
+    current.parent &&
+    !/^(expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/.test(current.parent.type)
+  ) {
+    current = current.parent;
+  }
+  if (current.parent?.type === 'expression_statement' || current.parent?.type === 'return_statement') return current.parent;
+  return current;
+}

@@ -1,0 +1,232 @@
+/**
+ * Phase 1, select: what of a file can matter to a loss, found by scanning its text (no parse).
+ * Mentions are the places where a loss or an activation is named (or a local name an import
+ * gives one); receivers are calls of names a loss module is assigned to (`criterion(`). Together
+ * they are the seeds: every place a loss site can be. The statements holding a seed, the imports,
+ * and — backwards — every statement that binds or changes a name those use are what gets parsed
+ * (tree-sitter's included ranges); the rest of the file is never parsed. Sites are found only at
+ * seeds and facts flow only from definitions to uses, so nothing else can change a finding.
+ */
+
+import type { ActivationKind } from './torch/apis';
+import { CALLED_NAMES, LOSS_CLASS_NAMES } from './torch/apis';
+import { statementAt, type Statement } from './statements';
+import { isWordChar } from './syntax';
+
+/** Where the text names a loss or an activation: sorted offsets and lengths of whole words. */
+export interface Mentions {
+  readonly words: ReadonlyArray<readonly [offset: number, length: number]>;
+  /** Local names imports give losses and activations: `ce` in `from ... import cross_entropy as ce`. */
+  readonly aliases: readonly string[];
+}
+
+/** What an enabled rule reads besides loss sites: activation calls, and what must be near them. */
+export interface ActivationReader {
+  readonly kinds: readonly ActivationKind[];
+  /** Text the statement around the activation must contain (`log(` around a sigmoid). */
+  readonly near?: RegExp;
+}
+
+export interface Selection {
+  readonly mentions: Mentions;
+  /** Calls of names a loss module may be assigned to: offsets and lengths of the called name. */
+  readonly receivers: ReadonlyArray<readonly [offset: number, length: number]>;
+  /** Sorted offsets where a site can be: every place rules will look. */
+  readonly seeds: readonly number[];
+  /** The spans of the text to parse, sorted and disjoint; undefined for all of it. */
+  readonly spans: ReadonlyArray<{ readonly start: number; readonly end: number }> | undefined;
+}
+
+/** Runs the selection over a text already split into statements. */
+export function select(text: string, statements: readonly Statement[], readers: readonly ActivationReader[], parseEverything = false): Selection {
+  const mentions = scanMentions(text);
+  const receivers = receiverCalls(text, mentions);
+  const seeds = [...siteSeeds(text, mentions, statements, readers), ...receivers.map(([offset]) => offset)].sort((a, b) => a - b);
+  const spans = parseEverything || seeds.length === 0 ? undefined : parseSpans(seeds, statements);
+  return { mentions, receivers, seeds, spans };
+}
+
+/**
+ * Substrings that every called name contains, for a fast first scan: the `Loss` / `_loss` that
+ * most losses end with, and the other names whole, less those containing another (`log_softmax`
+ * contains `softmax`). Each hit is widened to its word and looked up in `CALLED_NAMES`.
+ */
+function anchorPattern(): RegExp {
+  const reduced = [...new Set([...CALLED_NAMES.keys()].map((name) => (name.endsWith('Loss') ? 'Loss' : name.endsWith('_loss') ? '_loss' : name)))];
+  const minimal = reduced.filter((name) => !reduced.some((other) => other !== name && name.includes(other)));
+  return new RegExp(minimal.sort((a, b) => b.length - a.length).join('|'), 'g');
+}
+
+const ANCHOR_SOURCE = anchorPattern().source;
+
+/** Where the text mentions a loss or an activation, and the local names imports give them. */
+export function scanMentions(text: string): Mentions {
+  const words: Array<[number, number]> = [];
+  const aliases: string[] = [];
+  const anchors = new RegExp(ANCHOR_SOURCE, 'g');
+  let lastWord = -1;
+  for (let match = anchors.exec(text); match; match = anchors.exec(text)) {
+    let start = match.index;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    let end = match.index + match[0].length;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    anchors.lastIndex = end;
+    if (start === lastWord) continue;
+    lastWord = start;
+    if (!CALLED_NAMES.has(text.slice(start, end))) continue;
+    words.push([start, end - start]);
+    const alias = importAlias(text, start, end);
+    if (alias) aliases.push(alias);
+  }
+  if (aliases.length === 0) return { words, aliases };
+  const pattern = new RegExp(`\\b(?:${aliases.join('|')})\\b`, 'g');
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) words.push([match.index, match[0].length]);
+  words.sort((a, b) => a[0] - b[0]);
+  return { words: words.filter((entry, index) => index === 0 || entry[0] !== words[index - 1]![0]), aliases };
+}
+
+/** The activation a mentioned word names (`Softmax2d` a softmax), or undefined for losses and aliases. */
+export function activationNamed(word: string): ActivationKind | undefined {
+  return CALLED_NAMES.get(word);
+}
+
+/**
+ * The local name an import gives the loss or activation named at [start, end): `ce` in
+ * `from torch.nn.functional import cross_entropy as ce`, also inside a parenthesised list.
+ * Aliases of anything else (`import numpy as np`, `import torch.nn as nn`) are not mentions:
+ * what they lead to is named in full after the dot (`nn.BCELoss`).
+ */
+function importAlias(text: string, start: number, end: number): string | undefined {
+  const alias = /\s+as\s+([A-Za-z_]\w*)/y;
+  alias.lastIndex = end;
+  const found = alias.exec(text);
+  if (!found) return undefined;
+  const keyword = text.lastIndexOf('import', start);
+  if (keyword < 0 || !/^import\s[\w\s.,()\\]*$/.test(text.slice(keyword, start))) return undefined;
+  const lineStart = text.lastIndexOf('\n', keyword) + 1;
+  return /^[ \t]*(?:from\s+\S+\s+)?$/.test(text.slice(lineStart, keyword)) ? found[1] : undefined;
+}
+
+/** `name = ctor(` or `self.name: T = module.ctor(` from a line start (or `;`) to the call's parenthesis. */
+const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\($/;
+
+/**
+ * Calls of the names a loss module may be assigned to (`criterion(`, `self.loss_fn (`), as sorted
+ * offsets and lengths of the name: with the mentions, every place a loss site can be.
+ */
+export function receiverCalls(text: string, mentions: Mentions): Array<[offset: number, length: number]> {
+  const receivers = receiverNames(text, mentions);
+  if (receivers.size === 0) return [];
+  const calls: Array<[number, number]> = [];
+  const pattern = new RegExp(`\\b(?:${[...receivers].join('|')})(?=\\s*\\()`, 'g');
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) calls.push([match.index, match[0].length]);
+  return calls;
+}
+
+/**
+ * Names a loss module may be assigned to (`criterion = nn.CrossEntropyLoss()`,
+ * `self.loss_fn = Loss()`): a superset, read from the text; the interpreter decides. Only the
+ * lines where a loss class (or an alias of one) is called are read.
+ */
+function receiverNames(text: string, mentions: Mentions): Set<string> {
+  const constructors = (name: string) => LOSS_CLASS_NAMES.has(name) || mentions.aliases.includes(name);
+  const names = new Set<string>();
+  for (const [offset, length] of mentions.words) {
+    if (!constructors(text.slice(offset, offset + length))) continue;
+    let paren = offset + length;
+    while (text.charCodeAt(paren) === 32 || text.charCodeAt(paren) === 9) paren++;
+    if (text.charCodeAt(paren) !== 40) continue;
+    let start = offset;
+    while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 59) start--;
+    const match = ASSIGNED_CALL.exec(text.slice(start, paren + 1));
+    if (match && constructors(match[2]!)) names.add(match[1]!);
+  }
+  return names;
+}
+
+/**
+ * The mentions a finding can come from: every loss (and alias), and the activations some
+ * enabled rule reads, where the statement around them has what that rule needs besides
+ * (`log(` for a sigmoid: model zoos gate with sigmoids everywhere, and only a log of one is a
+ * finding).
+ */
+function siteSeeds(text: string, mentions: Mentions, statements: readonly Statement[], readers: readonly ActivationReader[]): number[] {
+  const seeds: number[] = [];
+  for (const [offset, length] of mentions.words) {
+    const kind = activationNamed(text.slice(offset, offset + length));
+    if (kind === undefined) {
+      seeds.push(offset);
+      continue;
+    }
+    const index = statementAt(statements, offset);
+    const statement = index >= 0 ? statements[index]! : undefined;
+    const read = readers.some(({ kinds, near }) => {
+      if (!kinds.includes(kind)) return false;
+      if (!near || !statement) return true;
+      return new RegExp(near.source, near.flags.replace(/[gy]/g, '')).test(text.slice(statement.start, statement.end));
+    });
+    if (read) seeds.push(offset);
+  }
+  return seeds;
+}
+
+/**
+ * The spans worth parsing (sorted, disjoint), or undefined when that is all of the text: imports,
+ * the statements holding a seed, and — backwards — every statement that binds or changes a name a
+ * kept statement uses, so the interpreter sees every definition it can follow.
+ */
+export function parseSpans(seeds: readonly number[], all: readonly Statement[]): Array<{ start: number; end: number }> | undefined {
+  if (all.length === 0) return undefined;
+  const byName = new Map<string, number[]>();
+  all.forEach((statement, index) => {
+    for (const name of statement.defines) {
+      const list = byName.get(name);
+      if (list) list.push(index);
+      else byName.set(name, [index]);
+    }
+  });
+  const keep = new Uint8Array(all.length);
+  const queue: number[] = [];
+  let next = 0;
+  all.forEach((statement, index) => {
+    while (next < seeds.length && seeds[next]! < statement.start) next++;
+    if (statement.isImport || (next < seeds.length && seeds[next]! < statement.end)) {
+      keep[index] = 1;
+      queue.push(index);
+    }
+  });
+  while (queue.length > 0) {
+    const statement = all[queue.pop()!]!;
+    for (const name of statement.uses) {
+      for (const index of byName.get(name) ?? []) {
+        if (!keep[index]) {
+          keep[index] = 1;
+          queue.push(index);
+        }
+      }
+    }
+  }
+  if (keep.every((flag) => flag === 1)) return undefined;
+  const spans: Array<{ start: number; end: number }> = [];
+  all.forEach((statement, index) => {
+    if (!keep[index]) return;
+    const last = spans[spans.length - 1];
+    if (last && last.end === statement.start) last.end = statement.end;
+    else spans.push({ start: statement.start, end: statement.end });
+  });
+  return spans;
+}
+
+/** `text` with everything outside `spans` turned into spaces (newlines kept): what the parser sees. */
+export function blankOutside(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
+  const parts: string[] = [];
+  let cursor = 0;
+  const blank = (from: number, to: number) => parts.push(text.slice(from, to).replace(/[^\n\r]/g, ' '));
+  for (const span of spans) {
+    blank(cursor, span.start);
+    parts.push(text.slice(span.start, span.end));
+    cursor = span.end;
+  }
+  blank(cursor, text.length);
+  return parts.join('');
+}

@@ -1,0 +1,374 @@
+import * as l10n from '@vscode/l10n';
+import { parseTensor } from '../../../tensor/parse';
+import type { Tensor } from '../../../tensor/tensor';
+import type { Dim, Evidence, Fact } from '../../types';
+import type { Interpreter } from '../interpreter';
+import type { Library } from '../library';
+import type { SyntaxNode } from '../parser';
+import { argument, callArguments, intLiteral, spanOf, type CallArguments } from '../syntax';
+import { UNKNOWN, UNKNOWN_FACT, fact, isKnownRank, tensor, type Layer, type Value } from '../values';
+import {
+  ACTIVATION_FUNCTIONS,
+  ACTIVATION_METHODS,
+  ACTIVATION_MODULES,
+  DTYPE_NAMES,
+  FACTORIES,
+  LINEAR_LAYERS,
+  LOSS_CLASSES,
+  PASSTHROUGH_LAYERS,
+  SHAPE_PRESERVING_LAYERS,
+  TENSOR_CONSTRUCTORS,
+  VALUE_PRESERVING_METHODS,
+  canonical,
+  isLogitsModelFactory,
+  type ActivationKind,
+} from './apis';
+
+/**
+ * PyTorch as the interpreter sees it: what its functions, layers, tensor factories and tensor
+ * methods do to the space, shape and dtype of a value (the tables are in `apis.ts`). Layers are
+ * transfer functions from their input's fact to their output's.
+ */
+
+/** Module methods that return the module itself. */
+const MODULE_SELF_METHODS: ReadonlySet<string> = new Set(['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'to_empty']);
+
+export const torchLibrary: Library = {
+  canonical,
+  constant(qualified) {
+    const dtype = DTYPE_NAMES[qualified];
+    return dtype ? { kind: 'dtype', dtype } : undefined;
+  },
+  call,
+  tensorMethod,
+  returnsSelf: (method) => MODULE_SELF_METHODS.has(method),
+  inheritedOutput(base, node, interpreter) {
+    // `torchvision.models.ResNet` is the class `torchvision.models.resnet` builds.
+    if (!isLogitsModelFactory(base.replace(/\.[A-Z]\w*$/, (name) => name.toLowerCase()))) return undefined;
+    return tensor(fact('logits', { origin: 'model', evidence: [interpreter.evidence(node)] }));
+  },
+  outputField(field, node, interpreter) {
+    // Hugging Face model outputs: `.logits` (or `["logits"]`) holds the classifier's raw scores.
+    if (field !== 'logits') return undefined;
+    const note = node.type === 'subscript' ? l10n.t('`["logits"]` of a model output') : l10n.t('`.logits` of a model output');
+    return tensor(fact('logits', { origin: 'model', evidence: [interpreter.evidence(node, note)] }));
+  },
+};
+
+function call(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
+  const activation = ACTIVATION_FUNCTIONS[qualified];
+  if (activation) {
+    const input = args.positional[0];
+    const dim = intLiteral(argument(args, 'dim', 1));
+    return tensor(activated(interpreter, input ? interpreter.factOf(input) : UNKNOWN_FACT, activation, dim, node, input));
+  }
+  if (LOSS_CLASSES[qualified]) return { kind: 'loss', qualified, construction: node };
+  const activationModule = ACTIVATION_MODULES[qualified];
+  if (activationModule) {
+    const dim = intLiteral(argument(args, 'dim', 0));
+    const evidence = interpreter.evidence(node);
+    return {
+      kind: 'layer',
+      layer: { describe: node.text, evidence: [evidence], apply: (input) => activated(interpreter, input, activationModule, dim, node) },
+    };
+  }
+  const linear = LINEAR_LAYERS[qualified];
+  if (linear) return { kind: 'layer', layer: linearLayer(interpreter, node, linear, args) };
+  if (PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], apply: (input) => input } };
+  if (SHAPE_PRESERVING_LAYERS.has(qualified)) {
+    return {
+      kind: 'layer',
+      layer: {
+        describe: node.text,
+        evidence: [],
+        apply: (input) => ({
+          ...UNKNOWN_FACT,
+          dtype: input.dtype,
+          origin: input.origin,
+          ...(input.shape ? { shape: input.shape } : {}),
+          ...(input.param !== undefined ? { param: input.param } : {}),
+        }),
+      },
+    };
+  }
+  if (qualified === 'torch.nn.Sequential') return sequential(interpreter, node, args, depth);
+  if (isLogitsModelFactory(qualified)) {
+    const evidence = [interpreter.evidence(node, l10n.t('`{0}` ends in a linear classifier', node.childForFieldName('function')!.text))];
+    return { kind: 'layer', layer: { describe: node.text, evidence, apply: () => fact('logits', { origin: 'model', dtype: 'float', evidence }) } };
+  }
+  const factoryDtype = FACTORIES[qualified];
+  if (factoryDtype) return tensor(factory(interpreter, qualified, factoryDtype, node, args));
+  if (qualified in TENSOR_CONSTRUCTORS) return tensor(literalTensor(interpreter, qualified, node, args));
+  if (qualified === 'torch.nn.functional.one_hot') {
+    const input = args.positional[0];
+    const classes = intLiteral(argument(args, 'num_classes', 1));
+    const inputFact = input ? interpreter.factOf(input) : UNKNOWN_FACT;
+    const shape = inputFact.shape && classes !== undefined ? [...inputFact.shape, classes] : undefined;
+    return tensor({
+      ...fact('unknown', {
+        dtype: 'int',
+        origin: inputFact.origin,
+        evidence: [interpreter.evidence(node, l10n.t('one-hot labels (int64)'))],
+        ...(shape ? { shape } : {}),
+      }),
+      oneHot: true,
+    });
+  }
+  if (qualified === 'torch.log') {
+    const input = args.positional[0];
+    const inner = input ? interpreter.factOf(input) : UNKNOWN_FACT;
+    if (inner.space === 'probabilities') {
+      return tensor({
+        ...inner,
+        space: 'log-probabilities',
+        activation: inner.activation?.fn === 'sigmoid' ? { fn: 'logsigmoid' } : inner.activation ? { ...inner.activation, fn: 'log_softmax' } : undefined,
+        evidence: [...inner.evidence, interpreter.evidence(node)],
+      } as Fact);
+    }
+    return UNKNOWN;
+  }
+  return undefined;
+}
+/**
+ * The output of an activation. `inputNode` is where the value before it is written (absent for
+ * layers of a model, whose input is not at the site).
+ */
+function activated(interpreter: Interpreter, input: Fact, kind: ActivationKind, dim: number | undefined, node: SyntaxNode, inputNode?: SyntaxNode): Fact {
+  const space = kind === 'sigmoid' || kind === 'softmax' ? 'probabilities' : 'log-probabilities';
+  return fact(space, {
+    dtype: 'float',
+    origin: input.origin,
+    activation: {
+      fn: kind,
+      ...(dim !== undefined ? { dim } : {}),
+      call: spanOf(node),
+      // In another file, or a layer of the model: not where the loss is, so no fix can edit it.
+      ...(inputNode && !interpreter.path ? { input: spanOf(inputNode) } : { inModel: true }),
+    },
+    evidence: [interpreter.evidence(node, l10n.t('{0} applied', kind))],
+    ...(input.shape ? { shape: input.shape } : {}),
+    ...(input.classes !== undefined ? { classes: input.classes } : {}),
+  }) as Fact & { param?: number };
+}
+function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof LINEAR_LAYERS)[string], args: CallArguments): Layer {
+  const out = intLiteral(argument(args, spec.outKeyword, spec.outPosition));
+  const name = node.childForFieldName('function')!.text;
+  const evidence = interpreter.evidence(node);
+  return {
+    describe: node.text,
+    evidence: [evidence],
+    apply: (input) => {
+      let shape: Dim[];
+      if (spec.spatial) shape = ['...', out, ...(input.shape && isKnownRank(input.shape) ? input.shape.slice(2).map(() => undefined) : [])];
+      else if (input.shape && input.shape[0] !== '...') shape = [...input.shape.slice(0, -1), out];
+      // A linear layer keeps the leading dims: relative to a parameter, they stay relative.
+      else if (!input.shape && input.param !== undefined) shape = ['param', out];
+      else shape = ['...', out];
+      const description =
+        out === undefined
+          ? l10n.t('{0}, no activation after it', name)
+          : out === 1
+            ? l10n.t('{0} with 1 output, no activation after it', name)
+            : l10n.t('{0} with {1} outputs, no activation after it', name, out);
+      return {
+        ...fact('logits', {
+          dtype: 'float',
+          origin: 'model',
+          evidence: [{ ...evidence, note: description }],
+          shape,
+          ...(out !== undefined ? { classes: out } : {}),
+        }),
+        ...(input.param !== undefined ? { param: input.param } : {}),
+      };
+    },
+  };
+}
+function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
+  if (args.open) return UNKNOWN;
+  const layers: Layer[] = [];
+  for (const child of args.positional) {
+    const value = interpreter.value(child, depth);
+    if (value.kind !== 'layer') return { kind: 'layer', layer: opaqueLayer(node) };
+    layers.push(value.layer);
+  }
+  // Layers appended later in the same scope: `seq.add_module(...)`, `seq.append(...)`.
+  const assignment = node.parent?.type === 'assignment' ? node.parent : undefined;
+  const target = assignment?.childForFieldName('left');
+  if (target) {
+    const scope = interpreter.module.scopeOf(node);
+    for (const call of scope.callsOn(target.text)) {
+      const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text;
+      const callArgs = callArguments(call);
+      const added = method === 'add_module' ? callArgs.positional[1] : method === 'append' ? callArgs.positional[0] : undefined;
+      if (!added) continue;
+      const value = interpreter.value(added, depth);
+      if (value.kind !== 'layer') return { kind: 'layer', layer: opaqueLayer(node) };
+      layers.push(value.layer);
+    }
+  }
+  return {
+    kind: 'layer',
+    layer: {
+      describe: node.text,
+      evidence: [interpreter.evidence(node)],
+      apply: (input) => layers.reduce((current, layer) => layer.apply(current), input),
+    },
+  };
+}
+function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | 'int', node: SyntaxNode, args: CallArguments): Fact {
+  const dtypeArg = args.keywords.get('dtype');
+  let resolved: 'float' | 'int' | 'bool' | 'unknown' = dtype;
+  if (dtypeArg) {
+    const value = interpreter.value(dtypeArg);
+    resolved = value.kind === 'dtype' ? value.dtype : 'unknown';
+  }
+  let sizes: SyntaxNode[] = args.positional;
+  if (qualified === 'torch.randint') {
+    // randint(high, size) or randint(low, high, size): the size is the last positional (a tuple).
+    const size = args.keywords.get('size') ?? args.positional[args.positional.length - 1];
+    sizes = size ? [size] : [];
+  } else if (qualified === 'torch.arange') {
+    sizes = [];
+  }
+  const size = args.keywords.get('size') ?? (sizes.length === 1 && /^(tuple|list)$/.test(sizes[0]!.type) ? sizes[0] : undefined);
+  const dims = size ? size.namedChildren.filter((child): child is SyntaxNode => !!child) : sizes;
+  const shape =
+    dims.length > 0 && dims.every((dim) => /^(integer|identifier|attribute|unary_operator)$/.test(dim.type))
+      ? dims.map((dim) => intLiteral(dim) ?? (dim.type === 'identifier' ? dim.text : undefined))
+      : undefined;
+  return fact('unknown', { dtype: resolved, origin: 'literal', evidence: [interpreter.evidence(node)], ...(shape ? { shape } : {}) });
+}
+/** `torch.tensor([[...]])` and friends: shape and dtype from the literal itself. */
+function literalTensor(interpreter: Interpreter, qualified: string, node: SyntaxNode, args: CallArguments): Fact {
+  const data = args.positional[0];
+  const evidence = [interpreter.evidence(node)];
+  if (!data) return fact('unknown', { origin: 'literal', evidence });
+  let parsed: Tensor | undefined;
+  try {
+    parsed = parseTensor(data.text, { maxElements: 100_000 });
+  } catch {
+    parsed = undefined;
+  }
+  let dtype: Fact['dtype'] = TENSOR_CONSTRUCTORS[qualified] ?? (parsed ? parsed.dtype : 'unknown');
+  const dtypeArg = args.keywords.get('dtype');
+  if (dtypeArg) {
+    const value = interpreter.value(dtypeArg);
+    dtype = value.kind === 'dtype' ? value.dtype : 'unknown';
+  }
+  return fact('unknown', { dtype, origin: 'literal', evidence, ...(parsed ? { shape: parsed.shape } : {}) });
+}
+function tensorMethod(input: Fact, method: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
+  // A dtype change is its own evidence; a reshape or log keeps what made the space.
+  const evidence = [interpreter.evidence(node), ...input.evidence];
+  const appended = [...input.evidence, interpreter.evidence(node)];
+  const activation = ACTIVATION_METHODS[method];
+  if (activation)
+    return tensor(
+      activated(
+        interpreter,
+        input,
+        activation,
+        intLiteral(argument(args, 'dim', 0)),
+        node,
+        node.childForFieldName('function')?.childForFieldName('object') ?? undefined,
+      ),
+    );
+  if (VALUE_PRESERVING_METHODS.has(method)) return tensor(input);
+  switch (method) {
+    case 'float':
+    case 'double':
+    case 'half':
+      return tensor({ ...input, dtype: 'float', evidence });
+    case 'long':
+    case 'int':
+      return tensor({ ...input, dtype: 'int', evidence });
+    case 'bool':
+      return tensor({ ...input, dtype: 'bool', evidence });
+    case 'to':
+    case 'type': {
+      const dtypeNode = args.keywords.get('dtype') ?? args.positional.find((arg) => interpreter.value(arg, depth).kind === 'dtype');
+      const dtype = dtypeNode ? interpreter.value(dtypeNode, depth) : undefined;
+      if (dtype?.kind === 'dtype') return tensor({ ...input, dtype: dtype.dtype, evidence });
+      if (method === 'type' && args.positional[0]) {
+        const name = args.positional[0].text;
+        if (/LongTensor|IntTensor/.test(name)) return tensor({ ...input, dtype: 'int', evidence });
+        if (/FloatTensor|DoubleTensor/.test(name)) return tensor({ ...input, dtype: 'float', evidence });
+      }
+      // .to(device) keeps everything.
+      return args.positional.length + args.keywords.size > 0 && !dtypeNode && !args.keywords.has('dtype') ? tensor(input) : UNKNOWN;
+    }
+    case 'log': {
+      if (input.space === 'probabilities') {
+        return tensor({
+          ...input,
+          space: 'log-probabilities',
+          activation:
+            input.activation?.fn === 'sigmoid'
+              ? { fn: 'logsigmoid' }
+              : { fn: 'log_softmax', ...(input.activation?.dim !== undefined ? { dim: input.activation.dim } : {}) },
+          evidence: appended,
+        });
+      }
+      return UNKNOWN;
+    }
+    case 'squeeze':
+    case 'unsqueeze':
+    case 'view':
+    case 'reshape':
+    case 'flatten':
+      return tensor(reshaped(input, method, args, appended));
+    case 'argmax':
+    case 'argmin':
+      return tensor(fact('unknown', { dtype: 'int', origin: input.origin, evidence }));
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** Shape transfer for squeeze / unsqueeze / view / reshape / flatten; the space and dtype stay. */
+function reshaped(input: Fact, method: string, args: CallArguments, evidence: Evidence[]): Fact {
+  const { shape: _shape, ...rest } = input;
+  const base = { ...rest, evidence };
+  const shape = input.shape;
+  const dim = intLiteral(argument(args, 'dim', 0));
+  if (method === 'unsqueeze' && dim !== undefined) {
+    if (shape && isKnownRank(shape)) {
+      const at = dim < 0 ? shape.length + 1 + dim : dim;
+      return { ...base, shape: [...shape.slice(0, at), 1, ...shape.slice(at)] };
+    }
+    if (shape && dim === -1) return { ...base, shape: [...shape, 1] };
+    return base;
+  }
+  if (method === 'squeeze' && shape) {
+    if (dim === undefined && args.positional.length === 0) return isKnownRank(shape) ? { ...base, shape: shape.filter((size) => size !== 1) } : base;
+    if (dim !== undefined && isKnownRank(shape)) {
+      const at = dim < 0 ? shape.length + dim : dim;
+      return { ...base, shape: shape[at] === 1 ? [...shape.slice(0, at), ...shape.slice(at + 1)] : shape };
+    }
+    if (dim === -1 && shape[shape.length - 1] === 1) return { ...base, shape: shape.slice(0, -1) };
+    return base;
+  }
+  if ((method === 'view' || method === 'reshape') && args.positional.length > 0) {
+    const dims =
+      args.positional.length === 1 && /^(tuple|list)$/.test(args.positional[0]!.type)
+        ? args.positional[0]!.namedChildren.filter((c): c is SyntaxNode => !!c)
+        : args.positional;
+    const sizes = dims.map((node) => intLiteral(node));
+    if (sizes.every((size) => size !== undefined) && sizes.filter((size) => size === -1).length <= 1) {
+      if (!sizes.includes(-1)) return { ...base, shape: sizes as number[] };
+      // One -1: computable only when every other size and the element count are known.
+      if (shape && isKnownRank(shape) && shape.every((size) => typeof size === 'number')) {
+        const total = (shape as number[]).reduce((a, b) => a * b, 1);
+        const known = (sizes as number[]).filter((size) => size !== -1).reduce((a, b) => a * b, 1);
+        if (known > 0 && total % known === 0) return { ...base, shape: (sizes as number[]).map((size) => (size === -1 ? total / known : size)) };
+      }
+      return { ...base, shape: (sizes as number[]).map((size) => (size === -1 ? undefined : size)) };
+    }
+    return base;
+  }
+  return base;
+}
+
+function opaqueLayer(node: SyntaxNode): Layer {
+  return { describe: node.text, evidence: [], apply: () => UNKNOWN_FACT };
+}
