@@ -7,7 +7,7 @@
 import { PythonModule } from '../src/analysis/python/binder';
 import { Interpreter } from '../src/analysis/python/interpreter';
 import { parsePython, type Parser, type SyntaxNode } from '../src/analysis/python/parser';
-import { select, type ActivationReader } from '../src/analysis/python/select';
+import { scanMentions, select, type ActivationReader } from '../src/analysis/python/select';
 import { findSites } from '../src/analysis/python/sites';
 import { topLevelStatements } from '../src/analysis/python/statements';
 import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLASSES, LOSS_FUNCTIONS, canonical } from '../src/analysis/python/torch/apis';
@@ -51,7 +51,7 @@ export function sitesByWalk(parser: Parser, text: string): string[] {
 /** The same, found the analyzer's way: the selection's seeds, a parse of the selected spans, `findSites`. */
 export function sitesBySelection(parser: Parser, text: string): string[] {
   const statements = topLevelStatements(text);
-  const selection = select(text, statements, EVERY_ACTIVATION);
+  const selection = select(text, scanMentions(text), statements, EVERY_ACTIVATION);
   if (selection.seeds.length === 0) return [];
   const tree = parsePython(parser, text, undefined, selection.spans);
   try {

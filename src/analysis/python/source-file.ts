@@ -9,7 +9,7 @@ import { affectedStatements } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from './interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
-import { select, type Selection } from './select';
+import { scanMentions, select, type Selection } from './select';
 import { findSites, type ActivationSite, type PythonLossSite } from './sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
 import { torchLibrary } from './torch/library';
@@ -47,16 +47,19 @@ export class SourceFile {
   async analyze(text: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const skipped = skipReason(text, options);
     if (skipped) return { findings: [], skipped };
+    // 1. Select: where sites can be, and what must be parsed for them. Most files of a model
+    // zoo name no loss at all, and are done after one scan of their text.
+    const nothing = { findings: [], ...(options.sites ? { sites: [] } : {}) };
+    const mentions = scanMentions(text);
+    if (mentions.words.length === 0) return nothing;
     const marks = suppressions(text);
-    if (marks.file && !options.ignoreFileComments) return { findings: [] };
+    if (marks.file && !options.ignoreFileComments) return nothing;
     const previous = this.last;
     const change = previous ? diffText(previous.text, text) : undefined;
     const statements = topLevelStatements(text, previous && change ? { statements: previous.statements, change } : undefined);
     const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
-
-    // 1. Select: where sites can be, and what must be parsed for them.
-    const selection = select(text, statements, activationReaders(options), options.parseEverything);
-    if (selection.seeds.length === 0) return { findings: [], ...(options.sites ? { sites: [] } : {}) };
+    const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything);
+    if (selection.seeds.length === 0) return nothing;
 
     // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
     const parser = await this.host.parser();
