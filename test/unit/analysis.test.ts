@@ -293,6 +293,69 @@ describe('demand-driven parsing', () => {
   });
 });
 
+describe('the pre-parse filter', () => {
+  /** Every call a whole-tree walk finds (the oracle) that the analyzer's selection does not. */
+  async function missed(text: string): Promise<string[]> {
+    const { sitesBySelection, sitesByWalk } = await import('../../bench/site-walk');
+    const parser = await host.parser();
+    const found = new Set(sitesBySelection(parser, text));
+    return sitesByWalk(parser, text).filter((site) => !found.has(site));
+  }
+
+  it('never drops a loss or activation call that a walk over the whole tree finds: random programs (fast-check)', async () => {
+    const pool = [
+      'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F',
+      'from torch.nn import CrossEntropyLoss as CE, Sigmoid',
+      'from torch.nn.functional import binary_cross_entropy as bce, softmax',
+      'from torch.special import expit',
+      'import torch.nn.modules.loss as losses',
+      'head = nn.Linear(8, 1)',
+      'x = torch.randn(4, 8)',
+      'y = torch.rand(4, 1)',
+      'criterion = CE()',
+      'criterion = nn.BCELoss(reduction="sum").to(device)',
+      'mse_loss = nn.MSELoss()',
+      'kl = losses.KLDivLoss()',
+      'z = mse_loss(head(x), y)',
+      'w = kl(F.log_softmax(head(x), dim=1), y)',
+      'v = criterion(head(x), y)',
+      'crit = criterion',
+      'o = crit(head(x), y)',
+      'u = bce(torch.special.expit(head(x)), y)',
+      'p = expit(head(x)).log()',
+      't = softmax(head(x), dim=-1)',
+      'q = head(x).sigmoid().log()',
+      's = nn.Softmax2d()(x)',
+      'r = nn.functional.sigmoid(x)',
+      'print(F.cross_entropy(head(x), y), F.nll_loss(x, y))',
+      'class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.loss_fn = nn.HuberLoss()\n        self.act = Sigmoid()\n    def forward(self, x):\n        return self.loss_fn(self.act(x), x)',
+      'def train(model):\n    for a, b in loader:\n        yield criterion(model(a), b)',
+      'if True:\n    criterion = nn.SmoothL1Loss()\nelse:\n    pass',
+      'text = "nn.BCELoss()(a, b)"  # F.softmax(x) in a comment',
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 12 }), async (statements) => {
+        expect(await missed(`${statements.join('\n')}\n`)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never drops one in the examples, the rule fixtures and a generated repository-shaped corpus', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { generatedFile } = await import('../../bench/corpus-generator');
+    const fixtures = join(__dirname, '..', 'fixtures', 'rules');
+    const examples = join(__dirname, '..', '..', 'examples', 'pytorch');
+    const texts = [
+      ...readdirSync(fixtures).map((file) => readFileSync(join(fixtures, file), 'utf8')),
+      ...readdirSync(examples).map((file) => readFileSync(join(examples, file), 'utf8')),
+      ...Array.from({ length: 45 }, (_unused, index) => generatedFile(index)),
+    ];
+    for (const text of texts) expect(await missed(text), text.slice(0, 200)).toEqual([]);
+  });
+});
+
 describe('re-analysis after edits reuses the findings of untouched statements', () => {
   it('gives the same findings as a fresh analysis, edit after edit (fast-check)', async () => {
     const { readFileSync } = await import('node:fs');

@@ -150,6 +150,16 @@ function receiverNames(text: string, mentions: Mentions): Set<string> {
     const match = ASSIGNED_CALL.exec(text.slice(start, paren + 1));
     if (match && constructors(match[2]!)) names.add(match[1]!);
   }
+  // And the names those are handed on to: `loss_fn = criterion`, `self.criterion = criterion`.
+  for (let added = names.size > 0; added;) {
+    added = false;
+    const pattern = new RegExp(`^[ \\t]*(?:self\\.)?([A-Za-z_]\\w*)[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:self\\.)?(?:${[...names].join('|')})[ \\t]*(?:#.*)?$`, 'gm');
+    for (const match of text.matchAll(pattern)) {
+      if (names.has(match[1]!)) continue;
+      names.add(match[1]!);
+      added = true;
+    }
+  }
   return names;
 }
 

@@ -27,6 +27,18 @@ ruleTester(probabilitiesLossOnLogits, {
   ],
   invalid: [
     {
+      // A loss module handed on to another name is still that loss.
+      code: py(...head, 'criterion = nn.BCELoss()', 'loss_fn = criterion', 'loss = loss_fn(head(x), y)'),
+      errors: [
+        {
+          line: 10,
+          column: 16,
+          messageId: 'logits',
+          data: { loss: { phrase: 'lossModule', data: { name: 'loss_fn', loss: 'nn.BCELoss', place: { line: 8 } } } },
+        },
+      ],
+    },
+    {
       code: py(...head, 'criterion = nn.BCELoss()', 'loss = criterion(head(x), y)'),
       errors: [
         {
