@@ -151,7 +151,7 @@ export function trainingScript(index: number): string {
 }
 
 /** A model file as model zoos write them: attention, MLP, gating, blocks, a backbone, factories. */
-export function modelFile(index: number): string {
+function modelFile(index: number): string {
   const next = random(index * 104_729 + 3);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const name = `Net${index}`;
@@ -322,7 +322,7 @@ export function modelFile(index: number): string {
 }
 
 /** A utilities module: meters, accuracy, schedules, checkpoints, seeding, logging. */
-export function utilityFile(index: number): string {
+function utilityFile(index: number): string {
   const lines: string[] = [
     `"""Training utilities (${index})."""`,
     'import logging',
@@ -421,7 +421,7 @@ export function utilityFile(index: number): string {
 }
 
 /** A data module: a dataset, transforms, a collate function, loaders. */
-export function dataFile(index: number): string {
+function dataFile(index: number): string {
   const lines: string[] = [
     `"""Datasets and loaders (${index})."""`,
     'import os',

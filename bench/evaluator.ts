@@ -41,7 +41,7 @@ interface Workload {
   readonly inputBytes: number;
 }
 
-export function workloads(): Workload[] {
+function workloads(): Workload[] {
   const rows = 100_000;
   const classes = 100;
   const logits = normals(rows * classes, 1);

@@ -14,7 +14,7 @@ import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLAS
 import { torchLibrary } from '../src/analysis/python/torch/library';
 
 /** Every activation read, wherever it is: what the filter is compared on (rules narrow it further). */
-export const EVERY_ACTIVATION: readonly ActivationReader[] = [{ kinds: ['sigmoid', 'softmax', 'log_softmax', 'logsigmoid'] }];
+const EVERY_ACTIVATION: readonly ActivationReader[] = [{ kinds: ['sigmoid', 'softmax', 'log_softmax', 'logsigmoid'] }];
 
 function callsIn(node: SyntaxNode, found: SyntaxNode[]): void {
   if (node.type === 'call') found.push(node);

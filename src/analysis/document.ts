@@ -61,7 +61,7 @@ export class LineIndex {
 }
 
 /** A finding's message as text: the places it names said the way `locate` says them. */
-export function renderMessage(finding: Finding, locate: (offset: number) => string): string {
+function renderMessage(finding: Finding, locate: (offset: number) => string): string {
   const template = ruleByCode(finding.code)?.meta.messages[finding.messageId];
   if (!template) throw new Error(`${finding.code} has no message ${finding.messageId}`);
   return template(renderData(finding.data, locate, phraseTemplate));

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 
-export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface AnalyzeOptions {
   /** Rule codes to run; empty or absent: all. */

@@ -16,7 +16,7 @@ export const EVAL_USAGE = `losslens eval --loss NAME --input TENSOR --target TEN
 /** Exit code when the loss itself refuses the input (PyTorch would raise). */
 const LOSS_REFUSED = 1;
 
-const FLAGS = new Set(['json', 'jsonl', 'list', 'steps']);
+const FLAGS: ReadonlySet<string> = new Set(['json', 'jsonl', 'list', 'steps']);
 
 interface EvalArgs {
   readonly flags: Set<string>;
@@ -132,7 +132,7 @@ function numberArgument(raw: string, name: string): number {
 }
 
 /** A tensor as JSON: a number for 0-d, nested lists otherwise; non-finite numbers as "nan" / "inf" / "-inf". */
-export function jsonValue(tensor: Tensor): unknown {
+function jsonValue(tensor: Tensor): unknown {
   const encode = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(encode);
     const number = value as number;

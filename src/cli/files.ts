@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, realpathSync, statSync, existsSync } from 'node
 import { extname, join, relative, resolve } from 'node:path';
 
 /** Extensions `losslens check` analyses when it recurses into a folder. */
-export const CHECKED_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.ipynb', '.ts', '.tsx', '.js', '.mjs', '.cjs']);
+const CHECKED_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.ipynb', '.ts', '.tsx', '.js', '.mjs', '.cjs']);
 
 /** Folder names never entered: VCS metadata, installed packages, caches. */
 const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([

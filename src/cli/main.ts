@@ -11,7 +11,7 @@ interface Command {
 }
 
 /** The subcommands, by name. */
-export const COMMANDS: Readonly<Record<string, Command>> = {
+const COMMANDS: Readonly<Record<string, Command>> = {
   check: {
     usage: CHECK_USAGE,
     summary: () => l10n.t('Report loss-function bugs in Python files, notebooks and TypeScript/JavaScript files.'),
@@ -24,7 +24,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
 };
 
-export function helpText(): string {
+function helpText(): string {
   const lines = [
     l10n.t('LossLens: catches loss-function bugs in ML code and computes loss values.'),
     '',

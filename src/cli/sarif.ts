@@ -1,7 +1,7 @@
 import { RULES } from '../analysis/rules';
 import type { CheckFinding } from './check';
 
-export const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
+const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
 
 const LEVEL = { error: 'error', warning: 'warning', information: 'note' } as const;
 

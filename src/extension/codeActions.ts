@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { TextEdit } from '../analysis/types';
 import type { DiagnosedFinding, DiagnosticsController } from './diagnostics';
 
-export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('losslens');
+const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('losslens');
 
 /**
  * Quick fixes for LossLens findings: the rule's fix (safe fixes preferred; unsafe ones say so and

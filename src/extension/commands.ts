@@ -5,7 +5,7 @@ import { StatusPanel } from './statusPanel';
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
 /** Every command of `contributes.commands`, by id. A meta-test keeps this table and the manifest in step. */
-export const COMMANDS: Readonly<Record<string, CommandFactory>> = {
+const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'losslens.showStatus': (ctx) => () => StatusPanel.show(ctx),
   'losslens.showLog': (ctx) => () => ctx.log.show(true),
 };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { normalizeSettings, type LossLensSettings, type RawSettings } from '../shared/settings';
 
-export const SECTION = 'losslens';
+const SECTION = 'losslens';
 
 const KEYS = ['enable', 'select', 'ignore', 'maxFileSizeKB', 'evaluator.maxElements'] as const;
 

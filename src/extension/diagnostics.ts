@@ -8,7 +8,7 @@ import type { LossLensSettings } from '../shared/settings';
 import type { Ctx } from './ctx';
 import { NOTEBOOK_TYPE } from './languages';
 
-export const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
+const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
 const DEBOUNCE_MS = 250;
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {

@@ -9,9 +9,9 @@ import type { LossContext, OptionSpec } from './types';
  * are clipped to [ε, 1 − ε] with ε = 1e-7 (so log never sees 0), categorical predictions are
  * renormalised to sum to 1, and the per-sample losses are reduced with `sum_over_batch_size`.
  */
-export const KERAS_EPSILON = 1e-7;
+const KERAS_EPSILON = 1e-7;
 
-export const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none'] as const;
+const KERAS_REDUCTIONS = ['sum_over_batch_size', 'sum', 'none'] as const;
 
 export const kerasReductionOption: OptionSpec = { kind: 'enum', values: KERAS_REDUCTIONS, default: 'sum_over_batch_size' };
 

@@ -56,7 +56,7 @@ export const LOSSES: readonly LossDefinition[] = [
   kerasSparseCategoricalCrossentropy,
 ];
 
-const BY_NAME = new Map(LOSSES.map((loss) => [loss.name, loss]));
+const BY_NAME: ReadonlyMap<string, (typeof LOSSES)[number]> = new Map(LOSSES.map((loss) => [loss.name, loss]));
 
 export function findLoss(name: string): LossDefinition | undefined {
   return BY_NAME.get(name);

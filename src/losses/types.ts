@@ -1,9 +1,9 @@
 import type { DType, Tensor } from '../tensor/tensor';
 
-export type Framework = 'torch' | 'torchvision' | 'keras';
+type Framework = 'torch' | 'torchvision' | 'keras';
 
 /** What a loss expects of one tensor argument: read by the analyzer, the calculator and the docs. */
-export interface TensorContract {
+interface TensorContract {
   /** `logits`, `probabilities`, `log-probabilities`, `class-indices`, `values` (regression), `signs` (±1) ... */
   readonly space: string;
   /** Accepted shapes in PyTorch's notation, e.g. `(N, C)` or `(N, C, d1, ..., dk)`. */
@@ -12,7 +12,7 @@ export interface TensorContract {
   readonly description: string;
 }
 
-export interface TensorParameter {
+interface TensorParameter {
   /** The torch parameter name (`input`, `target`, `input1`, `log_probs` ...). */
   readonly name: string;
   readonly contract: TensorContract;
@@ -29,7 +29,7 @@ export type OptionSpec =
 export type OptionValue = string | number | boolean | Tensor | null;
 
 /** Where a loss name comes from in each framework: shown in docs and used to map API calls. */
-export interface Aliases {
+interface Aliases {
   readonly torch?: readonly string[];
   readonly keras?: readonly string[];
   readonly tfjs?: readonly string[];

@@ -8,7 +8,17 @@ const request = workerData as WorkerRequest;
 const cancelled = new Int32Array(request.cancel);
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(reply, transfer);
 
-let lastProgress = 0;
+/** At most one progress message per 50 ms: the host only redraws a bar. */
+function throttled(send: (fraction: number) => void): (fraction: number) => void {
+  let last = 0;
+  return (fraction) => {
+    const now = Date.now();
+    if (now - last < 50 && fraction < 1) return;
+    last = now;
+    send(fraction);
+  };
+}
+
 try {
   const kwargs: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(request.kwargs)) {
@@ -21,12 +31,7 @@ try {
       recordSteps: request.recordSteps,
       ...(request.maxElements === undefined ? {} : { maxElements: request.maxElements }),
       isCancelled: () => Atomics.load(cancelled, 0) === 1,
-      onProgress: (fraction) => {
-        const now = Date.now();
-        if (now - lastProgress < 50 && fraction < 1) return;
-        lastProgress = now;
-        post({ type: 'progress', fraction });
-      },
+      onProgress: throttled((fraction) => post({ type: 'progress', fraction })),
     },
   );
   const value = toMessage(result.value);

@@ -26,7 +26,7 @@ export function broadcastMessage(mismatch: BroadcastMismatch): string {
 }
 
 /** Row-major strides of `shape` read as `target` (a broadcast of it): 0 where a dimension is repeated. */
-export function broadcastStrides(shape: Shape, target: Shape): number[] {
+function broadcastStrides(shape: Shape, target: Shape): number[] {
   const strides = new Array<number>(target.length).fill(0);
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -41,7 +41,7 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
  * Calls `visit(outIndex, indexA, indexB)` for every element of the broadcast shape `target`, with
  * the flat indices of the corresponding elements of `a` and `b` (shapes that broadcast to it).
  */
-export function forEachBroadcast(target: Shape, a: Shape, b: Shape, visit: (out: number, indexA: number, indexB: number) => void): void {
+function forEachBroadcast(target: Shape, a: Shape, b: Shape, visit: (out: number, indexA: number, indexB: number) => void): void {
   const ndim = target.length;
   const total = target.reduce((n, size) => n * size, 1);
   if (total === 0) return;

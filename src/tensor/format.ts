@@ -9,7 +9,7 @@ export interface PrintOptions {
   readonly linewidth: number;
 }
 
-export const TORCH_PRINT_OPTIONS: PrintOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
+const TORCH_PRINT_OPTIONS: PrintOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
 
 /**
  * Formats elements the way `torch._tensor_str._Formatter` does: integers as they are; floats in

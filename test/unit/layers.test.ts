@@ -10,7 +10,7 @@ async function lintAs(relativePath: string, code: string): Promise<string[]> {
   return result!.messages.map((message) => `${message.ruleId}: ${message.message}`);
 }
 
-describe('layering (DESIGN.md): vscode is imported only under src/extension/', () => {
+describe('layering (docs/ARCHITECTURE.md): vscode is imported only under src/extension/', () => {
   it.each(['src/analysis/probe.ts', 'src/losses/probe.ts', 'src/cli/probe.ts', 'src/tensor/probe.ts', 'src/shared/probe.ts', 'media/src/probe.ts'])(
     'lint rejects an import of vscode in %s',
     async (path) => {
@@ -23,5 +23,33 @@ describe('layering (DESIGN.md): vscode is imported only under src/extension/', (
 
   it('lint accepts an import of vscode in src/extension/', async () => {
     expect(await lintAs('src/extension/probe.ts', "import * as vscode from 'vscode';\nexport const v = vscode.version;\n")).toEqual([]);
+  });
+});
+
+describe('no module-level mutable state in src/ (docs/ARCHITECTURE.md)', () => {
+  it.each([
+    ['a module-level let', 'let cache: string | undefined;\nexport const get = () => cache;\n'],
+    ['an exported var', 'export var count = 0;\n'],
+    ['a global RegExp, whose lastIndex carries over', 'const WORD = /\\w+/g;\nexport const first = (text: string) => WORD.exec(text);\n'],
+    ['a sticky RegExp', 'export const AT = /x/y;\n'],
+    ['a Map not typed read-only', 'const seen = new Map<string, number>();\nexport const has = (key: string) => seen.has(key);\n'],
+  ])('lint rejects %s, in the analyzer and in the extension', async (_what, code) => {
+    for (const path of ['src/analysis/probe.ts', 'src/extension/probe.ts']) {
+      expect(await lintAs(path, code), path).toContainEqual(expect.stringMatching(/^no-restricted-syntax: .*(mutable state|lastIndex)/));
+    }
+  });
+
+  it('lint accepts constants: a read-only table, a RegExp without state, a function-local let', async () => {
+    const code = [
+      "const NAMES: ReadonlySet<string> = new Set(['a']);",
+      'const WORD = /\\w+/;',
+      'export function count(text: string): number {',
+      '  let total = 0;',
+      '  for (const match of text.matchAll(/\\w+/g)) total += NAMES.has(match[0]) && WORD.test(match[0]) ? 1 : 0;',
+      '  return total;',
+      '}',
+      '',
+    ].join('\n');
+    expect(await lintAs('src/analysis/probe.ts', code)).toEqual([]);
   });
 });

@@ -509,7 +509,7 @@ function walkStatements(node: SyntaxNode, visit: (statement: SyntaxNode) => bool
 }
 
 /** Local names an import statement binds, with the qualified names they stand for. */
-export function importBindings(node: SyntaxNode): Array<[string, string]> {
+function importBindings(node: SyntaxNode): Array<[string, string]> {
   const result: Array<[string, string]> = [];
   if (node.type === 'import_statement') {
     for (const child of node.namedChildren) {

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Statement } from './statements';
 
 /** Imported modules larger than this are not read: facts from them are not worth the time. */
-export const MAX_IMPORTED_BYTES = 512 * 1024;
+const MAX_IMPORTED_BYTES = 512 * 1024;
 
 /** The modules a file imports, as written: `import a.b`, `from a.b import c`, `from .m import x`. */
 export function importedModules(text: string, statements: readonly Statement[]): string[] {

@@ -95,7 +95,7 @@ export function scanMentions(text: string): Mentions {
 }
 
 /** The activation a mentioned word names (`Softmax2d` a softmax), or undefined for losses and aliases. */
-export function activationNamed(word: string): ActivationKind | undefined {
+function activationNamed(word: string): ActivationKind | undefined {
   return CALLED_NAMES.get(word);
 }
 

@@ -102,13 +102,6 @@ export function boolLiteral(node: SyntaxNode | undefined): boolean | undefined {
   return undefined;
 }
 
-/** The statement (direct child of a block or module) containing `node`. */
-export function enclosingStatement(node: SyntaxNode): SyntaxNode {
-  let current = node;
-  while (current.parent && current.parent.type !== 'block' && current.parent.type !== 'module') current = current.parent;
-  return current;
-}
-
 /** 1-based line of an offset. */
 export function lineOf(text: string, offset: number): number {
   let line = 1;

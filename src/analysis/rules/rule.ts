@@ -6,7 +6,7 @@ import type { MessageArg, MessageTemplate } from '../messages';
 import type { Evidence, Fix, Severity, Span } from '../types';
 
 /** A rule's documentation: the headings of every docs page (`docs/rules/LLxxx.md`), Ruff's model. */
-export interface RuleDocs {
+interface RuleDocs {
   readonly whatItDoes: string;
   readonly whyIsThisBad: string;
   /** Python code that the rule reports (tested: it must report). */
@@ -44,7 +44,7 @@ export interface RuleMeta<M extends Templates = Templates> {
   readonly activations?: ReadonlyArray<{ readonly kinds: readonly ActivationKind[]; readonly near?: RegExp }>;
 }
 
-export interface Report<M extends Templates = Templates, Id extends keyof M = keyof M> {
+interface Report<M extends Templates = Templates, Id extends keyof M = keyof M> {
   readonly span: Span;
   readonly messageId: Id;
   readonly data: DataOf<M[Id]>;

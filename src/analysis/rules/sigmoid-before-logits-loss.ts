@@ -4,7 +4,7 @@ import { passPreActivation } from './helpers/activation';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { createRule } from './rule';
 
-const LOGITS_LOSSES = new Set(['binary_cross_entropy_with_logits', 'sigmoid_focal_loss']);
+const LOGITS_LOSSES: ReadonlySet<string> = new Set(['binary_cross_entropy_with_logits', 'sigmoid_focal_loss']);
 
 export const sigmoidBeforeLogitsLoss = createRule({
   meta: {

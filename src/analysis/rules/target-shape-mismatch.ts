@@ -6,8 +6,8 @@ import { appendAfter, isPrimary } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
 import { createRule } from './rule';
 
-const BROADCASTING = new Set(['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss']);
-const SAME_SIZE = new Set(['binary_cross_entropy', 'binary_cross_entropy_with_logits']);
+const BROADCASTING: ReadonlySet<string> = new Set(['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss']);
+const SAME_SIZE: ReadonlySet<string> = new Set(['binary_cross_entropy', 'binary_cross_entropy_with_logits']);
 
 export const targetShapeMismatch = createRule({
   meta: {

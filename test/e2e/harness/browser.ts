@@ -1,7 +1,7 @@
 import { chromium, type Browser } from 'playwright-core';
 
 /** The flags DESIGN.md prescribes: no sandbox (root in CI), no GPU, and no background traffic off a closed network. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { CACHE_DIR, REPO_ROOT } from '../../../scripts/vscode-server.mjs';
+import { REPO_ROOT } from '../../../scripts/vscode-server.mjs';
 
-export { CACHE_DIR, REPO_ROOT };
+export { REPO_ROOT };
 /** Screenshots and measurements of the last e2e run; ignored by git. */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test', 'e2e', 'artifacts');

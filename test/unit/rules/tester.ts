@@ -6,8 +6,8 @@ import type { Finding } from '../../../src/analysis/types';
 import { analyzeFresh } from '../helpers/analysis';
 
 /** A message value as a test states it: a place as its line (and column), a phrase as its id and values. */
-export type ExpectedArg = string | number | { readonly line: number; readonly column?: number } | { readonly phrase: string; readonly data?: ExpectedData };
-export type ExpectedData = Readonly<Record<string, ExpectedArg>>;
+type ExpectedArg = string | number | { readonly line: number; readonly column?: number } | { readonly phrase: string; readonly data?: ExpectedData };
+type ExpectedData = Readonly<Record<string, ExpectedArg>>;
 
 export interface InvalidCase {
   readonly code: string;
@@ -29,7 +29,7 @@ export async function findingsOf(rule: Rule, code: string): Promise<Finding[]> {
 }
 
 /** A finding's message values with places as lines and columns of `code`: what tests compare. */
-export function readableData(data: MessageData, code: string): Record<string, unknown> {
+function readableData(data: MessageData, code: string): Record<string, unknown> {
   const lines = new LineIndex(code);
   const readable = (arg: MessageArg): unknown => {
     if (typeof arg === 'string' || typeof arg === 'number') return arg;

@@ -14,11 +14,6 @@ export function renameCallee(call: SyntaxNode, newName: string): TextEdit | unde
   return attribute ? { span: spanOf(attribute), newText: newName } : undefined;
 }
 
-/** Replaces a node's text. */
-export function replaceNode(node: SyntaxNode, newText: string): TextEdit {
-  return { span: spanOf(node), newText };
-}
-
 /** Appends text right after a node: `.long()` after a target. */
 export function appendAfter(node: SyntaxNode, text: string, parenthesize: boolean): TextEdit[] {
   if (!parenthesize) return [{ span: { start: node.endIndex, end: node.endIndex }, newText: text }];

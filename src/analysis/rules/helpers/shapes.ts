@@ -6,7 +6,7 @@ export function formatShape(shape: readonly Dim[]): string {
 }
 
 /** Whether two dims can be the same size (unknown and symbolic dims can). */
-export function compatible(a: Dim, b: Dim): boolean {
+function compatible(a: Dim, b: Dim): boolean {
   return a === undefined || b === undefined || typeof a === 'string' || typeof b === 'string' || a === b;
 }
 
