@@ -14,7 +14,7 @@ import { version } from '../../package.json';
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** One finding as the JSON contract of DESIGN.md spells it (1-based positions). */
+/** One finding as the JSON contract spells it (docs/ARCHITECTURE.md, "Contracts"; 1-based positions). */
 export interface CheckFinding {
   readonly file: string;
   readonly line: number;

@@ -1,4 +1,4 @@
-/** Exit codes of the CLI contract (DESIGN.md). */
+/** Exit codes of the command-line contract (docs/ARCHITECTURE.md, "Contracts"). */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 /** Where a command writes; tests pass their own. */

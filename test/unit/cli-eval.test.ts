@@ -80,7 +80,7 @@ describe('losslens eval', () => {
   });
 });
 
-describe('losslens eval --jsonl (the contract of DESIGN.md)', () => {
+describe('losslens eval --jsonl (the contract in docs/ARCHITECTURE.md)', () => {
   it('answers each line in order with the same id; a bad line gets an error and the stream goes on', async () => {
     const lines = [
       '{"id":1,"loss":"nll_loss","args":{"input":[[2,3,1],[3,7,9]],"target":[1,2]},"dtypes":{"target":"int64"}}',

@@ -1,6 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 
-/** The flags DESIGN.md prescribes: no sandbox (root in CI), no GPU, and no background traffic off a closed network. */
+/** The flags docs/ARCHITECTURE.md ("Tests") prescribes: no sandbox (root in CI), no GPU, and no background traffic off a closed network. */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

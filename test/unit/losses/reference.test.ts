@@ -7,7 +7,7 @@ const t = (text: string) => parseTensor(text);
 const printed = (loss: string, args: Record<string, string>, kwargs: Record<string, unknown> = {}) =>
   formatTensor(evaluate({ loss, args: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, t(v)])), kwargs }).value);
 
-/** The worked numbers of the article LossLens grew from (../shared/reference/README.md). */
+/** The worked numbers of the article on loss functions LossLens grew from, as PyTorch prints them (the tests keep their own copy). */
 describe('the reference article, as PyTorch prints it', () => {
   const probabilities = '[[0.6, 0.1], [0.3, 0.8]]';
   const labels = '[[0, 1], [1, 0]]';
