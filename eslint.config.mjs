@@ -6,7 +6,7 @@ import globals from 'globals';
  * No module-level mutable state in src/: state lives in objects their owner creates (a
  * `SourceFile`, an `AnalysisHost`, the extension's controllers), never in a module. Caught: `let`
  * and `var` at module level, global or sticky regular expressions there (`lastIndex` is state),
- * and maps and sets there not typed read-only.
+ * maps and sets there not typed read-only, and static fields that are not readonly.
  */
 const MODULE_LEVEL = ':matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration';
 const noModuleState = [
@@ -18,6 +18,10 @@ const noModuleState = [
   {
     selector: `${MODULE_LEVEL} > VariableDeclarator:not([id.typeAnnotation.typeAnnotation.typeName.name=/^Readonly/]) > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/]`,
     message: 'A module-level Map or Set must be typed ReadonlyMap / ReadonlySet: no module-level mutable state.',
+  },
+  {
+    selector: 'PropertyDefinition[static=true][readonly!=true]',
+    message: 'A static field that is not readonly is module-level mutable state: keep it in an object its owner creates.',
   },
 ];
 

@@ -14,8 +14,12 @@ export class LossLensCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: DiagnosticsController) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const entries = this.diagnostics.findingsFor(document.uri);
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): Promise<vscode.CodeAction[]> {
+    const entries = await this.diagnostics.currentFindings(document);
     if (context.only && FIX_ALL_KIND.contains(context.only)) return this.fixAll(entries);
     const actions: vscode.CodeAction[] = [];
     for (const entry of entries) {

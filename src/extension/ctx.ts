@@ -1,9 +1,12 @@
 import type * as vscode from 'vscode';
 import type { LossLensSettings } from '../shared/settings';
+import type { StatusPanel } from './statusPanel';
 
 /** The extension's state for one activation: what commands and panels share. */
 export class Ctx {
   activationMs = 0;
+  /** The "LossLens: Show Status" panel, while one is open. */
+  statusPanel: StatusPanel | undefined;
 
   constructor(
     readonly extensionContext: vscode.ExtensionContext,

@@ -46,12 +46,17 @@ export interface AnalysisFinished {
 export class DiagnosticsController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('losslens');
   private readonly finished = new vscode.EventEmitter<AnalysisFinished>();
+  /** The last analysis of each document and notebook, by uri. */
+  private readonly analyses = new Map<string, AnalysisFinished>();
   /** Fires after every analysis, with the findings published (tests wait on it). */
   readonly onDidFinishAnalysis = this.finished.event;
   private host = new AnalysisHost(workspaceRoots());
   private readonly sources = new Map<string, SourceFile>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly findings = new Map<string, DiagnosedFinding[]>();
+  /** The version of each document or cell whose findings are published. */
+  private readonly published = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
   private readonly disposables: vscode.Disposable[] = [this.collection, this.finished];
 
   constructor(
@@ -82,9 +87,32 @@ export class DiagnosticsController implements vscode.Disposable {
     this.refreshAll();
   }
 
-  /** Findings (with their diagnostics) currently shown for a document or notebook cell. */
-  findingsFor(uri: vscode.Uri): readonly DiagnosedFinding[] {
-    return this.findings.get(uri.toString()) ?? [];
+  /** The last finished analysis of a document or notebook, if it has had one since it opened. */
+  lastAnalysis(uri: vscode.Uri): AnalysisFinished | undefined {
+    return this.analyses.get(uri.toString());
+  }
+
+  private announce(event: AnalysisFinished): void {
+    this.analyses.set(event.uri.toString(), event);
+    this.finished.fire(event);
+  }
+
+  /**
+   * The findings (with their diagnostics) of a document or notebook cell as it is now: when the
+   * ones shown are of an earlier version (an edit still waiting out its debounce, as on save),
+   * it is analysed first, so fixes never edit by stale offsets.
+   */
+  async currentFindings(document: vscode.TextDocument): Promise<readonly DiagnosedFinding[]> {
+    const key = document.uri.toString();
+    if (this.published.get(key) !== document.version) {
+      if (document.uri.scheme === 'vscode-notebook-cell') {
+        const notebook = notebookOf(document);
+        if (notebook) await this.runNow(notebook.uri.toString(), () => this.analyzeNotebook(notebook));
+      } else {
+        await this.runNow(key, () => this.analyzeText(document));
+      }
+    }
+    return this.published.get(key) === document.version ? (this.findings.get(key) ?? []) : [];
   }
 
   refreshAll(): void {
@@ -94,7 +122,7 @@ export class DiagnosticsController implements vscode.Disposable {
 
   private schedule(document: vscode.TextDocument): void {
     if (document.uri.scheme === 'vscode-notebook-cell') {
-      const notebook = vscode.workspace.notebookDocuments.find((candidate) => candidate.getCells().some((cell) => cell.document === document));
+      const notebook = notebookOf(document);
       if (notebook) this.scheduleNotebook(notebook);
       return;
     }
@@ -113,11 +141,30 @@ export class DiagnosticsController implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        run().catch((error: unknown) =>
-          this.ctx.log.error(vscode.l10n.t('Analysis failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))),
-        );
+        void this.exclusive(key, run);
       }, DEBOUNCE_MS),
     );
+  }
+
+  /** Runs an analysis now instead of after its debounce. */
+  private runNow(key: string, run: () => Promise<void>): Promise<void> {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    return this.exclusive(key, run);
+  }
+
+  /** One analysis of a document at a time: each waits for the one before (they share its `SourceFile`). */
+  private exclusive(key: string, run: () => Promise<void>): Promise<void> {
+    const next = (this.running.get(key) ?? Promise.resolve())
+      .then(run)
+      .catch((error: unknown) =>
+        this.ctx.log.error(vscode.l10n.t('Analysis failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))),
+      );
+    this.running.set(key, next);
+    void next.then(() => {
+      if (this.running.get(key) === next) this.running.delete(key);
+    });
+    return next;
   }
 
   private filesChanged(): void {
@@ -169,8 +216,8 @@ export class DiagnosticsController implements vscode.Disposable {
     const version = document.version;
     const { enabled, analyze } = this.options(document.uri);
     if (!enabled) {
-      this.publish(key, []);
-      this.finished.fire({ uri: document.uri, version, findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') });
+      this.publish(key, [], version);
+      this.announce({ uri: document.uri, version, findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') });
       return;
     }
     const started = performance.now();
@@ -188,8 +235,9 @@ export class DiagnosticsController implements vscode.Disposable {
     this.publish(
       key,
       result.findings.map((finding) => this.diagnosed(finding, document, document)),
+      version,
     );
-    this.finished.fire({ uri: document.uri, version, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) });
+    this.announce({ uri: document.uri, version, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) });
   }
 
   private async analyzeNotebook(notebook: vscode.NotebookDocument): Promise<void> {
@@ -201,9 +249,10 @@ export class DiagnosticsController implements vscode.Disposable {
     for (const uri of previous) this.publish(uri, []);
     if (notebook.isClosed) return;
     if (!enabled) {
-      this.finished.fire({ uri: notebook.uri, version, findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') });
+      this.announce({ uri: notebook.uri, version, findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') });
       return;
     }
+    const cellVersions = codeCells.map((cell) => cell.document.version);
     const program = programFromCells(codeCells.map((cell) => ({ index: cell.index, source: cell.document.getText() })));
     const result = await analyzeNotebook(this.source(key, notebook.uri), program, analyze);
     if (notebook.isClosed || notebook.version !== version) return;
@@ -221,8 +270,8 @@ export class DiagnosticsController implements vscode.Disposable {
       key,
       codeCells.map((cell) => cell.document.uri.toString()),
     );
-    for (const cell of codeCells) this.publish(cell.document.uri.toString(), byCell.get(cell.document.uri.toString()) ?? []);
-    this.finished.fire({ uri: notebook.uri, version, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) });
+    codeCells.forEach((cell, position) => this.publish(cell.document.uri.toString(), byCell.get(cell.document.uri.toString()) ?? [], cellVersions[position]));
+    this.announce({ uri: notebook.uri, version, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) });
   }
 
   private readonly notebookCells = new Map<string, string[]>();
@@ -269,8 +318,10 @@ export class DiagnosticsController implements vscode.Disposable {
     return new vscode.DiagnosticRelatedInformation(new vscode.Location(target.uri, new vscode.Range(start, target.lineAt(start.line).range.end)), text);
   }
 
-  private publish(key: string, entries: DiagnosedFinding[]): void {
+  private publish(key: string, entries: DiagnosedFinding[], version?: number): void {
     this.findings.set(key, entries);
+    if (version === undefined) this.published.delete(key);
+    else this.published.set(key, version);
     this.collection.set(
       vscode.Uri.parse(key),
       entries.map((entry) => entry.diagnostic),
@@ -284,6 +335,8 @@ export class DiagnosticsController implements vscode.Disposable {
     this.sources.get(key)?.dispose();
     this.sources.delete(key);
     this.findings.delete(key);
+    this.published.delete(key);
+    this.analyses.delete(key);
     this.collection.delete(uri);
   }
 
@@ -298,4 +351,9 @@ export class DiagnosticsController implements vscode.Disposable {
 /** The workspace folders on disk: where imports resolve besides the importing file's folder. */
 function workspaceRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+}
+
+/** The notebook a cell document belongs to. */
+function notebookOf(cell: vscode.TextDocument): vscode.NotebookDocument | undefined {
+  return vscode.workspace.notebookDocuments.find((candidate) => candidate.getCells().some((entry) => entry.document === cell));
 }

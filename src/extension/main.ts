@@ -12,6 +12,8 @@ export interface LossLensApi {
   readonly activationMs: number;
   /** Fires when a document's (or notebook's) analysis finishes: its uri, version and findings. */
   readonly onDidFinishAnalysis: vscode.Event<AnalysisFinished>;
+  /** The last finished analysis of a document or notebook, if any since it opened. */
+  lastAnalysis(uri: vscode.Uri): AnalysisFinished | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLensApi {
@@ -42,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     if (editor) {
       log.info(vscode.l10n.t('Active document: {0} ({1}).', vscode.workspace.asRelativePath(editor.document.uri), editor.document.languageId));
     }
-    return { activationMs: ctx.activationMs, onDidFinishAnalysis: diagnostics.onDidFinishAnalysis };
+    return {
+      activationMs: ctx.activationMs,
+      onDidFinishAnalysis: diagnostics.onDidFinishAnalysis,
+      lastAnalysis: (uri) => diagnostics.lastAnalysis(uri),
+    };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     log.error(vscode.l10n.t('LossLens failed to activate: {0}', detail));

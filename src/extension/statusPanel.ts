@@ -7,12 +7,10 @@ import { webviewHtml } from './webviewHtml';
 /** The "LossLens: Show Status" panel: version, timings, settings in effect, documents watched. */
 export class StatusPanel {
   static readonly viewType = 'losslens.status';
-  private static current: StatusPanel | undefined;
-
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
-    ctx: Ctx,
+    private readonly ctx: Ctx,
     private readonly panel: vscode.WebviewPanel,
   ) {
     panel.webview.options = webviewOptions(ctx.extensionUri);
@@ -39,11 +37,13 @@ export class StatusPanel {
     );
   }
 
-  static show(ctx: Ctx): void {
-    if (StatusPanel.current) {
-      StatusPanel.current.panel.reveal();
-      void StatusPanel.current.post({ type: 'status', status: snapshot(ctx) });
-      return;
+  /** Opens the panel, or reveals the one open (the activation's `Ctx` holds it); returns it. */
+  static show(ctx: Ctx): vscode.WebviewPanel {
+    const open = ctx.statusPanel;
+    if (open) {
+      open.panel.reveal();
+      void open.post({ type: 'status', status: snapshot(ctx) });
+      return open.panel;
     }
     const panel = vscode.window.createWebviewPanel(
       StatusPanel.viewType,
@@ -51,18 +51,19 @@ export class StatusPanel {
       vscode.ViewColumn.Active,
       webviewOptions(ctx.extensionUri),
     );
-    StatusPanel.current = new StatusPanel(ctx, panel);
+    ctx.statusPanel = new StatusPanel(ctx, panel);
+    return panel;
   }
 
   static refreshCurrent(ctx: Ctx): void {
-    void StatusPanel.current?.post({ type: 'status', status: snapshot(ctx) });
+    void ctx.statusPanel?.post({ type: 'status', status: snapshot(ctx) });
   }
 
   static registerSerializer(ctx: Ctx): void {
     ctx.pushDisposable(
       vscode.window.registerWebviewPanelSerializer(StatusPanel.viewType, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, _state: StatusWebviewState | undefined) => {
-          StatusPanel.current = new StatusPanel(ctx, panel);
+          ctx.statusPanel = new StatusPanel(ctx, panel);
         },
       }),
     );
@@ -73,7 +74,7 @@ export class StatusPanel {
   }
 
   private dispose(): void {
-    if (StatusPanel.current === this) StatusPanel.current = undefined;
+    if (this.ctx.statusPanel === this) this.ctx.statusPanel = undefined;
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +10,19 @@ const VSIX = join(REPO_ROOT, `losslens-${version}.vsix`);
 let server: CodeServer | undefined;
 let browser: Browser | undefined;
 let workbench: Workbench;
+let workspace: string;
 
 beforeAll(async () => {
   if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm run test:e2e does).`);
   const started = Date.now();
-  server = await startCodeServer({ toolchain: ensureToolchain(), vsix: VSIX, workspace: copyExamplesWorkspace() });
+  workspace = copyExamplesWorkspace();
+  server = await startCodeServer({
+    toolchain: ensureToolchain(),
+    vsix: VSIX,
+    workspace,
+    // Saving applies every safe LossLens fix (the last test).
+    settings: { 'editor.codeActionsOnSave': { 'source.fixAll.losslens': 'explicit' } },
+  });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   workbench = new Workbench(page);
@@ -58,13 +66,6 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     expect(await workbench.readOutput(/activated in/)).toContain('LossLens');
   });
 
-  it("reads a hover at a position (VS Code's TypeScript hover on the TF.js example)", async () => {
-    await workbench.openFile('tfjs/train-fixed.ts');
-    const hover = await workbench.hoverAt(4, 8);
-    expect(hover).toMatch(/const model/);
-    await workbench.screenshot('05-hover');
-  });
-
   it('shows LossLens findings in the Problems panel, with the evidence', async () => {
     await workbench.openFile('pytorch/classifier_bugs.py');
     const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));
@@ -75,11 +76,42 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('05-problems-panel');
   });
 
-  it('opens the example notebook in the notebook editor', async () => {
+  it('shows the findings of a notebook in the Problems panel, under its cells', async () => {
     await workbench.openFile('notebooks/segmentation.ipynb');
-    const cells = workbench.page.locator('.notebook-editor .code-cell-row');
-    await cells.filter({ hasText: 'class SegHead' }).first().waitFor({ timeout: 60_000 });
-    await expect.poll(() => cells.count()).toBeGreaterThanOrEqual(2);
-    await workbench.screenshot('06-notebook');
+    const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL001') && row.text.includes('cell 2, line 4')));
+    const text = problems.problems.map((problem) => problem.text).join('\n');
+    expect(text).toContain('`nn.BCELoss` expects probabilities');
+    expect(text).toContain('LL003');
+    await workbench.screenshot('06-notebook-problems');
+  });
+
+  it('applies a quick fix picked from the light bulb menu, and the finding goes away', async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));
+    const offered = await workbench.quickFix(32, 12, /Remove the softmax/);
+    expect(offered).toEqual(expect.arrayContaining([expect.stringMatching(/^Remove the softmax: pass `class_logits` \(LL003\)/), 'Ignore LL003 on this line']));
+    expect(await workbench.editorText()).toContain('loss = ce(class_logits, labels)  # expect: LL003');
+    await workbench.screenshot('07-quick-fix-applied');
+    const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL001')) && !rows.some((row) => row.text.includes('LL003')));
+    expect(problems.problems.map((problem) => problem.text).join('\n')).not.toContain('LL003');
+    await workbench.runCommand('File: Revert File');
+  });
+
+  it('saving applies every safe fix (source.fixAll.losslens on save) and changes the file on disk', async () => {
+    const path = join(workspace, 'pytorch', 'classifier_bugs.py');
+    const before = readFileSync(path, 'utf8');
+    expect(before).toContain('loss = ce(F.softmax(class_logits, dim=1), labels)');
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    // An edit just before saving: the fixes must apply to the text as it is now.
+    await workbench.goTo(1, 1);
+    await workbench.type('# saved with every safe fix\n');
+    await workbench.save();
+    await expect.poll(() => readFileSync(path, 'utf8'), { timeout: 30_000 }).toContain('# saved with every safe fix\n');
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain('loss = ce(class_logits, labels)  # expect: LL003');
+    expect(after).toContain('bce = nn.BCEWithLogitsLoss()');
+    // Unsafe fixes are never part of fix-all: the swapped arguments stay.
+    expect(after).toContain('loss = ce(labels, class_logits)  # expect: LL007');
+    await workbench.screenshot('08-fix-all-on-save');
   });
 });

@@ -33,6 +33,7 @@ describe('no module-level mutable state in src/ (docs/ARCHITECTURE.md)', () => {
     ['a global RegExp, whose lastIndex carries over', 'const WORD = /\\w+/g;\nexport const first = (text: string) => WORD.exec(text);\n'],
     ['a sticky RegExp', 'export const AT = /x/y;\n'],
     ['a Map not typed read-only', 'const seen = new Map<string, number>();\nexport const has = (key: string) => seen.has(key);\n'],
+    ['a static field that is not readonly', 'export class Panel {\n  static current: Panel | undefined;\n}\n'],
   ])('lint rejects %s, in the analyzer and in the extension', async (_what, code) => {
     for (const path of ['src/analysis/probe.ts', 'src/extension/probe.ts']) {
       expect(await lintAs(path, code), path).toContainEqual(expect.stringMatching(/^no-restricted-syntax: .*(mutable state|lastIndex)/));

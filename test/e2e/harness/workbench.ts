@@ -117,9 +117,7 @@ export class Workbench {
    * more chances: the pointer leaves and comes back until the hover has content.
    */
   async hoverAt(line: number, column: number, timeoutMs = TIMEOUT): Promise<string> {
-    await this.quickInput('Control+g', `${line}:${column}`);
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await this.goTo(line, column);
     const cursor = this.page.locator('.editor-instance .monaco-editor.focused .cursor').first();
     await cursor.waitFor({ timeout: TIMEOUT });
     const box = (await cursor.boundingBox())!;
@@ -138,6 +136,46 @@ export class Workbench {
       await this.page.mouse.move(0, 0);
       await this.page.waitForTimeout(500);
     }
+  }
+
+  /** Puts the cursor at a 1-based line and column of the active editor, with Go to Line (Ctrl+G). */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.quickInput('Control+g', `${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }
+
+  /**
+   * Opens the quick fix menu (Ctrl+.) at a 1-based line and column of the active editor, as a
+   * person does, picks the first action whose title matches `choose`, and returns every title the
+   * menu offered.
+   */
+  async quickFix(line: number, column: number, choose: RegExp): Promise<string[]> {
+    await this.goTo(line, column);
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.first().waitFor({ timeout: TIMEOUT });
+    const titles = await rows.evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText.trim()));
+    await rows.filter({ hasText: choose }).first().click();
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    return titles;
+  }
+
+  /** The text of the active editor's lines in view, as shown. */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await lines.waitFor({ timeout: TIMEOUT });
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Types at the cursor of the active editor. */
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text);
+  }
+
+  /** Saves the active editor (Ctrl+S): save participants such as code actions on save run. */
+  async save(): Promise<void> {
+    await this.page.keyboard.press('Control+s');
   }
 
   /** The frame of the active webview's content (VS Code nests it in two iframes). */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, waitUntil, workspaceFile } from './helpers';
+import { EXTENSION_ID, nextAnalysis, waitUntil, workspaceFile } from './helpers';
 
 suite('activation', () => {
   test('stays inactive until a Python document opens, then activates', async () => {
@@ -42,13 +42,14 @@ suite('commands', () => {
         .flatMap((group) => group.tabs)
         .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('losslens.status'));
 
-    await vscode.commands.executeCommand('losslens.showStatus');
+    const first = await vscode.commands.executeCommand<vscode.WebviewPanel>('losslens.showStatus');
+    assert.equal(first.title, 'LossLens Status');
     await waitUntil(() => statusTabs().length === 1, 'the status panel is open');
     assert.equal(statusTabs()[0]!.label, 'LossLens Status');
 
-    await vscode.commands.executeCommand('losslens.showStatus');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(statusTabs().length, 1, 'a second Show Status opened another panel');
+    const second = await vscode.commands.executeCommand<vscode.WebviewPanel>('losslens.showStatus');
+    assert.equal(second, first, 'a second Show Status made another panel');
+    assert.equal(statusTabs().length, 1);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -57,16 +58,19 @@ suite('commands', () => {
   });
 });
 
-suite('notebooks', () => {
-  test('a Jupyter notebook opens with its code cells as Python documents', async () => {
-    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('notebooks/segmentation.ipynb'));
-    await vscode.window.showNotebookDocument(notebook);
-    const code = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code);
-    assert.ok(code.length >= 3, `expected the example's code cells, got ${code.length}`);
-    for (const cell of code) {
-      assert.equal(cell.document.languageId, 'python');
-      assert.equal(cell.document.uri.scheme, 'vscode-notebook-cell');
+suite('the analysis API', () => {
+  test('says when a document was not analysed, and why', async () => {
+    const config = vscode.workspace.getConfiguration('losslens');
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'import torch.nn as nn\nloss = nn.BCELoss()\n' });
+    await vscode.window.showTextDocument(document);
+    try {
+      const off = await nextAnalysis(document.uri, () => config.update('enable', false, vscode.ConfigurationTarget.Workspace));
+      assert.deepEqual(off.findings, []);
+      assert.match(off.skipped ?? '', /turned off/);
+    } finally {
+      const on = await nextAnalysis(document.uri, () => config.update('enable', undefined, vscode.ConfigurationTarget.Workspace));
+      assert.equal(on.skipped, undefined);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

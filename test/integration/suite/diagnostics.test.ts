@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { waitUntil, workspaceFile } from './helpers';
+import { analysisOf, codeOf, lossLensDiagnostics, nextAnalysis, workspaceFile } from './helpers';
 
 /** Lines marked `# expect: LLxxx` in an example file, as [line (0-based), code]. */
 function expectations(document: vscode.TextDocument): Array<[number, string]> {
@@ -12,30 +12,22 @@ function expectations(document: vscode.TextDocument): Array<[number, string]> {
   return found;
 }
 
-async function diagnosticsOf(uri: vscode.Uri, count?: number): Promise<vscode.Diagnostic[]> {
-  await waitUntil(
-    () => {
-      const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LossLens');
-      return count === undefined ? current.length > 0 : current.length === count;
-    },
-    `LossLens diagnostics on ${uri.path}`,
-    20_000,
-  );
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'LossLens');
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string {
-  return typeof diagnostic.code === 'object' ? String(diagnostic.code.value) : String(diagnostic.code);
+function lineCodes(diagnostics: readonly vscode.Diagnostic[]): Array<[number, string]> {
+  return diagnostics.map((d) => [d.range.start.line, codeOf(d)] as [number, string]).sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
 }
 
 suite('diagnostics', () => {
   test('every `expect:` line of the PyTorch example gets its finding, and nothing else is reported', async () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
     await vscode.window.showTextDocument(document);
+    const analysis = await analysisOf(document);
     const expected = expectations(document);
-    const diagnostics = await diagnosticsOf(document.uri, expected.length);
-    const actual = diagnostics.map((d) => [d.range.start.line, codeOf(d)] as [number, string]).sort((a, b) => a[0] - b[0]);
-    assert.deepEqual(actual, expected);
+    assert.deepEqual(
+      analysis.findings.map((finding) => [finding.start.line - 1, finding.code]),
+      expected,
+    );
+    const diagnostics = lossLensDiagnostics(document.uri);
+    assert.deepEqual(lineCodes(diagnostics), expected);
     const ll001 = diagnostics.find((d) => codeOf(d) === 'LL001')!;
     assert.equal(ll001.severity, vscode.DiagnosticSeverity.Error);
     assert.match(String((ll001.code as { target: vscode.Uri }).target), /docs\/rules\/LL001\.md$/);
@@ -48,19 +40,41 @@ suite('diagnostics', () => {
   test('the corrected example gets no findings', async () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_fixed.py'));
     await vscode.window.showTextDocument(document);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const analysis = await analysisOf(document);
+    assert.equal(analysis.skipped, undefined, 'the file was analysed');
+    assert.deepEqual(analysis.findings, []);
+    assert.deepEqual(lossLensDiagnostics(document.uri), []);
+  });
+
+  test('a line added above findings moves them down with it', async () => {
+    const original = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: original.getText() });
+    await vscode.window.showTextDocument(document);
+    const first = await analysisOf(document);
+    const firstLines = first.findings.map((finding): [number, string] => [finding.start.line - 1, finding.code]);
+    assert.ok(firstLines.length > 10, 'the example has findings');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(24, 0), '# a comment, and one line more\n');
+    const after = await nextAnalysis(document.uri, () => vscode.workspace.applyEdit(edit));
+    assert.equal(after.version, document.version);
     assert.deepEqual(
-      vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'LossLens'),
-      [],
+      after.findings.map((finding) => [finding.start.line - 1, finding.code]),
+      firstLines.map(([line, code]) => [line >= 24 ? line + 1 : line, code]),
     );
+    assert.deepEqual(
+      lineCodes(lossLensDiagnostics(document.uri)),
+      after.findings.map((finding) => [finding.start.line - 1, finding.code]),
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('the preferred quick fix removes the softmax and the finding goes away', async () => {
     const original = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
     const document = await vscode.workspace.openTextDocument({ language: 'python', content: original.getText() });
     await vscode.window.showTextDocument(document);
-    const diagnostics = await diagnosticsOf(document.uri);
-    const ll003 = diagnostics.find((d) => codeOf(d) === 'LL003')!;
+    await analysisOf(document);
+    const ll003 = lossLensDiagnostics(document.uri).find((d) => codeOf(d) === 'LL003')!;
+    assert.ok(ll003, 'LL003 is reported');
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',
       document.uri,
@@ -70,42 +84,55 @@ suite('diagnostics', () => {
     const preferred = actions.find((action) => action.isPreferred && action.title.includes('LL003'));
     assert.ok(preferred, `no preferred fix among ${actions.map((action) => action.title).join(' | ')}`);
     assert.ok(actions.some((action) => action.title === 'Ignore LL003 on this line'));
-    assert.ok(await vscode.workspace.applyEdit(preferred.edit!));
+    const after = await nextAnalysis(document.uri, () => vscode.workspace.applyEdit(preferred.edit!));
     assert.match(document.lineAt(ll003.range.start.line).text, /loss = ce\(class_logits, labels\)/);
-    await waitUntil(() => !vscode.languages.getDiagnostics(document.uri).some((d) => codeOf(d) === 'LL003'), 'LL003 is gone', 20_000);
+    assert.ok(!after.findings.some((finding) => finding.code === 'LL003'), 'LL003 is gone after the fix');
+    assert.ok(!lossLensDiagnostics(document.uri).some((d) => codeOf(d) === 'LL003'));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('notebook cells get diagnostics, with the evidence in another cell', async () => {
     const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('notebooks/segmentation.ipynb'));
     await vscode.window.showNotebookDocument(notebook);
+    const analysis = await analysisOf(notebook);
     const buggy = notebook.getCells().find((cell) => cell.document.getText().includes('expect: LL001'))!;
-    const diagnostics = await diagnosticsOf(buggy.document.uri, 2);
+    assert.deepEqual(analysis.findings.map((finding) => [finding.cell, finding.code]).sort(), [
+      [buggy.index, 'LL001'],
+      [buggy.index, 'LL003'],
+    ]);
+    const diagnostics = lossLensDiagnostics(buggy.document.uri);
     assert.deepEqual(diagnostics.map(codeOf).sort(), ['LL001', 'LL003']);
     const ll001 = diagnostics.find((d) => codeOf(d) === 'LL001')!;
     const evidenceCell = ll001.relatedInformation?.[0]?.location.uri;
     assert.ok(evidenceCell && evidenceCell.toString() !== buggy.document.uri.toString(), 'evidence points into the cell defining the model');
+
+    // A line added at the top of the cell moves its findings down, and names the same cell.
+    const lines = (event: typeof analysis) => event.findings.map((finding) => [finding.cell, finding.start.line, finding.code]);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(buggy.document.uri, new vscode.Position(0, 0), '# one line more\n');
+    const after = await nextAnalysis(notebook.uri, () => vscode.workspace.applyEdit(edit));
+    assert.deepEqual(
+      lines(after),
+      lines(analysis).map(([cell, line, code]) => [cell, (line as number) + 1, code]),
+    );
+    // Places in messages are said as cells: the model is defined in another cell.
+    assert.match(after.findings.find((finding) => finding.code === 'LL001')!.message, /\(cell \d+, line \d+: /);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('losslens.select narrows the rules', async () => {
     const config = vscode.workspace.getConfiguration('losslens');
-    await config.update('select', ['LL001'], vscode.ConfigurationTarget.Workspace);
+    const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
     try {
-      const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
-      await waitUntil(
-        () => {
-          const codes = vscode.languages
-            .getDiagnostics(document.uri)
-            .filter((d) => d.source === 'LossLens')
-            .map(codeOf);
-          return codes.length === 1 && codes[0] === 'LL001';
-        },
-        'only LL001 is reported',
-        20_000,
+      const narrowed = await nextAnalysis(document.uri, () => config.update('select', ['LL001'], vscode.ConfigurationTarget.Workspace));
+      assert.deepEqual(
+        narrowed.findings.map((finding) => finding.code),
+        ['LL001'],
       );
+      assert.deepEqual(lossLensDiagnostics(document.uri).map(codeOf), ['LL001']);
     } finally {
-      await config.update('select', undefined, vscode.ConfigurationTarget.Workspace);
+      await nextAnalysis(document.uri, () => config.update('select', undefined, vscode.ConfigurationTarget.Workspace));
     }
   });
 });
