@@ -157,7 +157,7 @@ export class Workbench {
     await rows.first().waitFor({ timeout: TIMEOUT });
     const titles = await rows.evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText.trim()));
     await rows.filter({ hasText: choose }).first().click();
-    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    await rows.first().waitFor({ state: 'hidden', timeout: TIMEOUT });
     return titles;
   }
 

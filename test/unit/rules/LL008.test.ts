@@ -12,6 +12,12 @@ ruleTester(logOfSoftmax, {
   ],
   invalid: [
     {
+      // An alias PyTorch keeps (torch.special.expit is torch.sigmoid) is read like the name itself.
+      code: py(...head, 'log_probs = torch.log(torch.special.expit(logits))'),
+      errors: [{ line: 5, column: 13, messageId: 'logOfSigmoid' }],
+      output: py(...head, 'log_probs = F.logsigmoid(logits)'),
+    },
+    {
       code: py(...head, 'log_probs = torch.log(torch.softmax(logits, dim=1))'),
       errors: [{ line: 5, column: 13, messageId: 'logOfSoftmax', data: {} }],
       output: py(...head, 'log_probs = torch.log_softmax(logits, dim=1)'),

@@ -1,0 +1,95 @@
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AnalysisHost } from '../../src/analysis/host';
+import { SourceFile } from '../../src/analysis/python/source-file';
+
+const MODEL = (head: string) =>
+  [
+    'import torch.nn as nn',
+    '',
+    'class Scorer(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    `        self.head = ${head}`,
+    '',
+    '    def forward(self, x):',
+    '        return self.head(x)',
+    '',
+  ].join('\n');
+const TRAIN = [
+  'import torch.nn as nn',
+  'from models import Scorer',
+  '',
+  'model = Scorer()',
+  'criterion = nn.BCELoss()',
+  '',
+  'def step(x, y):',
+  '    return criterion(model(x), y)',
+  '',
+].join('\n');
+
+function project(files: Record<string, string>): string {
+  const folder = mkdtempSync(join(tmpdir(), 'losslens-host-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  return folder;
+}
+
+describe('AnalysisHost: imported workspace modules', () => {
+  const hosts: AnalysisHost[] = [];
+  const newHost = (roots: string[]) => {
+    const host = new AnalysisHost(roots);
+    hosts.push(host);
+    return host;
+  };
+  afterEach(() => {
+    for (const host of hosts.splice(0)) host.dispose();
+  });
+
+  it('follows a model into the module it is defined in, and reads that module once while it is unchanged', async () => {
+    const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)'), 'train.py': TRAIN });
+    const host = newHost([folder]);
+    const train = new SourceFile(host, join(folder, 'train.py'));
+    const first = await train.analyze(TRAIN);
+    expect(first.findings.map((finding) => finding.code)).toEqual(['LL001']);
+    expect(first.findings[0]!.evidence[0]!.file).toEqual({ path: join(folder, 'models.py'), line: 6 });
+    const parser = await host.parser();
+    const module = host.module(join(folder, 'models.py'), parser);
+    expect(module).toBeDefined();
+    await train.analyze(`${TRAIN}\n`);
+    expect(host.module(join(folder, 'models.py'), parser)).toBe(module);
+    // Another file importing it shares the same parse.
+    await new SourceFile(host, join(folder, 'other.py')).analyze(TRAIN);
+    expect(host.module(join(folder, 'models.py'), parser)).toBe(module);
+  });
+
+  it('reads the module again when it changes on disk, and the finding follows', async () => {
+    const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)'), 'train.py': TRAIN });
+    const host = newHost([folder]);
+    const train = new SourceFile(host, join(folder, 'train.py'));
+    expect((await train.analyze(TRAIN)).findings.map((finding) => finding.code)).toEqual(['LL001']);
+    writeFileSync(join(folder, 'models.py'), MODEL('nn.Sequential(nn.Linear(32, 1), nn.Sigmoid())'));
+    // A later modification time than the first write, whatever the file system's resolution.
+    utimesSync(join(folder, 'models.py'), new Date(), new Date(Date.now() + 5000));
+    expect((await train.analyze(TRAIN)).findings).toEqual([]);
+  });
+
+  it('resolves a module created later once told that files changed', async () => {
+    const folder = project({ 'train.py': TRAIN });
+    const host = newHost([folder]);
+    const train = new SourceFile(host, join(folder, 'train.py'));
+    expect((await train.analyze(TRAIN)).findings).toEqual([]);
+    writeFileSync(join(folder, 'models.py'), MODEL('nn.Linear(32, 1)'));
+    expect((await train.analyze(TRAIN)).findings).toEqual([]);
+    host.filesChanged();
+    expect((await train.analyze(TRAIN)).findings.map((finding) => finding.code)).toEqual(['LL001']);
+  });
+
+  it('does not read what is not a regular file or is too large', async () => {
+    const folder = project({ 'train.py': TRAIN, 'models.py': `${MODEL('nn.Linear(32, 1)')}# ${'x'.repeat(600 * 1024)}\n` });
+    const host = newHost([folder]);
+    expect((await new SourceFile(host, join(folder, 'train.py')).analyze(TRAIN)).findings).toEqual([]);
+    expect(host.module(folder, await host.parser())).toBeUndefined();
+  });
+});
