@@ -281,10 +281,11 @@ export class Interpreter {
     }
     const target = this.value(callee, depth);
     switch (target.kind) {
-      case 'qualified':
-        return (
-          this.library.call(this.library.canonical(target.name), node, args, this, depth) ?? { kind: 'qualified', name: this.library.canonical(target.name) }
-        );
+      case 'qualified': {
+        // A library API: the library says what calling it gives; else the result is a name still.
+        const qualified = this.library.canonical(target.name);
+        return this.library.call(qualified, node, args, this, depth) ?? { kind: 'qualified', name: qualified };
+      }
       case 'layer': {
         const input = args.positional[0];
         const inputFact = input ? this.factOf(input) : UNKNOWN_FACT;

@@ -24,7 +24,7 @@ export function workspaceFile(relativePath: string): vscode.Uri {
 }
 
 /** The extension's API, activating it if it is not yet. */
-export async function losslens(): Promise<LossLensApi> {
+async function losslens(): Promise<LossLensApi> {
   const extension = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed in this host`);
   return extension.isActive ? extension.exports : extension.activate();

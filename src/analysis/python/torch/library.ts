@@ -55,6 +55,7 @@ export const torchLibrary: Library = {
   },
 };
 
+/** What calling a PyTorch API gives: activations, loss modules, layers, `nn.Sequential`, model zoos, tensor factories. */
 function call(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
   const activation = ACTIVATION_FUNCTIONS[qualified];
   if (activation) {
@@ -150,6 +151,7 @@ function activated(interpreter: Interpreter, input: Fact, kind: ActivationKind, 
     ...(input.classes !== undefined ? { classes: input.classes } : {}),
   }) as Fact & { param?: number };
 }
+/** `nn.Linear` and the convolutions: raw scores per output unit, logits when nothing follows them. */
 function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof LINEAR_LAYERS)[string], args: CallArguments): Layer {
   const out = intLiteral(argument(args, spec.outKeyword, spec.outPosition));
   const name = node.childForFieldName('function')!.text;
@@ -183,6 +185,7 @@ function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof L
     },
   };
 }
+/** `nn.Sequential(...)`, with layers added later in the same scope (`add_module`, `append`): its layers in order. */
 function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
   if (args.open) return UNKNOWN;
   const layers: Layer[] = [];
@@ -215,6 +218,7 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
     },
   };
 }
+/** `torch.randn(8, 10)`, `torch.randint(0, 10, (8,))`: shape from the sizes, dtype from the factory or `dtype=`. */
 function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | 'int', node: SyntaxNode, args: CallArguments): Fact {
   const dtypeArg = args.keywords.get('dtype');
   let resolved: 'float' | 'int' | 'bool' | 'unknown' = dtype;
@@ -257,6 +261,7 @@ function literalTensor(interpreter: Interpreter, qualified: string, node: Syntax
   }
   return fact('unknown', { dtype, origin: 'literal', evidence, ...(parsed ? { shape: parsed.shape } : {}) });
 }
+/** A method called on a tensor: activations, dtype conversions, reshapes, `log`, `argmax`. */
 function tensorMethod(input: Fact, method: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
   // A dtype change is its own evidence; a reshape or log keeps what made the space.
   const evidence = [interpreter.evidence(node), ...input.evidence];
@@ -369,6 +374,7 @@ function reshaped(input: Fact, method: string, args: CallArguments, evidence: Ev
   return base;
 }
 
+/** A layer the library cannot see into: its output is unknown. */
 function opaqueLayer(node: SyntaxNode): Layer {
   return { describe: node.text, evidence: [], apply: () => UNKNOWN_FACT };
 }
