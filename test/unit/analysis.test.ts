@@ -262,6 +262,8 @@ describe('demand-driven parsing', () => {
       'with torch.no_grad():\n    probs = torch.sigmoid(head(x))',
       'total = nn.BCEWithLogitsLoss()(probs, y)',
       'print(F.cross_entropy(forward(x), labels))',
+      '# one\n# two\n\n# three\n# four\n# five',
+      'def commented(x):\n    # a\n    # b\n    # c\n        # d, deeper\n    # e\n    return torch.sigmoid(head(x))',
     ];
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 14 }), async (statements) => {
@@ -562,14 +564,22 @@ describe('topLevelStatements after an edit', () => {
       'except E:\n',
       'def g():\n  pass\n',
       'v = 0\n',
+      '  # c\n# c\n\n# c\n    # c\n',
     );
     const edit = fc.tuple(
       fc.nat(),
       fc.nat({ max: 12 }),
       fc.array(pieces, { maxLength: 3 }).map((parts) => parts.join('')),
     );
-    const shape = (chunks: ReturnType<typeof topLevelStatements>) =>
-      chunks.map((chunk) => [chunk.start, chunk.end, chunk.defines.join(','), chunk.isImport, [...chunk.uses].sort().join(',')]);
+    const shape = (statements: ReturnType<typeof topLevelStatements>) =>
+      statements.map((statement) => [
+        statement.start,
+        statement.end,
+        statement.defines.join(','),
+        statement.isImport,
+        [...statement.uses].sort().join(','),
+        JSON.stringify(statement.commentRuns),
+      ]);
     await fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
         let text = seed;

@@ -227,13 +227,22 @@ export function parseSpans(seeds: readonly number[], all: readonly Statement[]):
       }
     }
   }
-  if (keep.every((flag) => flag === 1)) return undefined;
+  if (keep.every((flag) => flag === 1) && all.every((statement) => statement.commentRuns.length === 0)) return undefined;
   const spans: Array<{ start: number; end: number }> = [];
+  const add = (start: number, end: number) => {
+    const last = spans[spans.length - 1];
+    if (last && last.end === start) last.end = end;
+    else if (end > start) spans.push({ start, end });
+  };
   all.forEach((statement, index) => {
     if (!keep[index]) return;
-    const last = spans[spans.length - 1];
-    if (last && last.end === statement.start) last.end = statement.end;
-    else spans.push({ start: statement.start, end: statement.end });
+    // Long runs of comment lines are left out: tree-sitter's time grows with their square.
+    let cursor = statement.start;
+    for (const [from, to] of statement.commentRuns) {
+      add(cursor, statement.start + from);
+      cursor = statement.start + to;
+    }
+    add(cursor, statement.end);
   });
   return spans;
 }
