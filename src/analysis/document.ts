@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
+import { LineIndex, type Position } from './lines';
 import { renderData } from './messages';
 import { NotebookError, cellAt, notebookProgram, type NotebookProgram } from './notebook';
 import { skipReason, type AnalyzeOptions } from './options';
 import type { SourceFile } from './python/source-file';
-import { lineOf } from './python/syntax';
 import { ruleByCode } from './rules';
 import { phraseTemplate } from './rules/helpers/describe';
 import { suppressions } from './suppression';
@@ -19,13 +19,6 @@ export function documentKind(path: string): DocumentKind | undefined {
   return undefined;
 }
 
-/** 1-based positions, in UTF-16 code units for columns (as editors count them). */
-export interface Position {
-  readonly line: number;
-  readonly column: number;
-}
-
-/** A finding as it is published: its message rendered, its span as lines and columns. */
 export interface LocatedFinding extends Finding {
   readonly message: string;
   readonly start: Position;
@@ -40,26 +33,6 @@ export interface DocumentAnalysis {
   readonly skipped?: string;
 }
 
-/** Offset → 1-based line and column, with the line starts computed once. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  position(offset: number): Position {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low]! + 1 };
-  }
-}
-
 /** A finding's message as text: the places it names said the way `locate` says them. */
 function renderMessage(finding: Finding, locate: (offset: number) => string): string {
   const template = ruleByCode(finding.code)?.meta.messages[finding.messageId];
@@ -68,8 +41,8 @@ function renderMessage(finding: Finding, locate: (offset: number) => string): st
 }
 
 /** Says where an offset of a Python file is: "line 12". */
-function lineLocator(text: string): (offset: number) => string {
-  return (offset) => l10n.t('line {0}', lineOf(text, offset));
+function lineLocator(lines: LineIndex): (offset: number) => string {
+  return (offset) => l10n.t('line {0}', lines.line(offset));
 }
 
 /**
@@ -83,7 +56,7 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
   if (kind === 'python') {
     const result = await file.analyze(text, options);
     const lines = new LineIndex(text);
-    const locate = lineLocator(text);
+    const locate = lineLocator(lines);
     return {
       findings: result.findings.map((finding) => ({
         ...finding,
@@ -111,17 +84,24 @@ export async function analyzeNotebook(file: SourceFile, program: NotebookProgram
   // A file-level suppression counts only in the first code cell.
   const firstCell = program.cells[0];
   if (firstCell && suppressions(firstCell.source).file) return { findings: [] };
+  // Each cell's lines are indexed once, when a finding first needs them.
+  const cellLines = new Map<number, LineIndex>();
+  const linesOf = (cell: NotebookProgram['cells'][number]) => {
+    let lines = cellLines.get(cell.index);
+    if (!lines) cellLines.set(cell.index, (lines = new LineIndex(cell.source)));
+    return lines;
+  };
   const locate = (offset: number) => {
     const at = cellAt(program, offset);
     if (!at) return '';
-    return l10n.t('cell {0}, line {1}', at.cell.index, new LineIndex(at.cell.source).position(at.offset).line);
+    return l10n.t('cell {0}, line {1}', at.cell.index, linesOf(at.cell).line(at.offset));
   };
   const result = await file.analyze(program.text, { ...options, ignoreFileComments: true });
   const findings: LocatedFinding[] = [];
   for (const finding of result.findings) {
     const at = cellAt(program, finding.span.start);
     if (!at) continue;
-    const lines = new LineIndex(at.cell.source);
+    const lines = linesOf(at.cell);
     const endOffset = Math.min(finding.span.end - at.cell.start, at.cell.source.length);
     findings.push({
       ...finding,

@@ -63,12 +63,19 @@ export function notebookProgram(json: string): NotebookProgram {
   return programFromCells(cells, language);
 }
 
-/** The cell holding a program offset, with the 0-based offset inside that cell. */
+/** The cell holding a program offset, with the 0-based offset inside that cell (a binary search). */
 export function cellAt(program: NotebookProgram, offset: number): { cell: NotebookCell; offset: number } | undefined {
-  let found: NotebookCell | undefined;
-  for (const cell of program.cells) {
-    if (cell.start <= offset) found = cell;
-    else break;
+  const cells = program.cells;
+  let low = 0;
+  let high = cells.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (cells[middle]!.start <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
   }
-  return found ? { cell: found, offset: offset - found.start } : undefined;
+  const cell = cells[found];
+  return cell ? { cell, offset: offset - cell.start } : undefined;
 }

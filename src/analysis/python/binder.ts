@@ -1,3 +1,4 @@
+import { LineIndex } from '../lines';
 import type { SyntaxNode, Tree } from './parser';
 import { containsWord, dottedParts } from './syntax';
 
@@ -542,6 +543,7 @@ function importBindings(node: SyntaxNode): Array<[string, string]> {
 
 export class PythonModule {
   readonly scope: Scope;
+  private lineIndex: LineIndex | undefined;
   private readonly functions = new Map<number, FunctionInfo>();
   private readonly classes = new Map<number, ClassInfo>();
 
@@ -552,6 +554,12 @@ export class PythonModule {
     known?: KnownStatements,
   ) {
     this.scope = new Scope(this, 'module', tree.rootNode, undefined, undefined, known && !tree.rootNode.hasError ? known : undefined);
+  }
+
+  /** The 1-based line of an offset (lines indexed once, when first asked). */
+  line(offset: number): number {
+    this.lineIndex ??= new LineIndex(this.text);
+    return this.lineIndex.line(offset);
   }
 
   functionInfo(node: SyntaxNode, parent: Scope, cls?: ClassInfo): FunctionInfo {

@@ -3,7 +3,7 @@ import type { Evidence, Fact } from '../types';
 import type { Binding, ClassInfo, FunctionInfo, PythonModule } from './binder';
 import type { Library } from './library';
 import type { SyntaxNode } from './parser';
-import { callArguments, intLiteral, lineOf, spanOf, unparen, type CallArguments } from './syntax';
+import { callArguments, intLiteral, spanOf, unparen, type CallArguments } from './syntax';
 import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
@@ -59,7 +59,7 @@ export class Interpreter {
       text,
       span: spanOf(statement),
       ...(note ? { note } : {}),
-      ...(this.path ? { file: { path: this.path, line: lineOf(this.module.text, statement.startIndex) } } : {}),
+      ...(this.path ? { file: { path: this.path, line: this.module.line(statement.startIndex) } } : {}),
     };
   }
 
@@ -86,10 +86,6 @@ export class Interpreter {
   topLevel(name: string, depth: number): Value | undefined {
     const found = this.module.scope.lookup(name, Number.MAX_SAFE_INTEGER);
     return found ? this.binding(found.binding, name, depth + 1) : undefined;
-  }
-
-  line(node: SyntaxNode): number {
-    return lineOf(this.module.text, node.startIndex);
   }
 
   private compute(node: SyntaxNode, depth: number): Value {

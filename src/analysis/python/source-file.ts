@@ -1,7 +1,7 @@
 import type { AnalysisHost } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
-import { activationReaders, runRules } from '../rules/run';
+import { SiteIndex, activationReaders, runRules } from '../rules/run';
 import { suppressions } from '../suppression';
 import type { AnalysisResult, Finding, LossSite, Span } from '../types';
 import { PythonModule } from './binder';
@@ -86,9 +86,10 @@ export class SourceFile {
     const sites = findSites(module, interpreter, selection, inScope);
     let everySite: ReturnType<typeof findSites> | undefined;
     const allSites = () => (everySite ??= inScope ? findSites(module, interpreter, selection) : sites);
-    const ruleInput = { text, module, interpreter, marks, options, allLosses: () => allSites().losses };
+    const ruleInput = { text, module, interpreter, marks, options };
+    const index = new SiteIndex(() => allSites().losses, interpreter);
     const own = sitesByStatement(sites, statements);
-    const byStatement = statements.map((_statement, index) => carried.get(index) ?? runRules(ruleInput, own.losses[index]!, own.activations[index]!));
+    const byStatement = statements.map((_statement, at) => carried.get(at) ?? runRules(ruleInput, index, own.losses[at]!, own.activations[at]!));
 
     // 6. Findings: one per place and message, in order. The version is kept for the next one.
     const findings = unique(byStatement.flat());

@@ -101,10 +101,3 @@ export function boolLiteral(node: SyntaxNode | undefined): boolean | undefined {
   if (node.type === 'false') return false;
   return undefined;
 }
-
-/** 1-based line of an offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

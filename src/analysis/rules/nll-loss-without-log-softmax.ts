@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
-import { chain, comesFrom, everyApplicationGets, lossReference, siteFacts } from './helpers/describe';
+import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import type { Fix, TextEdit } from '../types';
 import { createRule } from './rule';
@@ -66,7 +66,7 @@ export const nllLossWithoutLogSoftmax = createRule({
         const ctorOrCall = site.construction ?? site.call;
         const replacement = CROSS_ENTROPY[site.qualified];
         const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
-        const allLogits = everyApplicationGets(context.allLosses, context.interpreter, site, 'logits');
+        const allLogits = context.sites.everyApplicationGets(site, 'logits');
         if (rename) fix = { title: l10n.t('Use {0}', replacement!), safety: allLogits ? 'safe' : 'unsafe', edits: [rename] };
         else
           fix = {

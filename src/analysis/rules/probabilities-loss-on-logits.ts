@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
-import { chain, comesFrom, everyApplicationGets, lossReference, siteFacts } from './helpers/describe';
+import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { renameCallee } from './helpers/edits';
 import { createRule } from './rule';
 
@@ -67,7 +67,7 @@ export const probabilitiesLossOnLogits = createRule({
       const replacement = WITH_LOGITS[site.qualified];
       const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
-      const allLogits = everyApplicationGets(context.allLosses, context.interpreter, site, 'logits');
+      const allLogits = context.sites.everyApplicationGets(site, 'logits');
       context.report({
         span: spanOf(inputNode),
         messageId: 'logits',

@@ -4,6 +4,7 @@ import type { PythonModule } from '../python/binder';
 import type { ActivationSite, PythonLossSite } from '../python/sites';
 import type { MessageArg, MessageTemplate } from '../messages';
 import type { Evidence, Fix, Severity, Span } from '../types';
+import type { SiteIndex } from './run';
 
 /** A rule's documentation: the headings of every docs page (`docs/rules/LLxxx.md`), Ruff's model. */
 interface RuleDocs {
@@ -60,8 +61,8 @@ export interface RuleContext<M extends Templates = Templates> {
   /** The sites to check in this run (one statement's, when results of the others are reused). */
   readonly losses: readonly PythonLossSite[];
   readonly activations: readonly ActivationSite[];
-  /** Every loss site of the file, for checks that look at a loss's other uses. */
-  readonly allLosses: readonly PythonLossSite[];
+  /** What is known of the file's loss sites as a whole (a loss's other uses). */
+  readonly sites: SiteIndex;
   report<Id extends keyof M & string>(report: Report<M, Id>): void;
 }
 

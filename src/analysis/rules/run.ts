@@ -2,9 +2,8 @@ import { ruleEnabled, type AnalyzeOptions } from '../options';
 import type { PythonModule } from '../python/binder';
 import type { Interpreter } from '../python/interpreter';
 import type { ActivationSite, PythonLossSite } from '../python/sites';
-import { lineOf } from '../python/syntax';
 import type { Suppressions } from '../suppression';
-import type { Finding } from '../types';
+import type { Fact, Finding } from '../types';
 import { RULES } from '.';
 import type { ActivationReader } from '../python/select';
 
@@ -19,8 +18,53 @@ export interface RuleInput {
   readonly interpreter: Interpreter;
   readonly marks: Suppressions;
   readonly options: AnalyzeOptions;
-  /** Every loss site of the file, found when a rule first asks. */
-  readonly allLosses: () => readonly PythonLossSite[];
+}
+
+/**
+ * What rules ask of a file's loss sites as a whole, answered once per analysis: every site asking
+ * about all the others would make a file of many losses quadratic.
+ */
+export class SiteIndex {
+  private applications: Map<number, PythonLossSite[]> | undefined;
+  private readonly answers = new Map<string, boolean>();
+
+  constructor(
+    private readonly allLosses: () => readonly PythonLossSite[],
+    private readonly interpreter: Interpreter,
+  ) {}
+
+  /**
+   * Whether every application of the same loss (every call of the module a site constructs, or
+   * the site itself for a function) gets an input in `space`: the condition for a rename to be safe.
+   */
+  everyApplicationGets(site: PythonLossSite, space: Fact['space']): boolean {
+    if (!site.construction) return this.inputSpace(site) === space;
+    const key = `${site.construction.id}:${space}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = (this.applicationsOf(site.construction.id) ?? []).every((other) => this.inputSpace(other) === space);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private applicationsOf(construction: number): readonly PythonLossSite[] | undefined {
+    if (!this.applications) {
+      this.applications = new Map();
+      for (const site of this.allLosses()) {
+        if (site.kind !== 'application' || !site.construction) continue;
+        const list = this.applications.get(site.construction.id);
+        if (list) list.push(site);
+        else this.applications.set(site.construction.id, [site]);
+      }
+    }
+    return this.applications.get(construction);
+  }
+
+  private inputSpace(site: PythonLossSite): Fact['space'] | undefined {
+    const node = site.args.get(site.api.parameters[0]!);
+    return node ? this.interpreter.factOf(node).space : undefined;
+  }
 }
 
 /**
@@ -28,7 +72,7 @@ export interface RuleInput {
  * suppressed line is dropped; a rule that fails is reported through `onInternalError` and the
  * others still run.
  */
-export function runRules(input: RuleInput, losses: readonly PythonLossSite[], activations: readonly ActivationSite[]): Finding[] {
+export function runRules(input: RuleInput, sites: SiteIndex, losses: readonly PythonLossSite[], activations: readonly ActivationSite[]): Finding[] {
   const findings: Finding[] = [];
   if (losses.length === 0 && activations.length === 0) return findings;
   const { text, module, interpreter, marks, options } = input;
@@ -42,11 +86,9 @@ export function runRules(input: RuleInput, losses: readonly PythonLossSite[], ac
         interpreter,
         losses,
         activations,
-        get allLosses() {
-          return input.allLosses();
-        },
+        sites,
         report(entry) {
-          if (marks.isSuppressed(code, lineOf(text, entry.span.start))) return;
+          if (marks.isSuppressed(code, module.line(entry.span.start))) return;
           findings.push({
             code,
             rule: name,

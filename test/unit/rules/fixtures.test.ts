@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineIndex } from '../../../src/analysis/document';
+import { LineIndex } from '../../../src/analysis/lines';
 import { RULES } from '../../../src/analysis/rules';
 import { findingsOf } from './tester';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineIndex } from '../../../src/analysis/document';
+import { LineIndex } from '../../../src/analysis/lines';
 import { isPlace, type MessageArg, type MessageData } from '../../../src/analysis/messages';
 import type { Rule } from '../../../src/analysis/rules';
 import type { Finding } from '../../../src/analysis/types';

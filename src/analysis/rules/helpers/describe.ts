@@ -90,17 +90,3 @@ export function siteFacts(interpreter: Interpreter, site: PythonLossSite, input 
     target: targetNode ? interpreter.factOf(targetNode) : undefined,
   };
 }
-
-/**
- * Whether every application of the same loss (every call of the module a site constructs, or the
- * site itself for a function) gets an input in `space`: the condition for a rename to be safe.
- */
-export function everyApplicationGets(losses: readonly PythonLossSite[], interpreter: Interpreter, site: PythonLossSite, space: Fact['space']): boolean {
-  const applications = site.construction
-    ? losses.filter((other) => other.kind === 'application' && other.construction?.startIndex === site.construction!.startIndex)
-    : [site];
-  return applications.every((other) => {
-    const node = other.args.get(other.api.parameters[0]!);
-    return node ? interpreter.factOf(node).space === space : false;
-  });
-}
