@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { LineIndex, type Position } from './lines';
 import { renderData } from './messages';
+import { normalizeNewlines } from './source-text';
 import { NotebookError, cellAt, notebookProgram, type NotebookProgram } from './notebook';
 import { skipReason, type AnalyzeOptions } from './options';
 import type { SourceFile } from './python/source-file';
@@ -54,6 +55,8 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
   if (skipped) return { findings: [], skipped };
   if (kind === 'javascript') return { findings: [] };
   if (kind === 'python') {
+    // A lone `\r` ends a line for Python as `\n` does (same length: offsets stay the file's).
+    text = normalizeNewlines(text);
     const result = await file.analyze(text, options);
     const lines = new LineIndex(text);
     const locate = lineLocator(lines);

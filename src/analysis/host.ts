@@ -1,8 +1,9 @@
 import { PythonModule } from './python/binder';
-import { fileVersion, readModule, resolveModule } from './python/imports';
+import { MAX_IMPORTED_BYTES, fileVersion, resolveModule } from './python/imports';
 import { Interpreter } from './python/interpreter';
 import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
 import { torchLibrary } from './python/torch/library';
+import { normalizeNewlines, readSourceText } from './source-text';
 
 /** A workspace module some file imports, parsed once per version of it on disk. */
 export interface ImportedModule {
@@ -54,8 +55,9 @@ export class AnalysisHost {
     if (cached && cached.version === version) return cached;
     cached?.tree.delete();
     this.modules.delete(path);
-    const text = version === undefined ? undefined : readModule(path);
-    if (text === undefined || text.includes('\u0000')) return undefined;
+    const read = version === undefined ? undefined : readSourceText(path, MAX_IMPORTED_BYTES);
+    if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
+    const text = normalizeNewlines(read.text);
     const tree = parsePython(parser, text);
     const module = { path, version: version!, tree, interpreter: new Interpreter(new PythonModule(text, tree), torchLibrary, new Map(), path) };
     this.modules.set(path, module);

@@ -1,3 +1,5 @@
+import { normalizeNewlines } from './source-text';
+
 /**
  * Jupyter notebooks: the code cells, in order, analysed as one program. Offsets in the joined
  * program map back to a cell and a position within it.
@@ -29,7 +31,10 @@ function blankMagics(source: string): string {
 export function programFromCells(cells: ReadonlyArray<{ index: number; source: string }>, language = 'python'): NotebookProgram {
   const joined: NotebookCell[] = [];
   let text = '';
-  for (const { index, source } of cells) {
+  for (const cell of cells) {
+    const { index } = cell;
+    // Every line ending Python accepts, as `\n` (same length: positions stay the cell's).
+    const source = normalizeNewlines(cell.source);
     const cleaned = blankMagics(source);
     joined.push({ index, start: text.length, source });
     text += cleaned.endsWith('\n') ? cleaned : `${cleaned}\n`;

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
+import { utf8Bytes } from './source-text';
 
-const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface AnalyzeOptions {
   /** Rule codes to run; empty or absent: all. */
@@ -22,10 +23,11 @@ export function ruleEnabled(code: string, options: AnalyzeOptions): boolean {
   return !options.select || options.select.length === 0 || options.select.includes(code);
 }
 
-/** Why a text is not analysed, if it is not: too large, or binary. */
+/** Why a text is not analysed, if it is not: too large (in UTF-8 bytes, as on disk), or binary. */
 export function skipReason(text: string, options: AnalyzeOptions): string | undefined {
   const limit = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (text.length > limit) return l10n.t('skipped: larger than {0} KB', Math.round(limit / 1024));
+  // A text of more characters than the limit is over it in bytes too; fewer need counting.
+  if (text.length > limit || utf8Bytes(text) > limit) return l10n.t('skipped: larger than {0} KB', Math.round(limit / 1024));
   if (text.includes('\u0000')) return l10n.t('skipped: contains NUL bytes (binary file)');
   return undefined;
 }

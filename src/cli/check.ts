@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { resolve } from 'node:path';
 import { AnalysisHost } from '../analysis/host';
+import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
+import { readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import { analyzeDocument, documentKind, type LocatedFinding } from '../analysis/document';
 import { RULES } from '../analysis/rules';
@@ -47,10 +48,13 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const ignore = parseRuleList(values.ignore as string | undefined, '--ignore');
   if (positionals.length === 0) throw new UsageError(l10n.t('Give at least one file or folder to check.'));
 
-  const { files, missing } = collectFiles(positionals, io.cwd);
-  if (missing.length > 0) throw new UsageError(l10n.t('No such file or folder: {0}', missing.join(', ')));
+  const { files, missing, skipped: unreadable } = collectFiles(positionals, io.cwd);
+  if (missing.length > 0) throw new UsageError(missing.map(({ given, reason }) => `${given}: ${reason}`).join('\n'));
+  for (const { path, reason } of unreadable) io.stderr(`${displayPath(path, io.cwd)}: ${reason}\n`);
 
   const findings: CheckFinding[] = [];
+  let analysed = 0;
+  let skipped = unreadable.length;
   // One host for the run: the parser loads once, and a module many files import is read once.
   const host = new AnalysisHost([io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]);
   try {
@@ -59,15 +63,16 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
       const kind = documentKind(file);
       if (!kind) {
         io.stderr(`${path}: ${l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file')}\n`);
+        skipped++;
         continue;
       }
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        io.stderr(`${path}: ${l10n.t('skipped: cannot read it ({0})', (error as NodeJS.ErrnoException).code ?? String(error))}\n`);
+      const read = readSourceText(file, DEFAULT_MAX_FILE_BYTES);
+      if ('skipped' in read) {
+        io.stderr(`${path}: ${read.skipped}\n`);
+        skipped++;
         continue;
       }
+      const text = read.text;
       const source = new SourceFile(host, file);
       try {
         const result = await analyzeDocument(source, kind, text, {
@@ -76,7 +81,12 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
           onInternalError: (rule, error) =>
             io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
         });
-        if (result.skipped) io.stderr(`${path}: ${result.skipped}\n`);
+        if (result.skipped) {
+          io.stderr(`${path}: ${result.skipped}\n`);
+          skipped++;
+        } else {
+          analysed++;
+        }
         for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
       } finally {
         source.dispose();
@@ -85,7 +95,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   } finally {
     host.dispose();
   }
-  report(format as Format, files.length, findings, io);
+  report(format as Format, { analysed, skipped }, findings, io);
   return findings.length > 0 && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
 }
 
@@ -127,10 +137,11 @@ function parseRuleList(raw: string | undefined, flag: string): string[] {
   return codes;
 }
 
-function report(format: Format, files: number, findings: readonly CheckFinding[], io: CliIO): void {
+function report(format: Format, files: { analysed: number; skipped: number }, findings: readonly CheckFinding[], io: CliIO): void {
   switch (format) {
     case 'json':
-      io.stdout(`${JSON.stringify({ version: 1, files, findings })}\n`);
+      // `files` counts the files analysed; why others were skipped is on stderr.
+      io.stdout(`${JSON.stringify({ version: 1, files: files.analysed, findings })}\n`);
       return;
     case 'sarif':
       io.stdout(`${JSON.stringify(sarifLog(findings, version), null, 2)}\n`);
@@ -144,13 +155,29 @@ function report(format: Format, files: number, findings: readonly CheckFinding[]
         const fixable = finding.fix ? (finding.fix.safety === 'safe' ? ' [*]' : ' [-]') : '';
         io.stdout(`${where}: ${finding.code}${fixable} ${finding.message}\n`);
       }
-      const fixable = findings.filter((finding) => finding.fix?.safety === 'safe').length;
-      io.stdout(
-        findings.length === 0
-          ? `${l10n.t('Checked {0} files: no findings.', files)}\n`
-          : `${l10n.t('Checked {0} files: {1} findings.', files, findings.length)}${fixable > 0 ? ` ${l10n.t('[*] {0} have a safe fix; [-] an unsafe one, in the editor.', fixable)}` : ''}\n`,
-      );
+      io.stdout(`${summary(files, findings)}\n`);
       return;
     }
   }
+}
+
+/** "Checked 3 files (1 skipped): 2 findings." — never "no findings" when nothing was analysed. */
+function summary(files: { analysed: number; skipped: number }, findings: readonly CheckFinding[]): string {
+  const checked = files.analysed === 1 ? l10n.t('Checked 1 file') : l10n.t('Checked {0} files', files.analysed);
+  const skipped = files.skipped > 0 ? ` ${l10n.t('({0} skipped)', files.skipped)}` : '';
+  const count = findings.length;
+  const found =
+    files.analysed === 0 && count === 0
+      ? l10n.t('nothing was analysed.')
+      : count === 0
+        ? l10n.t('no findings.')
+        : count === 1
+          ? l10n.t('1 finding.')
+          : l10n.t('{0} findings.', count);
+  const safe = findings.filter((finding) => finding.fix?.safety === 'safe').length;
+  const fixes =
+    safe === 0
+      ? ''
+      : ` ${safe === 1 ? l10n.t('[*] 1 has a safe fix; [-] an unsafe one, in the editor.') : l10n.t('[*] {0} have a safe fix; [-] an unsafe one, in the editor.', safe)}`;
+  return `${checked}${skipped}: ${found}${fixes}`;
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import * as l10n from '@vscode/l10n';
 import { LossError } from '../losses/errors';
 import { DEFAULT_MAX_ELEMENTS, evaluate, type Evaluation } from '../losses/evaluate';
@@ -17,6 +16,12 @@ export const EVAL_USAGE = `losslens eval --loss NAME --input TENSOR --target TEN
 const LOSS_REFUSED = 1;
 
 const FLAGS: ReadonlySet<string> = new Set(['json', 'jsonl', 'list', 'steps']);
+
+/** Errors of the loss that say the command was called wrongly (exit 2, not 1). */
+const USAGE_CODES: ReadonlySet<string> = new Set(['unknown-loss', 'missing-argument', 'invalid-argument']);
+
+/** A JSONL line longer than this is refused whole (a string that long cannot be parsed anyway). */
+const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 interface EvalArgs {
   readonly flags: Set<string>;
@@ -62,13 +67,14 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
   if (!name) throw new UsageError(l10n.t('Name the loss with --loss (for example --loss cross_entropy); --list shows them all.'));
   values.delete('loss');
   const loss = findLoss(name);
-  const { args, kwargs } = loss ? commandLineArguments(loss, values) : { args: {}, kwargs: {} };
+  const { args, kwargs } = loss ? commandLineArguments(loss, values, maxElements) : { args: {}, kwargs: {} };
   let result: Evaluation;
   try {
     result = evaluate({ loss: name, args, kwargs }, { recordSteps: flags.has('steps'), maxElements });
   } catch (error) {
     if (!(error instanceof LossError)) throw error;
-    if (error.code === 'unknown-loss') throw new UsageError(error.message);
+    // How the command was called, not what the loss thinks of the numbers: a usage error.
+    if (USAGE_CODES.has(error.code)) throw new UsageError(error.message);
     io.stderr(`losslens eval: ${error.message}\n`);
     return LOSS_REFUSED;
   }
@@ -77,7 +83,12 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
     const answer: Record<string, unknown> = { value: jsonValue(result.value), shape: result.value.shape };
     if (flags.has('steps'))
       answer.steps = result.steps.map((step) => ({ id: step.id, title: step.title, value: jsonValue(step.tensor), shape: step.tensor.shape }));
-    io.stdout(`${JSON.stringify(answer)}\n`);
+    const text = serialized(answer);
+    if (text === undefined) {
+      io.stderr(`losslens eval: ${tooLargeToWrite(result.value.numel)}\n`);
+      return LOSS_REFUSED;
+    }
+    io.stdout(`${text}\n`);
   } else {
     for (const step of result.steps) io.stdout(`# ${step.title}\n${formatTensor(step.tensor)}\n`);
     io.stdout(`${formatTensor(result.value)}\n`);
@@ -86,15 +97,19 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
 }
 
 /** Splits `--name value` pairs into tensor arguments (parsed literals) and options. */
-function commandLineArguments(loss: LossDefinition, values: Map<string, string>): { args: Record<string, Tensor>; kwargs: Record<string, unknown> } {
+function commandLineArguments(
+  loss: LossDefinition,
+  values: Map<string, string>,
+  maxElements: number,
+): { args: Record<string, Tensor>; kwargs: Record<string, unknown> } {
   const args: Record<string, Tensor> = {};
   const kwargs: Record<string, unknown> = {};
   const tensorNames = new Map<string, string>();
   for (const parameter of loss.tensors) for (const alias of [parameter.name, ...(parameter.aliases ?? [])]) tensorNames.set(alias, parameter.name);
   for (const [name, raw] of values) {
-    const spec = loss.options[name];
+    const spec = Object.hasOwn(loss.options, name) ? loss.options[name] : undefined;
     if (tensorNames.has(name) || spec?.kind === 'tensor') {
-      const tensor = parseLiteral(raw, name);
+      const tensor = parseLiteral(raw, name, maxElements);
       if (tensorNames.has(name)) args[name] = tensor;
       else kwargs[name] = tensor;
     } else if (!spec) {
@@ -104,7 +119,9 @@ function commandLineArguments(loss: LossDefinition, values: Map<string, string>)
       if (!/^(true|false)$/i.test(raw)) throw new UsageError(l10n.t('--{0} takes true or false, got "{1}".', name, raw));
       kwargs[name] = raw.toLowerCase() === 'true';
     } else if (spec.kind === 'number') {
-      kwargs[name] = numberArgument(raw, name);
+      const value = numberArgument(raw, name);
+      if (spec.integer && !Number.isSafeInteger(value)) throw new UsageError(l10n.t('--{0} takes an integer, got "{1}".', name, raw));
+      kwargs[name] = value;
     } else {
       kwargs[name] = raw;
     }
@@ -112,9 +129,9 @@ function commandLineArguments(loss: LossDefinition, values: Map<string, string>)
   return { args, kwargs };
 }
 
-function parseLiteral(raw: string, name: string): Tensor {
+function parseLiteral(raw: string, name: string, maxElements: number): Tensor {
   try {
-    return parseTensor(raw);
+    return parseTensor(raw, { maxElements });
   } catch (error) {
     if (error instanceof ParseError) throw new UsageError(l10n.t('--{0}: {1}', name, error.message));
     throw error;
@@ -144,7 +161,7 @@ function jsonValue(tensor: Tensor): unknown {
   return encode(tensor.toNested());
 }
 
-const JSONL_DTYPES: Record<string, DType> = {
+const JSONL_DTYPES: Readonly<Record<string, DType>> = {
   int64: 'int',
   int32: 'int',
   int16: 'int',
@@ -182,17 +199,19 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
       throw new LossError('invalid-argument', l10n.t('"args" must be an object of tensors by argument name.'));
     }
     const dtypes = (fields.dtypes ?? {}) as Record<string, unknown>;
-    if (typeof dtypes !== 'object' || dtypes === null) throw new LossError('invalid-argument', l10n.t('"dtypes" must be an object.'));
+    if (typeof dtypes !== 'object' || dtypes === null || Array.isArray(dtypes)) throw new LossError('invalid-argument', l10n.t('"dtypes" must be an object.'));
+    // Names come from the request: only its own keys count (`toString` is not a dtype given).
     const dtypeOf = (name: string): DType | undefined => {
+      if (!Object.hasOwn(dtypes, name)) return undefined;
       const raw = dtypes[name];
-      if (raw === undefined) return undefined;
-      const dtype = typeof raw === 'string' ? JSONL_DTYPES[raw.replace(/^torch\./, '')] : undefined;
+      const key = typeof raw === 'string' ? raw.replace(/^torch\./, '') : undefined;
+      const dtype = key !== undefined && Object.hasOwn(JSONL_DTYPES, key) ? JSONL_DTYPES[key] : undefined;
       if (!dtype) throw new LossError('invalid-argument', l10n.t('Unknown dtype {0} for "{1}": use int64, float64 or bool.', JSON.stringify(raw), name));
       return dtype;
     };
     const tensorFrom = (name: string, value: unknown) => {
       try {
-        return tensorFromJson(value, dtypeOf(name));
+        return tensorFromJson(value, dtypeOf(name), maxElements);
       } catch (error) {
         if (error instanceof ParseError) throw new LossError('parse-error', l10n.t('"{0}": {1}', name, error.reason));
         throw error;
@@ -204,7 +223,7 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
       throw new LossError('invalid-argument', l10n.t('"kwargs" must be an object of options by keyword.'));
     }
     const kwargs = Object.fromEntries(
-      Object.entries(rawKwargs).map(([name, value]) => [name, Array.isArray(value) || dtypes[name] !== undefined ? tensorFrom(name, value) : value]),
+      Object.entries(rawKwargs).map(([name, value]) => [name, Array.isArray(value) || Object.hasOwn(dtypes, name) ? tensorFrom(name, value) : value]),
     );
     const result = evaluate({ loss: fields.loss, args, kwargs }, { maxElements });
     return { id, value: jsonValue(result.value), shape: result.value.shape };
@@ -214,13 +233,81 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
   }
 }
 
-/** Answers one request per stdin line, in order; a bad line gets an error answer and the stream goes on. */
-async function serveJsonl(stdin: NodeJS.ReadableStream, io: CliIO, maxElements: number): Promise<void> {
-  const lines = createInterface({ input: stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
-    io.stdout(`${JSON.stringify(answerJsonl(line, maxElements))}\n`);
+/** One JSONL request's answer as a line of JSON; an answer too large to write is an error answer. */
+export function answerLine(line: string, maxElements = DEFAULT_MAX_ELEMENTS): string {
+  const answer = answerJsonl(line, maxElements);
+  const text = serialized(answer);
+  if (text !== undefined) return text;
+  const numel = ((answer.shape as number[] | undefined) ?? []).reduce((a, b) => a * b, 1);
+  return JSON.stringify({ id: answer.id, error: { code: 'too-large', message: tooLargeToWrite(numel) } });
+}
+
+/** JSON text, or undefined when it would be longer than a string can be. */
+function serialized(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
+}
+
+function tooLargeToWrite(numel: number): string {
+  return l10n.t(
+    'The answer holds {0} values, too many to write as JSON. Ask for a reduced value (reduction "mean" or "sum"), or evaluate a slice.',
+    numel.toLocaleString('en-US'),
+  );
+}
+
+/**
+ * Answers one request per stdin line, in order; a bad line gets an error answer and the stream
+ * goes on. Lines are split from the raw bytes, so a line too long to be a string is answered with
+ * an error and skipped, not buffered; reading stops when standard output is closed.
+ */
+async function serveJsonl(stdin: NodeJS.ReadableStream, io: CliIO, maxElements: number): Promise<void> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  let overlong = false;
+  const finish = () => {
+    if (overlong) {
+      io.stdout(`${JSON.stringify({ id: null, error: { code: 'too-large', message: lineTooLong() } })}\n`);
+    } else {
+      const line = Buffer.concat(parts, length).toString('utf8').replace(/\r$/, '');
+      if (line.trim() !== '') io.stdout(`${answerLine(line, maxElements)}\n`);
+    }
+    parts = [];
+    length = 0;
+    overlong = false;
+  };
+  for await (const chunk of stdin) {
+    if (io.outputClosed?.()) return;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    let from = 0;
+    for (let newline = bytes.indexOf(10); newline >= 0; newline = bytes.indexOf(10, from)) {
+      take(bytes.subarray(from, newline));
+      finish();
+      from = newline + 1;
+      if (io.outputClosed?.()) return;
+    }
+    take(bytes.subarray(from));
+  }
+  if (length > 0 || overlong) finish();
+
+  function take(piece: Buffer): void {
+    if (overlong || piece.length === 0) return;
+    if (length + piece.length > MAX_LINE_BYTES) {
+      overlong = true;
+      parts = [];
+      length = 0;
+      return;
+    }
+    parts.push(piece);
+    length += piece.length;
+  }
+}
+
+function lineTooLong(): string {
+  return l10n.t('The line is longer than {0} MB: send large tensors as several requests, or evaluate a slice.', MAX_LINE_BYTES / (1024 * 1024));
 }
 
 function listLosses(): string {

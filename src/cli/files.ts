@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, statSync, existsSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
+import * as l10n from '@vscode/l10n';
 
 /** Extensions `losslens check` analyses when it recurses into a folder. */
 const CHECKED_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.ipynb', '.ts', '.tsx', '.js', '.mjs', '.cjs']);
@@ -23,8 +24,28 @@ const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
 export interface CollectedFiles {
   /** Absolute paths, sorted, each once. */
   readonly files: string[];
-  /** Paths given on the command line that do not exist. */
-  readonly missing: string[];
+  /** Paths given on the command line that cannot be read, and why (a usage error). */
+  readonly missing: Array<{ readonly given: string; readonly reason: string }>;
+  /** Files found in folders that cannot be read, and why (a note; the others are checked). */
+  readonly skipped: Array<{ readonly path: string; readonly reason: string }>;
+}
+
+/** Why a path cannot be read, in words a person can act on. */
+function unreadable(path: string, error: unknown): string {
+  // The shell passed bytes that are not UTF-8: Node read them as U+FFFD, and no file has that name.
+  if (path.includes('\uFFFD')) return l10n.t('its name is not valid UTF-8, and LossLens cannot open it by that name; rename it');
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return l10n.t('no such file or folder');
+    case 'ELOOP':
+      return l10n.t('a loop of symbolic links');
+    case 'EACCES':
+    case 'EPERM':
+      return l10n.t('permission denied');
+    default:
+      return l10n.t('cannot read it ({0})', (error as NodeJS.ErrnoException).code ?? String(error));
+  }
 }
 
 /**
@@ -35,7 +56,8 @@ export interface CollectedFiles {
  */
 export function collectFiles(paths: readonly string[], cwd = process.cwd()): CollectedFiles {
   const files = new Set<string>();
-  const missing: string[] = [];
+  const missing: Array<{ given: string; reason: string }> = [];
+  const skipped: Array<{ path: string; reason: string }> = [];
   const seenFolders = new Set<string>();
 
   const walk = (folder: string): void => {
@@ -63,9 +85,15 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
           const target = statSync(path);
           isDirectory = target.isDirectory();
           isFile = target.isFile();
-        } catch {
+        } catch (error) {
+          // A dangling link or a loop is worth a note only where a checked file would be.
+          if (CHECKED_EXTENSIONS.has(extname(entry.name).toLowerCase())) skipped.push({ path, reason: l10n.t('skipped: {0}', unreadable(path, error)) });
           continue;
         }
+      }
+      if (entry.name.includes('\uFFFD') && (isDirectory || CHECKED_EXTENSIONS.has(extname(entry.name).toLowerCase()))) {
+        skipped.push({ path, reason: l10n.t('skipped: {0}', unreadable(path, undefined)) });
+        continue;
       }
       if (isDirectory) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
@@ -81,14 +109,14 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
     try {
       stat = lstatSync(path);
       if (stat.isSymbolicLink()) stat = statSync(path);
-    } catch {
-      missing.push(given);
+    } catch (error) {
+      missing.push({ given, reason: unreadable(given, error) });
       continue;
     }
     if (stat.isDirectory()) walk(path);
     else files.add(path);
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files].sort(), missing, skipped };
 }
 
 /** How a file is named in output: relative to the working directory when inside it. */

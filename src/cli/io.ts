@@ -6,6 +6,8 @@ export interface CliIO {
   readonly cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether whoever reads standard output has stopped (a closed pipe): streams stop there. */
+  outputClosed?(): boolean;
 }
 
 /** A mistake in how the CLI was called: printed with the usage line, exit code 2. */

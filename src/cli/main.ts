@@ -51,7 +51,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout(`${version}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[first];
+  // The name is the user's: only the table's own entries count (`toString` is no command).
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) {
     io.stderr(`${l10n.t('Unknown command "{0}". Commands: {1}.', first, Object.keys(COMMANDS).join(', '))}\n`);
     io.stderr(l10n.t('Run "losslens --help" for usage.') + '\n');

@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { RULES } from '../analysis/rules';
 import type { CheckFinding } from './check';
 
@@ -38,7 +40,7 @@ export function sarifLog(findings: readonly CheckFinding[], version: string): ob
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: finding.file.split('\\').join('/') },
+                artifactLocation: { uri: artifactUri(finding.file) },
                 region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
               },
             },
@@ -48,4 +50,16 @@ export function sarifLog(findings: readonly CheckFinding[], version: string): ob
       },
     ],
   };
+}
+
+/**
+ * A file as a SARIF artifact URI: a relative reference with each segment percent-encoded
+ * (`#`, `%` and spaces are legal in file names, not in URIs), or a `file:` URL when absolute.
+ */
+function artifactUri(file: string): string {
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file
+    .split(/[\\/]/)
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }

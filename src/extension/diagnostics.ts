@@ -167,6 +167,12 @@ export class DiagnosticsController implements vscode.Disposable {
     return next;
   }
 
+  /** Logs an analysis that failed inside LossLens, and says so in words for the analysis event. */
+  private failed(uri: vscode.Uri, error: unknown): string {
+    this.ctx.log.error(vscode.l10n.t('Analysis failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error)));
+    return vscode.l10n.t('not analysed: LossLens failed on {0} (see the LossLens log)', vscode.workspace.asRelativePath(uri));
+  }
+
   private filesChanged(): void {
     this.host.filesChanged();
     this.refreshAll();
@@ -221,7 +227,15 @@ export class DiagnosticsController implements vscode.Disposable {
       return;
     }
     const started = performance.now();
-    const result = await analyzeDocument(this.source(key, document.uri), 'python', document.getText(), analyze);
+    let result;
+    try {
+      result = await analyzeDocument(this.source(key, document.uri), 'python', document.getText(), analyze);
+    } catch (error) {
+      // Never leave the findings of an earlier version standing: say why there are none.
+      this.publish(key, [], version);
+      this.announce({ uri: document.uri, version, findings: [], skipped: this.failed(document.uri, error) });
+      return;
+    }
     if (document.isClosed || document.version !== version) return;
     if (result.skipped) this.ctx.log.info(`${vscode.workspace.asRelativePath(document.uri)}: ${result.skipped}`);
     this.ctx.log.debug(
@@ -254,7 +268,13 @@ export class DiagnosticsController implements vscode.Disposable {
     }
     const cellVersions = codeCells.map((cell) => cell.document.version);
     const program = programFromCells(codeCells.map((cell) => ({ index: cell.index, source: cell.document.getText() })));
-    const result = await analyzeNotebook(this.source(key, notebook.uri), program, analyze);
+    let result;
+    try {
+      result = await analyzeNotebook(this.source(key, notebook.uri), program, analyze);
+    } catch (error) {
+      this.announce({ uri: notebook.uri, version, findings: [], skipped: this.failed(notebook.uri, error) });
+      return;
+    }
     if (notebook.isClosed || notebook.version !== version) return;
     const cells = codeCells.map((cell, position) => ({ document: cell.document, start: program.cells[position]!.start }));
     const byCell = new Map<string, DiagnosedFinding[]>();

@@ -61,10 +61,12 @@ export const crossEntropy: LossDefinition = {
     const reduction = options.reduction as Reduction;
     ctx.step('log_softmax', l10n.t('log softmax over the classes'), () => logSoftmax(input!, layout));
     ctx.step('softmax', l10n.t('softmax: the probabilities the model assigns'), () => elementwiseExp(logSoftmax(input!, layout)));
+    const ignoreIndex = options.ignore_index as number;
     if (sameShape(input!.shape, target!.shape) && input!.shape.length > 0) {
+      // PyTorch has no class to ignore in a distribution over classes.
+      if (ignoreIndex >= 0) throw new LossError('invalid-argument', l10n.t('ignore_index is not supported for floating point target'));
       return probabilityTarget(x, target!, layout, weight, smoothing, reduction, ctx);
     }
-    const ignoreIndex = options.ignore_index as number;
     const indices = indexTarget(target!, layout, input!.shape, NAME, ignoreIndex);
     return indexTargetLoss(x, indices, layout, weight, ignoreIndex, smoothing, reduction, ctx);
   },

@@ -95,7 +95,8 @@ function resolveOptions(loss: LossDefinition, kwargs: Readonly<Record<string, un
   const values: Record<string, OptionValue> = {};
   for (const [name, spec] of Object.entries(loss.options)) values[name] = spec.default;
   for (const [name, raw] of Object.entries(kwargs)) {
-    const spec = loss.options[name];
+    // Keywords come from the caller: only the loss's own options count (`toString` is none).
+    const spec = Object.hasOwn(loss.options, name) ? loss.options[name] : undefined;
     if (!spec) {
       const known = Object.keys(loss.options).join(', ');
       throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected keyword argument '{1}' (options: {2}).", loss.name, name, known));
@@ -119,7 +120,8 @@ function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unkn
     case 'number': {
       const number = numberValue(raw);
       if (number === undefined) throw invalid(l10n.t('a number'));
-      if (spec.integer && !Number.isInteger(number)) throw invalid(l10n.t('an integer'));
+      // Integers are int64 in PyTorch; beyond 2^53 a float64 holds none exactly.
+      if (spec.integer && !Number.isSafeInteger(number)) throw invalid(l10n.t('an integer'));
       return number;
     }
     case 'tensor':

@@ -152,6 +152,13 @@ class Parser {
     const target = options.shape ?? options.size;
     if (target) {
       const wanted = numel(target);
+      // A declared shape is checked before anything of its size is allocated.
+      if (wanted > this.maxElements) {
+        this.fail(
+          `The shape (${target.join(', ')}) holds ${wanted.toLocaleString('en-US')} values: the limit is ${this.maxElements.toLocaleString('en-US')}`,
+          0,
+        );
+      }
       if (data.length === 1 && wanted !== 1) return new Tensor(new Float64Array(wanted).fill(data[0]!), target, dtype, weak);
       if (wanted !== data.length) {
         this.fail(`The shape (${target.join(', ')}) needs ${wanted} values, the literal has ${data.length}`, 0);
@@ -533,17 +540,20 @@ export function parseTensor(text: string, options: ParseOptions = {}): Tensor {
  * `"-inf"` (how the JSONL protocol writes non-finite numbers). JSON cannot tell `1` from `1.0`, so
  * without an explicit `dtype` the tensor is a weak float.
  */
-export function tensorFromJson(value: unknown, dtype?: DType): Tensor {
-  const shape: number[] = [];
-  for (let level = value; Array.isArray(level); level = level[0]) {
-    shape.push(level.length);
-    if (level.length === 0) break;
-  }
-  const data = new Float64Array(numel(shape));
-  let offset = 0;
+export function tensorFromJson(value: unknown, dtype?: DType, maxElements = Number.MAX_SAFE_INTEGER): Tensor {
   const fail = (message: string): never => {
     throw new ParseError(message, 0, 1, 1);
   };
+  const shape: number[] = [];
+  for (let level = value; Array.isArray(level); level = level[0]) {
+    shape.push(level.length);
+    if (shape.length > MAX_DEPTH) fail(`Too deeply nested: more than ${MAX_DEPTH} levels of brackets`);
+    if (level.length === 0) break;
+  }
+  // The first element's nesting gives the shape; a ragged list fails below, element by element.
+  if (numel(shape) > maxElements) fail(`Too many values: the limit is ${maxElements.toLocaleString('en-US')}`);
+  const data = new Float64Array(numel(shape));
+  let offset = 0;
   const visit = (item: unknown, depth: number): void => {
     if (depth === shape.length) {
       if (typeof item === 'number') data[offset++] = item;

@@ -339,6 +339,12 @@ for reduction in ["sum_over_batch_size", "sum", "none"]:
 
 # ---------------------------------------------------------------- printing
 printing = []
+# Errors found by hostile inputs (fixed tensors, after every random draw, so no other case moves).
+fixed_x = torch.tensor([[1.0, 2.0, 0.5], [0.1, -1.0, 3.0]], dtype=torch.float64)
+fixed_p = torch.tensor([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]], dtype=torch.float64)
+case("cross_entropy error probabilities with ignore_index", "cross_entropy", F.cross_entropy, {"input": fixed_x, "target": fixed_p}, {"ignore_index": 1})
+case("cross_entropy probabilities with a negative ignore_index", "cross_entropy", F.cross_entropy, {"input": fixed_x, "target": fixed_p}, {"ignore_index": -5})
+
 print_cases = [
     1.5081, -6.0, 0.0, float("nan"), 1e-5, 123456789.0,
     [0.6, 0.1, 0.3], [1.0, 2.0, 3.0], [1e-5, 3.0, float("nan"), float("-inf")], [0.001, 12345.0], [0.125, 0.375, -0.0625],

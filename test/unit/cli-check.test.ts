@@ -86,7 +86,7 @@ describe('losslens check', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^pkg\/train\.py:8:24: LL003 \[\*\] /);
-    expect(lines.at(-1)).toContain('Checked 1 files: 2 findings.');
+    expect(lines.at(-1)).toContain('Checked 1 file: 2 findings.');
   });
 
   it('--format sarif validates against the SARIF 2.1.0 schema and describes every rule', async () => {

@@ -69,7 +69,7 @@ describe('collectFiles', () => {
   });
 
   it('reports paths that do not exist', () => {
-    expect(collectFiles(['missing.py', 'train.py'], tree).missing).toEqual(['missing.py']);
+    expect(collectFiles(['missing.py', 'train.py'], tree).missing).toEqual([{ given: 'missing.py', reason: 'no such file or folder' }]);
   });
 });
 
@@ -105,7 +105,7 @@ describe('losslens CLI', () => {
 
   it('check prints a summary in text format', async () => {
     const result = await run(['check', 'train.py'], tree);
-    expect(result).toEqual({ code: 0, stdout: 'Checked 1 files: no findings.\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'Checked 1 file: no findings.\n', stderr: '' });
   });
 
   it.each([
@@ -115,7 +115,7 @@ describe('losslens CLI', () => {
     [['check', '--select', 'E501', '.'], '--select expects rule codes like LL001, got "E501".'],
     [['check', '--bogus', '.'], 'Unknown option --bogus.'],
     [['check', '--format'], 'The option --format <value> needs a value.'],
-    [['check', 'nowhere.py'], 'No such file or folder: nowhere.py'],
+    [['check', 'nowhere.py'], 'nowhere.py: no such file or folder'],
   ])('check %j is a usage error', async (argv, message) => {
     const result = await run(argv, tree);
     expect(result.code).toBe(2);

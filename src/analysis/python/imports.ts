@@ -4,12 +4,12 @@
  * it changes on disk, and shared by every file that imports it.
  */
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Statement } from './statements';
 
 /** Imported modules larger than this are not read: facts from them are not worth the time. */
-const MAX_IMPORTED_BYTES = 512 * 1024;
+export const MAX_IMPORTED_BYTES = 512 * 1024;
 
 /** The modules a file imports, as written: `import a.b`, `from a.b import c`, `from .m import x`. */
 export function importedModules(text: string, statements: readonly Statement[]): string[] {
@@ -59,17 +59,6 @@ export function fileVersion(path: string): string | undefined {
   try {
     const stat = statSync(path);
     return stat.isFile() ? `${stat.size}:${stat.mtimeMs}` : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The text of an imported module, unless it is too large or not a regular file (a FIFO would block). */
-export function readModule(path: string): string | undefined {
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile() || stat.size > MAX_IMPORTED_BYTES) return undefined;
-    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
