@@ -63,14 +63,20 @@ export function decodeSource(bytes: Uint8Array): string {
       .slice(0, 2)
       .join('\n'),
   )?.[1];
-  if (declared && !/^utf-?8/i.test(declared)) {
+  if (declared && !/^utf[-_]?8/i.test(declared)) {
     try {
-      return new TextDecoder(declared).decode(bytes);
+      return new TextDecoder(whatwgLabel(declared)).decode(bytes);
     } catch {
       // An encoding Node does not know: read as UTF-8, as far as it goes.
     }
   }
   return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Python's name of an encoding as the Encoding Standard spells it (`latin-1` is `latin1` there). */
+function whatwgLabel(python: string): string {
+  const name = python.toLowerCase().replace(/_/g, '-');
+  return /^(latin-?1|iso-?8859-1|l1)$/.test(name) ? 'latin1' : name.replace(/^iso8859-/, 'iso-8859-');
 }
 
 /**

@@ -97,8 +97,10 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
       }
       if (isDirectory) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
-      } else if (isFile && CHECKED_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
-        files.add(path);
+      } else if (CHECKED_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        if (isFile) files.add(path);
+        // A pipe, device or socket named like source: reading it could block or never end.
+        else skipped.push({ path, reason: l10n.t('skipped: not a regular file (a folder, pipe, device or socket)') });
       }
     }
   };

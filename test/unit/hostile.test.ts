@@ -1,0 +1,281 @@
+/**
+ * Hostile input, as a person trying to break LossLens would give it: each case ends with findings
+ * or a clear note, quickly, with no exception escaping (docs/ARCHITECTURE.md, "Bounds").
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import * as esbuild from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeSource } from '../../src/analysis/source-text';
+import { answerLine, runEval } from '../../src/cli/eval';
+import type { CliIO } from '../../src/cli/io';
+import { main } from '../../src/cli/main';
+
+const ROOT = join(__dirname, '..', '..');
+const BUG = [
+  'import torch',
+  'import torch.nn as nn',
+  'head = nn.Linear(16, 1)',
+  'x = torch.randn(8, 16)',
+  'y = torch.rand(8, 1)',
+  'loss = nn.BCELoss()(head(x), y)',
+  '',
+];
+
+async function cli(argv: string[], cwd: string, stdin?: Readable) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) };
+  const started = performance.now();
+  const code = stdin ? await runEval(argv.slice(1), io, stdin) : await main(argv, io);
+  return { code, stdout, stderr, ms: performance.now() - started };
+}
+
+function folder(files: Record<string, string | Buffer> = {}): string {
+  const path = mkdtempSync(join(tmpdir(), 'losslens-hostile-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(path, name), content);
+  return path;
+}
+
+const findingLines = (stdout: string) =>
+  JSON.parse(stdout).findings.map((finding: { code: string; line: number; column: number }) => [finding.code, finding.line, finding.column]);
+
+describe('check reads only what it can read, and says why not', () => {
+  it('skips a FIFO named like a Python file, and one imported as a module, without blocking', async () => {
+    const dir = folder({ 'train.py': ['from models import Net', ...BUG].join('\n') });
+    execFileSync('mkfifo', [join(dir, 'pipe.py')]);
+    execFileSync('mkfifo', [join(dir, 'models.py')]);
+    const result = await cli(['check', '--format', 'json', '.'], dir);
+    expect(result.stderr).toContain('models.py: skipped: not a regular file');
+    expect(result.stderr).toContain('pipe.py: skipped: not a regular file');
+    expect(findingLines(result.stdout)).toEqual([['LL001', 7, 21]]);
+    expect(JSON.parse(result.stdout).files).toBe(1);
+  });
+
+  it('skips a link to an endless device', async () => {
+    const dir = folder();
+    symlinkSync('/dev/zero', join(dir, 'zero.py'));
+    const result = await cli(['check', 'zero.py'], dir);
+    expect(result).toMatchObject({ code: 0, stdout: 'Checked 0 files (1 skipped): nothing was analysed.\n' });
+    expect(result.stderr).toContain('zero.py: skipped: not a regular file');
+  });
+
+  it('skips a file over the limit by its size on disk, before reading it', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, 'huge.py'), '');
+    truncateSync(join(dir, 'huge.py'), 400 * 1024 * 1024);
+    const result = await cli(['check', 'huge.py'], dir);
+    expect(result.stderr).toBe('huge.py: skipped: larger than 2048 KB\n');
+    expect(result.ms).toBeLessThan(2000);
+  });
+
+  it('counts the limit in bytes: 2.4 MB of Chinese comments is over 2 MB, in fewer characters', async () => {
+    const dir = folder({ 'notes.py': `${BUG.join('\n')}# ${'注释'.repeat(400_000)}\n` });
+    const result = await cli(['check', 'notes.py'], dir);
+    expect(result.stderr).toBe('notes.py: skipped: larger than 2048 KB\n');
+  });
+
+  it('reports a symbolic link loop and an undecodable file name as what they are', async () => {
+    const dir = folder();
+    symlinkSync(join(dir, 'b.py'), join(dir, 'a.py'));
+    symlinkSync(join(dir, 'a.py'), join(dir, 'b.py'));
+    const loop = await cli(['check', 'a.py'], dir);
+    expect(loop.code).toBe(2);
+    expect(loop.stderr).toContain('a.py: a loop of symbolic links');
+    const undecodable = await cli(['check', 'model\uFFFD.py'], dir);
+    expect(undecodable.code).toBe(2);
+    expect(undecodable.stderr).toContain('its name is not valid UTF-8');
+  });
+
+  it('in a folder, notes a looping link among the files it checks and checks the rest', async () => {
+    const dir = folder({ 'train.py': BUG.join('\n') });
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync(join(dir, 'sub', 'y.py'), join(dir, 'sub', 'x.py'));
+    symlinkSync(join(dir, 'sub', 'x.py'), join(dir, 'sub', 'y.py'));
+    const result = await cli(['check', '.'], dir);
+    expect(result.stderr).toContain(`${join('sub', 'x.py')}: skipped: a loop of symbolic links`);
+    expect(result.stdout).toContain('Checked 1 file (2 skipped): 1 finding.');
+  });
+});
+
+describe('every encoding and line ending Python reads gives the same findings', () => {
+  const lf = BUG.join('\n');
+  let expected: unknown;
+  beforeAll(async () => {
+    expected = findingLines((await cli(['check', '--format', 'json', 'plain.py'], folder({ 'plain.py': lf }))).stdout);
+    expect(expected).toEqual([['LL001', 6, 21]]);
+  });
+
+  it.each([
+    ['a UTF-8 byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lf)])],
+    ['UTF-16 LE with a byte order mark', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lf, 'utf16le')])],
+    ['UTF-16 BE with a byte order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(lf, 'utf16le').swap16()])],
+    ['lone CR line endings', Buffer.from(lf.replace(/\n/g, '\r'))],
+    ['CRLF line endings', Buffer.from(lf.replace(/\n/g, '\r\n'))],
+    ['a latin-1 coding declaration', Buffer.from(`# -*- coding: latin-1 -*-\n${lf.replace('import torch\n', 'import torch  # caf\xe9\n')}`, 'latin1')],
+  ])('%s', async (what, bytes) => {
+    const result = await cli(['check', '--format', 'json', 'file.py'], folder({ 'file.py': bytes }));
+    const lines = findingLines(result.stdout) as Array<[string, number, number]>;
+    const shift = what.includes('coding') ? 1 : 0;
+    expect(lines).toEqual((expected as Array<[string, number, number]>).map(([code, line, column]) => [code, line + shift, column]));
+  });
+
+  it('decodes a latin-1 declaration as latin-1, and bytes that are not UTF-8 without throwing', () => {
+    expect(decodeSource(Buffer.from('# coding: latin-1\nx = "\xe9"\n', 'latin1'))).toBe('# coding: latin-1\nx = "é"\n');
+    expect(decodeSource(Buffer.from([0x78, 0x20, 0x3d, 0x20, 0xff, 0xfe, 0xfd]))).toBe('x = \ufffd\ufffd\ufffd');
+  });
+});
+
+describe('SARIF names files by URI', () => {
+  it('percent-encodes #, % and spaces', async () => {
+    const dir = folder({ 'my model #1 (100%).py': BUG.join('\n') });
+    const sarif = JSON.parse((await cli(['check', '--format', 'sarif', '.'], dir)).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('my%20model%20%231%20(100%25).py');
+  });
+});
+
+describe('eval refuses what it cannot hold, before holding it', () => {
+  it('a literal declaring 2×10⁹ elements is refused at once, as a usage error', async () => {
+    const result = await cli(['eval', '--loss', 'mse_loss', '--input', 'tf.tensor(0.5, [2000000000])', '--target', '1'], ROOT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('holds 2,000,000,000 values: the limit is 50,000,000');
+    expect(result.ms).toBeLessThan(1000);
+  });
+
+  it('a JSONL tensor over the limit is refused by its shape', () => {
+    const answer = JSON.parse(answerLine('{"id":1,"loss":"mse_loss","args":{"input":[[1,2],[3,4]],"target":[[1,2],[3,4]]}}', 3));
+    expect(answer).toEqual({ id: 1, error: { code: 'parse-error', message: expect.stringContaining('Too many values: the limit is 3') } });
+  });
+
+  it('an answer too large to write as JSON is an error answer, and the stream goes on', () => {
+    const stringify = JSON.stringify;
+    const spy = vi.spyOn(JSON, 'stringify').mockImplementationOnce(() => {
+      throw new RangeError('Invalid string length');
+    });
+    try {
+      const answer = JSON.parse(answerLine('{"id":7,"loss":"mse_loss","args":{"input":[1,2],"target":[1,3]},"kwargs":{"reduction":"none"}}'));
+      expect(answer).toEqual({ id: 7, error: { code: 'too-large', message: expect.stringContaining('too many to write as JSON') } });
+      expect(stringify(JSON.parse(answerLine('{"id":8,"loss":"mse_loss","args":{"input":[1],"target":[1]}}')))).toBe('{"id":8,"value":0,"shape":[]}');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a stdin line too long to be a string is answered with an error and skipped, without buffering it', async () => {
+    const megabyte = Buffer.alloc(1024 * 1024, 'x');
+    async function* lines() {
+      yield Buffer.from('{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[2]}}\n');
+      for (let i = 0; i < 300; i++) yield megabyte;
+      yield Buffer.from('\n{"id":2,"loss":"mse_loss","args":{"input":[1],"target":[3]}}\n');
+    }
+    const result = await cli(['eval', '--jsonl'], ROOT, Readable.from(lines()));
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(answers).toEqual([
+      { id: 1, value: 1, shape: [] },
+      { id: null, error: { code: 'too-large', message: expect.stringContaining('longer than 256 MB') } },
+      { id: 2, value: 4, shape: [] },
+    ]);
+  });
+
+  it('a 100,000-deep array is refused with a clear error, not a stack overflow', () => {
+    const deep = `${'['.repeat(100_000)}1${']'.repeat(100_000)}`;
+    const answer = JSON.parse(answerLine(`{"id":1,"loss":"mse_loss","args":{"input":${deep},"target":[1]}}`));
+    expect(answer.error).toEqual({ code: 'parse-error', message: expect.stringContaining('Too deeply nested') });
+  });
+
+  it.each([
+    [
+      'a dtype named like an Object method',
+      '{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[1]},"dtypes":{"input":"toString"}}',
+      'Unknown dtype "toString"',
+    ],
+    ['an argument named __proto__', '{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[1],"__proto__":[1]}}', "unexpected argument '__proto__'"],
+    [
+      'an option named toString',
+      '{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[1]},"kwargs":{"toString":1}}',
+      "unexpected keyword argument 'toString'",
+    ],
+    [
+      'an ignore_index beyond int64',
+      '{"id":1,"loss":"cross_entropy","args":{"input":[[1,2]],"target":[0]},"kwargs":{"ignore_index":1e300}}',
+      'ignore_index must be an integer',
+    ],
+  ])('%s is an error answer in plain words', (_what, line, message) => {
+    const answer = JSON.parse(answerLine(line));
+    expect(answer.error.message).toContain(message);
+    expect(answer.error.message).not.toMatch(/\{\d\}/);
+  });
+
+  it.each([
+    [['eval', '--loss', 'cross_entropy', '--input', '[[1,2]]', '--target', '[0]', '--ignore-index', '1e300'], '--ignore_index takes an integer'],
+    [['eval', '--loss', 'cross_entropy', '--input', '[[1,2]]'], "missing required argument: 'target'"],
+    [['eval', '--loss', 'mse_loss', '--input', '[1]', '--target', '[1]', '--toString', '1'], 'mse_loss has no option --toString'],
+    [['toString'], 'Unknown command "toString"'],
+  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    const result = await cli(argv, ROOT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('a closed pipe ends the CLI quietly, with the exit code of what it did', () => {
+  let bundle: string;
+  beforeAll(async () => {
+    // The real process (stdout a pipe) from the sources: node_modules is found from inside it.
+    bundle = join(ROOT, 'node_modules', '.cache', 'losslens-test', 'cli.js');
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'src', 'cli', 'bin.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+  });
+  const children: Array<ReturnType<typeof spawn>> = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill();
+  });
+
+  async function firstLineThenClose(args: string[], input?: string): Promise<{ line: string; code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [bundle, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
+    // The child stops reading once its output is closed: what it did not read is not an error here.
+    child.stdin!.on('error', () => undefined);
+    let stderr = '';
+    child.stderr!.on('data', (data) => (stderr += data));
+    if (input !== undefined) child.stdin!.end(input);
+    const line = await new Promise<string>((resolve) => {
+      let buffered = '';
+      child.stdout!.on('data', (data) => {
+        buffered += data;
+        const newline = buffered.indexOf('\n');
+        if (newline >= 0) {
+          child.stdout!.destroy();
+          resolve(buffered.slice(0, newline));
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { line, code, stderr };
+  }
+
+  it('check: the findings it found still make exit code 1, and nothing is printed about the pipe', async () => {
+    const result = await firstLineThenClose(['check', 'examples/pytorch']);
+    expect(result.line).toMatch(/^examples\/pytorch\/classifier_bugs\.py:\d+:\d+: LL/);
+    expect(result).toMatchObject({ code: 1, stderr: '' });
+  });
+
+  it('eval --jsonl stops reading when nobody reads its answers', async () => {
+    const requests = `${'{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[2]}}\n'.repeat(200_000)}`;
+    const result = await firstLineThenClose(['eval', '--jsonl'], requests);
+    expect(result.line).toBe('{"id":1,"value":1,"shape":[]}');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+});
