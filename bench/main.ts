@@ -1,8 +1,9 @@
 import { runAnalyzerBench } from './analyzer';
 import { measureMemory, runEvaluatorBench } from './evaluator';
+import { measureScaling, runScalingBench } from './scaling';
 
 /**
- * `npm run bench [-- CORPUS] [--only=analyzer|evaluator]`: prints each part's ratios against its
+ * `npm run bench [-- CORPUS] [--only=analyzer|scaling|evaluator]`: prints each part's ratios against its
  * peers, measured in the same run; exits 1 when a target is missed.
  */
 async function main(): Promise<void> {
@@ -10,10 +11,15 @@ async function main(): Promise<void> {
     measureMemory(Number(process.argv[3]));
     return;
   }
+  if (process.argv[2] === '--scaling') {
+    await measureScaling(process.argv[3] as Parameters<typeof measureScaling>[0], Number(process.argv[4]));
+    return;
+  }
   const corpus = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   const results: boolean[] = [];
   if (!only || only === 'analyzer') results.push(await runAnalyzerBench(corpus));
+  if (!only || only === 'analyzer' || only === 'scaling') results.push(runScalingBench());
   if (!only || only === 'evaluator') results.push(await runEvaluatorBench());
   process.exitCode = results.every(Boolean) ? 0 : 1;
 }

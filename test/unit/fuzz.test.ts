@@ -114,7 +114,8 @@ describe('source text from outside', () => {
     const text = `${[...PRELUDE, 'criterion = nn.BCELoss()', ...Array.from({ length: calls }, (_, i) => `loss${i} = criterion(head(x), y)`)].join('\n')}\n`;
     const result = await analyse('python', text);
     expect(result.findings.length).toBe(calls);
-    expect(result.ms).toBeLessThan(budget(text.length) + calls * 0.5);
+    // A quarter of a millisecond a line: 8,000 calls once took 6.9 s (every call against every other).
+    expect(result.ms).toBeLessThan(1000 + calls * 0.25);
   });
 
   it.each([1000, 10_000])('%i comment lines take time in proportion', async (lines) => {
