@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, nextAnalysis, waitUntil, workspaceFile } from './helpers';
+import { EXTENSION_ID, analysisOf, nextAnalysis, waitUntil, workspaceFile } from './helpers';
 
 suite('activation', () => {
   test('stays inactive until a Python document opens, then activates', async () => {
@@ -59,6 +59,27 @@ suite('commands', () => {
 });
 
 suite('the analysis API', () => {
+  test('a document that turns binary loses its findings at once, and says why', async () => {
+    const bug = ['import torch.nn as nn', 'head = nn.Linear(16, 1)', 'def step(x, y):', '    return nn.BCELoss()(head(x), y)', ''].join('\n');
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content: bug });
+    await vscode.window.showTextDocument(document);
+    const first = await analysisOf(document);
+    assert.deepEqual(
+      first.findings.map((finding) => finding.code),
+      ['LL001'],
+    );
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, new vscode.Position(0, 0), '\u0000');
+    const binary = await nextAnalysis(document.uri, () => vscode.workspace.applyEdit(edit));
+    assert.deepEqual(binary.findings, []);
+    assert.match(binary.skipped ?? '', /binary/);
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(document.uri).filter((d) => d.source === 'LossLens'),
+      [],
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('says when a document was not analysed, and why', async () => {
     const config = vscode.workspace.getConfiguration('losslens');
     const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'import torch.nn as nn\nloss = nn.BCELoss()\n' });
