@@ -279,3 +279,28 @@ describe('a closed pipe ends the CLI quietly, with the exit code of what it did'
     expect(result).toMatchObject({ code: 0, stderr: '' });
   });
 });
+
+describe('names from the analysed code never reach inherited properties of LossLens tables', () => {
+  it('`x.valueOf()`, `x.constructor(1)` and an import named `toString` are unknown, not activations', async () => {
+    const { analyzeFresh } = await import('./helpers/analysis');
+    const text = [
+      'import torch',
+      'import torch.nn as nn',
+      'from helpers import toString',
+      'head = nn.Linear(16, 3)',
+      'x = torch.randn(8, 16)',
+      'y = torch.randint(0, 3, (8,))',
+      'a = nn.NLLLoss()(head(x).valueOf(), y)',
+      'b = nn.NLLLoss()(head(x).constructor(1), y)',
+      'c = nn.NLLLoss()(toString(head(x)), y)',
+      '',
+    ].join('\n');
+    const result = await analyzeFresh(text, { sites: true });
+    const applied = result.sites!.filter((site) => site.kind === 'application');
+    expect(applied.map((site) => [site.input?.space, site.input?.activation])).toEqual([
+      ['unknown', undefined],
+      ['unknown', undefined],
+      ['unknown', undefined],
+    ]);
+  });
+});

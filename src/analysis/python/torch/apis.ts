@@ -3,14 +3,22 @@
  * activations, layers, tensor factories. What is not listed here is unknown, and unknown is silent.
  */
 
+/**
+ * A table keyed by names that come from the user's code: no inherited keys, so `x.toString()` or
+ * `import constructor` finds nothing here (an ordinary object would answer with its prototype's).
+ */
+function table<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 /** Other names of the same API: re-exports and aliases PyTorch keeps. */
-const ALIASES: Readonly<Record<string, string>> = {
+const ALIASES: Readonly<Record<string, string>> = table({
   'torch.nn.functional.sigmoid': 'torch.sigmoid',
   'torch.nn.functional.tanh': 'torch.tanh',
   'torch.special.expit': 'torch.sigmoid',
   'torch.special.softmax': 'torch.softmax',
   'torch.special.log_softmax': 'torch.log_softmax',
-};
+});
 
 /** The one name the tables below use for an API: `torch.nn.modules.loss.BCELoss` is `torch.nn.BCELoss`. */
 export function canonical(qualified: string): string {
@@ -28,7 +36,7 @@ export interface LossApi {
 const PAIR = ['input', 'target'] as const;
 
 /** Loss modules: constructed once, then applied as `criterion(input, target)`. */
-export const LOSS_CLASSES: Readonly<Record<string, LossApi>> = {
+export const LOSS_CLASSES: Readonly<Record<string, LossApi>> = table({
   'torch.nn.CrossEntropyLoss': { loss: 'cross_entropy', parameters: PAIR },
   'torch.nn.NLLLoss': { loss: 'nll_loss', parameters: PAIR },
   'torch.nn.BCELoss': { loss: 'binary_cross_entropy', parameters: PAIR },
@@ -49,50 +57,50 @@ export const LOSS_CLASSES: Readonly<Record<string, LossApi>> = {
   'torch.nn.CosineEmbeddingLoss': { loss: 'cosine_embedding_loss', parameters: ['input1', 'input2', 'target'] },
   'torch.nn.TripletMarginLoss': { loss: 'triplet_margin_loss', parameters: ['anchor', 'positive', 'negative'] },
   'torch.nn.CTCLoss': { loss: 'ctc_loss', parameters: ['log_probs', 'targets', 'input_lengths', 'target_lengths'] },
-};
+});
 
 const FOCAL: LossApi = { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] };
 
 /** Functional losses: applied directly. */
-export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = {
+export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = table({
   ...Object.fromEntries(Object.values(LOSS_CLASSES).map((api) => [`torch.nn.functional.${api.loss}`, api])),
   'torch.binary_cross_entropy_with_logits': LOSS_CLASSES['torch.nn.BCEWithLogitsLoss']!,
   'torch.kl_div': LOSS_CLASSES['torch.nn.KLDivLoss']!,
   'torch.nll_loss': LOSS_CLASSES['torch.nn.NLLLoss']!,
   'torchvision.ops.sigmoid_focal_loss': FOCAL,
   'torchvision.ops.focal_loss.sigmoid_focal_loss': FOCAL,
-};
+});
 
 export type ActivationKind = 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
 
 /** Functions taking a tensor (first argument) to an activation's output. */
-export const ACTIVATION_FUNCTIONS: Readonly<Record<string, ActivationKind>> = {
+export const ACTIVATION_FUNCTIONS: Readonly<Record<string, ActivationKind>> = table({
   'torch.sigmoid': 'sigmoid',
   'torch.softmax': 'softmax',
   'torch.nn.functional.softmax': 'softmax',
   'torch.log_softmax': 'log_softmax',
   'torch.nn.functional.log_softmax': 'log_softmax',
   'torch.nn.functional.logsigmoid': 'logsigmoid',
-};
+});
 
 /** Tensor methods that apply an activation: `x.sigmoid()`, `x.softmax(dim=1)`. */
-export const ACTIVATION_METHODS: Readonly<Record<string, ActivationKind>> = {
+export const ACTIVATION_METHODS: Readonly<Record<string, ActivationKind>> = table({
   sigmoid: 'sigmoid',
   softmax: 'softmax',
   log_softmax: 'log_softmax',
-};
+});
 
 /** Activation modules: `nn.Sigmoid()`, `nn.Softmax(dim=1)`. */
-export const ACTIVATION_MODULES: Readonly<Record<string, ActivationKind>> = {
+export const ACTIVATION_MODULES: Readonly<Record<string, ActivationKind>> = table({
   'torch.nn.Sigmoid': 'sigmoid',
   'torch.nn.Softmax': 'softmax',
   'torch.nn.Softmax2d': 'softmax',
   'torch.nn.LogSoftmax': 'log_softmax',
   'torch.nn.LogSigmoid': 'logsigmoid',
-};
+});
 
 /** Layers whose output is a raw score per unit: logits when nothing follows them. */
-export const LINEAR_LAYERS: Readonly<Record<string, { outPosition: number; outKeyword: string; spatial: boolean }>> = {
+export const LINEAR_LAYERS: Readonly<Record<string, { outPosition: number; outKeyword: string; spatial: boolean }>> = table({
   'torch.nn.Linear': { outPosition: 1, outKeyword: 'out_features', spatial: false },
   'torch.nn.LazyLinear': { outPosition: 0, outKeyword: 'out_features', spatial: false },
   'torch.nn.Bilinear': { outPosition: 2, outKeyword: 'out_features', spatial: false },
@@ -105,7 +113,7 @@ export const LINEAR_LAYERS: Readonly<Record<string, { outPosition: number; outKe
   'torch.nn.LazyConv1d': { outPosition: 0, outKeyword: 'out_channels', spatial: true },
   'torch.nn.LazyConv2d': { outPosition: 0, outKeyword: 'out_channels', spatial: true },
   'torch.nn.LazyConv3d': { outPosition: 0, outKeyword: 'out_channels', spatial: true },
-};
+});
 
 /** Layers that pass their input's meaning through unchanged. */
 export const PASSTHROUGH_LAYERS: ReadonlySet<string> = new Set([
@@ -145,7 +153,7 @@ export const SHAPE_PRESERVING_LAYERS: ReadonlySet<string> = new Set([
 export const VALUE_PRESERVING_METHODS: ReadonlySet<string> = new Set(['detach', 'cpu', 'cuda', 'clone', 'contiguous', 'requires_grad_', 'detach_']);
 
 /** Tensor factories and the dtype they give by default. */
-export const FACTORIES: Readonly<Record<string, 'float' | 'int'>> = {
+export const FACTORIES: Readonly<Record<string, 'float' | 'int'>> = table({
   'torch.randn': 'float',
   'torch.rand': 'float',
   'torch.zeros': 'float',
@@ -153,10 +161,10 @@ export const FACTORIES: Readonly<Record<string, 'float' | 'int'>> = {
   'torch.empty': 'float',
   'torch.randint': 'int',
   'torch.arange': 'int',
-};
+});
 
 /** Tensors from literal data, with the dtype their constructor fixes (`undefined`: inferred from the data). */
-export const TENSOR_CONSTRUCTORS: Readonly<Record<string, 'float' | 'int' | 'bool' | undefined>> = {
+export const TENSOR_CONSTRUCTORS: Readonly<Record<string, 'float' | 'int' | 'bool' | undefined>> = table({
   'torch.tensor': undefined,
   'torch.as_tensor': undefined,
   'torch.Tensor': 'float',
@@ -165,9 +173,9 @@ export const TENSOR_CONSTRUCTORS: Readonly<Record<string, 'float' | 'int' | 'boo
   'torch.LongTensor': 'int',
   'torch.IntTensor': 'int',
   'torch.BoolTensor': 'bool',
-};
+});
 
-export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = {
+export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = table({
   'torch.float': 'float',
   'torch.float32': 'float',
   'torch.float64': 'float',
@@ -183,7 +191,7 @@ export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = {
   'torch.int8': 'int',
   'torch.uint8': 'int',
   'torch.bool': 'bool',
-};
+});
 
 /** Models known to end in a linear classifier: their outputs are logits. */
 export function isLogitsModelFactory(qualified: string): boolean {
