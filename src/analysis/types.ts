@@ -84,6 +84,12 @@ export interface Fact {
   readonly param?: number;
   /** One-hot labels (`F.one_hot`): class indices spread over a class dim. */
   readonly oneHot?: boolean;
+  /**
+   * The value itself, when it is a tensor written in the code (`torch.tensor([[0.6, 0.1]])`,
+   * `np.array(...)`, through assignments): source text the evaluator's literal parser reads.
+   * Anything that computes a new value from it (indexing, reshaping, a dtype change) drops it.
+   */
+  readonly literal?: string;
   readonly dtype: FactDType;
   readonly origin: Origin;
   /** How this was concluded: the root cause first, then the steps that carried it to the site. */
@@ -100,10 +106,22 @@ export interface LossSite {
   readonly span: Span;
   /** Options given in the code, by keyword, as source text. */
   readonly options: Readonly<Record<string, string>>;
+  /** The tensor arguments of an application, by the loss's parameter names. */
+  readonly arguments: Readonly<Record<string, SiteArgument>>;
+  /** For an application of a loss module, where the module is constructed. */
+  readonly construction?: Span;
   readonly input?: Fact;
   readonly target?: Fact;
   /** Whether every tensor argument is a literal, so the site can be evaluated statically. */
   readonly literal: boolean;
+}
+
+export interface SiteArgument {
+  /** The argument as written. */
+  readonly text: string;
+  readonly span: Span;
+  /** Its value as a literal the evaluator can read, when it resolves to one (see `Fact.literal`). */
+  readonly literal?: string;
 }
 
 export interface AnalysisResult {

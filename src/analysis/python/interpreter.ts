@@ -238,7 +238,7 @@ export class Interpreter {
     }
     if (value.kind === 'tensor') {
       // Indexing and slicing keep the meaning of the elements, not the shape.
-      const { shape: _shape, classes: _classes, ...rest } = value.fact;
+      const { shape: _shape, classes: _classes, literal: _literal, ...rest } = value.fact;
       return tensor(rest);
     }
     const field = /^(['"])(\w+)\1$/.exec(index.text)?.[2];
@@ -255,7 +255,10 @@ export class Interpreter {
     // Scaling logits by a temperature keeps them logits.
     if (a.kind === 'tensor' && a.fact.space === 'logits' && (operator === '/' || operator === '*')) {
       const b = this.value(right, depth);
-      if (b.kind !== 'tensor') return tensor({ ...a.fact, evidence: [this.evidence(node), ...a.fact.evidence] });
+      if (b.kind !== 'tensor') {
+        const { literal: _literal, ...scaled } = a.fact;
+        return tensor({ ...scaled, evidence: [this.evidence(node), ...a.fact.evidence] });
+      }
     }
     return UNKNOWN;
   }

@@ -246,7 +246,13 @@ function describeSites(losses: readonly PythonLossSite[], interpreter: Interpret
     const inputFact = input ? interpreter.factOf(input) : undefined;
     const targetFact = target ? interpreter.factOf(target) : undefined;
     const values = [...site.args.values()];
-    const literal = values.length > 0 && values.every((node) => interpreter.factOf(node).origin === 'literal');
+    const literal = values.length > 0 && values.every((node) => interpreter.factOf(node).literal !== undefined);
+    const args = Object.fromEntries(
+      [...site.args].map(([name, node]) => {
+        const value = interpreter.factOf(node).literal;
+        return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
+      }),
+    );
     return {
       framework: 'torch',
       api: site.qualified,
@@ -254,6 +260,8 @@ function describeSites(losses: readonly PythonLossSite[], interpreter: Interpret
       kind: site.kind,
       span: { start: site.call.startIndex, end: site.call.endIndex },
       options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
+      arguments: args,
+      ...(site.kind === 'application' && site.construction ? { construction: { start: site.construction.startIndex, end: site.construction.endIndex } } : {}),
       ...(inputFact ? { input: inputFact } : {}),
       ...(targetFact ? { target: targetFact } : {}),
       literal: site.kind === 'application' && literal,

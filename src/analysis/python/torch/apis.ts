@@ -173,6 +173,8 @@ export const TENSOR_CONSTRUCTORS: Readonly<Record<string, 'float' | 'int' | 'boo
   'torch.LongTensor': 'int',
   'torch.IntTensor': 'int',
   'torch.BoolTensor': 'bool',
+  'numpy.array': undefined,
+  'numpy.asarray': undefined,
 });
 
 export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = table({

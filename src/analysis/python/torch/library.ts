@@ -119,11 +119,12 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
     const input = args.positional[0];
     const inner = input ? interpreter.factOf(input) : UNKNOWN_FACT;
     if (inner.space === 'probabilities') {
+      const { literal: _literal, ...logged } = inner;
       return tensor({
-        ...inner,
+        ...logged,
         space: 'log-probabilities',
         activation: inner.activation?.fn === 'sigmoid' ? { fn: 'logsigmoid' } : inner.activation ? { ...inner.activation, fn: 'log_softmax' } : undefined,
-        evidence: [...inner.evidence, interpreter.evidence(node)],
+        evidence: [...logged.evidence, interpreter.evidence(node)],
       } as Fact);
     }
     return UNKNOWN;
@@ -259,10 +260,20 @@ function literalTensor(interpreter: Interpreter, qualified: string, node: Syntax
     const value = interpreter.value(dtypeArg);
     dtype = value.kind === 'dtype' ? value.dtype : 'unknown';
   }
-  return fact('unknown', { dtype, origin: 'literal', evidence, ...(parsed ? { shape: parsed.shape } : {}) });
+  const known = parsed && dtype !== 'unknown' && !args.open;
+  return {
+    ...fact('unknown', { dtype, origin: 'literal', evidence, ...(parsed ? { shape: parsed.shape } : {}) }),
+    // As the evaluator's parser reads it, with the dtype the constructor or `dtype=` fixed.
+    ...(known && dtype !== 'unknown' ? { literal: `torch.tensor(${data.text}, dtype=${LITERAL_DTYPES[dtype]})` } : {}),
+  };
 }
+
+const LITERAL_DTYPES = { float: 'torch.float64', int: 'torch.int64', bool: 'torch.bool' } as const;
 /** A method called on a tensor: activations, dtype conversions, reshapes, `log`, `argmax`. */
-function tensorMethod(input: Fact, method: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
+function tensorMethod(tensorIn: Fact, method: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
+  if (VALUE_PRESERVING_METHODS.has(method)) return tensor(tensorIn);
+  // Every other method computes a new value: what was written is no longer it.
+  const { literal: _literal, ...input } = tensorIn;
   // A dtype change is its own evidence; a reshape or log keeps what made the space.
   const evidence = [interpreter.evidence(node), ...input.evidence];
   const appended = [...input.evidence, interpreter.evidence(node)];
@@ -278,7 +289,6 @@ function tensorMethod(input: Fact, method: string, node: SyntaxNode, args: CallA
         node.childForFieldName('function')?.childForFieldName('object') ?? undefined,
       ),
     );
-  if (VALUE_PRESERVING_METHODS.has(method)) return tensor(input);
   switch (method) {
     case 'float':
     case 'double':
