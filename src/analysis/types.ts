@@ -116,7 +116,7 @@ export interface LossSite {
   readonly literal: boolean;
 }
 
-export interface SiteArgument {
+interface SiteArgument {
   /** The argument as written. */
   readonly text: string;
   readonly span: Span;

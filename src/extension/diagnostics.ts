@@ -3,7 +3,7 @@ import { analyzeDocument, analyzeNotebook, type LocatedFinding } from '../analys
 import { AnalysisHost } from '../analysis/host';
 import { programFromCells } from '../analysis/notebook';
 import { SourceFile } from '../analysis/python/source-file';
-import type { Evidence, Finding } from '../analysis/types';
+import type { Evidence, Finding, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings } from '../shared/settings';
 import type { Ctx } from './ctx';
 import { NOTEBOOK_TYPE } from './languages';
@@ -57,6 +57,8 @@ export class DiagnosticsController implements vscode.Disposable {
   /** The version of each document or cell whose findings are published. */
   private readonly published = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
+  /** The loss sites of each document or cell, for the version they were found in. */
+  private readonly sites = new Map<string, { version: number; sites: readonly LossSite[] }>();
   private readonly disposables: vscode.Disposable[] = [this.collection, this.finished];
 
   constructor(
@@ -85,6 +87,39 @@ export class DiagnosticsController implements vscode.Disposable {
       watcher.onDidChange(() => this.refreshAll()),
     );
     this.refreshAll();
+  }
+
+  /**
+   * The loss sites of a document or notebook cell as it is now, with spans in that document's
+   * offsets (for hovers and inline values), from an analysis of its current version.
+   */
+  async currentSites(document: vscode.TextDocument): Promise<readonly LossSite[]> {
+    const key = document.uri.toString();
+    const cached = this.sites.get(key);
+    if (cached?.version === document.version) return cached.sites;
+    const { enabled, analyze } = this.options(document.uri);
+    if (!enabled) return [];
+    let sites: readonly LossSite[] = [];
+    if (document.uri.scheme === 'vscode-notebook-cell') {
+      const notebook = notebookOf(document);
+      if (!notebook) return [];
+      const cells = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && cell.document.languageId === 'python');
+      const program = programFromCells(cells.map((cell) => ({ index: cell.index, source: cell.document.getText() })));
+      const own = program.cells[cells.findIndex((cell) => cell.document === document)];
+      if (!own) return [];
+      await this.exclusive(notebook.uri.toString(), async () => {
+        const result = await analyzeNotebook(this.source(notebook.uri.toString(), notebook.uri), program, { ...analyze, sites: true });
+        sites = (result.sites ?? [])
+          .filter((site) => site.span.start >= own.start && site.span.end <= own.start + own.source.length)
+          .map((site) => shiftSite(site, -own.start));
+      });
+    } else if (document.languageId === 'python') {
+      await this.exclusive(key, async () => {
+        sites = (await analyzeDocument(this.source(key, document.uri), 'python', document.getText(), { ...analyze, sites: true })).sites ?? [];
+      });
+    }
+    this.sites.set(key, { version: document.version, sites });
+    return sites;
   }
 
   /** The last finished analysis of a document or notebook, if it has had one since it opened. */
@@ -356,6 +391,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.sources.delete(key);
     this.findings.delete(key);
     this.published.delete(key);
+    this.sites.delete(key);
     this.analyses.delete(key);
     this.collection.delete(uri);
   }
@@ -376,4 +412,15 @@ function workspaceRoots(): string[] {
 /** The notebook a cell document belongs to. */
 function notebookOf(cell: vscode.TextDocument): vscode.NotebookDocument | undefined {
   return vscode.workspace.notebookDocuments.find((candidate) => candidate.getCells().some((entry) => entry.document === cell));
+}
+
+/** A site with every offset moved by `delta` (from a notebook's joined program into one cell). */
+function shiftSite(site: LossSite, delta: number): LossSite {
+  const move = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
+  return {
+    ...site,
+    span: move(site.span),
+    ...(site.construction ? { construction: move(site.construction) } : {}),
+    arguments: Object.fromEntries(Object.entries(site.arguments).map(([name, argument]) => [name, { ...argument, span: move(argument.span) }])),
+  };
 }

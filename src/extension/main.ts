@@ -4,6 +4,9 @@ import { registerCommands } from './commands';
 import { affectsLossLens, readSettings } from './config';
 import { Ctx } from './ctx';
 import { DiagnosticsController, type AnalysisFinished } from './diagnostics';
+import { SiteEvaluations } from './evaluations';
+import { LossHovers } from './hovers';
+import { LossInlayHints } from './inlayHints';
 import { StatusPanel } from './statusPanel';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
@@ -23,14 +26,20 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   try {
     const ctx = new Ctx(context, log, readSettings(log));
     const diagnostics = new DiagnosticsController(ctx, (scope) => readSettings(log, scope));
+    const evaluations = new SiteEvaluations(ctx);
+    const inlayHints = new LossInlayHints(ctx, diagnostics, evaluations);
     context.subscriptions.push(
       diagnostics,
+      inlayHints,
+      vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations)),
+      vscode.languages.registerInlayHintsProvider([{ language: 'python' }], inlayHints),
       vscode.languages.registerCodeActionsProvider([{ language: 'python' }], new LossLensCodeActions(diagnostics), LossLensCodeActions.metadata),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsLossLens(event)) return;
         ctx.settings = readSettings(log);
         log.info(vscode.l10n.t('Settings changed; LossLens reloaded them.'));
         diagnostics.refreshAll();
+        inlayHints.refresh();
         StatusPanel.refreshCurrent(ctx);
       }),
     );

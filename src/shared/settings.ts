@@ -11,6 +11,8 @@ export interface LossLensSettings {
   readonly ignore: readonly string[];
   readonly maxFileSizeBytes: number;
   readonly evaluatorMaxElements: number;
+  /** Show `= tensor(...)` after loss calls whose tensors are literals. */
+  readonly inlineValues: boolean;
 }
 
 export const DEFAULT_SETTINGS: LossLensSettings = {
@@ -19,6 +21,7 @@ export const DEFAULT_SETTINGS: LossLensSettings = {
   ignore: [],
   maxFileSizeBytes: 2048 * 1024,
   evaluatorMaxElements: 50_000_000,
+  inlineValues: true,
 };
 
 const RULE_CODE = /^LL\d{3}$/;
@@ -29,6 +32,7 @@ export interface RawSettings {
   readonly ignore?: unknown;
   readonly maxFileSizeKB?: unknown;
   readonly 'evaluator.maxElements'?: unknown;
+  readonly inlineValues?: unknown;
 }
 
 export interface SettingsProblem {
@@ -80,6 +84,7 @@ export function normalizeSettings(raw: RawSettings): { settings: LossLensSetting
     ignore: codes('ignore'),
     maxFileSizeBytes: positiveInteger('maxFileSizeKB', DEFAULT_SETTINGS.maxFileSizeBytes / 1024) * 1024,
     evaluatorMaxElements: positiveInteger('evaluator.maxElements', DEFAULT_SETTINGS.evaluatorMaxElements),
+    inlineValues: flag('inlineValues', DEFAULT_SETTINGS.inlineValues),
   };
   return { settings, problems };
 }

@@ -1,0 +1,53 @@
+import * as l10n from '@vscode/l10n';
+import type { EvaluateRequest } from '../losses/evaluate';
+import { ParseError, parseTensor } from '../tensor/parse';
+import type { LossSite } from './types';
+
+/** A loss site as an evaluator request, or why it cannot be one (a person reads the reason). */
+export type SiteRequest = { readonly request: EvaluateRequest } | { readonly reason: string };
+
+/**
+ * The request that computes a loss site's value when every tensor argument resolves to a literal
+ * and every option is one (`reduction='sum'`, `weight=torch.tensor([1., 9.])`, `ignore_index=-1`).
+ */
+export function siteRequest(site: LossSite, maxElements: number): SiteRequest {
+  if (site.kind !== 'application' || !site.loss) return { reason: l10n.t('only a call of the loss has a value') };
+  const args: Record<string, ReturnType<typeof parseTensor>> = {};
+  for (const [name, argument] of Object.entries(site.arguments)) {
+    if (argument.literal === undefined) return { reason: l10n.t('`{0}` is not a tensor written in the code', argument.text) };
+    const tensor = literalTensor(argument.literal, maxElements);
+    if ('reason' in tensor) return { reason: tensor.reason };
+    args[name] = tensor.value;
+  }
+  const kwargs: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(site.options)) {
+    const value = pythonLiteral(text, maxElements);
+    if (value === undefined) return { reason: l10n.t('`{0}={1}` is not a value written in the code', name, text) };
+    kwargs[name] = value;
+  }
+  return { request: { loss: site.loss, args, kwargs } };
+}
+
+function literalTensor(text: string, maxElements: number): { value: ReturnType<typeof parseTensor> } | { reason: string } {
+  try {
+    return { value: parseTensor(text, { maxElements }) };
+  } catch (error) {
+    if (error instanceof ParseError) return { reason: error.message };
+    throw error;
+  }
+}
+
+/** A keyword argument's value from its source: a string, number, bool, None, or a tensor literal. */
+function pythonLiteral(text: string, maxElements: number): unknown {
+  const source = text.trim();
+  const quoted = /^(['"])([^'"\\]*)\1$/.exec(source);
+  if (quoted) return quoted[2];
+  if (source === 'True' || source === 'False') return source === 'True';
+  if (source === 'None') return null;
+  if (/^[-+]?(\d[\d_]*\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(source)) return Number(source.replace(/_/g, ''));
+  if (/^(\[|(torch\.|np\.|numpy\.)?(tensor|Tensor|FloatTensor|LongTensor|array|as_tensor)\()/.test(source)) {
+    const tensor = literalTensor(source, maxElements);
+    return 'value' in tensor ? tensor.value : undefined;
+  }
+  return undefined;
+}

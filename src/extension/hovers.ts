@@ -1,0 +1,142 @@
+import * as vscode from 'vscode';
+import type { Fact, LossSite } from '../analysis/types';
+import { findLoss } from '../losses/registry';
+import type { LossDefinition, OptionSpec } from '../losses/types';
+import type { DiagnosticsController } from './diagnostics';
+import type { SiteEvaluations } from './evaluations';
+
+/**
+ * Hovers on loss constructions and calls: what the loss expects, what LossLens inferred about
+ * the arguments at this call, the formula, the findings here, and — when every tensor argument
+ * is written in the code — the value, computed as PyTorch computes it (on a worker thread).
+ */
+export class LossHovers implements vscode.HoverProvider {
+  constructor(
+    private readonly diagnostics: DiagnosticsController,
+    private readonly evaluations: SiteEvaluations,
+  ) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const offset = document.offsetAt(position);
+    const site = siteAt(await this.diagnostics.currentSites(document), offset);
+    if (!site || token.isCancellationRequested) return undefined;
+    const loss = site.loss ? findLoss(site.loss) : undefined;
+    const markdown = new vscode.MarkdownString(undefined, true);
+    markdown.appendMarkdown(
+      `**\`${site.api.replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'))}\`**`,
+    );
+    if (loss) markdown.appendMarkdown(` — ${vscode.l10n.t('{0} (`{1}`)', loss.title, loss.name)}`);
+    markdown.appendMarkdown('\n\n');
+    if (loss) appendContract(markdown, loss, site);
+    if (site.kind === 'application') appendFacts(markdown, site);
+    if (loss) markdown.appendMarkdown(`${vscode.l10n.t('Formula:')} \`${loss.formula}\`\n\n`);
+    const findings = (await this.diagnostics.currentFindings(document)).filter(
+      (entry) => entry.diagnostic.range.intersection(new vscode.Range(document.positionAt(site.span.start), document.positionAt(site.span.end))) !== undefined,
+    );
+    for (const { finding, diagnostic } of findings) markdown.appendMarkdown(`$(warning) **${finding.code}** ${escape(diagnostic.message)}\n\n`);
+    if (site.kind === 'application') {
+      const value = await this.evaluations.value(site, token);
+      if (value.kind === 'value') {
+        markdown.appendMarkdown(`${vscode.l10n.t('Value, as PyTorch computes it:')}\n`);
+        markdown.appendCodeblock(value.printed, 'python');
+        for (const warning of value.warnings) markdown.appendMarkdown(`${vscode.l10n.t('PyTorch warns:')} ${escape(warning)}\n\n`);
+      } else if (value.kind === 'error') {
+        markdown.appendMarkdown(`${vscode.l10n.t('PyTorch would raise:')} ${escape(value.message)}\n\n`);
+      } else {
+        markdown.appendMarkdown(`_${escape(vscode.l10n.t('No value here: {0}.', value.reason))}_\n\n`);
+      }
+    }
+    return new vscode.Hover(markdown, new vscode.Range(document.positionAt(site.span.start), document.positionAt(site.span.end)));
+  }
+}
+
+/**
+ * The site a hover at `offset` is about: the innermost call holding it, not inside one of its
+ * tensor arguments (those are other expressions); a construction applied in place
+ * (`nn.BCELoss()(a, b)`) is its application, which has a value.
+ */
+function siteAt(sites: readonly LossSite[], offset: number): LossSite | undefined {
+  const holding = sites.filter(
+    (site) =>
+      site.span.start <= offset &&
+      offset < site.span.end &&
+      !Object.values(site.arguments).some((argument) => argument.span.start <= offset && offset < argument.span.end),
+  );
+  const innermost = holding.sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
+  if (innermost?.kind !== 'construction') return innermost;
+  return sites.find((site) => site.kind === 'application' && site.construction?.start === innermost.span.start) ?? innermost;
+}
+
+function appendContract(markdown: vscode.MarkdownString, loss: LossDefinition, site: LossSite): void {
+  markdown.appendMarkdown(`${vscode.l10n.t('Expects:')}\n\n`);
+  for (const parameter of loss.tensors) {
+    const { space, shapes, dtype } = parameter.contract;
+    markdown.appendMarkdown(`- \`${parameter.name}\`: ${escape(spaceName(space))}, ${shapes.map((shape) => `\`${shape}\``).join(' / ')}, ${dtype}\n`);
+  }
+  const options = Object.entries(loss.options)
+    .filter(([name, spec]) => spec.kind !== 'tensor' || site.options[name] !== undefined)
+    .map(([name, spec]) => `\`${name}=${site.options[name] ?? defaultText(spec)}\`${site.options[name] !== undefined ? '' : ` ${vscode.l10n.t('(default)')}`}`);
+  if (options.length > 0) markdown.appendMarkdown(`\n${vscode.l10n.t('Options:')} ${options.join(', ')}\n\n`);
+  else markdown.appendMarkdown('\n');
+}
+
+function appendFacts(markdown: vscode.MarkdownString, site: LossSite): void {
+  const described = Object.entries(site.arguments).slice(0, 2);
+  if (described.length === 0) return;
+  markdown.appendMarkdown(`${vscode.l10n.t('At this call:')}\n\n`);
+  for (const [name, argument] of described) {
+    const fact = name === Object.keys(site.arguments)[0] ? site.input : site.target;
+    markdown.appendMarkdown(`- \`${name}\` = \`${escape(short(argument.text))}\`: ${escape(fact ? describeFact(fact) : vscode.l10n.t('nothing known'))}\n`);
+  }
+  markdown.appendMarkdown('\n');
+}
+
+/** "logits from `head = nn.Linear(16, 1)`, shape (8, 1), float". */
+function describeFact(fact: Fact): string {
+  const parts: string[] = [];
+  if (fact.space !== 'unknown') parts.push(spaceName(fact.space));
+  if (fact.origin === 'literal' && fact.literal !== undefined) parts.push(vscode.l10n.t('written in the code'));
+  const root = fact.evidence[0];
+  if (root && fact.space !== 'unknown') parts[parts.length - 1] += ` ${vscode.l10n.t('from `{0}`', root.text)}`;
+  if (fact.shape && fact.shape[0] !== 'param') {
+    const dims = fact.shape.map((dim) => (dim === undefined ? '?' : String(dim)));
+    parts.push(vscode.l10n.t('shape {0}', `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`));
+  }
+  if (fact.dtype !== 'unknown') parts.push(fact.dtype);
+  return parts.length > 0 ? parts.join(', ') : vscode.l10n.t('nothing known');
+}
+
+function spaceName(space: string): string {
+  switch (space) {
+    case 'logits':
+      return vscode.l10n.t('logits (raw scores)');
+    case 'probabilities':
+      return vscode.l10n.t('probabilities');
+    case 'log-probabilities':
+      return vscode.l10n.t('log-probabilities');
+    case 'class-indices':
+      return vscode.l10n.t('class indices');
+    default:
+      return space;
+  }
+}
+
+function defaultText(spec: OptionSpec): string {
+  if (spec.default === null) return 'None';
+  if (typeof spec.default === 'string') return `'${spec.default}'`;
+  if (typeof spec.default === 'boolean') return spec.default ? 'True' : 'False';
+  return String(spec.default);
+}
+
+function short(code: string): string {
+  const line = code.replace(/\s+/g, ' ');
+  return line.length > 48 ? `${line.slice(0, 45)}...` : line;
+}
+
+/** Text for markdown, as text: what markdown would read is escaped, outside `code` spans. */
+function escape(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/[\\*_[\]<>]/g, (character) => `\\${character}`)))
+    .join('');
+}

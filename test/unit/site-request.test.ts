@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { siteRequest } from '../../src/analysis/site-request';
+import { evaluate } from '../../src/losses/evaluate';
+import { formatTensor } from '../../src/tensor/format';
+import { analyzeFresh } from './helpers/analysis';
+
+/** The value a hover or an inline value shows for the application on the last line, or why none. */
+async function valueOf(...lines: string[]): Promise<string> {
+  const result = await analyzeFresh(`${lines.join('\n')}\n`, { sites: true });
+  const application = result.sites!.filter((site) => site.kind === 'application').at(-1)!;
+  const built = siteRequest(application, 1_000_000);
+  if ('reason' in built) return `none: ${built.reason}`;
+  return formatTensor(evaluate(built.request).value);
+}
+
+describe('loss calls on tensors written in the code have a value', () => {
+  it('the reference article: BCELoss on the probabilities is tensor(1.5081)', async () => {
+    expect(
+      await valueOf('import torch', 'import torch.nn as nn', 'loss = nn.BCELoss()(torch.tensor([[0.6, 0.1], [0.3, 0.8]]), torch.tensor([[0., 1.], [1., 0.]]))'),
+    ).toBe('tensor(1.5081)');
+  });
+
+  it('through assignments above, with options written in the call, and NumPy arrays', async () => {
+    expect(
+      await valueOf(
+        'import numpy as np',
+        'import torch',
+        'import torch.nn.functional as F',
+        'scores = torch.tensor([[[1., 2.], [3., 5.]], [[4., 7.], [4., 6.]]])',
+        'labels = np.array([[0, 0], [1, 1]])',
+        'loss = F.cross_entropy(scores, torch.tensor([[0, 0], [1, 1]]), weight=torch.tensor([1.0, 9.0]))',
+      ),
+    ).toBe('tensor(1.1617)');
+    expect(
+      await valueOf(
+        'import torch',
+        'import torch.nn.functional as F',
+        'x = torch.tensor([[2., 3., 1.], [3., 7., 9.]])',
+        "F.nll_loss(x, torch.tensor([1, 2]), reduction='sum')",
+      ),
+    ).toBe('tensor(-12.)');
+  });
+
+  it('an integer target keeps its dtype: BCE refuses it, as PyTorch does', async () => {
+    const result = await analyzeFresh('import torch\nimport torch.nn as nn\nnn.BCELoss()(torch.tensor([0.5]), torch.tensor([1]))\n', { sites: true });
+    const built = siteRequest(
+      result.sites!.find((site) => site.kind === 'application')!,
+      1000,
+    );
+    expect(() => evaluate((built as { request: Parameters<typeof evaluate>[0] }).request)).toThrow(/target must be a floating-point tensor, got int64/);
+  });
+
+  it.each([
+    [['import torch', 'import torch.nn as nn', 'def f(y):', '    return nn.MSELoss()(torch.tensor([1.]), y)'], '`y` is not a tensor written in the code'],
+    [
+      ['import torch', 'import torch.nn as nn', 'x = torch.tensor([1., 2.])', 'nn.MSELoss()(x.view(2, 1), torch.tensor([[1.], [2.]]))'],
+      '`x.view(2, 1)` is not a tensor written in the code',
+    ],
+    [
+      ['import torch', 'import torch.nn as nn', 'r = "sum"', 'nn.MSELoss(reduction=r)(torch.tensor([1.]), torch.tensor([2.]))'],
+      '`reduction=r` is not a value written in the code',
+    ],
+  ])('%j has none: %s', async (lines, reason) => {
+    expect(await valueOf(...lines)).toBe(`none: ${reason}`);
+  });
+});
