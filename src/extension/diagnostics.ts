@@ -66,7 +66,11 @@ export class DiagnosticsController implements vscode.Disposable {
     private readonly settingsFor: (scope: vscode.Uri) => LossLensSettings,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document)),
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        // A new document may reuse a closed one's uri (`untitled:Untitled-1`): nothing of it carries over.
+        this.forgetVersions(document.uri);
+        this.schedule(document);
+      }),
       vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.scheduleNotebook(notebook)),
@@ -381,6 +385,13 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.Uri.parse(key),
       entries.map((entry) => entry.diagnostic),
     );
+  }
+
+  private forgetVersions(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.analyses.delete(key);
+    this.sites.delete(key);
+    this.published.delete(key);
   }
 
   private forget(uri: vscode.Uri): void {

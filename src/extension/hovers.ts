@@ -27,9 +27,7 @@ export class LossHovers implements vscode.HoverProvider {
     );
     if (loss) markdown.appendMarkdown(` — ${vscode.l10n.t('{0} (`{1}`)', loss.title, loss.name)}`);
     markdown.appendMarkdown('\n\n');
-    if (loss) appendContract(markdown, loss, site);
-    if (site.kind === 'application') appendFacts(markdown, site);
-    if (loss) markdown.appendMarkdown(`${vscode.l10n.t('Formula:')} \`${loss.formula}\`\n\n`);
+    // What matters most first: the finding, the value; then what is known, what is expected.
     const findings = (await this.diagnostics.currentFindings(document)).filter(
       (entry) => entry.diagnostic.range.intersection(new vscode.Range(document.positionAt(site.span.start), document.positionAt(site.span.end))) !== undefined,
     );
@@ -45,6 +43,11 @@ export class LossHovers implements vscode.HoverProvider {
       } else {
         markdown.appendMarkdown(`_${escape(vscode.l10n.t('No value here: {0}.', value.reason))}_\n\n`);
       }
+      appendFacts(markdown, site);
+    }
+    if (loss) {
+      appendContract(markdown, loss, site);
+      markdown.appendMarkdown(`${vscode.l10n.t('Formula:')} \`${loss.formula}\`\n\n`);
     }
     return new vscode.Hover(markdown, new vscode.Range(document.positionAt(site.span.start), document.positionAt(site.span.end)));
   }
@@ -86,7 +89,7 @@ function appendFacts(markdown: vscode.MarkdownString, site: LossSite): void {
   markdown.appendMarkdown(`${vscode.l10n.t('At this call:')}\n\n`);
   for (const [name, argument] of described) {
     const fact = name === Object.keys(site.arguments)[0] ? site.input : site.target;
-    markdown.appendMarkdown(`- \`${name}\` = \`${escape(short(argument.text))}\`: ${escape(fact ? describeFact(fact) : vscode.l10n.t('nothing known'))}\n`);
+    markdown.appendMarkdown(`- \`${name}\` = \`${short(argument.text)}\`: ${escape(fact ? describeFact(fact) : vscode.l10n.t('nothing known'))}\n`);
   }
   markdown.appendMarkdown('\n');
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,40 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     for (const code of ['LL001', 'LL002', 'LL003', 'LL004', 'LL006', 'LL007', 'LL008', 'LL010', 'LL011', 'LL012', 'LL020', 'LL021', 'LL022'])
       expect(text).toContain(code);
     await workbench.screenshot('05-problems-panel');
+  });
+
+  it('hovering a loss on tensors written in the code shows its value, and the call shows it inline', async () => {
+    await workbench.openFile('pytorch/reference_values.py');
+    const hover = await workbench.hoverAt(7, 12);
+    expect(hover).toContain('tensor(1.5081)');
+    expect(hover).toContain('Binary cross entropy');
+    await workbench.screenshot('09-hover-value');
+    await workbench.screenshotHover('hover-value');
+    await workbench.page.keyboard.press('Escape');
+    await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain('= tensor(1.5081)');
+    await workbench.screenshot('10-inline-values');
+  });
+
+  it('hovering a buggy call shows the finding and what is known of its arguments, in light and dark themes', async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    const hover = await workbench.hoverAt(26, 9);
+    expect(hover).toContain('LL001');
+    expect(hover).toContain('logits (raw scores) from self.binary_head = nn.Linear(128, 1)');
+    await workbench.screenshot('11-hover-finding-light');
+    await workbench.screenshotHover('hover-finding');
+    await workbench.page.keyboard.press('Escape');
+    const settings = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
+    try {
+      await workbench.page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+      expect(await workbench.hoverAt(26, 9)).toContain('LL001');
+      await workbench.screenshot('12-hover-finding-dark');
+    } finally {
+      rmSync(settings);
+      await workbench.page.keyboard.press('Escape');
+      await workbench.page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+    }
   });
 
   it('shows the findings of a notebook in the Problems panel, under its cells', async () => {

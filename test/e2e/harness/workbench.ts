@@ -205,6 +205,13 @@ export class Workbench {
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
   }
 
+  /** A picture of the hover on screen alone (for the README). */
+  async screenshotHover(name: string): Promise<string> {
+    const path = join(this.artifacts, `${name}.png`);
+    await this.page.locator('.monaco-editor .monaco-hover:not(.hidden)').first().screenshot({ path });
+    return path;
+  }
+
   async screenshot(name: string): Promise<string> {
     const path = join(this.artifacts, `${name}.png`);
     await this.page.screenshot({ path });
