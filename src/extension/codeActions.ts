@@ -37,6 +37,10 @@ export class LossLensCodeActions implements vscode.CodeActionProvider {
         actions.push(action);
       }
       actions.push(this.ignoreAction(document, entry));
+      const docs = new vscode.CodeAction(vscode.l10n.t('Show documentation for {0}', entry.finding.code), vscode.CodeActionKind.Empty);
+      docs.command = { title: docs.title, command: 'losslens.showRuleDocs', arguments: [entry.finding.code] };
+      docs.diagnostics = [entry.diagnostic];
+      actions.push(docs);
     }
     return actions;
   }

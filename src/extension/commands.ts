@@ -1,18 +1,31 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
+import type { DiagnosticsController } from './diagnostics';
+import { showLossSites } from './lossSites';
+import { showRuleDocs } from './ruleDocs';
 import { StatusPanel } from './statusPanel';
 
-type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
+/** What commands use besides the activation's state. */
+export interface Services {
+  readonly diagnostics: DiagnosticsController;
+}
+
+type CommandFactory = (ctx: Ctx, services: Services) => (...args: unknown[]) => unknown;
 
 /** Every command of `contributes.commands`, by id. A meta-test keeps this table and the manifest in step. */
 const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'losslens.showStatus': (ctx) => () => StatusPanel.show(ctx),
   'losslens.showLog': (ctx) => () => ctx.log.show(true),
+  'losslens.showRuleDocs': () => (code: unknown) => showRuleDocs(code),
+  'losslens.showLossSites':
+    (_ctx, { diagnostics }) =>
+    () =>
+      showLossSites(diagnostics),
 };
 
-export function registerCommands(ctx: Ctx): void {
+export function registerCommands(ctx: Ctx, services: Services): void {
   for (const [id, factory] of Object.entries(COMMANDS)) {
-    const handler = factory(ctx);
+    const handler = factory(ctx, services);
     ctx.pushDisposable(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { analyzeDocument, analyzeNotebook, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
-import { programFromCells } from '../analysis/notebook';
+import { LineIndex, type Position } from '../analysis/lines';
+import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
+import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import type { Evidence, Finding, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings } from '../shared/settings';
 import type { Ctx } from './ctx';
+import { ruleDocsUri } from './ruleDocs';
 import { NOTEBOOK_TYPE } from './languages';
 
-const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
 const DEBOUNCE_MS = 250;
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -247,6 +249,40 @@ export class DiagnosticsController implements vscode.Disposable {
     };
   }
 
+  /**
+   * The loss sites and findings of a workspace file as it is on disk (or in its open editor),
+   * for the loss-sites view: positions as lines (and cells, in notebooks). Read the guarded way;
+   * a file that cannot be analysed gives nothing, and says why.
+   */
+  async sitesOfFile(
+    uri: vscode.Uri,
+  ): Promise<{ sites: ReadonlyArray<{ site: LossSite; start: Position; cell?: number }>; findings: readonly LocatedFinding[]; skipped?: string }> {
+    const { enabled, analyze } = this.options(uri);
+    if (!enabled) return { sites: [], findings: [], skipped: vscode.l10n.t('LossLens is turned off (losslens.enable)') };
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    let text = open?.getText();
+    if (text === undefined) {
+      const read = readSourceText(uri.fsPath, analyze.maxFileBytes);
+      if ('skipped' in read) return { sites: [], findings: [], skipped: read.skipped };
+      text = read.text;
+    }
+    const kind = uri.path.endsWith('.ipynb') ? 'notebook' : 'python';
+    const source = new SourceFile(this.host, uri.fsPath);
+    try {
+      const result = await analyzeDocument(source, kind, text, { ...analyze, sites: true });
+      const program = kind === 'notebook' ? notebookProgramOrUndefined(text) : undefined;
+      const lines = new LineIndex(normalizeNewlines(text));
+      const sites = (result.sites ?? []).map((site) => {
+        if (!program) return { site, start: lines.position(site.span.start) };
+        const at = cellAt(program, site.span.start)!;
+        return { site, start: new LineIndex(at.cell.source).position(at.offset), cell: at.cell.index };
+      });
+      return { sites, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) };
+    } finally {
+      source.dispose();
+    }
+  }
+
   private source(key: string, uri: vscode.Uri): SourceFile {
     let source = this.sources.get(key);
     if (!source) {
@@ -344,7 +380,8 @@ export class DiagnosticsController implements vscode.Disposable {
     const range = new vscode.Range(finding.start.line - 1, finding.start.column - 1, finding.end.line - 1, finding.end.column - 1);
     const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
     diagnostic.source = 'LossLens';
-    diagnostic.code = { value: finding.code, target: vscode.Uri.parse(`${DOCS_BASE}/${finding.code}.md`) };
+    // The rule's page, served by the extension: it opens offline.
+    diagnostic.code = { value: finding.code, target: ruleDocsUri(finding.code) };
     const related = finding.evidence
       .map((evidence) => this.relatedInformation(evidence, source ?? document, cells))
       .filter((info): info is vscode.DiagnosticRelatedInformation => !!info);
@@ -434,4 +471,12 @@ function shiftSite(site: LossSite, delta: number): LossSite {
     ...(site.construction ? { construction: move(site.construction) } : {}),
     arguments: Object.fromEntries(Object.entries(site.arguments).map(([name, argument]) => [name, { ...argument, span: move(argument.span) }])),
   };
+}
+
+function notebookProgramOrUndefined(text: string): NotebookProgram | undefined {
+  try {
+    return notebookProgram(text);
+  } catch {
+    return undefined;
+  }
 }

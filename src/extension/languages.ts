@@ -1,5 +1,5 @@
 /** Languages whose documents LossLens analyses. Notebook cells arrive as `python` documents. */
-const WATCHED_LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
+export const WATCHED_LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 

@@ -7,6 +7,8 @@ import { DiagnosticsController, type AnalysisFinished } from './diagnostics';
 import { SiteEvaluations } from './evaluations';
 import { LossHovers } from './hovers';
 import { LossInlayHints } from './inlayHints';
+import { LanguageStatus } from './languageStatus';
+import { RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
 import { StatusPanel } from './statusPanel';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
@@ -31,8 +33,10 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     context.subscriptions.push(
       diagnostics,
       inlayHints,
+      new LanguageStatus(diagnostics),
       vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations)),
       vscode.languages.registerInlayHintsProvider([{ language: 'python' }], inlayHints),
+      vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, new RuleDocsProvider()),
       vscode.languages.registerCodeActionsProvider([{ language: 'python' }], new LossLensCodeActions(diagnostics), LossLensCodeActions.metadata),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsLossLens(event)) return;
@@ -43,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
         StatusPanel.refreshCurrent(ctx);
       }),
     );
-    registerCommands(ctx);
+    registerCommands(ctx, { diagnostics });
     StatusPanel.registerSerializer(ctx);
 
     ctx.activationMs = performance.now() - started;
