@@ -33,11 +33,11 @@ export class SiteEvaluations {
     const key = JSON.stringify([site.loss, site.arguments, site.options, maxElements]);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const controller = new AbortController();
+    // Shared by every hover and inline value that asks: one caller giving up does not cancel it
+    // for the others (the worker is off the extension host's thread, and bounded by maxElements).
     const pending = evaluateInBackground(built.request, {
       workerPath: vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'evaluator-worker.js').fsPath,
       maxElements,
-      signal: controller.signal,
     }).then(
       (result): SiteValue => ({ kind: 'value', printed: formatTensor(result.value), warnings: result.warnings }),
       (error: unknown): SiteValue => {
@@ -49,9 +49,12 @@ export class SiteEvaluations {
         return { kind: 'none', reason: vscode.l10n.t('LossLens could not evaluate it (see the LossLens log)') };
       },
     );
-    token?.onCancellationRequested(() => controller.abort());
     this.cache.set(key, pending);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
-    return pending;
+    if (!token) return pending;
+    return Promise.race([
+      pending,
+      new Promise<SiteValue>((resolve) => token.onCancellationRequested(() => resolve({ kind: 'none', reason: vscode.l10n.t('not needed any more') }))),
+    ]);
   }
 }

@@ -120,6 +120,30 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('06-notebook-problems');
   });
 
+  it("opens a rule's documentation offline, from the light bulb menu", async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    await workbench.quickFix(32, 12, /Show documentation for LL003/);
+    const page = await workbench.readWebviewText('What it does');
+    expect(page).toContain('LL003 softmax-before-cross-entropy');
+    expect(page).toContain('Why is this bad?');
+    await workbench.screenshot('13-rule-docs');
+    await workbench.runCommand('View: Close Editor');
+  });
+
+  it('"LossLens: Show Loss Sites" lists the examples\' losses with their status, and goes to one', async () => {
+    await workbench.runCommand('LossLens: Show Loss Sites', { asks: true });
+    const rows = (await workbench.quickPickRows(/cell 4, line 2/)).join('\n');
+    expect(rows).toMatch(/torch\.nn\.BCELoss\s*cell 4, line 2 PyTorch · applied · finding: LL001/);
+    expect(rows).toMatch(/torch\.nn\.BCELoss\s*cell 4, line 2 PyTorch · constructed · ok/);
+    expect(rows).toMatch(/torch\.nn\.BCELoss\s*line 25 PyTorch · constructed · ok pytorch\/classifier_bugs\.py/);
+    await workbench.screenshot('14-loss-sites');
+    await workbench.screenshotQuickPick('loss-sites');
+    await workbench.filterQuickPick('nll_loss');
+    expect((await workbench.quickPickRows(/line 15/)).join('\n')).toMatch(/torch\.nn\.functional\.nll_loss\s*line 15 PyTorch · applied · ok/);
+    await workbench.pick(/nll_loss\s*line 15/);
+    await workbench.page.locator('.tab.active[aria-label*="reference_values.py"]').waitFor({ timeout: 30_000 });
+  });
+
   it('applies a quick fix picked from the light bulb menu, and the finding goes away', async () => {
     await workbench.openFile('pytorch/classifier_bugs.py');
     await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));

@@ -48,13 +48,16 @@ export class Workbench {
     await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: TIMEOUT });
   }
 
-  /** Runs a command from the command palette by its title, e.g. "LossLens: Show Status". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command from the command palette by its title, e.g. "LossLens: Show Status". A command
+   * that asks with a quick pick of its own (`asks`) leaves the quick input open for `quickPickRows`.
+   */
+  async runCommand(title: string, options: { asks?: boolean } = {}): Promise<void> {
     await this.quickInput('F1', title);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: TIMEOUT });
     await row.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    if (!options.asks) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
   }
 
   /** The command palette's entries matching `filter`, as listed. */
@@ -140,6 +143,9 @@ export class Workbench {
 
   /** Puts the cursor at a 1-based line and column of the active editor, with Go to Line (Ctrl+G). */
   async goTo(line: number, column: number): Promise<void> {
+    // Go to Line works in the editor: give it the focus first (a panel may have it).
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+1');
     await this.quickInput('Control+g', `${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
@@ -159,6 +165,23 @@ export class Workbench {
     await rows.filter({ hasText: choose }).first().click();
     await rows.first().waitFor({ state: 'hidden', timeout: TIMEOUT });
     return titles;
+  }
+
+  /** The rows of the quick pick on screen, once one matches `expected`, as shown (label, description, detail). */
+  async quickPickRows(expected: RegExp): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: expected }).first().waitFor({ timeout: 60_000 });
+    return rows.evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+  }
+
+  /** Types into the open quick pick's box, as a person narrows its list. */
+  async filterQuickPick(text: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-box input').fill(text);
+  }
+
+  /** Picks the quick pick row that matches `text`. */
+  async pick(text: RegExp): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first().click();
   }
 
   /** The text of the active editor's lines in view, as shown. */
@@ -203,6 +226,13 @@ export class Workbench {
       { timeout: TIMEOUT },
     );
     return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** A picture of the quick pick on screen alone (for the README). */
+  async screenshotQuickPick(name: string): Promise<string> {
+    const path = join(this.artifacts, `${name}.png`);
+    await this.page.locator('.quick-input-widget').first().screenshot({ path });
+    return path;
   }
 
   /** A picture of the hover on screen alone (for the README). */

@@ -30,7 +30,9 @@ suite('diagnostics', () => {
     assert.deepEqual(lineCodes(diagnostics), expected);
     const ll001 = diagnostics.find((d) => codeOf(d) === 'LL001')!;
     assert.equal(ll001.severity, vscode.DiagnosticSeverity.Error);
-    assert.match(String((ll001.code as { target: vscode.Uri }).target), /docs\/rules\/LL001\.md$/);
+    // The code links to the rule's page, served by the extension itself (offline).
+    const page = await vscode.workspace.openTextDocument((ll001.code as { target: vscode.Uri }).target);
+    assert.match(page.getText(), /^# LL001 probabilities-loss-on-logits\n/);
     assert.ok(
       ll001.relatedInformation?.some((info) => info.message.includes('nn.Linear(128, 1)')),
       'evidence as related information',
