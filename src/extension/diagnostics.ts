@@ -6,17 +6,18 @@ import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from 
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import type { Evidence, Finding, LossSite, Span } from '../analysis/types';
-import type { LossLensSettings } from '../shared/settings';
+import type { LossLensSettings, RuleSeverity } from '../shared/settings';
 import type { Ctx } from './ctx';
 import { ruleDocsUri } from './ruleDocs';
 import { NOTEBOOK_TYPE } from './languages';
 
 const DEBOUNCE_MS = 250;
 
-const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+const SEVERITY: Record<RuleSeverity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
 };
 
 /** What a diagnostic was made from, for the code action provider. */
@@ -73,10 +74,20 @@ export class DiagnosticsController implements vscode.Disposable {
         this.forgetVersions(document.uri);
         this.schedule(document);
       }),
-      vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (this.settingsFor(event.document.uri).run === 'onType') this.schedule(event.document);
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (this.settingsFor(document.uri).run === 'onSave') this.schedule(document);
+      }),
+      vscode.workspace.onDidSaveNotebookDocument((notebook) => {
+        if (this.settingsFor(notebook.uri).run === 'onSave') this.scheduleNotebook(notebook);
+      }),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.scheduleNotebook(notebook)),
-      vscode.workspace.onDidChangeNotebookDocument((event) => this.scheduleNotebook(event.notebook)),
+      vscode.workspace.onDidChangeNotebookDocument((event) => {
+        if (this.settingsFor(event.notebook.uri).run === 'onType') this.scheduleNotebook(event.notebook);
+      }),
       vscode.workspace.onDidCloseNotebookDocument((notebook) => {
         for (const cell of notebook.getCells()) this.forget(cell.document.uri);
         this.forget(notebook.uri);
@@ -378,7 +389,8 @@ export class DiagnosticsController implements vscode.Disposable {
     cells?: DiagnosedFinding['cells'],
   ): DiagnosedFinding {
     const range = new vscode.Range(finding.start.line - 1, finding.start.column - 1, finding.end.line - 1, finding.end.column - 1);
-    const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
+    // A severity set for the rule in settings wins over the rule's own.
+    const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[this.settingsFor(document.uri).severity[finding.code] ?? finding.severity]);
     diagnostic.source = 'LossLens';
     // The rule's page, served by the extension: it opens offline.
     diagnostic.code = { value: finding.code, target: ruleDocsUri(finding.code) };

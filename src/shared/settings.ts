@@ -13,7 +13,14 @@ export interface LossLensSettings {
   readonly evaluatorMaxElements: number;
   /** Show `= tensor(...)` after loss calls whose tensors are literals. */
   readonly inlineValues: boolean;
+  /** The severity findings of a rule are shown with, where it differs from the rule's own. */
+  readonly severity: Readonly<Record<string, RuleSeverity>>;
+  /** Analyse as the text changes (`onType`) or when it is saved (`onSave`). */
+  readonly run: 'onType' | 'onSave';
 }
+
+export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint';
+const SEVERITIES: readonly string[] = ['error', 'warning', 'information', 'hint'];
 
 export const DEFAULT_SETTINGS: LossLensSettings = {
   enable: true,
@@ -22,6 +29,8 @@ export const DEFAULT_SETTINGS: LossLensSettings = {
   maxFileSizeBytes: 2048 * 1024,
   evaluatorMaxElements: 50_000_000,
   inlineValues: true,
+  severity: {},
+  run: 'onType',
 };
 
 const RULE_CODE = /^LL\d{3}$/;
@@ -33,6 +42,8 @@ export interface RawSettings {
   readonly maxFileSizeKB?: unknown;
   readonly 'evaluator.maxElements'?: unknown;
   readonly inlineValues?: unknown;
+  readonly severity?: unknown;
+  readonly run?: unknown;
 }
 
 export interface SettingsProblem {
@@ -78,6 +89,27 @@ export function normalizeSettings(raw: RawSettings): { settings: LossLensSetting
     problems.push({ key, value });
     return fallback;
   };
+  const severities = (): Record<string, RuleSeverity> => {
+    const value = raw.severity;
+    const result: Record<string, RuleSeverity> = Object.create(null) as Record<string, RuleSeverity>;
+    if (value === undefined) return result;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push({ key: 'severity', value });
+      return result;
+    }
+    for (const [code, level] of Object.entries(value)) {
+      if (RULE_CODE.test(code) && typeof level === 'string' && SEVERITIES.includes(level)) result[code] = level as RuleSeverity;
+      else problems.push({ key: 'severity', value: { [code]: level } });
+    }
+    return result;
+  };
+  const runMode = (): 'onType' | 'onSave' => {
+    const value = raw.run;
+    if (value === undefined) return DEFAULT_SETTINGS.run;
+    if (value === 'onType' || value === 'onSave') return value;
+    problems.push({ key: 'run', value });
+    return DEFAULT_SETTINGS.run;
+  };
   const settings: LossLensSettings = {
     enable: flag('enable', DEFAULT_SETTINGS.enable),
     select: codes('select'),
@@ -85,6 +117,8 @@ export function normalizeSettings(raw: RawSettings): { settings: LossLensSetting
     maxFileSizeBytes: positiveInteger('maxFileSizeKB', DEFAULT_SETTINGS.maxFileSizeBytes / 1024) * 1024,
     evaluatorMaxElements: positiveInteger('evaluator.maxElements', DEFAULT_SETTINGS.evaluatorMaxElements),
     inlineValues: flag('inlineValues', DEFAULT_SETTINGS.inlineValues),
+    severity: severities(),
+    run: runMode(),
   };
   return { settings, problems };
 }

@@ -54,3 +54,26 @@ describe('isRuleEnabled', () => {
     expect(isRuleEnabled({ select: ['LL001'], ignore: ['LL001'] }, 'LL001')).toBe(false);
   });
 });
+
+describe('severity per rule and when to analyse', () => {
+  it('takes a severity for each rule code, and reports the rest', () => {
+    const { settings, problems } = normalizeSettings({ severity: { LL021: 'hint', LL001: 'information', LL3: 'hint', LL002: 'loud' }, run: 'onSave' });
+    expect({ ...settings.severity }).toEqual({ LL021: 'hint', LL001: 'information' });
+    expect(settings.run).toBe('onSave');
+    expect(problems).toEqual([
+      { key: 'severity', value: { LL3: 'hint' } },
+      { key: 'severity', value: { LL002: 'loud' } },
+    ]);
+  });
+
+  it.each([[['LL001']], ['hint'], [null]])("a severity setting of %j falls back to the rules' own", (value) => {
+    const { settings, problems } = normalizeSettings({ severity: value });
+    expect({ ...settings.severity }).toEqual({});
+    expect(problems).toEqual([{ key: 'severity', value }]);
+  });
+
+  it('analyses as you type unless told otherwise', () => {
+    expect(normalizeSettings({}).settings.run).toBe('onType');
+    expect(normalizeSettings({ run: 'sometimes' })).toMatchObject({ settings: { run: 'onType' }, problems: [{ key: 'run', value: 'sometimes' }] });
+  });
+});

@@ -123,6 +123,19 @@ suite('diagnostics', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test("losslens.severity shows a rule's findings at the severity set for it", async () => {
+    const config = vscode.workspace.getConfiguration('losslens');
+    const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
+    try {
+      await nextAnalysis(document.uri, () => config.update('severity', { LL003: 'hint' }, vscode.ConfigurationTarget.Workspace));
+      const severities = new Map(lossLensDiagnostics(document.uri).map((d) => [codeOf(d), d.severity]));
+      assert.equal(severities.get('LL003'), vscode.DiagnosticSeverity.Hint);
+      assert.equal(severities.get('LL001'), vscode.DiagnosticSeverity.Error);
+    } finally {
+      await nextAnalysis(document.uri, () => config.update('severity', undefined, vscode.ConfigurationTarget.Workspace));
+    }
+  });
+
   test('losslens.select narrows the rules', async () => {
     const config = vscode.workspace.getConfiguration('losslens');
     const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
