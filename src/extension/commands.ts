@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import type { DiagnosticsController } from './diagnostics';
 import { showLossSites } from './lossSites';
+import { openSample } from './walkthrough';
 import { showRuleDocs } from './ruleDocs';
 import { StatusPanel } from './statusPanel';
 
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     (_ctx, { diagnostics }) =>
     () =>
       showLossSites(diagnostics),
+  'losslens.openSample': () => () => openSample(),
 };
 
 export function registerCommands(ctx: Ctx, services: Services): void {

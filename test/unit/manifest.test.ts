@@ -30,12 +30,15 @@ describe('extension manifest', () => {
       /^dist\/tree-sitter(-python)?\.wasm$/,
       /^media\/dist\/[\w-]+\.(js|css)$/,
       /^media\/icon\.png$/,
+      /^media\/walkthrough\/[\w-]+\.md$/,
       /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
       /^package(\.nls(\.[\w-]+)?)?\.json$/,
       /^(README|CHANGELOG)\.md$/,
       /^LICENSE$/,
     ];
     expect(listed.filter((file) => !allowed.some((pattern) => pattern.test(file)))).toEqual([]);
-    expect(listed).toEqual(expect.arrayContaining(['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'media/icon.png']));
+    expect(listed).toEqual(
+      expect.arrayContaining(['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'media/icon.png', 'media/walkthrough/sample.md']),
+    );
   });
 });

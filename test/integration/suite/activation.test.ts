@@ -95,3 +95,19 @@ suite('the analysis API', () => {
     }
   });
 });
+
+suite('getting started', () => {
+  test("the walkthrough's sample opens, unsaved, and gets its finding", async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const walkthroughs = extension.packageJSON.contributes.walkthroughs as Array<{ steps: Array<{ media: { markdown?: string } }> }>;
+    for (const step of walkthroughs[0]!.steps) assert.ok(step.media.markdown, 'every step has its text');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('losslens.openSample');
+    assert.equal(editor.document.isUntitled, true);
+    const analysis = await analysisOf(editor.document);
+    assert.deepEqual(
+      analysis.findings.map((finding) => finding.code),
+      ['LL001'],
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+});
