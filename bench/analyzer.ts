@@ -166,5 +166,36 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   console.log(
     `  5,000-line file: ${scratch.toFixed(1)} ms from scratch [target < 40 ms]; after a one-line edit ${inLoop.toFixed(1)} ms in a training loop, ${inModel.toFixed(1)} ms in a model's forward, ${lineAdded.toFixed(1)} ms for a line added in a training loop [target < 10 ms]`,
   );
-  return main.losslens <= main.ruff && scratch < 40 && Math.max(inLoop, inModel, lineAdded) < 10;
+  const typing = await typingBench(host, big);
+  console.log(
+    `  typing ${typing.keystrokes} keystrokes in it, each analysed and hovered: the thread is held ${typing.longest.toFixed(1)} ms at the longest, ${typing.p95.toFixed(1)} ms at the 95th percentile [target ≤ 10 ms]`,
+  );
+  return main.losslens <= main.ruff && scratch < 40 && Math.max(inLoop, inModel, lineAdded) < 10 && typing.longest <= 10;
+}
+
+/**
+ * Typing in the 5,000-line file: a line typed a character at a time in a training loop, every
+ * keystroke analysed (as if no debounce) and followed by a hover's request for the sites; the
+ * longest either keeps the thread is what a person can feel.
+ */
+export async function typingBench(host: AnalysisHost, big: string): Promise<{ longest: number; p95: number; keystrokes: number }> {
+  const file = new SourceFile(host);
+  await file.analyze(big);
+  const at = big.indexOf('total += loss.item()', big.length / 2);
+  const typed = '\n        scaled = loss * 0.5  # typed';
+  const times: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (let length = 1; length <= typed.length; length++) {
+      const text = `${big.slice(0, at)}${typed.slice(0, length)}${big.slice(at)}`;
+      let started = performance.now();
+      await file.analyze(text);
+      times.push(performance.now() - started);
+      started = performance.now();
+      await file.analyze(text, { sites: true });
+      times.push(performance.now() - started);
+    }
+  }
+  file.dispose();
+  const sorted = [...times].sort((a, b) => a - b);
+  return { longest: sorted.at(-1)!, p95: sorted[Math.floor(sorted.length * 0.95)]!, keystrokes: times.length / 2 };
 }

@@ -3,7 +3,7 @@ import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
 import { SiteIndex, activationReaders, runRules } from '../rules/run';
 import { suppressions } from '../suppression';
-import type { AnalysisResult, Finding, LossSite, Span } from '../types';
+import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
 import { PythonModule } from './binder';
 import { affectedStatements } from './impact';
 import { importedModules } from './imports';
@@ -13,6 +13,12 @@ import { scanMentions, select, type Selection } from './select';
 import { findSites, type ActivationSite, type PythonLossSite } from './sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
 import { torchLibrary } from './torch/library';
+
+/** What checking one statement gave: its findings, and its loss sites described as plain data. */
+interface StatementCheck {
+  readonly findings: readonly Finding[];
+  readonly sites: readonly LossSite[];
+}
 
 /** One analysed version of the file: what the next version can reuse. */
 interface Version {
@@ -25,8 +31,8 @@ interface Version {
   readonly bound: ReadonlyArray<readonly string[] | undefined>;
   /** The imported modules, by path and version on disk. */
   readonly imports: string;
-  /** Per statement: its findings, for the options they were computed with. */
-  readonly findings: { readonly options: string; readonly byStatement: ReadonlyArray<readonly Finding[]> } | undefined;
+  /** Per statement: its findings and loss sites, for the options they were computed with. */
+  readonly checks: { readonly options: string; readonly byStatement: readonly StatementCheck[] } | undefined;
 }
 
 /**
@@ -74,13 +80,13 @@ export class SourceFile {
     const interpreter = new Interpreter(module, torchLibrary, imports.interpreters);
 
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
-    // cannot have changed are carried over instead (a syntax error can change how tree-sitter
-    // reads untouched statements, and a changed import anything: then everything is checked).
+    // cannot have changed are carried over instead (a changed import can change anything: then
+    // everything is checked; so can a syntax error outside what the edit affects).
     const key = optionsKey(options);
     const carried =
-      tree.rootNode.hasError || imports.key !== previous?.imports || previous.findings?.options !== key || !same
-        ? new Map<number, readonly Finding[]>()
-        : carryOver(previous, previous.findings.byStatement, text, statements, same, change!);
+      imports.key !== previous?.imports || previous.checks?.options !== key || !same
+        ? new Map<number, StatementCheck>()
+        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!, erroneousStatements(tree, statements));
     const checked = statements.filter((_statement, index) => !carried.has(index));
     const inScope = carried.size === 0 ? undefined : (offset: number) => statementAt(checked, offset) >= 0;
     const sites = findSites(module, interpreter, selection, inScope);
@@ -89,11 +95,15 @@ export class SourceFile {
     const ruleInput = { text, module, interpreter, marks, options };
     const index = new SiteIndex(() => allSites().losses, interpreter);
     const own = sitesByStatement(sites, statements);
-    const byStatement = statements.map((_statement, at) => carried.get(at) ?? runRules(ruleInput, index, own.losses[at]!, own.activations[at]!));
+    // A statement's sites are described (as plain data, for hovers) with the facts its rules read.
+    const byStatement = statements.map(
+      (_statement, at): StatementCheck =>
+        carried.get(at) ?? { findings: runRules(ruleInput, index, own.losses[at]!, own.activations[at]!), sites: describeSites(own.losses[at]!, interpreter) },
+    );
 
     // 6. Findings: one per place and message, in order. The version is kept for the next one.
-    const findings = unique(byStatement.flat());
-    const described = options.sites ? describeSites(allSites().losses, interpreter) : undefined;
+    const findings = unique(byStatement.flatMap((check) => check.findings));
+    const described = options.sites ? byStatement.flatMap((check) => check.sites) : undefined;
     previous?.tree.delete();
     this.last = {
       text,
@@ -102,7 +112,7 @@ export class SourceFile {
       spans,
       bound: module.scope.boundNames() ?? bound,
       imports: imports.key,
-      findings: { options: key, byStatement },
+      checks: { options: key, byStatement },
     };
     return { findings, ...(described ? { sites: described } : {}) };
   }
@@ -155,12 +165,14 @@ function sitesByStatement(
  */
 function carryOver(
   previous: Version,
-  byStatement: ReadonlyArray<readonly Finding[]>,
+  byStatement: readonly StatementCheck[],
   text: string,
   statements: readonly Statement[],
   same: Int32Array,
   change: TextChange,
-): Map<number, readonly Finding[]> {
+  /** Statements whose syntax tree holds an error (typing mid-line makes one most of the time). */
+  erroneous: readonly number[],
+): Map<number, StatementCheck> {
   const touched: number[] = [];
   const survivors = new Set<number>();
   statements.forEach((statement, index) => {
@@ -173,6 +185,8 @@ function carryOver(
   // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it:
   // the statement after a changed one is checked again too.
   for (const index of touched) if (index + 1 < statements.length) affected.add(index + 1);
+  // An error in a statement the edit did not affect may change how tree-sitter read the others.
+  if (erroneous.some((index) => !affected.has(index))) return new Map();
   const newIndex = new Int32Array(previous.statements.length).fill(-1);
   same.forEach((old, index) => {
     if (old >= 0) newIndex[old] = index;
@@ -182,16 +196,23 @@ function carryOver(
     if (old < 0 || newIndex[old]! < 0) return undefined;
     return statements[newIndex[old]!]!.start + (offset - previous.statements[old]!.start);
   };
-  const carried = new Map<number, readonly Finding[]>();
+  const carried = new Map<number, StatementCheck>();
   statements.forEach((_statement, index) => {
     if (affected.has(index) || same[index]! < 0) return;
-    const moved: Finding[] = [];
-    for (const finding of byStatement[same[index]!]!) {
+    const old = byStatement[same[index]!]!;
+    const findings: Finding[] = [];
+    for (const finding of old.findings) {
       const result = moveFinding(finding, move);
       if (!result) return;
-      moved.push(result);
+      findings.push(result);
     }
-    carried.set(index, moved);
+    const sites: LossSite[] = [];
+    for (const site of old.sites) {
+      const result = moveSite(site, move);
+      if (!result) return;
+      sites.push(result);
+    }
+    carried.set(index, { findings, sites });
   });
   return carried;
 }
@@ -230,6 +251,54 @@ function moveFinding(finding: Finding, move: (offset: number) => number | undefi
   return { ...finding, span, data, evidence, ...(fix ? { fix } : {}) };
 }
 
+/**
+ * The statements whose nodes in the tree hold a syntax error (an error node spanning several
+ * statements counts for each), or every statement when an error lies outside all of them.
+ */
+function erroneousStatements(tree: Tree, statements: readonly Statement[]): number[] {
+  if (!tree.rootNode.hasError) return [];
+  const found = new Set<number>();
+  for (const node of tree.rootNode.children) {
+    if (!node?.hasError) continue;
+    const first = statementAt(statements, node.startIndex);
+    const last = statementAt(statements, Math.max(node.startIndex, node.endIndex - 1));
+    if (first < 0 || last < 0) return statements.map((_statement, index) => index);
+    for (let index = first; index <= last; index++) found.add(index);
+  }
+  return [...found];
+}
+
+/** A loss site with every offset it holds moved, or undefined when one cannot be. */
+function moveSite(site: LossSite, move: (offset: number) => number | undefined): LossSite | undefined {
+  const span = moveSpan(site.span, move);
+  const construction = site.construction ? moveSpan(site.construction, move) : undefined;
+  if (!span || (site.construction && !construction)) return undefined;
+  const args: Record<string, LossSite['arguments'][string]> = {};
+  for (const [name, argument] of Object.entries(site.arguments)) {
+    const moved = moveSpan(argument.span, move);
+    if (!moved) return undefined;
+    args[name] = { ...argument, span: moved };
+  }
+  const input = site.input ? moveFact(site.input, move) : undefined;
+  const target = site.target ? moveFact(site.target, move) : undefined;
+  if ((site.input && !input) || (site.target && !target)) return undefined;
+  return { ...site, span, arguments: args, ...(construction ? { construction } : {}), ...(input ? { input } : {}), ...(target ? { target } : {}) };
+}
+
+function moveFact(fact: Fact, move: (offset: number) => number | undefined): Fact | undefined {
+  const evidence = [];
+  for (const entry of fact.evidence) {
+    if (entry.file) {
+      evidence.push(entry);
+      continue;
+    }
+    const moved = moveSpan(entry.span, move);
+    if (!moved) return undefined;
+    evidence.push({ ...entry, span: moved });
+  }
+  return { ...fact, evidence };
+}
+
 /** The same finding can come from two statements (one weight, two uses of the loss): report it once. */
 function unique(findings: readonly Finding[]): Finding[] {
   const byKey = new Map<string, Finding>();
@@ -243,8 +312,8 @@ function describeSites(losses: readonly PythonLossSite[], interpreter: Interpret
   return losses.map((site): LossSite => {
     const input = site.args.get(site.api.parameters[0]!);
     const target = site.args.get(site.api.parameters[1] ?? '');
-    const inputFact = input ? interpreter.factOf(input) : undefined;
-    const targetFact = target ? interpreter.factOf(target) : undefined;
+    const inputFact = input ? described(interpreter.factOf(input)) : undefined;
+    const targetFact = target ? described(interpreter.factOf(target)) : undefined;
     const values = [...site.args.values()];
     const literal = values.length > 0 && values.every((node) => interpreter.factOf(node).literal !== undefined);
     const args = Object.fromEntries(
@@ -267,6 +336,13 @@ function describeSites(losses: readonly PythonLossSite[], interpreter: Interpret
       literal: site.kind === 'application' && literal,
     };
   });
+}
+
+/** A fact as sites describe it: where its activation is written is for fixes, not for readers. */
+function described(fact: Fact): Fact {
+  if (!fact.activation) return fact;
+  const { call: _call, input: _input, ...activation } = fact.activation;
+  return { ...fact, activation };
 }
 
 function spanKey(spans: Selection['spans']): string {
