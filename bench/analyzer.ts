@@ -178,7 +178,7 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
  * keystroke analysed (as if no debounce) and followed by a hover's request for the sites; the
  * longest either keeps the thread is what a person can feel.
  */
-export async function typingBench(host: AnalysisHost, big: string): Promise<{ longest: number; p95: number; keystrokes: number }> {
+async function typingBench(host: AnalysisHost, big: string): Promise<{ longest: number; p95: number; keystrokes: number }> {
   const file = new SourceFile(host);
   await file.analyze(big);
   const at = big.indexOf('total += loss.item()', big.length / 2);
