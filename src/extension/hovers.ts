@@ -18,8 +18,10 @@ export class LossHovers implements vscode.HoverProvider {
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const offset = document.offsetAt(position);
-    const site = siteAt(await this.diagnostics.currentSites(document), offset);
-    if (!site || token.isCancellationRequested) return undefined;
+    const sites = await this.diagnostics.currentSites(document);
+    const site = siteAt(sites, offset);
+    if (token.isCancellationRequested) return undefined;
+    if (!site) return this.argumentHover(document, sites, offset);
     const loss = site.loss ? findLoss(site.loss) : undefined;
     const markdown = new vscode.MarkdownString(undefined, true);
     markdown.appendMarkdown(
@@ -51,6 +53,42 @@ export class LossHovers implements vscode.HoverProvider {
     }
     return new vscode.Hover(markdown, new vscode.Range(document.positionAt(site.span.start), document.positionAt(site.span.end)));
   }
+
+  /** A hover on an argument of a loss call: what it is, the loss it feeds, and the findings on it. */
+  private async argumentHover(document: vscode.TextDocument, sites: readonly LossSite[], offset: number): Promise<vscode.Hover | undefined> {
+    const found = argumentAt(sites, offset);
+    if (!found) return undefined;
+    const { site, name } = found;
+    const argument = site.arguments[name]!;
+    const fact = name === Object.keys(site.arguments)[0] ? site.input : name === Object.keys(site.arguments)[1] ? site.target : undefined;
+    const loss = site.loss ? findLoss(site.loss) : undefined;
+    const expected = loss?.tensors.find((parameter) => parameter.name === name)?.contract;
+    const range = new vscode.Range(document.positionAt(argument.span.start), document.positionAt(argument.span.end));
+    const markdown = new vscode.MarkdownString(undefined, true);
+    markdown.appendMarkdown(`**\`${short(argument.text)}\`** — ${escape(fact ? describeFact(fact) : vscode.l10n.t('nothing known'))}\n\n`);
+    markdown.appendMarkdown(
+      `${vscode.l10n.t('The `{0}` of `{1}`, which expects {2}.', name, site.api.replace(/^torch\./, ''), expected ? spaceName(expected.space) : vscode.l10n.t('a tensor'))}\n\n`,
+    );
+    for (const { finding, diagnostic } of await this.diagnostics.currentFindings(document)) {
+      if (diagnostic.range.intersection(range)) markdown.appendMarkdown(`$(warning) **${finding.code}** ${escape(diagnostic.message)}\n\n`);
+    }
+    return new vscode.Hover(markdown, range);
+  }
+}
+
+/**
+ * The argument of a loss call a hover at `offset` is on (innermost call first), with the loss it
+ * feeds: a `torch.sigmoid(x)` written as the input of `BCEWithLogitsLoss` says what it makes.
+ */
+function argumentAt(sites: readonly LossSite[], offset: number): { site: LossSite; name: string } | undefined {
+  let best: { site: LossSite; name: string; length: number } | undefined;
+  for (const site of sites) {
+    for (const [name, argument] of Object.entries(site.arguments)) {
+      const length = argument.span.end - argument.span.start;
+      if (argument.span.start <= offset && offset < argument.span.end && (!best || length < best.length)) best = { site, name, length };
+    }
+  }
+  return best;
 }
 
 /**

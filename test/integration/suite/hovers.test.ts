@@ -7,7 +7,7 @@ async function lossLensHover(document: vscode.TextDocument, position: vscode.Pos
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
   return hovers
     .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value)))
-    .filter((text) => text.includes('Expects:'))
+    .filter((text) => text.includes('Expects:') || text.includes(', which expects '))
     .join('\n');
 }
 
@@ -38,6 +38,17 @@ suite('hovers and inline values', () => {
     assert.match(hover, /LL001/);
     assert.match(hover, /`input` = `binary_logits`: logits \(raw scores\) from `self\.binary_head = nn\.Linear\(128, 1\)`, shape \(32, 1\), float/);
     assert.match(hover, /No value here/);
+  });
+
+  test('an activation written as the input of a loss says what it makes and what the loss expects', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
+    await vscode.window.showTextDocument(document);
+    await analysisOf(document);
+    const line = document.lineAt(28).text;
+    const hover = await lossLensHover(document, new vscode.Position(28, line.indexOf('sigmoid') + 1));
+    assert.match(hover, /probabilities, written in the code|probabilities from/);
+    assert.match(hover, /The `input` of `nn\.BCEWithLogitsLoss`, which expects logits \(raw scores\)/);
+    assert.match(hover, /LL002/);
   });
 
   test('inline values follow the calls, and the setting turns them off and on', async () => {
