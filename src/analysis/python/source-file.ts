@@ -80,13 +80,13 @@ export class SourceFile {
     const interpreter = new Interpreter(module, torchLibrary, imports.interpreters);
 
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
-    // cannot have changed are carried over instead (a changed import can change anything: then
-    // everything is checked; so can a syntax error outside what the edit affects).
+    // cannot have changed are carried over instead (a syntax error can change how tree-sitter
+    // reads untouched statements, and a changed import anything: then everything is checked).
     const key = optionsKey(options);
     const carried =
-      imports.key !== previous?.imports || previous.checks?.options !== key || !same
+      tree.rootNode.hasError || imports.key !== previous?.imports || previous.checks?.options !== key || !same
         ? new Map<number, StatementCheck>()
-        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!, erroneousStatements(tree, statements));
+        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!);
     const checked = statements.filter((_statement, index) => !carried.has(index));
     const inScope = carried.size === 0 ? undefined : (offset: number) => statementAt(checked, offset) >= 0;
     const sites = findSites(module, interpreter, selection, inScope);
@@ -170,8 +170,6 @@ function carryOver(
   statements: readonly Statement[],
   same: Int32Array,
   change: TextChange,
-  /** Statements whose syntax tree holds an error (typing mid-line makes one most of the time). */
-  erroneous: readonly number[],
 ): Map<number, StatementCheck> {
   const touched: number[] = [];
   const survivors = new Set<number>();
@@ -185,8 +183,6 @@ function carryOver(
   // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it:
   // the statement after a changed one is checked again too.
   for (const index of touched) if (index + 1 < statements.length) affected.add(index + 1);
-  // An error in a statement the edit did not affect may change how tree-sitter read the others.
-  if (erroneous.some((index) => !affected.has(index))) return new Map();
   const newIndex = new Int32Array(previous.statements.length).fill(-1);
   same.forEach((old, index) => {
     if (old >= 0) newIndex[old] = index;
@@ -249,23 +245,6 @@ function moveFinding(finding: Finding, move: (offset: number) => number | undefi
     fix = { ...fix, edits };
   }
   return { ...finding, span, data, evidence, ...(fix ? { fix } : {}) };
-}
-
-/**
- * The statements whose nodes in the tree hold a syntax error (an error node spanning several
- * statements counts for each), or every statement when an error lies outside all of them.
- */
-function erroneousStatements(tree: Tree, statements: readonly Statement[]): number[] {
-  if (!tree.rootNode.hasError) return [];
-  const found = new Set<number>();
-  for (const node of tree.rootNode.children) {
-    if (!node?.hasError) continue;
-    const first = statementAt(statements, node.startIndex);
-    const last = statementAt(statements, Math.max(node.startIndex, node.endIndex - 1));
-    if (first < 0 || last < 0) return statements.map((_statement, index) => index);
-    for (let index = first; index <= last; index++) found.add(index);
-  }
-  return [...found];
 }
 
 /** A loss site with every offset it holds moved, or undefined when one cannot be. */

@@ -127,8 +127,15 @@ function definedNames(text: string, start: number, end: number): { defines: stri
     // Imports inside (`try: import apex ...`) keep it: names must resolve.
     return { defines, isImport: /^\s*(?:from|import)\s/m.test(body) };
   }
-  const assignment = /^([A-Za-z_][\w\s,()[\]*]*?)\s*(?::[^=\n]*)?=(?!=)/.exec(head);
-  if (assignment) for (const name of assignment[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
+  // Every target of a chain: `a = b = value` binds b too (and so does `a = b, c = 1`, as the
+  // parser reads a half-typed line).
+  let rest = head;
+  for (let target = /^\s*([A-Za-z_([][\w\s,()[\]*.]*?)\s*(?::[^=\n]*)?=(?![=])/.exec(rest); target; target = /^\s*([A-Za-z_([][\w\s,()[\]*.]*?)\s*=(?![=])/.exec(rest)) {
+    // A call is a value, not a target: `x = f(a=1)` binds x alone.
+    if (/[\w\])]\s*\(/.test(target[1]!)) break;
+    for (const name of target[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
+    rest = rest.slice(target[0].length);
+  }
   const changed = AUGMENTED.exec(head) ?? MUTATION.exec(head);
   if (changed) defines.push(changed[1]!);
   return { defines, isImport: false };
