@@ -67,8 +67,19 @@ export class SourceFile {
     const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything);
     if (selection.seeds.length === 0) return nothing;
 
-    // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
+    // The same text as last time, with the same options and imports: the same answer (a hover
+    // asking for the sites of the version just analysed costs nothing).
     const parser = await this.host.parser();
+    const key = optionsKey(options);
+    if (previous && previous.text === text && previous.checks?.options === key && this.imports(parser, text, statements).key === previous.imports) {
+      const byStatement = previous.checks.byStatement;
+      return {
+        findings: unique(byStatement.flatMap((check) => check.findings)),
+        ...(options.sites ? { sites: byStatement.flatMap((check) => check.sites) } : {}),
+      };
+    }
+
+    // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
     const spans = spanKey(selection.spans);
     const reuseTree = previous && change && previous.spans === movedSpanKey(change, selection.spans) ? previous : undefined;
     const tree = parsePython(parser, text, reuseTree, selection.spans, change && wholeStatements(change, statements));
@@ -82,7 +93,6 @@ export class SourceFile {
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
     // cannot have changed are carried over instead (a syntax error can change how tree-sitter
     // reads untouched statements, and a changed import anything: then everything is checked).
-    const key = optionsKey(options);
     const carried =
       tree.rootNode.hasError || imports.key !== previous?.imports || previous.checks?.options !== key || !same
         ? new Map<number, StatementCheck>()

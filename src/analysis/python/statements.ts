@@ -130,7 +130,11 @@ function definedNames(text: string, start: number, end: number): { defines: stri
   // Every target of a chain: `a = b = value` binds b too (and so does `a = b, c = 1`, as the
   // parser reads a half-typed line).
   let rest = head;
-  for (let target = /^\s*([A-Za-z_([][\w\s,()[\]*.]*?)\s*(?::[^=\n]*)?=(?![=])/.exec(rest); target; target = /^\s*([A-Za-z_([][\w\s,()[\]*.]*?)\s*=(?![=])/.exec(rest)) {
+  for (
+    let target = /^\s*([A-Za-z_([][\w\s,()[\]*.]*?)\s*(?::[^=\n]*)?=(?![=])/.exec(rest);
+    target;
+    target = /^\s*([A-Za-z_([][\w\s,()[\]*.]*?)\s*=(?![=])/.exec(rest)
+  ) {
     // A call is a value, not a target: `x = f(a=1)` binds x alone.
     if (/[\w\])]\s*\(/.test(target[1]!)) break;
     for (const name of target[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
