@@ -67,6 +67,15 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     expect(await workbench.readOutput(/activated in/)).toContain('LossLens');
   });
 
+  it("says in the status bar's language area what LossLens found in this file", async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    await workbench.page.locator('.statusbar-item[id*="status.languageStatus"]').first().click();
+    const status = workbench.page.locator('.monaco-hover .language-status-hover, .context-view .hover-language-status').first();
+    await status.getByText(/LossLens: 13 findings/).waitFor({ timeout: 30_000 });
+    await workbench.screenshot('04-language-status');
+    await workbench.page.keyboard.press('Escape');
+  });
+
   it('shows LossLens findings in the Problems panel, with the evidence', async () => {
     await workbench.openFile('pytorch/classifier_bugs.py');
     const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));
