@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
       new LanguageStatus(diagnostics),
       vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations)),
       vscode.languages.registerInlayHintsProvider([{ language: 'python' }], inlayHints),
-      vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, new RuleDocsProvider()),
+      vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, new RuleDocsProvider(context.extensionUri)),
       vscode.languages.registerCodeActionsProvider([{ language: 'python' }], new LossLensCodeActions(diagnostics), LossLensCodeActions.metadata),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsLossLens(event)) return;

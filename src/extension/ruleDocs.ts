@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RULES, ruleByCode } from '../analysis/rules';
-import { ruleDocPage } from '../analysis/rules/docs';
+import { ruleDocPage, type RulePageTexts, type RulePageWords } from '../analysis/rules/docs';
 
 /** Rule pages, served from the extension itself: no network, and the same text as docs/rules. */
 export const RULE_DOCS_SCHEME = 'losslens-docs';
@@ -10,13 +11,56 @@ export function ruleDocsUri(code: string): vscode.Uri {
   return vscode.Uri.from({ scheme: RULE_DOCS_SCHEME, path: `/${code}.md` });
 }
 
-/** Serves `losslens-docs:/LLxxx.md` from the rules' own metadata (read-only documents). */
+/**
+ * Serves `losslens-docs:/LLxxx.md` from the rules' own metadata (read-only documents), in the
+ * display language when the extension has the rules' texts in it (`l10n/rules.<language>.json`).
+ */
 export class RuleDocsProvider implements vscode.TextDocumentContentProvider {
+  private translations: Readonly<Record<string, RulePageTexts>> | null | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
   provideTextDocumentContent(uri: vscode.Uri): string {
     const code = /^\/(LL\d{3})\.md$/.exec(uri.path)?.[1];
     const rule = code ? ruleByCode(code) : undefined;
-    return rule ? ruleDocPage(rule) : vscode.l10n.t('There is no LossLens rule {0}.', uri.path.replace(/^\//, ''));
+    if (!rule) return vscode.l10n.t('There is no LossLens rule {0}.', uri.path.replace(/^\//, ''));
+    const texts = this.texts()?.[rule.meta.code];
+    return texts ? ruleDocPage(rule, texts, localWords()) : ruleDocPage(rule);
   }
+
+  /** The rules' texts in the display language, read once; none for English or a language without them. */
+  private texts(): Readonly<Record<string, RulePageTexts>> | null {
+    if (this.translations !== undefined) return this.translations;
+    const language = vscode.env.language.toLowerCase();
+    const file = language.startsWith('zh') ? 'rules.zh-cn.json' : undefined;
+    try {
+      this.translations = file
+        ? (JSON.parse(readFileSync(vscode.Uri.joinPath(this.extensionUri, 'l10n', file).fsPath, 'utf8')) as Record<string, RulePageTexts>)
+        : null;
+    } catch {
+      this.translations = null;
+    }
+    return this.translations;
+  }
+}
+
+/** The words around a page's texts, in the display language (through the extension's l10n bundle). */
+function localWords(): RulePageWords {
+  return {
+    severity: (severity, fix) => vscode.l10n.t('Severity: {0}. Fix: {1}.', severity, fix),
+    severities: { error: vscode.l10n.t('Error'), warning: vscode.l10n.t('Warning'), information: vscode.l10n.t('Information') },
+    fix: { available: vscode.l10n.t('available'), none: vscode.l10n.t('none') },
+    headings: {
+      whatItDoes: vscode.l10n.t('What it does'),
+      whyIsThisBad: vscode.l10n.t('Why is this bad?'),
+      example: vscode.l10n.t('Example'),
+      useInstead: vscode.l10n.t('Use instead'),
+      fixSafety: vscode.l10n.t('Fix safety'),
+      suppression: vscode.l10n.t('Suppression'),
+      references: vscode.l10n.t('References'),
+    },
+    suppression: (code) => vscode.l10n.t('`# losslens: ignore[{0}]` on the line or the line above, or `# noqa: {0}` on the line.', code),
+  };
 }
 
 /** Opens a rule's page as a rendered preview (VS Code's markdown preview, offline); asks which without one. */

@@ -71,3 +71,22 @@ describe('docs/rules pages', () => {
     expect((await findingsOf(rule, rule.meta.docs.useInstead)).map((finding) => finding.messageId)).toEqual([]);
   });
 });
+
+describe('rule pages in Simplified Chinese (l10n/rules.zh-cn.json)', () => {
+  const translations = JSON.parse(readFileSync(join(root, 'l10n', 'rules.zh-cn.json'), 'utf8')) as Record<string, Record<string, string>>;
+  const spans = (text: string) => [...text.matchAll(/`[^`]+`/g)].map((match) => match[0]).sort();
+
+  it('translate every rule, and no rule that does not exist', () => {
+    expect(Object.keys(translations).sort()).toEqual(RULES.map((rule) => rule.meta.code).sort());
+  });
+
+  it.each(RULES.map((rule) => [rule.meta.code, rule] as const))('%s: every text, with the same code in it as the English', (code, rule) => {
+    const { references: _references, ...docs } = rule.meta.docs;
+    const english: Record<string, string> = { summary: rule.meta.summary, ...docs };
+    for (const field of ['summary', 'whatItDoes', 'whyIsThisBad', 'fixSafety']) {
+      const translated = translations[code]![field];
+      expect(translated, `${code}.${field}`).toMatch(/[\u4e00-\u9fff]/);
+      expect(spans(translated!), `${code}.${field}`).toEqual(spans(english[field]!));
+    }
+  });
+});
