@@ -83,7 +83,10 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidSaveNotebookDocument((notebook) => {
         if (this.settingsFor(notebook.uri).run === 'onSave') this.scheduleNotebook(notebook);
       }),
-      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        // A new document may already be open under the same uri (`untitled:Untitled-1`): keep its state.
+        if (!vscode.workspace.textDocuments.some((open) => open !== document && open.uri.toString() === document.uri.toString())) this.forget(document.uri);
+      }),
       vscode.workspace.onDidOpenNotebookDocument((notebook) => this.scheduleNotebook(notebook)),
       vscode.workspace.onDidChangeNotebookDocument((event) => {
         if (this.settingsFor(event.notebook.uri).run === 'onType') this.scheduleNotebook(event.notebook);

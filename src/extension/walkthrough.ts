@@ -28,8 +28,11 @@ const SAMPLE = [
   '',
 ].join('\n');
 
-/** Opens the sample as a new, unsaved Python document (nothing is written to disk). */
+/** Opens the sample as an unsaved Python document of its own name (nothing is written to disk). */
 export async function openSample(): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'python', content: SAMPLE });
-  return vscode.window.showTextDocument(document);
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: 'losslens-sample.py' }));
+  const editor = await vscode.window.showTextDocument(document);
+  if (document.getText() === '') await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), SAMPLE));
+  if (document.languageId !== 'python') await vscode.languages.setTextDocumentLanguage(document, 'python');
+  return editor;
 }
