@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Fact, LossSite } from '../analysis/types';
+import type { Fact, LossSite, Space } from '../analysis/types';
 import { findLoss } from '../losses/registry';
-import type { LossDefinition, OptionSpec } from '../losses/types';
+import type { ContractSpace, LossDefinition, OptionSpec } from '../losses/types';
 import type { DiagnosticsController } from './diagnostics';
 import type { SiteEvaluations } from './evaluations';
 
@@ -24,9 +24,7 @@ export class LossHovers implements vscode.HoverProvider {
     if (!site) return this.argumentHover(document, sites, offset);
     const loss = site.loss ? findLoss(site.loss) : undefined;
     const markdown = new vscode.MarkdownString(undefined, true);
-    markdown.appendMarkdown(
-      `**\`${site.api.replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'))}\`**`,
-    );
+    markdown.appendMarkdown(`**\`${shortApi(site.api)}\`**`);
     if (loss) markdown.appendMarkdown(` — ${vscode.l10n.t('{0} (`{1}`)', loss.title, loss.name)}`);
     markdown.appendMarkdown('\n\n');
     // What matters most first: the finding, the value; then what is known, what is expected.
@@ -67,7 +65,7 @@ export class LossHovers implements vscode.HoverProvider {
     const markdown = new vscode.MarkdownString(undefined, true);
     markdown.appendMarkdown(`**\`${short(argument.text)}\`** — ${escape(fact ? describeFact(fact) : vscode.l10n.t('nothing known'))}\n\n`);
     markdown.appendMarkdown(
-      `${vscode.l10n.t('The `{0}` of `{1}`, which expects {2}.', name, site.api.replace(/^torch\./, ''), expected ? spaceName(expected.space) : vscode.l10n.t('a tensor'))}\n\n`,
+      `${vscode.l10n.t('The `{0}` of `{1}`, which expects {2}.', name, shortApi(site.api), expected ? spaceName(expected.space) : vscode.l10n.t('a tensor'))}\n\n`,
     );
     for (const { finding, diagnostic } of await this.diagnostics.currentFindings(document)) {
       if (diagnostic.range.intersection(range)) markdown.appendMarkdown(`$(warning) **${finding.code}** ${escape(diagnostic.message)}\n\n`);
@@ -147,7 +145,8 @@ function describeFact(fact: Fact): string {
   return parts.length > 0 ? parts.join(', ') : vscode.l10n.t('nothing known');
 }
 
-function spaceName(space: string): string {
+/** What a space means, in the reader's language; every contract space has a name (the switch is exhaustive). */
+function spaceName(space: ContractSpace | Space): string {
   switch (space) {
     case 'logits':
       return vscode.l10n.t('logits (raw scores)');
@@ -157,8 +156,30 @@ function spaceName(space: string): string {
       return vscode.l10n.t('log-probabilities');
     case 'class-indices':
       return vscode.l10n.t('class indices');
-    default:
-      return space;
+    case 'values':
+      return vscode.l10n.t('real values');
+    case 'signs':
+      return vscode.l10n.t('labels of 1 or -1');
+    case 'embeddings':
+      return vscode.l10n.t('embeddings');
+    case 'scores':
+      return vscode.l10n.t('scores');
+    case 'lengths':
+      return vscode.l10n.t('sequence lengths');
+    case 'counts':
+      return vscode.l10n.t('counts');
+    case 'distances':
+      return vscode.l10n.t('distances');
+    case 'log-rates':
+      return vscode.l10n.t('log rates');
+    case 'variances':
+      return vscode.l10n.t('variances');
+    case 'unknown':
+      return vscode.l10n.t('nothing known');
+    default: {
+      const unnamed: never = space;
+      return String(unnamed);
+    }
   }
 }
 
@@ -167,6 +188,11 @@ function defaultText(spec: OptionSpec): string {
   if (typeof spec.default === 'string') return `'${spec.default}'`;
   if (typeof spec.default === 'boolean') return spec.default ? 'True' : 'False';
   return String(spec.default);
+}
+
+/** `torch.nn.functional.mse_loss` as `F.mse_loss`, `torch.nn.BCELoss` as `nn.BCELoss`: as people import them. */
+function shortApi(api: string): string {
+  return api.replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'));
 }
 
 function short(code: string): string {

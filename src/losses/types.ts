@@ -2,10 +2,28 @@ import type { DType, Tensor } from '../tensor/tensor';
 
 type Framework = 'torch' | 'torchvision' | 'keras';
 
+/**
+ * What the numbers of a tensor mean: `values` for regression, `signs` for ±1 labels, `log-rates`
+ * for Poisson's log input ... A closed set, so every place that names one (the hovers) names all.
+ */
+export type ContractSpace =
+  | 'logits'
+  | 'probabilities'
+  | 'log-probabilities'
+  | 'class-indices'
+  | 'values'
+  | 'signs'
+  | 'embeddings'
+  | 'scores'
+  | 'lengths'
+  | 'counts'
+  | 'distances'
+  | 'log-rates'
+  | 'variances';
+
 /** What a loss expects of one tensor argument: read by the analyzer, the calculator and the docs. */
 interface TensorContract {
-  /** `logits`, `probabilities`, `log-probabilities`, `class-indices`, `values` (regression), `signs` (±1) ... */
-  readonly space: string;
+  readonly space: ContractSpace;
   /** Accepted shapes in PyTorch's notation, e.g. `(N, C)` or `(N, C, d1, ..., dk)`. */
   readonly shapes: readonly string[];
   readonly dtype: DType;

@@ -51,6 +51,20 @@ suite('hovers and inline values', () => {
     assert.match(hover, /LL002/);
   });
 
+  test('a regression loss names what it expects in words, and computes its value', async () => {
+    const content = 'import torch\nimport torch.nn.functional as F\n\nerror = F.mse_loss(torch.tensor([1., 2.]), torch.tensor([1.5, 2.]))\n';
+    const document = await vscode.workspace.openTextDocument({ language: 'python', content });
+    await vscode.window.showTextDocument(document);
+    await analysisOf(document);
+    const line = document.lineAt(3).text;
+    const hover = await lossLensHover(document, new vscode.Position(3, line.indexOf('mse_loss') + 1));
+    assert.match(hover, /tensor\(0\.1250\)/);
+    assert.match(hover, /`input`: real values/);
+    assert.doesNotMatch(hover, /`input`: values,/);
+    const argument = await lossLensHover(document, new vscode.Position(3, line.indexOf('[1.5') + 1));
+    assert.match(argument, /The `target` of `F\.mse_loss`, which expects real values/);
+  });
+
   test('inline values follow the calls, and the setting turns them off and on', async () => {
     const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/reference_values.py'));
     await vscode.window.showTextDocument(document);
