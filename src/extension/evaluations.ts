@@ -38,6 +38,7 @@ export class SiteEvaluations {
     const pending = evaluateInBackground(built.request, {
       workerPath: vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'evaluator-worker.js').fsPath,
       maxElements,
+      ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
     }).then(
       (result): SiteValue => ({ kind: 'value', printed: formatTensor(result.value), warnings: result.warnings }),
       (error: unknown): SiteValue => {

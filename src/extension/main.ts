@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { LossLensCodeActions } from './codeActions';
 import { registerCommands } from './commands';
@@ -23,6 +24,9 @@ export interface LossLensApi {
 
 export function activate(context: vscode.ExtensionContext): LossLensApi {
   const started = performance.now();
+  // The analyzer and the evaluator speak through @vscode/l10n (they run outside VS Code too, in
+  // the CLI): give it the bundle VS Code chose for the display language.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('LossLens', { log: true });
   context.subscriptions.push(log);
   try {

@@ -21,6 +21,8 @@ export interface WorkerRequest {
   readonly maxElements?: number;
   /** One Int32 the caller sets to 1 to cancel. */
   readonly cancel: SharedArrayBuffer;
+  /** The caller's l10n bundle (`vscode.l10n.bundle`), so PyTorch's errors read in its language. */
+  readonly l10nBundle?: Record<string, string>;
 }
 
 export type WorkerReply =
@@ -48,6 +50,8 @@ export interface BackgroundOptions {
   readonly maxElements?: number;
   readonly onProgress?: (fraction: number) => void;
   readonly signal?: AbortSignal;
+  /** Messages for the worker's errors and warnings, in the caller's language (`vscode.l10n.bundle`); English without. */
+  readonly l10nBundle?: Record<string, string>;
 }
 
 /**
@@ -68,6 +72,7 @@ export function evaluateInBackground(request: EvaluateRequest, options: Backgrou
     kwargs,
     recordSteps: options.recordSteps ?? false,
     ...(options.maxElements === undefined ? {} : { maxElements: options.maxElements }),
+    ...(options.l10nBundle ? { l10nBundle: options.l10nBundle } : {}),
     cancel,
   };
   return new Promise<Evaluation>((resolve, reject) => {

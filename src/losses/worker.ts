@@ -1,10 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import * as l10n from '@vscode/l10n';
 import { fromMessage, toMessage, type WorkerReply, type WorkerRequest } from './background';
 import { LossError } from './errors';
 import { evaluate } from './evaluate';
 
 /** Entry point of the evaluator worker thread (bundled as dist/evaluator-worker.js). */
 const request = workerData as WorkerRequest;
+if (request.l10nBundle) l10n.config({ contents: request.l10nBundle });
 const cancelled = new Int32Array(request.cancel);
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(reply, transfer);
 

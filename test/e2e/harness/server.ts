@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
 import { join } from 'node:path';
@@ -111,6 +111,7 @@ export async function startCodeServer(options: {
   await install.waitFor(/was successfully installed|already installed/, 120_000);
   await install.stop();
   writeUserSettings(folders.userDataDir, options.settings ?? {});
+  if (options.locale && !options.locale.startsWith('en')) writeLanguagePack(folders.userDataDir, options.locale);
 
   const port = await freePort();
   const server = spawnManaged(
@@ -133,4 +134,23 @@ export async function startCodeServer(options: {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Makes `locale` VS Code's display language without its language pack, which comes from the
+ * marketplace (out of reach here): without a pack, `--locale` falls back to English and an
+ * extension's `bundle.l10n.<locale>.json` is never read. This writes what VS Code records when a
+ * pack is installed (`languagepacks.json` in the user data folder), for a pack that translates
+ * none of VS Code's own strings: the workbench stays in English, and extensions see the locale.
+ */
+function writeLanguagePack(userDataDir: string, locale: string): void {
+  const translations = join(userDataDir, `test-language-pack.${locale}.i18n.json`);
+  writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const pack = {
+    hash: `test-language-pack-${locale}`,
+    extensions: [{ extensionIdentifier: { id: `losslens-test.language-pack-${locale}` }, version: '0.0.1' }],
+    translations: { vscode: translations },
+    label: locale,
+  };
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -60,6 +60,15 @@ describe('evaluateInBackground (worker thread)', () => {
         { workerPath },
       ),
     ).rejects.toMatchObject({ code: 'out-of-range' });
+  });
+
+  it("speaks the caller's language: the worker reads the l10n bundle it is handed", async () => {
+    const chinese = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const args = { input: new Tensor(Float64Array.of(1, 2), [2, 1]), target: new Tensor(Float64Array.of(1, 2), [2]) };
+    const warned = await evaluateInBackground({ loss: 'mse_loss', args }, { workerPath, l10nBundle: chinese });
+    expect(warned.warnings[0]).toContain('目标大小 (torch.Size([2])) 与输入大小 (torch.Size([2, 1])) 不同');
+    const english = await evaluateInBackground({ loss: 'mse_loss', args }, { workerPath });
+    expect(english.warnings[0]).toContain('Using a target size');
   });
 
   it('cancels when the signal aborts', async () => {

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { version } from '../../package.json';
+import { copyExamplesWorkspace, ensureToolchain, launchChromium, REPO_ROOT, startCodeServer, Workbench, type CodeServer } from './harness';
+
+const VSIX = join(REPO_ROOT, `losslens-${version}.vsix`);
+
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let workbench: Workbench;
+
+// VS Code with Simplified Chinese as its display language (the harness registers the language
+// the way an installed pack does; VS Code's own strings stay English, LossLens's are its own).
+beforeAll(async () => {
+  if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm run test:e2e does).`);
+  server = await startCodeServer({ toolchain: ensureToolchain(), vsix: VSIX, workspace: copyExamplesWorkspace(), locale: 'zh-cn' });
+  browser = await launchChromium();
+  workbench = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
+  await workbench.open(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the packaged extension, with VS Code in Simplified Chinese', () => {
+  it('names its commands in Chinese (package.nls.zh-cn.json)', async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    const entries = await workbench.paletteEntries('LossLens');
+    expect(entries).toContain('LossLens: 显示日志');
+    expect(entries).not.toContain('LossLens: Show Log');
+  });
+
+  it("reports the analyzer's findings in Chinese (the analyzer's own l10n bundle, handed to it by the extension)", async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    const problems = await workbench.readProblems((rows) => rows.some((row) => row.text.includes('LL003')));
+    const text = problems.problems.map((problem) => problem.text).join('\n');
+    await workbench.screenshot('zh-cn-problems-panel');
+    expect(text).toContain('softmax 被做了两次');
+    expect(text).not.toContain('softmax is applied twice');
+  });
+});
