@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { normalizeSettings, type LossLensSettings, type RawSettings } from '../shared/settings';
+import { normalizeSettings, type LossLensSettings, type RawSettings } from '../common/settings';
 
 const SECTION = 'losslens';
 

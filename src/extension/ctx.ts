@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { LossLensSettings } from '../shared/settings';
+import type { LossLensSettings } from '../common/settings';
 import type { StatusPanel } from './statusPanel';
 
 /** The extension's state for one activation: what commands and panels share. */

@@ -6,7 +6,7 @@ import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from 
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import type { Evidence, Finding, LossSite, Span } from '../analysis/types';
-import type { LossLensSettings, RuleSeverity } from '../shared/settings';
+import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { Ctx } from './ctx';
 import { ruleDocsUri } from './ruleDocs';
 import { NOTEBOOK_TYPE } from './languages';

@@ -11,7 +11,7 @@ async function lintAs(relativePath: string, code: string): Promise<string[]> {
 }
 
 describe('layering (docs/ARCHITECTURE.md): vscode is imported only under src/extension/', () => {
-  it.each(['src/analysis/probe.ts', 'src/losses/probe.ts', 'src/cli/probe.ts', 'src/tensor/probe.ts', 'src/shared/probe.ts', 'media/src/probe.ts'])(
+  it.each(['src/analysis/probe.ts', 'src/losses/probe.ts', 'src/cli/probe.ts', 'src/tensor/probe.ts', 'src/common/probe.ts', 'media/src/probe.ts'])(
     'lint rejects an import of vscode in %s',
     async (path) => {
       const esm = await lintAs(path, "import * as vscode from 'vscode';\nexport const v = vscode.version;\n");

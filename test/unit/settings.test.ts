@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, isRuleEnabled, normalizeSettings } from '../../src/shared/settings';
+import { DEFAULT_SETTINGS, isRuleEnabled, normalizeSettings } from '../../src/common/settings';
 
 describe('normalizeSettings', () => {
   it('gives the defaults when nothing is set', () => {
