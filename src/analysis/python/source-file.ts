@@ -233,28 +233,31 @@ function moveSpan(span: Span, move: (offset: number) => number | undefined): Spa
 function moveFinding(finding: Finding, move: (offset: number) => number | undefined): Finding | undefined {
   const span = moveSpan(finding.span, move);
   const data = moveData(finding.data, move);
-  if (!span || !data) return undefined;
-  const evidence = [];
-  for (const entry of finding.evidence) {
-    if (entry.file) {
-      evidence.push(entry);
+  const evidence = moveEach(finding.evidence, move);
+  const edits = finding.fix ? moveEach(finding.fix.edits, move) : undefined;
+  if (!span || !data || !evidence || (finding.fix && !edits)) return undefined;
+  return { ...finding, span, data, evidence, ...(finding.fix && edits ? { fix: { ...finding.fix, edits } } : {}) };
+}
+
+/**
+ * Items with their spans moved, or undefined when one cannot be; evidence in another file
+ * (`file` set) keeps its offsets, which are that file's.
+ */
+function moveEach<T extends { readonly span: Span; readonly file?: object }>(
+  items: readonly T[],
+  move: (offset: number) => number | undefined,
+): T[] | undefined {
+  const moved: T[] = [];
+  for (const item of items) {
+    if (item.file) {
+      moved.push(item);
       continue;
     }
-    const moved = moveSpan(entry.span, move);
-    if (!moved) return undefined;
-    evidence.push({ ...entry, span: moved });
+    const span = moveSpan(item.span, move);
+    if (!span) return undefined;
+    moved.push({ ...item, span });
   }
-  let fix = finding.fix;
-  if (fix) {
-    const edits = [];
-    for (const edit of fix.edits) {
-      const moved = moveSpan(edit.span, move);
-      if (!moved) return undefined;
-      edits.push({ ...edit, span: moved });
-    }
-    fix = { ...fix, edits };
-  }
-  return { ...finding, span, data, evidence, ...(fix ? { fix } : {}) };
+  return moved;
 }
 
 /** A loss site with every offset it holds moved, or undefined when one cannot be. */
@@ -275,17 +278,8 @@ function moveSite(site: LossSite, move: (offset: number) => number | undefined):
 }
 
 function moveFact(fact: Fact, move: (offset: number) => number | undefined): Fact | undefined {
-  const evidence = [];
-  for (const entry of fact.evidence) {
-    if (entry.file) {
-      evidence.push(entry);
-      continue;
-    }
-    const moved = moveSpan(entry.span, move);
-    if (!moved) return undefined;
-    evidence.push({ ...entry, span: moved });
-  }
-  return { ...fact, evidence };
+  const evidence = moveEach(fact.evidence, move);
+  return evidence ? { ...fact, evidence } : undefined;
 }
 
 /** The same finding can come from two statements (one weight, two uses of the loss): report it once. */
