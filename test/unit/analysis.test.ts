@@ -406,6 +406,20 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
       { numRuns: 150 },
     );
   });
+  it('gives the same findings when the parsed spans glue a broken statement to a tuple assignment (regression, fast-check seed 1670213088)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    let text = readFileSync(join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'), 'utf8');
+    const incremental = new SourceFile(host);
+    await incremental.analyze(text);
+    const position = 1967719713 % (text.length + 1);
+    text = text.slice(0, position) + '\ndef train(args):\n    return 1\n' + text.slice(position);
+    const cached = await incremental.analyze(text, { sites: true });
+    const fresh = await analyzeFresh(text, { sites: true });
+    const codes = (result: AnalysisResult) => result.findings.map((finding) => `${finding.code}@${finding.span.start}`);
+    expect(codes(cached)).toEqual(codes(fresh));
+    incremental.dispose();
+  });
 });
 
 describe('diffText', () => {

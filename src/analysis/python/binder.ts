@@ -308,6 +308,10 @@ export class Scope {
         });
         return;
       }
+      case 'attribute':
+      case 'subscript':
+        // `a.b, c = ...` and `x[0], y = ...` store into objects: they bind neither `a` nor `x`.
+        return;
       default:
         for (const name of target.descendantsOfType('identifier')) if (name) this.add(name.text, { kind: 'other', at: target.startIndex });
     }

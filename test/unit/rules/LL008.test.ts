@@ -39,6 +39,12 @@ ruleTester(logOfSoftmax, {
       output: py(...head, 'log_p = F.logsigmoid(logits)'),
     },
     {
+      // Storing into an attribute or an item of `torch` in a tuple target does not rebind `torch`.
+      code: py(...head, 'torch.cached, other = logits, 1', 'log_probs = torch.log(torch.softmax(logits, dim=1))'),
+      errors: [{ line: 6, column: 13, messageId: 'logOfSoftmax' }],
+      output: py(...head, 'torch.cached, other = logits, 1', 'log_probs = torch.log_softmax(logits, dim=1)'),
+    },
+    {
       code: py('import torch', 'log_p = torch.log(torch.randn(3).sigmoid())'),
       errors: [{ line: 2, messageId: 'logOfSigmoid' }],
       output: py('import torch', 'log_p = torch.nn.functional.logsigmoid(torch.randn(3))'),
