@@ -31,7 +31,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { 'evaluator-worker': 'src/losses/worker.ts' },
+    entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'calculator-worker': 'src/explain/worker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -48,7 +48,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: ['media/src/status.ts', 'media/src/status.css'],
+    entryPoints: ['status', 'calculator', 'explain'].flatMap((page) => [`media/src/${page}.ts`, `media/src/${page}.css`]),
     outdir: 'media/dist',
     platform: 'browser',
     format: 'iife',

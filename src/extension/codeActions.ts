@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TextEdit } from '../analysis/types';
+import { EXPLAINED_RULES } from '../explain/explanations';
 import type { DiagnosedFinding, DiagnosticsController } from './diagnostics';
 
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('losslens');
@@ -41,6 +42,12 @@ export class LossLensCodeActions implements vscode.CodeActionProvider {
       docs.command = { title: docs.title, command: 'losslens.showRuleDocs', arguments: [entry.finding.code] };
       docs.diagnostics = [entry.diagnostic];
       actions.push(docs);
+      if (EXPLAINED_RULES.includes(entry.finding.code)) {
+        const explain = new vscode.CodeAction(vscode.l10n.t('Explain {0}', entry.finding.code), vscode.CodeActionKind.Empty);
+        explain.command = { title: explain.title, command: 'losslens.explainLoss', arguments: [entry.finding.code] };
+        explain.diagnostics = [entry.diagnostic];
+        actions.push(explain);
+      }
     }
     return actions;
   }

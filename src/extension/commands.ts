@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import type { DiagnosticsController } from './diagnostics';
+import { CalculatorPanel } from './calculatorPanel';
+import { evaluateSelection } from './evaluateSelection';
+import { explainLoss } from './explainLoss';
 import { showLossSites } from './lossSites';
 import { openSample } from './walkthrough';
 import { showRuleDocs } from './ruleDocs';
@@ -23,6 +26,15 @@ const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     () =>
       showLossSites(diagnostics),
   'losslens.openSample': () => () => openSample(),
+  'losslens.openCalculator': (ctx) => () => void CalculatorPanel.show(ctx),
+  'losslens.evaluateSelection':
+    (ctx, { diagnostics }) =>
+    () =>
+      evaluateSelection(ctx, diagnostics),
+  'losslens.explainLoss':
+    (ctx, { diagnostics }) =>
+    (topic: unknown) =>
+      explainLoss(ctx, diagnostics, topic),
 };
 
 export function registerCommands(ctx: Ctx, services: Services): void {

@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import type { LossLensSettings } from '../common/settings';
+import type { CalculatorPanel } from './calculatorPanel';
+import type { ExplainPanel } from './explainPanel';
 import type { StatusPanel } from './statusPanel';
 
 /** The extension's state for one activation: what commands and panels share. */
@@ -7,6 +9,9 @@ export class Ctx {
   activationMs = 0;
   /** The "LossLens: Show Status" panel, while one is open. */
   statusPanel: StatusPanel | undefined;
+  /** The loss calculator and the explanation view, while open. */
+  calculatorPanel: CalculatorPanel | undefined;
+  explainPanel: ExplainPanel | undefined;
 
   constructor(
     readonly extensionContext: vscode.ExtensionContext,

@@ -94,7 +94,7 @@ function argumentAt(sites: readonly LossSite[], offset: number): { site: LossSit
  * tensor arguments (those are other expressions); a construction applied in place
  * (`nn.BCELoss()(a, b)`) is its application, which has a value.
  */
-function siteAt(sites: readonly LossSite[], offset: number): LossSite | undefined {
+export function siteAt(sites: readonly LossSite[], offset: number): LossSite | undefined {
   const holding = sites.filter(
     (site) =>
       site.span.start <= offset &&
@@ -191,7 +191,7 @@ function defaultText(spec: OptionSpec): string {
 }
 
 /** `torch.nn.functional.mse_loss` as `F.mse_loss`, `torch.nn.BCELoss` as `nn.BCELoss`: as people import them. */
-function shortApi(api: string): string {
+export function shortApi(api: string): string {
   return api.replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'));
 }
 

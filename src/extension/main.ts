@@ -10,6 +10,8 @@ import { LossHovers } from './hovers';
 import { LossInlayHints } from './inlayHints';
 import { LanguageStatus } from './languageStatus';
 import { RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
+import { CalculatorPanel } from './calculatorPanel';
+import { ExplainPanel } from './explainPanel';
 import { StatusPanel } from './statusPanel';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
@@ -53,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     );
     registerCommands(ctx, { diagnostics });
     StatusPanel.registerSerializer(ctx);
+    CalculatorPanel.registerSerializer(ctx);
+    ExplainPanel.registerSerializer(ctx);
 
     ctx.activationMs = performance.now() - started;
     const version = String(context.extension.packageJSON.version);

@@ -30,17 +30,20 @@ export class RuleDocsProvider implements vscode.TextDocumentContentProvider {
 
   /** The rules' texts in the display language, read once; none for English or a language without them. */
   private texts(): Readonly<Record<string, RulePageTexts>> | null {
-    if (this.translations !== undefined) return this.translations;
-    const language = vscode.env.language.toLowerCase();
-    const file = language.startsWith('zh') ? 'rules.zh-cn.json' : undefined;
-    try {
-      this.translations = file
-        ? (JSON.parse(readFileSync(vscode.Uri.joinPath(this.extensionUri, 'l10n', file).fsPath, 'utf8')) as Record<string, RulePageTexts>)
-        : null;
-    } catch {
-      this.translations = null;
-    }
+    if (this.translations === undefined) this.translations = localRuleTexts(this.extensionUri);
     return this.translations;
+  }
+}
+
+/** The rules' texts in the display language (`l10n/rules.<language>.json`); null for English or a language without them. */
+export function localRuleTexts(extensionUri: vscode.Uri): Readonly<Record<string, RulePageTexts>> | null {
+  const language = vscode.env.language.toLowerCase();
+  const file = language.startsWith('zh') ? 'rules.zh-cn.json' : undefined;
+  if (!file) return null;
+  try {
+    return JSON.parse(readFileSync(vscode.Uri.joinPath(extensionUri, 'l10n', file).fsPath, 'utf8')) as Record<string, RulePageTexts>;
+  } catch {
+    return null;
   }
 }
 

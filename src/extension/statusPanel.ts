@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isWebviewToHost, type HostToWebview, type StatusSnapshot, type StatusWebviewState, type WebviewBootstrap } from '../common/protocol';
 import type { Ctx } from './ctx';
 import { NOTEBOOK_TYPE, isWatchedLanguage } from './languages';
-import { webviewHtml } from './webviewHtml';
+import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /** The "LossLens: Show Status" panel: version, timings, settings in effect, documents watched. */
 export class StatusPanel {
@@ -89,14 +89,6 @@ export class StatusPanel {
       bootstrap,
     });
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return {
-    enableScripts: true,
-    retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media', 'dist')],
-  };
 }
 
 function snapshot(ctx: Ctx): StatusSnapshot {

@@ -35,6 +35,17 @@ export type WorkerReply =
     }
   | { readonly type: 'error'; readonly code: LossErrorCode; readonly message: string };
 
+/** At most one progress message per 50 ms: the host only redraws a bar (used by the workers). */
+export function throttled(send: (fraction: number) => void): (fraction: number) => void {
+  let last = 0;
+  return (fraction) => {
+    const now = Date.now();
+    if (now - last < 50 && fraction < 1) return;
+    last = now;
+    send(fraction);
+  };
+}
+
 export function toMessage(tensor: Tensor): TensorMessage {
   return { data: tensor.data, shape: tensor.shape, dtype: tensor.dtype, weak: tensor.weak };
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
-import { fromMessage, toMessage, type WorkerReply, type WorkerRequest } from './background';
+import { fromMessage, throttled, toMessage, type WorkerReply, type WorkerRequest } from './background';
 import { LossError } from './errors';
 import { evaluate } from './evaluate';
 
@@ -9,17 +9,6 @@ const request = workerData as WorkerRequest;
 if (request.l10nBundle) l10n.config({ contents: request.l10nBundle });
 const cancelled = new Int32Array(request.cancel);
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(reply, transfer);
-
-/** At most one progress message per 50 ms: the host only redraws a bar. */
-function throttled(send: (fraction: number) => void): (fraction: number) => void {
-  let last = 0;
-  return (fraction) => {
-    const now = Date.now();
-    if (now - last < 50 && fraction < 1) return;
-    last = now;
-    send(fraction);
-  };
-}
 
 try {
   const kwargs: Record<string, unknown> = {};

@@ -155,3 +155,13 @@ export function formatTensor(tensor: Tensor, options: PrintOptions = TORCH_PRINT
   const body = tensor.shape.length === 0 ? formatter.format(tensor.data[0]!) : block(0, 0, tensor.numel, indent);
   return `${prefix}${body})`;
 }
+
+/**
+ * The first `count` elements (row-major), each as PyTorch prints it within the tensor they come
+ * from (the same fixed, integer or scientific mode for all), without the padding: table cells.
+ */
+export function formatElements(tensor: Tensor, count = tensor.numel): string[] {
+  const shown = Array.from(tensor.data.subarray(0, Math.min(count, tensor.numel)));
+  const formatter = new ElementFormatter(shown, tensor.dtype, TORCH_PRINT_OPTIONS.precision);
+  return shown.map((value) => formatter.format(value).trim());
+}

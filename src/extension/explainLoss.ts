@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { ruleByCode } from '../analysis/rules';
+import { EXPLAINED_RULES } from '../explain/explanations';
+import { lossCatalog } from '../explain/calculate';
+import type { Ctx } from './ctx';
+import type { DiagnosticsController } from './diagnostics';
+import { ExplainPanel } from './explainPanel';
+import { siteAt } from './hovers';
+
+/**
+ * "LossLens: Explain Loss": the explanation of `topic` when a code action or a hover link names
+ * one (`LL003`, `cross_entropy`); else of the finding at the cursor, else of the loss at the
+ * cursor; else the user picks a rule or a loss.
+ */
+export async function explainLoss(ctx: Ctx, diagnostics: DiagnosticsController, topic?: unknown): Promise<void> {
+  const losses = lossCatalog();
+  const known = (name: unknown): name is string => typeof name === 'string' && (EXPLAINED_RULES.includes(name) || losses.some((loss) => loss.name === name));
+  if (known(topic)) {
+    ExplainPanel.show(ctx, topic);
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (editor && editor.document.languageId === 'python') {
+    const position = editor.selection.active;
+    const finding = (await diagnostics.currentFindings(editor.document)).find((entry) => entry.diagnostic.range.contains(position));
+    if (finding && known(finding.finding.code)) {
+      ExplainPanel.show(ctx, finding.finding.code);
+      return;
+    }
+    const site = siteAt(await diagnostics.currentSites(editor.document), editor.document.offsetAt(position));
+    if (site && known(site.loss)) {
+      ExplainPanel.show(ctx, site.loss);
+      return;
+    }
+  }
+  type Item = vscode.QuickPickItem & { topic?: string };
+  const items: Item[] = [{ label: vscode.l10n.t('Rules'), kind: vscode.QuickPickItemKind.Separator }];
+  for (const code of EXPLAINED_RULES) {
+    const rule = ruleByCode(code)!;
+    items.push({ label: code, description: rule.meta.name, detail: rule.meta.summary, topic: code });
+  }
+  items.push({ label: vscode.l10n.t('Losses'), kind: vscode.QuickPickItemKind.Separator });
+  for (const loss of losses) items.push({ label: loss.name, description: loss.title, detail: loss.apis.join(' · '), topic: loss.name });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Explain Loss'),
+    placeHolder: vscode.l10n.t('Explain which rule or loss?'),
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (picked?.topic) ExplainPanel.show(ctx, picked.topic);
+}
