@@ -95,10 +95,18 @@ function main(): void {
     schedule();
   }
 
-  function tensorField(name: string, label: string, hint: string, value: string, onChange: (text: string) => void, rows = 3): HTMLElement {
+  function tensorField(
+    name: string,
+    label: string,
+    hint: string,
+    value: string,
+    onChange: (text: string) => void,
+    rows = 3,
+    placeholder = '[[0.6, 0.1], [0.3, 0.8]]',
+  ): HTMLElement {
     const id = `field-${name}`;
     const area = el('textarea', {
-      attrs: { id, rows: String(rows), spellcheck: 'false', 'aria-describedby': `${id}-hint ${id}-error`, placeholder: '[[0.6, 0.1], [0.3, 0.8]]' },
+      attrs: { id, rows: String(rows), spellcheck: 'false', 'aria-describedby': `${id}-hint ${id}-error`, placeholder },
     });
     area.value = value;
     const error = el('div', { className: 'error', attrs: { id: `${id}-error`, role: 'alert' } });
@@ -115,8 +123,8 @@ function main(): void {
       'div',
       { className: 'field', attrs: { 'data-field': name } },
       el('label', { text: label, attrs: { for: id } }),
-      el('div', { className: 'hint', text: hint, attrs: { id: `${id}-hint` } }),
       area,
+      el('div', { className: 'hint', text: hint, attrs: { id: `${id}-hint` } }),
       error,
     );
   }
@@ -194,6 +202,7 @@ function main(): void {
             schedule();
           },
           1,
+          'None',
         );
         field.classList.add('option');
         field.setAttribute('data-field', `option:${info.name}`);

@@ -13,11 +13,16 @@ function main(): void {
   let charts: Chart[] = [];
   let shown: Explanation | undefined;
 
+  /** Text with `code` spans, as the rule documentation writes them (never parsed as HTML). */
+  function inlineCode(text: string): Node[] {
+    return text.split(/(`[^`]+`)/).map((piece) => (/^`[^`]+`$/.test(piece) ? el('code', { text: piece.slice(1, -1) }) : document.createTextNode(piece)));
+  }
+
   function section(part: ExplanationSection): HTMLElement {
     const heading = el('h2', { text: part.heading });
     switch (part.kind) {
       case 'text':
-        return el('section', {}, heading, ...part.paragraphs.map((text) => el('p', { text })));
+        return el('section', {}, heading, ...part.paragraphs.map((text) => el('p', {}, ...inlineCode(text))));
       case 'code':
         return el('section', {}, heading, el('pre', { className: 'code', text: part.code }));
       case 'demo': {

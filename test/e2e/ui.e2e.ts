@@ -139,6 +139,90 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.runCommand('View: Close Editor');
   });
 
+  it("the loss calculator computes the article's BCE example, switches to with-logits, and shows a bad tensor's error at its place", async () => {
+    await workbench.openFile('pytorch/reference_values.py');
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.runCommand('LossLens: Open Loss Calculator');
+    const view = workbench.webview();
+    await view.locator('#loss').selectOption('binary_cross_entropy');
+    await view.locator('#field-input').fill('[[0.6, 0.1], [0.3, 0.8]]');
+    await view.locator('#field-target').fill('torch.tensor([[0., 1.], [1., 0.]])');
+    await view.locator('[data-testid="value"]', { hasText: 'tensor(1.5081)' }).waitFor({ timeout: 30_000 });
+    const text = await workbench.readWebviewText('tensor(1.5081)');
+    expect(text).toContain("Loss of each element (reduction='none')");
+    expect(await view.locator('td.largest').count()).toBe(3);
+    await expect.poll(() => workbench.paintedPixels('canvas[data-chart="curve"]'), { timeout: 30_000 }).toBeGreaterThan(500);
+    await workbench.screenshot('15-calculator-light');
+    await workbench.screenshotWebview('calculator');
+    await view.locator('canvas[data-chart="curve"]').scrollIntoViewIfNeeded();
+    await workbench.screenshotWebview('calculator-charts');
+
+    await view.getByLabel(/The input holds logits/).check();
+    await view.locator('[data-testid="value"]', { hasText: 'tensor(0.8518)' }).waitFor({ timeout: 30_000 });
+    expect(await view.locator('#loss').inputValue()).toBe('binary_cross_entropy_with_logits');
+
+    await view.locator('#field-input').fill('[[0.6, 0.1],\n [0.3, 0.8]]]');
+    const error = view.locator('#field-input-error');
+    await error.getByText('Line 2, column 13: Unexpected "]" after the tensor').waitFor({ timeout: 30_000 });
+    expect(await error.locator('pre.caret').innerText()).toBe(` [0.3, 0.8]]]\n${' '.repeat(12)}^`);
+    expect(await view.locator('#field-input').getAttribute('aria-invalid')).not.toBeNull();
+    await workbench.screenshot('16-calculator-parse-error');
+    await view.locator('#field-input').fill('[[0.6, 0.1], [0.3, 0.8]]');
+    await view.locator('[data-testid="value"]', { hasText: 'tensor(0.8518)' }).waitFor({ timeout: 30_000 });
+
+    const settings = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
+    try {
+      await workbench.page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 30_000 });
+      await view.locator('body.vscode-dark').waitFor({ timeout: 30_000 });
+      await expect.poll(() => workbench.paintedPixels('canvas[data-chart="curve"]'), { timeout: 30_000 }).toBeGreaterThan(500);
+      await workbench.screenshot('17-calculator-dark');
+      await workbench.screenshotWebview('calculator-dark');
+    } finally {
+      rmSync(settings);
+      await workbench.page.locator('.monaco-workbench.vs').waitFor({ timeout: 30_000 });
+    }
+  });
+
+  it('the calculator keeps its tensors and value when the window reloads', async () => {
+    await workbench.reload();
+    const view = workbench.webview();
+    await view.locator('[data-testid="value"]', { hasText: 'tensor(0.8518)' }).waitFor({ timeout: 60_000 });
+    expect(await view.locator('#field-target').inputValue()).toBe('torch.tensor([[0., 1.], [1., 0.]])');
+    await workbench.runCommand('View: Close All Editors');
+  });
+
+  it('"Evaluate Loss for Selection" on a selected loss call shows its value and opens the calculator filled in', async () => {
+    await workbench.openFile('pytorch/reference_values.py');
+    await workbench.selectToLineEnd(7, 7);
+    await workbench.runCommand('LossLens: Evaluate Loss for Selection');
+    const toast = await workbench.notification(/tensor\(1\.5081\)/);
+    expect(toast).toContain('nn.BCELoss: tensor(1.5081)');
+    await workbench.screenshot('18-evaluate-selection');
+    await workbench.notificationAction(/tensor\(1\.5081\)/, 'Open in Calculator');
+    const view = workbench.webview();
+    await view.locator('[data-testid="value"]', { hasText: 'tensor(1.5081)' }).waitFor({ timeout: 30_000 });
+    expect(await view.locator('#field-input').inputValue()).toContain('[[0.6, 0.1], [0.3, 0.8]]');
+    await workbench.runCommand('View: Close All Editors');
+  });
+
+  it('"Explain LL003" from the light bulb menu opens the explanation, with its numbers and its chart', async () => {
+    await workbench.openFile('pytorch/classifier_bugs.py');
+    // This file's LL003 (the notebook has one too): the light bulb needs its diagnostic.
+    await workbench.readProblems((rows) => rows.some((row) => row.text.includes('`F.softmax(class_logits, dim=1)` is already a softmax output')));
+    const offered = await workbench.quickFix(32, 12, /Explain LL003/);
+    expect(offered).toContain('Explain LL003');
+    const text = await workbench.readWebviewText('LL003 softmax-before-cross-entropy');
+    expect(text).toContain('What goes wrong');
+    expect(text).toMatch(/on softmax\(x\) \(the bug\)\s+F\.cross_entropy\(F\.softmax\(x, dim=1\), y\)\s+tensor\(0\.6333\)/);
+    await expect.poll(() => workbench.paintedPixels('canvas[data-chart="LL003"]'), { timeout: 30_000 }).toBeGreaterThan(500);
+    await workbench.screenshot('19-explain-LL003-light');
+    await workbench.webview().locator('canvas[data-chart="LL003"]').scrollIntoViewIfNeeded();
+    await workbench.screenshotWebview('explain-LL003');
+    await workbench.runCommand('View: Close All Editors');
+  });
+
   it('"LossLens: Show Loss Sites" lists the examples\' losses with their status, and goes to one', async () => {
     await workbench.runCommand('LossLens: Show Loss Sites', { asks: true });
     const rows = (await workbench.quickPickRows(/cell 4, line 2/)).join('\n');

@@ -213,6 +213,58 @@ export class Workbench {
     return body.innerText();
   }
 
+  /** The text of the notification toast that matches `expected`, once it appears. */
+  async notification(expected: RegExp): Promise<string> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: expected }).first();
+    await toast.waitFor({ timeout: TIMEOUT });
+    return (await toast.innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  /** Clicks a button of the notification toast that matches `expected`. */
+  async notificationAction(expected: RegExp, button: string): Promise<void> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { hasText: expected }).first();
+    await toast.getByRole('button', { name: button }).click();
+  }
+
+  /** Selects from a 1-based line and column to the end of that line, as Shift+End does. */
+  async selectToLineEnd(line: number, column: number): Promise<void> {
+    await this.goTo(line, column);
+    await this.page.keyboard.press('Shift+End');
+  }
+
+  /** How many pixels of a canvas in the active webview are painted: more than none means the chart drew. */
+  async paintedPixels(selector: string): Promise<number> {
+    const canvas = this.webview().locator(selector).first();
+    await canvas.waitFor({ timeout: TIMEOUT });
+    return canvas.evaluate((element) => {
+      const context = (element as HTMLCanvasElement).getContext('2d');
+      if (!context) return 0;
+      const { data } = context.getImageData(0, 0, (element as HTMLCanvasElement).width, (element as HTMLCanvasElement).height);
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+      return painted;
+    });
+  }
+
+  /** A picture of the active webview's content alone (for the README). */
+  async screenshotWebview(name: string): Promise<string> {
+    const path = join(this.artifacts, `${name}.png`);
+    await this.page.locator('iframe.webview.ready').last().screenshot({ path });
+    return path;
+  }
+
+  /**
+   * Reloads the window with "Developer: Reload Window", as a person does (VS Code saves its state,
+   * webview states included, before it goes), and waits for the workbench to come back.
+   */
+  async reload(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.part.editor').waitFor({ timeout: TIMEOUT });
+  }
+
   /** The text of the output channel shown in the Output panel, once `expected` appears in it. */
   async readOutput(expected: RegExp): Promise<string> {
     const lines = this.page.locator('.part.panel .output-view .view-lines, .part.panel [id="workbench.panel.output"] .view-lines').first();
