@@ -183,7 +183,8 @@ export function calculate(form: CalculatorForm, options: CalculateOptions): Calc
     printed: formatTensor(evaluation.value),
     warnings: [...evaluation.warnings],
     ...(elementwise ? { elements: tensorView(elementwise) } : {}),
-    largest: elementwise ? largest(elementwise, LARGEST) : [],
+    // The largest few, and never more than half: with 2 elements, 1 stands out, not both.
+    largest: elementwise ? largest(elementwise, Math.min(LARGEST, Math.floor(elementwise.numel / 2))) : [],
     steps: evaluation.steps.map((step) => ({ id: step.id, title: step.title, tensor: tensorView(step.tensor) })),
     charts: lossCharts(loss, request, evaluation, elementwise),
     code: pythonCode(loss, request, formatTensor(evaluation.value)),

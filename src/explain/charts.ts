@@ -86,7 +86,8 @@ function perSample(elementwise: Tensor): ChartSpec {
     values.push(per > 0 ? total / per : 0);
   }
   const order = values.map((value, index) => [value, index] as const).sort((a, b) => b[0] - a[0]);
-  const top = new Set(order.slice(0, Math.min(3, values.length > 1 ? values.length : 0)).map(([, index]) => index));
+  // The few largest, never more than half the bars: with 2 samples, 1 stands out.
+  const top = new Set(order.slice(0, Math.min(3, Math.floor(values.length / 2))).map(([, index]) => index));
   const worst = order[0];
   return {
     id: 'per-sample',

@@ -1,4 +1,6 @@
+import * as v from 'valibot';
 import * as vscode from 'vscode';
+import { CalculatorForm } from '../common/calculator';
 import type { Ctx } from './ctx';
 import type { DiagnosticsController } from './diagnostics';
 import { CalculatorPanel } from './calculatorPanel';
@@ -26,7 +28,7 @@ const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     () =>
       showLossSites(diagnostics),
   'losslens.openSample': () => () => openSample(),
-  'losslens.openCalculator': (ctx) => () => void CalculatorPanel.show(ctx),
+  'losslens.openCalculator': (ctx) => (form: unknown) => void CalculatorPanel.show(ctx, v.is(CalculatorForm, form) ? form : undefined),
   'losslens.evaluateSelection':
     (ctx, { diagnostics }) =>
     () =>

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Fact, LossSite, Space } from '../analysis/types';
+import type { CalculatorForm } from '../common/calculator';
+import { EXPLAINED_RULES } from '../explain/explanations';
 import { findLoss } from '../losses/registry';
 import type { ContractSpace, LossDefinition, OptionSpec } from '../losses/types';
 import type { DiagnosticsController } from './diagnostics';
@@ -49,6 +51,11 @@ export class LossHovers implements vscode.HoverProvider {
       appendContract(markdown, loss, site);
       markdown.appendMarkdown(`${vscode.l10n.t('Formula:')} \`${loss.formula}\`\n\n`);
     }
+    appendLinks(
+      markdown,
+      site,
+      findings.map(({ finding }) => finding.code),
+    );
     return new vscode.Hover(markdown, new vscode.Range(document.positionAt(site.span.start), document.positionAt(site.span.end)));
   }
 
@@ -72,6 +79,32 @@ export class LossHovers implements vscode.HoverProvider {
     }
     return new vscode.Hover(markdown, range);
   }
+}
+
+/** Commands a hover may run: only these, with arguments LossLens wrote. */
+const HOVER_COMMANDS = ['losslens.explainLoss', 'losslens.openCalculator'];
+
+/**
+ * The hover's links: "Explain" (the loss, and each finding's rule) and "Evaluate" (the calculator,
+ * filled in with the tensors written in the code).
+ */
+function appendLinks(markdown: vscode.MarkdownString, site: LossSite, codes: readonly string[]): void {
+  const link = (title: string, command: string, argument: unknown) =>
+    `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([argument]))} "${title}")`;
+  const links: string[] = [];
+  for (const code of new Set(codes)) if (EXPLAINED_RULES.includes(code)) links.push(link(vscode.l10n.t('Explain {0}', code), 'losslens.explainLoss', code));
+  if (site.loss && findLoss(site.loss)) {
+    links.push(link(vscode.l10n.t('Explain {0}', site.loss), 'losslens.explainLoss', site.loss));
+    const tensors: Record<string, string> = {};
+    for (const [name, argument] of Object.entries(site.arguments)) if (argument.literal !== undefined) tensors[name] = argument.literal;
+    const options: Record<string, string> = {};
+    for (const [name, text] of Object.entries(site.options)) options[name] = text.trim().replace(/^(['"])(.*)\1$/, '$2');
+    const form: CalculatorForm = { loss: site.loss, tensors, options };
+    links.push(link(vscode.l10n.t('Evaluate in the calculator'), 'losslens.openCalculator', form));
+  }
+  if (links.length === 0) return;
+  markdown.isTrusted = { enabledCommands: HOVER_COMMANDS };
+  markdown.appendMarkdown(`${links.join(' · ')}\n`);
 }
 
 /**
