@@ -406,9 +406,10 @@ function main(): void {
         tensorTable(result.elements, result.largest),
       );
     }
-    if (result.steps.length) {
+    if (result.steps.length || result.reduction) {
       const steps = el('ol', { className: 'steps' });
       for (const step of result.steps) steps.append(el('li', {}, el('h3', { text: step.title }), tensorTable(step.tensor)));
+      if (result.reduction) steps.append(el('li', {}, el('h3', { text: l10n.t('Reduction') }), el('p', { className: 'reduction', text: result.reduction })));
       children.push(el('h2', { text: l10n.t('Steps') }), steps);
     }
     resultArea.replaceChildren(...children);

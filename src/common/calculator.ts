@@ -68,6 +68,8 @@ export const CalculatorResult = v.object({
   /** Flat indices of the largest elements, largest first. */
   largest: v.array(v.number()),
   steps: v.array(v.object({ id: v.string(), title: v.string(), tensor: TensorView })),
+  /** The last step, from the per-element losses to the value: `mean: 6.0323 / 4 = 1.5081`. */
+  reduction: v.optional(v.string()),
   charts: v.array(ChartSpec),
   /** The same computation as PyTorch (or Keras) code. */
   code: v.string(),

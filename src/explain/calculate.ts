@@ -186,9 +186,51 @@ export function calculate(form: CalculatorForm, options: CalculateOptions): Calc
     // The largest few, and never more than half: with 2 elements, 1 stands out, not both.
     largest: elementwise ? largest(elementwise, Math.min(LARGEST, Math.floor(elementwise.numel / 2))) : [],
     steps: evaluation.steps.map((step) => ({ id: step.id, title: step.title, tensor: tensorView(step.tensor) })),
+    ...reductionStep(loss, request, reduction, elementwise, evaluation.value),
     charts: lossCharts(loss, request, evaluation, elementwise),
     code: pythonCode(loss, request, formatTensor(evaluation.value)),
   };
+}
+
+/**
+ * How the per-element losses become the value, as an equation a person can check: `mean:
+ * 6.0323 / 4 = 1.5081`, a weighted mean for class weights, `batchmean` by the batch size. Shown only
+ * when the equation holds for the computed numbers (losses whose reduction is something else, such
+ * as CTC's division by target lengths, get none).
+ */
+function reductionStep(
+  loss: LossDefinition,
+  request: EvaluateRequest,
+  reduction: string | undefined,
+  elementwise: Tensor | undefined,
+  value: Tensor,
+): { reduction?: string } {
+  if (!elementwise || !reduction || reduction === 'none' || value.numel !== 1 || loss.name === 'ctc_loss') return {};
+  let total = 0;
+  for (const element of elementwise.data) total += element;
+  const result = value.data[0]!;
+  let divisor: number | undefined;
+  let label: string;
+  if (reduction === 'sum') {
+    divisor = 1;
+    label = l10n.t('sum of the {0} element losses', elementwise.numel);
+  } else if (reduction === 'batchmean') {
+    divisor = request.args['input']!.shape[0] ?? 1;
+    label = l10n.t('batchmean: the sum divided by the batch size');
+  } else if ((loss.name === 'cross_entropy' || loss.name === 'nll_loss') && request.kwargs?.['weight'] && request.args['target']!.dtype !== 'float') {
+    const weight = request.kwargs['weight'] as Tensor;
+    const ignore = (request.kwargs['ignore_index'] as number | undefined) ?? -100;
+    divisor = 0;
+    for (const target of request.args['target']!.data) if (target !== ignore) divisor += weight.data[target] ?? NaN;
+    label = l10n.t('weighted mean: Σ w[y] · ℓ divided by Σ w[y]');
+  } else {
+    divisor = elementwise.numel;
+    label = l10n.t('mean of the {0} element losses', elementwise.numel);
+  }
+  if (!Number.isFinite(total) || !(divisor > 0) || Math.abs(total / divisor - result) > 1e-9 * Math.max(1, Math.abs(result))) return {};
+  const number = (x: number) => String(Number(x.toPrecision(6)));
+  const equation = divisor === 1 ? `${number(total)}` : `${number(total)} / ${number(divisor)}`;
+  return { reduction: `${label}: ${equation} = ${formatTensor(value)}` };
 }
 
 function run(request: EvaluateRequest, options: EvaluateOptions): Evaluation {

@@ -113,3 +113,44 @@ describe('Copy as PyTorch code', () => {
     expect(code).toContain('loss = loss_fn(y_true, y_pred)');
   });
 });
+
+describe('the reduction step', () => {
+  it('shows the mean, the sum, the weighted mean of class weights and batchmean as equations that hold', () => {
+    const bce = calculate({ loss: 'binary_cross_entropy', tensors: article, options: {} }, limit);
+    expect(bce.reduction).toBe('mean of the 4 element losses: 6.03229 / 4 = tensor(1.5081)');
+    const sum = calculate({ loss: 'binary_cross_entropy', tensors: article, options: { reduction: 'sum' } }, limit);
+    expect(sum.reduction).toBe('sum of the 4 element losses: 6.03229 = tensor(6.0323)');
+    const weighted = calculate(
+      {
+        loss: 'cross_entropy',
+        tensors: { input: '[[[1., 2.], [3., 5.]], [[4., 7.], [4., 6.]]]', target: '[[0, 0], [1, 1]]' },
+        options: { weight: '[1.0, 9.0]' },
+      },
+      limit,
+    );
+    expect(weighted.reduction).toMatch(/^weighted mean: Σ w\[y\] · ℓ divided by Σ w\[y\]: [\d.]+ \/ 20 = tensor\(1\.1617\)$/);
+    const kl = calculate(
+      { loss: 'kl_div', tensors: { input: '[[-0.5, -1.2], [-0.9, -0.6]]', target: '[[0.6, 0.4], [0.3, 0.7]]' }, options: { reduction: 'batchmean' } },
+      limit,
+    );
+    expect(kl.reduction).toMatch(/^batchmean: the sum divided by the batch size: -?[\d.]+ \/ 2 = tensor\(/);
+  });
+
+  it('is left out where the value is not a plain reduction of the elements (CTC divides by target lengths)', () => {
+    const ctc = calculate(
+      {
+        loss: 'ctc_loss',
+        tensors: {
+          log_probs: '[[[-1.2, -0.7, -1.5]], [[-0.9, -1.1, -1.3]], [[-1.4, -0.8, -1.2]]]',
+          targets: '[[1, 2]]',
+          input_lengths: '[3]',
+          target_lengths: '[2]',
+        },
+        options: {},
+      },
+      limit,
+    );
+    expect(ctc.printed).toMatch(/^tensor\(/);
+    expect(ctc.reduction).toBeUndefined();
+  });
+});
