@@ -3,6 +3,7 @@ import type { Chart } from 'chart.js';
 import * as v from 'valibot';
 import {
   HostToCalculator,
+  MAX_TENSOR_TEXT,
   type CalculatorForm,
   type CalculatorResult,
   type CalculatorState,
@@ -114,9 +115,13 @@ function main(): void {
       const problem = validate(area.value);
       showError(error, area, problem);
     };
+    let pendingCheck: number | undefined;
     area.addEventListener('input', () => {
       onChange(area.value);
-      check();
+      // A pasted tensor of millions of numbers takes a while to read: check it once typing pauses.
+      if (pendingCheck !== undefined) clearTimeout(pendingCheck);
+      if (area.value.length < 100_000) check();
+      else pendingCheck = window.setTimeout(check, 250);
     });
     if (value) check();
     return el(
@@ -130,8 +135,16 @@ function main(): void {
   }
 
   /** Where a tensor text fails to parse, checked as the user types (the host checks again). */
-  function validate(text: string): { message: string; line: number; column: number } | undefined {
+  function validate(text: string): { message: string; line?: number; column?: number } | undefined {
     if (!text.trim()) return undefined;
+    if (text.length > MAX_TENSOR_TEXT)
+      return {
+        message: l10n.t(
+          'This tensor is {0} MB of text; the calculator reads at most {1} MB per tensor.',
+          (text.length / 1e6).toFixed(1),
+          MAX_TENSOR_TEXT / 1e6,
+        ),
+      };
     try {
       parseTensor(text);
       return undefined;
@@ -273,8 +286,10 @@ function main(): void {
         actions.append(example);
       }
       const copy = el('button', { className: 'secondary', text: l10n.t('Copy as PyTorch code'), attrs: { id: 'copy-code' } });
-      copy.disabled = !lastResult || lastResult.loss !== info.name;
-      copy.addEventListener('click', () => lastResult && vscode.postMessage({ type: 'copyCode', code: lastResult.code }));
+      copy.disabled = !lastResult?.code || lastResult.loss !== info.name;
+      copy.addEventListener('click', () => {
+        if (lastResult?.code) vscode.postMessage({ type: 'copyCode', code: lastResult.code });
+      });
       const explain = el('button', { className: 'secondary', text: l10n.t('Explain this loss') });
       explain.addEventListener('click', () => vscode.postMessage({ type: 'explain', loss: info.name }));
       actions.append(copy, explain);
@@ -384,7 +399,10 @@ function main(): void {
     clearFieldErrors();
     lastResult = result;
     const copy = formArea.querySelector<HTMLButtonElement>('#copy-code');
-    if (copy) copy.disabled = false;
+    if (copy) {
+      copy.disabled = !result.code;
+      copy.title = result.code ? '' : l10n.t('These tensors are too large to write out as code.');
+    }
     for (const chart of charts) chart.destroy();
     charts = [];
     const children: Node[] = [

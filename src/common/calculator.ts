@@ -6,13 +6,16 @@
 
 import * as v from 'valibot';
 
+/** The longest tensor text the calculator takes (5 MB): a webview says so before sending more. */
+export const MAX_TENSOR_TEXT = 5_000_000;
+
 /** What the user typed into the calculator: the loss, each tensor's text, each option's value. */
 export const CalculatorForm = v.object({
   loss: v.pipe(v.string(), v.maxLength(100)),
   /** Tensor texts by the torch parameter name (`input`, `target`, `input1` ...). */
-  tensors: v.record(v.string(), v.pipe(v.string(), v.maxLength(5_000_000))),
+  tensors: v.record(v.string(), v.pipe(v.string(), v.maxLength(MAX_TENSOR_TEXT))),
   /** Options by their torch keyword: enum and number options as text, booleans as booleans, tensors as text. */
-  options: v.record(v.string(), v.union([v.pipe(v.string(), v.maxLength(5_000_000)), v.boolean()])),
+  options: v.record(v.string(), v.union([v.pipe(v.string(), v.maxLength(MAX_TENSOR_TEXT)), v.boolean()])),
 });
 export type CalculatorForm = v.InferOutput<typeof CalculatorForm>;
 
@@ -71,8 +74,8 @@ export const CalculatorResult = v.object({
   /** The last step, from the per-element losses to the value: `mean: 6.0323 / 4 = 1.5081`. */
   reduction: v.optional(v.string()),
   charts: v.array(ChartSpec),
-  /** The same computation as PyTorch (or Keras) code. */
-  code: v.string(),
+  /** The same computation as PyTorch (or Keras) code; absent for tensors too large to write out. */
+  code: v.optional(v.string()),
 });
 export type CalculatorResult = v.InferOutput<typeof CalculatorResult>;
 

@@ -13,12 +13,14 @@ import { findLoss, LOSSES } from '../losses/registry';
 import type { LossDefinition } from '../losses/types';
 import { formatElements, formatTensor } from '../tensor/format';
 import { ParseError, parseTensor } from '../tensor/parse';
-import { type Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { lossCharts } from './charts';
 import { pythonCode } from './code';
 
 /** How many elements a table shows of one tensor; the rest is counted, not shown. */
 const TABLE_LIMIT = 400;
+/** Tensors with more elements than this together are not written out as code (megabytes of digits). */
+const MAX_CODE_ELEMENTS = 100_000;
 /** How many of the largest per-element losses are highlighted. */
 const LARGEST = 3;
 
@@ -188,7 +190,7 @@ export function calculate(form: CalculatorForm, options: CalculateOptions): Calc
     steps: evaluation.steps.map((step) => ({ id: step.id, title: step.title, tensor: tensorView(step.tensor) })),
     ...reductionStep(loss, request, reduction, elementwise, evaluation.value),
     charts: lossCharts(loss, request, evaluation, elementwise),
-    code: pythonCode(loss, request, formatTensor(evaluation.value)),
+    ...(elementCount(request) <= MAX_CODE_ELEMENTS ? { code: pythonCode(loss, request, formatTensor(evaluation.value)) } : {}),
   };
 }
 
@@ -231,6 +233,13 @@ function reductionStep(
   const number = (x: number) => String(Number(x.toPrecision(6)));
   const equation = divisor === 1 ? `${number(total)}` : `${number(total)} / ${number(divisor)}`;
   return { reduction: `${label}: ${equation} = ${formatTensor(value)}` };
+}
+
+function elementCount(request: EvaluateRequest): number {
+  let count = 0;
+  for (const tensor of Object.values(request.args)) count += tensor.numel;
+  for (const value of Object.values(request.kwargs ?? {})) if (value instanceof Tensor) count += value.numel;
+  return count;
 }
 
 function run(request: EvaluateRequest, options: EvaluateOptions): Evaluation {

@@ -170,7 +170,9 @@ async function showValue(ctx: Ctx, form: CalculatorForm, what: string): Promise<
   if (outcome.kind !== 'calculated') return;
   const copy = vscode.l10n.t('Copy as PyTorch code');
   const warnings = outcome.result.warnings.length ? ` ${vscode.l10n.t('PyTorch warns: {0}', outcome.result.warnings.join(' '))}` : '';
-  const choice = await vscode.window.showInformationMessage(`${what}: ${outcome.result.printed.replace(/\n\s*/g, ' ')}${warnings}`, open, copy);
+  const code = outcome.result.code;
+  const actions = code ? [open, copy] : [open];
+  const choice = await vscode.window.showInformationMessage(`${what}: ${outcome.result.printed.replace(/\n\s*/g, ' ')}${warnings}`, ...actions);
   if (choice === open) CalculatorPanel.show(ctx, form);
-  else if (choice === copy) await vscode.env.clipboard.writeText(outcome.result.code);
+  else if (choice === copy && code) await vscode.env.clipboard.writeText(code);
 }

@@ -42,4 +42,21 @@ describe('the packaged extension, with VS Code in Simplified Chinese', () => {
     expect(text).toContain('softmax 被做了两次');
     expect(text).not.toContain('softmax is applied twice');
   });
+
+  it('shows the calculator and its errors in Chinese (the webview gets the l10n bundle)', async () => {
+    await workbench.runCommand('LossLens: 打开损失计算器');
+    const view = workbench.webview();
+    await view.locator('#field-input').fill('[[0.6, 0.1], [0.3, 0.8]]');
+    await view.locator('#field-target').fill('[[0., 1.], [1., 0.]]');
+    await view.locator('[data-testid="value"]', { hasText: 'tensor(1.5081)' }).waitFor({ timeout: 30_000 });
+    const text = await workbench.readWebviewText('损失计算器');
+    expect(text).toContain('每个元素的损失');
+    expect(text).toContain('复制为 PyTorch 代码');
+    await view.locator('#field-input').fill('[[0.6, 0.1],\n [0.3, 0.8]]]');
+    await view
+      .locator('#field-input-error')
+      .getByText(/^第 2 行，第 13 列：/)
+      .waitFor({ timeout: 30_000 });
+    await workbench.screenshot('zh-cn-calculator');
+  });
 });

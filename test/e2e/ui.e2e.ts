@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,9 +49,15 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('02-log-after-activation');
   });
 
+  it('ships as a VSIX under 2 MB, charts and webviews included', () => {
+    expect(statSync(VSIX).size).toBeLessThan(2 * 1024 * 1024);
+  });
+
   it('lists its commands in the command palette', async () => {
     const entries = await workbench.paletteEntries('LossLens');
-    expect(entries).toEqual(expect.arrayContaining([expect.stringContaining('LossLens: Show Status'), expect.stringContaining('LossLens: Show Log')]));
+    // The titles users and docs rely on (docs/ARCHITECTURE.md, Contracts).
+    for (const title of ['Open Loss Calculator', 'Evaluate Loss for Selection', 'Explain Loss', 'Show Loss Sites', 'Show Status', 'Show Log'])
+      expect(entries).toContainEqual(expect.stringContaining(`LossLens: ${title}`));
   });
 
   it('"LossLens: Show Status" shows version, settings and the open Python file, and its button opens the log', async () => {

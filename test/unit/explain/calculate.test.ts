@@ -154,3 +154,16 @@ describe('the reduction step', () => {
     expect(ctc.reduction).toBeUndefined();
   });
 });
+
+describe('large tensors', () => {
+  it('are computed, shown cut to a table, and not written out as code', () => {
+    const n = 200_000;
+    const input = `[${Array.from({ length: n }, (_unused, i) => ((i % 7) + 1) / 10).join(', ')}]`;
+    const target = `[${Array.from({ length: n }, (_unused, i) => i % 2).join('., ')}.]`;
+    const result = calculate({ loss: 'binary_cross_entropy', tensors: { input, target }, options: {} }, limit);
+    expect(result.printed).toMatch(/^tensor\(\d+\.\d{4}\)$/);
+    expect(result.elements?.numel).toBe(n);
+    expect(result.elements?.values.length).toBe(400);
+    expect(result.code).toBeUndefined();
+  });
+});
