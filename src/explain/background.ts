@@ -2,11 +2,12 @@ import { Worker } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
 import type { CalculatorForm, CalculatorResult, Explanation, FormError } from '../common/calculator';
 import type { RulePageTexts } from '../analysis/rules/docs';
+import type { LossTextTable } from '../losses/texts';
 
 /** What the calculator worker is asked to do. */
 export type Job =
   | { readonly kind: 'calculate'; readonly form: CalculatorForm; readonly maxElements: number }
-  | { readonly kind: 'explain'; readonly topic: string; readonly texts?: RulePageTexts };
+  | { readonly kind: 'explain'; readonly topic: string; readonly texts?: RulePageTexts; readonly lossTexts?: LossTextTable };
 
 export interface JobRequest {
   readonly job: Job;

@@ -10,6 +10,7 @@ import type { CalculatorForm, CalculatorResult, FormError, LossInfo, Num, Tensor
 import { evaluate, type EvaluateOptions, type EvaluateRequest, type Evaluation } from '../losses/evaluate';
 import { LossError } from '../losses/errors';
 import { findLoss, LOSSES } from '../losses/registry';
+import { lossTitle, tensorDescription, type LossTextTable } from '../losses/texts';
 import type { LossDefinition } from '../losses/types';
 import { formatElements, formatTensor } from '../tensor/format';
 import { ParseError, parseTensor } from '../tensor/parse';
@@ -50,12 +51,12 @@ const EXAMPLES: Readonly<Record<string, CalculatorForm>> = {
 };
 
 /** Every loss the calculator offers, as the webview shows it: grouped, with contracts and options. */
-export function lossCatalog(): LossInfo[] {
+export function lossCatalog(texts?: LossTextTable | null): LossInfo[] {
   return LOSSES.map((loss) => ({
     name: loss.name,
     framework: loss.framework,
     group: GROUPS[loss.framework],
-    title: loss.title,
+    title: lossTitle(loss, texts),
     apis: [...(loss.aliases.torch ?? []), ...(loss.aliases.keras ?? [])].map(shortName),
     formula: loss.formula,
     tensors: loss.tensors.map((parameter) => ({
@@ -63,7 +64,7 @@ export function lossCatalog(): LossInfo[] {
       space: parameter.contract.space,
       shapes: [...parameter.contract.shapes],
       dtype: parameter.contract.dtype,
-      description: parameter.contract.description,
+      description: tensorDescription(loss, parameter.name, texts),
     })),
     options: Object.entries(loss.options).map(([name, spec]) => ({
       name,

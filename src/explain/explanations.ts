@@ -13,6 +13,7 @@ import type { RulePageTexts } from '../analysis/rules/docs';
 import { evaluate } from '../losses/evaluate';
 import { LossError } from '../losses/errors';
 import { findLoss } from '../losses/registry';
+import { lossTitle, tensorDescription, type LossTextTable } from '../losses/texts';
 import { formatTensor } from '../tensor/format';
 import { tensorFromJson } from '../tensor/parse';
 import { Tensor, type DType } from '../tensor/tensor';
@@ -674,9 +675,9 @@ const WORKED: Readonly<Record<string, () => DemoRowData[]>> = {
 };
 
 /** The explanation of a loss: formula, shapes and dtypes, options, a worked example. */
-export function explainLoss(name: string): Explanation | undefined {
+export function explainLoss(name: string, texts?: LossTextTable | null): Explanation | undefined {
   const loss = findLoss(name);
-  const info = lossCatalog().find((entry) => entry.name === name);
+  const info = lossCatalog(texts).find((entry) => entry.name === name);
   if (!loss || !info) return undefined;
   const sections: ExplanationSection[] = [
     { kind: 'code', heading: l10n.t('Formula'), code: loss.formula },
@@ -689,7 +690,7 @@ export function explainLoss(name: string): Explanation | undefined {
         parameter.contract.space,
         parameter.contract.shapes.join(' · '),
         parameter.contract.dtype === 'int' ? 'int64' : parameter.contract.dtype === 'bool' ? 'bool' : 'float',
-        parameter.contract.description,
+        tensorDescription(loss, parameter.name, texts),
       ]),
     },
   ];
@@ -716,7 +717,7 @@ export function explainLoss(name: string): Explanation | undefined {
   if (worked) sections.push(demo(l10n.t('Worked example'), l10n.t('Computed now by the LossLens evaluator, with the semantics of PyTorch.'), worked()));
   return {
     topic: name,
-    title: loss.title,
+    title: lossTitle(loss, texts),
     subtitle: info.apis.join(' · '),
     sections,
     ...(info.example ? { calculator: info.example } : {}),

@@ -24,7 +24,7 @@ try {
       });
       break;
     case 'explain': {
-      const explanation = /^LL\d{3}$/.test(job.topic) ? explainRule(job.topic, job.texts) : explainLoss(job.topic);
+      const explanation = /^LL\d{3}$/.test(job.topic) ? explainRule(job.topic, job.texts) : explainLoss(job.topic, job.lossTexts);
       if (explanation) post({ type: 'explained', explanation });
       else post({ type: 'problem', error: { message: l10n.t('LossLens has no explanation of "{0}".', job.topic) } });
       break;

@@ -5,6 +5,7 @@ import { lossCatalog } from '../explain/calculate';
 import { runJob } from '../explain/background';
 import type { Ctx } from './ctx';
 import { ExplainPanel } from './explainPanel';
+import { localLossTexts } from './ruleDocs';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
@@ -68,7 +69,7 @@ export class CalculatorPanel {
   }
 
   private fill(form: CalculatorForm): void {
-    void this.post({ type: 'catalog', losses: lossCatalog(), prefill: form });
+    void this.post({ type: 'catalog', losses: lossCatalog(localLossTexts(this.ctx.extensionUri)), prefill: form });
   }
 
   private receive(raw: unknown): void {
@@ -80,7 +81,7 @@ export class CalculatorPanel {
     const message = parsed.output;
     switch (message.type) {
       case 'ready':
-        void this.post({ type: 'catalog', losses: lossCatalog(), ...(this.prefill ? { prefill: this.prefill } : {}) });
+        void this.post({ type: 'catalog', losses: lossCatalog(localLossTexts(this.ctx.extensionUri)), ...(this.prefill ? { prefill: this.prefill } : {}) });
         this.prefill = undefined;
         return;
       case 'evaluate':

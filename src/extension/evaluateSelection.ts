@@ -9,6 +9,7 @@ import { CalculatorPanel } from './calculatorPanel';
 import type { Ctx } from './ctx';
 import type { DiagnosticsController } from './diagnostics';
 import { shortApi } from './hovers';
+import { localLossTexts } from './ruleDocs';
 
 /**
  * "LossLens: Evaluate Loss for Selection": a selected loss call (or the one at the cursor) is
@@ -44,7 +45,7 @@ async function siteInSelection(diagnostics: DiagnosticsController, document: vsc
 
 /** A form for a loss call: the tensors written in the code; the others asked for. */
 async function formFromSite(site: LossSite, ctx: Ctx): Promise<CalculatorForm | undefined> {
-  const loss = lossCatalog().find((entry) => entry.name === site.loss);
+  const loss = lossCatalog(localLossTexts(ctx.extensionUri)).find((entry) => entry.name === site.loss);
   if (!loss) return undefined;
   const tensors: Record<string, string> = {};
   for (const parameter of loss.tensors) {
@@ -82,7 +83,7 @@ async function formFromTensors(document: vscode.TextDocument, selection: vscode.
     void vscode.window.showWarningMessage(vscode.l10n.t('`{0}` is not a tensor LossLens can read: {1}', bad.source, bad.error));
     return undefined;
   }
-  const loss = await pickLoss();
+  const loss = await pickLoss(ctx);
   if (!loss) return undefined;
   const form: Record<string, string> = {};
   const texts = tensors.map((tensor) => ('text' in tensor ? tensor.text : ''));
@@ -97,11 +98,11 @@ async function formFromTensors(document: vscode.TextDocument, selection: vscode.
   return { loss: loss.name, tensors: form, options: {} };
 }
 
-async function pickLoss(): Promise<LossInfo | undefined> {
+async function pickLoss(ctx: Ctx): Promise<LossInfo | undefined> {
   type Item = vscode.QuickPickItem & { loss?: LossInfo };
   const items: Item[] = [];
   let group = '';
-  for (const loss of lossCatalog()) {
+  for (const loss of lossCatalog(localLossTexts(ctx.extensionUri))) {
     if (loss.group !== group) {
       group = loss.group;
       items.push({ label: group, kind: vscode.QuickPickItemKind.Separator });

@@ -6,6 +6,7 @@ import type { Ctx } from './ctx';
 import type { DiagnosticsController } from './diagnostics';
 import { ExplainPanel } from './explainPanel';
 import { siteAt } from './hovers';
+import { localLossTexts, localRuleTexts } from './ruleDocs';
 
 /**
  * "LossLens: Explain Loss": the explanation of `topic` when a code action or a hover link names
@@ -13,7 +14,8 @@ import { siteAt } from './hovers';
  * cursor; else the user picks a rule or a loss.
  */
 export async function explainLoss(ctx: Ctx, diagnostics: DiagnosticsController, topic?: unknown): Promise<void> {
-  const losses = lossCatalog();
+  const losses = lossCatalog(localLossTexts(ctx.extensionUri));
+  const ruleTexts = localRuleTexts(ctx.extensionUri);
   const known = (name: unknown): name is string => typeof name === 'string' && (EXPLAINED_RULES.includes(name) || losses.some((loss) => loss.name === name));
   if (known(topic)) {
     ExplainPanel.show(ctx, topic);
@@ -37,7 +39,7 @@ export async function explainLoss(ctx: Ctx, diagnostics: DiagnosticsController, 
   const items: Item[] = [{ label: vscode.l10n.t('Rules'), kind: vscode.QuickPickItemKind.Separator }];
   for (const code of EXPLAINED_RULES) {
     const rule = ruleByCode(code)!;
-    items.push({ label: code, description: rule.meta.name, detail: rule.meta.summary, topic: code });
+    items.push({ label: code, description: rule.meta.name, detail: ruleTexts?.[code]?.summary ?? rule.meta.summary, topic: code });
   }
   items.push({ label: vscode.l10n.t('Losses'), kind: vscode.QuickPickItemKind.Separator });
   for (const loss of losses) items.push({ label: loss.name, description: loss.title, detail: loss.apis.join(' · '), topic: loss.name });

@@ -4,7 +4,7 @@ import { ExplainState, ExplainToHost, type HostToExplain } from '../common/calcu
 import { runJob } from '../explain/background';
 import { CalculatorPanel } from './calculatorPanel';
 import type { Ctx } from './ctx';
-import { localRuleTexts } from './ruleDocs';
+import { localLossTexts, localRuleTexts } from './ruleDocs';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
 /**
@@ -91,8 +91,9 @@ export class ExplainPanel {
     const controller = (this.controller = new AbortController());
     try {
       const texts = /^LL\d{3}$/.test(topic) ? localRuleTexts(this.ctx.extensionUri)?.[topic] : undefined;
+      const lossTexts = localLossTexts(this.ctx.extensionUri);
       const outcome = await runJob(
-        { kind: 'explain', topic, ...(texts ? { texts } : {}) },
+        { kind: 'explain', topic, ...(texts ? { texts } : {}), ...(lossTexts ? { lossTexts } : {}) },
         {
           workerPath: vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'calculator-worker.js').fsPath,
           signal: controller.signal,

@@ -3,6 +3,7 @@ import type { Fact, LossSite, Space } from '../analysis/types';
 import type { CalculatorForm } from '../common/calculator';
 import { EXPLAINED_RULES } from '../explain/explanations';
 import { findLoss } from '../losses/registry';
+import { lossTitle, type LossTextTable } from '../losses/texts';
 import type { ContractSpace, LossDefinition, OptionSpec } from '../losses/types';
 import type { DiagnosticsController } from './diagnostics';
 import type { SiteEvaluations } from './evaluations';
@@ -16,6 +17,8 @@ export class LossHovers implements vscode.HoverProvider {
   constructor(
     private readonly diagnostics: DiagnosticsController,
     private readonly evaluations: SiteEvaluations,
+    /** Loss titles in the display language, when the extension has them. */
+    private readonly lossTexts: LossTextTable | null = null,
   ) {}
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
@@ -27,7 +30,7 @@ export class LossHovers implements vscode.HoverProvider {
     const loss = site.loss ? findLoss(site.loss) : undefined;
     const markdown = new vscode.MarkdownString(undefined, true);
     markdown.appendMarkdown(`**\`${shortApi(site.api)}\`**`);
-    if (loss) markdown.appendMarkdown(` — ${vscode.l10n.t('{0} (`{1}`)', loss.title, loss.name)}`);
+    if (loss) markdown.appendMarkdown(` — ${vscode.l10n.t('{0} (`{1}`)', lossTitle(loss, this.lossTexts), loss.name)}`);
     markdown.appendMarkdown('\n\n');
     // What matters most first: the finding, the value; then what is known, what is expected.
     const findings = (await this.diagnostics.currentFindings(document)).filter(

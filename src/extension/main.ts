@@ -9,7 +9,7 @@ import { SiteEvaluations } from './evaluations';
 import { LossHovers } from './hovers';
 import { LossInlayHints } from './inlayHints';
 import { LanguageStatus } from './languageStatus';
-import { RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
+import { localLossTexts, RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
 import { CalculatorPanel } from './calculatorPanel';
 import { ExplainPanel } from './explainPanel';
 import { StatusPanel } from './statusPanel';
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
       diagnostics,
       inlayHints,
       new LanguageStatus(diagnostics),
-      vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations)),
+      vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations, localLossTexts(context.extensionUri))),
       vscode.languages.registerInlayHintsProvider([{ language: 'python' }], inlayHints),
       vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, new RuleDocsProvider(context.extensionUri)),
       vscode.languages.registerCodeActionsProvider([{ language: 'python' }], new LossLensCodeActions(diagnostics), LossLensCodeActions.metadata),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RULES, ruleByCode } from '../analysis/rules';
 import { ruleDocPage, type RulePageTexts, type RulePageWords } from '../analysis/rules/docs';
+import type { LossTextTable } from '../losses/texts';
 
 /** Rule pages, served from the extension itself: no network, and the same text as docs/rules. */
 export const RULE_DOCS_SCHEME = 'losslens-docs';
@@ -37,11 +38,20 @@ export class RuleDocsProvider implements vscode.TextDocumentContentProvider {
 
 /** The rules' texts in the display language (`l10n/rules.<language>.json`); null for English or a language without them. */
 export function localRuleTexts(extensionUri: vscode.Uri): Readonly<Record<string, RulePageTexts>> | null {
+  return localTexts<Record<string, RulePageTexts>>(extensionUri, 'rules');
+}
+
+/** The losses' titles and descriptions in the display language (`l10n/losses.<language>.json`); null for English. */
+export function localLossTexts(extensionUri: vscode.Uri): LossTextTable | null {
+  return localTexts<LossTextTable>(extensionUri, 'losses');
+}
+
+function localTexts<T>(extensionUri: vscode.Uri, table: string): T | null {
   const language = vscode.env.language.toLowerCase();
-  const file = language.startsWith('zh') ? 'rules.zh-cn.json' : undefined;
+  const file = language.startsWith('zh') ? `${table}.zh-cn.json` : undefined;
   if (!file) return null;
   try {
-    return JSON.parse(readFileSync(vscode.Uri.joinPath(extensionUri, 'l10n', file).fsPath, 'utf8')) as Record<string, RulePageTexts>;
+    return JSON.parse(readFileSync(vscode.Uri.joinPath(extensionUri, 'l10n', file).fsPath, 'utf8')) as T;
   } catch {
     return null;
   }

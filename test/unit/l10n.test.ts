@@ -40,3 +40,33 @@ describe('l10n bundles', () => {
     expect(Object.keys(readJson('package.nls.zh-cn.json')).sort()).toEqual(used);
   });
 });
+
+describe('loss texts in Simplified Chinese (l10n/losses.zh-cn.json)', () => {
+  it('translate the title of every loss and the description of every tensor argument and tensor option, and nothing else', async () => {
+    const { LOSSES } = await import('../../src/losses/registry');
+    const table = JSON.parse(readFileSync(join(root, 'l10n', 'losses.zh-cn.json'), 'utf8')) as Record<
+      string,
+      { title: string; tensors: Record<string, string> }
+    >;
+    expect(Object.keys(table).sort()).toEqual(LOSSES.map((loss) => loss.name).sort());
+    for (const loss of LOSSES) {
+      const names = [
+        ...loss.tensors.map((parameter) => parameter.name),
+        ...Object.entries(loss.options).flatMap(([name, spec]) => (spec.kind === 'tensor' ? [name] : [])),
+      ];
+      expect(Object.keys(table[loss.name]!.tensors).sort(), loss.name).toEqual(names.sort());
+      for (const text of [table[loss.name]!.title, ...Object.values(table[loss.name]!.tensors)]) expect(text, loss.name).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('reach the calculator and the explanations', async () => {
+    const { lossCatalog } = await import('../../src/explain/calculate');
+    const { explainLoss } = await import('../../src/explain/explanations');
+    const table = JSON.parse(readFileSync(join(root, 'l10n', 'losses.zh-cn.json'), 'utf8'));
+    expect(lossCatalog(table).find((loss) => loss.name === 'cross_entropy')?.title).toBe('交叉熵');
+    const explanation = explainLoss('binary_cross_entropy', table)!;
+    expect(explanation.title).toBe('二元交叉熵');
+    const shapes = explanation.sections.find((section) => section.kind === 'table');
+    expect(shapes?.kind === 'table' && shapes.rows[0]![4]).toBe('[0, 1] 中的概率，即 sigmoid 的输出。');
+  });
+});

@@ -32,7 +32,7 @@ describe('extension manifest', () => {
       /^media\/icon\.png$/,
       /^media\/walkthrough\/[\w-]+\.md$/,
       /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
-      /^l10n\/rules\.[\w-]+\.json$/,
+      /^l10n\/(rules|losses)\.[\w-]+\.json$/,
       /^package(\.nls(\.[\w-]+)?)?\.json$/,
       /^(README|CHANGELOG)\.md$/,
       /^LICENSE$/,
