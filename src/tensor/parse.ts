@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { numel, Tensor, type DType } from './tensor';
 
 /**
@@ -11,17 +12,13 @@ import { numel, Tensor, type DType } from './tensor';
 export class ParseError extends Error {
   override readonly name = 'ParseError';
   constructor(
-    message: string,
+    /** The message without the position. */
+    readonly reason: string,
     readonly offset: number,
     readonly line: number,
     readonly column: number,
   ) {
-    super(`${message} (line ${line}, column ${column})`);
-  }
-
-  /** The message without the position suffix. */
-  get reason(): string {
-    return this.message.replace(/ \(line \d+, column \d+\)$/, '');
+    super(l10n.t('{0} (line {1}, column {2})', reason, line, column));
   }
 }
 
@@ -126,11 +123,11 @@ class Parser {
 
   parse(): Tensor {
     this.skip();
-    if (this.pos >= this.text.length) this.fail('Nothing to read: expected a number or a list', this.pos);
+    if (this.pos >= this.text.length) this.fail(l10n.t('Nothing to read: expected a number or a list'), this.pos);
     const options: Options = {};
     this.value(options);
     this.skip();
-    if (this.pos < this.text.length) this.fail(`Unexpected ${this.describe(this.pos)} after the tensor`, this.pos);
+    if (this.pos < this.text.length) this.fail(l10n.t('Unexpected {0} after the tensor', this.describe(this.pos)), this.pos);
     return this.build(options);
   }
 
@@ -145,7 +142,7 @@ class Parser {
       for (let i = 0; i < data.length; i++) {
         const value = data[i]!;
         if (dtype === 'bool') data[i] = value !== 0 ? 1 : 0;
-        else if (!Number.isFinite(value)) this.fail(`Cannot store ${value} in an integer tensor`, 0);
+        else if (!Number.isFinite(value)) this.fail(l10n.t('Cannot store {0} in an integer tensor', value), 0);
         else data[i] = Math.trunc(value);
       }
     }
@@ -161,7 +158,7 @@ class Parser {
       }
       if (data.length === 1 && wanted !== 1) return new Tensor(new Float64Array(wanted).fill(data[0]!), target, dtype, weak);
       if (wanted !== data.length) {
-        this.fail(`The shape (${target.join(', ')}) needs ${wanted} values, the literal has ${data.length}`, 0);
+        this.fail(l10n.t('The shape ({0}) needs {1} values, the literal has {2}', target.join(', '), wanted, data.length), 0);
       }
       shape = target;
     }
@@ -174,7 +171,7 @@ class Parser {
     const c = this.text[this.pos];
     if (c === '[') return this.list(0, ']');
     if (c === '(') return this.list(0, ')');
-    if (c === '{') this.fail('Unexpected "{": a tensor is a number or a list of numbers', this.pos);
+    if (c === '{') this.fail(l10n.t('Unexpected "{": a tensor is a number or a list of numbers'), this.pos);
     const name = this.peekName();
     if (name !== undefined) {
       const after = this.skipFrom(this.pos + name.length);
@@ -196,7 +193,7 @@ class Parser {
     const implied = CONSTRUCTORS[last];
     if (implied) options.explicit = implied;
     this.skip();
-    if (this.text[this.pos] === ')') this.fail(`${name}() needs the values of the tensor`, this.pos);
+    if (this.text[this.pos] === ')') this.fail(l10n.t('{0}() needs the values of the tensor', name), this.pos);
     if (this.text[this.pos] === '[' || this.text[this.pos] === '(') this.list(0, this.text[this.pos] === '[' ? ']' : ')');
     else this.element(0);
     let positional = 1;
@@ -207,7 +204,7 @@ class Parser {
         this.pos++;
         return;
       }
-      if (c !== ',') this.fail(`Expected "," or ")" in ${name}(...), found ${this.describe(this.pos)}`, this.pos);
+      if (c !== ',') this.fail(l10n.t('Expected "," or ")" in {0}(...), found {1}', name, this.describe(this.pos)), this.pos);
       this.pos++;
       this.skip();
       if (this.text[this.pos] === ')') {
@@ -243,7 +240,7 @@ class Parser {
     }
     const at = this.pos;
     const dtype = this.dtypeValue();
-    if (dtype === undefined) this.fail(`Unexpected argument ${index + 1} of ${constructor}(...): expected a shape or a dtype`, at);
+    if (dtype === undefined) this.fail(l10n.t('Unexpected argument {0} of {1}(...): expected a shape or a dtype', index + 1, constructor), at);
     options.explicit = dtype;
   }
 
@@ -253,7 +250,7 @@ class Parser {
     switch (key) {
       case 'dtype': {
         const dtype = this.dtypeValue();
-        if (dtype === undefined) this.fail('Unknown dtype; use a float, integer or bool type such as torch.float32 or "int64"', at);
+        if (dtype === undefined) this.fail(l10n.t('Unknown dtype; use a float, integer or bool type such as torch.float32 or "int64"'), at);
         options.explicit = dtype;
         return;
       }
@@ -285,7 +282,7 @@ class Parser {
       } else if (c === ',' && depth === 0) return;
       this.pos++;
     }
-    this.fail('Unterminated argument', start);
+    this.fail(l10n.t('Unterminated argument'), start);
   }
 
   private dtypeValue(): DType | undefined {
@@ -309,7 +306,7 @@ class Parser {
     const quote = this.text[this.pos]!;
     const start = this.pos;
     const end = this.text.indexOf(quote, this.pos + 1);
-    if (end < 0) this.fail('Unterminated string', start);
+    if (end < 0) this.fail(l10n.t('Unterminated string'), start);
     this.pos = end + 1;
     return this.text.slice(start + 1, end);
   }
@@ -318,7 +315,7 @@ class Parser {
     this.skip();
     const open = this.text[this.pos];
     const close = open === '[' ? ']' : open === '(' ? ')' : undefined;
-    if (!close) this.fail(`Expected a shape such as [2, 3], found ${this.describe(this.pos)}`, this.pos);
+    if (!close) this.fail(l10n.t('Expected a shape such as [2, 3], found {0}', this.describe(this.pos)), this.pos);
     this.pos++;
     const sizes: number[] = [];
     for (;;) {
@@ -329,19 +326,19 @@ class Parser {
       }
       const at = this.pos;
       const match = /^\d+/.exec(this.text.slice(this.pos, this.pos + 20));
-      if (!match) this.fail(`Expected a dimension size, found ${this.describe(at)}`, at);
+      if (!match) this.fail(l10n.t('Expected a dimension size, found {0}', this.describe(at)), at);
       sizes.push(Number(match[0]));
       this.pos += match[0].length;
       this.skip();
       if (this.text[this.pos] === ',') this.pos++;
-      else if (this.text[this.pos] !== close) this.fail(`Expected "," or "${close}" in the shape`, this.pos);
+      else if (this.text[this.pos] !== close) this.fail(l10n.t('Expected "," or "{0}" in the shape', close), this.pos);
     }
   }
 
   /** A list or tuple at `depth`, of numbers or of lists, separated by commas or (NumPy's printout) whitespace. */
   private list(depth: number, close: ']' | ')'): void {
     const open = this.pos;
-    if (depth >= MAX_DEPTH) this.fail(`Too deeply nested: more than ${MAX_DEPTH} levels of brackets`, open);
+    if (depth >= MAX_DEPTH) this.fail(l10n.t('Too deeply nested: more than {0} levels of brackets', MAX_DEPTH), open);
     this.pos++;
     let items = 0;
     let itemsAreLists: boolean | undefined;
@@ -349,18 +346,19 @@ class Parser {
     for (;;) {
       this.skip();
       const c = this.text[this.pos];
-      if (c === undefined) this.fail(`Unclosed "${this.text[open]}": expected "${close}"`, open);
+      if (c === undefined) this.fail(l10n.t('Unclosed "{0}": expected "{1}"', this.text[open], close), open);
       if (c === close) {
         this.pos++;
         break;
       }
-      if (c === ']' || c === ')') this.fail(`Mismatched "${c}": the "${this.text[open]}" at column ${this.columnOf(open)} needs "${close}"`, this.pos);
+      if (c === ']' || c === ')')
+        this.fail(l10n.t('Mismatched "{0}": the "{1}" at column {2} needs "{3}"', c, this.text[open], this.columnOf(open), close), this.pos);
       if (items > 0 && !sawComma && c === ',') {
         this.pos++;
         sawComma = true;
         continue;
       }
-      if (c === ',') this.fail('Unexpected ","', this.pos);
+      if (c === ',') this.fail(l10n.t('Unexpected ","'), this.pos);
       if (c === '.' && this.text.startsWith('...', this.pos)) {
         this.fail(
           'This is summarised output ("..."): print the full tensor (torch.set_printoptions(profile="full") or np.set_printoptions(threshold=sys.maxsize)) and paste that',
@@ -390,10 +388,15 @@ class Parser {
     if (known === undefined) {
       this.lengths[depth] = items;
     } else if (known !== items) {
-      this.fail(`Ragged list: this list has ${items} element${items === 1 ? '' : 's'}, the first one at the same depth has ${known}`, at);
+      this.fail(
+        items === 1
+          ? l10n.t('Ragged list: this list has 1 element, the first one at the same depth has {0}', known)
+          : l10n.t('Ragged list: this list has {0} elements, the first one at the same depth has {1}', items, known),
+        at,
+      );
     }
     if (items > 0 && !itemsAreLists) {
-      if (this.leafDepth >= 0 && this.leafDepth !== depth + 1) this.fail('Ragged list: numbers at different depths', at);
+      if (this.leafDepth >= 0 && this.leafDepth !== depth + 1) this.fail(l10n.t('Ragged list: numbers at different depths'), at);
       this.leafDepth = depth + 1;
     }
   }
@@ -402,7 +405,7 @@ class Parser {
   private element(depth: number): void {
     const value = this.scalar();
     if (depth === 0) this.leafDepth = 0;
-    if (this.count >= this.maxElements) this.fail(`Too many values: the limit is ${this.maxElements.toLocaleString('en-US')}`, this.pos);
+    if (this.count >= this.maxElements) this.fail(l10n.t('Too many values: the limit is {0}', this.maxElements.toLocaleString('en-US')), this.pos);
     if (this.count === this.data.length) {
       const grown = new Float64Array(this.data.length * 2);
       grown.set(this.data);
@@ -421,10 +424,10 @@ class Parser {
       this.skip();
     }
     const c = this.text[this.pos];
-    if (c === undefined) this.fail('Expected a number, found the end of the input', this.pos);
+    if (c === undefined) this.fail(l10n.t('Expected a number, found the end of the input'), this.pos);
     if ((c >= '0' && c <= '9') || c === '.') return sign * this.number();
     const name = this.peekName();
-    if (name === undefined) this.fail(`Expected a number, found ${this.describe(this.pos)}`, this.pos);
+    if (name === undefined) this.fail(l10n.t('Expected a number, found {0}', this.describe(this.pos)), this.pos);
     this.pos += name.length;
     const last = name.slice(name.lastIndexOf('.') + 1);
     if (last === 'True' || last === 'true') {
@@ -446,10 +449,10 @@ class Parser {
         inner = String(number);
       }
       this.skip();
-      if (this.text[this.pos] !== ')') this.fail('Expected ")" after float(...)', this.pos);
+      if (this.text[this.pos] !== ')') this.fail(l10n.t('Expected ")" after float(...)'), this.pos);
       this.pos++;
       const value = floatFromPython(inner);
-      if (value === undefined) this.fail(`float(${JSON.stringify(inner)}) is not a number`, start);
+      if (value === undefined) this.fail(l10n.t('float({0}) is not a number', JSON.stringify(inner)), start);
       this.sawFloat = true;
       return sign * value;
     }
@@ -457,20 +460,20 @@ class Parser {
       this.sawFloat = true;
       return sign * CONSTANTS[last]!;
     }
-    if (name === 'None' || name === 'null') this.fail(`${name} is not a number`, start);
-    this.fail(`Unknown name "${name}": expected a number, a list, nan or inf`, start);
+    if (name === 'None' || name === 'null') this.fail(l10n.t('{0} is not a number', name), start);
+    this.fail(l10n.t('Unknown name "{0}": expected a number, a list, nan or inf', name), start);
   }
 
   private number(): number {
     const start = this.pos;
     const match = /^(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 64));
     const raw = match?.[0] ?? '';
-    if (raw === '' || raw === '.' || !/\d/.test(raw)) this.fail(`Expected a number, found ${this.describe(start)}`, start);
+    if (raw === '' || raw === '.' || !/\d/.test(raw)) this.fail(l10n.t('Expected a number, found {0}', this.describe(start)), start);
     this.pos += raw.length;
     const next = this.text[this.pos];
     if (next !== undefined && /[A-Za-z_]/.test(next)) {
-      if (next === 'j' || next === 'J') this.fail('Complex numbers are not supported', start);
-      this.fail(`Malformed number "${raw}${next}"`, start);
+      if (next === 'j' || next === 'J') this.fail(l10n.t('Complex numbers are not supported'), start);
+      this.fail(l10n.t('Malformed number "{0}{1}"', raw, next), start);
     }
     if (/[.eE]/.test(raw)) this.sawFloat = true;
     else this.sawInt = true;
@@ -503,7 +506,7 @@ class Parser {
   }
 
   private describe(pos: number): string {
-    if (pos >= this.text.length) return 'the end of the input';
+    if (pos >= this.text.length) return l10n.t('the end of the input');
     const char = this.text[pos]!;
     const name = /^[A-Za-z_$][\w$.]*/.exec(this.text.slice(pos, pos + 40))?.[0];
     return name ? `"${name}"` : `"${char}"`;
@@ -547,29 +550,29 @@ export function tensorFromJson(value: unknown, dtype?: DType, maxElements = Numb
   const shape: number[] = [];
   for (let level = value; Array.isArray(level); level = level[0]) {
     shape.push(level.length);
-    if (shape.length > MAX_DEPTH) fail(`Too deeply nested: more than ${MAX_DEPTH} levels of brackets`);
+    if (shape.length > MAX_DEPTH) fail(l10n.t('Too deeply nested: more than {0} levels of brackets', MAX_DEPTH));
     if (level.length === 0) break;
   }
   // The first element's nesting gives the shape; a ragged list fails below, element by element.
-  if (numel(shape) > maxElements) fail(`Too many values: the limit is ${maxElements.toLocaleString('en-US')}`);
+  if (numel(shape) > maxElements) fail(l10n.t('Too many values: the limit is {0}', maxElements.toLocaleString('en-US')));
   const data = new Float64Array(numel(shape));
   let offset = 0;
   const visit = (item: unknown, depth: number): void => {
     if (depth === shape.length) {
       if (typeof item === 'number') data[offset++] = item;
       else if (typeof item === 'boolean') data[offset++] = item ? 1 : 0;
-      else if (typeof item === 'string') data[offset++] = floatFromPython(item) ?? fail(`"${item}" is not a number`);
+      else if (typeof item === 'string') data[offset++] = floatFromPython(item) ?? fail(l10n.t('"{0}" is not a number', item));
       else fail(Array.isArray(item) ? 'Ragged list: a list where a number was expected' : `${JSON.stringify(item)} is not a number`);
       return;
     }
-    if (!Array.isArray(item)) return void fail('Ragged list: a number where a list was expected');
-    if (item.length !== shape[depth]) fail(`Ragged list: a list of ${item.length} elements where ${shape[depth]} were expected`);
+    if (!Array.isArray(item)) return void fail(l10n.t('Ragged list: a number where a list was expected'));
+    if (item.length !== shape[depth]) fail(l10n.t('Ragged list: a list of {0} elements where {1} were expected', item.length, shape[depth]));
     for (const inner of item) visit(inner, depth + 1);
   };
   visit(value, 0);
   if (dtype === 'int') {
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isInteger(data[i])) fail(`${data[i]} is not an integer, but the dtype is int64`);
+      if (!Number.isInteger(data[i])) fail(l10n.t('{0} is not an integer, but the dtype is int64', data[i]));
     }
   }
   return new Tensor(data, shape, dtype ?? 'float', dtype === undefined);
