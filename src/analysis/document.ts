@@ -53,7 +53,8 @@ function lineLocator(lines: LineIndex): (offset: number) => string {
 export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text: string, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
   const skipped = skipReason(text, options);
   if (skipped) return { findings: [], skipped };
-  if (kind === 'javascript') return { findings: [] };
+  // Not analysed is not "no findings": say so, until the TensorFlow.js analyzer reads these files.
+  if (kind === 'javascript') return { findings: [], skipped: l10n.t('skipped: LossLens does not analyse TypeScript or JavaScript (TensorFlow.js) yet') };
   if (kind === 'python') {
     // A lone `\r` ends a line for Python as `\n` does (same length: offsets stay the file's).
     text = normalizeNewlines(text);
