@@ -124,13 +124,35 @@ export function findSites(
   return { losses, activations };
 }
 
+/**
+ * The names of the prediction and the target among a loss's tensor arguments: `input` and
+ * `target` where it has them (whatever order the call takes them in), else its first two.
+ */
+export function roles(site: PythonLossSite): [string, string] {
+  const parameters = site.api.parameters;
+  if (parameters.includes('input') && parameters.includes('target')) return ['input', 'target'];
+  return [parameters[0]!, parameters[1] ?? ''];
+}
+
+/** Whether the loss is PyTorch's (or torchvision's): rules that read PyTorch semantics look only at these. */
+export function isPyTorch(site: PythonLossSite): boolean {
+  return site.api.framework === undefined;
+}
+
 function application(qualified: string, api: LossApi, call: SyntaxNode, construction?: SyntaxNode): PythonLossSite {
   const args = callArguments(call);
   const tensors = new Map<string, SyntaxNode>();
+  const spelled = (role: string) => Object.entries(api.keywords ?? {}).flatMap(([keyword, target]) => (target === role ? [keyword] : []));
   api.parameters.forEach((parameter, index) => {
-    const node = args.keywords.get(parameter) ?? args.positional[index];
+    const node =
+      args.keywords.get(parameter) ??
+      spelled(parameter)
+        .map((keyword) => args.keywords.get(keyword))
+        .find(Boolean) ??
+      args.positional[index];
     if (node) tensors.set(parameter, node);
   });
-  const options = construction ? callArguments(construction).keywords : new Map([...args.keywords].filter(([key]) => !api.parameters.includes(key)));
+  const isTensor = (key: string) => api.parameters.includes(key) || (api.keywords?.[key] ?? '') !== '';
+  const options = construction ? callArguments(construction).keywords : new Map([...args.keywords].filter(([key]) => !isTensor(key)));
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
 }

@@ -10,7 +10,7 @@ import { importedModules } from './imports';
 import { Interpreter } from './interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
 import { scanMentions, select, type Selection } from './select';
-import { findSites, type ActivationSite, type PythonLossSite } from './sites';
+import { findSites, roles, type ActivationSite, type PythonLossSite } from './sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
 import { torchLibrary } from './torch/library';
 
@@ -293,8 +293,9 @@ function unique(findings: readonly Finding[]): Finding[] {
 /** Every loss site with the facts of its arguments, as plain data. */
 function describeSites(losses: readonly PythonLossSite[], interpreter: Interpreter): LossSite[] {
   return losses.map((site): LossSite => {
-    const input = site.args.get(site.api.parameters[0]!);
-    const target = site.args.get(site.api.parameters[1] ?? '');
+    const [inputName, targetName] = roles(site);
+    const input = site.args.get(inputName);
+    const target = site.args.get(targetName);
     const inputFact = input ? described(interpreter.factOf(input)) : undefined;
     const targetFact = target ? described(interpreter.factOf(target)) : undefined;
     const values = [...site.args.values()];
@@ -306,9 +307,10 @@ function describeSites(losses: readonly PythonLossSite[], interpreter: Interpret
       }),
     );
     return {
-      framework: 'torch',
+      framework: site.api.framework ?? 'torch',
       api: site.qualified,
-      loss: site.api.loss,
+      // A TensorFlow or optax loss has no PyTorch value: its reduction and arguments differ.
+      ...(site.api.framework ? {} : { loss: site.api.loss }),
       kind: site.kind,
       span: { start: site.call.startIndex, end: site.call.endIndex },
       options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { intLiteral, spanOf } from '../python/syntax';
 import { isKnownRank } from '../python/values';
 import { chain, comesFrom, lossReference, rootCause, siteFacts } from './helpers/describe';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 export const classCountMismatch = createRule({
@@ -53,7 +54,7 @@ export const classCountMismatch = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application') continue;
+      if (site.kind !== 'application' || !isPyTorch(site)) continue;
       const loss = site.api.loss;
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;

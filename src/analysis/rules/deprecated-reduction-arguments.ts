@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { SyntaxNode } from '../python/parser';
 import { boolLiteral, spanOf } from '../python/syntax';
 import type { TextEdit } from '../types';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 /** PyTorch's `legacy_get_string`: what size_average / reduce mean as a reduction. */
@@ -47,7 +48,7 @@ export const deprecatedReductionArguments = createRule({
   check(context) {
     for (const site of context.losses) {
       // Options belong to the construction for modules, to the call for functions.
-      if (site.kind === 'application' && site.construction) continue;
+      if ((site.kind === 'application' && site.construction) || !isPyTorch(site)) continue;
       const sizeAverageNode = site.options.get('size_average');
       const reduceNode = site.options.get('reduce');
       if (!sizeAverageNode && !reduceNode) continue;

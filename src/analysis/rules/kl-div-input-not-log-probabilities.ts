@@ -3,6 +3,7 @@ import { boolLiteral, spanOf } from '../python/syntax';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { addKeyword, renameCallee } from './helpers/edits';
 import type { Fix } from '../types';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 export const klDivInputNotLogProbabilities = createRule({
@@ -48,7 +49,7 @@ export const klDivInputNotLogProbabilities = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application' || site.api.loss !== 'kl_div') continue;
+      if (site.kind !== 'application' || site.api.loss !== 'kl_div' || !isPyTorch(site)) continue;
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (inputNode && input?.space === 'probabilities') {
         let fix: Fix | undefined;

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf, stringLiteral } from '../python/syntax';
 import { addKeyword } from './helpers/edits';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 export const klDivMeanReduction = createRule({
@@ -33,7 +34,7 @@ export const klDivMeanReduction = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.api.loss !== 'kl_div') continue;
+      if (site.api.loss !== 'kl_div' || !isPyTorch(site)) continue;
       if (site.kind === 'application' && site.construction) continue;
       if (site.options.has('size_average') || site.options.has('reduce')) continue;
       const reduction = site.options.get('reduction');

@@ -3,6 +3,7 @@ import { spanOf } from '../python/syntax';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import type { Fix, TextEdit } from '../types';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 const CROSS_ENTROPY: Record<string, string> = {
@@ -54,7 +55,7 @@ export const nllLossWithoutLogSoftmax = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application' || site.api.loss !== 'nll_loss') continue;
+      if (site.kind !== 'application' || site.api.loss !== 'nll_loss' || !isPyTorch(site)) continue;
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;
       const isLogits = input.space === 'logits';

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { renameCallee } from './helpers/edits';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 const WITH_LOGITS: Record<string, string> = {
@@ -64,8 +65,9 @@ export const probabilitiesLossOnLogits = createRule({
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || input?.space !== 'logits') continue;
       const ctorOrCall = site.construction ?? site.call;
-      const replacement = WITH_LOGITS[site.qualified];
-      const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
+      const replacement = WITH_LOGITS[site.qualified] ?? site.api.withLogits;
+      // TensorFlow's counterpart takes other argument names: named, not renamed.
+      const rename = replacement && isPyTorch(site) ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
       const allLogits = context.sites.everyApplicationGets(site, 'logits');
       context.report({

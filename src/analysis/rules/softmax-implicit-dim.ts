@@ -35,6 +35,8 @@ export const softmaxImplicitDim = createRule({
     for (const activation of context.activations) {
       if (activation.kind !== 'softmax' && activation.kind !== 'log_softmax') continue;
       if (activation.form === 'method') continue;
+      // TensorFlow's and JAX's softmax default to the last axis: only PyTorch's implicit dim is a guess.
+      if (activation.qualified && !activation.qualified.startsWith('torch.')) continue;
       const position = activation.form === 'function' ? 1 : 0;
       if (activation.args.open || activation.args.keywords.has('dim') || activation.args.positional[position]) continue;
       let dim = 1;

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
 import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
+import { roles } from '../python/sites';
 import { createRule } from './rule';
 
 export const swappedLossArguments = createRule({
@@ -55,7 +56,7 @@ export const swappedLossArguments = createRule({
   check(context) {
     for (const site of context.losses) {
       if (site.kind !== 'application') continue;
-      const [first, second] = site.api.parameters;
+      const [first, second] = roles(site);
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site, first, second);
       if (!inputNode || !targetNode || !input || target?.origin !== 'model') continue;
       // A label in the prediction slot: a batch's target, or integer class indices (never predictions).

@@ -5,6 +5,7 @@ import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
 import type { SyntaxNode } from '../python/parser';
 import type { TextEdit } from '../types';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 /** `.float()` → `.long()` when the target is itself a conversion, else `.long()` appended. */
@@ -72,7 +73,7 @@ export const targetDtypeMismatch = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application') continue;
+      if (site.kind !== 'application' || !isPyTorch(site)) continue;
       const loss = site.api.loss;
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (!targetNode || !target || !inputNode || !input) continue;

@@ -4,6 +4,7 @@ import { isKnownRank } from '../python/values';
 import { chain, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
+import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
 const BROADCASTING: ReadonlySet<string> = new Set(['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss']);
@@ -93,7 +94,7 @@ export const targetShapeMismatch = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application') continue;
+      if (site.kind !== 'application' || !isPyTorch(site)) continue;
       const loss = site.api.loss;
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (!inputNode || !targetNode || !input || !target) continue;

@@ -57,7 +57,14 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: TIMEOUT });
     await row.click();
-    if (!options.asks) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    if (options.asks) return;
+    try {
+      await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    } catch (error) {
+      // What was left open says why: a picture of it for the artifacts.
+      await this.screenshot(`failed-command-${title.replace(/[^\w]+/g, '-')}`).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The command palette's entries matching `filter`, as listed. */

@@ -18,8 +18,54 @@ ruleTester(softmaxBeforeCrossEntropy, {
     py(...head, 'loss = F.nll_loss(F.log_softmax(head(x), dim=1), labels)'),
     // Soft targets from a softmax are fine: only the input matters.
     py(...head, 'teacher = F.softmax(torch.randn(8, 10), dim=1)', 'loss = F.cross_entropy(head(x), teacher)'),
+    // TensorFlow takes the labels first: soft labels from a softmax are not the logits.
+    py('import tensorflow as tf', 'z = tf.random.normal((8, 10))', 'loss = tf.nn.softmax_cross_entropy_with_logits(tf.nn.softmax(z), z)'),
+    py('import tensorflow as tf', 'z = tf.random.normal((8, 10))', 'loss = tf.nn.softmax_cross_entropy_with_logits(logits=z, labels=tf.nn.softmax(z))'),
   ],
   invalid: [
+    {
+      // optax takes the logits first.
+      code: py(
+        'import jax',
+        'import optax',
+        'z = jax.numpy.zeros((8, 10))',
+        'y = jax.nn.one_hot(jax.numpy.arange(8), 10)',
+        'loss = optax.softmax_cross_entropy(jax.nn.softmax(z), y)',
+      ),
+      errors: [{ line: 5, column: 36, messageId: 'softmaxTwice' }],
+      output: py(
+        'import jax',
+        'import optax',
+        'z = jax.numpy.zeros((8, 10))',
+        'y = jax.nn.one_hot(jax.numpy.arange(8), 10)',
+        'loss = optax.softmax_cross_entropy(z, y)',
+      ),
+    },
+    {
+      code: py(
+        'import tensorflow as tf',
+        'z = tf.random.normal((8, 10))',
+        'y = tf.one_hot([1, 2], 10)',
+        'loss = tf.nn.softmax_cross_entropy_with_logits(y, tf.nn.softmax(z))',
+      ),
+      errors: [
+        {
+          line: 4,
+          column: 51,
+          messageId: 'softmaxTwice',
+          data: {
+            loss: '`tf.nn.softmax_cross_entropy_with_logits`',
+            source: { phrase: 'alreadyActivated', data: { argument: 'tf.nn.softmax(z)', activation: 'softmax' } },
+          },
+        },
+      ],
+      output: py(
+        'import tensorflow as tf',
+        'z = tf.random.normal((8, 10))',
+        'y = tf.one_hot([1, 2], 10)',
+        'loss = tf.nn.softmax_cross_entropy_with_logits(y, z)',
+      ),
+    },
     {
       code: py(...head, 'loss = F.cross_entropy(F.softmax(head(x), dim=1), labels)'),
       errors: [

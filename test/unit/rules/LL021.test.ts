@@ -6,6 +6,9 @@ ruleTester(softmaxImplicitDim, {
     py('import torch', 'import torch.nn.functional as F', 'p = F.softmax(torch.randn(4, 3), dim=1)'),
     py('import torch', 'import torch.nn.functional as F', 'p = F.log_softmax(torch.randn(4, 3), -1)'),
     py('import torch.nn as nn', 'layer = nn.Softmax(dim=-1)'),
+    // TensorFlow's and JAX's softmax work over the last axis by default: no guess there.
+    py('import tensorflow as tf', 'p = tf.nn.softmax(tf.random.normal((4, 3)))'),
+    py('import jax', 'import jax.numpy as jnp', 'p = jax.nn.log_softmax(jnp.zeros((4, 3)))'),
     py('import torch.nn.functional as F', 'def f(x, **kwargs):', '    return F.softmax(x, **kwargs)'),
   ],
   invalid: [

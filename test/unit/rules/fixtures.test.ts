@@ -22,7 +22,24 @@ describe('rule fixtures (test/fixtures/rules)', () => {
   });
 
   it.each(RULES.map((rule) => [rule.meta.code, rule] as const))('%s', async (code, rule) => {
-    const text = readFileSync(join(DIR, `${code}.py`), 'utf8');
+    await expectFixture(join(DIR, `${code}.py`), code, rule);
+  });
+});
+
+/** Fixtures of the other Python frameworks: `test/fixtures/<framework>/<code>.py`, for the rules that apply there. */
+describe.each(['tensorflow', 'jax'])('rule fixtures for %s', (framework) => {
+  const dir = join(__dirname, '..', '..', 'fixtures', framework);
+  it.each(readdirSync(dir).filter((file) => /^LL\d{3}\.py$/.test(file)))('%s', async (file) => {
+    const code = file.slice(0, 5);
+    const rule = RULES.find((candidate) => candidate.meta.code === code);
+    expect(rule, `${file} names a rule`).toBeDefined();
+    await expectFixture(join(dir, file), code, rule!);
+  });
+});
+
+async function expectFixture(path: string, code: string, rule: (typeof RULES)[number]): Promise<void> {
+  {
+    const text = readFileSync(path, 'utf8');
     const lines = text.split('\n');
     const errorsAt = lines.findIndex((line) => line.trim() === '# Errors') + 1;
     const okAt = lines.findIndex((line) => line.trim() === '# OK') + 1;
@@ -34,5 +51,5 @@ describe('rule fixtures (test/fixtures/rules)', () => {
     const index = new LineIndex(text);
     const found = (await findingsOf(rule, text)).map((finding) => index.position(finding.span.start).line);
     expect(found).toEqual(expected);
-  });
-});
+  }
+}

@@ -27,10 +27,23 @@ export function canonical(qualified: string): string {
 }
 
 export interface LossApi {
-  /** The evaluator's id. */
+  /** The evaluator's id: the PyTorch loss with the same semantics (the rules read it). */
   readonly loss: string;
-  /** Parameter names of the call that applies it, in order (the module's forward, or the function). */
+  /**
+   * The tensor arguments of the call that applies it, in positional order, by the evaluator's
+   * names (`input`, `target` ...): the roles the rules read.
+   */
   readonly parameters: readonly string[];
+  /** Keyword names the code uses for a role, when they differ from it (`logits` is the `input`). */
+  readonly keywords?: Readonly<Record<string, string>>;
+  /**
+   * Set for TensorFlow and JAX APIs: no PyTorch value (they reduce differently), and only the
+   * rules whose reading is framework-neutral (the activation before the loss, argument order)
+   * look at them.
+   */
+  readonly framework?: 'tensorflow' | 'jax';
+  /** The API's with-logits counterpart, as the message names it (for LL001). */
+  readonly withLogits?: string;
 }
 
 const PAIR = ['input', 'target'] as const;
@@ -61,6 +74,72 @@ export const LOSS_CLASSES: Readonly<Record<string, LossApi>> = table({
 
 const FOCAL: LossApi = { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'targets'] };
 
+/**
+ * TensorFlow's losses on logits (TF2, TF1 and `tf.compat.v1`) and optax's, with the PyTorch loss
+ * each computes per element. TF puts the labels first; optax the logits.
+ */
+const TF_LABELS_LOGITS = { parameters: ['target', 'input'], keywords: { labels: 'target', logits: 'input' }, framework: 'tensorflow' } as const;
+const TF_SOFTMAX: LossApi = { loss: 'cross_entropy', ...TF_LABELS_LOGITS };
+const TF_SIGMOID: LossApi = { loss: 'binary_cross_entropy_with_logits', ...TF_LABELS_LOGITS };
+const TF_WEIGHTED: LossApi = {
+  loss: 'binary_cross_entropy_with_logits',
+  parameters: ['target', 'input'],
+  keywords: { labels: 'target', targets: 'target', logits: 'input' },
+  framework: 'tensorflow',
+};
+const TF1_SOFTMAX: LossApi = {
+  loss: 'cross_entropy',
+  parameters: ['target', 'input'],
+  keywords: { onehot_labels: 'target', logits: 'input' },
+  framework: 'tensorflow',
+};
+const TF1_SPARSE: LossApi = { loss: 'cross_entropy', ...TF_LABELS_LOGITS };
+const TF1_SIGMOID: LossApi = {
+  loss: 'binary_cross_entropy_with_logits',
+  parameters: ['target', 'input'],
+  keywords: { multi_class_labels: 'target', logits: 'input' },
+  framework: 'tensorflow',
+};
+const TF1_LOG_LOSS: LossApi = {
+  loss: 'binary_cross_entropy',
+  parameters: ['target', 'input'],
+  keywords: { labels: 'target', predictions: 'input' },
+  framework: 'tensorflow',
+  withLogits: 'tf.compat.v1.losses.sigmoid_cross_entropy',
+};
+const OPTAX_LOGITS_LABELS = { parameters: ['input', 'target'], keywords: { logits: 'input', labels: 'target' }, framework: 'jax' } as const;
+const OPTAX_SOFTMAX: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS };
+const OPTAX_SIGMOID: LossApi = { loss: 'binary_cross_entropy_with_logits', ...OPTAX_LOGITS_LABELS };
+
+const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntries(
+  Object.entries({
+    'tensorflow.nn.softmax_cross_entropy_with_logits': TF_SOFTMAX,
+    'tensorflow.nn.softmax_cross_entropy_with_logits_v2': TF_SOFTMAX,
+    'tensorflow.nn.sparse_softmax_cross_entropy_with_logits': TF_SOFTMAX,
+    'tensorflow.nn.sigmoid_cross_entropy_with_logits': TF_SIGMOID,
+    'tensorflow.nn.weighted_cross_entropy_with_logits': TF_WEIGHTED,
+    'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits': TF_SOFTMAX,
+    'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits_v2': TF_SOFTMAX,
+    'tensorflow.compat.v1.nn.sparse_softmax_cross_entropy_with_logits': TF_SOFTMAX,
+    'tensorflow.compat.v1.nn.sigmoid_cross_entropy_with_logits': TF_SIGMOID,
+    'tensorflow.compat.v1.nn.weighted_cross_entropy_with_logits': TF_WEIGHTED,
+    'tensorflow.losses.softmax_cross_entropy': TF1_SOFTMAX,
+    'tensorflow.losses.sparse_softmax_cross_entropy': TF1_SPARSE,
+    'tensorflow.losses.sigmoid_cross_entropy': TF1_SIGMOID,
+    'tensorflow.losses.log_loss': TF1_LOG_LOSS,
+    'tensorflow.compat.v1.losses.softmax_cross_entropy': TF1_SOFTMAX,
+    'tensorflow.compat.v1.losses.sparse_softmax_cross_entropy': TF1_SPARSE,
+    'tensorflow.compat.v1.losses.sigmoid_cross_entropy': TF1_SIGMOID,
+    'tensorflow.compat.v1.losses.log_loss': TF1_LOG_LOSS,
+    'optax.softmax_cross_entropy': OPTAX_SOFTMAX,
+    'optax.softmax_cross_entropy_with_integer_labels': OPTAX_SOFTMAX,
+    'optax.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
+    'optax.losses.softmax_cross_entropy': OPTAX_SOFTMAX,
+    'optax.losses.softmax_cross_entropy_with_integer_labels': OPTAX_SOFTMAX,
+    'optax.losses.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
+  }),
+);
+
 /** Functional losses: applied directly. */
 export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = table({
   ...Object.fromEntries(Object.values(LOSS_CLASSES).map((api) => [`torch.nn.functional.${api.loss}`, api])),
@@ -69,6 +148,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = table({
   'torch.nll_loss': LOSS_CLASSES['torch.nn.NLLLoss']!,
   'torchvision.ops.sigmoid_focal_loss': FOCAL,
   'torchvision.ops.focal_loss.sigmoid_focal_loss': FOCAL,
+  ...TF_AND_OPTAX_LOSSES,
 });
 
 export type ActivationKind = 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
@@ -81,7 +161,31 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<string, ActivationKind>> = ta
   'torch.log_softmax': 'log_softmax',
   'torch.nn.functional.log_softmax': 'log_softmax',
   'torch.nn.functional.logsigmoid': 'logsigmoid',
+  // TensorFlow and JAX: their softmax works over the last axis unless told otherwise.
+  'tensorflow.nn.softmax': 'softmax',
+  'tensorflow.math.softmax': 'softmax',
+  'tensorflow.nn.log_softmax': 'log_softmax',
+  'tensorflow.math.log_softmax': 'log_softmax',
+  'tensorflow.nn.sigmoid': 'sigmoid',
+  'tensorflow.sigmoid': 'sigmoid',
+  'tensorflow.math.sigmoid': 'sigmoid',
+  'tensorflow.keras.activations.softmax': 'softmax',
+  'tensorflow.keras.activations.sigmoid': 'sigmoid',
+  'keras.activations.softmax': 'softmax',
+  'keras.activations.sigmoid': 'sigmoid',
+  'jax.nn.softmax': 'softmax',
+  'jax.nn.log_softmax': 'log_softmax',
+  'jax.nn.sigmoid': 'sigmoid',
+  'jax.nn.log_sigmoid': 'logsigmoid',
+  'flax.linen.softmax': 'softmax',
+  'flax.linen.log_softmax': 'log_softmax',
+  'flax.linen.sigmoid': 'sigmoid',
 });
+
+/** The keyword naming the axis an activation function works over, by the framework that spells it. */
+export function activationDimKeyword(qualified: string): string {
+  return qualified.startsWith('torch.') ? 'dim' : 'axis';
+}
 
 /** Tensor methods that apply an activation: `x.sigmoid()`, `x.softmax(dim=1)`. */
 export const ACTIVATION_METHODS: Readonly<Record<string, ActivationKind>> = table({

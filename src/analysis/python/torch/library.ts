@@ -11,6 +11,7 @@ import {
   ACTIVATION_FUNCTIONS,
   ACTIVATION_METHODS,
   ACTIVATION_MODULES,
+  activationDimKeyword,
   DTYPE_NAMES,
   FACTORIES,
   LINEAR_LAYERS,
@@ -60,7 +61,7 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
   const activation = ACTIVATION_FUNCTIONS[qualified];
   if (activation) {
     const input = args.positional[0];
-    const dim = intLiteral(argument(args, 'dim', 1));
+    const dim = intLiteral(argument(args, activationDimKeyword(qualified), 1)) ?? (qualified.startsWith('torch.') ? undefined : -1);
     return tensor(activated(interpreter, input ? interpreter.factOf(input) : UNKNOWN_FACT, activation, dim, node, input));
   }
   if (LOSS_CLASSES[qualified]) return { kind: 'loss', qualified, construction: node };
