@@ -21,6 +21,6 @@ await esbuild.build({
 });
 const { RULES, ruleDocPage, ruleIndexPage } = createRequire(import.meta.url)(out);
 mkdirSync('docs/rules', { recursive: true });
-for (const rule of RULES) writeFileSync(join('docs/rules', `${rule.code}.md`), ruleDocPage(rule));
+for (const rule of RULES) writeFileSync(join('docs/rules', `${rule.meta.code}.md`), ruleDocPage(rule));
 writeFileSync('docs/rules/README.md', ruleIndexPage(RULES));
 console.log(`wrote ${RULES.length} rule pages to docs/rules`);

@@ -287,6 +287,33 @@ const DEMOS: Readonly<Record<string, () => ExplanationSection[]>> = {
       }),
     ];
   },
+  LL005: () => {
+    const z = t([
+      [2.0, -1.0, 0.5],
+      [0.3, 1.8, -0.7],
+    ]);
+    const y = t([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    const keras = (label: string, code: string, yPred: Tensor, fromLogits: boolean) =>
+      row(label, code, {
+        loss: 'categorical_crossentropy',
+        args: { y_pred: yPred, y_true: y },
+        kwargs: fromLogits ? { from_logits: true, reduction: 'none' } : { reduction: 'none' },
+      });
+    return [
+      demo(
+        l10n.t('Raw scores read as probabilities'),
+        l10n.t('z holds the raw scores of a model whose last layer is Dense(3) with no activation; y the one-hot labels. Losses per sample.'),
+        [
+          keras(l10n.t('from_logits=False, the default (the bug)'), 'keras.losses.categorical_crossentropy(y, z)', z, false),
+          keras(l10n.t('from_logits=True (right)'), 'keras.losses.categorical_crossentropy(y, z, from_logits=True)', z, true),
+          keras(l10n.t('a softmax at the end of the model (also right)'), 'keras.losses.categorical_crossentropy(y, tf.nn.softmax(z))', softmax(z), false),
+        ],
+      ),
+    ];
+  },
   LL006: () => {
     const p = t([[0.7, 0.2, 0.1]]);
     const q = t([[0.5, 0.3, 0.2]]);

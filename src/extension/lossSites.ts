@@ -1,5 +1,15 @@
+import type { LossSite } from '../analysis/types';
 import * as vscode from 'vscode';
 import type { DiagnosticsController } from './diagnostics';
+
+/** How the list names each framework. */
+const FRAMEWORKS: Readonly<Record<LossSite['framework'], string>> = {
+  torch: 'PyTorch',
+  keras: 'Keras',
+  tensorflow: 'TensorFlow',
+  jax: 'JAX',
+  tfjs: 'TensorFlow.js',
+};
 
 /** Folders never searched for losses: installed packages, environments, caches, VCS data. */
 const EXCLUDED = '**/{node_modules,.git,.venv,venv,env,site-packages,__pycache__,.ipynb_checkpoints}/**';
@@ -37,7 +47,7 @@ export async function showLossSites(diagnostics: DiagnosticsController): Promise
           items.push({
             label: `${codes.length > 0 ? '$(warning)' : '$(pass)'} ${site.api}`,
             description: cell !== undefined ? vscode.l10n.t('cell {0}, line {1}', cell, start.line) : vscode.l10n.t('line {0}', start.line),
-            detail: `PyTorch · ${site.kind === 'application' ? vscode.l10n.t('applied') : vscode.l10n.t('constructed')} · ${status}`,
+            detail: `${FRAMEWORKS[site.framework]} · ${site.kind === 'application' ? vscode.l10n.t('applied') : vscode.l10n.t('constructed')} · ${status}`,
             uri,
             line: start.line - 1,
             column: start.column - 1,

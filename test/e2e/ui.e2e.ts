@@ -242,6 +242,12 @@ describe('the packaged extension in code-server, as a person sees it', () => {
 
   it('"LossLens: Show Loss Sites" lists the examples\' losses with their status, and goes to one', async () => {
     await workbench.runCommand('LossLens: Show Loss Sites', { asks: true });
+    // Every framework's losses are listed, each named as such.
+    await workbench.filterQuickPick('optax');
+    expect((await workbench.quickPickRows(/line 13/)).join('\n')).toMatch(/optax\.softmax_cross_entropy\s*line 13 JAX · applied · finding: LL003/);
+    await workbench.filterQuickPick('categorical_crossentropy');
+    expect((await workbench.quickPickRows(/line 31/)).join('\n')).toMatch(/categorical_crossentropy\s*line 31 Keras · applied · finding: LL005/);
+    await workbench.filterQuickPick('BCELoss');
     const rows = (await workbench.quickPickRows(/cell 4, line 2/)).join('\n');
     expect(rows).toMatch(/torch\.nn\.BCELoss\s*cell 4, line 2 PyTorch · applied · finding: LL001/);
     expect(rows).toMatch(/torch\.nn\.BCELoss\s*cell 4, line 2 PyTorch · constructed · ok/);

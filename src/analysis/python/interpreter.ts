@@ -51,8 +51,9 @@ export class Interpreter {
   }
 
   /** The evidence entry for a node: its statement's text (first line, trimmed), where it is, and a note. */
-  evidence(node: SyntaxNode, note?: string): Evidence {
-    const statement = statementOf(node);
+  evidence(node: SyntaxNode, note?: string, exact = false): Evidence {
+    // The statement holding the node, or (`exact`) the node itself: a layer inside a list.
+    const statement = exact ? node : statementOf(node);
     const firstLine = statement.text.split('\n')[0]!.trim();
     const text = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
     return {

@@ -5,6 +5,9 @@ import {
   LOSS_CLASSES,
   LOSS_FUNCTIONS,
   canonical,
+  isKerasLossClass,
+  kerasApi,
+  kerasCrossEntropy,
   type ActivationKind,
   type LossApi,
 } from './torch/apis';
@@ -12,7 +15,9 @@ import type { PythonModule } from './binder';
 import type { Interpreter } from './interpreter';
 import type { SyntaxNode } from './parser';
 import type { Selection } from './select';
-import { callArguments, type CallArguments } from './syntax';
+import type { Fact } from '../types';
+import { argument, callArguments, stringLiteral, type CallArguments } from './syntax';
+import { UNKNOWN_FACT } from './values';
 
 /** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
 export interface PythonLossSite {
@@ -30,6 +35,17 @@ export interface PythonLossSite {
   readonly args: ReadonlyMap<string, SyntaxNode>;
   /** Whether `*args` / `**kwargs` hide some arguments. */
   readonly open: boolean;
+  /**
+   * A Keras `model.compile(loss=...)`: the model's output is the loss's input (`args` holds the
+   * model's name under `input`, for the messages), reported at the loss argument.
+   */
+  readonly compiled?: {
+    readonly output: Fact;
+    readonly loss: SyntaxNode;
+    /** Where `from_logits=` is written, or the loss call it can be added to (for fixes). */
+    readonly fromLogits?: SyntaxNode;
+    readonly lossCall?: SyntaxNode;
+  };
 }
 
 export interface ActivationSite {
@@ -84,7 +100,20 @@ export function findSites(
     const qualified = module.qualify(callee);
     const name = qualified ? canonical(qualified) : undefined;
     const args = callArguments(call);
-    if (name && LOSS_CLASSES[name]) {
+    if (name && isKerasLossClass(name)) {
+      const api = kerasLossApi(name, args);
+      if (!api) continue;
+      losses.push({ kind: 'construction', qualified: name, api, call, options: args.keywords, args: new Map(), open: args.open });
+      const outer = call.parent;
+      if (outer?.type === 'call' && outer.childForFieldName('function')?.startIndex === call.startIndex) losses.push(application(name, api, outer, call));
+    } else if (name && kerasCrossEntropy(name, false)) {
+      // `keras.losses.binary_crossentropy(y_true, y_pred, from_logits=True)`.
+      const api = kerasLossApi(name, args);
+      if (api) losses.push(application(name, api, call));
+    } else if (!name && callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'compile') {
+      const site = compileSite(interpreter, call, args);
+      if (site) losses.push(site);
+    } else if (name && LOSS_CLASSES[name]) {
       losses.push({ kind: 'construction', qualified: name, api: LOSS_CLASSES[name]!, call, options: args.keywords, args: new Map(), open: args.open });
       // Applied in place: `nn.BCELoss()(out, y)`.
       const outer = call.parent;
@@ -115,13 +144,78 @@ export function findSites(
     if (!call || applied.has(call.id)) continue;
     const value = interpreter.value(call.childForFieldName('function')!);
     if (value.kind !== 'loss') continue;
-    applied.add(call.id);
     const name = canonical(value.qualified);
-    losses.push(application(name, LOSS_CLASSES[name]!, call, value.construction));
+    const api = LOSS_CLASSES[name] ?? (isKerasLossClass(name) ? kerasLossApi(name, callArguments(value.construction)) : undefined);
+    if (!api) continue;
+    applied.add(call.id);
+    losses.push(application(name, api, call, value.construction));
   }
   losses.sort((a, b) => a.call.startIndex - b.call.startIndex);
   activations.sort((a, b) => a.call.startIndex - b.call.startIndex);
   return { losses, activations };
+}
+
+/**
+ * A Keras cross entropy's API, when its `from_logits=` is known (absent is `False`); a value the
+ * code computes leaves it unknown, and unknown is silent.
+ */
+function kerasLossApi(qualified: string, args: CallArguments): LossApi | undefined {
+  const kind = kerasCrossEntropy(qualified, false);
+  if (!kind || args.open) return undefined;
+  const fromLogits = booleanLiteral(args.keywords.get('from_logits'));
+  return fromLogits === undefined ? undefined : kerasApi(kind, fromLogits);
+}
+
+function booleanLiteral(node: SyntaxNode | undefined): boolean | undefined {
+  if (!node) return false;
+  return node.type === 'true' ? true : node.type === 'false' ? false : undefined;
+}
+
+/**
+ * `model.compile(optimizer, loss=...)` on a Keras model: the loss as a string, a class, a function
+ * or a name bound to one, applied to the model's output. Dicts and lists of losses (multi-output
+ * models) are not read yet.
+ */
+function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite | undefined {
+  const receiver = call.childForFieldName('function')!.childForFieldName('object');
+  const loss = argument(args, 'loss', 1);
+  if (!receiver || !loss || args.open) return undefined;
+  const model = interpreter.value(receiver);
+  if (model.kind !== 'layer' || !model.layer.keras) return undefined;
+  let qualified: string | undefined;
+  let api: LossApi | undefined;
+  let lossCall: SyntaxNode | undefined;
+  const text = stringLiteral(loss);
+  if (text !== undefined) {
+    const kind = kerasCrossEntropy(text, true);
+    if (kind) {
+      qualified = text;
+      api = kerasApi(kind, false);
+    }
+  } else {
+    const value = interpreter.value(loss);
+    if (value.kind === 'loss') {
+      qualified = canonical(value.qualified);
+      lossCall = value.construction;
+      api = kerasLossApi(qualified, callArguments(lossCall));
+    } else if (value.kind === 'qualified' && kerasCrossEntropy(canonical(value.name), false)) {
+      qualified = canonical(value.name);
+      api = kerasApi(kerasCrossEntropy(qualified, false)!, false);
+    }
+  }
+  if (!qualified || !api) return undefined;
+  const output = model.layer.apply({ ...UNKNOWN_FACT, origin: 'unknown' });
+  const fromLogits = lossCall ? callArguments(lossCall).keywords.get('from_logits') : undefined;
+  return {
+    kind: 'application',
+    qualified,
+    api,
+    call,
+    options: lossCall ? callArguments(lossCall).keywords : new Map(),
+    args: new Map([['input', receiver]]),
+    open: false,
+    compiled: { output, loss, ...(fromLogits ? { fromLogits } : {}), ...(lossCall ? { lossCall } : {}) },
+  };
 }
 
 /**

@@ -23,6 +23,8 @@ export type Value =
 export interface Layer {
   readonly describe: string;
   readonly evidence: readonly Evidence[];
+  /** A Keras layer or model: `model.compile(loss=...)` meets its loss. */
+  readonly keras?: boolean;
   apply(input: Fact): Fact;
 }
 

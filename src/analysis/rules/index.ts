@@ -1,3 +1,4 @@
+import { categoricalLossOnLogits } from './categorical-loss-on-logits';
 import { classCountMismatch } from './class-count-mismatch';
 import { deprecatedReductionArguments } from './deprecated-reduction-arguments';
 import { klDivInputNotLogProbabilities } from './kl-div-input-not-log-probabilities';
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   sigmoidBeforeLogitsLoss,
   softmaxBeforeCrossEntropy,
   nllLossWithoutLogSoftmax,
+  categoricalLossOnLogits,
   klDivInputNotLogProbabilities,
   swappedLossArguments,
   logOfSoftmax,

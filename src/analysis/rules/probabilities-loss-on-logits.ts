@@ -1,7 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
-import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
-import { renameCallee } from './helpers/edits';
+import { chain, comesFrom, inputSpan, lossReference, siteFacts } from './helpers/describe';
+import { fromLogitsFix, renameCallee } from './helpers/edits';
 import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
 
@@ -61,29 +60,32 @@ export const probabilitiesLossOnLogits = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application' || site.api.loss !== 'binary_cross_entropy') continue;
+      if (site.kind !== 'application' || (site.api.loss !== 'binary_cross_entropy' && site.api.loss !== 'binary_crossentropy')) continue;
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || input?.space !== 'logits') continue;
       const ctorOrCall = site.construction ?? site.call;
-      const replacement = WITH_LOGITS[site.qualified] ?? site.api.withLogits;
+      const keras = site.api.framework === 'keras';
+      const replacement = keras ? 'from_logits=True' : (WITH_LOGITS[site.qualified] ?? site.api.withLogits);
       // TensorFlow's counterpart takes other argument names: named, not renamed.
       const rename = replacement && isPyTorch(site) ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
       const allLogits = context.sites.everyApplicationGets(site, 'logits');
       context.report({
-        span: spanOf(inputNode),
+        span: inputSpan(site, inputNode),
         messageId: 'logits',
         data: { loss: lossReference(site), source: comesFrom(inputNode, input), replacement: replacement ? `\`${replacement}\`` : '`BCEWithLogitsLoss`' },
         evidence: chain(input),
-        ...(rename
-          ? {
-              fix: {
-                title: l10n.t('Use {0}', replacement!),
-                safety: allLogits && input.origin === 'model' ? ('safe' as const) : ('unsafe' as const),
-                edits: [rename],
-              },
-            }
-          : {}),
+        ...(keras && fromLogitsFix(site, true)
+          ? { fix: fromLogitsFix(site, true)! }
+          : rename
+            ? {
+                fix: {
+                  title: l10n.t('Use {0}', replacement!),
+                  safety: allLogits && input.origin === 'model' ? ('safe' as const) : ('unsafe' as const),
+                  edits: [rename],
+                },
+              }
+            : {}),
       });
     }
   },

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
 import { passPreActivation } from './helpers/activation';
-import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
+import { chain, comesFrom, inputSpan, lossReference, siteFacts } from './helpers/describe';
+import { fromLogitsFix } from './helpers/edits';
 import { createRule } from './rule';
 
 const LOGITS_LOSSES: ReadonlySet<string> = new Set(['binary_cross_entropy_with_logits', 'sigmoid_focal_loss']);
@@ -53,9 +53,10 @@ export const sigmoidBeforeLogitsLoss = createRule({
       const inputName = site.api.loss === 'sigmoid_focal_loss' ? 'inputs' : 'input';
       const { inputNode, input } = siteFacts(context.interpreter, site, inputName);
       if (!inputNode || input?.space !== 'probabilities' || input.activation?.fn !== 'sigmoid') continue;
-      const fix = passPreActivation(inputNode, input, context.text);
+      // A Keras loss with from_logits=True on an activation inside the model: from_logits=False.
+      const fix = passPreActivation(inputNode, input, context.text) ?? (site.api.framework === 'keras' ? fromLogitsFix(site, false) : undefined);
       context.report({
-        span: spanOf(inputNode),
+        span: inputSpan(site, inputNode),
         messageId: 'sigmoidOutput',
         data: { loss: lossReference(site), source: comesFrom(inputNode, input) },
         evidence: chain(input),

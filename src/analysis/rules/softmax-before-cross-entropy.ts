@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
 import { passPreActivation } from './helpers/activation';
-import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
+import { chain, comesFrom, inputSpan, lossReference, siteFacts } from './helpers/describe';
+import { fromLogitsFix } from './helpers/edits';
 import { createRule } from './rule';
 
 export const softmaxBeforeCrossEntropy = createRule({
@@ -61,10 +61,11 @@ export const softmaxBeforeCrossEntropy = createRule({
       if (!inputNode || !input) continue;
       const fn = input.activation?.fn;
       if (!(input.space === 'probabilities' && fn === 'softmax') && !(input.space === 'log-probabilities' && fn === 'log_softmax')) continue;
-      const fix = passPreActivation(inputNode, input, context.text);
+      // A Keras loss with from_logits=True on an activation inside the model: from_logits=False.
+      const fix = passPreActivation(inputNode, input, context.text) ?? (site.api.framework === 'keras' ? fromLogitsFix(site, false) : undefined);
       const redundant = fn === 'log_softmax';
       context.report({
-        span: spanOf(inputNode),
+        span: inputSpan(site, inputNode),
         severity: redundant ? 'information' : 'warning',
         messageId: redundant ? 'redundantLogSoftmax' : 'softmaxTwice',
         data: redundant

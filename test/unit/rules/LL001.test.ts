@@ -27,6 +27,23 @@ ruleTester(probabilitiesLossOnLogits, {
   ],
   invalid: [
     {
+      // Keras: a model ending in Dense(1) with no activation, a binary cross entropy on probabilities.
+      code: py(
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        'model = keras.Sequential([layers.Dense(1)])',
+        'model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy())',
+      ),
+      errors: [{ line: 4, column: 38, messageId: 'logits', data: { loss: '`keras.losses.BinaryCrossentropy()`', replacement: '`from_logits=True`' } }],
+      output: py(
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        'model = keras.Sequential([layers.Dense(1)])',
+        'model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))',
+      ),
+      safety: 'safe',
+    },
+    {
       // A loss module handed on to another name is still that loss.
       code: py(...head, 'criterion = nn.BCELoss()', 'loss_fn = criterion', 'loss = loss_fn(head(x), y)'),
       errors: [

@@ -21,6 +21,23 @@ ruleTester(sigmoidBeforeLogitsLoss, {
   ],
   invalid: [
     {
+      // Keras: from_logits=True on a model that ends in a sigmoid.
+      code: py(
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        'model = keras.Sequential([layers.Dense(1, activation="sigmoid")])',
+        'model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=True))',
+      ),
+      errors: [{ line: 4, column: 38, messageId: 'sigmoidOutput' }],
+      output: py(
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        'model = keras.Sequential([layers.Dense(1, activation="sigmoid")])',
+        'model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy(from_logits=False))',
+      ),
+      safety: 'safe',
+    },
+    {
       code: py(...head, 'loss = nn.BCEWithLogitsLoss()(torch.sigmoid(head(x)), y)'),
       errors: [
         {

@@ -24,6 +24,20 @@ ruleTester(softmaxBeforeCrossEntropy, {
   ],
   invalid: [
     {
+      // Keras: from_logits=True on a model that ends in a softmax; and a loss applied to y_pred directly.
+      code: py(
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(10, activation="softmax")])',
+        'loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)',
+        'model.compile(optimizer="adam", loss=loss_fn)',
+        'loss = loss_fn(y, model(x))',
+      ),
+      errors: [
+        { line: 4, column: 38, messageId: 'softmaxTwice' },
+        { line: 5, column: 19, messageId: 'softmaxTwice' },
+      ],
+    },
+    {
       // optax takes the logits first.
       code: py(
         'import jax',

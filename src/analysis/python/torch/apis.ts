@@ -20,10 +20,75 @@ const ALIASES: Readonly<Record<string, string>> = table({
   'torch.special.log_softmax': 'torch.log_softmax',
 });
 
-/** The one name the tables below use for an API: `torch.nn.modules.loss.BCELoss` is `torch.nn.BCELoss`. */
+/**
+ * The one name the tables below use for an API: `torch.nn.modules.loss.BCELoss` is
+ * `torch.nn.BCELoss`; `tensorflow.keras.layers.Dense`, `tf.keras.layers.core.Dense` and
+ * `keras.src.layers.Dense` are `keras.layers.Dense`; `keras.models.Sequential` is `keras.Sequential`.
+ */
 export function canonical(qualified: string): string {
-  const name = qualified.replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.');
+  const name = qualified
+    .replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.')
+    .replace(/^tensorflow\.(?:python\.)?keras\./, 'keras.')
+    .replace(/^keras\.src\./, 'keras.')
+    .replace(/^keras\.layers\.(?:core|activation|regularization)\./, 'keras.layers.')
+    .replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
   return ALIASES[name] ?? name;
+}
+
+/**
+ * Keras' cross entropies, as classes (`keras.losses.BinaryCrossentropy(from_logits=True)`),
+ * functions (`keras.losses.binary_crossentropy`) and the strings `compile(loss=...)` accepts. What
+ * they compute depends on `from_logits`: on logits they are the PyTorch loss on logits (and its
+ * rules apply), on probabilities Keras' own.
+ */
+const KERAS_CROSS_ENTROPIES: Readonly<Record<string, 'binary' | 'categorical' | 'sparse'>> = table({
+  'keras.losses.BinaryCrossentropy': 'binary',
+  'keras.losses.binary_crossentropy': 'binary',
+  'keras.losses.CategoricalCrossentropy': 'categorical',
+  'keras.losses.categorical_crossentropy': 'categorical',
+  'keras.losses.SparseCategoricalCrossentropy': 'sparse',
+  'keras.losses.sparse_categorical_crossentropy': 'sparse',
+  'keras.metrics.binary_crossentropy': 'binary',
+  'keras.metrics.categorical_crossentropy': 'categorical',
+  'keras.metrics.sparse_categorical_crossentropy': 'sparse',
+});
+
+/** The loss strings of `compile(loss=...)`, by the cross entropy they name. */
+const KERAS_LOSS_STRINGS: Readonly<Record<string, 'binary' | 'categorical' | 'sparse'>> = table({
+  binary_crossentropy: 'binary',
+  BinaryCrossentropy: 'binary',
+  categorical_crossentropy: 'categorical',
+  CategoricalCrossentropy: 'categorical',
+  sparse_categorical_crossentropy: 'sparse',
+  SparseCategoricalCrossentropy: 'sparse',
+});
+
+/** The Keras cross entropy a qualified name or a `compile` string names, if any. */
+export function kerasCrossEntropy(qualifiedOrString: string, isString: boolean): 'binary' | 'categorical' | 'sparse' | undefined {
+  return isString ? KERAS_LOSS_STRINGS[qualifiedOrString] : KERAS_CROSS_ENTROPIES[qualifiedOrString];
+}
+
+/** Keras' cross entropies are classes: constructed, then applied as `loss_fn(y_true, y_pred)`. */
+export function isKerasLossClass(qualified: string): boolean {
+  return /^keras\.losses\.[A-Z]/.test(qualified) && KERAS_CROSS_ENTROPIES[qualified] !== undefined;
+}
+
+/**
+ * The API of a Keras cross entropy with `from_logits` known: on logits the PyTorch loss on logits
+ * (`binary_cross_entropy_with_logits`, `cross_entropy`), on probabilities Keras' own
+ * (`binary_crossentropy` ...). Keras takes `(y_true, y_pred)`: the target first.
+ */
+export function kerasApi(kind: 'binary' | 'categorical' | 'sparse', fromLogits: boolean): LossApi {
+  const loss = fromLogits
+    ? kind === 'binary'
+      ? 'binary_cross_entropy_with_logits'
+      : 'cross_entropy'
+    : kind === 'binary'
+      ? 'binary_crossentropy'
+      : kind === 'categorical'
+        ? 'categorical_crossentropy'
+        : 'sparse_categorical_crossentropy';
+  return { loss, parameters: ['target', 'input'], keywords: { y_true: 'target', y_pred: 'input' }, framework: 'keras' };
 }
 
 export interface LossApi {
@@ -41,7 +106,7 @@ export interface LossApi {
    * rules whose reading is framework-neutral (the activation before the loss, argument order)
    * look at them.
    */
-  readonly framework?: 'tensorflow' | 'jax';
+  readonly framework?: 'tensorflow' | 'jax' | 'keras';
   /** The API's with-logits counterpart, as the message names it (for LL001). */
   readonly withLogits?: string;
 }
@@ -315,7 +380,9 @@ function lastName(qualified: string): string {
  * (none for losses). The pre-parse scan looks for exactly these, so a table entry is never missed.
  */
 export const CALLED_NAMES: ReadonlyMap<string, ActivationKind | undefined> = new Map<string, ActivationKind | undefined>([
-  ...[...Object.keys(LOSS_CLASSES), ...Object.keys(LOSS_FUNCTIONS)].map((name) => [lastName(name), undefined] as const),
+  ...[...Object.keys(LOSS_CLASSES), ...Object.keys(LOSS_FUNCTIONS), ...Object.keys(KERAS_CROSS_ENTROPIES)].map((name) => [lastName(name), undefined] as const),
+  // `model.compile(loss=...)`: a Keras model meets its loss there.
+  ['compile', undefined],
   ...Object.entries({ ...ACTIVATION_FUNCTIONS, ...ACTIVATION_MODULES }).map(([name, kind]) => [lastName(name), kind] as const),
   ...Object.entries(ACTIVATION_METHODS),
   ...Object.entries(ALIASES)
@@ -324,4 +391,21 @@ export const CALLED_NAMES: ReadonlyMap<string, ActivationKind | undefined> = new
 ]);
 
 /** The names loss modules are constructed under (`BCELoss`), for finding where they are assigned. */
-export const LOSS_CLASS_NAMES: ReadonlySet<string> = new Set(Object.keys(LOSS_CLASSES).map(lastName));
+export const LOSS_CLASS_NAMES: ReadonlySet<string> = new Set(
+  [...Object.keys(LOSS_CLASSES), ...Object.keys(KERAS_CROSS_ENTROPIES).filter(isKerasLossClass)].map(lastName),
+);
+
+/** Keras layers that pass their input's meaning through unchanged. */
+export const KERAS_PASSTHROUGH_LAYERS: ReadonlySet<string> = new Set([
+  'keras.layers.Dropout',
+  'keras.layers.GaussianNoise',
+  'keras.layers.ActivityRegularization',
+]);
+
+/** Keras layer activations by the name `activation=` takes (a string, or an activation function). */
+export const KERAS_ACTIVATIONS: Readonly<Record<string, ActivationKind | 'linear'>> = table({
+  sigmoid: 'sigmoid',
+  softmax: 'softmax',
+  log_softmax: 'log_softmax',
+  linear: 'linear',
+});

@@ -3,6 +3,7 @@ import { parseTensor } from '../../../tensor/parse';
 import type { Tensor } from '../../../tensor/tensor';
 import type { Dim, Evidence, Fact } from '../../types';
 import type { Interpreter } from '../interpreter';
+import { kerasCall } from '../keras';
 import type { Library } from '../library';
 import type { SyntaxNode } from '../parser';
 import { argument, callArguments, intLiteral, spanOf, type CallArguments } from '../syntax';
@@ -58,6 +59,10 @@ export const torchLibrary: Library = {
 
 /** What calling a PyTorch API gives: activations, loss modules, layers, `nn.Sequential`, model zoos, tensor factories. */
 function call(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
+  if (qualified.startsWith('keras.')) {
+    const value = kerasCall(qualified, node, args, interpreter, depth);
+    if (value) return value;
+  }
   const activation = ACTIVATION_FUNCTIONS[qualified];
   if (activation) {
     const input = args.positional[0];

@@ -4,7 +4,8 @@ import { place, type MessageArg, type MessageTemplate, type Phrase } from '../..
 import type { Interpreter } from '../../python/interpreter';
 import type { SyntaxNode } from '../../python/parser';
 import type { PythonLossSite } from '../../python/sites';
-import type { Evidence, Fact } from '../../types';
+import { spanOf } from '../../python/syntax';
+import type { Evidence, Fact, Span } from '../../types';
 
 /**
  * Phrases that rule messages share: where a loss was made, where a value comes from. Each is a
@@ -37,6 +38,7 @@ function lossAsWritten(site: PythonLossSite): string {
 
 /** "`criterion` (`nn.BCELoss`, line 12)" or "`F.cross_entropy`". */
 export function lossReference(site: PythonLossSite): MessageArg {
+  if (site.compiled) return `\`${short(site.compiled.loss.text)}\``;
   const callee = site.call.childForFieldName('function');
   const inline = site.construction && callee && callee.startIndex === site.construction.startIndex;
   if (site.kind === 'application' && site.construction && !inline) {
@@ -86,7 +88,13 @@ export function siteFacts(interpreter: Interpreter, site: PythonLossSite, input 
   return {
     inputNode,
     targetNode,
-    input: inputNode ? interpreter.factOf(inputNode) : undefined,
+    // A compiled Keras model: the loss's input is the model's output.
+    input: site.compiled && input === 'input' ? site.compiled.output : inputNode ? interpreter.factOf(inputNode) : undefined,
     target: targetNode ? interpreter.factOf(targetNode) : undefined,
   };
+}
+
+/** Where a finding about a site's input is reported: the argument, or the loss of a `compile`. */
+export function inputSpan(site: PythonLossSite, inputNode: SyntaxNode): Span {
+  return spanOf(site.compiled?.loss ?? inputNode);
 }

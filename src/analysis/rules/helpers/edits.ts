@@ -1,6 +1,8 @@
+import * as l10n from '@vscode/l10n';
 import type { SyntaxNode } from '../../python/parser';
+import type { PythonLossSite } from '../../python/sites';
 import { spanOf } from '../../python/syntax';
-import type { TextEdit } from '../../types';
+import type { Fix, TextEdit } from '../../types';
 
 /**
  * Renames what a call calls when it is written as an attribute (`nn.BCELoss`, `F.softmax`,
@@ -39,4 +41,23 @@ export function addKeyword(call: SyntaxNode, keyword: string): TextEdit | undefi
   if (!hasArguments) return { span: { start: close, end: close }, newText: keyword };
   if (/,\s*\)$/.test(text)) return { span: { start: close, end: close }, newText: /\s/.test(beforeClose) ? keyword : ` ${keyword}` };
   return { span: { start: close, end: close }, newText: `, ${keyword}` };
+}
+
+/**
+ * Sets `from_logits=` of a Keras loss: the value where it is written, else a keyword added to the
+ * loss's construction. Safe when the loss is written inside the `compile` (or call) it is used
+ * in; a loss object built elsewhere may have other uses, so changing it there is unsafe.
+ */
+export function fromLogitsFix(site: PythonLossSite, value: boolean): Fix | undefined {
+  const written = site.compiled?.fromLogits ?? site.options.get('from_logits');
+  const construction = site.compiled?.lossCall ?? site.construction;
+  const edit: TextEdit | undefined = written
+    ? { span: spanOf(written), newText: value ? 'True' : 'False' }
+    : construction && value
+      ? addKeyword(construction, 'from_logits=True')
+      : undefined;
+  if (!edit) return undefined;
+  const scope = site.compiled?.loss ?? site.call;
+  const inline = !!construction && construction.startIndex >= scope.startIndex && construction.endIndex <= scope.endIndex;
+  return { title: l10n.t('Set from_logits={0}', value ? 'True' : 'False'), safety: inline ? 'safe' : 'unsafe', edits: [edit] };
 }

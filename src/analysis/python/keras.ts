@@ -1,0 +1,150 @@
+import * as l10n from '@vscode/l10n';
+import type { Dim, Fact } from '../types';
+import type { Interpreter } from './interpreter';
+import type { SyntaxNode } from './parser';
+import { argument, callArguments, intLiteral, spanOf, stringLiteral, type CallArguments } from './syntax';
+import { ACTIVATION_FUNCTIONS, KERAS_ACTIVATIONS, KERAS_PASSTHROUGH_LAYERS, isKerasLossClass, type ActivationKind } from './torch/apis';
+import { UNKNOWN_FACT, fact, type Layer, type Value } from './values';
+
+/**
+ * Keras as the interpreter sees it: `Sequential([...])` and `model.add(...)`, `Dense` with its
+ * `activation=`, `Activation` and `Softmax` layers, and the cross-entropy classes. A model is a
+ * layer (marked `keras`) from its input's fact to its output's: the last layer's activation gives
+ * the output's space (none or `'linear'`: logits; `'sigmoid'`, `'softmax'`: probabilities).
+ */
+export function kerasCall(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
+  if (isKerasLossClass(qualified)) return { kind: 'loss', qualified, construction: node };
+  switch (qualified) {
+    case 'keras.Sequential':
+      return sequential(interpreter, node, args, depth);
+    case 'keras.layers.Dense':
+      return { kind: 'layer', layer: dense(interpreter, node, args) };
+    case 'keras.layers.Activation': {
+      const activation = activationOf(interpreter, argument(args, 'activation', 0));
+      return { kind: 'layer', layer: activationLayer(interpreter, node, activation) };
+    }
+    case 'keras.layers.Softmax':
+      return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
+  }
+  if (KERAS_PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: (input) => input } };
+  if (/^keras\.layers\.[A-Z]/.test(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT } };
+  return undefined;
+}
+
+/**
+ * What `activation=` names: a string (`'softmax'`), an activation function (`tf.nn.softmax`,
+ * `keras.activations.sigmoid`), `None` (linear); undefined when it is something else or not known.
+ */
+function activationOf(interpreter: Interpreter, node: SyntaxNode | undefined): ActivationKind | 'linear' | undefined {
+  if (!node || node.type === 'none') return 'linear';
+  const text = stringLiteral(node);
+  if (text !== undefined) return KERAS_ACTIVATIONS[text];
+  const value = interpreter.value(node);
+  if (value.kind === 'qualified') return ACTIVATION_FUNCTIONS[value.name] ?? (/\.linear$/.test(value.name) ? 'linear' : undefined);
+  return undefined;
+}
+
+/** `Dense(units, activation=...)`: the activation's output, or raw scores (logits) without one. */
+function dense(interpreter: Interpreter, node: SyntaxNode, args: CallArguments): Layer {
+  const units = intLiteral(argument(args, 'units', 0));
+  const activation = activationOf(interpreter, argument(args, 'activation', 1));
+  const evidence = interpreter.evidence(
+    node,
+    activation === 'linear'
+      ? units === 1
+        ? l10n.t('Dense with 1 unit and no activation: raw scores (logits)')
+        : l10n.t('Dense with no activation: raw scores (logits)')
+      : undefined,
+    true,
+  );
+  return {
+    describe: node.text,
+    evidence: [evidence],
+    keras: true,
+    apply: (input) => {
+      const shape: Dim[] | undefined = units === undefined ? undefined : ['...', units];
+      if (activation === undefined) return { ...UNKNOWN_FACT, origin: input.origin };
+      if (activation === 'linear') {
+        return fact('logits', {
+          dtype: 'float',
+          origin: 'model',
+          evidence: [evidence],
+          ...(shape ? { shape } : {}),
+          ...(units !== undefined ? { classes: units } : {}),
+        });
+      }
+      return activated(activation, evidence, node, shape, units);
+    },
+  };
+}
+
+function activationLayer(interpreter: Interpreter, node: SyntaxNode, activation: ActivationKind | 'linear' | undefined): Layer {
+  const evidence = interpreter.evidence(node, undefined, true);
+  return {
+    describe: node.text,
+    evidence: [evidence],
+    keras: true,
+    apply: (input) => {
+      if (activation === undefined) return { ...UNKNOWN_FACT, origin: input.origin };
+      if (activation === 'linear') return input;
+      return activated(activation, evidence, node, input.shape, input.classes);
+    },
+  };
+}
+
+/** A Keras activation's output: inside the model, so no fix can remove it at the loss. */
+function activated(
+  activation: ActivationKind,
+  evidence: Fact['evidence'][number],
+  node: SyntaxNode,
+  shape: readonly Dim[] | undefined,
+  classes: number | undefined,
+): Fact {
+  const space = activation === 'sigmoid' || activation === 'softmax' ? 'probabilities' : 'log-probabilities';
+  return fact(space, {
+    dtype: 'float',
+    origin: 'model',
+    activation: { fn: activation, dim: -1, call: spanOf(node), inModel: true },
+    evidence: [{ ...evidence, note: evidence.note ?? l10n.t('{0} applied', activation) }],
+    ...(shape ? { shape } : {}),
+    ...(classes !== undefined ? { classes } : {}),
+  });
+}
+
+/** `Sequential([...])`, and the layers added to it in the same scope: `model.add(Dense(10))`. */
+function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
+  const layers: Layer[] = [];
+  const opaque: Value = { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT } };
+  const list = argument(args, 'layers', 0);
+  if (args.open) return opaque;
+  if (list) {
+    if (list.type !== 'list' && list.type !== 'tuple') return opaque;
+    for (const item of list.namedChildren) {
+      if (!item || item.type === 'comment') continue;
+      const value = interpreter.value(item, depth);
+      if (value.kind !== 'layer') return opaque;
+      layers.push(value.layer);
+    }
+  }
+  const assignment = node.parent?.type === 'assignment' ? node.parent : undefined;
+  const target = assignment?.childForFieldName('left');
+  if (target) {
+    for (const call of interpreter.module.scopeOf(node).callsOn(target.text)) {
+      if (call.childForFieldName('function')?.childForFieldName('attribute')?.text !== 'add') continue;
+      const added = argument(callArguments(call), 'layer', 0);
+      if (!added) continue;
+      const value = interpreter.value(added, depth);
+      if (value.kind !== 'layer') return opaque;
+      layers.push(value.layer);
+    }
+  }
+  return {
+    kind: 'layer',
+    layer: {
+      describe: node.text,
+      evidence: [interpreter.evidence(node)],
+      keras: true,
+      apply: (input) => (layers.length === 0 ? UNKNOWN_FACT : layers.reduce((current, layer) => layer.apply(current), input)),
+    },
+  };
+}
