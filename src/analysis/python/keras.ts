@@ -26,6 +26,7 @@ export function kerasCall(qualified: string, node: SyntaxNode, args: CallArgumen
     case 'keras.layers.Softmax':
       return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
   }
+  if (qualified === 'keras.utils.to_categorical') return oneHot(interpreter, node, args, 'num_classes');
   if (KERAS_PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: (input) => input } };
   if (/^keras\.layers\.[A-Z]/.test(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT } };
   return undefined;
@@ -145,6 +146,46 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
       evidence: [interpreter.evidence(node)],
       keras: true,
       apply: (input) => (layers.length === 0 ? UNKNOWN_FACT : layers.reduce((current, layer) => layer.apply(current), input)),
+    },
+  };
+}
+
+/**
+ * TensorFlow, NumPy and JAX label helpers: `tf.one_hot(labels, depth)` and `jax.nn.one_hot` give
+ * one-hot labels; `tf.random.uniform(..., dtype=tf.int32)` and `np.random.randint(...)` integers.
+ */
+export function labelCall(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter): Value | undefined {
+  switch (qualified) {
+    case 'tensorflow.one_hot':
+      return oneHot(interpreter, node, args, 'depth');
+    case 'jax.nn.one_hot':
+      return oneHot(interpreter, node, args, 'num_classes');
+    case 'tensorflow.random.uniform': {
+      const dtype = args.keywords.get('dtype');
+      const value = dtype ? interpreter.value(dtype) : undefined;
+      const kind = value?.kind === 'dtype' ? value.dtype : dtype ? 'unknown' : 'float';
+      return { kind: 'tensor', fact: fact('unknown', { dtype: kind, evidence: [interpreter.evidence(node)] }) };
+    }
+    case 'numpy.random.randint':
+      return { kind: 'tensor', fact: fact('unknown', { dtype: 'int', evidence: [interpreter.evidence(node, l10n.t('integer labels'))] }) };
+  }
+  return undefined;
+}
+
+function oneHot(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, classesKeyword: string): Value {
+  const input = args.positional[0];
+  const classes = intLiteral(argument(args, classesKeyword, 1));
+  const inputFact = input ? interpreter.factOf(input) : UNKNOWN_FACT;
+  return {
+    kind: 'tensor',
+    fact: {
+      ...fact('unknown', {
+        dtype: 'float',
+        origin: inputFact.origin,
+        evidence: [interpreter.evidence(node, l10n.t('one-hot labels'))],
+        ...(inputFact.shape && classes !== undefined ? { shape: [...inputFact.shape, classes] } : {}),
+      }),
+      oneHot: true,
     },
   };
 }

@@ -46,6 +46,8 @@ export interface PythonLossSite {
     readonly fromLogits?: SyntaxNode;
     readonly lossCall?: SyntaxNode;
   };
+  /** A Keras `model.fit(x, y)`: the labels (`target`) meet the loss the model was compiled with. */
+  readonly fitted?: { readonly loss: SyntaxNode; readonly lossCall?: SyntaxNode };
 }
 
 export interface ActivationSite {
@@ -113,6 +115,9 @@ export function findSites(
     } else if (!name && callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'compile') {
       const site = compileSite(interpreter, call, args);
       if (site) losses.push(site);
+    } else if (!name && callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'fit') {
+      const site = fitSite(interpreter, call, args);
+      if (site) losses.push(site);
     } else if (name && LOSS_CLASSES[name]) {
       losses.push({ kind: 'construction', qualified: name, api: LOSS_CLASSES[name]!, call, options: args.keywords, args: new Map(), open: args.open });
       // Applied in place: `nn.BCELoss()(out, y)`.
@@ -178,43 +183,78 @@ function booleanLiteral(node: SyntaxNode | undefined): boolean | undefined {
  */
 function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite | undefined {
   const receiver = call.childForFieldName('function')!.childForFieldName('object');
-  const loss = argument(args, 'loss', 1);
-  if (!receiver || !loss || args.open) return undefined;
+  if (!receiver || args.open) return undefined;
   const model = interpreter.value(receiver);
   if (model.kind !== 'layer' || !model.layer.keras) return undefined;
-  let qualified: string | undefined;
-  let api: LossApi | undefined;
-  let lossCall: SyntaxNode | undefined;
-  const text = stringLiteral(loss);
-  if (text !== undefined) {
-    const kind = kerasCrossEntropy(text, true);
-    if (kind) {
-      qualified = text;
-      api = kerasApi(kind, false);
-    }
-  } else {
-    const value = interpreter.value(loss);
-    if (value.kind === 'loss') {
-      qualified = canonical(value.qualified);
-      lossCall = value.construction;
-      api = kerasLossApi(qualified, callArguments(lossCall));
-    } else if (value.kind === 'qualified' && kerasCrossEntropy(canonical(value.name), false)) {
-      qualified = canonical(value.name);
-      api = kerasApi(kerasCrossEntropy(qualified, false)!, false);
-    }
-  }
-  if (!qualified || !api) return undefined;
+  const loss = compiledLoss(interpreter, args);
+  if (!loss) return undefined;
   const output = model.layer.apply({ ...UNKNOWN_FACT, origin: 'unknown' });
-  const fromLogits = lossCall ? callArguments(lossCall).keywords.get('from_logits') : undefined;
+  const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
   return {
     kind: 'application',
-    qualified,
-    api,
+    qualified: loss.qualified,
+    api: loss.api,
     call,
-    options: lossCall ? callArguments(lossCall).keywords : new Map(),
+    options: loss.lossCall ? callArguments(loss.lossCall).keywords : new Map(),
     args: new Map([['input', receiver]]),
     open: false,
-    compiled: { output, loss, ...(fromLogits ? { fromLogits } : {}), ...(lossCall ? { lossCall } : {}) },
+    compiled: { output, loss: loss.node, ...(fromLogits ? { fromLogits } : {}), ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
+  };
+}
+
+/** The loss of a `compile(optimizer, loss=...)`, when it is one LossLens reads. */
+function compiledLoss(interpreter: Interpreter, args: CallArguments): { qualified: string; api: LossApi; node: SyntaxNode; lossCall?: SyntaxNode } | undefined {
+  const node = argument(args, 'loss', 1);
+  if (!node) return undefined;
+  const text = stringLiteral(node);
+  if (text !== undefined) {
+    const kind = kerasCrossEntropy(text, true);
+    return kind ? { qualified: text, api: kerasApi(kind, false), node } : undefined;
+  }
+  const value = interpreter.value(node);
+  if (value.kind === 'loss') {
+    const qualified = canonical(value.qualified);
+    const api = kerasLossApi(qualified, callArguments(value.construction));
+    return api ? { qualified, api, node, lossCall: value.construction } : undefined;
+  }
+  if (value.kind === 'qualified') {
+    const qualified = canonical(value.name);
+    const kind = kerasCrossEntropy(qualified, false);
+    return kind ? { qualified, api: kerasApi(kind, false), node } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `model.fit(x, y)` on a Keras model compiled above in the same scope: the labels `y` meet the
+ * compiled loss (one-hot labels for a sparse cross entropy, integers for a categorical one).
+ */
+function fitSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite | undefined {
+  const receiver = call.childForFieldName('function')!.childForFieldName('object');
+  const labels = argument(args, 'y', 1);
+  if (receiver?.type !== 'identifier' || !labels || args.open) return undefined;
+  const model = interpreter.value(receiver);
+  if (model.kind !== 'layer' || !model.layer.keras) return undefined;
+  const compile = interpreter.module
+    .scopeOf(call)
+    .callsOn(receiver.text)
+    .filter(
+      (candidate) => candidate.startIndex < call.startIndex && candidate.childForFieldName('function')?.childForFieldName('attribute')?.text === 'compile',
+    )
+    .at(-1);
+  const compileArgs = compile ? callArguments(compile) : undefined;
+  if (!compileArgs || compileArgs.open) return undefined;
+  const loss = compiledLoss(interpreter, compileArgs);
+  if (!loss) return undefined;
+  return {
+    kind: 'application',
+    qualified: loss.qualified,
+    api: loss.api,
+    call,
+    options: loss.lossCall ? callArguments(loss.lossCall).keywords : new Map(),
+    args: new Map([['target', labels]]),
+    open: false,
+    fitted: { loss: loss.node, ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
   };
 }
 

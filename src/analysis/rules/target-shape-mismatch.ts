@@ -1,10 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
+import { spanOf, stringLiteral } from '../python/syntax';
 import { isKnownRank } from '../python/values';
 import { chain, lossReference, siteFacts } from './helpers/describe';
-import { appendAfter, isPrimary } from './helpers/edits';
+import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
-import { isPyTorch } from '../python/sites';
+import type { Interpreter } from '../python/interpreter';
+import { isPyTorch, type PythonLossSite } from '../python/sites';
+import type { Fix, TextEdit } from '../types';
 import { createRule } from './rule';
 
 const BROADCASTING: ReadonlySet<string> = new Set(['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss']);
@@ -83,6 +85,18 @@ export const targetShapeMismatch = createRule({
           d.loss,
           d.target,
         ),
+      kerasOneHot: (d: { readonly loss: string; readonly target: string }) =>
+        l10n.t(
+          '{0} takes integer class labels, but `{1}` holds one-hot labels: the model is trained against the wrong classes or Keras raises a shape error. Use categorical_crossentropy, or pass the labels before one-hot encoding.',
+          d.loss,
+          d.target,
+        ),
+      kerasIntegers: (d: { readonly loss: string; readonly target: string }) =>
+        l10n.t(
+          '{0} takes one-hot labels, but `{1}` holds integer class labels. Use sparse_categorical_crossentropy, or one-hot encode the labels.',
+          d.loss,
+          d.target,
+        ),
       classDim: (d: { readonly loss: string; readonly target: string; readonly targetShape: string }) =>
         l10n.t(
           '{0}: the class indices `{1}` have shape {2}, with a class dim of 1; with (N, C) scores the target must be (N,). Squeeze it: `{1}.squeeze(1)`.',
@@ -94,6 +108,12 @@ export const targetShapeMismatch = createRule({
   },
   check(context) {
     for (const site of context.losses) {
+      if (site.fitted) {
+        const found = kerasLabels(context.interpreter, site);
+        if (found?.sparse) context.report({ ...found.report, messageId: 'kerasOneHot' });
+        else if (found) context.report({ ...found.report, messageId: 'kerasIntegers' });
+        continue;
+      }
       if (site.kind !== 'application' || !isPyTorch(site)) continue;
       const loss = site.api.loss;
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
@@ -171,3 +191,42 @@ export const targetShapeMismatch = createRule({
     }
   },
 });
+
+/**
+ * Labels given to a compiled Keras model's `fit()`: one-hot labels for a sparse categorical cross
+ * entropy, or integer labels (rank 1) for a categorical one. The fix switches the loss.
+ */
+function kerasLabels(interpreter: Interpreter, site: PythonLossSite) {
+  const labelsNode = site.args.get('target');
+  const kind = site.api.keras;
+  if (!labelsNode || !site.fitted || (kind !== 'sparse' && kind !== 'categorical')) return undefined;
+  const labels = interpreter.factOf(labelsNode);
+  const integers = labels.dtype === 'int' && !labels.oneHot && (!isKnownRank(labels.shape) || labels.shape.length === 1);
+  const mismatch = kind === 'sparse' ? labels.oneHot === true : integers;
+  if (!mismatch) return undefined;
+  const replacement = switchedLoss(site, kind === 'sparse' ? 'categorical' : 'sparse');
+  const report = {
+    span: spanOf(labelsNode),
+    data: { loss: `\`${site.fitted.loss.text.replace(/\s+/g, ' ')}\``, target: labelsNode.text },
+    evidence: chain(labels),
+    ...(replacement ? { fix: replacement } : {}),
+  };
+  return { sparse: kind === 'sparse', report };
+}
+
+/** The compiled loss switched to the other categorical cross entropy, where it is written in the compile. */
+function switchedLoss(site: PythonLossSite, to: 'categorical' | 'sparse'): Fix | undefined {
+  const loss = site.fitted!.loss;
+  const names =
+    to === 'sparse' ? ['sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy'] : ['categorical_crossentropy', 'CategoricalCrossentropy'];
+  const text = stringLiteral(loss);
+  let edit: TextEdit | undefined;
+  if (text !== undefined) {
+    const snake = /^[a-z_]+$/.test(text);
+    const quote = loss.text[0] === "'" ? "'" : '"';
+    edit = { span: spanOf(loss), newText: `${quote}${snake ? names[0] : names[1]}${quote}` };
+  } else if (site.fitted!.lossCall && site.fitted!.lossCall.startIndex === loss.startIndex) {
+    edit = renameCallee(site.fitted!.lossCall, names[1]!);
+  }
+  return edit ? { title: l10n.t('Compile with {0}', names[0]!), safety: 'safe', edits: [edit] } : undefined;
+}

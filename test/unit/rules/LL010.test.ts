@@ -20,6 +20,45 @@ ruleTester(targetShapeMismatch, {
   ],
   invalid: [
     {
+      // Keras: one-hot labels given to a model compiled with a sparse cross entropy; the fix compiles with the categorical one.
+      code: py(
+        'import tensorflow as tf',
+        'from tensorflow import keras',
+        'model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])',
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')",
+        'y = tf.one_hot([0, 1, 2], 3)',
+        'model.fit(x, y)',
+      ),
+      errors: [{ line: 6, column: 14, messageId: 'kerasOneHot', data: { loss: "`'sparse_categorical_crossentropy'`", target: 'y' } }],
+      output: py(
+        'import tensorflow as tf',
+        'from tensorflow import keras',
+        'model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])',
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')",
+        'y = tf.one_hot([0, 1, 2], 3)',
+        'model.fit(x, y)',
+      ),
+      safety: 'safe',
+    },
+    {
+      // Keras: integer labels given to a categorical cross entropy.
+      code: py(
+        'import numpy as np',
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])',
+        'model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy())',
+        'model.fit(x, np.random.randint(0, 3, size=(8,)))',
+      ),
+      errors: [{ line: 5, column: 14, messageId: 'kerasIntegers' }],
+      output: py(
+        'import numpy as np',
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(3, activation="softmax")])',
+        'model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy())',
+        'model.fit(x, np.random.randint(0, 3, size=(8,)))',
+      ),
+    },
+    {
       code: py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x), y)'),
       errors: [
         {

@@ -88,7 +88,7 @@ export function kerasApi(kind: 'binary' | 'categorical' | 'sparse', fromLogits: 
       : kind === 'categorical'
         ? 'categorical_crossentropy'
         : 'sparse_categorical_crossentropy';
-  return { loss, parameters: ['target', 'input'], keywords: { y_true: 'target', y_pred: 'input' }, framework: 'keras' };
+  return { loss, parameters: ['target', 'input'], keywords: { y_true: 'target', y_pred: 'input' }, framework: 'keras', keras: kind };
 }
 
 export interface LossApi {
@@ -109,6 +109,8 @@ export interface LossApi {
   readonly framework?: 'tensorflow' | 'jax' | 'keras';
   /** The API's with-logits counterpart, as the message names it (for LL001). */
   readonly withLogits?: string;
+  /** Which of Keras' cross entropies it is (Keras APIs only). */
+  readonly keras?: 'binary' | 'categorical' | 'sparse';
 }
 
 const PAIR = ['input', 'target'] as const;
@@ -362,6 +364,15 @@ export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = t
   'torch.int8': 'int',
   'torch.uint8': 'int',
   'torch.bool': 'bool',
+  // TensorFlow and NumPy dtypes, for labels made with `tf.random.uniform(..., dtype=tf.int32)`.
+  'tensorflow.int32': 'int',
+  'tensorflow.int64': 'int',
+  'tensorflow.float32': 'float',
+  'tensorflow.float64': 'float',
+  'numpy.int32': 'int',
+  'numpy.int64': 'int',
+  'numpy.float32': 'float',
+  'numpy.float64': 'float',
 });
 
 /** Models known to end in a linear classifier: their outputs are logits. */
@@ -381,8 +392,9 @@ function lastName(qualified: string): string {
  */
 export const CALLED_NAMES: ReadonlyMap<string, ActivationKind | undefined> = new Map<string, ActivationKind | undefined>([
   ...[...Object.keys(LOSS_CLASSES), ...Object.keys(LOSS_FUNCTIONS), ...Object.keys(KERAS_CROSS_ENTROPIES)].map((name) => [lastName(name), undefined] as const),
-  // `model.compile(loss=...)`: a Keras model meets its loss there.
+  // `model.compile(loss=...)`: a Keras model meets its loss there, and `model.fit(x, y)` its labels.
   ['compile', undefined],
+  ['fit', undefined],
   ...Object.entries({ ...ACTIVATION_FUNCTIONS, ...ACTIVATION_MODULES }).map(([name, kind]) => [lastName(name), kind] as const),
   ...Object.entries(ACTIVATION_METHODS),
   ...Object.entries(ALIASES)

@@ -3,7 +3,7 @@ import { parseTensor } from '../../../tensor/parse';
 import type { Tensor } from '../../../tensor/tensor';
 import type { Dim, Evidence, Fact } from '../../types';
 import type { Interpreter } from '../interpreter';
-import { kerasCall } from '../keras';
+import { kerasCall, labelCall } from '../keras';
 import type { Library } from '../library';
 import type { SyntaxNode } from '../parser';
 import { argument, callArguments, intLiteral, spanOf, type CallArguments } from '../syntax';
@@ -63,6 +63,8 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
     const value = kerasCall(qualified, node, args, interpreter, depth);
     if (value) return value;
   }
+  const labels = labelCall(qualified, node, args, interpreter);
+  if (labels) return labels;
   const activation = ACTIVATION_FUNCTIONS[qualified];
   if (activation) {
     const input = args.positional[0];
