@@ -56,4 +56,15 @@ describe('the packaged extension, with VS Code in Simplified Chinese', () => {
     await view.locator('#field-input-error').getByText('第 2 行，第 13 列：张量之后出现了多余的 "]"').waitFor({ timeout: 30_000 });
     await workbench.screenshot('zh-cn-calculator');
   });
+
+  it('hovers in Chinese: the loss title, the value and the links', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('pytorch/reference_values.py');
+    const hover = await workbench.hoverAt(7, 12);
+    expect(hover).toContain('tensor(1.5081)');
+    expect(hover).toContain('二元交叉熵');
+    expect(hover).toContain('在计算器中计算');
+    await workbench.screenshotHover('zh-cn-hover');
+    await workbench.page.keyboard.press('Escape');
+  });
 });

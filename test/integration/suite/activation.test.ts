@@ -87,11 +87,19 @@ suite('the analysis API', () => {
     // The analysis the opening started finishes first: the next one is the one the setting causes.
     await analysisOf(document);
     try {
-      const off = await nextAnalysis(document.uri, () => config.update('enable', false, vscode.ConfigurationTarget.Workspace));
+      const off = await nextAnalysis(
+        document.uri,
+        () => config.update('enable', false, vscode.ConfigurationTarget.Workspace),
+        (event) => event.skipped !== undefined,
+      );
       assert.deepEqual(off.findings, []);
       assert.match(off.skipped ?? '', /turned off/);
     } finally {
-      const on = await nextAnalysis(document.uri, () => config.update('enable', undefined, vscode.ConfigurationTarget.Workspace));
+      const on = await nextAnalysis(
+        document.uri,
+        () => config.update('enable', undefined, vscode.ConfigurationTarget.Workspace),
+        (event) => event.skipped === undefined,
+      );
       assert.equal(on.skipped, undefined);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }

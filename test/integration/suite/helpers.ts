@@ -36,13 +36,18 @@ const TIMEOUT_MS = 20_000;
  * The next analysis of `uri` that finishes after `action` starts (an edit, a setting changed):
  * the listener is attached first, so it cannot be missed.
  */
-export async function nextAnalysis(uri: vscode.Uri, action: () => Thenable<unknown>): Promise<AnalysisFinished> {
+export async function nextAnalysis(
+  uri: vscode.Uri,
+  action: () => Thenable<unknown>,
+  /** Which analysis to wait for: another one of the same version may still be on its way. */
+  accept: (event: AnalysisFinished) => boolean = () => true,
+): Promise<AnalysisFinished> {
   const api = await losslens();
   let listener: vscode.Disposable | undefined;
   let timer: NodeJS.Timeout | undefined;
   const finished = new Promise<AnalysisFinished>((resolve, reject) => {
     listener = api.onDidFinishAnalysis((event) => {
-      if (event.uri.toString() === uri.toString()) resolve(event);
+      if (event.uri.toString() === uri.toString() && accept(event)) resolve(event);
     });
     timer = setTimeout(() => reject(new Error(`no analysis of ${uri.path} finished within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
   });
