@@ -89,6 +89,21 @@ describe('notebooks', () => {
     expect((await analyzeDocument(new SourceFile(host), 'notebook', later)).findings.map((finding) => finding.code)).toEqual(['LL003']);
   });
 
+  it('reads Keras and optax code in notebooks: a model defined in one cell, compiled in another', async () => {
+    const text = notebook([
+      { cell_type: 'code', source: ['import keras\n', 'import jax\n', 'import optax\n', 'from keras import layers'] },
+      { cell_type: 'code', source: 'model = keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(10)])' },
+      { cell_type: 'markdown', source: 'Compile it:' },
+      { cell_type: 'code', source: 'model.compile(optimizer="adam", loss="categorical_crossentropy")' },
+      { cell_type: 'code', source: 'loss = optax.softmax_cross_entropy(jax.nn.softmax(logits), labels)' },
+    ]);
+    const result = await analyzeDocument(new SourceFile(host), 'notebook', text);
+    expect(result.findings.map((finding) => [finding.code, finding.cell, finding.start.line])).toEqual([
+      ['LL005', 3, 1],
+      ['LL003', 4, 1],
+    ]);
+  });
+
   it('skips notebooks of other languages', async () => {
     const r = JSON.stringify({ cells: [{ cell_type: 'code', source: 'x <- 1' }], metadata: { language_info: { name: 'R' } } });
     expect((await analyzeDocument(new SourceFile(host), 'notebook', r)).skipped).toBe('skipped: a r notebook, not Python');

@@ -295,7 +295,10 @@ export class Interpreter {
       case 'class':
         return { kind: 'instance', cls: target.cls, evidence: [this.evidence(node)] };
       case 'instance': {
-        const forward = target.cls.methods.get('forward') ?? target.cls.methods.get('__call__');
+        const forward =
+          target.cls.methods.get('forward') ??
+          target.cls.methods.get('__call__') ??
+          (this.isKerasClass(target.cls) ? target.cls.methods.get('call') : undefined);
         if (!forward) return this.inheritedModel(target.cls, node);
         return this.returned(forward, depth, node);
       }
@@ -304,6 +307,33 @@ export class Interpreter {
       default:
         return UNKNOWN;
     }
+  }
+
+  /** Whether a user class derives from a Keras model or layer (`class Net(keras.Model)`): its `call` is its forward. */
+  isKerasClass(cls: ClassInfo): boolean {
+    return cls.bases.some((base) => {
+      const qualified = this.ownerOf(cls.module).module.qualify(base);
+      return !!qualified && /^keras\.(Model|Sequential|layers\.Layer)$/.test(this.library.canonical(qualified));
+    });
+  }
+
+  /**
+   * The output of a Keras model a value holds — a `Sequential`, a functional `keras.Model`, or an
+   * instance of a `keras.Model` subclass (its `call`'s returns) — or undefined when it holds none.
+   */
+  kerasModelOutput(value: Value, depth = 0): Fact | undefined {
+    if (value.kind === 'layer') return value.layer.keras ? value.layer.apply(UNKNOWN_FACT) : undefined;
+    if (value.kind !== 'instance' || !this.isKerasClass(value.cls)) return undefined;
+    const call = value.cls.methods.get('call');
+    if (!call || call.returns.length === 0) return undefined;
+    const owner = this.ownerOf(call.module);
+    let output: Fact | undefined;
+    for (const node of call.returns) {
+      const returned = owner.value(node, depth);
+      if (returned.kind !== 'tensor') return undefined;
+      output = output ? merge(output, returned.fact) : returned.fact;
+    }
+    return output && output.origin === 'unknown' ? { ...output, origin: 'model' } : output;
   }
 
   /** A user class without forward of its own, whose base the library knows (`class Net(torchvision.models.ResNet)`). */

@@ -25,6 +25,13 @@ export function kerasCall(qualified: string, node: SyntaxNode, args: CallArgumen
     }
     case 'keras.layers.Softmax':
       return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
+    case 'keras.Model': {
+      // The functional API: `keras.Model(inputs, outputs)` outputs what `outputs` holds.
+      const outputs = argument(args, 'outputs', 1);
+      const output = outputs ? interpreter.value(outputs, depth) : undefined;
+      const fact_ = output?.kind === 'tensor' ? output.fact : UNKNOWN_FACT;
+      return { kind: 'layer', layer: { describe: node.text, evidence: [interpreter.evidence(node)], keras: true, apply: () => fact_ } };
+    }
   }
   if (qualified === 'keras.utils.to_categorical') return oneHot(interpreter, node, args, 'num_classes');
   if (KERAS_PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: (input) => input } };

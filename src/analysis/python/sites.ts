@@ -17,7 +17,6 @@ import type { SyntaxNode } from './parser';
 import type { Selection } from './select';
 import type { Fact } from '../types';
 import { argument, callArguments, stringLiteral, type CallArguments } from './syntax';
-import { UNKNOWN_FACT } from './values';
 
 /** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
 export interface PythonLossSite {
@@ -184,11 +183,10 @@ function booleanLiteral(node: SyntaxNode | undefined): boolean | undefined {
 function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite | undefined {
   const receiver = call.childForFieldName('function')!.childForFieldName('object');
   if (!receiver || args.open) return undefined;
-  const model = interpreter.value(receiver);
-  if (model.kind !== 'layer' || !model.layer.keras) return undefined;
+  const output = interpreter.kerasModelOutput(interpreter.value(receiver));
+  if (!output) return undefined;
   const loss = compiledLoss(interpreter, args);
   if (!loss) return undefined;
-  const output = model.layer.apply({ ...UNKNOWN_FACT, origin: 'unknown' });
   const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
   return {
     kind: 'application',
@@ -233,8 +231,7 @@ function fitSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments
   const receiver = call.childForFieldName('function')!.childForFieldName('object');
   const labels = argument(args, 'y', 1);
   if (receiver?.type !== 'identifier' || !labels || args.open) return undefined;
-  const model = interpreter.value(receiver);
-  if (model.kind !== 'layer' || !model.layer.keras) return undefined;
+  if (!interpreter.kerasModelOutput(interpreter.value(receiver))) return undefined;
   const compile = interpreter.module
     .scopeOf(call)
     .callsOn(receiver.text)
