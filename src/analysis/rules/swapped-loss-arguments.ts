@@ -13,7 +13,7 @@ export const swappedLossArguments = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Checks loss calls whose first argument is a label — the target of a `for inputs, labels in loader` batch, or integer class indices — and whose second argument is a model output. PyTorch losses take `(input, target)`: predictions first.',
+        "Checks loss calls whose prediction slot holds a label — the target of a `for inputs, labels in loader` batch, or integer class indices — and whose label slot holds a model output. PyTorch losses take `(input, target)`: predictions first; TensorFlow's `tf.nn.*_with_logits` and Keras losses take `(labels, logits)` and `(y_true, y_pred)`: labels first.",
       whyIsThisBad:
         'With the arguments swapped the loss differentiates with respect to the labels, the model gets no useful gradient, and for some losses (cross entropy with class indices) the call fails only at run time with a confusing shape or dtype error.',
       example: [
@@ -51,6 +51,21 @@ export const swappedLossArguments = createRule({
           d.output,
           d.outputSource,
         ),
+      swappedLabelsFirst: (d: {
+        readonly loss: string;
+        readonly label: string;
+        readonly labelSource: string;
+        readonly output: string;
+        readonly outputSource: string;
+      }) =>
+        l10n.t(
+          '{0} takes the labels first, then the predictions. But `{3}` is the model output ({4}) and `{1}` is a label ({2}). Swap them.',
+          d.loss,
+          d.label,
+          d.labelSource,
+          d.output,
+          d.outputSource,
+        ),
     },
   },
   check(context) {
@@ -62,9 +77,11 @@ export const swappedLossArguments = createRule({
       // A label in the prediction slot: a batch's target, or integer class indices (never predictions).
       const labelLike = input.origin === 'label' || (input.dtype === 'int' && input.space === 'unknown' && target.space !== 'unknown');
       if (!labelLike) continue;
+      // TensorFlow and Keras take the labels first: the message says which order the API wants.
+      const labelsFirst = site.api.parameters[0] === 'target';
       context.report({
-        span: { start: inputNode.startIndex, end: targetNode.endIndex },
-        messageId: 'swapped',
+        span: { start: Math.min(inputNode.startIndex, targetNode.startIndex), end: Math.max(inputNode.endIndex, targetNode.endIndex) },
+        messageId: labelsFirst ? 'swappedLabelsFirst' : 'swapped',
         data: { loss: lossReference(site), label: inputNode.text, labelSource: rootCause(input), output: targetNode.text, outputSource: rootCause(target) },
         evidence: [...chain(input), ...chain(target)],
         fix: {

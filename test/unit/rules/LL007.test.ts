@@ -20,6 +20,31 @@ ruleTester(swappedLossArguments, {
   ],
   invalid: [
     {
+      // TensorFlow takes the labels first: here the logits come first.
+      code: py(
+        'import tensorflow as tf',
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(10)])',
+        'for x, y in dataset:',
+        '    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(model(x), y)',
+      ),
+      errors: [
+        {
+          line: 5,
+          column: 59,
+          messageId: 'swappedLabelsFirst',
+          data: { loss: '`tf.nn.sparse_softmax_cross_entropy_with_logits`', label: 'y', output: 'model(x)' },
+        },
+      ],
+      output: py(
+        'import tensorflow as tf',
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(10)])',
+        'for x, y in dataset:',
+        '    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(y, model(x))',
+      ),
+    },
+    {
       code: py(
         ...model,
         'criterion = nn.MSELoss()',
