@@ -21,7 +21,7 @@ export const targetShapeMismatch = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Checks the shapes of input and target where both are known: a `(N, 1)` input against an `(N,)` target for MSE / L1 / Smooth L1 / Huber (silent broadcasting to `(N, N)`), different shapes for BCE, a class-index target with a class dim (`(N, 1)` against `(N, C)` logits), and one-hot labels given to cross entropy.',
+        'Checks the shapes of input and target where both are known: a `(N, 1)` input against an `(N,)` target for MSE / L1 / Smooth L1 / Huber (silent broadcasting to `(N, N)`), different shapes for BCE, a class-index target with a class dim (`(N, 1)` against `(N, C)` logits), and one-hot labels given to cross entropy. For Keras, the labels given to `model.fit()` against the compiled loss (one-hot labels for `sparse_categorical_crossentropy`, integer labels for `categorical_crossentropy`); for TensorFlow and optax, integer labels given to a one-hot cross entropy and one-hot labels to a sparse one.',
       whyIsThisBad:
         'For regression losses PyTorch broadcasts `(N, 1)` against `(N,)` to `(N, N)` and averages N² differences, with only a warning: the model trains towards the mean of the batch. BCE and cross entropy refuse mismatched shapes at run time, after the data pipeline has run.',
       example: [
@@ -91,6 +91,20 @@ export const targetShapeMismatch = createRule({
           d.loss,
           d.target,
         ),
+      integerLabelsToOneHot: (d: { readonly loss: string; readonly target: string; readonly sparse: string }) =>
+        l10n.t(
+          '{0} takes one-hot labels (or class probabilities), but `{1}` holds integer class labels. Use {2}, which takes class indices.',
+          d.loss,
+          d.target,
+          d.sparse,
+        ),
+      oneHotToSparse: (d: { readonly loss: string; readonly target: string; readonly dense: string }) =>
+        l10n.t(
+          '{0} takes integer class labels, but `{1}` holds one-hot labels. Use {2}, which takes one-hot labels, or pass the labels before one-hot encoding.',
+          d.loss,
+          d.target,
+          d.dense,
+        ),
       kerasIntegers: (d: { readonly loss: string; readonly target: string }) =>
         l10n.t(
           '{0} takes one-hot labels, but `{1}` holds integer class labels. Use sparse_categorical_crossentropy, or one-hot encode the labels.',
@@ -112,6 +126,32 @@ export const targetShapeMismatch = createRule({
         const found = kerasLabels(context.interpreter, site);
         if (found?.sparse) context.report({ ...found.report, messageId: 'kerasOneHot' });
         else if (found) context.report({ ...found.report, messageId: 'kerasIntegers' });
+        continue;
+      }
+      if (site.kind === 'application' && site.api.labels && (site.api.framework === 'tensorflow' || site.api.framework === 'jax')) {
+        const { targetNode, target } = siteFacts(context.interpreter, site);
+        const twin = SPARSE_TWINS[site.qualified];
+        if (!targetNode || !target || !twin) continue;
+        const integers = target.dtype === 'int' && !target.oneHot && (!isKnownRank(target.shape) || target.shape.length === 1);
+        const rename = twin.rename ? renameCallee(site.call, twin.other.slice(twin.other.lastIndexOf('.') + 1)) : undefined;
+        const fix = rename ? { fix: { title: l10n.t('Use {0}', twin.other), safety: 'safe' as const, edits: [rename] } } : {};
+        if (site.api.labels === 'one-hot' && integers) {
+          context.report({
+            span: spanOf(targetNode),
+            messageId: 'integerLabelsToOneHot',
+            data: { loss: lossReference(site), target: targetNode.text, sparse: `\`${twin.other}\`` },
+            evidence: chain(target),
+            ...fix,
+          });
+        } else if (site.api.labels === 'indices' && target.oneHot) {
+          context.report({
+            span: spanOf(targetNode),
+            messageId: 'oneHotToSparse',
+            data: { loss: lossReference(site), target: targetNode.text, dense: `\`${twin.other}\`` },
+            evidence: chain(target),
+            ...fix,
+          });
+        }
         continue;
       }
       if (site.kind !== 'application' || !isPyTorch(site)) continue;
@@ -191,6 +231,24 @@ export const targetShapeMismatch = createRule({
     }
   },
 });
+
+/**
+ * The other cross entropy of each TensorFlow and optax pair (one-hot ↔ class indices), and
+ * whether renaming the call is a fix (the same argument names; TF1's `onehot_labels` is not).
+ */
+const SPARSE_TWINS: Readonly<Record<string, { readonly other: string; readonly rename: boolean }>> = {
+  'tensorflow.nn.softmax_cross_entropy_with_logits': { other: 'tf.nn.sparse_softmax_cross_entropy_with_logits', rename: true },
+  'tensorflow.nn.softmax_cross_entropy_with_logits_v2': { other: 'tf.nn.sparse_softmax_cross_entropy_with_logits', rename: false },
+  'tensorflow.nn.sparse_softmax_cross_entropy_with_logits': { other: 'tf.nn.softmax_cross_entropy_with_logits', rename: true },
+  'tensorflow.compat.v1.losses.softmax_cross_entropy': { other: 'tf.compat.v1.losses.sparse_softmax_cross_entropy', rename: false },
+  'tensorflow.losses.softmax_cross_entropy': { other: 'tf.compat.v1.losses.sparse_softmax_cross_entropy', rename: false },
+  'tensorflow.compat.v1.losses.sparse_softmax_cross_entropy': { other: 'tf.compat.v1.losses.softmax_cross_entropy', rename: false },
+  'tensorflow.losses.sparse_softmax_cross_entropy': { other: 'tf.compat.v1.losses.softmax_cross_entropy', rename: false },
+  'optax.softmax_cross_entropy': { other: 'optax.softmax_cross_entropy_with_integer_labels', rename: true },
+  'optax.losses.softmax_cross_entropy': { other: 'optax.losses.softmax_cross_entropy_with_integer_labels', rename: true },
+  'optax.softmax_cross_entropy_with_integer_labels': { other: 'optax.softmax_cross_entropy', rename: true },
+  'optax.losses.softmax_cross_entropy_with_integer_labels': { other: 'optax.losses.softmax_cross_entropy', rename: true },
+};
 
 /**
  * Labels given to a compiled Keras model's `fit()`: one-hot labels for a sparse categorical cross

@@ -20,6 +20,30 @@ ruleTester(targetShapeMismatch, {
   ],
   invalid: [
     {
+      // optax: integer labels to the one-hot cross entropy; the fix calls the integer-label one.
+      code: py('import jax.numpy as jnp', 'import optax', 'labels = jnp.array([0, 2, 1])', 'loss = optax.softmax_cross_entropy(jnp.zeros((3, 4)), labels)'),
+      errors: [
+        { line: 4, column: 55, messageId: 'integerLabelsToOneHot', data: { target: 'labels', sparse: '`optax.softmax_cross_entropy_with_integer_labels`' } },
+      ],
+      output: py(
+        'import jax.numpy as jnp',
+        'import optax',
+        'labels = jnp.array([0, 2, 1])',
+        'loss = optax.softmax_cross_entropy_with_integer_labels(jnp.zeros((3, 4)), labels)',
+      ),
+      safety: 'safe',
+    },
+    {
+      // TensorFlow: one-hot labels to the sparse cross entropy.
+      code: py(
+        'import tensorflow as tf',
+        'y = tf.one_hot([0, 2], 3)',
+        'loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=tf.zeros((2, 3)))',
+      ),
+      errors: [{ line: 3, column: 62, messageId: 'oneHotToSparse', data: { dense: '`tf.nn.softmax_cross_entropy_with_logits`' } }],
+      output: py('import tensorflow as tf', 'y = tf.one_hot([0, 2], 3)', 'loss = tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=tf.zeros((2, 3)))'),
+    },
+    {
       // Keras: one-hot labels given to a model compiled with a sparse cross entropy; the fix compiles with the categorical one.
       code: py(
         'import tensorflow as tf',

@@ -13,6 +13,18 @@ ruleTester(targetDtypeMismatch, {
   ],
   invalid: [
     {
+      code: py(
+        'import tensorflow as tf',
+        'y = tf.random.uniform((8,), maxval=3, dtype=tf.float32)',
+        'loss = tf.nn.sparse_softmax_cross_entropy_with_logits(y, tf.zeros((8, 3)))',
+      ),
+      errors: [{ line: 3, column: 55, messageId: 'tfFloatIndices', data: { target: 'y' } }],
+    },
+    {
+      code: py('import tensorflow as tf', 'y = tf.constant([[1], [0]])', 'loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.zeros((2, 1)))'),
+      errors: [{ line: 3, column: 55, messageId: 'tfIntegerTargets', data: { target: 'y' } }],
+    },
+    {
       code: py(...head, 'labels = torch.randint(0, 10, (8,))', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), labels.float())'),
       errors: [
         {

@@ -111,6 +111,8 @@ export interface LossApi {
   readonly withLogits?: string;
   /** Which of Keras' cross entropies it is (Keras APIs only). */
   readonly keras?: 'binary' | 'categorical' | 'sparse';
+  /** What the labels of a TensorFlow or optax cross entropy are: class indices (sparse) or one-hot rows. */
+  readonly labels?: 'indices' | 'one-hot';
 }
 
 const PAIR = ['input', 'target'] as const;
@@ -146,7 +148,8 @@ const FOCAL: LossApi = { loss: 'sigmoid_focal_loss', parameters: ['inputs', 'tar
  * each computes per element. TF puts the labels first; optax the logits.
  */
 const TF_LABELS_LOGITS = { parameters: ['target', 'input'], keywords: { labels: 'target', logits: 'input' }, framework: 'tensorflow' } as const;
-const TF_SOFTMAX: LossApi = { loss: 'cross_entropy', ...TF_LABELS_LOGITS };
+const TF_SOFTMAX: LossApi = { loss: 'cross_entropy', ...TF_LABELS_LOGITS, labels: 'one-hot' };
+const TF_SPARSE: LossApi = { loss: 'cross_entropy', ...TF_LABELS_LOGITS, labels: 'indices' };
 const TF_SIGMOID: LossApi = { loss: 'binary_cross_entropy_with_logits', ...TF_LABELS_LOGITS };
 const TF_WEIGHTED: LossApi = {
   loss: 'binary_cross_entropy_with_logits',
@@ -159,8 +162,9 @@ const TF1_SOFTMAX: LossApi = {
   parameters: ['target', 'input'],
   keywords: { onehot_labels: 'target', logits: 'input' },
   framework: 'tensorflow',
+  labels: 'one-hot',
 };
-const TF1_SPARSE: LossApi = { loss: 'cross_entropy', ...TF_LABELS_LOGITS };
+const TF1_SPARSE: LossApi = TF_SPARSE;
 const TF1_SIGMOID: LossApi = {
   loss: 'binary_cross_entropy_with_logits',
   parameters: ['target', 'input'],
@@ -175,19 +179,20 @@ const TF1_LOG_LOSS: LossApi = {
   withLogits: 'tf.compat.v1.losses.sigmoid_cross_entropy',
 };
 const OPTAX_LOGITS_LABELS = { parameters: ['input', 'target'], keywords: { logits: 'input', labels: 'target' }, framework: 'jax' } as const;
-const OPTAX_SOFTMAX: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS };
+const OPTAX_SOFTMAX: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS, labels: 'one-hot' };
+const OPTAX_INTEGER: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS, labels: 'indices' };
 const OPTAX_SIGMOID: LossApi = { loss: 'binary_cross_entropy_with_logits', ...OPTAX_LOGITS_LABELS };
 
 const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntries(
   Object.entries({
     'tensorflow.nn.softmax_cross_entropy_with_logits': TF_SOFTMAX,
     'tensorflow.nn.softmax_cross_entropy_with_logits_v2': TF_SOFTMAX,
-    'tensorflow.nn.sparse_softmax_cross_entropy_with_logits': TF_SOFTMAX,
+    'tensorflow.nn.sparse_softmax_cross_entropy_with_logits': TF_SPARSE,
     'tensorflow.nn.sigmoid_cross_entropy_with_logits': TF_SIGMOID,
     'tensorflow.nn.weighted_cross_entropy_with_logits': TF_WEIGHTED,
     'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits': TF_SOFTMAX,
     'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits_v2': TF_SOFTMAX,
-    'tensorflow.compat.v1.nn.sparse_softmax_cross_entropy_with_logits': TF_SOFTMAX,
+    'tensorflow.compat.v1.nn.sparse_softmax_cross_entropy_with_logits': TF_SPARSE,
     'tensorflow.compat.v1.nn.sigmoid_cross_entropy_with_logits': TF_SIGMOID,
     'tensorflow.compat.v1.nn.weighted_cross_entropy_with_logits': TF_WEIGHTED,
     'tensorflow.losses.softmax_cross_entropy': TF1_SOFTMAX,
@@ -199,10 +204,10 @@ const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntrie
     'tensorflow.compat.v1.losses.sigmoid_cross_entropy': TF1_SIGMOID,
     'tensorflow.compat.v1.losses.log_loss': TF1_LOG_LOSS,
     'optax.softmax_cross_entropy': OPTAX_SOFTMAX,
-    'optax.softmax_cross_entropy_with_integer_labels': OPTAX_SOFTMAX,
+    'optax.softmax_cross_entropy_with_integer_labels': OPTAX_INTEGER,
     'optax.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
     'optax.losses.softmax_cross_entropy': OPTAX_SOFTMAX,
-    'optax.losses.softmax_cross_entropy_with_integer_labels': OPTAX_SOFTMAX,
+    'optax.losses.softmax_cross_entropy_with_integer_labels': OPTAX_INTEGER,
     'optax.losses.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
   }),
 );
@@ -346,6 +351,10 @@ export const TENSOR_CONSTRUCTORS: Readonly<Record<string, 'float' | 'int' | 'boo
   'torch.BoolTensor': 'bool',
   'numpy.array': undefined,
   'numpy.asarray': undefined,
+  'jax.numpy.array': undefined,
+  'jax.numpy.asarray': undefined,
+  'tensorflow.constant': undefined,
+  'tensorflow.convert_to_tensor': undefined,
 });
 
 export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = table({
