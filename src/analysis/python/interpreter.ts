@@ -277,6 +277,11 @@ export class Interpreter {
         if (object.kind === 'tensor') return this.library.tensorMethod(object.fact, method, node, args, this, depth);
         // `Net().to(device)`, `model.eval()`: module methods that return the module itself.
         if ((object.kind === 'instance' || object.kind === 'layer') && this.library.returnsSelf(method)) return object;
+        // Flax: `model.apply(variables, x)` runs the module's `__call__` on `x`.
+        if (method === 'apply' && object.kind === 'instance' && this.isFlaxClass(object.cls)) {
+          const call = object.cls.methods.get('__call__');
+          if (call) return this.returned(call, depth, node, { ...args, positional: args.positional.slice(1) });
+        }
       }
     }
     const target = this.value(callee, depth);
@@ -307,6 +312,11 @@ export class Interpreter {
       default:
         return UNKNOWN;
     }
+  }
+
+  /** Whether a user class derives from a Flax module (`class MLP(nn.Module)` with `import flax.linen as nn`). */
+  private isFlaxClass(cls: ClassInfo): boolean {
+    return cls.bases.some((base) => this.ownerOf(cls.module).module.qualify(base) === 'flax.linen.Module');
   }
 
   /** Whether a user class derives from a Keras model or layer (`class Net(keras.Model)`): its `call` is its forward. */
@@ -347,10 +357,10 @@ export class Interpreter {
   }
 
   /** What calling a function gives: its returns, which must agree. */
-  private returned(fn: FunctionInfo, depth: number, call: SyntaxNode): Value {
+  private returned(fn: FunctionInfo, depth: number, call: SyntaxNode, given?: CallArguments): Value {
     const returns = fn.returns;
     if (returns.length === 0) return UNKNOWN;
-    const args = callArguments(call);
+    const args = given ?? callArguments(call);
     // The returns are read in their own module (an imported one, maybe); the call's arguments here.
     const owner = this.ownerOf(fn.module);
     const values = returns.map((node) => this.atCall(owner.value(node, depth), args));

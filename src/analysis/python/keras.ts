@@ -163,6 +163,32 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
  */
 export function labelCall(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter): Value | undefined {
   switch (qualified) {
+    case 'flax.linen.Dense': {
+      // Flax: `nn.Dense(features)` is a layer; its output is raw scores (Flax layers have no activation argument).
+      const features = intLiteral(argument(args, 'features', 0));
+      const evidence = interpreter.evidence(node, l10n.t('Dense with no activation: raw scores (logits)'), true);
+      return {
+        kind: 'layer',
+        layer: {
+          describe: node.text,
+          evidence: [evidence],
+          apply: () =>
+            fact('logits', {
+              dtype: 'float',
+              origin: 'model',
+              evidence: [evidence],
+              ...(features !== undefined ? { shape: ['...', features], classes: features } : {}),
+            }),
+        },
+      };
+    }
+    case 'tensorflow.layers.dense':
+    case 'tensorflow.compat.v1.layers.dense': {
+      // TF1: `tf.layers.dense(inputs, units, activation=None)` is the layer applied: its output.
+      const input = args.positional[0];
+      const layer = dense(interpreter, node, { ...args, positional: args.positional.slice(1) });
+      return { kind: 'tensor', fact: layer.apply(input ? interpreter.factOf(input) : UNKNOWN_FACT) };
+    }
     case 'tensorflow.one_hot':
       return oneHot(interpreter, node, args, 'depth');
     case 'jax.nn.one_hot':

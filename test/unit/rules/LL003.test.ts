@@ -24,6 +24,43 @@ ruleTester(softmaxBeforeCrossEntropy, {
   ],
   invalid: [
     {
+      // The softmax is in the model's forward: `h` there is not `h` here, so no fix is offered.
+      code: py(
+        'import torch.nn as nn',
+        'import torch.nn.functional as F',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.fc = nn.Linear(4, 3)',
+        '    def forward(self, x):',
+        '        h = self.fc(x)',
+        '        return F.softmax(h, dim=1)',
+        'model = Net()',
+        'def step(x, y):',
+        '    probs = model(x)',
+        '    return F.cross_entropy(probs, y)',
+      ),
+      errors: [{ line: 13, messageId: 'softmaxTwice' }],
+      output: null,
+    },
+    {
+      // Flax: `model.apply(params, x)` runs `__call__`, which ends in a softmax.
+      code: py(
+        'import flax.linen as nn',
+        'import optax',
+        'class MLP(nn.Module):',
+        '    @nn.compact',
+        '    def __call__(self, x):',
+        '        x = nn.Dense(10)(x)',
+        '        return nn.softmax(x)',
+        'model = MLP()',
+        'def loss_fn(params, x, labels):',
+        '    return optax.softmax_cross_entropy(model.apply(params, x), labels).mean()',
+      ),
+      errors: [{ line: 10, column: 40, messageId: 'softmaxTwice' }],
+      output: null,
+    },
+    {
       // Keras: from_logits=True on a model that ends in a softmax; and a loss applied to y_pred directly.
       code: py(
         'import keras',

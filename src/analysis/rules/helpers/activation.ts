@@ -19,7 +19,8 @@ export function passPreActivation(argument: SyntaxNode, fact: Fact, text: string
       edits: [{ span: { start: argument.startIndex, end: argument.endIndex }, newText: before }],
     };
   }
-  if (argument.type === 'identifier' && /^[A-Za-z_][\w.]*$/.test(before)) {
+  // A name from another function (a model's `forward` or `__call__`) means nothing where the loss is.
+  if (argument.type === 'identifier' && /^[A-Za-z_][\w.]*$/.test(before) && sameFunction(argument, activation.call.start)) {
     return {
       title: l10n.t('Pass the value before the {0}: `{1}`', activation.fn, before),
       safety: 'unsafe',
@@ -27,4 +28,15 @@ export function passPreActivation(argument: SyntaxNode, fact: Fact, text: string
     };
   }
   return undefined;
+}
+
+/** Whether `offset` lies in the same function (or both at module level) as `node`. */
+function sameFunction(node: SyntaxNode, offset: number): boolean {
+  const enclosing = (start: SyntaxNode | null): number | undefined => {
+    for (let current = start; current; current = current.parent) if (current.type === 'function_definition') return current.id;
+    return undefined;
+  };
+  let root: SyntaxNode = node;
+  while (root.parent) root = root.parent;
+  return enclosing(node) === enclosing(root.descendantForIndex(offset));
 }
