@@ -1,9 +1,10 @@
 import { runAnalyzerBench } from './analyzer';
 import { measureMemory, runEvaluatorBench } from './evaluator';
 import { measureScaling, runScalingBench } from './scaling';
+import { runTfjsBench } from './tfjs';
 
 /**
- * `npm run bench [-- CORPUS] [--only=analyzer|scaling|evaluator]`: prints each part's ratios against its
+ * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|evaluator]`: prints each part's ratios against its
  * peers, measured in the same run; exits 1 when a target is missed.
  */
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
   const results: boolean[] = [];
   if (!only || only === 'analyzer') results.push(await runAnalyzerBench(corpus));
+  const tfjsCorpus = process.argv.find((arg) => arg.startsWith('--tfjs='))?.slice('--tfjs='.length);
+  if (!only || only === 'analyzer' || only === 'tfjs') results.push(runTfjsBench(tfjsCorpus));
   if (!only || only === 'analyzer' || only === 'scaling') results.push(runScalingBench());
   if (!only || only === 'evaluator') results.push(await runEvaluatorBench());
   process.exitCode = results.every(Boolean) ? 0 : 1;

@@ -18,6 +18,18 @@ const common = {
   legalComments: production ? 'none' : 'inline',
 };
 
+/**
+ * The TensorFlow.js analyzer carries the TypeScript parser (megabytes): it is its own bundle,
+ * `dist/tfjs/analyze.js`, which the extension and the CLI load the first time a file imports
+ * TensorFlow.js. Their `import('./tfjs/analyze')` stays a `require` of that file.
+ */
+const tfjsExternal = {
+  name: 'tfjs-analyzer-external',
+  setup(build) {
+    build.onResolve({ filter: /\/tfjs\/analyze$/ }, () => ({ path: './tfjs/analyze.js', external: true }));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -28,6 +40,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [tfjsExternal],
+  },
+  {
+    ...common,
+    entryPoints: { 'tfjs/analyze': 'src/analysis/tfjs/analyze.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,
@@ -44,6 +65,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [tfjsExternal],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

@@ -53,8 +53,7 @@ function lineLocator(lines: LineIndex): (offset: number) => string {
 export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text: string, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
   const skipped = skipReason(text, options);
   if (skipped) return { findings: [], skipped };
-  // Not analysed is not "no findings": say so, until the TensorFlow.js analyzer reads these files.
-  if (kind === 'javascript') return { findings: [], skipped: l10n.t('skipped: LossLens does not analyse TypeScript or JavaScript (TensorFlow.js) yet') };
+  if (kind === 'javascript') return analyzeJavaScript(text, { ...options, ...(file.path ? { path: file.path } : {}) });
   if (kind === 'python') {
     // A lone `\r` ends a line for Python as `\n` does (same length: offsets stay the file's).
     text = normalizeNewlines(text);
@@ -80,6 +79,29 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
     throw error;
   }
   return analyzeNotebook(file, program, options);
+}
+
+/**
+ * A TypeScript or JavaScript file: read for TensorFlow.js. A file that names no TensorFlow.js
+ * package has no TensorFlow.js loss (it is analysed: the scan is the analysis); the others go to
+ * the TensorFlow.js analyzer, loaded the first time one is met (it carries the TypeScript parser,
+ * and is its own bundle: `dist/tfjs/analyze.js`).
+ */
+async function analyzeJavaScript(text: string, options: AnalyzeOptions & { readonly path?: string }): Promise<DocumentAnalysis> {
+  if (!/@tensorflow\/tfjs/.test(text)) return { findings: [] };
+  const { analyzeTfjs } = await import('./tfjs/analyze');
+  const result = analyzeTfjs(text, { ...options, jsx: /\.[jt]sx$/.test(options.path ?? '') });
+  const lines = new LineIndex(text);
+  const locate = lineLocator(lines);
+  return {
+    findings: result.findings.map((finding) => ({
+      ...finding,
+      message: renderMessage(finding, locate),
+      start: lines.position(finding.span.start),
+      end: lines.position(finding.span.end),
+    })),
+    ...(result.skipped ? { skipped: result.skipped } : {}),
+  };
 }
 
 /** Analyses the code cells of a notebook as one program; positions are within each finding's cell. */

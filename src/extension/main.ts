@@ -9,6 +9,7 @@ import { SiteEvaluations } from './evaluations';
 import { LossHovers } from './hovers';
 import { LossInlayHints } from './inlayHints';
 import { LanguageStatus } from './languageStatus';
+import { WATCHED_LANGUAGES } from './languages';
 import { localLossTexts, RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
 import { CalculatorPanel } from './calculatorPanel';
 import { ExplainPanel } from './explainPanel';
@@ -43,7 +44,11 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
       vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations, localLossTexts(context.extensionUri))),
       vscode.languages.registerInlayHintsProvider([{ language: 'python' }], inlayHints),
       vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, new RuleDocsProvider(context.extensionUri)),
-      vscode.languages.registerCodeActionsProvider([{ language: 'python' }], new LossLensCodeActions(diagnostics), LossLensCodeActions.metadata),
+      vscode.languages.registerCodeActionsProvider(
+        WATCHED_LANGUAGES.map((language) => ({ language })),
+        new LossLensCodeActions(diagnostics),
+        LossLensCodeActions.metadata,
+      ),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsLossLens(event)) return;
         ctx.settings = readSettings(log);

@@ -62,9 +62,9 @@ describe('losslens check', () => {
     const output = JSON.parse(result.stdout);
     expect(Object.keys(output)).toEqual(['version', 'files', 'findings']);
     expect(output.version).toBe(1);
-    // model.ts is not analysed (no TypeScript analyzer yet): it is not counted, and stderr says why.
-    expect(output.files).toBe(3);
-    expect(result.stderr).toContain('pkg/model.ts: skipped: LossLens does not analyse TypeScript or JavaScript (TensorFlow.js) yet');
+    // model.ts is analysed too: it imports no TensorFlow.js, so it has no TensorFlow.js loss.
+    expect(output.files).toBe(4);
+    expect(result.stderr).toBe('');
     const summary = output.findings.map((finding: Record<string, unknown>) => [finding.file, finding.code, finding.line, finding.column, finding.cell]);
     expect(summary).toEqual([
       ['pkg/explore.ipynb', 'LL021', 2, 9, 2],

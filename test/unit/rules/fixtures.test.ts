@@ -62,3 +62,25 @@ async function expectFixture(path: string, code: string, rule: (typeof RULES)[nu
     expect(found).toEqual(expected);
   }
 }
+
+/** TensorFlow.js fixtures: `test/fixtures/tfjs/<code>.ts`, the same layout with `//` comments. */
+describe('rule fixtures for tfjs', () => {
+  const dir = join(__dirname, '..', '..', 'fixtures', 'tfjs');
+  it.each(readdirSync(dir).filter((file) => /^LL\d{3}\.ts$/.test(file)))('%s', async (file) => {
+    const { analyzeTfjs } = await import('../../../src/analysis/tfjs/analyze');
+    const code = file.slice(0, 5);
+    const text = readFileSync(join(dir, file), 'utf8');
+    const lines = text.split('\n');
+    const errorsAt = lines.findIndex((line) => line.trim() === '// Errors') + 1;
+    const okAt = lines.findIndex((line) => line.trim() === '// OK') + 1;
+    expect(errorsAt, 'a "// Errors" line').toBeGreaterThan(0);
+    expect(okAt, 'an "// OK" line after it').toBeGreaterThan(errorsAt);
+    const expected = lines.flatMap((line, index) => (line.includes(`// error: ${code}`) ? [index + 1] : []));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.every((line) => line > errorsAt && line < okAt)).toBe(true);
+    const index = new LineIndex(text);
+    const result = analyzeTfjs(text, { select: [code] });
+    expect(result.skipped).toBeUndefined();
+    expect(result.findings.map((finding) => index.position(finding.span.start).line)).toEqual(expected);
+  });
+});

@@ -26,7 +26,7 @@ export function phraseTemplate(id: string): MessageTemplate {
   return template;
 }
 
-function phrase(id: keyof typeof PHRASES, data: Phrase['data']): Phrase {
+export function phrase(id: keyof typeof PHRASES, data: Phrase['data']): Phrase {
   return { phrase: id, data };
 }
 
