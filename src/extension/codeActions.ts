@@ -57,13 +57,15 @@ export class LossLensCodeActions implements vscode.CodeActionProvider {
     const action = new vscode.CodeAction(vscode.l10n.t('Ignore {0} on this line', code), vscode.CodeActionKind.QuickFix);
     action.diagnostics = [entry.diagnostic];
     const line = document.lineAt(entry.diagnostic.range.start.line);
-    const existing = /#\s*losslens:\s*ignore\[([^\]]*)\]/.exec(line.text);
+    const existing = /(?:#|\/\/)\s*losslens:\s*ignore\[([^\]]*)\]/.exec(line.text);
     const edit = new vscode.WorkspaceEdit();
     if (existing) {
       const start = line.range.start.translate(0, existing.index + existing[0].length - 1);
       edit.insert(document.uri, start, `, ${code}`);
     } else {
-      edit.insert(document.uri, line.range.end, `  # losslens: ignore[${code}]`);
+      // Python's comments start with `#`; TypeScript's and JavaScript's with `//`.
+      const comment = document.languageId === 'python' ? '#' : '//';
+      edit.insert(document.uri, line.range.end, `  ${comment} losslens: ignore[${code}]`);
     }
     action.edit = edit;
     return action;

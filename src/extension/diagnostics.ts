@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeDocument, analyzeNotebook, type LocatedFinding } from '../analysis/document';
+import { analyzeDocument, analyzeNotebook, documentKind, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
 import { LineIndex, type Position } from '../analysis/lines';
 import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
@@ -9,7 +9,7 @@ import type { Evidence, Finding, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { Ctx } from './ctx';
 import { ruleDocsUri } from './ruleDocs';
-import { NOTEBOOK_TYPE } from './languages';
+import { isWatchedLanguage, NOTEBOOK_TYPE } from './languages';
 
 const DEBOUNCE_MS = 250;
 
@@ -181,7 +181,7 @@ export class DiagnosticsController implements vscode.Disposable {
       if (notebook) this.scheduleNotebook(notebook);
       return;
     }
-    if (document.languageId !== 'python' || document.uri.scheme === 'output') return;
+    if (!isWatchedLanguage(document.languageId) || document.uri.scheme === 'output') return;
     this.debounce(document.uri.toString(), () => this.analyzeText(document));
   }
 
@@ -280,7 +280,7 @@ export class DiagnosticsController implements vscode.Disposable {
       if ('skipped' in read) return { sites: [], findings: [], skipped: read.skipped };
       text = read.text;
     }
-    const kind = uri.path.endsWith('.ipynb') ? 'notebook' : 'python';
+    const kind = documentKind(uri.path) ?? 'python';
     const source = new SourceFile(this.host, uri.fsPath);
     try {
       const result = await analyzeDocument(source, kind, text, { ...analyze, sites: true });
@@ -318,7 +318,8 @@ export class DiagnosticsController implements vscode.Disposable {
     const started = performance.now();
     let result;
     try {
-      result = await analyzeDocument(this.source(key, document.uri), 'python', document.getText(), analyze);
+      const kind = document.languageId === 'python' ? 'python' : 'javascript';
+      result = await analyzeDocument(this.source(key, document.uri), kind, document.getText(), analyze);
     } catch (error) {
       // Never leave the findings of an earlier version standing: say why there are none.
       this.publish(key, [], version);

@@ -33,7 +33,7 @@ export interface TfjsResult {
 export function analyzeTfjs(text: string, options: AnalyzeOptions & { readonly jsx?: boolean } = {}): TfjsResult {
   let program: TSESTree.Program;
   try {
-    program = parse(text, { range: true, loc: false, jsx: options.jsx ?? false, comment: false });
+    program = parseEither(text, options.jsx ?? false);
   } catch (error) {
     const line = error && typeof error === 'object' && 'lineNumber' in error ? Number((error as { lineNumber: unknown }).lineNumber) : NaN;
     return {
@@ -64,6 +64,19 @@ export function analyzeTfjs(text: string, options: AnalyzeOptions & { readonly j
     });
   }
   return { findings: findings.sort((a, b) => a.span.start - b.span.start) };
+}
+
+/** Parses as TSX or not, by the file's name; a file that only parses the other way (JSX in `.js`) is read so. */
+function parseEither(text: string, jsx: boolean): TSESTree.Program {
+  try {
+    return parse(text, { range: true, loc: false, jsx, comment: false });
+  } catch (error) {
+    try {
+      return parse(text, { range: true, loc: false, jsx: !jsx, comment: false });
+    } catch {
+      throw error;
+    }
+  }
 }
 
 interface Found {

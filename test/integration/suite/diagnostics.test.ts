@@ -6,7 +6,7 @@ import { analysisOf, codeOf, lossLensDiagnostics, nextAnalysis, workspaceFile } 
 function expectations(document: vscode.TextDocument): Array<[number, string]> {
   const found: Array<[number, string]> = [];
   for (let line = 0; line < document.lineCount; line++) {
-    const match = /# expect: (LL\d{3})/.exec(document.lineAt(line).text);
+    const match = /(?:#|\/\/) expect: (LL\d{3})/.exec(document.lineAt(line).text);
     if (match) found.push([line, match[1]!]);
   }
   return found;
@@ -37,6 +37,29 @@ suite('diagnostics', () => {
       ll001.relatedInformation?.some((info) => info.message.includes('nn.Linear(128, 1)')),
       'evidence as related information',
     );
+  });
+
+  test('every `expect:` line of the TensorFlow.js example gets its finding, with its quick fixes', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('tfjs/train-bugs.ts'));
+    await vscode.window.showTextDocument(document);
+    const analysis = await analysisOf(document);
+    assert.equal(analysis.skipped, undefined, 'the file was analysed');
+    const expected = expectations(document);
+    assert.deepEqual(lineCodes(lossLensDiagnostics(document.uri)), expected);
+    const ll001 = lossLensDiagnostics(document.uri).find((d) => codeOf(d) === 'LL001')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, ll001.range);
+    const titles = actions.map((action) => action.title);
+    assert.ok(titles.includes('Use tf.losses.sigmoidCrossEntropy (LL001)'), titles.join(' | '));
+    assert.ok(titles.includes('Ignore LL001 on this line'), titles.join(' | '));
+    // The suppression is a `//` comment in TypeScript, and the finding goes away.
+    const ignore = actions.find((action) => action.title === 'Ignore LL001 on this line')!;
+    const after = await nextAnalysis(document.uri, () => vscode.workspace.applyEdit(ignore.edit!));
+    assert.match(document.lineAt(ll001.range.start.line).text, /\/\/ losslens: ignore\[LL001\]$/);
+    assert.deepEqual(
+      after.findings.map((finding) => finding.code),
+      ['LL003', 'LL007'],
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('the corrected example gets no findings', async () => {
