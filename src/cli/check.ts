@@ -4,7 +4,7 @@ import { AnalysisHost } from '../analysis/host';
 import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
 import { readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
-import { analyzeDocument, documentKind, type LocatedFinding } from '../analysis/document';
+import { analyzeDocument, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
 import { collectFiles, displayPath } from './files';
@@ -55,6 +55,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const findings: CheckFinding[] = [];
   let analysed = 0;
   let skipped = unreadable.length;
+  const byKind: Record<DocumentKind, number> = { python: 0, notebook: 0, javascript: 0 };
   // One host for the run: the parser loads once, and a module many files import is read once.
   const host = new AnalysisHost([io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]);
   try {
@@ -86,6 +87,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
           skipped++;
         } else {
           analysed++;
+          byKind[kind]++;
         }
         for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
       } finally {
@@ -95,7 +97,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   } finally {
     host.dispose();
   }
-  report(format as Format, { analysed, skipped }, findings, io);
+  report(format as Format, { analysed, skipped, byKind }, findings, io);
   return findings.length > 0 && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
 }
 
@@ -137,7 +139,14 @@ function parseRuleList(raw: string | undefined, flag: string): string[] {
   return codes;
 }
 
-function report(format: Format, files: { analysed: number; skipped: number }, findings: readonly CheckFinding[], io: CliIO): void {
+/** How many files were analysed, in all and per kind, and how many skipped. */
+interface Analysed {
+  readonly analysed: number;
+  readonly skipped: number;
+  readonly byKind: Readonly<Record<DocumentKind, number>>;
+}
+
+function report(format: Format, files: Analysed, findings: readonly CheckFinding[], io: CliIO): void {
   switch (format) {
     case 'json':
       // `files` counts the files analysed; why others were skipped is on stderr.
@@ -162,8 +171,13 @@ function report(format: Format, files: { analysed: number; skipped: number }, fi
 }
 
 /** "Checked 3 files (1 skipped): 2 findings." — never "no findings" when nothing was analysed. */
-function summary(files: { analysed: number; skipped: number }, findings: readonly CheckFinding[]): string {
+function summary(files: Analysed, findings: readonly CheckFinding[]): string {
   const checked = files.analysed === 1 ? l10n.t('Checked 1 file') : l10n.t('Checked {0} files', files.analysed);
+  // What was analysed, per language, when there is more than one: "2 Python, 1 TypeScript/JavaScript".
+  const kinds = (['python', 'notebook', 'javascript'] as const).filter((kind) => files.byKind[kind] > 0);
+  const name = (kind: DocumentKind, count: number) =>
+    kind === 'python' ? l10n.t('{0} Python', count) : kind === 'notebook' ? l10n.t('{0} notebook', count) : l10n.t('{0} TypeScript/JavaScript', count);
+  const languages = kinds.length > 1 ? ` [${kinds.map((kind) => name(kind, files.byKind[kind])).join(', ')}]` : '';
   const skipped = files.skipped > 0 ? ` ${l10n.t('({0} skipped)', files.skipped)}` : '';
   const count = findings.length;
   const found =
@@ -179,5 +193,5 @@ function summary(files: { analysed: number; skipped: number }, findings: readonl
     safe === 0
       ? ''
       : ` ${safe === 1 ? l10n.t('[*] 1 has a safe fix; [-] an unsafe one, in the editor.') : l10n.t('[*] {0} have a safe fix; [-] an unsafe one, in the editor.', safe)}`;
-  return `${checked}${skipped}: ${found}${fixes}`;
+  return `${checked}${languages}${skipped}: ${found}${fixes}`;
 }

@@ -76,6 +76,11 @@ describe('losslens check', () => {
     expect(first.message).toContain('softmax is applied twice');
   });
 
+  it('says per language what it analysed', async () => {
+    const result = await run(['check', 'pkg'], dir);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^Checked 4 files \[2 Python, 1 notebook, 1 TypeScript\/JavaScript\]: 3 findings\./);
+  });
+
   it('--select and --ignore choose the rules', async () => {
     const selected = JSON.parse((await run(['check', '--format', 'json', '--select', 'LL003', 'pkg'], dir)).stdout);
     expect(selected.findings.map((finding: { code: string }) => finding.code)).toEqual(['LL003']);
