@@ -228,6 +228,12 @@ class TfjsFile {
       if (activation) return this.activated(activation, call, argument, depth);
       if (qualified === 'tf.oneHot')
         return { ...UNKNOWN, dtype: 'int', origin: 'label', oneHot: true, evidence: [this.evidence(call, l10n.t('one-hot labels'))] };
+      if (/^tf\.tensor(?:[1-6]d)?$/.test(qualified)) {
+        // `tf.tensor1d([0, 2, 1], 'int32')`: the dtype is a string argument.
+        const dtype = call.arguments.find((arg): arg is TSESTree.StringLiteral => arg.type === 'Literal' && typeof arg.value === 'string');
+        const kind = dtype?.value === 'int32' ? 'int' : dtype?.value === 'bool' ? 'bool' : dtype ? 'float' : 'unknown';
+        return { ...UNKNOWN, dtype: kind, evidence: kind === 'int' ? [this.evidence(call, l10n.t('integer labels'))] : [] };
+      }
       if (qualified === 'tf.tidy' && argument && (argument.type === 'ArrowFunctionExpression' || argument.type === 'FunctionExpression')) {
         const body = argument.body;
         if (body.type !== 'BlockStatement') return this.factOf(body, depth + 1);
@@ -355,8 +361,55 @@ class TfjsFile {
       }
       const callee = call.callee;
       if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && callee.property.name === 'compile') this.checkCompile(call, found);
+      if (callee.type === 'MemberExpression' && callee.property.type === 'Identifier' && callee.property.name === 'fit') this.checkFit(call, found);
     }
     return found;
+  }
+
+  /** `model.fit(xs, ys)`: one-hot labels for the sparse loss the model was compiled with, or integers for the categorical one. */
+  private checkFit(call: TSESTree.CallExpression, found: Found[]): void {
+    const callee = call.callee as TSESTree.MemberExpression;
+    const labelsNode = call.arguments[1];
+    if (callee.object.type !== 'Identifier' || !labelsNode || labelsNode.type === 'SpreadElement') return;
+    const receiver = callee.object.name;
+    const compile = this.calls
+      .filter(
+        (candidate) =>
+          candidate.range[0] < call.range[0] &&
+          candidate.callee.type === 'MemberExpression' &&
+          candidate.callee.object.type === 'Identifier' &&
+          candidate.callee.object.name === receiver &&
+          candidate.callee.property.type === 'Identifier' &&
+          candidate.callee.property.name === 'compile',
+      )
+      .at(-1);
+    const lossNode = compile ? objectArgument(compile)?.get('loss') : undefined;
+    if (lossNode?.type !== 'Literal' || (lossNode.value !== 'sparseCategoricalCrossentropy' && lossNode.value !== 'categoricalCrossentropy')) return;
+    const labels = this.factOf(labelsNode);
+    const sparse = lossNode.value === 'sparseCategoricalCrossentropy';
+    const other = sparse ? 'categoricalCrossentropy' : 'sparseCategoricalCrossentropy';
+    const quote = this.source(lossNode)[0] ?? "'";
+    const fix: Fix = { title: l10n.t('Compile with {0}', other), safety: 'safe', edits: [{ span: span(lossNode), newText: `${quote}${other}${quote}` }] };
+    const data = { loss: `\`${this.source(lossNode)}\``, target: this.source(labelsNode) };
+    if (sparse && labels.oneHot) {
+      found.push({
+        code: 'LL010',
+        messageId: 'oneHotToSparse',
+        data: { ...data, dense: `\`'${other}'\`` },
+        span: span(labelsNode),
+        evidence: labels.evidence,
+        fix,
+      });
+    } else if (!sparse && labels.dtype === 'int' && !labels.oneHot) {
+      found.push({
+        code: 'LL010',
+        messageId: 'integerLabelsToOneHot',
+        data: { ...data, sparse: `\`'${other}'\`` },
+        span: span(labelsNode),
+        evidence: labels.evidence,
+        fix,
+      });
+    }
   }
 
   /** `tf.losses.softmaxCrossEntropy(labels, logits)` and the like: labels first. */
