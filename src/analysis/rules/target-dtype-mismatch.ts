@@ -27,7 +27,7 @@ export const targetDtypeMismatch = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats); likewise float labels for `tf.nn.sparse_softmax_cross_entropy_with_logits` and integer labels for `tf.nn.sigmoid_cross_entropy_with_logits`.',
+        'Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats); likewise float labels for `tf.nn.sparse_softmax_cross_entropy_with_logits` and `optax.softmax_cross_entropy_with_integer_labels`, and integer labels for `tf.nn.sigmoid_cross_entropy_with_logits`.',
       whyIsThisBad:
         'PyTorch refuses both at run time ("expected scalar type Long but found Float", "Found dtype Long but expected Float") — after data loading, often minutes into a job. A float target of the same shape as the logits is read by cross entropy as class probabilities instead, which is a different loss.',
       example: [
@@ -76,6 +76,13 @@ export const targetDtypeMismatch = createRule({
           d.target,
           d.source,
         ),
+      jaxFloatIndices: (d: { readonly loss: string; readonly target: string; readonly source: string }) =>
+        l10n.t(
+          '{0} takes integer class labels, but `{1}` is a float array ({2}). JAX refuses float indices. Cast it with .astype(jnp.int32).',
+          d.loss,
+          d.target,
+          d.source,
+        ),
       tfIntegerTargets: (d: { readonly loss: string; readonly target: string; readonly source: string }) =>
         l10n.t(
           '{0} needs float labels of the same dtype as the logits, but `{1}` is an integer tensor ({2}). TensorFlow raises a dtype error. Cast it with tf.cast(..., tf.float32).',
@@ -87,6 +94,14 @@ export const targetDtypeMismatch = createRule({
   },
   check(context) {
     for (const site of context.losses) {
+      if (site.kind === 'application' && site.api.framework === 'jax') {
+        // optax's integer-label cross entropy indexes with its labels: they must be integers.
+        const { targetNode, target } = siteFacts(context.interpreter, site);
+        if (!targetNode || !target || site.api.labels !== 'indices' || target.dtype !== 'float' || target.oneHot) continue;
+        const data = { loss: lossReference(site), target: targetNode.text, source: rootCause(target) };
+        context.report({ span: spanOf(targetNode), messageId: 'jaxFloatIndices', data, evidence: chain(target) });
+        continue;
+      }
       if (site.kind === 'application' && site.api.framework === 'tensorflow') {
         // TensorFlow: sparse cross entropies take integer labels; sigmoid ones float labels.
         const { targetNode, target } = siteFacts(context.interpreter, site);

@@ -14,6 +14,15 @@ ruleTester(targetDtypeMismatch, {
   invalid: [
     {
       code: py(
+        'import jax.numpy as jnp',
+        'import optax',
+        'labels = jnp.array([0., 2., 1.])',
+        'loss = optax.softmax_cross_entropy_with_integer_labels(jnp.zeros((3, 4)), labels)',
+      ),
+      errors: [{ line: 4, column: 75, messageId: 'jaxFloatIndices', data: { target: 'labels' } }],
+    },
+    {
+      code: py(
         'import tensorflow as tf',
         'y = tf.random.uniform((8,), maxval=3, dtype=tf.float32)',
         'loss = tf.nn.sparse_softmax_cross_entropy_with_logits(y, tf.zeros((8, 3)))',
