@@ -332,7 +332,7 @@ export class Interpreter {
    * instance of a `keras.Model` subclass (its `call`'s returns) — or undefined when it holds none.
    */
   kerasModelOutput(value: Value, depth = 0): Fact | undefined {
-    if (value.kind === 'layer') return value.layer.keras ? value.layer.apply(UNKNOWN_FACT) : undefined;
+    if (value.kind === 'layer') return value.layer.keras && !value.layer.outputs ? value.layer.apply(UNKNOWN_FACT) : undefined;
     if (value.kind !== 'instance' || !this.isKerasClass(value.cls)) return undefined;
     const call = value.cls.methods.get('call');
     if (!call || call.returns.length === 0) return undefined;

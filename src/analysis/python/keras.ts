@@ -26,8 +26,18 @@ export function kerasCall(qualified: string, node: SyntaxNode, args: CallArgumen
     case 'keras.layers.Softmax':
       return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
     case 'keras.Model': {
-      // The functional API: `keras.Model(inputs, outputs)` outputs what `outputs` holds.
+      // The functional API: `keras.Model(inputs, outputs)` outputs what `outputs` holds; a list
+      // of outputs is read one by one, each with the name of the layer that makes it.
       const outputs = argument(args, 'outputs', 1);
+      if (outputs && (outputs.type === 'list' || outputs.type === 'tuple')) {
+        const items = outputs.namedChildren.filter((item): item is SyntaxNode => !!item && item.type !== 'comment');
+        const each = items.map((item) => {
+          const value = interpreter.value(item, depth);
+          const name = layerName(interpreter, item);
+          return { fact: value.kind === 'tensor' ? value.fact : UNKNOWN_FACT, ...(name ? { name } : {}) };
+        });
+        return { kind: 'layer', layer: { describe: node.text, evidence: [interpreter.evidence(node)], keras: true, outputs: each, apply: () => UNKNOWN_FACT } };
+      }
       const output = outputs ? interpreter.value(outputs, depth) : undefined;
       const fact_ = output?.kind === 'tensor' ? output.fact : UNKNOWN_FACT;
       return { kind: 'layer', layer: { describe: node.text, evidence: [interpreter.evidence(node)], keras: true, apply: () => fact_ } };
@@ -221,4 +231,20 @@ function oneHot(interpreter: Interpreter, node: SyntaxNode, args: CallArguments,
       oneHot: true,
     },
   };
+}
+
+/**
+ * The `name=` of the layer that makes a functional output: `layers.Dense(10, name="classes")(h)`,
+ * directly or through the name it is assigned to.
+ */
+function layerName(interpreter: Interpreter, node: SyntaxNode, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  if (node.type === 'identifier') {
+    const found = interpreter.module.scopeOf(node).lookup(node.text, node.startIndex);
+    return found?.binding.kind === 'assign' && found.binding.path.length === 0 ? layerName(interpreter, found.binding.value, depth + 1) : undefined;
+  }
+  if (node.type !== 'call') return undefined;
+  const layer = node.childForFieldName('function');
+  if (layer?.type !== 'call') return undefined;
+  return stringLiteral(callArguments(layer).keywords.get('name'));
 }

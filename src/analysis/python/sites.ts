@@ -114,6 +114,7 @@ export function findSites(
     } else if (!name && callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'compile') {
       const site = compileSite(interpreter, call, args);
       if (site) losses.push(site);
+      else losses.push(...multiOutputSites(interpreter, call, args));
     } else if (!name && callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'fit') {
       const site = fitSite(interpreter, call, args);
       if (site) losses.push(site);
@@ -200,10 +201,58 @@ function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArgum
   };
 }
 
+/**
+ * `compile(loss=[...])` or `compile(loss={"name": ...})` on a functional model with several
+ * outputs: each loss meets the output at its position, or the output of the layer of that name.
+ */
+function multiOutputSites(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite[] {
+  const receiver = call.childForFieldName('function')!.childForFieldName('object');
+  const losses = argument(args, 'loss', 1);
+  if (!receiver || !losses || args.open) return [];
+  const model = interpreter.value(receiver);
+  const outputs = model.kind === 'layer' && model.layer.keras ? model.layer.outputs : undefined;
+  if (!outputs) return [];
+  const pairs: Array<[SyntaxNode, Fact]> = [];
+  if (losses.type === 'list' || losses.type === 'tuple') {
+    const items = losses.namedChildren.filter((item): item is SyntaxNode => !!item && item.type !== 'comment');
+    if (items.length !== outputs.length) return [];
+    items.forEach((item, index) => pairs.push([item, outputs[index]!.fact]));
+  } else if (losses.type === 'dictionary') {
+    for (const pair of losses.namedChildren) {
+      if (pair?.type !== 'pair') continue;
+      const key = stringLiteral(pair.childForFieldName('key') ?? undefined);
+      const value = pair.childForFieldName('value');
+      const output = key === undefined ? undefined : outputs.find((candidate) => candidate.name === key);
+      if (value && output) pairs.push([value, output.fact]);
+    }
+  }
+  const sites: PythonLossSite[] = [];
+  for (const [node, output] of pairs) {
+    const loss = lossOf(interpreter, node);
+    if (!loss) continue;
+    const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
+    sites.push({
+      kind: 'application',
+      qualified: loss.qualified,
+      api: loss.api,
+      call,
+      options: loss.lossCall ? callArguments(loss.lossCall).keywords : new Map(),
+      args: new Map([['input', receiver]]),
+      open: false,
+      compiled: { output, loss: node, ...(fromLogits ? { fromLogits } : {}), ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
+    });
+  }
+  return sites;
+}
+
 /** The loss of a `compile(optimizer, loss=...)`, when it is one LossLens reads. */
 function compiledLoss(interpreter: Interpreter, args: CallArguments): { qualified: string; api: LossApi; node: SyntaxNode; lossCall?: SyntaxNode } | undefined {
   const node = argument(args, 'loss', 1);
-  if (!node) return undefined;
+  return node ? lossOf(interpreter, node) : undefined;
+}
+
+/** A Keras loss as written: a string, a class, a function, or a name bound to one. */
+function lossOf(interpreter: Interpreter, node: SyntaxNode): { qualified: string; api: LossApi; node: SyntaxNode; lossCall?: SyntaxNode } | undefined {
   const text = stringLiteral(node);
   if (text !== undefined) {
     const kind = kerasCrossEntropy(text, true);

@@ -25,6 +25,8 @@ export interface Layer {
   readonly evidence: readonly Evidence[];
   /** A Keras layer or model: `model.compile(loss=...)` meets its loss. */
   readonly keras?: boolean;
+  /** A Keras model with several outputs: each one's fact, and the `name=` of the layer that makes it. */
+  readonly outputs?: ReadonlyArray<{ readonly name?: string; readonly fact: Fact }>;
   apply(input: Fact): Fact;
 }
 
