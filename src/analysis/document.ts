@@ -58,15 +58,8 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
     // A lone `\r` ends a line for Python as `\n` does (same length: offsets stay the file's).
     text = normalizeNewlines(text);
     const result = await file.analyze(text, options);
-    const lines = new LineIndex(text);
-    const locate = lineLocator(lines);
     return {
-      findings: result.findings.map((finding) => ({
-        ...finding,
-        message: renderMessage(finding, locate),
-        start: lines.position(finding.span.start),
-        end: lines.position(finding.span.end),
-      })),
+      findings: locateInFile(text, result.findings),
       ...(result.sites ? { sites: result.sites } : {}),
       ...(result.skipped ? { skipped: result.skipped } : {}),
     };
@@ -91,17 +84,19 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
   if (!/@tensorflow\/tfjs/.test(text)) return { findings: [] };
   const { analyzeTfjs } = await import('./tfjs/analyze');
   const result = analyzeTfjs(text, { ...options, jsx: /\.[jt]sx$/.test(options.path ?? '') });
+  return { findings: locateInFile(text, result.findings), ...(result.skipped ? { skipped: result.skipped } : {}) };
+}
+
+/** Findings of a file with their messages rendered and their places as lines and columns. */
+function locateInFile(text: string, findings: readonly Finding[]): LocatedFinding[] {
   const lines = new LineIndex(text);
   const locate = lineLocator(lines);
-  return {
-    findings: result.findings.map((finding) => ({
-      ...finding,
-      message: renderMessage(finding, locate),
-      start: lines.position(finding.span.start),
-      end: lines.position(finding.span.end),
-    })),
-    ...(result.skipped ? { skipped: result.skipped } : {}),
-  };
+  return findings.map((finding) => ({
+    ...finding,
+    message: renderMessage(finding, locate),
+    start: lines.position(finding.span.start),
+    end: lines.position(finding.span.end),
+  }));
 }
 
 /** Analyses the code cells of a notebook as one program; positions are within each finding's cell. */

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
 import type { CalculatorForm, CalculatorResult, Explanation, FormError } from '../common/calculator';
 import type { RulePageTexts } from '../analysis/rules/docs';
+import { supervise } from '../losses/background';
 import type { LossTextTable } from '../losses/texts';
 
 /** What the calculator worker is asked to do. */
@@ -49,21 +50,7 @@ export function runJob(job: Job, options: JobOptions): Promise<JobOutcome> {
     if (options.signal?.aborted) return resolve(cancelled());
     const request: JobRequest = { job, cancel, ...(options.l10nBundle ? { l10nBundle: options.l10nBundle } : {}) };
     const worker = new Worker(options.workerPath, { workerData: request });
-    let settled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
-      void worker.terminate();
-      outcome();
-    };
-    const onAbort = () => {
-      Atomics.store(flag, 0, 1);
-      killTimer = setTimeout(() => finish(() => resolve(cancelled())), 1000);
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = supervise(worker, flag, options.signal, () => resolve(cancelled()));
     worker.on('message', (reply: JobReply) => {
       switch (reply.type) {
         case 'progress':

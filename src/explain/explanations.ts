@@ -104,17 +104,24 @@ function chart(spec: ChartSpec): ExplanationSection {
   return { kind: 'chart', heading: spec.title, chart: spec };
 }
 
+/** The reference article's binary cross entropy example: two samples, two labels each. */
+function articleBce(): { scores: Tensor; labels: Tensor } {
+  return {
+    scores: t([
+      [0.6, 0.1],
+      [0.3, 0.8],
+    ]),
+    labels: t([
+      [0, 1],
+      [1, 0],
+    ]),
+  };
+}
+
 /** The demonstration of each rule: sections between "what goes wrong" and "the fix". */
 const DEMOS: Readonly<Record<string, () => ExplanationSection[]>> = {
   LL001: () => {
-    const x = t([
-      [0.6, 0.1],
-      [0.3, 0.8],
-    ]);
-    const y = t([
-      [0, 1],
-      [1, 0],
-    ]);
+    const { scores: x, labels: y } = articleBce();
     const zs = range(-6, 6, 121);
     const one = (loss: string, z: number) => value({ loss, args: { input: t([z]), target: t([1]) } });
     return [
@@ -158,14 +165,7 @@ const DEMOS: Readonly<Record<string, () => ExplanationSection[]>> = {
     ];
   },
   LL002: () => {
-    const x = t([
-      [0.6, 0.1],
-      [0.3, 0.8],
-    ]);
-    const y = t([
-      [0, 1],
-      [1, 0],
-    ]);
+    const { scores: x, labels: y } = articleBce();
     const zs = range(-8, 8, 161);
     const withLogits = (z: Tensor) => value({ loss: 'binary_cross_entropy_with_logits', args: { input: z, target: t([1]) } });
     return [
@@ -338,14 +338,7 @@ const DEMOS: Readonly<Record<string, () => ExplanationSection[]>> = {
     ];
   },
   LL007: () => {
-    const p = t([
-      [0.6, 0.1],
-      [0.3, 0.8],
-    ]);
-    const y = t([
-      [0, 1],
-      [1, 0],
-    ]);
+    const { scores: p, labels: y } = articleBce();
     return [
       demo(l10n.t('Arguments in the wrong order'), l10n.t('PyTorch losses take (input, target): the prediction first.'), [
         row(l10n.t('prediction, then labels (right)'), 'F.binary_cross_entropy(p, y)', { loss: 'binary_cross_entropy', args: { input: p, target: y } }),
@@ -590,14 +583,7 @@ export function explainRule(code: string, texts?: RulePageTexts): Explanation | 
 /** Worked examples per loss: the reference article's numbers, computed live. */
 const WORKED: Readonly<Record<string, () => DemoRowData[]>> = {
   binary_cross_entropy: () => {
-    const x = t([
-      [0.6, 0.1],
-      [0.3, 0.8],
-    ]);
-    const y = t([
-      [0, 1],
-      [1, 0],
-    ]);
+    const { scores: x, labels: y } = articleBce();
     return [
       row(l10n.t('x as probabilities'), 'F.binary_cross_entropy(x, y)', { loss: 'binary_cross_entropy', args: { input: x, target: y } }),
       row(l10n.t('x as logits, through a sigmoid'), 'F.binary_cross_entropy(torch.sigmoid(x), y)', {

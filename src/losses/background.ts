@@ -46,6 +46,31 @@ export function throttled(send: (fraction: number) => void): (fraction: number) 
   };
 }
 
+/**
+ * Watches one run of a worker: aborting `signal` sets the shared cancel flag (the worker stops at
+ * its next checkpoint), and a worker that has not answered a second later is terminated with
+ * `onKilled`. Returns `finish`, which settles the run once: it removes the abort listener, stops
+ * the worker and runs the outcome; later calls do nothing.
+ */
+export function supervise(worker: Worker, flag: Int32Array, signal: AbortSignal | undefined, onKilled: () => void): (outcome: () => void) => void {
+  let settled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const finish = (outcome: () => void) => {
+    if (settled) return;
+    settled = true;
+    signal?.removeEventListener('abort', onAbort);
+    if (killTimer) clearTimeout(killTimer);
+    void worker.terminate();
+    outcome();
+  };
+  const onAbort = () => {
+    Atomics.store(flag, 0, 1);
+    killTimer = setTimeout(() => finish(onKilled), 1000);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return finish;
+}
+
 export function toMessage(tensor: Tensor): TensorMessage {
   return { data: tensor.data, shape: tensor.shape, dtype: tensor.dtype, weak: tensor.weak };
 }
@@ -92,21 +117,7 @@ export function evaluateInBackground(request: EvaluateRequest, options: Backgrou
       return;
     }
     const worker = new Worker(options.workerPath, { workerData: message });
-    let settled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
-      void worker.terminate();
-      outcome();
-    };
-    const onAbort = () => {
-      Atomics.store(flag, 0, 1);
-      killTimer = setTimeout(() => finish(() => reject(new LossError('cancelled', l10n.t('The computation was cancelled.')))), 1000);
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = supervise(worker, flag, options.signal, () => reject(new LossError('cancelled', l10n.t('The computation was cancelled.'))));
     worker.on('message', (reply: WorkerReply) => {
       switch (reply.type) {
         case 'progress':

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Dim, Fact } from '../types';
+import { addedLayers } from './added-layers';
 import type { Interpreter } from './interpreter';
 import type { SyntaxNode } from './parser';
 import { argument, callArguments, intLiteral, spanOf, stringLiteral, type CallArguments } from './syntax';
@@ -144,18 +145,9 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
       layers.push(value.layer);
     }
   }
-  const assignment = node.parent?.type === 'assignment' ? node.parent : undefined;
-  const target = assignment?.childForFieldName('left');
-  if (target) {
-    for (const call of interpreter.module.scopeOf(node).callsOn(target.text)) {
-      if (call.childForFieldName('function')?.childForFieldName('attribute')?.text !== 'add') continue;
-      const added = argument(callArguments(call), 'layer', 0);
-      if (!added) continue;
-      const value = interpreter.value(added, depth);
-      if (value.kind !== 'layer') return opaque;
-      layers.push(value.layer);
-    }
-  }
+  const added = addedLayers(interpreter, node, (method, callArgs) => (method === 'add' ? argument(callArgs, 'layer', 0) : undefined), depth);
+  if (!added) return opaque;
+  layers.push(...added);
   return {
     kind: 'layer',
     layer: {

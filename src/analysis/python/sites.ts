@@ -188,17 +188,33 @@ function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArgum
   if (!output) return undefined;
   const loss = compiledLoss(interpreter, args);
   if (!loss) return undefined;
-  const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
+  return compiledSite(call, receiver, loss, output);
+}
+
+/** A Keras loss met at a `compile` (its input the model's output) or a `fit` (its target the labels). */
+function kerasSite(
+  call: SyntaxNode,
+  loss: KerasLoss,
+  args: ReadonlyMap<string, SyntaxNode>,
+  extra: Pick<PythonLossSite, 'compiled' | 'fitted'>,
+): PythonLossSite {
   return {
     kind: 'application',
     qualified: loss.qualified,
     api: loss.api,
     call,
     options: loss.lossCall ? callArguments(loss.lossCall).keywords : new Map(),
-    args: new Map([['input', receiver]]),
+    args,
     open: false,
-    compiled: { output, loss: loss.node, ...(fromLogits ? { fromLogits } : {}), ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
+    ...extra,
   };
+}
+
+function compiledSite(call: SyntaxNode, receiver: SyntaxNode, loss: KerasLoss, output: Fact): PythonLossSite {
+  const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
+  return kerasSite(call, loss, new Map([['input', receiver]]), {
+    compiled: { output, loss: loss.node, ...(fromLogits ? { fromLogits } : {}), ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
+  });
 }
 
 /**
@@ -229,30 +245,27 @@ function multiOutputSites(interpreter: Interpreter, call: SyntaxNode, args: Call
   const sites: PythonLossSite[] = [];
   for (const [node, output] of pairs) {
     const loss = lossOf(interpreter, node);
-    if (!loss) continue;
-    const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
-    sites.push({
-      kind: 'application',
-      qualified: loss.qualified,
-      api: loss.api,
-      call,
-      options: loss.lossCall ? callArguments(loss.lossCall).keywords : new Map(),
-      args: new Map([['input', receiver]]),
-      open: false,
-      compiled: { output, loss: node, ...(fromLogits ? { fromLogits } : {}), ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
-    });
+    if (loss) sites.push(compiledSite(call, receiver, loss, output));
   }
   return sites;
 }
 
+/** A Keras loss as the code gives it to a model, and the API it is. */
+interface KerasLoss {
+  readonly qualified: string;
+  readonly api: LossApi;
+  readonly node: SyntaxNode;
+  readonly lossCall?: SyntaxNode;
+}
+
 /** The loss of a `compile(optimizer, loss=...)`, when it is one LossLens reads. */
-function compiledLoss(interpreter: Interpreter, args: CallArguments): { qualified: string; api: LossApi; node: SyntaxNode; lossCall?: SyntaxNode } | undefined {
+function compiledLoss(interpreter: Interpreter, args: CallArguments): KerasLoss | undefined {
   const node = argument(args, 'loss', 1);
   return node ? lossOf(interpreter, node) : undefined;
 }
 
 /** A Keras loss as written: a string, a class, a function, or a name bound to one. */
-function lossOf(interpreter: Interpreter, node: SyntaxNode): { qualified: string; api: LossApi; node: SyntaxNode; lossCall?: SyntaxNode } | undefined {
+function lossOf(interpreter: Interpreter, node: SyntaxNode): KerasLoss | undefined {
   const text = stringLiteral(node);
   if (text !== undefined) {
     const kind = kerasCrossEntropy(text, true);
@@ -292,16 +305,7 @@ function fitSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments
   if (!compileArgs || compileArgs.open) return undefined;
   const loss = compiledLoss(interpreter, compileArgs);
   if (!loss) return undefined;
-  return {
-    kind: 'application',
-    qualified: loss.qualified,
-    api: loss.api,
-    call,
-    options: loss.lossCall ? callArguments(loss.lossCall).keywords : new Map(),
-    args: new Map([['target', labels]]),
-    open: false,
-    fitted: { loss: loss.node, ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
-  };
+  return kerasSite(call, loss, new Map([['target', labels]]), { fitted: { loss: loss.node, ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) } });
 }
 
 /**

@@ -444,45 +444,15 @@ class TfjsFile {
       });
       return;
     }
-    const fix = this.removeActivation(predictionNode, prediction);
-    if (loss.kind === 'softmax' && prediction.activation?.fn === 'softmax') {
-      found.push({
-        code: 'LL003',
-        messageId: 'softmaxTwice',
-        data: { loss: name, source: this.comesFrom(predictionNode, prediction) },
-        span: span(predictionNode),
-        evidence: prediction.evidence,
-        ...(fix ? { fix } : {}),
-      });
-    } else if (loss.kind === 'sigmoid' && prediction.activation?.fn === 'sigmoid') {
-      found.push({
-        code: 'LL002',
-        messageId: 'sigmoidOutput',
-        data: { loss: name, source: this.comesFrom(predictionNode, prediction) },
-        span: span(predictionNode),
-        evidence: prediction.evidence,
-        ...(fix ? { fix } : {}),
-      });
-    } else if (loss.expects === 'probabilities' && prediction.space === 'logits') {
-      const replacement = loss.kind === 'binary' ? 'tf.losses.sigmoidCrossEntropy' : 'tf.losses.softmaxCrossEntropy';
-      found.push(
-        loss.kind === 'binary'
-          ? {
-              code: 'LL001',
-              messageId: 'logits',
-              data: { loss: name, source: this.comesFrom(predictionNode, prediction), replacement: `\`${replacement}\`` },
-              span: span(predictionNode),
-              evidence: prediction.evidence,
-            }
-          : {
-              code: 'LL005',
-              messageId: 'logits',
-              data: { loss: name, source: this.comesFrom(predictionNode, prediction) },
-              span: span(predictionNode),
-              evidence: prediction.evidence,
-            },
-      );
-    }
+    const finding = lossFinding(
+      loss,
+      prediction,
+      name,
+      this.comesFrom(predictionNode, prediction),
+      span(predictionNode),
+      this.removeActivation(predictionNode, prediction),
+    );
+    if (finding) found.push(finding);
   }
 
   /** `model.compile({loss: ...})` on a model whose output is known. */
@@ -509,40 +479,14 @@ class TfjsFile {
               edits: [{ span: span(lossNode), newText: `${namespace}.${replacement}` }],
             }
           : undefined;
-      found.push(
-        kind === 'binary'
-          ? {
-              code: 'LL001',
-              messageId: 'logits',
-              data: { loss: name, source, replacement: '`tf.losses.sigmoidCrossEntropy`' },
-              span: span(lossNode),
-              evidence: output.evidence,
-              ...(fix ? { fix } : {}),
-            }
-          : { code: 'LL005', messageId: 'logits', data: { loss: name, source }, span: span(lossNode), evidence: output.evidence, ...(fix ? { fix } : {}) },
-      );
+      const finding = lossFinding({ kind, expects: 'probabilities' }, output, name, source, span(lossNode), fix);
+      if (finding) found.push(finding);
       return;
     }
     const qualified = this.qualify(lossNode);
     const loss = qualified ? LOSSES[qualified] : undefined;
-    if (!loss) return;
-    if (loss.kind === 'softmax' && output.activation?.fn === 'softmax') {
-      found.push({ code: 'LL003', messageId: 'softmaxTwice', data: { loss: name, source }, span: span(lossNode), evidence: output.evidence });
-    } else if (loss.kind === 'sigmoid' && output.activation?.fn === 'sigmoid') {
-      found.push({ code: 'LL002', messageId: 'sigmoidOutput', data: { loss: name, source }, span: span(lossNode), evidence: output.evidence });
-    } else if (loss.expects === 'probabilities' && output.space === 'logits') {
-      found.push(
-        loss.kind === 'binary'
-          ? {
-              code: 'LL001',
-              messageId: 'logits',
-              data: { loss: name, source, replacement: '`tf.losses.sigmoidCrossEntropy`' },
-              span: span(lossNode),
-              evidence: output.evidence,
-            }
-          : { code: 'LL005', messageId: 'logits', data: { loss: name, source }, span: span(lossNode), evidence: output.evidence },
-      );
-    }
+    const finding = loss ? lossFinding(loss, output, name, source, span(lossNode)) : undefined;
+    if (finding) found.push(finding);
   }
 
   /** "`probs` comes from `tf.softmax(logits)` (line 16: softmax applied)", or "`tf.softmax(x)` is already a softmax output". */
@@ -566,6 +510,38 @@ class TfjsFile {
   private source(node: Node): string {
     return this.text.slice(node.range[0], node.range[1]);
   }
+}
+
+/**
+ * What a loss makes of its prediction: a softmax or sigmoid before a loss that applies its own
+ * (LL003, LL002), or raw scores given to one that reads probabilities (LL001, LL005).
+ */
+function lossFinding(
+  loss: { readonly kind: 'softmax' | 'sigmoid' | 'categorical' | 'binary'; readonly expects: 'logits' | 'probabilities' },
+  prediction: Fact,
+  name: string,
+  source: MessageArg,
+  at: Span,
+  fix?: Fix,
+): Found | undefined {
+  const withFix = fix ? { fix } : {};
+  if (loss.kind === 'softmax' && prediction.activation?.fn === 'softmax') {
+    return { code: 'LL003', messageId: 'softmaxTwice', data: { loss: name, source }, span: at, evidence: prediction.evidence, ...withFix };
+  }
+  if (loss.kind === 'sigmoid' && prediction.activation?.fn === 'sigmoid') {
+    return { code: 'LL002', messageId: 'sigmoidOutput', data: { loss: name, source }, span: at, evidence: prediction.evidence, ...withFix };
+  }
+  if (loss.expects !== 'probabilities' || prediction.space !== 'logits') return undefined;
+  return loss.kind === 'binary'
+    ? {
+        code: 'LL001',
+        messageId: 'logits',
+        data: { loss: name, source, replacement: '`tf.losses.sigmoidCrossEntropy`' },
+        span: at,
+        evidence: prediction.evidence,
+        ...withFix,
+      }
+    : { code: 'LL005', messageId: 'logits', data: { loss: name, source }, span: at, evidence: prediction.evidence, ...withFix };
 }
 
 type Activation = 'softmax' | 'sigmoid' | 'log_softmax';

@@ -3,10 +3,11 @@ import { parseTensor } from '../../../tensor/parse';
 import type { Tensor } from '../../../tensor/tensor';
 import type { Dim, Evidence, Fact } from '../../types';
 import type { Interpreter } from '../interpreter';
+import { addedLayers } from '../added-layers';
 import { kerasCall, labelCall } from '../keras';
 import type { Library } from '../library';
 import type { SyntaxNode } from '../parser';
-import { argument, callArguments, intLiteral, spanOf, type CallArguments } from '../syntax';
+import { argument, intLiteral, spanOf, type CallArguments } from '../syntax';
 import { UNKNOWN, UNKNOWN_FACT, fact, isKnownRank, tensor, type Layer, type Value } from '../values';
 import {
   ACTIVATION_FUNCTIONS,
@@ -204,20 +205,14 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
     layers.push(value.layer);
   }
   // Layers appended later in the same scope: `seq.add_module(...)`, `seq.append(...)`.
-  const assignment = node.parent?.type === 'assignment' ? node.parent : undefined;
-  const target = assignment?.childForFieldName('left');
-  if (target) {
-    const scope = interpreter.module.scopeOf(node);
-    for (const call of scope.callsOn(target.text)) {
-      const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text;
-      const callArgs = callArguments(call);
-      const added = method === 'add_module' ? callArgs.positional[1] : method === 'append' ? callArgs.positional[0] : undefined;
-      if (!added) continue;
-      const value = interpreter.value(added, depth);
-      if (value.kind !== 'layer') return { kind: 'layer', layer: opaqueLayer(node) };
-      layers.push(value.layer);
-    }
-  }
+  const added = addedLayers(
+    interpreter,
+    node,
+    (method, callArgs) => (method === 'add_module' ? callArgs.positional[1] : method === 'append' ? callArgs.positional[0] : undefined),
+    depth,
+  );
+  if (!added) return { kind: 'layer', layer: opaqueLayer(node) };
+  layers.push(...added);
   return {
     kind: 'layer',
     layer: {
