@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const results: boolean[] = [];
   if (!only || only === 'analyzer') results.push(await runAnalyzerBench(corpus));
   const tfjsCorpus = process.argv.find((arg) => arg.startsWith('--tfjs='))?.slice('--tfjs='.length);
-  if (!only || only === 'analyzer' || only === 'tfjs') results.push(runTfjsBench(tfjsCorpus));
+  if (!only || only === 'analyzer' || only === 'tfjs') results.push(await runTfjsBench(tfjsCorpus));
   if (!only || only === 'analyzer' || only === 'scaling') results.push(runScalingBench());
   if (!only || only === 'evaluator') results.push(await runEvaluatorBench());
   process.exitCode = results.every(Boolean) ? 0 : 1;

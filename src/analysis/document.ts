@@ -76,12 +76,13 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
 
 /**
  * A TypeScript or JavaScript file: read for TensorFlow.js. A file that names no TensorFlow.js
- * package has no TensorFlow.js loss (it is analysed: the scan is the analysis); the others go to
+ * package and no global `tf` (a page's `<script>` tag loads it) has no TensorFlow.js loss (it is
+ * analysed: the scan is the analysis); the others go to
  * the TensorFlow.js analyzer, loaded the first time one is met (it carries the TypeScript parser,
  * and is its own bundle: `dist/tfjs/analyze.js`).
  */
 async function analyzeJavaScript(text: string, options: AnalyzeOptions & { readonly path?: string }): Promise<DocumentAnalysis> {
-  if (!/@tensorflow\/tfjs/.test(text)) return { findings: [] };
+  if (!/@tensorflow\/tfjs|\btf\.\w/.test(text)) return { findings: [] };
   const { analyzeTfjs } = await import('./tfjs/analyze');
   const result = analyzeTfjs(text, { ...options, jsx: /\.[jt]sx$/.test(options.path ?? '') });
   return { findings: locateInFile(text, result.findings), ...(result.skipped ? { skipped: result.skipped } : {}) };

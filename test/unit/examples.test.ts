@@ -17,7 +17,7 @@ function expectations(text: string): string[] {
 }
 
 async function found(text: string, file = 'x.py'): Promise<string[]> {
-  if (file.endsWith('.ts')) {
+  if (/\.[jt]s$/.test(file)) {
     const result = await analyzeDocument(new SourceFile(host), 'javascript', text);
     expect(result.skipped).toBeUndefined();
     return result.findings.map((finding) => `${finding.start.line}: ${finding.code}`);
@@ -32,11 +32,14 @@ async function found(text: string, file = 'x.py'): Promise<string[]> {
  * counterpart gets none.
  */
 describe('examples', () => {
-  it.each(['pytorch/classifier_bugs.py', 'keras/train_bugs.py', 'jax/optax_bugs.py', 'tfjs/train-bugs.ts'])('%s: exactly the `expect:` lines', async (file) => {
-    const text = readFileSync(join(EXAMPLES, file), 'utf8');
-    expect(expectations(text).length).toBeGreaterThan(0);
-    expect(await found(text, file)).toEqual(expectations(text));
-  });
+  it.each(['pytorch/classifier_bugs.py', 'keras/train_bugs.py', 'jax/optax_bugs.py', 'tfjs/train-bugs.ts', 'tfjs/script-tag.js'])(
+    '%s: exactly the `expect:` lines',
+    async (file) => {
+      const text = readFileSync(join(EXAMPLES, file), 'utf8');
+      expect(expectations(text).length).toBeGreaterThan(0);
+      expect(await found(text, file)).toEqual(expectations(text));
+    },
+  );
 
   it.each(['pytorch/classifier_fixed.py', 'jax/optax_fixed.py', 'keras/train_fixed.py', 'tfjs/train-fixed.ts'])('%s: no findings', async (file) => {
     expect(await found(readFileSync(join(EXAMPLES, file), 'utf8'), file)).toEqual([]);
@@ -51,7 +54,9 @@ describe('TypeScript and JavaScript files', () => {
   });
 
   it('a syntax error is a reason to skip, with its line, never a crash', async () => {
-    const result = await analyze("import * as tf from '@tensorflow/tfjs';\nconst model = tf.sequential(\nexport const = ;\n");
+    const result = await analyze(
+      "import * as tf from '@tensorflow/tfjs';\nconst model = tf.sequential(\nexport const = ;\nmodel.compile({ loss: 'binaryCrossentropy' });\n",
+    );
     expect(result.findings).toEqual([]);
     expect(result.skipped).toMatch(/^skipped: a syntax error at line \d+; LossLens reads the file again once it parses$/);
   });

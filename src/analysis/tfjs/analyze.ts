@@ -31,6 +31,8 @@ export interface TfjsResult {
 
 /** The findings of one TypeScript or JavaScript file; never throws for bad input. */
 export function analyzeTfjs(text: string, options: AnalyzeOptions & { readonly jsx?: boolean } = {}): TfjsResult {
+  // Every finding is about a loss named in the file: without one of their names, there is none to find.
+  if (!LOSS_NAME.test(text)) return { findings: [] };
   let program: TSESTree.Program;
   try {
     program = parseEither(text, options.jsx ?? false);
@@ -106,6 +108,12 @@ const LOSS_STRINGS: Readonly<Record<string, 'binary' | 'categorical'>> = {
   sparseCategoricalCrossentropy: 'categorical',
 };
 
+/**
+ * The names every finding starts from (a loss call, or a loss given to `compile`): a file that
+ * spells none of them has no finding, and is not parsed.
+ */
+const LOSS_NAME = new RegExp([...Object.keys(LOSSES).map((name) => name.slice(name.lastIndexOf('.') + 1)), ...Object.keys(LOSS_STRINGS)].join('|'));
+
 class TfjsFile {
   /** Local names bound to a TensorFlow.js package (`tf`), and to one of its exports (`losses`). */
   private readonly namespaces = new Set<string>();
@@ -120,9 +128,13 @@ class TfjsFile {
     private readonly text: string,
     program: TSESTree.Program,
   ) {
+    let bindsTf = false;
     simpleTraverse(program, {
-      enter: (node) => {
+      enter: (node, parent) => {
         switch (node.type) {
+          case 'Identifier':
+            if (node.name === 'tf' && parent && binds(parent, node)) bindsTf = true;
+            return;
           case 'ImportDeclaration':
             if (PACKAGE.test(String(node.source.value))) {
               for (const specifier of node.specifiers) {
@@ -163,6 +175,8 @@ class TfjsFile {
         }
       },
     });
+    // A script loaded after TensorFlow.js's `<script>` tag uses its global `tf`, imported nowhere.
+    if (this.namespaces.size === 0 && this.named.size === 0 && !bindsTf) this.namespaces.add('tf');
   }
 
   private assign(name: string, value: Expression): void {
@@ -553,6 +567,36 @@ const ACTIVATIONS: Readonly<Record<string, Activation>> = {
 };
 
 const METHOD_ACTIVATIONS: Readonly<Record<string, Activation>> = { softmax: 'softmax', sigmoid: 'sigmoid', logSoftmax: 'log_softmax' };
+
+/** Whether `identifier` is declared by `parent` (a variable, parameter, import, class, catch clause). */
+function binds(parent: Node, identifier: TSESTree.Identifier): boolean {
+  switch (parent.type) {
+    case 'VariableDeclarator':
+    case 'ClassDeclaration':
+    case 'TSImportEqualsDeclaration':
+      return parent.id === identifier;
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return parent.id === identifier || parent.params.includes(identifier);
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+      return parent.local === identifier;
+    case 'CatchClause':
+      return parent.param === identifier;
+    case 'AssignmentPattern':
+      return parent.left === identifier;
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'Property':
+      // `{ tf }` in a pattern binds it; in an object literal it reads it: either way, not the global for sure.
+      return parent.value === identifier;
+    default:
+      return false;
+  }
+}
 
 function isRequire(node: Expression): boolean {
   return (

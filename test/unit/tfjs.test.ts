@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeTfjs } from '../../src/analysis/tfjs/analyze';
+
+/** A browser script: TensorFlow.js comes from a `<script>` tag as the global `tf`. */
+const script = (prefix: string): string =>
+  [
+    prefix,
+    'const model = tf.sequential();',
+    "model.add(tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' }));",
+    "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });",
+  ].join('\n');
+
+const codes = (text: string): string[] => analyzeTfjs(text).findings.map((finding) => finding.code);
+
+describe('TensorFlow.js: the global tf of a script tag', () => {
+  it('reads a script that uses tf without importing it', () => {
+    expect(codes(script('// <script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs"></script> loads tf.'))).toEqual(['LL003']);
+  });
+
+  it.each([
+    ['a parameter', 'function train(tf) {', '}'],
+    ['an arrow parameter', 'const train = (tf) => {', '};'],
+    ['a local variable', "const tf = require('./not-tfjs');", ''],
+    ['a default parameter', 'function train(tf = makeFake()) {', '}'],
+    ['a destructured parameter', 'function train({ tf }) {', '}'],
+    ['an import of another library', "import * as tf from 'not-tfjs';", ''],
+  ])('does not take tf for TensorFlow.js when it is %s', (_, before, after) => {
+    expect(codes(`${script(before)}\n${after}`)).toEqual([]);
+  });
+
+  it('takes the imported name, not a global, when the file imports TensorFlow.js', () => {
+    expect(codes(script("import * as tfjs from '@tensorflow/tfjs';"))).toEqual([]);
+    expect(codes(script("import * as tfjs from '@tensorflow/tfjs';").replaceAll('tf.', 'tfjs.'))).toEqual(['LL003']);
+  });
+});
+
+describe('TensorFlow.js: files with no loss', () => {
+  it('are not parsed: a syntax error in a file that names no loss is not a reason to skip it', () => {
+    expect(analyzeTfjs("import * as tf from '@tensorflow/tfjs';\nconst x = tf.tensor([1, 2]) +;")).toEqual({ findings: [] });
+  });
+
+  it('a file that names a loss is parsed, and says when it cannot be', () => {
+    expect(analyzeTfjs("import * as tf from '@tensorflow/tfjs';\nconst x = tf.losses.logLoss(a, b) +;").skipped).toMatch(/syntax error at line 2/);
+  });
+
+  it('losses reached through a named import are still found', () => {
+    const text = [
+      "import { losses, layers, sequential } from '@tensorflow/tfjs';",
+      "const model = sequential({ layers: [layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' })] });",
+      'const x = losses.sigmoidCrossEntropy(y, model.predict(xs));',
+    ].join('\n');
+    expect(codes(text)).toEqual(['LL002']);
+  });
+});
