@@ -99,12 +99,16 @@ async function compare(files: readonly string[], ruff: Workspace, parser: Parser
   return { losslens, ruff: ruffMs, parse, findings, diagnostics };
 }
 
-function report(name: string, files: readonly string[], result: Comparison, target: boolean): void {
+/**
+ * The Ruff ratio to meet: 0.5x on a real corpus; the generated one is simpler code, which Ruff
+ * lints faster per line, so it keeps the earlier 1x as a floor.
+ */
+function report(name: string, files: readonly string[], result: Comparison, target: number | undefined): void {
   const lines = files.reduce((sum, text) => sum + text.split('\n').length, 0);
   console.log(`Analyzer, corpus ${name}: ${files.length} files, ${lines.toLocaleString('en-US')} lines (best of ${RUNS})`);
   console.log(`  LossLens check        ${result.losslens.toFixed(0).padStart(6)} ms  (${result.findings} findings)`);
   console.log(
-    `  Ruff WASM ${Workspace.version().padEnd(11)} ${result.ruff.toFixed(0).padStart(6)} ms  (${result.diagnostics} diagnostics, default rules): LossLens takes ${(result.losslens / result.ruff).toFixed(2)}x Ruff's time${target ? ' [target ≤ 1x]' : ''}`,
+    `  Ruff WASM ${Workspace.version().padEnd(11)} ${result.ruff.toFixed(0).padStart(6)} ms  (${result.diagnostics} diagnostics, default rules): LossLens takes ${(result.losslens / result.ruff).toFixed(2)}x Ruff's time${target ? ` [target ≤ ${target}x]` : ''}`,
   );
   console.log(
     `  tree-sitter parse     ${result.parse.toFixed(0).padStart(6)} ms: LossLens takes ${(result.losslens / result.parse).toFixed(2)}x parsing alone`,
@@ -142,11 +146,12 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   const ruff = new Workspace(Workspace.defaultSettings(), PositionEncoding.Utf16);
   ruff.check(files[0] ?? '');
   const main = await compare(files, ruff, parser, host);
-  report(name, files, main, true);
+  const target = path ? 0.5 : 1;
+  report(name, files, main, target);
   if (!path) {
     // The dense case, for the record: every file a training script, nothing unrelated to skip.
     const dense = generated(trainingScript);
-    report('generated (training scripts only)', dense, await compare(dense, ruff, parser, host), false);
+    report('generated (training scripts only)', dense, await compare(dense, ruff, parser, host), undefined);
   }
 
   // One 5,000-line file of training scripts: from scratch, then after one-line edits in the
@@ -170,7 +175,7 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   console.log(
     `  typing ${typing.keystrokes} keystrokes in it, each analysed and hovered: the thread is held ${typing.longest.toFixed(1)} ms at the longest, ${typing.p95.toFixed(1)} ms at the 95th percentile [target ≤ 10 ms]`,
   );
-  return main.losslens <= main.ruff && scratch < 40 && Math.max(inLoop, inModel, lineAdded) < 10 && typing.longest <= 10;
+  return main.losslens <= target * main.ruff && scratch < 40 && Math.max(inLoop, inModel, lineAdded) < 10 && typing.longest <= 10;
 }
 
 /**

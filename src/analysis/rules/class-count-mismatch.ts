@@ -15,7 +15,7 @@ export const classCountMismatch = createRule({
     activations: [{ kinds: ['softmax', 'log_softmax'] }],
     docs: {
       whatItDoes:
-        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces.',
+        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not.',
       whyIsThisBad:
         'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike.',
       example: [
@@ -58,7 +58,15 @@ export const classCountMismatch = createRule({
       const loss = site.api.loss;
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;
-      const classes = input.classes ?? (isKnownRank(input.shape) && input.shape.length >= 2 && typeof input.shape[1] === 'number' ? input.shape[1] : undefined);
+      // The classes are on dim 1 (dim 0 unbatched); `input.classes` is the size of the last dim
+      // (a final `nn.Linear`'s outputs): the same dim only when the rank says so.
+      const rank = isKnownRank(input.shape) ? input.shape.length : undefined;
+      const classes =
+        rank !== undefined && rank >= 2 && typeof input.shape![1] === 'number'
+          ? input.shape![1]
+          : rank === 1 || rank === 2 || (rank === undefined && input.classes !== 1)
+            ? input.classes
+            : undefined;
       if ((loss === 'cross_entropy' || loss === 'nll_loss') && classes === 1 && input.space === 'logits') {
         context.report({
           span: spanOf(inputNode),
@@ -90,8 +98,13 @@ export const classCountMismatch = createRule({
       if (!inputNode) continue;
       const input = context.interpreter.factOf(inputNode);
       if (input.classes !== 1 || input.space !== 'logits') continue;
-      const dim = intLiteral(activation.args.keywords.get('dim') ?? activation.args.positional[activation.form === 'method' ? 0 : 1]);
-      if (dim !== undefined && dim !== 1 && dim !== -1) continue;
+      // Only a softmax over the unit's own dim (the last) is over one value: `dim=-1`, or a dim
+      // that is the last for the known rank (PyTorch's implicit dim is 0 for ranks 0, 1 and 3, else
+      // 1). Attention scores `(batch, time, 1)` normalised over time are not.
+      const rank = isKnownRank(input.shape) ? input.shape.length : undefined;
+      const given = intLiteral(activation.args.keywords.get('dim') ?? activation.args.positional[activation.form === 'method' ? 0 : 1]);
+      const dim = given ?? (rank === undefined ? undefined : rank <= 1 || rank === 3 ? 0 : 1);
+      if (dim === undefined || (dim !== -1 && (rank === undefined || (dim !== rank - 1 && dim !== -1)))) continue;
       context.report({
         span: spanOf(activation.call),
         messageId: 'softmaxOfOne',

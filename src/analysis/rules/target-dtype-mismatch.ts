@@ -27,7 +27,7 @@ export const targetDtypeMismatch = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats); likewise float labels for `tf.nn.sparse_softmax_cross_entropy_with_logits` and `optax.softmax_cross_entropy_with_integer_labels`, and integer labels for `tf.nn.sigmoid_cross_entropy_with_logits`.',
+        "Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats); likewise float labels for `tf.nn.sparse_softmax_cross_entropy_with_logits` and `optax.softmax_cross_entropy_with_integer_labels`, and integer labels for `tf.nn.sigmoid_cross_entropy_with_logits`. Keras losses are not checked: they cast `y_true` to the prediction's dtype (to integers for the sparse cross entropy), so a mismatch does not fail there.",
       whyIsThisBad:
         'PyTorch refuses both at run time ("expected scalar type Long but found Float", "Found dtype Long but expected Float") — after data loading, often minutes into a job. A float target of the same shape as the logits is read by cross entropy as class probabilities instead, which is a different loss.',
       example: [

@@ -9,6 +9,11 @@ ruleTester(classCountMismatch, {
     py(...head, 'loss = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 4.0]))(nn.Linear(16, 3)(x), labels)'),
     py(...head, 'loss = nn.BCEWithLogitsLoss(pos_weight=torch.tensor([3.0]))(nn.Linear(16, 4)(x), torch.rand(8, 4))'),
     py(...head, 'probs = torch.sigmoid(nn.Linear(16, 1)(x))'),
+    // Attention: one score per time step, `(batch, time, 1)`, normalised over time (a false alarm once).
+    py(...head, 'v = nn.Linear(16, 1)', 'score = v(torch.tanh(torch.randn(8, 20, 16)))', 'weights = F.softmax(score, dim=1)'),
+    // The rank is not known: dim 1 may be time as well as the unit.
+    py(...head, 'v = nn.Linear(16, 1)', 'def attend(h):', '    return F.softmax(v(h), dim=1)'),
+    py(...head, 'v = nn.Linear(16, 1)', 'def attend(h):', '    return F.softmax(v(h))'),
   ],
   invalid: [
     {
@@ -83,6 +88,14 @@ ruleTester(classCountMismatch, {
           },
         },
       ],
+    },
+    {
+      code: py(...head, 'v = nn.Linear(16, 1)', 'def attend(h):', '    return F.softmax(v(h), dim=-1)'),
+      errors: [{ line: 9, messageId: 'softmaxOfOne' }],
+    },
+    {
+      code: py(...head, 'v = nn.Linear(16, 1)', 'score = v(torch.randn(8, 20, 16))', 'weights = F.softmax(score, dim=2)'),
+      errors: [{ line: 9, messageId: 'softmaxOfOne' }],
     },
     {
       code: py(...head, 'probs = F.softmax(nn.Linear(16, 1)(x), dim=1)'),
