@@ -421,9 +421,8 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
       { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
   });
-  // Lines being typed leave syntax errors that tree-sitter recovers from; findings of the
-  // statements around them are carried over only where the recovery stayed inside the edited
-  // statement, in this version and the last (regressions found by the property above).
+  // Lines being typed leave syntax errors that tree-sitter recovers from, in ways that can reach
+  // statements far from the edit (regressions found by the property above).
   it.each([
     [
       'a binding hidden by one error and read by the next (seed -1822491361)',
@@ -443,6 +442,15 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
         [0, 8, 'F.softmax(class_logits)'],
         [0, 10, '  # losslens: ignore'],
         [1303214206, 5, ')'],
+      ],
+    ],
+    [
+      'findings of a version with an error are not carried into the next, clean one',
+      'scripts',
+      [
+        [2109119791, 6, '  # losslens: ignore'],
+        [489491738, 4, 'torch.sigmoid(logits)'],
+        [782563104, 9, ''],
       ],
     ],
     [

@@ -584,6 +584,28 @@ export class PythonModule {
     return info;
   }
 
+  /**
+   * The calls of a function in this module, `train(...)` by its name where that name is the
+   * function (a lookup in the caller's scope): undefined when there are more than `max`. Only
+   * what was parsed is seen (the selection keeps the statements that call a kept function).
+   */
+  callsOf(fn: FunctionInfo, max: number): SyntaxNode[] | undefined {
+    const calls: SyntaxNode[] = [];
+    const pattern = new RegExp(`\\b${fn.name}[ \\t]*\\(`, 'g');
+    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
+      if (match.index > 0 && this.text[match.index - 1] === '.') continue;
+      const name = this.tree.rootNode.descendantForIndex(match.index, match.index + fn.name.length);
+      if (name?.type !== 'identifier' || name.startIndex !== match.index || name.text !== fn.name) continue;
+      const call = name.parent;
+      if (call?.type !== 'call' || call.childForFieldName('function')?.id !== name.id) continue;
+      const found = this.scopeOf(call).lookup(fn.name, call.startIndex);
+      if (found?.binding.kind !== 'def' || found.binding.fn !== fn) continue;
+      if (calls.length === max) return undefined;
+      calls.push(call);
+    }
+    return calls;
+  }
+
   private readonly scopeCache = new Map<number, Scope>();
   private topLevelCache: { starts: number[]; nodes: SyntaxNode[] } | undefined;
   /** Per top-level statement (by start): its function and class definitions, outermost first. */

@@ -39,3 +39,25 @@ export function affectedStatements(text: string, all: readonly Statement[], touc
   }
   return affected;
 }
+
+/**
+ * The top-level functions the given statements call (`train(model, criterion)`), as indices of
+ * the statements that define them: what a call passes is what their parameters hold, so an edit
+ * to a call can change their findings.
+ */
+export function calledDefinitions(text: string, all: readonly Statement[], callers: readonly string[]): number[] {
+  const functions = new Map<string, number>();
+  all.forEach((statement, index) => {
+    const name = statement.defines[0];
+    if (statement.defines.length === 1 && name && /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(text.slice(statement.start, statement.start + 400)))
+      functions.set(name, index);
+  });
+  const found = new Set<number>();
+  for (const caller of callers) {
+    for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) {
+      const index = functions.get(match[1]!);
+      if (index !== undefined) found.add(index);
+    }
+  }
+  return [...found];
+}

@@ -7,6 +7,8 @@ import { callArguments, intLiteral, spanOf, unparen, type CallArguments } from '
 import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
+/** The most calls of a function whose arguments are followed into it. */
+const MAX_CALLERS = 8;
 
 /**
  * Phase 3's other half: abstract interpretation of the user's Python, as far as losses care.
@@ -19,6 +21,7 @@ const MAX_DEPTH = 40;
 export class Interpreter {
   private readonly memo = new Map<number, Value>();
   private readonly active = new Set<number>();
+  private readonly passedMemo = new Map<string, Value | undefined>();
 
   constructor(
     readonly module: PythonModule,
@@ -147,6 +150,8 @@ export class Interpreter {
       }
       case 'param': {
         if (binding.index === 0 && binding.fn.cls && name === 'self') return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
+        const passed = binding.fn.cls ? undefined : this.passed(binding.fn, binding.index, depth);
+        if (passed) return passed;
         // Positions as callers see them: a method's `self` is not passed.
         const position = binding.index - (binding.fn.cls && binding.fn.parameters[0]?.name === 'self' ? 1 : 0);
         return tensor({ ...UNKNOWN_FACT, param: position });
@@ -162,6 +167,35 @@ export class Interpreter {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * What the calls of a module-level function in this file pass for one of its parameters, when
+   * it is a model, a class, a function or a loss object, and every call passes the same one
+   * (positionally, by keyword, or by leaving the default): `train(model, criterion, loader)` in
+   * `main()`. A tensor stays a parameter (its shape is filled in per call); no call, more than
+   * `MAX_CALLERS` of them, calls that disagree or an open argument list (`*args`): unknown.
+   */
+  private passed(fn: FunctionInfo, index: number, depth: number): Value | undefined {
+    const key = `${fn.node.id}:${index}`;
+    if (this.passedMemo.has(key)) return this.passedMemo.get(key);
+    this.passedMemo.set(key, undefined);
+    const parameter = fn.parameters[index];
+    if (!parameter || parameter.node.type === 'list_splat_pattern' || parameter.node.type === 'dictionary_splat_pattern') return undefined;
+    const calls = this.module.callsOf(fn, MAX_CALLERS);
+    if (!calls || calls.length === 0) return undefined;
+    let result: Value | undefined;
+    for (const call of calls) {
+      const args = callArguments(call);
+      const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));
+      if (!argument) return undefined;
+      const value = this.value(argument, depth + 1);
+      const passedHere = withCallEvidence(value, this.evidence(call, l10n.t('passes `{0}` as `{1}`', argument.text, parameter.name)));
+      if (!passedHere || (result && !sameValue(result, passedHere))) return undefined;
+      result ??= passedHere;
+    }
+    this.passedMemo.set(key, result);
+    return result;
   }
 
   /**
@@ -305,7 +339,9 @@ export class Interpreter {
           target.cls.methods.get('__call__') ??
           (this.isKerasClass(target.cls) ? target.cls.methods.get('call') : undefined);
         if (!forward) return this.inheritedModel(target.cls, node);
-        return this.returned(forward, depth, node);
+        const output = this.returned(forward, depth, node);
+        // A model passed in as an argument: the call that passed it is part of the chain.
+        return target.passed && output.kind === 'tensor' ? tensor({ ...output.fact, evidence: [...output.fact.evidence, ...target.passed] }) : output;
       }
       case 'function':
         return this.returned(target.fn, depth, node);
@@ -408,6 +444,29 @@ function substitute(value: Fact, args: Fact[]): Fact {
   const argument = args[param];
   if (!argument?.shape || argument.shape[0] === '...' || argument.shape[0] === 'param') return { ...rest, shape: ['...', ...value.shape.slice(1)] };
   return { ...rest, shape: [...argument.shape.slice(0, -1), ...value.shape.slice(1)] };
+}
+
+/** A value passed to a parameter, with the call that passed it as evidence; undefined for what is not followed. */
+function withCallEvidence(value: Value, evidence: Evidence): Value | undefined {
+  switch (value.kind) {
+    case 'instance':
+      return { ...value, passed: [...(value.passed ?? []), evidence] };
+    case 'class':
+    case 'function':
+    case 'loss':
+      return value;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether two calls pass the same model, class, function or loss object. */
+function sameValue(a: Value, b: Value): boolean {
+  if (a.kind === 'instance' && b.kind === 'instance') return a.cls === b.cls;
+  if (a.kind === 'class' && b.kind === 'class') return a.cls === b.cls;
+  if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
+  if (a.kind === 'loss' && b.kind === 'loss') return a.construction.id === b.construction.id;
+  return false;
 }
 
 function project(value: Value, path: readonly number[]): Value {

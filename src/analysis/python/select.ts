@@ -47,7 +47,7 @@ export function select(
 ): Selection {
   const receivers = receiverCalls(text, mentions);
   const seeds = [...siteSeeds(text, mentions, statements, readers), ...receivers.map(([offset]) => offset)].sort((a, b) => a - b);
-  const spans = parseEverything || seeds.length === 0 ? undefined : parseSpans(seeds, statements);
+  const spans = parseEverything || seeds.length === 0 ? undefined : parseSpans(seeds, statements, text);
   return { mentions, receivers, seeds, spans };
 }
 
@@ -117,6 +117,7 @@ function importAlias(text: string, start: number, end: number): string | undefin
 }
 
 /** `name = ctor(` or `self.name: T = module.ctor(` from a line start (or `;`) to the call's parenthesis. */
+const KEYWORD_CALL = /\b([A-Za-z_]\w*)[ \t]*(?::[^=,()\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\($/;
 const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_][\w.]*\.)?([A-Za-z_]\w*)[ \t]*\($/;
 
 /**
@@ -147,12 +148,30 @@ function receiverNames(text: string, mentions: Mentions): Set<string> {
     if (text.charCodeAt(paren) !== 40) continue;
     let start = offset;
     while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 59) start--;
-    const match = ASSIGNED_CALL.exec(text.slice(start, paren + 1));
+    const line = text.slice(start, paren + 1);
+    // `criterion = nn.BCELoss(`, and a parameter's default or a keyword argument: `loss_fn=nn.BCELoss(`.
+    const match = ASSIGNED_CALL.exec(line) ?? KEYWORD_CALL.exec(line);
     if (match && constructors(match[2]!)) names.add(match[1]!);
   }
-  // And the names those are handed on to: `loss_fn = criterion`, `self.criterion = criterion`.
+  // And the names those are handed on to: `loss_fn = criterion`, `self.criterion = criterion`,
+  // and the parameters of the functions they are passed to: `train(model, criterion)`.
+  let functions: Map<string, string[]> | undefined;
   for (let added = names.size > 0; added;) {
     added = false;
+    functions ??= functionParameters(text);
+    for (const [name, parameters] of functions) {
+      for (const args of callArgumentTexts(text, name)) {
+        args.forEach((argument, index) => {
+          const keyword = /^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)$/.exec(argument);
+          const parameter = keyword ? keyword[1]! : /^[A-Za-z_]\w*$/.test(argument) ? parameters[index] : undefined;
+          const passed = keyword ? keyword[2]! : argument;
+          if (parameter && names.has(passed) && !names.has(parameter)) {
+            names.add(parameter);
+            added = true;
+          }
+        });
+      }
+    }
     const pattern = new RegExp(`^[ \\t]*(?:self\\.)?([A-Za-z_]\\w*)[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:self\\.)?(?:${[...names].join('|')})[ \\t]*(?:#.*)?$`, 'gm');
     for (const match of text.matchAll(pattern)) {
       if (names.has(match[1]!)) continue;
@@ -196,7 +215,7 @@ function siteSeeds(text: string, mentions: Mentions, statements: readonly Statem
  * the statements holding a seed, and — backwards — every statement that binds or changes a name a
  * kept statement uses, so the interpreter sees every definition it can follow.
  */
-export function parseSpans(seeds: readonly number[], all: readonly Statement[]): Array<{ start: number; end: number }> | undefined {
+export function parseSpans(seeds: readonly number[], all: readonly Statement[], text?: string): Array<{ start: number; end: number }> | undefined {
   if (all.length === 0) return undefined;
   const byName = new Map<string, number[]>();
   all.forEach((statement, index) => {
@@ -216,16 +235,39 @@ export function parseSpans(seeds: readonly number[], all: readonly Statement[]):
       queue.push(index);
     }
   });
-  while (queue.length > 0) {
-    const statement = all[queue.pop()!]!;
-    for (const name of statement.uses) {
-      for (const index of byName.get(name) ?? []) {
-        if (!keep[index]) {
-          keep[index] = 1;
-          queue.push(index);
+  const follow = () => {
+    while (queue.length > 0) {
+      const statement = all[queue.pop()!]!;
+      for (const name of statement.uses) {
+        for (const index of byName.get(name) ?? []) {
+          if (!keep[index]) {
+            keep[index] = 1;
+            queue.push(index);
+          }
         }
       }
     }
+  };
+  follow();
+  // The functions kept: the statements that call them too, whose arguments become their
+  // parameters (one search of the text for all of them, a few rounds at most).
+  const searched = new Set<string>();
+  for (let round = 0; round < 3 && text !== undefined; round++) {
+    const functions = new Set<string>();
+    all.forEach((statement, index) => {
+      const name = keep[index] ? definedFunction(text, statement) : undefined;
+      if (name && !searched.has(name)) functions.add(name);
+    });
+    if (functions.size === 0) break;
+    for (const name of functions) searched.add(name);
+    for (const match of text.matchAll(new RegExp(`(?<![\\w.])(?:${[...functions].join('|')})[ \\t]*\\(`, 'g'))) {
+      const index = statementAt(all, match.index);
+      if (index >= 0 && !keep[index]) {
+        keep[index] = 1;
+        queue.push(index);
+      }
+    }
+    follow();
   }
   if (keep.every((flag) => flag === 1) && all.every((statement) => statement.commentRuns.length === 0)) return undefined;
   const spans: Array<{ start: number; end: number }> = [];
@@ -259,4 +301,70 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
   }
   blank(cursor, text.length);
   return parts.join('');
+}
+
+/** Module functions' parameter names, by function name (`self` left out): `def train(model, criterion, *, epochs=3)`. */
+function functionParameters(text: string): Map<string, string[]> {
+  const functions = new Map<string, string[]>();
+  for (const match of text.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm)) {
+    const inside = bracketed(text, match.index + match[0].length);
+    if (inside === undefined) continue;
+    const parameters = splitTopLevel(inside)
+      .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
+      .filter((name) => name !== 'self' && name !== 'cls');
+    functions.set(match[1]!, parameters);
+  }
+  return functions;
+}
+
+/** The argument texts of each call of `name(` that is not a method call or its definition (at most 16 calls). */
+function callArgumentTexts(text: string, name: string): string[][] {
+  const calls: string[][] = [];
+  for (const match of text.matchAll(new RegExp(`(?<![\\w.])${name}[ \\t]*\\(`, 'g'))) {
+    if (/def[ \t]+$/.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
+    const inside = bracketed(text, match.index + match[0].length);
+    if (inside !== undefined) calls.push(splitTopLevel(inside).map((argument) => argument.trim()));
+    if (calls.length === 16) break;
+  }
+  return calls;
+}
+
+/** The text from `from` (just after an opening bracket) to its closing one; undefined when it does not close within 4,000 characters. */
+function bracketed(text: string, from: number): string | undefined {
+  let depth = 1;
+  const end = Math.min(text.length, from + 4000);
+  for (let at = from; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 40 || code === 91 || code === 123) depth++;
+    else if (code === 41 || code === 93 || code === 125) {
+      depth--;
+      if (depth === 0) return text.slice(from, at);
+    }
+  }
+  return undefined;
+}
+
+/** Splits at the commas outside brackets. */
+function splitTopLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let at = 0; at < list.length; at++) {
+    const code = list.charCodeAt(at);
+    if (code === 40 || code === 91 || code === 123) depth++;
+    else if (code === 41 || code === 93 || code === 125) depth--;
+    else if (code === 44 && depth === 0) {
+      parts.push(list.slice(start, at));
+      start = at + 1;
+    }
+  }
+  if (list.slice(start).trim()) parts.push(list.slice(start));
+  return parts;
+}
+
+/** The name of the function a top-level statement defines (`def train(`, decorated or async), if it is one. */
+function definedFunction(text: string, statement: Statement): string | undefined {
+  const name = statement.defines[0];
+  if (statement.defines.length !== 1 || !name) return undefined;
+  return /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(text.slice(statement.start, Math.min(statement.end, statement.start + 400))) ? name : undefined;
 }

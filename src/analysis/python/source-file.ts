@@ -5,7 +5,7 @@ import { SiteIndex, activationReaders, runRules } from '../rules/run';
 import { suppressions } from '../suppression';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
 import { PythonModule } from './binder';
-import { affectedStatements } from './impact';
+import { affectedStatements, calledDefinitions } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from './interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
@@ -31,6 +31,8 @@ interface Version {
   readonly bound: ReadonlyArray<readonly string[] | undefined>;
   /** The imported modules, by path and version on disk. */
   readonly imports: string;
+  /** Whether its tree had a syntax error: its findings are then not carried over. */
+  readonly hadError: boolean;
   /** Per statement: its findings and loss sites, for the options they were computed with. */
   readonly checks: { readonly options: string; readonly byStatement: readonly StatementCheck[] } | undefined;
 }
@@ -91,10 +93,11 @@ export class SourceFile {
     const interpreter = new Interpreter(module, torchLibrary, imports.interpreters);
 
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
-    // cannot have changed are carried over instead (a syntax error can change how tree-sitter
-    // reads untouched statements, and a changed import anything: then everything is checked).
+    // cannot have changed are carried over instead (a syntax error, in this version or the one
+    // the findings come from, can change how tree-sitter reads untouched statements, and a
+    // changed import anything: then everything is checked).
     const carried =
-      tree.rootNode.hasError || imports.key !== previous?.imports || previous.checks?.options !== key || !same
+      tree.rootNode.hasError || previous?.hadError !== false || imports.key !== previous.imports || previous.checks?.options !== key || !same
         ? new Map<number, StatementCheck>()
         : carryOver(previous, previous.checks.byStatement, text, statements, same, change!);
     const checked = statements.filter((_statement, index) => !carried.has(index));
@@ -122,6 +125,7 @@ export class SourceFile {
       spans,
       bound: module.scope.boundNames() ?? bound,
       imports: imports.key,
+      hadError: tree.rootNode.hasError,
       checks: { options: key, byStatement },
     };
     return { findings, ...(described ? { sites: described } : {}) };
@@ -187,6 +191,16 @@ function carryOver(
     if (same[index]! < 0 || (statement.end >= change.start && statement.start <= change.newEnd)) touched.push(index);
     else survivors.add(same[index]!);
   });
+  // Functions a changed call calls (before the edit or after it): their parameters may hold
+  // something else now.
+  const gone = previous.statements.filter((_statement, index) => !survivors.has(index)).map((statement) => previous.text.slice(statement.start, statement.end));
+  // And the functions those call in turn: `train` handing its `model` on to `step(model, ...)`.
+  let callers = [...touched.map((index) => text.slice(statements[index]!.start, statements[index]!.end)), ...gone];
+  while (callers.length > 0) {
+    const added = calledDefinitions(text, statements, callers).filter((index) => !touched.includes(index));
+    touched.push(...added);
+    callers = added.map((index) => text.slice(statements[index]!.start, statements[index]!.end));
+  }
   // Names defined by statements that are gone or changed: their users must be checked again too.
   const goneDefines = previous.statements.filter((_statement, index) => !survivors.has(index)).flatMap((statement) => statement.defines);
   const affected = affectedStatements(text, statements, touched, goneDefines);

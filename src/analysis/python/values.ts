@@ -10,7 +10,13 @@ export type Value =
   | { readonly kind: 'tensor'; readonly fact: Fact }
   | { readonly kind: 'tuple'; readonly items: readonly Value[]; readonly evidence: readonly Evidence[] }
   | { readonly kind: 'layer'; readonly layer: Layer }
-  | { readonly kind: 'instance'; readonly cls: ClassInfo; readonly evidence: readonly Evidence[] }
+  | {
+      readonly kind: 'instance';
+      readonly cls: ClassInfo;
+      readonly evidence: readonly Evidence[];
+      /** The calls that passed it to the parameter it is read from (`train(model, ...)`). */
+      readonly passed?: readonly Evidence[];
+    }
   | { readonly kind: 'class'; readonly cls: ClassInfo }
   | { readonly kind: 'function'; readonly fn: FunctionInfo }
   | { readonly kind: 'loss'; readonly qualified: string; readonly construction: SyntaxNode }
