@@ -129,8 +129,8 @@ function indexTargetLoss(
       const nllMean = nllSum.value / weightSum.value;
       if (smoothing === 0) return Tensor.scalar(nllMean);
       // PyTorch divides the smoothing term by the summed weights when there is a weight, and by the
-      // element count (ignored elements included) when there is none.
-      const smoothMean = weight ? smoothSum.value / weightSum.value : smoothSum.value / count;
+      // number of elements not ignored when there is none (which is what the summed weights of 1 are).
+      const smoothMean = smoothSum.value / weightSum.value;
       return Tensor.scalar((1 - smoothing) * nllMean + share * smoothMean);
     }
   }

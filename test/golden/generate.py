@@ -110,14 +110,18 @@ for shape in [(5,), (4, 5), (3, 4, 2), (2, 3, 2, 2), (1, 1), (6, 3)]:
             y_ignored.view(-1)[0] = -100
             case(f"cross_entropy ignore_index {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_ignored}, {"reduction": reduction})
             case(f"cross_entropy ignore_index+weight+smoothing {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_ignored}, {"reduction": reduction, "weight": w, "label_smoothing": 0.2})
+            # The smoothing term averages over the positions not ignored (K-dim inputs too).
+            case(f"cross_entropy ignore_index+smoothing {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_ignored}, {"reduction": reduction, "label_smoothing": 0.2})
             y_custom = y.clone()
             y_custom.view(-1)[-1] = 1
             case(f"cross_entropy ignore_index=1 {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_custom}, {"reduction": reduction, "ignore_index": 1})
+            case(f"cross_entropy ignore_index=1+smoothing {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": y_custom}, {"reduction": reduction, "ignore_index": 1, "label_smoothing": 0.3})
         probs = torch.softmax(randn(*shape), dim=0 if len(shape) == 1 else 1)
         case(f"cross_entropy probabilities {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": probs}, {"reduction": reduction})
         case(f"cross_entropy probabilities+weight+smoothing {shape} {reduction}", "cross_entropy", F.cross_entropy, {"input": x, "target": probs}, {"reduction": reduction, "weight": w, "label_smoothing": 0.3})
 x = randn(3, 4)
 case("cross_entropy all ignored", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.full((3,), -100, dtype=torch.int64)})
+case("cross_entropy all ignored with smoothing", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.full((3,), -100, dtype=torch.int64)}, {"label_smoothing": 0.1})
 case("cross_entropy extreme logits", "cross_entropy", F.cross_entropy, {"input": torch.tensor([[1000.0, -1000.0, 0.0], [-50.0, 50.0, 49.0]], dtype=torch.float64), "target": torch.tensor([1, 2])}, {"reduction": "none"})
 case("cross_entropy error target out of bounds", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, 5, 1])})
 case("cross_entropy error negative target", "cross_entropy", F.cross_entropy, {"input": x, "target": torch.tensor([0, -1, 1])})
