@@ -72,3 +72,38 @@ describe('values passed through function calls', () => {
     expect(await codes(`${net(last)}\n${train}\n${calls}\n`)).toEqual([]);
   });
 });
+
+describe('calls written out and values read from the module', () => {
+  const head = [
+    'import torch',
+    'import torch.nn as nn',
+    '',
+    'model = nn.Sequential(nn.Linear(16, 10), nn.Softmax(dim=1))',
+    'criterion = nn.CrossEntropyLoss()',
+    '',
+  ];
+
+  it('`.forward(...)` on a loss object and on a model', async () => {
+    expect(await codes([...head, 'def step(x, y):', '    return criterion.forward(model.forward(x), y)'].join('\n'))).toEqual(['LL003']);
+  });
+
+  it('a module-level model and loss read inside a function', async () => {
+    expect(await codes([...head, 'def step(x, y):', '    return criterion(model(x), y)'].join('\n'))).toEqual(['LL003']);
+  });
+
+  it('the return of a helper that takes the model', async () => {
+    const text = [
+      ...head,
+      'def predict(net, x):',
+      '    return torch.sigmoid(net(x))',
+      '',
+      'bce = nn.BCEWithLogitsLoss()',
+      'loss = bce(predict(nn.Linear(16, 1), torch.randn(4, 16)), torch.rand(4, 1))',
+    ].join('\n');
+    expect(await codes(text)).toEqual(['LL002']);
+  });
+
+  it('`.forward` of something that is not a loss stays silent', async () => {
+    expect(await codes([...head, 'def step(x, y, metric):', '    return metric.forward(model(x), y)'].join('\n'))).toEqual([]);
+  });
+});

@@ -235,6 +235,8 @@ export class Interpreter {
     const name = node.childForFieldName('attribute')?.text;
     if (!objectNode || !name) return UNKNOWN;
     const object = this.value(objectNode, depth);
+    // `criterion.forward(out, y)`, `layers.forward(x)`: what calling the module does.
+    if (name === 'forward' && (object.kind === 'loss' || object.kind === 'layer')) return object;
     switch (object.kind) {
       case 'instance': {
         const assignments = object.cls.attribute(name);

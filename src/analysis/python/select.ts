@@ -128,7 +128,8 @@ export function receiverCalls(text: string, mentions: Mentions): Array<[offset: 
   const receivers = receiverNames(text, mentions);
   if (receivers.size === 0) return [];
   const calls: Array<[number, number]> = [];
-  const pattern = new RegExp(`\\b(?:${[...receivers].join('|')})(?=\\s*\\()`, 'g');
+  // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
+  const pattern = new RegExp(`\\b(?:${[...receivers].join('|')})(?:\\.forward)?(?=\\s*\\()`, 'g');
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) calls.push([match.index, match[0].length]);
   return calls;
 }
