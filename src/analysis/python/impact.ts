@@ -41,23 +41,46 @@ export function affectedStatements(text: string, all: readonly Statement[], touc
 }
 
 /**
+ * Whether a function (its source, from `def`) calls one of its parameters: `criterion(out, y)`,
+ * `model.forward(x)`. Only those parameters are bound from the function's calls (see
+ * `Interpreter.passed`); read from the text, every word between the parentheses of the `def`
+ * counts as a parameter, so this says yes whenever the interpreter could.
+ */
+export function callsAParameter(source: string): boolean {
+  const open = source.indexOf('(', source.search(/\bdef\s/));
+  let close = -1;
+  for (let at = open + 1, depth = 1; open >= 0 && at < source.length; at++) {
+    const char = source[at];
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if ((char === ')' || char === ']' || char === '}') && --depth === 0) {
+      close = at;
+      break;
+    }
+  }
+  if (close < 0) return false;
+  const words = [...new Set(source.slice(open + 1, close).match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
+  return words.length > 0 && calledIn(source.slice(close), words.join('|'));
+}
+
+/** Whether `name` (or one of `a|b|c`) is called in `text`: `name(`, `name.forward(` (not `obj.name(`). */
+export function calledIn(text: string, name: string): boolean {
+  return new RegExp(`(?<![\\w.])(?:${name})[ \\t]*(?:\\.[ \\t]*forward[ \\t]*)?\\(`).test(text);
+}
+
+/**
  * The top-level functions the given statements call (`train(model, criterion)`), as indices of
  * the statements that define them: what a call passes is what their parameters hold, so an edit
  * to a call can change their findings.
  */
 export function calledDefinitions(text: string, all: readonly Statement[], callers: readonly string[]): number[] {
-  const functions = new Map<string, number>();
+  const called = new Set<string>();
+  for (const caller of callers) for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) called.add(match[1]!);
+  const found: number[] = [];
   all.forEach((statement, index) => {
     const name = statement.defines[0];
-    if (statement.defines.length === 1 && name && /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(text.slice(statement.start, statement.start + 400)))
-      functions.set(name, index);
+    if (statement.defines.length !== 1 || !name || !called.has(name)) return;
+    const source = text.slice(statement.start, statement.end);
+    if (/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(source) && callsAParameter(source)) found.push(index);
   });
-  const found = new Set<number>();
-  for (const caller of callers) {
-    for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) {
-      const index = functions.get(match[1]!);
-      if (index !== undefined) found.add(index);
-    }
-  }
-  return [...found];
+  return found;
 }

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Evidence, Fact } from '../types';
 import type { Binding, ClassInfo, FunctionInfo, PythonModule } from './binder';
+import { calledIn } from './impact';
 import type { Library } from './library';
 import type { SyntaxNode } from './parser';
 import { callArguments, intLiteral, spanOf, unparen, type CallArguments } from './syntax';
@@ -170,8 +171,9 @@ export class Interpreter {
   }
 
   /**
-   * What the calls of a module-level function in this file pass for one of its parameters, when
-   * it is a model, a class, a function or a loss object, and every call passes the same one
+   * What the calls of a module-level function in this file pass for one of its parameters that
+   * it calls, when that is a model, a class, a function or a loss object, and every call passes
+   * the same one
    * (positionally, by keyword, or by leaving the default): `train(model, criterion, loader)` in
    * `main()`. A tensor stays a parameter (its shape is filled in per call); no call, more than
    * `MAX_CALLERS` of them, calls that disagree or an open argument list (`*args`): unknown.
@@ -182,6 +184,9 @@ export class Interpreter {
     this.passedMemo.set(key, undefined);
     const parameter = fn.parameters[index];
     if (!parameter || parameter.node.type === 'list_splat_pattern' || parameter.node.type === 'dictionary_splat_pattern') return undefined;
+    // Only a parameter the function calls (a model, a loss): what an edit re-checks relies on it.
+    const body = fn.node.childForFieldName('body');
+    if (!body || !calledIn(this.module.text.slice(body.startIndex, body.endIndex), parameter.name)) return undefined;
     const calls = this.module.callsOf(fn, MAX_CALLERS);
     if (!calls || calls.length === 0) return undefined;
     let result: Value | undefined;

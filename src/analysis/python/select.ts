@@ -10,6 +10,7 @@
 
 import type { ActivationKind } from './torch/apis';
 import { CALLED_NAMES, LOSS_CLASS_NAMES } from './torch/apis';
+import { callsAParameter } from './impact';
 import { statementAt, type Statement } from './statements';
 import { isWordChar } from './syntax';
 
@@ -45,7 +46,7 @@ export function select(
   readers: readonly ActivationReader[],
   parseEverything = false,
 ): Selection {
-  const receivers = receiverCalls(text, mentions);
+  const receivers = receiverCalls(text, mentions, statements);
   const seeds = [...siteSeeds(text, mentions, statements, readers), ...receivers.map(([offset]) => offset)].sort((a, b) => a - b);
   const spans = parseEverything || seeds.length === 0 ? undefined : parseSpans(seeds, statements, text);
   return { mentions, receivers, seeds, spans };
@@ -124,8 +125,8 @@ const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]
  * Calls of the names a loss module may be assigned to (`criterion(`, `self.loss_fn (`), as sorted
  * offsets and lengths of the name: with the mentions, every place a loss site can be.
  */
-export function receiverCalls(text: string, mentions: Mentions): Array<[offset: number, length: number]> {
-  const receivers = receiverNames(text, mentions);
+export function receiverCalls(text: string, mentions: Mentions, statements?: readonly Statement[]): Array<[offset: number, length: number]> {
+  const receivers = receiverNames(text, mentions, statements);
   if (receivers.size === 0) return [];
   const calls: Array<[number, number]> = [];
   // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
@@ -139,7 +140,7 @@ export function receiverCalls(text: string, mentions: Mentions): Array<[offset: 
  * `self.loss_fn = Loss()`): a superset, read from the text; the interpreter decides. Only the
  * lines where a loss class (or an alias of one) is called are read.
  */
-function receiverNames(text: string, mentions: Mentions): Set<string> {
+function receiverNames(text: string, mentions: Mentions, statements: readonly Statement[] | undefined): Set<string> {
   const constructors = (name: string) => LOSS_CLASS_NAMES.has(name) || mentions.aliases.includes(name);
   const names = new Set<string>();
   for (const [offset, length] of mentions.words) {
@@ -157,11 +158,13 @@ function receiverNames(text: string, mentions: Mentions): Set<string> {
   // And the names those are handed on to: `loss_fn = criterion`, `self.criterion = criterion`,
   // and the parameters of the functions they are passed to: `train(model, criterion)`.
   let functions: Map<string, string[]> | undefined;
+  let calls: Map<string, string[][]> | undefined;
   for (let added = names.size > 0; added;) {
     added = false;
-    functions ??= functionParameters(text);
+    functions ??= statements ? functionParameters(text, statements) : new Map<string, string[]>();
+    calls ??= callArgumentTexts(text, [...functions.keys()]);
     for (const [name, parameters] of functions) {
-      for (const args of callArgumentTexts(text, name)) {
+      for (const args of calls.get(name) ?? []) {
         args.forEach((argument, index) => {
           const keyword = /^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)$/.exec(argument);
           const parameter = keyword ? keyword[1]! : /^[A-Za-z_]\w*$/.test(argument) ? parameters[index] : undefined;
@@ -304,28 +307,42 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
   return parts.join('');
 }
 
-/** Module functions' parameter names, by function name (`self` left out): `def train(model, criterion, *, epochs=3)`. */
-function functionParameters(text: string): Map<string, string[]> {
+/** Top-level functions' parameter names, by function name: `def train(model, criterion, *, epochs=3)`. */
+function functionParameters(text: string, statements: readonly Statement[]): Map<string, string[]> {
   const functions = new Map<string, string[]>();
-  for (const match of text.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm)) {
-    const inside = bracketed(text, match.index + match[0].length);
+  for (const statement of statements) {
+    const name = statement.defines[0];
+    const first = text.charCodeAt(statement.start);
+    // `def`, `async def`, or a decorator: the only starts a function definition has.
+    if (statement.defines.length !== 1 || !name || (first !== 100 && first !== 97 && first !== 64)) continue;
+    const head = /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+[A-Za-z_]\w*\s*\(/.exec(text.slice(statement.start, Math.min(statement.end, statement.start + 400)));
+    if (!head) continue;
+    const inside = bracketed(text, statement.start + head[0].length);
     if (inside === undefined) continue;
-    const parameters = splitTopLevel(inside)
-      .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
-      .filter((name) => name !== 'self' && name !== 'cls');
-    functions.set(match[1]!, parameters);
+    functions.set(
+      name,
+      splitTopLevel(inside)
+        .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
+        .filter((parameter) => parameter !== 'self' && parameter !== 'cls'),
+    );
   }
   return functions;
 }
 
-/** The argument texts of each call of `name(` that is not a method call or its definition (at most 16 calls). */
-function callArgumentTexts(text: string, name: string): string[][] {
-  const calls: string[][] = [];
-  for (const match of text.matchAll(new RegExp(`(?<![\\w.])${name}[ \\t]*\\(`, 'g'))) {
+/**
+ * The argument texts of the calls of each of `names` (`train(model, criterion)`), found in one
+ * search of the text: not method calls or definitions, at most 16 per name.
+ */
+function callArgumentTexts(text: string, names: readonly string[]): Map<string, string[][]> {
+  const calls = new Map<string, string[][]>();
+  if (names.length === 0) return calls;
+  for (const match of text.matchAll(new RegExp(`(?<![\\w.])(${names.join('|')})[ \\t]*\\(`, 'g'))) {
     if (/def[ \t]+$/.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
+    const list = calls.get(match[1]!) ?? [];
+    if (list.length === 16) continue;
     const inside = bracketed(text, match.index + match[0].length);
-    if (inside !== undefined) calls.push(splitTopLevel(inside).map((argument) => argument.trim()));
-    if (calls.length === 16) break;
+    if (inside !== undefined) list.push(splitTopLevel(inside).map((argument) => argument.trim()));
+    calls.set(match[1]!, list);
   }
   return calls;
 }
@@ -363,9 +380,11 @@ function splitTopLevel(list: string): string[] {
   return parts;
 }
 
-/** The name of the function a top-level statement defines (`def train(`, decorated or async), if it is one. */
+/** The name of the function a top-level statement defines (`def train(`, decorated or async) when it calls one of its parameters. */
 function definedFunction(text: string, statement: Statement): string | undefined {
   const name = statement.defines[0];
   if (statement.defines.length !== 1 || !name) return undefined;
-  return /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(text.slice(statement.start, Math.min(statement.end, statement.start + 400))) ? name : undefined;
+  const source = text.slice(statement.start, statement.end);
+  // Only a function that calls one of its parameters reads what its calls pass.
+  return /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(source) && callsAParameter(source) ? name : undefined;
 }
