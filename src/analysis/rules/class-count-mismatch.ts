@@ -1,5 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { intLiteral, spanOf } from '../python/syntax';
+import type { Interpreter } from '../python/interpreter';
+import type { SyntaxNode } from '../python/parser';
+import { canonical } from '../python/torch/apis';
+import { callArguments, intLiteral, spanOf, unparen } from '../python/syntax';
 import { isKnownRank } from '../python/values';
 import { chain, comesFrom, lossReference, rootCause, siteFacts } from './helpers/describe';
 import { isPyTorch } from '../python/sites';
@@ -10,14 +13,14 @@ export const classCountMismatch = createRule({
     code: 'LL012',
     name: 'class-count-mismatch',
     severity: 'error',
-    summary: 'A softmax-based loss over a single output unit, or class weights of the wrong length.',
+    summary: 'A softmax-based loss over a single output unit, class weights of the wrong length, or class indices beyond the classes.',
     fixable: false,
     activations: [{ kinds: ['softmax', 'log_softmax'] }],
     docs: {
       whatItDoes:
-        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not.',
+        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not. And class indices drawn with `torch.randint(low, high, ...)` (literals, in the call or the one assignment of the target) that reach past the classes of the input.',
       whyIsThisBad:
-        'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike.',
+        'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike. A class index at or past the number of classes makes PyTorch raise `Target 9 is out of bounds.` (on a GPU, a device-side assert that ends the process).',
       example: [
         'import torch',
         'import torch.nn as nn',
@@ -48,6 +51,15 @@ export const classCountMismatch = createRule({
         ),
       weightLength: (d: { readonly loss: string; readonly weight: string; readonly length: string; readonly classes: string; readonly source: string }) =>
         l10n.t('{0}: `{1}` has {2} entries, but the model produces {3} classes ({4}).', d.loss, d.weight, d.length, d.classes, d.source),
+      indexRange: (d: { readonly loss: string; readonly target: string; readonly high: string; readonly classes: string; readonly source: string }) =>
+        l10n.t(
+          '{0}: `{1}` draws class indices up to {2}, but the input has {3} classes ({4}). PyTorch raises "Target {2} is out of bounds." for any index from {3} on.',
+          d.loss,
+          d.target,
+          d.high,
+          d.classes,
+          d.source,
+        ),
       softmaxOfOne: (d: { readonly activation: string; readonly value: string; readonly source: string }) =>
         l10n.t('{0} over a single output unit is always {1}: {2}.', d.activation, d.value, d.source),
     },
@@ -73,6 +85,23 @@ export const classCountMismatch = createRule({
           messageId: 'singleUnit',
           data: { loss: lossReference(site), source: comesFrom(inputNode, input) },
           evidence: chain(input),
+        });
+        continue;
+      }
+      const drawn =
+        (loss === 'cross_entropy' || loss === 'nll_loss') && classes !== undefined ? drawnIndices(context.interpreter, site.args.get('target')) : undefined;
+      if (drawn && drawn.high > classes!) {
+        context.report({
+          span: spanOf(site.args.get('target')!),
+          messageId: 'indexRange',
+          data: {
+            loss: lossReference(site),
+            target: drawn.call.text.length > 40 ? `${drawn.call.text.slice(0, 37)}...` : drawn.call.text,
+            high: drawn.high - 1,
+            classes: classes!,
+            source: rootCause(input),
+          },
+          evidence: [context.interpreter.evidence(drawn.call, l10n.t('class indices from {0} to {1}', drawn.low, drawn.high - 1)), ...chain(input)],
         });
         continue;
       }
@@ -114,3 +143,31 @@ export const classCountMismatch = createRule({
     }
   },
 });
+
+/**
+ * The range a class-index target is drawn from, when it is drawn right there: written as
+ * `torch.randint(low, high, size)` (or `randint(high, size)`) with integer literals, in the
+ * call or in the one assignment of the name passed. `high` is exclusive.
+ */
+function drawnIndices(interpreter: Interpreter, node: SyntaxNode | undefined): { low: number; high: number; call: SyntaxNode } | undefined {
+  if (!node) return undefined;
+  let current = unparen(node);
+  if (current.type === 'identifier') {
+    const scope = interpreter.module.scopeOf(current);
+    const found = scope.lookup(current.text, current.startIndex);
+    if (found?.binding.kind !== 'assign' || found.binding.path.length > 0 || found.scope.bindings(current.text).length !== 1) return undefined;
+    current = unparen(found.binding.value);
+  }
+  if (current.type !== 'call') return undefined;
+  const callee = current.childForFieldName('function');
+  const qualified = callee ? interpreter.module.qualify(callee) : undefined;
+  if (!qualified || canonical(qualified) !== 'torch.randint') return undefined;
+  const args = callArguments(current);
+  if (args.open) return undefined;
+  const [first, second, third] = args.positional;
+  const lowNode = args.keywords.get('low') ?? (third || (second && args.keywords.has('size')) ? first : undefined);
+  const highNode = args.keywords.get('high') ?? (lowNode === first && first ? second : first);
+  const low = lowNode ? intLiteral(lowNode) : 0;
+  const high = highNode ? intLiteral(highNode) : undefined;
+  return low !== undefined && high !== undefined && high > low ? { low, high, call: current } : undefined;
+}

@@ -9,6 +9,11 @@ ruleTester(classCountMismatch, {
     py(...head, 'loss = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 4.0]))(nn.Linear(16, 3)(x), labels)'),
     py(...head, 'loss = nn.BCEWithLogitsLoss(pos_weight=torch.tensor([3.0]))(nn.Linear(16, 4)(x), torch.rand(8, 4))'),
     py(...head, 'probs = torch.sigmoid(nn.Linear(16, 1)(x))'),
+    // Class indices drawn within the classes; drawn from a range this code does not write down.
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 3)(x), torch.randint(3, (8,)))'),
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x), torch.randint(0, 5, size=(8,)))'),
+    py(...head, 'n = 10', 'loss = F.cross_entropy(nn.Linear(16, 5)(x), torch.randint(0, n, (8,)))'),
+    py(...head, 'y = torch.randint(0, 10, (8,))', 'y = y % 5', 'loss = F.cross_entropy(nn.Linear(16, 5)(x), y)'),
     // Attention: one score per time step, `(batch, time, 1)`, normalised over time (a false alarm once).
     py(...head, 'v = nn.Linear(16, 1)', 'score = v(torch.tanh(torch.randn(8, 20, 16)))', 'weights = F.softmax(score, dim=1)'),
     // The rank is not known: dim 1 may be time as well as the unit.
@@ -16,6 +21,14 @@ ruleTester(classCountMismatch, {
     py(...head, 'v = nn.Linear(16, 1)', 'def attend(h):', '    return F.softmax(v(h))'),
   ],
   invalid: [
+    {
+      code: py(...head, 'y = torch.randint(0, 10, (8,))', 'loss = nn.CrossEntropyLoss()(nn.Linear(16, 5)(x), y)'),
+      errors: [{ line: 8, messageId: 'indexRange', data: { high: 9, classes: 5 } }],
+    },
+    {
+      code: py(...head, 'loss = F.nll_loss(F.log_softmax(nn.Linear(16, 4)(x), dim=1), torch.randint(high=6, size=(8,)))'),
+      errors: [{ line: 7, messageId: 'indexRange', data: { high: 5, classes: 4 } }],
+    },
     {
       code: py(...head, 'loss = F.cross_entropy(nn.Linear(16, 1)(x), labels)'),
       errors: [
