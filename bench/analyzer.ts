@@ -10,7 +10,7 @@ import { AnalysisHost } from '../src/analysis/host';
 import { parsePython, type Parser } from '../src/analysis/python/parser';
 import { SourceFile } from '../src/analysis/python/source-file';
 import { collectFiles } from '../src/cli/files';
-import { generatedFile, trainingScript } from './corpus-generator';
+import { generated, generatedFile, trainingScript } from './corpus-generator';
 
 const RUNS = 3;
 
@@ -34,23 +34,12 @@ async function bestAsync(run: () => Promise<void>, runs = RUNS): Promise<number>
   return fastest;
 }
 
-function generated(make: (index: number) => string): string[] {
-  const files: string[] = [];
-  let lines = 0;
-  for (let index = 0; lines < 100_000; index++) {
-    const text = make(index);
-    files.push(text);
-    lines += text.split('\n').length;
-  }
-  return files;
-}
-
 function corpus(path: string | undefined): { name: string; files: string[] } {
   if (path) {
     const { files } = collectFiles([path]);
     return { name: path, files: files.filter((file) => file.endsWith('.py')).map((file) => readFileSync(file, 'utf8')) };
   }
-  return { name: 'generated (repository-shaped)', files: generated(generatedFile) };
+  return { name: 'generated (repository-shaped)', files: generated(generatedFile, 100_000) };
 }
 
 interface Comparison {
@@ -150,7 +139,7 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   report(name, files, main, target);
   if (!path) {
     // The dense case, for the record: every file a training script, nothing unrelated to skip.
-    const dense = generated(trainingScript);
+    const dense = generated(trainingScript, 100_000);
     report('generated (training scripts only)', dense, await compare(dense, ruff, parser, host), undefined);
   }
 

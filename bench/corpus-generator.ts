@@ -502,3 +502,15 @@ export function generatedFile(index: number): string {
   if (kind === 6) return dataFile(index);
   return trainingScript(index);
 }
+
+/** Files made by `make(0)`, `make(1)`, ... until they hold `lines` lines. */
+export function generated(make: (index: number) => string, lines: number): string[] {
+  const files: string[] = [];
+  let total = 0;
+  for (let index = 0; total < lines; index++) {
+    const text = make(index);
+    files.push(text);
+    total += text.split('\n').length;
+  }
+  return files;
+}

@@ -11,6 +11,7 @@ import { analyzeDocument } from '../src/analysis/document';
 import { AnalysisHost } from '../src/analysis/host';
 import { SourceFile } from '../src/analysis/python/source-file';
 import { collectFiles } from '../src/cli/files';
+import { generated } from './corpus-generator';
 
 const RUNS = 3;
 
@@ -105,19 +106,8 @@ function repositoryFile(index: number): string {
   return kind === 0 ? trainingScript(index) : kind <= 4 ? tensorCode(index) : plainCode(index);
 }
 
-function generated(file: (index: number) => string): string[] {
-  const files: string[] = [];
-  let lines = 0;
-  for (let index = 0; lines < 50_000; index++) {
-    const text = file(index);
-    files.push(text);
-    lines += text.split('\n').length;
-  }
-  return files;
-}
-
 function corpus(path: string | undefined): { name: string; files: string[] } {
-  if (!path) return { name: 'generated (shaped like tfjs-examples)', files: generated(repositoryFile) };
+  if (!path) return { name: 'generated (shaped like tfjs-examples)', files: generated(repositoryFile, 50_000) };
   const { files } = collectFiles([path]);
   return {
     name: path,
@@ -155,6 +145,6 @@ export async function runTfjsBench(path: string | undefined): Promise<boolean> {
   const { name, files } = corpus(path);
   const met = await compare(name, files, true);
   // The dense case, for the record: every file a training script, each parsed in full.
-  if (!path) await compare('generated (training scripts only)', generated(trainingScript), false);
+  if (!path) await compare('generated (training scripts only)', generated(trainingScript, 50_000), false);
   return met;
 }

@@ -373,6 +373,25 @@ describe('the pre-parse filter', () => {
   });
 });
 
+/**
+ * Applies `edits` (offset taken modulo the length, characters cut, text inserted) one after the
+ * other, analysing each version incrementally and from scratch: the sites and findings agree.
+ */
+async function sameAsFresh(base: string, edits: ReadonlyArray<readonly [number, number, string]>): Promise<void> {
+  const incremental = new SourceFile(host);
+  let text = base;
+  await incremental.analyze(text);
+  for (const [at, cut, insert] of edits) {
+    const position = at % (text.length + 1);
+    text = text.slice(0, position) + insert + text.slice(position + cut);
+    const cached = await incremental.analyze(text, { sites: true });
+    const fresh = await analyzeFresh(text, { sites: true });
+    expect(JSON.stringify(cached.sites)).toBe(JSON.stringify(fresh.sites));
+    expect(JSON.stringify(cached.findings)).toBe(JSON.stringify(fresh.findings));
+  }
+  incremental.dispose();
+}
+
 describe('re-analysis after edits reuses the findings of untouched statements', () => {
   it('gives the same findings as a fresh analysis, edit after edit (fast-check)', async () => {
     const { readFileSync } = await import('node:fs');
@@ -401,22 +420,7 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
       fc.asyncProperty(
         fc.constantFrom(...bases),
         fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 6 }),
-        async (base, edits) => {
-          const incremental = new SourceFile(host);
-          let text = base;
-          await incremental.analyze(text);
-          for (const [at, cut, insert] of edits) {
-            const position = at % (text.length + 1);
-            text = text.slice(0, position) + insert + text.slice(position + cut);
-            const cached = await incremental.analyze(text, { sites: true });
-            const fresh = await analyzeFresh(text, { sites: true });
-            expect(JSON.stringify(cached.sites)).toBe(JSON.stringify(fresh.sites));
-            const everything = (result: AnalysisResult) =>
-              result.findings.map((finding) => JSON.stringify([finding.code, finding.span, finding.messageId, finding.data, finding.evidence, finding.fix]));
-            expect(everything(cached)).toEqual(everything(fresh));
-          }
-          incremental.dispose();
-        },
+        (base, edits) => sameAsFresh(base, edits),
       ),
       { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
@@ -465,21 +469,11 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { trainingScript } = await import('../../bench/corpus-generator');
-    let text =
+    const text =
       base === 'scripts'
         ? `${trainingScript(0)}\n${trainingScript(10)}`
         : readFileSync(join(__dirname, '..', '..', 'examples', 'pytorch', 'classifier_bugs.py'), 'utf8');
-    const incremental = new SourceFile(host);
-    await incremental.analyze(text);
-    for (const [at, cut, insert] of edits) {
-      const position = at % (text.length + 1);
-      text = text.slice(0, position) + insert + text.slice(position + cut);
-      const cached = await incremental.analyze(text, { sites: true });
-      const fresh = await analyzeFresh(text, { sites: true });
-      expect(JSON.stringify(cached.sites)).toBe(JSON.stringify(fresh.sites));
-      expect(JSON.stringify(cached.findings)).toBe(JSON.stringify(fresh.findings));
-    }
-    incremental.dispose();
+    await sameAsFresh(text, edits);
   });
   it('gives the same findings when the parsed spans glue a broken statement to a tuple assignment (regression, fast-check seed 1670213088)', async () => {
     const { readFileSync } = await import('node:fs');

@@ -4,7 +4,7 @@
  * cost the edit, not the file.
  */
 
-import { statementAt, type Statement } from './statements';
+import { bracketed, definedFunction, statementAt, type Statement } from './statements';
 import { isWordChar } from './syntax';
 
 /** The end of `def` or `class` (as a word), just before a name being defined. */
@@ -41,25 +41,19 @@ export function affectedStatements(text: string, all: readonly Statement[], touc
 }
 
 /**
- * Whether a function (its source, from `def`) calls one of its parameters: `criterion(out, y)`,
- * `model.forward(x)`. Only those parameters are bound from the function's calls (see
- * `Interpreter.passed`); read from the text, every word between the parentheses of the `def`
- * counts as a parameter, so this says yes whenever the interpreter could.
+ * The name of the function a top-level statement defines when it calls one of its parameters:
+ * `criterion(out, y)`, `model.forward(x)`. Only those parameters are bound from the function's
+ * calls (see `Interpreter.passed`); read from the text, every word between the parentheses of
+ * the `def` counts as a parameter (and a parameter list too long to read counts as calling one),
+ * so this says yes whenever the interpreter could.
  */
-export function callsAParameter(source: string): boolean {
-  const open = source.indexOf('(', source.search(/\bdef\s/));
-  let close = -1;
-  for (let at = open + 1, depth = 1; open >= 0 && at < source.length; at++) {
-    const char = source[at];
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if ((char === ')' || char === ']' || char === '}') && --depth === 0) {
-      close = at;
-      break;
-    }
-  }
-  if (close < 0) return false;
-  const words = [...new Set(source.slice(open + 1, close).match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
-  return words.length > 0 && calledIn(source.slice(close), words.join('|'));
+export function readsItsCalls(text: string, statement: Statement): string | undefined {
+  const fn = definedFunction(text, statement);
+  if (!fn) return undefined;
+  const inside = bracketed(text, fn.parameters);
+  if (inside === undefined) return fn.name;
+  const words = [...new Set(inside.match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
+  return words.length > 0 && calledIn(text.slice(fn.parameters + inside.length, statement.end), words.join('|')) ? fn.name : undefined;
 }
 
 /** Whether `name` (or one of `a|b|c`) is called in `text`: `name(`, `name.forward(` (not `obj.name(`). */
@@ -77,10 +71,7 @@ export function calledDefinitions(text: string, all: readonly Statement[], calle
   for (const caller of callers) for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) called.add(match[1]!);
   const found: number[] = [];
   all.forEach((statement, index) => {
-    const name = statement.defines[0];
-    if (statement.defines.length !== 1 || !name || !called.has(name)) return;
-    const source = text.slice(statement.start, statement.end);
-    if (/^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(source) && callsAParameter(source)) found.push(index);
+    if (called.has(statement.defines[0] ?? '') && readsItsCalls(text, statement)) found.push(index);
   });
   return found;
 }

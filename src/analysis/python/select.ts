@@ -10,8 +10,8 @@
 
 import type { ActivationKind } from './torch/apis';
 import { CALLED_NAMES, LOSS_CLASS_NAMES } from './torch/apis';
-import { callsAParameter } from './impact';
-import { statementAt, type Statement } from './statements';
+import { readsItsCalls } from './impact';
+import { bracketed, definedFunction, splitTopLevel, statementAt, type Statement } from './statements';
 import { isWordChar } from './syntax';
 
 /** Where the text names a loss or an activation: sorted offsets and lengths of whole words. */
@@ -259,7 +259,7 @@ export function parseSpans(seeds: readonly number[], all: readonly Statement[], 
   for (let round = 0; round < 3 && text !== undefined; round++) {
     const functions = new Set<string>();
     all.forEach((statement, index) => {
-      const name = keep[index] ? definedFunction(text, statement) : undefined;
+      const name = keep[index] ? readsItsCalls(text, statement) : undefined;
       if (name && !searched.has(name)) functions.add(name);
     });
     if (functions.size === 0) break;
@@ -311,16 +311,11 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
 function functionParameters(text: string, statements: readonly Statement[]): Map<string, string[]> {
   const functions = new Map<string, string[]>();
   for (const statement of statements) {
-    const name = statement.defines[0];
-    const first = text.charCodeAt(statement.start);
-    // `def`, `async def`, or a decorator: the only starts a function definition has.
-    if (statement.defines.length !== 1 || !name || (first !== 100 && first !== 97 && first !== 64)) continue;
-    const head = /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+[A-Za-z_]\w*\s*\(/.exec(text.slice(statement.start, Math.min(statement.end, statement.start + 400)));
-    if (!head) continue;
-    const inside = bracketed(text, statement.start + head[0].length);
-    if (inside === undefined) continue;
+    const fn = definedFunction(text, statement);
+    const inside = fn ? bracketed(text, fn.parameters) : undefined;
+    if (!fn || inside === undefined) continue;
     functions.set(
-      name,
+      fn.name,
       splitTopLevel(inside)
         .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
         .filter((parameter) => parameter !== 'self' && parameter !== 'cls'),
@@ -345,46 +340,4 @@ function callArgumentTexts(text: string, names: readonly string[]): Map<string, 
     calls.set(match[1]!, list);
   }
   return calls;
-}
-
-/** The text from `from` (just after an opening bracket) to its closing one; undefined when it does not close within 4,000 characters. */
-function bracketed(text: string, from: number): string | undefined {
-  let depth = 1;
-  const end = Math.min(text.length, from + 4000);
-  for (let at = from; at < end; at++) {
-    const code = text.charCodeAt(at);
-    if (code === 40 || code === 91 || code === 123) depth++;
-    else if (code === 41 || code === 93 || code === 125) {
-      depth--;
-      if (depth === 0) return text.slice(from, at);
-    }
-  }
-  return undefined;
-}
-
-/** Splits at the commas outside brackets. */
-function splitTopLevel(list: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let at = 0; at < list.length; at++) {
-    const code = list.charCodeAt(at);
-    if (code === 40 || code === 91 || code === 123) depth++;
-    else if (code === 41 || code === 93 || code === 125) depth--;
-    else if (code === 44 && depth === 0) {
-      parts.push(list.slice(start, at));
-      start = at + 1;
-    }
-  }
-  if (list.slice(start).trim()) parts.push(list.slice(start));
-  return parts;
-}
-
-/** The name of the function a top-level statement defines (`def train(`, decorated or async) when it calls one of its parameters. */
-function definedFunction(text: string, statement: Statement): string | undefined {
-  const name = statement.defines[0];
-  if (statement.defines.length !== 1 || !name) return undefined;
-  const source = text.slice(statement.start, statement.end);
-  // Only a function that calls one of its parameters reads what its calls pass.
-  return /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s/.test(source) && callsAParameter(source) ? name : undefined;
 }

@@ -324,3 +324,49 @@ export function correspondence(
   });
   return result;
 }
+
+/**
+ * The function a top-level statement defines (`def train(`, decorated or async): its name, and
+ * the offset just after the `(` of its parameter list.
+ */
+export function definedFunction(text: string, statement: Statement): { readonly name: string; readonly parameters: number } | undefined {
+  const name = statement.defines[0];
+  const first = text.charCodeAt(statement.start);
+  // `def`, `async def`, or a decorator: the only starts a function definition has.
+  if (statement.defines.length !== 1 || !name || (first !== 100 && first !== 97 && first !== 64)) return undefined;
+  const head = /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+[A-Za-z_]\w*\s*\(/.exec(text.slice(statement.start, Math.min(statement.end, statement.start + 400)));
+  return head ? { name, parameters: statement.start + head[0].length } : undefined;
+}
+
+/** The text from `from` (just after an opening bracket) to its closing one; undefined when it does not close within 4,000 characters. */
+export function bracketed(text: string, from: number): string | undefined {
+  let depth = 1;
+  const end = Math.min(text.length, from + 4000);
+  for (let at = from; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 40 || code === 91 || code === 123) depth++;
+    else if (code === 41 || code === 93 || code === 125) {
+      depth--;
+      if (depth === 0) return text.slice(from, at);
+    }
+  }
+  return undefined;
+}
+
+/** Splits at the commas outside brackets. */
+export function splitTopLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let at = 0; at < list.length; at++) {
+    const code = list.charCodeAt(at);
+    if (code === 40 || code === 91 || code === 123) depth++;
+    else if (code === 41 || code === 93 || code === 125) depth--;
+    else if (code === 44 && depth === 0) {
+      parts.push(list.slice(start, at));
+      start = at + 1;
+    }
+  }
+  if (list.slice(start).trim()) parts.push(list.slice(start));
+  return parts;
+}

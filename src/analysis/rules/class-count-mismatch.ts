@@ -71,14 +71,13 @@ export const classCountMismatch = createRule({
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;
       // The classes are on dim 1 (dim 0 unbatched); `input.classes` is the size of the last dim
-      // (a final `nn.Linear`'s outputs): the same dim only when the rank says so.
+      // (a final `nn.Linear`'s outputs): the same dim when the rank is 1 or 2. With the rank
+      // unknown, a width other than 1 is taken as the classes (for weights and index ranges),
+      // but a width of 1 is not: scores of shape (batch, time, 1) are not one class.
       const rank = isKnownRank(input.shape) ? input.shape.length : undefined;
-      const classes =
-        rank !== undefined && rank >= 2 && typeof input.shape![1] === 'number'
-          ? input.shape![1]
-          : rank === 1 || rank === 2 || (rank === undefined && input.classes !== 1)
-            ? input.classes
-            : undefined;
+      const classDim = rank !== undefined && rank >= 2 && typeof input.shape![1] === 'number' ? input.shape![1] : undefined;
+      const lastIsClassDim = rank === 1 || rank === 2 || (rank === undefined && input.classes !== 1);
+      const classes = classDim ?? (lastIsClassDim ? input.classes : undefined);
       if ((loss === 'cross_entropy' || loss === 'nll_loss') && classes === 1 && input.space === 'logits') {
         context.report({
           span: spanOf(inputNode),
