@@ -9,6 +9,7 @@ import { Workspace, PositionEncoding } from '@astral-sh/ruff-wasm-nodejs';
 import { AnalysisHost } from '../src/analysis/host';
 import { parsePython, type Parser } from '../src/analysis/python/parser';
 import { SourceFile } from '../src/analysis/python/source-file';
+import { EDITOR_SLICE_MS } from '../src/analysis/slices';
 import { collectFiles } from '../src/cli/files';
 import { generated, generatedFile, trainingScript } from './corpus-generator';
 
@@ -162,34 +163,51 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   );
   const typing = await typingBench(host, big);
   console.log(
-    `  typing ${typing.keystrokes} keystrokes in it, each analysed and hovered: the thread is held ${typing.longest.toFixed(1)} ms at the longest, ${typing.p95.toFixed(1)} ms at the 95th percentile [target ≤ 10 ms]`,
+    `  typing ${typing.keystrokes} keystrokes in it, each analysed and hovered in ${EDITOR_SLICE_MS} ms slices: the thread is held ${typing.longest.toFixed(1)} ms at the longest, ${typing.p95.toFixed(1)} ms at the 95th percentile [target ≤ 10 ms]; a keystroke's analysis and hover done in ${typing.total.toFixed(1)} ms at the longest`,
   );
   return main.losslens <= target * main.ruff && scratch < 40 && Math.max(inLoop, inModel, lineAdded) < 10 && typing.longest <= 10;
 }
 
 /**
  * Typing in the 5,000-line file: a line typed a character at a time in a training loop, every
- * keystroke analysed (as if no debounce) and followed by a hover's request for the sites; the
- * longest either keeps the thread is what a person can feel.
+ * keystroke analysed (as if no debounce) and followed by a hover's request for the sites, both
+ * in the editor's slices. What a person can feel is how long the thread is held at a time: a
+ * heartbeat on the event loop measures the longest gap between its turns while they run.
  */
-async function typingBench(host: AnalysisHost, big: string): Promise<{ longest: number; p95: number; keystrokes: number }> {
+async function typingBench(host: AnalysisHost, big: string): Promise<{ longest: number; p95: number; keystrokes: number; total: number }> {
   const file = new SourceFile(host);
   await file.analyze(big);
   const at = big.indexOf('total += loss.item()', big.length / 2);
   const typed = '\n        scaled = loss * 0.5  # typed';
-  const times: number[] = [];
+  const holds: number[] = [];
+  let total = 0;
   for (let round = 0; round < 2; round++) {
     for (let length = 1; length <= typed.length; length++) {
       const text = `${big.slice(0, at)}${typed.slice(0, length)}${big.slice(at)}`;
-      let started = performance.now();
-      await file.analyze(text);
-      times.push(performance.now() - started);
-      started = performance.now();
-      await file.analyze(text, { sites: true });
-      times.push(performance.now() - started);
+      const started = performance.now();
+      holds.push(await longestHold(() => file.analyze(text, { sliceMs: EDITOR_SLICE_MS })));
+      holds.push(await longestHold(() => file.analyze(text, { sites: true, sliceMs: EDITOR_SLICE_MS })));
+      total = Math.max(total, performance.now() - started);
     }
   }
   file.dispose();
-  const sorted = [...times].sort((a, b) => a - b);
-  return { longest: sorted.at(-1)!, p95: sorted[Math.floor(sorted.length * 0.95)]!, keystrokes: times.length / 2 };
+  const sorted = [...holds].sort((a, b) => a - b);
+  return { longest: sorted.at(-1)!, p95: sorted[Math.floor(sorted.length * 0.95)]!, keystrokes: holds.length / 2, total };
+}
+
+/** The longest the thread went without an event-loop turn while `work` ran. */
+async function longestHold(work: () => Promise<unknown>): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  let running = true;
+  const beat = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setImmediate(beat);
+  };
+  setImmediate(beat);
+  await work();
+  running = false;
+  return Math.max(longest, performance.now() - last);
 }

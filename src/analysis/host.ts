@@ -23,6 +23,9 @@ export class AnalysisHost {
   private parserLoad: Promise<Parser> | undefined;
   private readonly resolutions = new Map<string, string | null>();
   private readonly modules = new Map<string, ImportedModule & { readonly tree: Tree }>();
+  /** Analyses under way (paused ones too), and the trees of modules replaced meanwhile. */
+  private running = 0;
+  private retired: Tree[] = [];
 
   constructor(
     /** Folders imports resolve under (besides the importing file's own): the workspace folders. */
@@ -53,7 +56,7 @@ export class AnalysisHost {
     const version = fileVersion(path);
     const cached = this.modules.get(path);
     if (cached && cached.version === version) return cached;
-    cached?.tree.delete();
+    if (cached) this.retire(cached.tree);
     this.modules.delete(path);
     const read = version === undefined ? undefined : readSourceText(path, MAX_IMPORTED_BYTES);
     if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
@@ -69,8 +72,27 @@ export class AnalysisHost {
     this.resolutions.clear();
   }
 
+  /**
+   * An analysis starts: until it ends, the trees of imported modules it may be reading stay alive
+   * (an analysis paused between slices can hold one another analysis has replaced).
+   */
+  enter(): void {
+    this.running++;
+  }
+
+  leave(): void {
+    if (--this.running > 0) return;
+    for (const tree of this.retired) tree.delete();
+    this.retired = [];
+  }
+
+  private retire(tree: Tree): void {
+    if (this.running > 0) this.retired.push(tree);
+    else tree.delete();
+  }
+
   dispose(): void {
-    for (const module of this.modules.values()) module.tree.delete();
+    for (const module of this.modules.values()) this.retire(module.tree);
     this.modules.clear();
     this.resolutions.clear();
   }

@@ -16,6 +16,11 @@ export interface AnalyzeOptions {
   readonly parseEverything?: boolean;
   /** Also describe every loss site with its facts (for hovers and the calculator). */
   readonly sites?: boolean;
+  /**
+   * Give the thread back after slices of this many milliseconds (an editor, where typing and
+   * hovers run on the same thread); absent: run to the end at once.
+   */
+  readonly sliceMs?: number;
 }
 
 export function ruleEnabled(code: string, options: AnalyzeOptions): boolean {

@@ -5,6 +5,7 @@ import { LineIndex, type Position } from '../analysis/lines';
 import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
+import { EDITOR_SLICE_MS } from '../analysis/slices';
 import type { Evidence, Finding, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { Ctx } from './ctx';
@@ -250,6 +251,7 @@ export class DiagnosticsController implements vscode.Disposable {
         select: settings.select,
         ignore: settings.ignore,
         maxFileBytes: settings.maxFileSizeBytes,
+        sliceMs: EDITOR_SLICE_MS,
         onInternalError: (rule: string, error: unknown) =>
           this.ctx.log.error(
             vscode.l10n.t(

@@ -1,7 +1,7 @@
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisHost } from '../../src/analysis/host';
 import { SourceFile } from '../../src/analysis/python/source-file';
 
@@ -73,6 +73,43 @@ describe('AnalysisHost: imported workspace modules', () => {
     // A later modification time than the first write, whatever the file system's resolution.
     utimesSync(join(folder, 'models.py'), new Date(), new Date(Date.now() + 5000));
     expect((await train.analyze(TRAIN)).findings).toEqual([]);
+  });
+
+  it('keeps an imported module alive for an analysis paused between slices while another reads its new version', async () => {
+    const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)'), 'train.py': TRAIN });
+    const host = newHost([folder]);
+    const train = new SourceFile(host, join(folder, 'train.py'));
+    const other = new SourceFile(host, join(folder, 'other.py'));
+    await train.analyze(TRAIN);
+    // Paused between slices once it has read the module as it was (its third pause: after
+    // parsing and binding, a turn each)...
+    let settled = false;
+    const paused = train.analyze(`${TRAIN}\n`, { sliceMs: 0 }).finally(() => (settled = true));
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    writeFileSync(join(folder, 'models.py'), MODEL('nn.Sequential(nn.Linear(32, 1), nn.Sigmoid())'));
+    utimesSync(join(folder, 'models.py'), new Date(), new Date(Date.now() + 5000));
+    // ...while another file's analysis reads the new version.
+    expect((await other.analyze(TRAIN)).findings).toEqual([]);
+    expect((await paused).findings.map((finding) => finding.code)).toEqual(['LL001']);
+    expect((await train.analyze(TRAIN)).findings).toEqual([]);
+  });
+
+  it('frees the tree of a replaced module only once no analysis is under way', async () => {
+    const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)') });
+    const host = newHost([folder]);
+    const parser = await host.parser();
+    const path = join(folder, 'models.py');
+    const old = host.module(path, parser) as unknown as { tree: { delete(): void } };
+    const freed = vi.spyOn(old.tree, 'delete');
+    host.enter();
+    host.enter();
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    expect(host.module(path, parser)).not.toBe(old);
+    host.leave();
+    expect(freed).not.toHaveBeenCalled();
+    host.leave();
+    expect(freed).toHaveBeenCalledTimes(1);
   });
 
   it('resolves a module created later once told that files changed', async () => {

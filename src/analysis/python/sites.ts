@@ -16,6 +16,7 @@ import type { Interpreter } from './interpreter';
 import type { SyntaxNode } from './parser';
 import type { Selection } from './select';
 import type { Fact } from '../types';
+import { finish, type Steps } from '../slices';
 import { argument, callArguments, stringLiteral, type CallArguments } from './syntax';
 
 /** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
@@ -88,6 +89,16 @@ export function findSites(
   /** Only sites starting where this holds (the statements checked again); all when absent. */
   inScope: (offset: number) => boolean = () => true,
 ): { losses: PythonLossSite[]; activations: ActivationSite[] } {
+  return finish(siteSteps(module, interpreter, selection, inScope));
+}
+
+/** `findSites` a candidate at a time: it may pause after each one it had to look at. */
+export function* siteSteps(
+  module: PythonModule,
+  interpreter: Interpreter,
+  selection: Pick<Selection, 'mentions' | 'receivers'>,
+  inScope: (offset: number) => boolean = () => true,
+): Steps<{ losses: PythonLossSite[]; activations: ActivationSite[] }> {
   const losses: PythonLossSite[] = [];
   const activations: ActivationSite[] = [];
   const seen = new Set<number>();
@@ -97,6 +108,7 @@ export function findSites(
     const call = callAt(module, offset, length);
     if (!call || seen.has(call.id)) continue;
     seen.add(call.id);
+    yield;
     const callee = call.childForFieldName('function')!;
     const qualified = module.qualify(callee);
     const name = qualified ? canonical(qualified) : undefined;
@@ -147,6 +159,7 @@ export function findSites(
     if (!inScope(offset)) continue;
     const call = callAt(module, offset, length);
     if (!call || applied.has(call.id)) continue;
+    yield;
     const value = interpreter.value(call.childForFieldName('function')!);
     if (value.kind !== 'loss') continue;
     const name = canonical(value.qualified);

@@ -3,6 +3,7 @@ import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
 import { SiteIndex, activationReaders, runRules } from '../rules/run';
 import { suppressions } from '../suppression';
+import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
 import { PythonModule } from './binder';
 import { affectedStatements, calledDefinitions } from './impact';
@@ -10,7 +11,7 @@ import { importedModules } from './imports';
 import { Interpreter } from './interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
 import { scanMentions, select, type Selection } from './select';
-import { findSites, roles, type ActivationSite, type PythonLossSite } from './sites';
+import { findSites, roles, siteSteps, type ActivationSite, type PythonLossSite } from './sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
 import { torchLibrary } from './torch/library';
 
@@ -45,6 +46,8 @@ interface Version {
  */
 export class SourceFile {
   private last: Version | undefined;
+  /** The analysis under way, if any: the next one waits for it (each builds on the one before). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly host: AnalysisHost,
@@ -52,45 +55,83 @@ export class SourceFile {
     readonly path?: string,
   ) {}
 
-  async analyze(text: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  /**
+   * The findings (and with `sites`, the loss sites) of this version of the file. Analyses of one
+   * file run one after another, in the order asked for; with `sliceMs`, each gives the thread
+   * back between slices of that many milliseconds.
+   */
+  analyze(text: string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
+    const result = this.queue.then(() => this.run(text, options));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async run(text: string, options: AnalyzeOptions): Promise<AnalysisResult> {
+    const started = performance.now();
     const skipped = skipReason(text, options);
     if (skipped) return { findings: [], skipped };
-    // 1. Select: where sites can be, and what must be parsed for them. Most files of a model
-    // zoo name no loss at all, and are done after one scan of their text.
-    const nothing = { findings: [], ...(options.sites ? { sites: [] } : {}) };
-    const mentions = scanMentions(text);
-    if (mentions.words.length === 0) return nothing;
-    const marks = suppressions(text);
-    if (marks.file && !options.ignoreFileComments) return nothing;
     const previous = this.last;
-    const change = previous ? diffText(previous.text, text) : undefined;
-    const statements = topLevelStatements(text, previous && change ? { statements: previous.statements, change } : undefined);
-    const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
-    const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything);
-    if (selection.seeds.length === 0) return nothing;
-
-    // The same text as last time, with the same options and imports: the same answer (a hover
-    // asking for the sites of the version just analysed costs nothing).
-    const parser = await this.host.parser();
     const key = optionsKey(options);
-    if (previous && previous.text === text && previous.checks?.options === key && this.imports(parser, text, statements).key === previous.imports) {
-      const byStatement = previous.checks.byStatement;
-      return {
-        findings: unique(byStatement.flatMap((check) => check.findings)),
-        ...(options.sites ? { sites: byStatement.flatMap((check) => check.sites) } : {}),
-      };
+    this.host.enter();
+    try {
+      // The same text as last time, with the same options and imports: the same answer (a hover
+      // asking for the sites of the version just analysed costs nothing).
+      if (previous && previous.text === text && previous.checks?.options === key) {
+        const parser = await this.host.parser();
+        if (this.imports(parser, text, previous.statements).key === previous.imports) {
+          const byStatement = previous.checks.byStatement;
+          return {
+            findings: unique(byStatement.flatMap((check) => check.findings)),
+            ...(options.sites ? { sites: byStatement.flatMap((check) => check.sites) } : {}),
+          };
+        }
+      }
+      // 1. Select: where sites can be, and what must be parsed for them. Most files of a model
+      // zoo name no loss at all, and are done after one scan of their text.
+      const nothing = { findings: [], ...(options.sites ? { sites: [] } : {}) };
+      const mentions = scanMentions(text);
+      if (mentions.words.length === 0) return nothing;
+      const marks = suppressions(text);
+      if (marks.file && !options.ignoreFileComments) return nothing;
+      const change = previous ? diffText(previous.text, text) : undefined;
+      const statements = topLevelStatements(text, previous && change ? { statements: previous.statements, change } : undefined);
+      const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything);
+      if (selection.seeds.length === 0) return nothing;
+      const parser = await this.host.parser();
+      const steps = this.check({ text, options, key, marks, previous, change, statements, selection, parser });
+      return options.sliceMs === undefined ? finish(steps) : await inSlices(steps, options.sliceMs, started);
+    } finally {
+      this.host.leave();
     }
+  }
 
+  /** Phases 2 to 6 for a selection, pausing where an editor may take the thread back. */
+  private *check(input: {
+    readonly text: string;
+    readonly options: AnalyzeOptions;
+    readonly key: string;
+    readonly marks: ReturnType<typeof suppressions>;
+    readonly previous: Version | undefined;
+    readonly change: TextChange | undefined;
+    readonly statements: readonly Statement[];
+    readonly selection: Selection;
+    readonly parser: Parser;
+  }): Steps<AnalysisResult> {
+    const { text, options, key, marks, previous, change, statements, selection, parser } = input;
+    yield;
     // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
+    const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
     const spans = spanKey(selection.spans);
     const reuseTree = previous && change && previous.spans === movedSpanKey(change, selection.spans) ? previous : undefined;
     const tree = parsePython(parser, text, reuseTree, selection.spans, change && wholeStatements(change, statements));
+    yield;
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
     const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
     const module = new PythonModule(text, tree, { statements, bound });
     const imports = this.imports(parser, text, statements);
     const interpreter = new Interpreter(module, torchLibrary, imports.interpreters);
+    yield;
 
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
     // cannot have changed are carried over instead (a syntax error, in this version or the one
@@ -100,19 +141,26 @@ export class SourceFile {
       tree.rootNode.hasError || previous?.hadError !== false || imports.key !== previous.imports || previous.checks?.options !== key || !same
         ? new Map<number, StatementCheck>()
         : carryOver(previous, previous.checks.byStatement, text, statements, same, change!);
+    yield;
     const checked = statements.filter((_statement, index) => !carried.has(index));
     const inScope = carried.size === 0 ? undefined : (offset: number) => statementAt(checked, offset) >= 0;
-    const sites = findSites(module, interpreter, selection, inScope);
+    const sites = yield* siteSteps(module, interpreter, selection, inScope);
     let everySite: ReturnType<typeof findSites> | undefined;
     const allSites = () => (everySite ??= inScope ? findSites(module, interpreter, selection) : sites);
     const ruleInput = { text, module, interpreter, marks, options };
     const index = new SiteIndex(() => allSites().losses, interpreter);
     const own = sitesByStatement(sites, statements);
     // A statement's sites are described (as plain data, for hovers) with the facts its rules read.
-    const byStatement = statements.map(
-      (_statement, at): StatementCheck =>
-        carried.get(at) ?? { findings: runRules(ruleInput, index, own.losses[at]!, own.activations[at]!), sites: describeSites(own.losses[at]!, interpreter) },
-    );
+    const byStatement: StatementCheck[] = [];
+    for (let at = 0; at < statements.length; at++) {
+      const carriedCheck = carried.get(at);
+      if (carriedCheck) {
+        byStatement.push(carriedCheck);
+        continue;
+      }
+      byStatement.push({ findings: runRules(ruleInput, index, own.losses[at]!, own.activations[at]!), sites: describeSites(own.losses[at]!, interpreter) });
+      if (own.losses[at]!.length > 0 || own.activations[at]!.length > 0) yield;
+    }
 
     // 6. Findings: one per place and message, in order. The version is kept for the next one.
     const findings = unique(byStatement.flatMap((check) => check.findings));
@@ -147,9 +195,12 @@ export class SourceFile {
     return { interpreters, key: key.join('\u0001') };
   }
 
+  /** Frees the syntax tree kept for the next version (after the analysis under way, if any). */
   dispose(): void {
-    this.last?.tree.delete();
-    this.last = undefined;
+    this.queue = this.queue.then(() => {
+      this.last?.tree.delete();
+      this.last = undefined;
+    });
   }
 }
 
@@ -380,5 +431,5 @@ function wholeStatements(change: TextChange, statements: readonly Statement[]): 
 }
 
 function optionsKey(options: AnalyzeOptions): string {
-  return JSON.stringify([options.select ?? [], options.ignore ?? [], !!options.parseEverything]);
+  return JSON.stringify([options.select ?? [], options.ignore ?? [], !!options.parseEverything, !!options.ignoreFileComments]);
 }
