@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape, torchSize } from '../tensor/tensor';
+import { sameSizeAsInput } from './shapes';
+import { Tensor } from '../tensor/tensor';
 import { expandOrThrow, floats } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
@@ -34,6 +35,7 @@ export const binaryCrossEntropy: LossDefinition = {
     },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: sameSizeAsInput,
   formula: 'ℓₙ = −wₙ · ( yₙ · log xₙ + (1 − yₙ) · log(1 − xₙ) ),  each log clamped at −100',
   aliases: {
     torch: ['torch.nn.BCELoss', 'torch.nn.functional.binary_cross_entropy'],
@@ -41,16 +43,6 @@ export const binaryCrossEntropy: LossDefinition = {
     tfjs: ['tf.losses.logLoss', "'binaryCrossentropy'"],
   },
   compute({ input, target }, options, ctx) {
-    if (!sameShape(input!.shape, target!.shape)) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t(
-          'Using a target size ({0}) that is different to the input size ({1}) is deprecated. Please ensure they have the same size.',
-          torchSize(target!.shape),
-          torchSize(input!.shape),
-        ),
-      );
-    }
     const x = floats(input!, 'input', NAME);
     const y = floats(target!, 'target', NAME);
     const weightTensor = options.weight as Tensor | null;

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape, torchSize } from '../tensor/tensor';
+import { sameSize } from './shapes';
+import { Tensor } from '../tensor/tensor';
 import { expandOrThrow, floats } from './checks';
 import { log1pExpNeg } from './fastmath';
-import { LossError } from './errors';
 import { REDUCTIONS, reduce, sum, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -32,6 +32,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       contract: { space: 'values', shapes: ['(C), broadcastable to input'], dtype: 'float', description: 'A weight of positive examples for each class.' },
     },
   },
+  shapes: sameSize('input', 'target'),
   formula: 'ℓₙ = −wₙ · ( p · yₙ · log σ(xₙ) + (1 − yₙ) · log(1 − σ(xₙ)) )',
   aliases: {
     torch: ['torch.nn.BCEWithLogitsLoss', 'torch.nn.functional.binary_cross_entropy_with_logits'],
@@ -40,12 +41,6 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     optax: ['optax.sigmoid_binary_cross_entropy'],
   },
   compute({ input, target }, options, ctx) {
-    if (!sameShape(input!.shape, target!.shape)) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t('Target size ({0}) must be the same as input size ({1})', torchSize(target!.shape), torchSize(input!.shape)),
-      );
-    }
     const x = floats(input!, 'input', NAME);
     const y = floats(target!, 'target', NAME);
     const weightTensor = options.weight as Tensor | null;

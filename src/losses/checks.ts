@@ -1,8 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { broadcastMessage, broadcastShapes, expandTo } from '../tensor/broadcast';
-import { sameShape, type Shape, type Tensor, torchSize } from '../tensor/tensor';
+import { sameShape, torchSize, type Shape, type Tensor } from '../tensor/tensor';
 import { LossError } from './errors';
-import type { LossContext } from './types';
 
 const DTYPE_NAMES = { float: 'float', int: 'int64', bool: 'bool' } as const;
 
@@ -54,20 +53,13 @@ export function broadcastOrThrow(a: Shape, b: Shape): number[] {
 }
 
 /**
- * `torch.broadcast_tensors(input, target)` for the regression losses, with the warning PyTorch
- * prints when the sizes differ: `(N, 1)` against `(N,)` silently becomes `(N, N)`.
+ * `torch.broadcast_tensors(input, target)` for the regression losses: `(N, 1)` against `(N,)`
+ * silently becomes `(N, N)` (the shape contract, `regressionShapes`, has warned).
  */
-export function broadcastPair(input: Tensor, target: Tensor, loss: string, ctx: LossContext): { shape: number[]; input: Float64Array; target: Float64Array } {
+export function broadcastPair(input: Tensor, target: Tensor, loss: string): { shape: number[]; input: Float64Array; target: Float64Array } {
   const x = floats(input, 'input', loss);
   const y = floats(target, 'target', loss);
   if (sameShape(input.shape, target.shape)) return { shape: [...input.shape], input: x, target: y };
-  ctx.warn(
-    l10n.t(
-      'Using a target size ({0}) that is different to the input size ({1}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
-      torchSize(target.shape),
-      torchSize(input.shape),
-    ),
-  );
   const shape = broadcastOrThrow(input.shape, target.shape);
   return { shape, input: expandTo(x, input.shape, shape), target: expandTo(y, target.shape, shape) };
 }

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape, type Shape } from '../tensor/tensor';
+import { Tensor, type Shape } from '../tensor/tensor';
 import { classIndices } from './checks';
 import { LossError } from './errors';
 import { exp } from './fastmath';
@@ -16,11 +16,8 @@ export interface ClassLayout {
   readonly outShape: number[];
 }
 
-export function classLayout(input: Tensor, loss: string): ClassLayout {
+export function classLayout(input: Tensor): ClassLayout {
   const shape = input.shape;
-  if (shape.length === 0) {
-    throw new LossError('shape-mismatch', l10n.t('{0}: input must have at least one dimension (the classes), got a scalar.', loss));
-  }
   if (shape.length === 1) return { batch: 1, classes: shape[0]!, spatial: 1, outShape: [] };
   const spatialDims = shape.slice(2);
   return {
@@ -33,23 +30,11 @@ export function classLayout(input: Tensor, loss: string): ClassLayout {
 
 const fmt = (shape: Shape) => `[${shape.join(', ')}]`;
 
-/** Checks a class-index target against the layout, with PyTorch's messages, and returns its values. */
-export function indexTarget(target: Tensor, layout: ClassLayout, inputShape: Shape, loss: string, ignoreIndex: number): Float64Array {
-  if (inputShape.length === 2 && target.shape.length !== 1) {
-    throw new LossError(
-      'shape-mismatch',
-      l10n.t('{0}: 0D or 1D target tensor expected, multi-target not supported (target shape {1}).', loss, fmt(target.shape)),
-    );
-  }
-  if (inputShape.length === 2 && target.shape[0] !== layout.batch) {
-    throw new LossError(
-      'shape-mismatch',
-      l10n.t('{0}: Expected input batch_size ({1}) to match target batch_size ({2}).', loss, layout.batch, target.shape[0]!),
-    );
-  }
-  if (!sameShape(target.shape, layout.outShape)) {
-    throw new LossError('shape-mismatch', l10n.t('{0}: Expected target size {1}, got {2}.', loss, fmt(layout.outShape), fmt(target.shape)));
-  }
+/**
+ * A class-index target's values, checked against the classes (its shape against the input's is
+ * the loss's shape contract, checked before: `classTargetShapes`).
+ */
+export function indexTarget(target: Tensor, layout: ClassLayout, loss: string, ignoreIndex: number): Float64Array {
   const values = classIndices(target, 'target', loss);
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;

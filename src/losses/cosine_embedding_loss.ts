@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { cosineEmbeddingShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats, floats } from './checks';
 import { LossError } from './errors';
@@ -22,24 +23,11 @@ export const cosineEmbeddingLoss: LossDefinition = {
     },
   ],
   options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  shapes: cosineEmbeddingShapes,
   formula: 'ℓₙ = 1 − cos(x1ₙ, x2ₙ)  if yₙ = 1;   max(0, cos(x1ₙ, x2ₙ) − margin)  if yₙ = −1',
   aliases: { torch: ['torch.nn.CosineEmbeddingLoss', 'torch.nn.functional.cosine_embedding_loss'], keras: ['keras.losses.CosineSimilarity (related)'] },
   compute({ input1, input2, target }, options, ctx) {
     const targetDim = target!.ndim;
-    if (targetDim > 1) throw new LossError('shape-mismatch', l10n.t('0D or 1D target tensor expected, multi-target not supported'));
-    const expected = targetDim === 1 ? 2 : 1;
-    if (input1!.ndim !== expected || input2!.ndim !== expected) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t(
-          '{0}D target tensor expects {1}D input tensors, but found inputs with sizes [{2}] and [{3}].',
-          targetDim,
-          expected,
-          input1!.shape.join(', '),
-          input2!.shape.join(', '),
-        ),
-      );
-    }
     const pair = broadcastFloats(input1!, input2!, ['input1', 'input2'], NAME);
     const y = floats(target!, 'target', NAME);
     const dim = pair.shape[pair.shape.length - 1]!;

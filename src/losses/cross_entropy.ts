@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { classTargetShapes } from './shapes';
 import { Tensor, sameShape } from '../tensor/tensor';
 import { floats } from './checks';
 import { classLayout, classWeight, elementwiseExp, indexTarget, logSoftmax, logSoftmaxSlice, type ClassLayout } from './classes';
@@ -43,6 +44,7 @@ export const crossEntropy: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
     label_smoothing: { kind: 'number', default: 0 },
   },
+  shapes: classTargetShapes(NAME, true),
   formula: 'ℓₙ = −w_{yₙ} · log( exp(x_{n,yₙ}) / Σ_c exp(x_{n,c}) )',
   aliases: {
     torch: ['torch.nn.CrossEntropyLoss', 'torch.nn.functional.cross_entropy'],
@@ -52,7 +54,7 @@ export const crossEntropy: LossDefinition = {
   },
   compute({ input, target }, options, ctx) {
     const x = floats(input!, 'input', NAME);
-    const layout = classLayout(input!, NAME);
+    const layout = classLayout(input!);
     const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
     const smoothing = options.label_smoothing as number;
     if (!(smoothing >= 0 && smoothing <= 1)) {
@@ -67,7 +69,7 @@ export const crossEntropy: LossDefinition = {
       if (ignoreIndex >= 0) throw new LossError('invalid-argument', l10n.t('ignore_index is not supported for floating point target'));
       return probabilityTarget(x, target!, layout, weight, smoothing, reduction, ctx);
     }
-    const indices = indexTarget(target!, layout, input!.shape, NAME, ignoreIndex);
+    const indices = indexTarget(target!, layout, NAME, ignoreIndex);
     return indexTargetLoss(x, indices, layout, weight, ignoreIndex, smoothing, reduction, ctx);
   },
 };

@@ -66,6 +66,12 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
       options.onProgress?.(total > 0 ? done / total : 1);
     },
   };
+  // The shape contract first: PyTorch's shape errors and warnings, the same the analyzer reports.
+  const shapes = Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [name, tensor.shape]));
+  for (const fault of loss.shapes?.(shapes, values) ?? []) {
+    if (fault.severity === 'error') throw new LossError('shape-mismatch', fault.message);
+    ctx.warn(fault.message);
+  }
   const value = loss.compute(tensors, values, ctx);
   options.onProgress?.(1);
   return { loss, value, warnings, steps };

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { gaussianShapes } from './shapes';
 import { broadcastShapes, expandTo } from '../tensor/broadcast';
 import { Tensor, sameShape } from '../tensor/tensor';
 import { broadcastOrThrow, floats } from './checks';
@@ -30,6 +31,7 @@ export const gaussianNllLoss: LossDefinition = {
     eps: { kind: 'number', default: 1e-6 },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: gaussianShapes,
   formula: 'ℓₙ = 0.5 · ( log max(varₙ, ε) + (xₙ − yₙ)² / max(varₙ, ε) )  (+ 0.5 log 2π with full=True)',
   aliases: { torch: ['torch.nn.GaussianNLLLoss', 'torch.nn.functional.gaussian_nll_loss'] },
   compute({ input, target, var: variance }, options, ctx) {

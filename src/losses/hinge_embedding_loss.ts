@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { broadcasting } from './shapes';
 import { broadcastFloats } from './checks';
 import { elementwiseLoss } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
@@ -18,6 +19,7 @@ export const hingeEmbeddingLoss: LossDefinition = {
     },
   ],
   options: { margin: { kind: 'number', default: 1 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  shapes: broadcasting('target', 'input'),
   formula: 'ℓₙ = xₙ  if yₙ = 1;   max(0, margin − xₙ)  if yₙ = −1',
   aliases: { torch: ['torch.nn.HingeEmbeddingLoss', 'torch.nn.functional.hinge_embedding_loss'] },
   compute({ input, target }, options, ctx) {

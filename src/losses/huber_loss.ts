@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
 import { elementwiseLoss } from './elementwise';
 import { LossError } from './errors';
@@ -16,6 +17,7 @@ export const huberLoss: LossDefinition = {
     { name: 'target', contract: { space: 'values', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets, same shape as the input.' } },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' }, delta: { kind: 'number', default: 1 } },
+  shapes: regressionShapes,
   formula: 'ℓₙ = 0.5 (xₙ − yₙ)²  if |xₙ − yₙ| < δ,  else δ (|xₙ − yₙ| − 0.5 δ)',
   aliases: {
     torch: ['torch.nn.HuberLoss', 'torch.nn.functional.huber_loss'],
@@ -26,7 +28,7 @@ export const huberLoss: LossDefinition = {
   compute({ input, target }, options, ctx) {
     const delta = options.delta as number;
     if (!(delta > 0)) throw new LossError('invalid-argument', l10n.t('huber_loss does not support non-positive values for delta.'));
-    const pair = broadcastPair(input!, target!, NAME, ctx);
+    const pair = broadcastPair(input!, target!, NAME);
     const formula = (x: number, y: number) => {
       const z = Math.abs(x - y);
       return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta);

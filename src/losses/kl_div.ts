@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { broadcasting } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats } from './checks';
 import { elementwiseLoss } from './elementwise';
@@ -30,6 +31,7 @@ export const klDiv: LossDefinition = {
     reduction: { kind: 'enum', values: ['mean', 'batchmean', 'sum', 'none'], default: 'mean' },
     log_target: { kind: 'boolean', default: false },
   },
+  shapes: broadcasting('target', 'input'),
   formula: 'ℓₙ = yₙ · (log yₙ − xₙ)',
   aliases: {
     torch: ['torch.nn.KLDivLoss', 'torch.nn.functional.kl_div'],

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
 import { elementwiseLoss } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
@@ -15,6 +16,7 @@ export const l1Loss: LossDefinition = {
     { name: 'target', contract: { space: 'values', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets, same shape as the input.' } },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  shapes: regressionShapes,
   formula: 'ℓₙ = |xₙ − yₙ|',
   aliases: {
     torch: ['torch.nn.L1Loss', 'torch.nn.functional.l1_loss'],
@@ -22,7 +24,7 @@ export const l1Loss: LossDefinition = {
     tfjs: ['tf.losses.absoluteDifference', "'meanAbsoluteError'"],
   },
   compute({ input, target }, options, ctx) {
-    const pair = broadcastPair(input!, target!, NAME, ctx);
+    const pair = broadcastPair(input!, target!, NAME);
     return elementwiseLoss(pair.shape, pair.input, pair.target, (x, y) => Math.abs(x - y), options.reduction as Reduction, ctx, {
       id: 'elementwise',
       title: l10n.t('|x − y| for each element'),

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
+import { marginRankingShapes } from './shapes';
 import { expandTo } from '../tensor/broadcast';
 import { broadcastOrThrow, floats } from './checks';
 import { elementwiseLoss } from './elementwise';
-import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -21,20 +21,10 @@ export const marginRankingLoss: LossDefinition = {
     },
   ],
   options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  shapes: marginRankingShapes,
   formula: 'ℓₙ = max(0, −yₙ · (x1ₙ − x2ₙ) + margin)',
   aliases: { torch: ['torch.nn.MarginRankingLoss', 'torch.nn.functional.margin_ranking_loss'] },
   compute({ input1, input2, target }, options, ctx) {
-    if (input1!.ndim !== input2!.ndim || input1!.ndim !== target!.ndim) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t(
-          'margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: {0}, input2: {1}, target: {2}',
-          `torch.Size([${input1!.shape.join(', ')}])`,
-          `torch.Size([${input2!.shape.join(', ')}])`,
-          `torch.Size([${target!.shape.join(', ')}])`,
-        ),
-      );
-    }
     const shape = broadcastOrThrow(broadcastOrThrow(input1!.shape, input2!.shape), target!.shape);
     const a = expandTo(floats(input1!, 'input1', NAME), input1!.shape, shape);
     const b = expandTo(floats(input2!, 'input2', NAME), input2!.shape, shape);

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { multiMarginShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { classIndices, floats } from './checks';
 import { classWeight } from './classes';
@@ -22,6 +23,7 @@ export const multiMarginLoss: LossDefinition = {
     weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A weight for each class.' } },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: multiMarginShapes,
   formula: 'ℓₙ = (1/C) Σ_{c ≠ yₙ} w_{yₙ} · max(0, margin − x_{n,yₙ} + x_{n,c})^p',
   aliases: { torch: ['torch.nn.MultiMarginLoss', 'torch.nn.functional.multi_margin_loss'], keras: ['keras.losses.CategoricalHinge (similar)'] },
   compute({ input, target }, options, ctx) {
@@ -38,8 +40,8 @@ export const multiMarginLoss: LossDefinition = {
     const classes = shape.length === 0 ? 1 : shape[shape.length - 1]!;
     const rows = shape.length === 2 ? shape[0]! : 1;
     const outShape = shape.length === 2 ? [rows] : [];
-    if (target!.numel !== rows || target!.shape.length > 1) {
-      throw new LossError('shape-mismatch', l10n.t('multi_margin_loss: inconsistent target size, expected {0} but got [{1}]', rows, target!.shape.join(', ')));
+    if (target!.numel !== rows) {
+      throw new LossError('shape-mismatch', l10n.t('multi_margin_loss: inconsistent target size, got: {0}', `[${target!.shape.join(', ')}]`));
     }
     const labels = classIndices(target!, 'target', NAME);
     const weight = classWeight(options.weight as Tensor | null, classes, NAME);

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape } from '../tensor/tensor';
+import { multiLabelMarginShapes } from './shapes';
+import { Tensor } from '../tensor/tensor';
 import { classIndices, floats } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
@@ -24,6 +25,7 @@ export const multilabelMarginLoss: LossDefinition = {
     },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  shapes: multiLabelMarginShapes,
   formula: 'ℓₙ = (1/C) Σ_{j ∈ yₙ} Σ_{c ∉ yₙ} max(0, 1 − (x_{n,j} − x_{n,c}))',
   aliases: { torch: ['torch.nn.MultiLabelMarginLoss', 'torch.nn.functional.multilabel_margin_loss'] },
   compute({ input, target }, options, ctx) {
@@ -33,12 +35,6 @@ export const multilabelMarginLoss: LossDefinition = {
       throw new LossError(
         'shape-mismatch',
         l10n.t('multilabel_margin_loss: Expected non-empty vector or matrix with optional 0-dim batch size, but got: [{0}]', shape.join(', ')),
-      );
-    }
-    if (!sameShape(target!.shape, shape)) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t('multilabel_margin_loss: inconsistent target size: [{0}] for input of size: [{1}]', target!.shape.join(', '), shape.join(', ')),
       );
     }
     const labels = classIndices(target!, 'target', NAME);

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { multiLabelSoftMarginShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats, expandOrThrow } from './checks';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
@@ -23,6 +24,7 @@ export const multilabelSoftMarginLoss: LossDefinition = {
     weight: { kind: 'tensor', default: null, contract: { space: 'values', shapes: ['(C)'], dtype: 'float', description: 'A weight for each label.' } },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: multiLabelSoftMarginShapes,
   formula: 'ℓₙ = −(1/C) Σ_c w_c · ( y_{n,c} · log σ(x_{n,c}) + (1 − y_{n,c}) · log σ(−x_{n,c}) )',
   aliases: { torch: ['torch.nn.MultiLabelSoftMarginLoss', 'torch.nn.functional.multilabel_soft_margin_loss'] },
   compute({ input, target }, options, ctx) {

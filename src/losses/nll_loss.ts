@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { classTargetShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
 import { classLayout, classWeight, indexTarget } from './classes';
@@ -35,14 +36,15 @@ export const nllLoss: LossDefinition = {
     ignore_index: { kind: 'number', default: -100, integer: true },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: classTargetShapes(NAME, false),
   formula: 'ℓₙ = −w_{yₙ} · x_{n,yₙ}',
   aliases: { torch: ['torch.nn.NLLLoss', 'torch.nn.functional.nll_loss'] },
   compute({ input, target }, options, ctx) {
     const x = floats(input!, 'input', NAME);
-    const layout = classLayout(input!, NAME);
+    const layout = classLayout(input!);
     const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
     const ignoreIndex = options.ignore_index as number;
-    const indices = indexTarget(target!, layout, input!.shape, NAME, ignoreIndex);
+    const indices = indexTarget(target!, layout, NAME, ignoreIndex);
     const { batch, classes, spatial } = layout;
     const count = batch * spatial;
     const losses = new Float64Array(count);

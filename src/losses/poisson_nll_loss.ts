@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { broadcasting } from './shapes';
 import { broadcastFloats } from './checks';
 import { elementwiseLoss } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
@@ -23,6 +24,7 @@ export const poissonNllLoss: LossDefinition = {
     eps: { kind: 'number', default: 1e-8 },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: broadcasting('target', 'input'),
   formula: 'ℓₙ = exp(xₙ) − yₙ · xₙ   (log_input=True);   xₙ − yₙ · log(xₙ + ε)   (log_input=False)',
   aliases: { torch: ['torch.nn.PoissonNLLLoss', 'torch.nn.functional.poisson_nll_loss'], keras: ['keras.losses.Poisson'], tfjs: ["'poisson'"] },
   compute({ input, target }, options, ctx) {

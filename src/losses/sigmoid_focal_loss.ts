@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape, torchSize } from '../tensor/tensor';
+import { sameSize } from './shapes';
+import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
-import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -28,6 +28,7 @@ export const sigmoidFocalLoss: LossDefinition = {
     gamma: { kind: 'number', default: 2 },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'none' },
   },
+  shapes: sameSize('inputs', 'targets'),
   formula: 'ℓₙ = α_t · (1 − p_t)^γ · BCE(xₙ, yₙ),  p_t = σ(xₙ)·yₙ + (1 − σ(xₙ))·(1 − yₙ)',
   aliases: {
     torch: ['torchvision.ops.sigmoid_focal_loss'],
@@ -35,12 +36,6 @@ export const sigmoidFocalLoss: LossDefinition = {
     optax: ['optax.sigmoid_focal_loss'],
   },
   compute({ inputs, targets }, options, ctx) {
-    if (!sameShape(inputs!.shape, targets!.shape)) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t('Target size ({0}) must be the same as input size ({1})', torchSize(targets!.shape), torchSize(inputs!.shape)),
-      );
-    }
     const x = floats(inputs!, 'inputs', NAME);
     const y = floats(targets!, 'targets', NAME);
     const alpha = options.alpha as number;

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
 import { elementwiseLoss } from './elementwise';
 import { LossError } from './errors';
@@ -16,12 +17,13 @@ export const smoothL1Loss: LossDefinition = {
     { name: 'target', contract: { space: 'values', shapes: ['(*), same as input'], dtype: 'float', description: 'Targets, same shape as the input.' } },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' }, beta: { kind: 'number', default: 1 } },
+  shapes: regressionShapes,
   formula: 'ℓₙ = 0.5 (xₙ − yₙ)² / β  if |xₙ − yₙ| < β,  else |xₙ − yₙ| − 0.5 β',
   aliases: { torch: ['torch.nn.SmoothL1Loss', 'torch.nn.functional.smooth_l1_loss'] },
   compute({ input, target }, options, ctx) {
     const beta = options.beta as number;
     if (beta < 0) throw new LossError('invalid-argument', l10n.t('smooth_l1_loss does not support negative values for beta.'));
-    const pair = broadcastPair(input!, target!, NAME, ctx);
+    const pair = broadcastPair(input!, target!, NAME);
     const formula =
       beta === 0
         ? (x: number, y: number) => Math.abs(x - y)

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { broadcasting } from './shapes';
 import { expandOrThrow, floats } from './checks';
 import { elementwiseLoss } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
@@ -15,6 +16,7 @@ export const softMarginLoss: LossDefinition = {
     { name: 'target', contract: { space: 'signs', shapes: ['(*), same as input'], dtype: 'float', description: '1 or −1.' } },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
+  shapes: broadcasting('input', 'target'),
   formula: 'ℓₙ = log(1 + exp(−yₙ · xₙ))',
   aliases: { torch: ['torch.nn.SoftMarginLoss', 'torch.nn.functional.soft_margin_loss'] },
   compute({ input, target }, options, ctx) {

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
+import { tripletShapes } from './shapes';
 import { expandTo } from '../tensor/broadcast';
 import { Tensor, type Shape } from '../tensor/tensor';
 import { broadcastOrThrow, floats } from './checks';
-import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -47,15 +47,10 @@ export const tripletMarginLoss: LossDefinition = {
     swap: { kind: 'boolean', default: false },
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
+  shapes: tripletShapes,
   formula: 'ℓₙ = max(0, d(aₙ, pₙ) − d(aₙ, nₙ) + margin),  d(x, y) = ‖x − y + ε‖_p',
   aliases: { torch: ['torch.nn.TripletMarginLoss', 'torch.nn.functional.triplet_margin_loss'] },
   compute({ anchor, positive, negative }, options, ctx) {
-    if (anchor!.ndim !== positive!.ndim || positive!.ndim !== negative!.ndim) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t('All inputs should have same dimension but got {0}D, {1}D and {2}D inputs.', anchor!.ndim, positive!.ndim, negative!.ndim),
-      );
-    }
     const p = options.p as number;
     const eps = options.eps as number;
     const margin = options.margin as number;

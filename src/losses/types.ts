@@ -1,4 +1,5 @@
 import type { DType, Tensor } from '../tensor/tensor';
+import type { ShapeContract } from './shapes';
 
 type Framework = 'torch' | 'torchvision' | 'keras';
 
@@ -81,5 +82,10 @@ export interface LossDefinition {
   /** The per-element formula in Unicode math. */
   readonly formula: string;
   readonly aliases: Aliases;
+  /**
+   * What it demands of its tensors' shapes (`shapes.ts`): checked by the evaluator before
+   * `compute`, which may then take them as given, and by the analyzer on inferred shapes.
+   */
+  readonly shapes?: ShapeContract;
   compute(tensors: Readonly<Record<string, Tensor>>, options: Readonly<Record<string, OptionValue>>, ctx: LossContext): Tensor;
 }

@@ -341,6 +341,59 @@ for reduction in ["sum_over_batch_size", "sum", "none"]:
     keras_case(f"keras sparse_categorical_crossentropy (N,1) labels {reduction}", "sparse_categorical_crossentropy", keras_sparse, softmaxish, rng.integers(0, 4, (5, 1)).astype(np.int64), {"reduction": reduction})
     keras_case(f"keras sparse_categorical_crossentropy logits {reduction}", "sparse_categorical_crossentropy", keras_sparse, rng.normal(size=(5, 4)), rng.integers(0, 4, 5).astype(np.int64), {"reduction": reduction, "from_logits": True})
 
+# ---------------------------------------------------------------- shape contracts
+# Every pattern the shape contracts (src/losses/shapes.ts) decide, with PyTorch's own error or
+# warning: the evaluator raises the contract's message, and the analyzer reports the same one.
+def shape_case(name, loss, fn, args, kwargs=None):
+    case(f"{loss} shape {name}", loss, fn, args, kwargs)
+
+
+for loss, fn in [("cross_entropy", F.cross_entropy), ("nll_loss", F.nll_loss)]:
+    shape_case("(N,1,H,W) indices against (N,C,H,W)", loss, fn, {"input": randn(2, 3, 4, 4), "target": randint(3, 2, 1, 4, 4)})
+    shape_case("(N,H,W) indices against (N,C,H,W)", loss, fn, {"input": randn(2, 3, 4, 4), "target": randint(3, 2, 4, 4)})
+    shape_case("(N,H,W') indices against (N,C,H,W)", loss, fn, {"input": randn(2, 3, 4, 4), "target": randint(3, 2, 4, 3)})
+    shape_case("(N,d,1) indices against (N,C,d)", loss, fn, {"input": randn(2, 3, 5), "target": randint(3, 2, 5, 1)})
+    shape_case("(N,d,1) indices against (N,C)", loss, fn, {"input": randn(2, 3), "target": randint(3, 2, 5, 1)})
+    shape_case("(N,1) indices against (N,C)", loss, fn, {"input": randn(4, 3), "target": randint(3, 4, 1)})
+    shape_case("batch sizes differ", loss, fn, {"input": randn(4, 5), "target": randint(5, 3)})
+    shape_case("(N,C,d1,d2,d3) against a wrong target", loss, fn, {"input": randn(2, 3, 2, 2, 2), "target": randint(3, 2, 2, 2, 3)})
+shape_case("probabilities for another class count", "cross_entropy", F.cross_entropy, {"input": randn(4, 5), "target": rand(4, 6)})
+shape_case("probabilities for another class count, K-dim", "cross_entropy", F.cross_entropy, {"input": randn(2, 5, 3, 3), "target": rand(2, 6, 3, 3)})
+shape_case("(N,1,H,W) float target against (N,C,H,W)", "cross_entropy", F.cross_entropy, {"input": randn(2, 3, 4, 4), "target": rand(2, 1, 4, 4)})
+shape_case("widths differ", "kl_div", F.kl_div, {"input": torch.log_softmax(randn(4, 5), 1), "target": rand(4, 6)}, {"reduction": "batchmean"})
+shape_case("(N,1) target broadcast", "kl_div", F.kl_div, {"input": torch.log_softmax(randn(4, 5), 1), "target": rand(4, 1)}, {"reduction": "batchmean"})
+shape_case("widths differ", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(4, 8), "positive": randn(4, 8), "negative": randn(4, 9)})
+shape_case("positive width differs", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(4, 8), "positive": randn(4, 7), "negative": randn(4, 8)})
+shape_case("ranks differ", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(4, 8), "positive": randn(4, 8), "negative": randn(8)})
+shape_case("batch sizes differ", "triplet_margin_loss", F.triplet_margin_loss, {"anchor": randn(4, 8), "positive": randn(4, 8), "negative": randn(3, 8)})
+shape_case("2-D target", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(4, 8), "input2": randn(4, 8), "target": torch.ones(4, 1, dtype=torch.float64)})
+shape_case("widths differ", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(4, 8), "input2": randn(4, 9), "target": torch.ones(4, dtype=torch.float64)})
+shape_case("target length differs", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": randn(4, 8), "input2": randn(4, 8), "target": torch.ones(3, dtype=torch.float64)})
+shape_case("ranks differ", "margin_ranking_loss", F.margin_ranking_loss, {"input1": randn(4), "input2": randn(4, 1), "target": torch.ones(4, dtype=torch.float64)})
+shape_case("(N,1) inputs against an (N,) target", "margin_ranking_loss", F.margin_ranking_loss, {"input1": randn(4, 1), "input2": randn(4, 1), "target": torch.ones(4, dtype=torch.float64)})
+shape_case("sizes differ", "margin_ranking_loss", F.margin_ranking_loss, {"input1": randn(4), "input2": randn(3), "target": torch.ones(4, dtype=torch.float64)})
+shape_case("(N,) target against (N,C)", "multilabel_soft_margin_loss", F.multilabel_soft_margin_loss, {"input": randn(4, 5), "target": randint(2, 4).double()})
+shape_case("(N,C') target against (N,C)", "multilabel_soft_margin_loss", F.multilabel_soft_margin_loss, {"input": randn(4, 5), "target": randint(2, 4, 6).double()})
+shape_case("(N,) target against (N,C)", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": randn(4, 5), "target": rand(4)})
+shape_case("(N,) target against (N,C)", "binary_cross_entropy", F.binary_cross_entropy, {"input": rand(4, 5), "target": rand(4)})
+for loss, fn in [("mse_loss", F.mse_loss), ("l1_loss", F.l1_loss), ("smooth_l1_loss", F.smooth_l1_loss), ("huber_loss", F.huber_loss)]:
+    shape_case("(N,) target against (N,C)", loss, fn, {"input": randn(4, 5), "target": rand(4)})
+    shape_case("(N,C) target against (N,)", loss, fn, {"input": randn(4), "target": rand(4, 5)})
+    shape_case("batch sizes differ", loss, fn, {"input": randn(4, 3), "target": rand(3, 3)})
+shape_case("(N,) target against (N,C)", "soft_margin_loss", F.soft_margin_loss, {"input": randn(4, 5), "target": torch.ones(4, dtype=torch.float64)})
+shape_case("(N,) target against (N,C)", "hinge_embedding_loss", F.hinge_embedding_loss, {"input": randn(4, 5), "target": torch.ones(4, dtype=torch.float64)})
+shape_case("(N,) target against (N,C)", "poisson_nll_loss", F.poisson_nll_loss, {"input": randn(4, 5), "target": rand(4)})
+shape_case("var of another width", "gaussian_nll_loss", F.gaussian_nll_loss, {"input": randn(4, 5), "target": randn(4, 5), "var": rand(4, 3)})
+shape_case("(N,1) target", "multi_margin_loss", F.multi_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 1)})
+shape_case("(N,) target", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4)})
+shape_case("(N,C') target", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 6)})
+try:
+    from torchvision.ops import sigmoid_focal_loss as focal
+
+    shape_case("(N,) target against (N,C)", "sigmoid_focal_loss", lambda inputs, targets: focal(inputs, targets, reduction="mean"), {"inputs": randn(4, 5), "targets": rand(4)})
+except ImportError:
+    pass
+
 # ---------------------------------------------------------------- printing
 printing = []
 # Errors found by hostile inputs (fixed tensors, after every random draw, so no other case moves).
