@@ -10,13 +10,13 @@ import * as l10n from '@vscode/l10n';
  */
 
 /** A dim as far as it is known: a size, a named symbol (`batch`, equal only to itself), or unknown. */
-export type SymDim = number | string | undefined;
+type SymDim = number | string | undefined;
 /** A shape of known rank. */
 export type SymShape = readonly SymDim[];
 /** The shapes of a call's tensors by the loss's parameter names; absent: rank unknown. */
-export type SymShapes = Readonly<Record<string, SymShape | undefined>>;
+type SymShapes = Readonly<Record<string, SymShape | undefined>>;
 
-export interface ShapeFault {
+interface ShapeFault {
   /** `error`: PyTorch raises; `warning`: PyTorch prints a warning and computes something else. */
   readonly severity: 'error' | 'warning';
   /** PyTorch's own words, with the sizes as far as they are known (`?` for unknown ones). */
@@ -31,14 +31,14 @@ export interface ShapeFault {
 export type ShapeContract = (shapes: SymShapes, options: Readonly<Record<string, unknown>>) => readonly ShapeFault[];
 
 /** Whether two dims are the same size: `undefined` when that is not known. */
-export function sameDim(a: SymDim, b: SymDim): boolean | undefined {
+function sameDim(a: SymDim, b: SymDim): boolean | undefined {
   if (typeof a === 'number' && typeof b === 'number') return a === b;
   if (typeof a === 'string' && a === b) return true;
   return undefined;
 }
 
 /** Whether two shapes are the same: false when the ranks or a pair of known sizes differ. */
-export function sameShapes(a: SymShape, b: SymShape): boolean | undefined {
+function sameShapes(a: SymShape, b: SymShape): boolean | undefined {
   if (a.length !== b.length) return false;
   let known = true;
   for (let i = 0; i < a.length; i++) {
@@ -51,15 +51,17 @@ export function sameShapes(a: SymShape, b: SymShape): boolean | undefined {
 
 const dimText = (dim: SymDim) => (dim === undefined ? '?' : String(dim));
 /** `[4, 5]`, as PyTorch lists sizes. */
-export const sizeList = (shape: SymShape) => `[${shape.map(dimText).join(', ')}]`;
+const sizeList = (shape: SymShape) => `[${shape.map(dimText).join(', ')}]`;
+/** `(4, 5)`, as the analyzer's messages write shapes. */
+const tupleText = (shape: SymShape) => `(${shape.map(dimText).join(', ')}${shape.length === 1 ? ',' : ''})`;
 /** `torch.Size([4, 5])`. */
-export const torchSizeText = (shape: SymShape) => `torch.Size(${sizeList(shape)})`;
+const torchSizeText = (shape: SymShape) => `torch.Size(${sizeList(shape)})`;
 
 /**
  * PyTorch's broadcast error for `a` against `b` (`a` named first in the message), when two known
  * sizes that are not 1 meet in the same dim.
  */
-export function broadcastFault(a: SymShape, b: SymShape, tensors: readonly [string, string]): ShapeFault | undefined {
+function broadcastFault(a: SymShape, b: SymShape, tensors: readonly [string, string]): ShapeFault | undefined {
   const rank = Math.max(a.length, b.length);
   for (let i = 0; i < rank; i++) {
     const sizeA = i < rank - a.length ? 1 : a[i - (rank - a.length)];
@@ -87,7 +89,7 @@ export function broadcastShape(a: SymShape, b: SymShape): SymShape {
   return shape;
 }
 
-export function error(message: string, tensors: readonly string[], hint?: string): ShapeFault {
+function error(message: string, tensors: readonly string[], hint?: string): ShapeFault {
   return { severity: 'error', message, tensors, ...(hint ? { hint } : {}) };
 }
 
@@ -112,7 +114,6 @@ export function broadcasting(a: string, b: string): ShapeContract {
  */
 export const regressionShapes: ShapeContract = ({ input, target }) => {
   if (!input || !target || sameShapes(input, target) !== false) return [];
-  const squeeze = input.length === target.length + 1 && input[input.length - 1] === 1;
   return faults(
     warning(
       l10n.t(
@@ -121,7 +122,6 @@ export const regressionShapes: ShapeContract = ({ input, target }) => {
         torchSizeText(input),
       ),
       ['input', 'target'],
-      squeeze ? l10n.t("Squeeze the input's last dim.") : undefined,
     ),
     broadcastFault(input, target, ['input', 'target']),
   );
@@ -157,8 +157,10 @@ export function sameSize(input: string, target: string): ShapeContract {
 /** `(N,)` labels against `(N, C)` scores: one label per example, where the loss wants one per class. */
 function multiLabelHint(input: SymShape, target: SymShape): string | undefined {
   if (input.length !== 2 || target.length !== 1 || sameDim(input[0], target[0]) === false) return undefined;
+  if (input[1] === 1) return l10n.t("Squeeze the input's last dim (`.squeeze(-1)`), or give the target one: (N, 1).");
+  if (typeof input[1] !== 'number') return undefined;
   return l10n.t(
-    'The input has a score for each of {0} classes: the target needs a 0/1 label for each class too, (N, {0}), or the input one column.',
+    'The input has a score for each of {0} classes, so the target needs a 0/1 label for each class, shape (N, {0}); or give the input one column.',
     dimText(input[1]),
   );
 }
@@ -228,11 +230,11 @@ function classIndexHint(input: SymShape, target: SymShape, probabilities: boolea
   const withoutClasses = [input[0], ...input.slice(2)];
   // (N, 1, H, W) against (N, C, H, W): a class dim of 1 kept.
   if (target.length === input.length && target[1] === 1 && sameShapes(withoutClasses, [target[0], ...target.slice(2)]) !== false) {
-    return l10n.t('The target keeps a class dim of size 1: squeeze it (`.squeeze(1)`) to get class indices of shape {0}.', sizeList(withoutClasses));
+    return l10n.t('The target keeps a class dim of size 1: squeeze it (`.squeeze(1)`) to get class indices of shape {0}.', tupleText(withoutClasses));
   }
   // (N, d, 1) against (N, C, d): a trailing dim of 1.
   if (target.length === input.length && target[target.length - 1] === 1 && sameShapes(withoutClasses, target.slice(0, -1)) !== false) {
-    return l10n.t('The target has a trailing dim of size 1: squeeze it (`.squeeze(-1)`) to get class indices of shape {0}.', sizeList(withoutClasses));
+    return l10n.t('The target has a trailing dim of size 1: squeeze it (`.squeeze(-1)`) to get class indices of shape {0}.', tupleText(withoutClasses));
   }
   // Class probabilities for another number of classes.
   if (probabilities && target.length === input.length && sameDim(input[1], target[1]) === false) {

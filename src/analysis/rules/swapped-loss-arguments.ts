@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf } from '../python/syntax';
-import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
+import { chain, looksSwapped, lossReference, rootCause, siteFacts } from './helpers/describe';
 import { roles } from '../python/sites';
 import { createRule } from './rule';
 
@@ -73,10 +73,7 @@ export const swappedLossArguments = createRule({
       if (site.kind !== 'application') continue;
       const [first, second] = roles(site);
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site, first, second);
-      if (!inputNode || !targetNode || !input || target?.origin !== 'model') continue;
-      // A label in the prediction slot: a batch's target, or integer class indices (never predictions).
-      const labelLike = input.origin === 'label' || (input.dtype === 'int' && input.space === 'unknown' && target.space !== 'unknown');
-      if (!labelLike) continue;
+      if (!inputNode || !targetNode || !input || !target || !looksSwapped(input, target)) continue;
       // TensorFlow and Keras take the labels first: the message says which order the API wants.
       const labelsFirst = site.api.parameters[0] === 'target';
       context.report({

@@ -1,16 +1,17 @@
 import * as l10n from '@vscode/l10n';
 import { spanOf, stringLiteral } from '../python/syntax';
 import { isKnownRank } from '../python/values';
-import { chain, lossReference, siteFacts } from './helpers/describe';
+import { chain, looksSwapped, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
 import type { Interpreter } from '../python/interpreter';
 import { isPyTorch, type PythonLossSite } from '../python/sites';
-import type { Fix, TextEdit } from '../types';
+import type { Fact, Fix, TextEdit } from '../types';
 import { createRule } from './rule';
+import { findLoss } from '../../losses/registry';
+import { broadcastShape, type SymShape } from '../../losses/shapes';
 
 const BROADCASTING: ReadonlySet<string> = new Set(['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss']);
-const SAME_SIZE: ReadonlySet<string> = new Set(['binary_cross_entropy', 'binary_cross_entropy_with_logits']);
 
 export const targetShapeMismatch = createRule({
   meta: {
@@ -21,9 +22,9 @@ export const targetShapeMismatch = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        'Checks the shapes of input and target where both are known: a `(N, 1)` input against an `(N,)` target for MSE / L1 / Smooth L1 / Huber (silent broadcasting to `(N, N)`), different shapes for BCE, a class-index target with a class dim (`(N, 1)` against `(N, C)` logits), and one-hot labels given to cross entropy. For Keras, the labels given to `model.fit()` against the compiled loss (one-hot labels for `sparse_categorical_crossentropy`, integer labels for `categorical_crossentropy`); for TensorFlow and optax, integer labels given to a one-hot cross entropy and one-hot labels to a sparse one.',
+        "Checks the shapes of a loss's tensors where they are known, against the loss's shape contract: the same contract LossLens's evaluator checks before computing a value (`src/losses/shapes.ts`), reported in PyTorch's own words. Among them: a `(N, 1)` input against an `(N,)` target for MSE / L1 / Smooth L1 / Huber (silent broadcasting to `(N, N)`, with a fix), and the reverse; different shapes for BCE; class-index targets of the wrong shape for cross entropy and NLL, including K-dimensional ones (an `(N, 1, H, W)` mask against `(N, C, H, W)` logits, an `(N, d, 1)` target against `(N, C, d)`); class probabilities for another number of classes; KL-div, triplet and L1/MSE inputs of different widths; a 2-D target to `cosine_embedding_loss`; margin ranking inputs of different ranks; an `(N,)` multi-label target against `(N, C)` scores; one-hot labels given to cross entropy. A size LossLens does not know (a parameter, a dataset) is never a fault. For Keras, the labels given to `model.fit()` against the compiled loss (one-hot labels for `sparse_categorical_crossentropy`, integer labels for `categorical_crossentropy`); for TensorFlow and optax, integer labels given to a one-hot cross entropy and one-hot labels to a sparse one.",
       whyIsThisBad:
-        'For regression losses PyTorch broadcasts `(N, 1)` against `(N,)` to `(N, N)` and averages N² differences, with only a warning: the model trains towards the mean of the batch. BCE and cross entropy refuse mismatched shapes at run time, after the data pipeline has run.',
+        'For regression losses PyTorch broadcasts `(N, 1)` against `(N,)` to `(N, N)` and averages N² differences, with only a warning: the model trains towards the mean of the batch. The other faults make PyTorch raise at run time, after the data pipeline and often an epoch of training have run.',
       example: [
         'import torch',
         'import torch.nn as nn',
@@ -64,20 +65,15 @@ export const targetShapeMismatch = createRule({
           d.targetShape,
           d.broadcastShape,
         ),
-      sizeMismatch: (d: {
-        readonly loss: string;
-        readonly input: string;
-        readonly inputShape: string;
-        readonly target: string;
-        readonly targetShape: string;
-      }) =>
+      contract: (d: { readonly loss: string; readonly shapes: string; readonly pytorch: string; readonly hint: string }) =>
+        l10n.t('{0}: {1}. PyTorch raises “{2}” at run time.{3}', d.loss, d.shapes, d.pytorch, d.hint ? ` ${d.hint}` : ''),
+      contractWarning: (d: { readonly loss: string; readonly shapes: string; readonly pytorch: string; readonly broadcastShape: string }) =>
         l10n.t(
-          '{0}: the input `{1}` has shape {2} but the target `{3}` has shape {4}; this loss needs the same shape and raises at run time.',
+          '{0}: {1}. PyTorch warns “{2}” and broadcasts them to {3}, comparing every prediction with every target.',
           d.loss,
-          d.input,
-          d.inputShape,
-          d.target,
-          d.targetShape,
+          d.shapes,
+          d.pytorch,
+          d.broadcastShape,
         ),
       oneHot: (d: { readonly loss: string; readonly target: string }) =>
         l10n.t(
@@ -121,6 +117,25 @@ export const targetShapeMismatch = createRule({
     },
   },
   check(context) {
+    const reportContract = (site: PythonLossSite) => {
+      const found = contractFault(context.interpreter, site);
+      if (!found) return;
+      if (found.fault.severity === 'error') {
+        context.report({
+          span: found.span,
+          messageId: 'contract',
+          data: { loss: lossReference(site), shapes: found.shapes, pytorch: found.fault.message, hint: found.fault.hint ?? '' },
+          evidence: found.evidence,
+        });
+      } else if (found.broadcastShape) {
+        context.report({
+          span: spanOf(site.call),
+          messageId: 'contractWarning',
+          data: { loss: lossReference(site), shapes: found.shapes, pytorch: found.fault.message, broadcastShape: found.broadcastShape },
+          evidence: found.evidence,
+        });
+      }
+    };
     for (const site of context.losses) {
       if (site.fitted) {
         const found = kerasLabels(context.interpreter, site);
@@ -157,45 +172,31 @@ export const targetShapeMismatch = createRule({
       if (site.kind !== 'application' || !isPyTorch(site)) continue;
       const loss = site.api.loss;
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
-      if (!inputNode || !targetNode || !input || !target) continue;
+      if (!inputNode || !targetNode || !input || !target) {
+        reportContract(site);
+        continue;
+      }
       const inputShape = input.shape;
       const targetShape = target.shape;
-      if (BROADCASTING.has(loss) || SAME_SIZE.has(loss)) {
-        if (!isKnownRank(inputShape) || !isKnownRank(targetShape)) continue;
-        const squeeze = trailingOneAgainst(inputShape, targetShape);
-        const differs =
-          inputShape.length !== targetShape.length ||
-          inputShape.some((dim, i) => typeof dim === 'number' && typeof targetShape[i] === 'number' && dim !== targetShape[i]);
-        if (!squeeze && !(SAME_SIZE.has(loss) && differs)) continue;
+      // (N, 1) scores against (N,) targets: broadcast to (N, N), with a fix.
+      if (BROADCASTING.has(loss) && isKnownRank(inputShape) && isKnownRank(targetShape) && trailingOneAgainst(inputShape, targetShape)) {
         context.report({
           span: spanOf(site.call),
-          messageId: BROADCASTING.has(loss) ? 'broadcast' : 'sizeMismatch',
-          data: BROADCASTING.has(loss)
-            ? {
-                loss: lossReference(site),
-                input: inputNode.text,
-                inputShape: formatShape(inputShape),
-                target: targetNode.text,
-                targetShape: formatShape(targetShape),
-                broadcastShape: formatShape([...targetShape, targetShape[targetShape.length - 1]]),
-              }
-            : {
-                loss: lossReference(site),
-                input: inputNode.text,
-                inputShape: formatShape(inputShape),
-                target: targetNode.text,
-                targetShape: formatShape(targetShape),
-              },
+          messageId: 'broadcast',
+          data: {
+            loss: lossReference(site),
+            input: inputNode.text,
+            inputShape: formatShape(inputShape),
+            target: targetNode.text,
+            targetShape: formatShape(targetShape),
+            broadcastShape: formatShape([...targetShape, targetShape[targetShape.length - 1]]),
+          },
           evidence: [...chain(input), ...chain(target)],
-          ...(squeeze
-            ? {
-                fix: {
-                  title: l10n.t('Squeeze the input: `{0}.squeeze(-1)`', inputNode.text),
-                  safety: 'unsafe' as const,
-                  edits: appendAfter(inputNode, '.squeeze(-1)', !isPrimary(inputNode)),
-                },
-              }
-            : {}),
+          fix: {
+            title: l10n.t('Squeeze the input: `{0}.squeeze(-1)`', inputNode.text),
+            safety: 'unsafe',
+            edits: appendAfter(inputNode, '.squeeze(-1)', !isPrimary(inputNode)),
+          },
         });
         continue;
       }
@@ -210,11 +211,15 @@ export const targetShapeMismatch = createRule({
           });
           continue;
         }
-        if (!isKnownRank(targetShape) || !inputShape) continue;
-        // (N, 1) class indices against (N, C) scores.
+        // (N, 1) class indices against (N, C) scores (the scores' rank may be unknown when a layer gives C).
         const inputRank = isKnownRank(inputShape) ? inputShape.length : undefined;
-        const classIndexLike = target.dtype === 'int';
-        if (classIndexLike && targetShape.length === 2 && targetShape[1] === 1 && (inputRank === 2 || (inputRank === undefined && (input.classes ?? 0) > 1))) {
+        if (
+          isKnownRank(targetShape) &&
+          target.dtype === 'int' &&
+          targetShape.length === 2 &&
+          targetShape[1] === 1 &&
+          (inputRank === 2 || (inputRank === undefined && (input.classes ?? 0) > 1))
+        ) {
           context.report({
             span: spanOf(targetNode),
             messageId: 'classDim',
@@ -226,8 +231,10 @@ export const targetShapeMismatch = createRule({
               edits: appendAfter(targetNode, '.squeeze(1)', !isPrimary(targetNode)),
             },
           });
+          continue;
         }
       }
+      reportContract(site);
     }
   },
 });
@@ -287,4 +294,36 @@ function switchedLoss(site: PythonLossSite, to: 'categorical' | 'sparse'): Fix |
     edit = renameCallee(site.fitted!.lossCall, names[1]!);
   }
   return edit ? { title: l10n.t('Compile with {0}', names[0]!), safety: 'safe', edits: [edit] } : undefined;
+}
+
+/**
+ * The loss's shape contract (`src/losses/shapes.ts`, the one the evaluator checks) on the shapes
+ * inferred for its tensors: the fault PyTorch would meet first, with the tensors it names (the
+ * first is where the finding goes), their shapes as the message says them and their evidence.
+ */
+function contractFault(interpreter: Interpreter, site: PythonLossSite) {
+  const contract = findLoss(site.api.loss)?.shapes;
+  if (!contract) return undefined;
+  const facts = new Map<string, Fact>();
+  const shapes: Record<string, SymShape> = {};
+  for (const [name, node] of site.args) {
+    const fact = interpreter.factOf(node);
+    facts.set(name, fact);
+    if (isKnownRank(fact.shape)) shapes[name] = fact.shape;
+  }
+  // Labels as the input and the model's output as the target: swapped arguments (LL007 says so),
+  // whose shapes cannot fit either.
+  const [input, target] = [facts.get('input'), facts.get('target')];
+  if (input && target && looksSwapped(input, target)) return undefined;
+  const faults = contract(shapes, {});
+  const fault = faults.find((each) => each.severity === 'error') ?? faults[0];
+  if (!fault) return undefined;
+  const involved = [...new Set(fault.tensors)].filter((name) => site.args.has(name) && shapes[name]);
+  return {
+    fault,
+    span: spanOf(site.args.get(involved[0] ?? '') ?? site.call),
+    shapes: involved.map((name) => `\`${site.args.get(name)!.text}\` ${formatShape(shapes[name]!)}`).join(', '),
+    broadcastShape: involved.length >= 2 ? formatShape(broadcastShape(shapes[involved[0]!]!, shapes[involved[1]!]!)) : '',
+    evidence: involved.flatMap((name) => chain(facts.get(name)!)),
+  };
 }

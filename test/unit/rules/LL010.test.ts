@@ -17,6 +17,42 @@ ruleTester(targetShapeMismatch, {
       'labels = torch.randint(0, 5, (8,))',
       'loss = F.cross_entropy(logits, labels)',
     ),
+    // What the shape contracts accept: (N, H, W) masks, probabilities of the input's shape, (N, 1) against (N, 1).
+    py('import torch', 'import torch.nn.functional as F', 'logits = torch.randn(4, 3, 8, 8)', 'loss = F.cross_entropy(logits, torch.randint(0, 3, (4, 8, 8)))'),
+    py(
+      'import torch',
+      'import torch.nn.functional as F',
+      'mask = torch.randint(0, 3, (4, 1, 8, 8))',
+      'loss = F.cross_entropy(torch.randn(4, 3, 8, 8), mask.squeeze(1))',
+    ),
+    py('import torch', 'import torch.nn.functional as F', 'out = torch.randn(4, 5)', 'loss = F.cross_entropy(out, torch.softmax(torch.randn(4, 5), dim=1))'),
+    py(...head, 'y = torch.randn(8, 1)', 'loss = F.mse_loss(head(x), y)'),
+    // KL-div broadcasts an (N, 1) target without a word from PyTorch: not a shape fault.
+    py(
+      'import torch',
+      'import torch.nn.functional as F',
+      'p = F.log_softmax(torch.randn(4, 5), dim=1)',
+      'loss = F.kl_div(p, torch.rand(4, 1), reduction="batchmean")',
+    ),
+    py('import torch', 'import torch.nn as nn', 'a = torch.randn(4, 8)', 'loss = nn.TripletMarginLoss()(a, torch.randn(4, 8), torch.randn(4, 8))'),
+    py('import torch', 'import torch.nn.functional as F', 'u = torch.randn(4, 8)', 'loss = F.cosine_embedding_loss(u, u, torch.ones(4))'),
+    // Swapped arguments are LL007's finding, not a shape fault besides.
+    py(
+      'import torch',
+      'import torch.nn as nn',
+      'head = nn.Linear(16, 5)',
+      'labels = torch.randint(0, 5, (8,))',
+      'loss = nn.CrossEntropyLoss()(labels, head(torch.randn(8, 16)))',
+    ),
+    // Sizes that are not known (a parameter, a dataset) are silent.
+    py(
+      'import torch',
+      'import torch.nn.functional as F',
+      'def step(batch, n):',
+      '    logits = torch.randn(n, 3, 8, 8)',
+      '    return F.cross_entropy(logits, batch["mask"])',
+    ),
+    py('import torch', 'import torch.nn.functional as F', 'def step(n, c):', '    return F.cross_entropy(torch.randn(n, 5), torch.rand(n, c))'),
   ],
   invalid: [
     {
@@ -95,12 +131,169 @@ ruleTester(targetShapeMismatch, {
       safety: 'unsafe',
     },
     {
+      // The shape contracts (src/losses/shapes.ts), in PyTorch's words, at the tensor at fault.
       code: py(...head, 'y = torch.rand(8)', 'loss = F.binary_cross_entropy_with_logits(head(x), y)'),
       errors: [
         {
           line: 8,
-          messageId: 'sizeMismatch',
-          data: { loss: '`F.binary_cross_entropy_with_logits`', input: 'head(x)', inputShape: '(8, 1)', target: 'y', targetShape: '(8,)' },
+          column: 52,
+          messageId: 'contract',
+          data: {
+            loss: '`F.binary_cross_entropy_with_logits`',
+            shapes: '`y` (8,), `head(x)` (8, 1)',
+            pytorch: 'Target size (torch.Size([8])) must be the same as input size (torch.Size([8, 1]))',
+            hint: "Squeeze the input's last dim (`.squeeze(-1)`), or give the target one: (N, 1).",
+          },
+        },
+      ],
+    },
+    {
+      // A segmentation mask with its channel dim kept: (N, 1, H, W) against (N, C, H, W) logits.
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        'seg_head = nn.Conv2d(16, 3, kernel_size=1)',
+        'features = torch.randn(4, 16, 8, 8)',
+        'mask = torch.randint(0, 3, (4, 1, 8, 8))',
+        'loss = nn.CrossEntropyLoss()(seg_head(features), mask)',
+      ),
+      errors: [
+        {
+          line: 6,
+          column: 50,
+          messageId: 'contract',
+          data: {
+            shapes: '`mask` (4, 1, 8, 8), `seg_head(features)` (4, 3, 8, 8)',
+            pytorch: 'cross_entropy: only batches of spatial targets supported (3D tensors) but got targets of dimension: 4',
+            hint: 'The target keeps a class dim of size 1: squeeze it (`.squeeze(1)`) to get class indices of shape (4, 8, 8).',
+          },
+        },
+      ],
+    },
+    {
+      // (N, d, 1) class indices to NLLLoss over (N, C, d).
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        'import torch.nn.functional as F',
+        'scores = torch.randn(4, 3, 5)',
+        'labels = torch.randint(0, 3, (4, 5, 1))',
+        'loss = nn.NLLLoss()(F.log_softmax(scores, dim=1), labels)',
+      ),
+      errors: [
+        {
+          line: 6,
+          messageId: 'contract',
+          data: {
+            pytorch: 'nll_loss: Expected target size [4, 5], got [4, 5, 1].',
+            hint: 'The target has a trailing dim of size 1: squeeze it (`.squeeze(-1)`) to get class indices of shape (4, 5).',
+          },
+        },
+      ],
+    },
+    {
+      // Class probabilities for 10 classes against 5 logits.
+      code: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'out = torch.randn(4, 5)',
+        'soft = torch.softmax(torch.randn(4, 10), dim=1)',
+        'loss = F.cross_entropy(out, soft)',
+      ),
+      errors: [
+        {
+          line: 5,
+          messageId: 'contract',
+          data: {
+            pytorch: 'cross_entropy: 0D or 1D target tensor expected, multi-target not supported (target shape [4, 10]).',
+            hint: 'A target of the input’s rank is read as class probabilities, which need the input’s shape: it has 10 classes where the input has 5.',
+          },
+        },
+      ],
+    },
+    {
+      code: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'p = F.log_softmax(torch.randn(4, 5), dim=1)',
+        'q = torch.rand(4, 6)',
+        'loss = F.kl_div(p, q, reduction="batchmean")',
+      ),
+      errors: [
+        {
+          line: 5,
+          column: 20,
+          messageId: 'contract',
+          data: { pytorch: 'The size of tensor a (6) must match the size of tensor b (5) at non-singleton dimension 1' },
+        },
+      ],
+    },
+    {
+      code: py('import torch', 'import torch.nn as nn', 'a = torch.randn(4, 8)', 'n = torch.randn(4, 9)', 'loss = nn.TripletMarginLoss(margin=1.0)(a, a, n)'),
+      errors: [
+        {
+          line: 5,
+          messageId: 'contract',
+          data: { shapes: '`a` (4, 8), `n` (4, 9)', pytorch: 'The size of tensor a (8) must match the size of tensor b (9) at non-singleton dimension 1' },
+        },
+      ],
+    },
+    {
+      code: py('import torch', 'import torch.nn.functional as F', 'u = torch.randn(4, 8)', 'y = torch.ones(4, 1)', 'loss = F.cosine_embedding_loss(u, u, y)'),
+      errors: [
+        { line: 5, column: 38, messageId: 'contract', data: { shapes: '`y` (4, 1)', pytorch: '0D or 1D target tensor expected, multi-target not supported' } },
+      ],
+    },
+    {
+      code: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'r1 = torch.randn(4)',
+        'r2 = torch.randn(4, 1)',
+        'loss = F.margin_ranking_loss(r1, r2, torch.ones(4))',
+      ),
+      errors: [{ line: 5, column: 34, messageId: 'contract', data: { shapes: '`r2` (4, 1), `r1` (4,)' } }],
+    },
+    {
+      // One label per example against a score per class.
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        'tagger = nn.Linear(16, 5)',
+        'feats = torch.randn(4, 16)',
+        'tags = torch.randint(0, 2, (4,)).float()',
+        'loss = nn.MultiLabelSoftMarginLoss()(tagger(feats), tags)',
+      ),
+      errors: [
+        {
+          line: 6,
+          messageId: 'contract',
+          data: {
+            pytorch: 'The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 1',
+            hint: 'The input has a score for each of 5 classes, so the target needs a 0/1 label for each class, shape (N, 5); or give the input one column.',
+          },
+        },
+      ],
+    },
+    {
+      code: py('import torch', 'import torch.nn.functional as F', 'pred = torch.randn(4, 5)', 'loss = F.mse_loss(pred, torch.rand(4))'),
+      errors: [
+        { line: 4, messageId: 'contract', data: { pytorch: 'The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 1' } },
+      ],
+    },
+    {
+      // An (N,) prediction against an (N, 1) target: broadcast to (N, N) with only a warning.
+      code: py('import torch', 'import torch.nn as nn', 'pred = torch.randn(8)', 'y = torch.randn(8, 1)', 'loss = nn.L1Loss()(pred, y)'),
+      errors: [
+        {
+          line: 5,
+          messageId: 'contractWarning',
+          data: {
+            shapes: '`pred` (8,), `y` (8, 1)',
+            pytorch:
+              'Using a target size (torch.Size([8, 1])) that is different to the input size (torch.Size([8])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+            broadcastShape: '(8, 8)',
+          },
         },
       ],
     },

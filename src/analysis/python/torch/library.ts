@@ -161,6 +161,25 @@ function activated(interpreter: Interpreter, input: Fact, kind: ActivationKind, 
     ...(input.classes !== undefined ? { classes: input.classes } : {}),
   }) as Fact & { param?: number };
 }
+/**
+ * The size of one spatial dim after `nn.ConvNd(in, out, kernel_size, stride=1, padding=0,
+ * dilation=1)`: PyTorch's floor((size + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1, or
+ * the size itself for `padding='same'`; unknown for anything not written as one number
+ * (tuples, transposed and lazy convolutions).
+ */
+function convolved(size: Dim, args: CallArguments, name: string): Dim {
+  if (typeof size !== 'number' || /Transpose|Lazy/.test(name)) return undefined;
+  const padding = argument(args, 'padding', 4);
+  if (padding?.type === 'string' && /^['"]same['"]$/.test(padding.text)) return size;
+  const kernel = intLiteral(argument(args, 'kernel_size', 2));
+  const stride = argument(args, 'stride', 3) ? intLiteral(argument(args, 'stride', 3)) : 1;
+  const pad = padding ? intLiteral(padding) : 0;
+  const dilation = argument(args, 'dilation', 5) ? intLiteral(argument(args, 'dilation', 5)) : 1;
+  if (kernel === undefined || stride === undefined || pad === undefined || dilation === undefined || stride < 1) return undefined;
+  const result = Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
+  return result > 0 ? result : undefined;
+}
+
 /** `nn.Linear` and the convolutions: raw scores per output unit, logits when nothing follows them. */
 function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof LINEAR_LAYERS)[string], args: CallArguments): Layer {
   const out = intLiteral(argument(args, spec.outKeyword, spec.outPosition));
@@ -171,7 +190,11 @@ function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof L
     evidence: [evidence],
     apply: (input) => {
       let shape: Dim[];
-      if (spec.spatial) shape = ['...', out, ...(input.shape && isKnownRank(input.shape) ? input.shape.slice(2).map(() => undefined) : [])];
+      // A convolution keeps the batch and replaces the channels; each spatial size follows from
+      // kernel, stride, padding and dilation when they are written as numbers.
+      if (spec.spatial && input.shape && isKnownRank(input.shape))
+        shape = [input.shape[0], out, ...input.shape.slice(2).map((size) => convolved(size, args, name))];
+      else if (spec.spatial) shape = ['...', out];
       else if (input.shape && input.shape[0] !== '...') shape = [...input.shape.slice(0, -1), out];
       // A linear layer keeps the leading dims: relative to a parameter, they stay relative.
       else if (!input.shape && input.param !== undefined) shape = ['param', out];
