@@ -1,26 +1,76 @@
 import { Tensor, type Shape } from '../tensor/tensor';
-import { reduce, type Reduction } from './reduce';
+import type { Reduction } from './reduce';
 import type { LossContext } from './types';
 
 /**
- * Applies a per-element loss over same-shaped inputs and reduces it, checking in for progress and
- * cancellation every 64K elements. Used by the regression and margin losses, whose only difference
- * is the formula.
+ * The terms of an elementwise loss as its loop produces them: kept (reduction `none`, or steps to
+ * record) or only summed — plainly within blocks of 64K terms, and the blocks' sums with
+ * Neumaier's compensation, so the total agrees with PyTorch's cascade summation to ~1e-12 at
+ * the cost of one addition a term. Each loss writes its own loop over blocks (`begin`), summing a
+ * block in a local and handing it to `addBlock`: one loop shared by every loss, calling each formula
+ * through the same call site, ran 5–20 times slower (V8 does not inline a call site that has seen
+ * many functions), and keeping terms only to sum them doubled the memory traffic.
  */
-export function elementwiseLoss(
-  shape: Shape,
-  a: Float64Array,
-  b: Float64Array,
-  formula: (a: number, b: number, index: number) => number,
-  reduction: Reduction,
-  ctx: LossContext,
-  step?: { id: string; title: string },
-): Tensor {
-  const losses = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    if ((i & 0xffff) === 0) ctx.checkpoint(i, a.length);
-    losses[i] = formula(a[i]!, b[i]!, i);
+/** Terms summed plainly before joining the compensated total. */
+export const TERMS_BLOCK = 1 << 16;
+
+export class Terms {
+  readonly count: number;
+  /** Every term, when they are kept: the loop writes them. */
+  readonly kept: Float64Array | undefined;
+  private total = 0;
+  private compensation = 0;
+
+  constructor(
+    private readonly shape: Shape,
+    keep: boolean,
+  ) {
+    this.count = shape.reduce((n, size) => n * size, 1);
+    this.kept = keep ? new Float64Array(this.count) : undefined;
   }
-  if (step) ctx.step(step.id, step.title, () => new Tensor(losses.slice(), shape));
-  return reduce(losses, shape, reduction);
+
+  /** Terms kept when the reduction is `none` or the steps are recorded. */
+  static for(shape: Shape, reduction: string, ctx: LossContext): Terms {
+    return new Terms(shape, reduction === 'none' || ctx.recordSteps);
+  }
+
+  /**
+   * Starts the block of terms from `start` (a multiple of `TERMS_BLOCK`): checks in with the
+   * caller (progress, cancellation) and returns where the block ends.
+   */
+  begin(ctx: LossContext, start: number): number {
+    ctx.checkpoint(start, this.count);
+    return Math.min(start + TERMS_BLOCK, this.count);
+  }
+
+  /** A block's terms, summed plainly by the loop, join the compensated total. */
+  addBlock(value: number): void {
+    const next = this.total + value;
+    // Once the sum is infinite or nan the compensation is meaningless (inf − inf is nan).
+    if (Number.isFinite(next)) this.compensation += Math.abs(this.total) >= Math.abs(value) ? this.total - next + value : value - next + this.total;
+    this.total = next;
+  }
+
+  get sum(): number {
+    return Number.isFinite(this.total) ? this.total + this.compensation : this.total;
+  }
+
+  /** Records the terms as a step (when steps are recorded), then reduces them. */
+  finish(reduction: Reduction, ctx: LossContext, step: { readonly id: string; readonly title: string }): Tensor {
+    const kept = this.kept;
+    if (kept) ctx.step(step.id, step.title, () => new Tensor(kept.slice(), this.shape));
+    switch (reduction) {
+      case 'none':
+        return new Tensor(kept!, this.shape);
+      case 'sum':
+        return Tensor.scalar(this.sum);
+      case 'mean':
+        return Tensor.scalar(this.sum / this.count);
+    }
+  }
+
+  /** The terms as a tensor of the loss's shape (`none`), for losses with their own reductions. */
+  tensor(): Tensor {
+    return new Tensor(this.kept!, this.shape);
+  }
 }

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { broadcasting } from './shapes';
 import { broadcastFloats } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -26,10 +26,23 @@ export const hingeEmbeddingLoss: LossDefinition = {
     const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
     const margin = options.margin as number;
     // PyTorch adds both branches: a target that is neither 1 nor −1 gets x + max(0, margin − x).
-    const formula = (x: number, y: number) => (y !== 1 ? Math.max(margin - x, 0) : 0) + (y !== -1 ? x : 0);
-    return elementwiseLoss(pair.shape, pair.a, pair.b, formula, options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('x for similar pairs, max(0, margin − x) for dissimilar ones'),
-    });
+    const x = pair.a;
+    const y = pair.b;
+    const reduction = options.reduction as Reduction;
+    const terms = Terms.for(pair.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const xi = x[i]!;
+        const yi = y[i]!;
+        const value = (yi !== 1 ? Math.max(margin - xi, 0) : 0) + (yi !== -1 ? xi : 0);
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('x for similar pairs, max(0, margin − x) for dissimilar ones') });
   },
 };

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
 import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -29,13 +29,25 @@ export const huberLoss: LossDefinition = {
     const delta = options.delta as number;
     if (!(delta > 0)) throw new LossError('invalid-argument', l10n.t('huber_loss does not support non-positive values for delta.'));
     const pair = broadcastPair(input!, target!, NAME);
-    const formula = (x: number, y: number) => {
-      const z = Math.abs(x - y);
-      return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta);
-    };
-    return elementwiseLoss(pair.shape, pair.input, pair.target, formula, options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('quadratic below δ, linear above, for each element'),
-    });
+    const x = pair.input;
+    const y = pair.target;
+    const reduction = options.reduction as Reduction;
+    const terms = Terms.for(pair.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const z = Math.abs(x[i]! - y[i]!);
+        // z < δ ? 0.5·z² : δ·(z − 0.5·δ), without a branch that random residuals would mispredict
+        // (z − 0.5·q is 0.5·q exactly when q = z, so the quadratic side rounds as PyTorch's does).
+        const q = Math.min(z, delta);
+        const value = q * (z - 0.5 * q);
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below δ, linear above, for each element') });
   },
 };

@@ -2,8 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { broadcasting } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats } from './checks';
-import { elementwiseLoss } from './elementwise';
-import { sum } from './reduce';
+import { TERMS_BLOCK, Terms } from './elementwise';
 import type { LossDefinition } from './types';
 
 const NAME = 'kl_div';
@@ -49,20 +48,28 @@ export const klDiv: LossDefinition = {
       );
     }
     // xlogy(y, y) is 0 where y is 0: a class the target gives no mass adds nothing.
-    const formula = options.log_target ? (x: number, y: number) => Math.exp(y) * (y - x) : (x: number, y: number) => (y === 0 ? 0 : y * Math.log(y)) - y * x;
-    const elementwise = elementwiseLoss(pair.shape, pair.a, pair.b, formula, 'none', ctx, {
-      id: 'elementwise',
-      title: l10n.t('y · (log y − x) for each element'),
-    });
-    switch (reduction) {
-      case 'none':
-        return elementwise;
-      case 'sum':
-        return Tensor.scalar(sum(elementwise.data));
-      case 'batchmean':
-        return Tensor.scalar(input!.shape.length === 0 ? sum(elementwise.data) : sum(elementwise.data) / input!.shape[0]!);
-      default:
-        return Tensor.scalar(sum(elementwise.data) / elementwise.numel);
+    const x = pair.a;
+    const y = pair.b;
+    const logTarget = options.log_target as boolean;
+    const terms = Terms.for(pair.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const xi = x[i]!;
+        const yi = y[i]!;
+        // xlogy(y, y) is 0 where y is 0: a class the target gives no mass adds nothing.
+        const value = logTarget ? Math.exp(yi) * (yi - xi) : (yi === 0 ? 0 : yi * Math.log(yi)) - yi * xi;
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
     }
+    if (reduction === 'none' || reduction === 'sum' || reduction === 'mean') {
+      return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('y · (log y − x) for each element') });
+    }
+    terms.finish('sum', ctx, { id: 'elementwise', title: l10n.t('y · (log y − x) for each element') });
+    return Tensor.scalar(input!.shape.length === 0 ? terms.sum : terms.sum / input!.shape[0]!);
   },
 };

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { marginRankingShapes } from './shapes';
 import { expandTo } from '../tensor/broadcast';
 import { broadcastOrThrow, floats } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -30,9 +30,19 @@ export const marginRankingLoss: LossDefinition = {
     const b = expandTo(floats(input2!, 'input2', NAME), input2!.shape, shape);
     const y = expandTo(floats(target!, 'target', NAME), target!.shape, shape);
     const margin = options.margin as number;
-    return elementwiseLoss(shape, a, b, (x1, x2, i) => Math.max(-y[i]! * (x1 - x2) + margin, 0), options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('max(0, −y · (x1 − x2) + margin) for each pair'),
-    });
+    const reduction = options.reduction as Reduction;
+    const terms = Terms.for(shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const value = Math.max(-y[i]! * (a[i]! - b[i]!) + margin, 0);
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('max(0, −y · (x1 − x2) + margin) for each pair') });
   },
 };

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -26,9 +26,22 @@ export const mseLoss: LossDefinition = {
   },
   compute({ input, target }, options, ctx) {
     const pair = broadcastPair(input!, target!, NAME);
-    return elementwiseLoss(pair.shape, pair.input, pair.target, (x, y) => (x - y) * (x - y), options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('(x − y)² for each element'),
-    });
+    const x = pair.input;
+    const y = pair.target;
+    const reduction = options.reduction as Reduction;
+    const terms = Terms.for(pair.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const difference = x[i]! - y[i]!;
+        const value = difference * difference;
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('(x − y)² for each element') });
   },
 };

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { broadcasting } from './shapes';
 import { broadcastFloats } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
+import { exp } from './fastmath';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -30,12 +31,27 @@ export const poissonNllLoss: LossDefinition = {
   compute({ input, target }, options, ctx) {
     const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
     const eps = options.eps as number;
-    const base = options.log_input ? (x: number, y: number) => Math.exp(x) - y * x : (x: number, y: number) => x - y * Math.log(x + eps);
-    // Stirling's approximation of log(y!), added only where y > 1 (log(0!) = log(1!) = 0).
-    const formula = options.full ? (x: number, y: number) => base(x, y) + (y <= 1 ? 0 : y * Math.log(y) - y + 0.5 * Math.log(2 * Math.PI * y)) : base;
-    return elementwiseLoss(pair.shape, pair.a, pair.b, formula, options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('the negative log likelihood of each count'),
-    });
+    const x = pair.a;
+    const y = pair.b;
+    const reduction = options.reduction as Reduction;
+    const logInput = options.log_input as boolean;
+    const full = options.full as boolean;
+    const terms = Terms.for(pair.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const xi = x[i]!;
+        const yi = y[i]!;
+        const term = logInput ? exp(xi) - yi * xi : xi - yi * Math.log(xi + eps);
+        // Stirling's approximation of log(y!), added only where y > 1 (log(0!) = log(1!) = 0).
+        const value = full && yi > 1 ? term + (yi * Math.log(yi) - yi + 0.5 * Math.log(2 * Math.PI * yi)) : term;
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('the negative log likelihood of each count') });
   },
 };

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
 import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -24,16 +24,23 @@ export const smoothL1Loss: LossDefinition = {
     const beta = options.beta as number;
     if (beta < 0) throw new LossError('invalid-argument', l10n.t('smooth_l1_loss does not support negative values for beta.'));
     const pair = broadcastPair(input!, target!, NAME);
-    const formula =
-      beta === 0
-        ? (x: number, y: number) => Math.abs(x - y)
-        : (x: number, y: number) => {
-            const z = Math.abs(x - y);
-            return z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
-          };
-    return elementwiseLoss(pair.shape, pair.input, pair.target, formula, options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('quadratic below β, linear above, for each element'),
-    });
+    const x = pair.input;
+    const y = pair.target;
+    const reduction = options.reduction as Reduction;
+    const terms = Terms.for(pair.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        const z = Math.abs(x[i]! - y[i]!);
+        // With β = 0 it is the L1 loss (z < 0 never holds).
+        const value = z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below β, linear above, for each element') });
   },
 };

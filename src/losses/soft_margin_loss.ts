@@ -1,7 +1,11 @@
 import * as l10n from '@vscode/l10n';
 import { broadcasting } from './shapes';
 import { expandOrThrow, floats } from './checks';
-import { elementwiseLoss } from './elementwise';
+import { TERMS_BLOCK, Terms } from './elementwise';
+import { log1pExpNeg } from './fastmath';
+
+/** The largest x whose e^x is finite. */
+const EXP_OVERFLOW = 709.782712893384;
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -22,9 +26,22 @@ export const softMarginLoss: LossDefinition = {
   compute({ input, target }, options, ctx) {
     const x = floats(input!, 'input', NAME);
     const y = expandOrThrow(target!, input!.shape, 'target', NAME);
-    return elementwiseLoss(input!.shape, x, y, (xi, yi) => Math.log1p(Math.exp(-xi * yi)), options.reduction as Reduction, ctx, {
-      id: 'elementwise',
-      title: l10n.t('log(1 + exp(−y · x)) for each element'),
-    });
+    const reduction = options.reduction as Reduction;
+    const terms = Terms.for(input!.shape, reduction, ctx);
+    const kept = terms.kept;
+    for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
+      const end = terms.begin(ctx, start);
+      let block = 0;
+      for (let i = start; i < end; i++) {
+        // log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)) with the table-driven log term; past
+        // the largest double's log, e^z is infinite for PyTorch too.
+        const z = -x[i]! * y[i]!;
+        const value = z > EXP_OVERFLOW ? Infinity : Math.max(z, 0) + log1pExpNeg(Math.abs(z));
+        if (kept) kept[i] = value;
+        block += value;
+      }
+      terms.addBlock(block);
+    }
+    return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('log(1 + exp(−y · x)) for each element') });
   },
 };
