@@ -42,9 +42,21 @@ function workloads(): Workload[] {
   const size = 2_000_000;
   const [rows, classes] = [20_000, 100];
   const flat = (seed: number) => floats(scores(size, seed), [size]);
-  const probabilities = (seed: number) => floats(uniforms(size, seed).map((u) => 0.001 + 0.998 * u), [size]);
-  const bits = (seed: number) => floats(uniforms(size, seed).map((u) => (u < 0.4 ? 1 : 0)), [size]);
-  const signs = (seed: number) => floats(uniforms(size, seed).map((u) => (u < 0.5 ? 1 : -1)), [size]);
+  const probabilities = (seed: number) =>
+    floats(
+      uniforms(size, seed).map((u) => 0.001 + 0.998 * u),
+      [size],
+    );
+  const bits = (seed: number) =>
+    floats(
+      uniforms(size, seed).map((u) => (u < 0.4 ? 1 : 0)),
+      [size],
+    );
+  const signs = (seed: number) =>
+    floats(
+      uniforms(size, seed).map((u) => (u < 0.5 ? 1 : -1)),
+      [size],
+    );
   const matrix = (seed: number) => floats(scores(rows * classes, seed), [rows, classes]);
   const labels = ints(
     uniforms(rows, 9).map((u) => Math.floor(u * classes)),
@@ -81,16 +93,45 @@ function workloads(): Workload[] {
     { loss: 'l1_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: flat(2) } },
     { loss: 'smooth_l1_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: flat(2) } },
     { loss: 'huber_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: flat(2) } },
-    { loss: 'kl_div', shapeText: '(20000, 100), batchmean', tensors: { input: logSoftmaxRows, target: floats(uniforms(rows * classes, 4), [rows, classes]) }, kwargs: { reduction: 'batchmean' } },
-    { loss: 'poisson_nll_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: floats(uniforms(size, 2).map((u) => Math.floor(u * 5)), [size]) } },
+    {
+      loss: 'kl_div',
+      shapeText: '(20000, 100), batchmean',
+      tensors: { input: logSoftmaxRows, target: floats(uniforms(rows * classes, 4), [rows, classes]) },
+      kwargs: { reduction: 'batchmean' },
+    },
+    {
+      loss: 'poisson_nll_loss',
+      shapeText: '(2000000,)',
+      tensors: {
+        input: flat(1),
+        target: floats(
+          uniforms(size, 2).map((u) => Math.floor(u * 5)),
+          [size],
+        ),
+      },
+    },
     { loss: 'gaussian_nll_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: flat(2), var: probabilities(3) } },
     { loss: 'hinge_embedding_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: signs(2) } },
     { loss: 'soft_margin_loss', shapeText: '(2000000,)', tensors: { input: flat(1), target: signs(2) } },
-    { loss: 'multilabel_soft_margin_loss', shapeText: '(20000, 100)', tensors: { input: matrix(1), target: floats(uniforms(rows * classes, 2).map((u) => (u < 0.1 ? 1 : 0)), [rows, classes]) } },
+    {
+      loss: 'multilabel_soft_margin_loss',
+      shapeText: '(20000, 100)',
+      tensors: {
+        input: matrix(1),
+        target: floats(
+          uniforms(rows * classes, 2).map((u) => (u < 0.1 ? 1 : 0)),
+          [rows, classes],
+        ),
+      },
+    },
     { loss: 'multi_margin_loss', shapeText: '(20000, 100)', tensors: { input: matrix(1), target: labels } },
     { loss: 'multilabel_margin_loss', shapeText: '(20000, 100), 3 labels a row', tensors: { input: matrix(1), target: ints(multiLabel, [rows, classes]) } },
     { loss: 'margin_ranking_loss', shapeText: '(2000000,)', tensors: { input1: flat(1), input2: flat(2), target: signs(3) } },
-    { loss: 'cosine_embedding_loss', shapeText: '(20000, 100)', tensors: { input1: matrix(1), input2: matrix(2), target: floats(signs(3).data.subarray(0, rows), [rows]) } },
+    {
+      loss: 'cosine_embedding_loss',
+      shapeText: '(20000, 100)',
+      tensors: { input1: matrix(1), input2: matrix(2), target: floats(signs(3).data.subarray(0, rows), [rows]) },
+    },
     { loss: 'triplet_margin_loss', shapeText: '(20000, 100)', tensors: { anchor: matrix(1), positive: matrix(2), negative: matrix(3) } },
     {
       loss: 'ctc_loss',
