@@ -38,7 +38,14 @@ export interface DocumentAnalysis {
 function renderMessage(finding: Finding, locate: (offset: number) => string): string {
   const template = ruleByCode(finding.code)?.meta.messages[finding.messageId];
   if (!template) throw new Error(`${finding.code} has no message ${finding.messageId}`);
-  return template(renderData(finding.data, locate, phraseTemplate));
+  const message = template(renderData(finding.data, locate, phraseTemplate));
+  if (!finding.via) return message;
+  return l10n.t(
+    '{0} This is through the call `{1}` ({2}); the calls of this function pass different values.',
+    message,
+    finding.via.text,
+    locate(finding.via.span.start),
+  );
 }
 
 /** Says where an offset of a Python file is: "line 12". */

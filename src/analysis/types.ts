@@ -49,6 +49,11 @@ export interface Finding {
   readonly span: Span;
   readonly evidence: readonly Evidence[];
   readonly fix?: Fix;
+  /**
+   * The call that makes the loss wrong, when the function around it is called with different
+   * models or losses (only this call passes what the finding is about): its text and place.
+   */
+  readonly via?: { readonly text: string; readonly span: Span };
 }
 
 export type Space = 'logits' | 'probabilities' | 'log-probabilities' | 'unknown';

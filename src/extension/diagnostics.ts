@@ -400,7 +400,9 @@ export class DiagnosticsController implements vscode.Disposable {
     diagnostic.source = 'LossLens';
     // The rule's page, served by the extension: it opens offline.
     diagnostic.code = { value: finding.code, target: ruleDocsUri(finding.code) };
-    const related = finding.evidence
+    // The call that makes the loss wrong, when the function around it is called with different values.
+    const via: Evidence[] = finding.via ? [{ text: finding.via.text, span: finding.via.span, note: vscode.l10n.t('the call that makes the loss wrong') }] : [];
+    const related = [...via, ...finding.evidence]
       .map((evidence) => this.relatedInformation(evidence, source ?? document, cells))
       .filter((info): info is vscode.DiagnosticRelatedInformation => !!info);
     if (related.length > 0) diagnostic.relatedInformation = related;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeFresh } from './helpers/analysis';
+import { analyzeDocument } from '../../src/analysis/document';
+import { SourceFile } from '../../src/analysis/python/source-file';
+import { analyzeFresh, host } from './helpers/analysis';
 
 const net = (last: string) =>
   [
@@ -63,13 +65,88 @@ describe('values passed through function calls', () => {
     ['a logits model passed to the one call', 'nn.Identity()', 'train(Net(), nn.CrossEntropyLoss(), None, [])'],
     ['no call in the file', 'nn.Softmax(dim=1)', ''],
     [
-      'calls that pass different models',
-      'nn.Softmax(dim=1)',
+      'calls that pass different models, none of which makes the loss wrong',
+      'nn.Identity()',
       'class Plain(nn.Module):\n    def forward(self, x):\n        return x\n\ntrain(Net(), nn.CrossEntropyLoss(), None, [])\ntrain(Plain(), nn.CrossEntropyLoss(), None, [])',
     ],
     ['an open argument list', 'nn.Softmax(dim=1)', 'args = (Net(), nn.CrossEntropyLoss(), None, [])\ntrain(*args)'],
   ])('stays silent for %s', async (_, last, calls) => {
     expect(await codes(`${net(last)}\n${train}\n${calls}\n`)).toEqual([]);
+  });
+});
+
+describe('calls that pass different models or losses', () => {
+  const train = ['def train(net, objective, x, y):', '    return objective(net(x), y)', ''].join('\n');
+  const plain = [
+    'class Plain(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(16, 10)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(x)',
+    '',
+  ].join('\n');
+
+  it('checks the loss once per call, and the finding names the call that makes it wrong', async () => {
+    const calls = ['def main(x, y):', '    train(Plain(), nn.CrossEntropyLoss(), x, y)', '    train(Net(), nn.CrossEntropyLoss(), x, y)', ''].join('\n');
+    const text = `${net('nn.Softmax(dim=1)')}\n${plain}\n${train}\n${calls}`;
+    const { findings } = await analyzeDocument(new SourceFile(host), 'python', text);
+    expect(findings.map((finding) => finding.code)).toEqual(['LL003']);
+    const call = text.indexOf('train(Net()');
+    expect(findings[0]!.via).toEqual({ text: 'train(Net(), nn.CrossEntropyLoss(), x, y)', span: { start: call, end: text.indexOf('\n', call) } });
+    const line = text.slice(0, call).split('\n').length;
+    expect(findings[0]!.message).toContain(`This is through the call \`train(Net(), nn.CrossEntropyLoss(), x, y)\` (line ${line})`);
+  });
+
+  it('reports the finding once when several calls make it', async () => {
+    const calls = [
+      'train(Net(), nn.CrossEntropyLoss(), None, None)',
+      'train(Plain(), nn.CrossEntropyLoss(), None, None)',
+      'train(Net(), nn.CrossEntropyLoss(), None, None)',
+    ].join('\n');
+    const { findings } = await analyzeFresh(`${net('nn.Softmax(dim=1)')}\n${plain}\n${train}\n${calls}\n`);
+    expect(findings.map((finding) => [finding.code, finding.via?.text])).toEqual([['LL003', 'train(Net(), nn.CrossEntropyLoss(), None, None)']]);
+  });
+
+  it('stays silent when the calls disagree on something not followed', async () => {
+    const calls = ['train(Net(), nn.CrossEntropyLoss(), None, None)', 'train(make_model(), nn.CrossEntropyLoss(), None, None)'].join('\n');
+    expect(await codes(`${net('nn.Softmax(dim=1)')}\n${train}\n${calls}\n`)).toEqual([]);
+  });
+});
+
+describe('nn.ModuleList and nn.ModuleDict with alike members', () => {
+  const heads = (members: string) => ['import torch', 'import torch.nn as nn', '', `heads = ${members}`, 'x = torch.randn(8, 16)', ''].join('\n');
+
+  it.each([
+    ['indexed', 'nn.ModuleList([nn.Linear(16, 1) for _ in range(3)])', 'loss = nn.BCELoss()(heads[0](x), torch.rand(8, 1))'],
+    ['iterated', 'nn.ModuleList([nn.Linear(16, 1), nn.Linear(16, 1)])', 'for head in heads:\n    loss = nn.BCELoss()(head(x), torch.rand(8, 1))'],
+    ['a dict, by key', 'nn.ModuleDict({"a": nn.Linear(16, 1), "b": nn.Linear(16, 1)})', 'loss = nn.BCELoss()(heads["a"](x), torch.rand(8, 1))'],
+    [
+      'a dict, by its values',
+      'nn.ModuleDict({k: nn.Linear(16, 1) for k in "abc"})',
+      'for head in heads.values():\n    loss = nn.BCELoss()(head(x), torch.rand(8, 1))',
+    ],
+  ])('follows a member: %s', async (_, members, use) => {
+    const { findings } = await analyzeFresh(`${heads(members)}${use}\n`);
+    expect(findings.map((finding) => finding.code)).toEqual(['LL001']);
+    expect(findings[0]!.evidence.some((entry) => entry.note === 'its members are all alike')).toBe(true);
+  });
+
+  it.each([
+    [
+      'members that differ',
+      'nn.ModuleList([nn.Linear(16, 1), nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())])',
+      'loss = nn.BCELoss()(heads[0](x), torch.rand(8, 1))',
+    ],
+    ['members added later', 'nn.ModuleList()', 'heads.append(nn.Linear(16, 1))\nloss = nn.BCELoss()(heads[0](x), torch.rand(8, 1))'],
+    [
+      'probabilities from every member',
+      'nn.ModuleList([nn.Sequential(nn.Linear(16, 1), nn.Sigmoid()) for _ in range(2)])',
+      'loss = nn.BCELoss()(heads[1](x), torch.rand(8, 1))',
+    ],
+  ])('stays silent for %s', async (_, members, use) => {
+    expect(await codes(`${heads(members)}${use}\n`)).toEqual([]);
   });
 });
 

@@ -31,7 +31,43 @@ export class Interpreter {
     private readonly imports: ReadonlyMap<string, Interpreter> = new Map(),
     /** Where this module's file is, when it is an imported one (evidence then names it). */
     readonly path?: string,
+    /** One call of one function whose parameters are read from that call alone (`pinned`). */
+    private readonly pin?: { readonly fn: number; readonly call: SyntaxNode },
   ) {}
+
+  /**
+   * The same module read as if `fn` were called only by `call`: for checking a loss inside a
+   * function whose calls pass different things (`disagreeingCalls`), one call at a time.
+   */
+  pinned(fn: FunctionInfo, call: SyntaxNode): Interpreter {
+    return new Interpreter(this.module, this.library, this.imports, this.path, { fn: fn.node.id, call });
+  }
+
+  /**
+   * The calls of `fn` (at most `MAX_CALLERS`) when they pass different models, classes, functions
+   * or losses for a parameter it calls — what `passed` leaves unknown — in order; undefined when
+   * they agree, or something passed is not followed.
+   */
+  disagreeingCalls(fn: FunctionInfo): readonly SyntaxNode[] | undefined {
+    if (fn.cls || this.pin) return undefined;
+    const calls = this.module.callsOf(fn, MAX_CALLERS);
+    if (!calls || calls.length < 2) return undefined;
+    const body = fn.node.childForFieldName('body');
+    if (!body) return undefined;
+    const bodyText = this.module.text.slice(body.startIndex, body.endIndex);
+    let disagree = false;
+    for (const [index, parameter] of fn.parameters.entries()) {
+      if (parameter.node.type === 'list_splat_pattern' || parameter.node.type === 'dictionary_splat_pattern' || !calledIn(bodyText, parameter.name)) continue;
+      const values = calls.map((call) => {
+        const args = callArguments(call);
+        const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));
+        return argument ? withCallEvidence(this.value(argument), this.evidence(call)) : undefined;
+      });
+      if (values.some((value) => !value)) return undefined;
+      if (values.some((value) => !sameValue(value!, values[0]!))) disagree = true;
+    }
+    return disagree ? calls : undefined;
+  }
 
   factOf(node: SyntaxNode): Fact {
     const value = this.value(node);
@@ -187,7 +223,7 @@ export class Interpreter {
     // Only a parameter the function calls (a model, a loss): what an edit re-checks relies on it.
     const body = fn.node.childForFieldName('body');
     if (!body || !calledIn(this.module.text.slice(body.startIndex, body.endIndex), parameter.name)) return undefined;
-    const calls = this.module.callsOf(fn, MAX_CALLERS);
+    const calls = this.pin?.fn === fn.node.id ? [this.pin.call] : this.module.callsOf(fn, MAX_CALLERS);
     if (!calls || calls.length === 0) return undefined;
     let result: Value | undefined;
     for (const call of calls) {
@@ -210,6 +246,13 @@ export class Interpreter {
   private loopTarget(binding: Extract<Binding, { kind: 'for' }>, name: string, depth: number): Value {
     let iterable = unparen(binding.iterable);
     let path = binding.path;
+    // `for head in self.heads:` and `for head in self.heads.values():` over alike modules.
+    const collection =
+      iterable.type === 'call' && iterable.childForFieldName('function')?.childForFieldName('attribute')?.text === 'values'
+        ? iterable.childForFieldName('function')!.childForFieldName('object')!
+        : iterable;
+    const modules = this.value(collection, depth);
+    if (modules.kind === 'modules') return path.length === 0 ? modules.member : UNKNOWN;
     if (iterable.type === 'call') {
       const callee = iterable.childForFieldName('function');
       const calleeName = callee?.text;
@@ -273,6 +316,7 @@ export class Interpreter {
     const index = node.childForFieldName('subscript');
     if (!valueNode || !index) return UNKNOWN;
     const value = this.value(valueNode, depth);
+    if (value.kind === 'modules') return value.member;
     if (value.kind === 'tuple') {
       const position = intLiteral(index);
       if (position === undefined) return UNKNOWN;
@@ -472,7 +516,8 @@ function sameValue(a: Value, b: Value): boolean {
   if (a.kind === 'instance' && b.kind === 'instance') return a.cls === b.cls;
   if (a.kind === 'class' && b.kind === 'class') return a.cls === b.cls;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
-  if (a.kind === 'loss' && b.kind === 'loss') return a.construction.id === b.construction.id;
+  // Two constructions written alike (`nn.CrossEntropyLoss()` in two calls) are the same loss.
+  if (a.kind === 'loss' && b.kind === 'loss') return a.construction.id === b.construction.id || a.construction.text === b.construction.text;
   return false;
 }
 

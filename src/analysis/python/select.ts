@@ -143,6 +143,8 @@ export function receiverCalls(text: string, mentions: Mentions, statements?: rea
 function receiverNames(text: string, mentions: Mentions, statements: readonly Statement[] | undefined): Set<string> {
   const constructors = (name: string) => LOSS_CLASS_NAMES.has(name) || mentions.aliases.includes(name);
   const names = new Set<string>();
+  // A loss constructed where it is not assigned: perhaps an argument, `train(model, nn.NLLLoss())`.
+  let inline = false;
   for (const [offset, length] of mentions.words) {
     if (!constructors(text.slice(offset, offset + length))) continue;
     let paren = offset + length;
@@ -154,12 +156,13 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
     // `criterion = nn.BCELoss(`, and a parameter's default or a keyword argument: `loss_fn=nn.BCELoss(`.
     const match = ASSIGNED_CALL.exec(line) ?? KEYWORD_CALL.exec(line);
     if (match && constructors(match[2]!)) names.add(match[1]!);
+    else inline = true;
   }
   // And the names those are handed on to: `loss_fn = criterion`, `self.criterion = criterion`,
   // and the parameters of the functions they are passed to: `train(model, criterion)`.
   let functions: Map<string, string[]> | undefined;
   let calls: Map<string, string[][]> | undefined;
-  for (let added = names.size > 0; added;) {
+  for (let added = names.size > 0 || inline; added;) {
     added = false;
     functions ??= statements ? functionParameters(text, statements) : new Map<string, string[]>();
     calls ??= callArgumentTexts(text, [...functions.keys()]);
@@ -169,6 +172,13 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
           const keyword = /^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)$/.exec(argument);
           const parameter = keyword ? keyword[1]! : /^[A-Za-z_]\w*$/.test(argument) ? parameters[index] : undefined;
           const passed = keyword ? keyword[2]! : argument;
+          // A name holding a loss, or a loss constructed in the call: `train(model, nn.NLLLoss())`.
+          const constructed = /^(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\s*\(/.exec(passed);
+          const inlineParameter = constructed && constructors(constructed[1]!) ? (/^([A-Za-z_]\w*)\s*=/.exec(argument)?.[1] ?? parameters[index]) : undefined;
+          if (inlineParameter && !names.has(inlineParameter)) {
+            names.add(inlineParameter);
+            added = true;
+          }
           if (parameter && names.has(passed) && !names.has(parameter)) {
             names.add(parameter);
             added = true;

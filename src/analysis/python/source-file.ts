@@ -1,7 +1,7 @@
 import type { AnalysisHost } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
-import { SiteIndex, activationReaders, runRules } from '../rules/run';
+import { SiteIndex, activationReaders, findingsThroughCalls, runRules } from '../rules/run';
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
@@ -158,7 +158,10 @@ export class SourceFile {
         byStatement.push(carriedCheck);
         continue;
       }
-      byStatement.push({ findings: runRules(ruleInput, index, own.losses[at]!, own.activations[at]!), sites: describeSites(own.losses[at]!, interpreter) });
+      const found = runRules(ruleInput, index, own.losses[at]!, own.activations[at]!);
+      // A function whose calls pass different models or losses: checked once per call as well.
+      const through = findingsThroughCalls(ruleInput, (pinned) => new SiteIndex(() => allSites().losses, pinned), own.losses[at]!, own.activations[at]!, found);
+      byStatement.push({ findings: [...found, ...through], sites: describeSites(own.losses[at]!, interpreter) });
       if (own.losses[at]!.length > 0 || own.activations[at]!.length > 0) yield;
     }
 
@@ -300,8 +303,16 @@ function moveFinding(finding: Finding, move: (offset: number) => number | undefi
   const data = moveData(finding.data, move);
   const evidence = moveEach(finding.evidence, move);
   const edits = finding.fix ? moveEach(finding.fix.edits, move) : undefined;
-  if (!span || !data || !evidence || (finding.fix && !edits)) return undefined;
-  return { ...finding, span, data, evidence, ...(finding.fix && edits ? { fix: { ...finding.fix, edits } } : {}) };
+  const via = finding.via ? moveSpan(finding.via.span, move) : undefined;
+  if (!span || !data || !evidence || (finding.fix && !edits) || (finding.via && !via)) return undefined;
+  return {
+    ...finding,
+    span,
+    data,
+    evidence,
+    ...(finding.fix && edits ? { fix: { ...finding.fix, edits } } : {}),
+    ...(finding.via && via ? { via: { ...finding.via, span: via } } : {}),
+  };
 }
 
 /**

@@ -18,6 +18,8 @@ export type Value =
       readonly passed?: readonly Evidence[];
     }
   | { readonly kind: 'class'; readonly cls: ClassInfo }
+  /** `nn.ModuleList` / `nn.ModuleDict` whose members are all alike: indexing or iterating gives `member`. */
+  | { readonly kind: 'modules'; readonly member: Value }
   | { readonly kind: 'function'; readonly fn: FunctionInfo }
   | { readonly kind: 'loss'; readonly qualified: string; readonly construction: SyntaxNode }
   | { readonly kind: 'qualified'; readonly name: string }

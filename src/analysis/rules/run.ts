@@ -1,7 +1,8 @@
 import { ruleEnabled, type AnalyzeOptions } from '../options';
-import type { PythonModule } from '../python/binder';
+import type { PythonModule, Scope } from '../python/binder';
 import type { Interpreter } from '../python/interpreter';
 import type { ActivationSite, PythonLossSite } from '../python/sites';
+import { spanOf } from '../python/syntax';
 import type { Suppressions } from '../suppression';
 import type { Fact, Finding } from '../types';
 import { RULES } from '.';
@@ -106,4 +107,39 @@ export function runRules(input: RuleInput, sites: SiteIndex, losses: readonly Py
     }
   }
   return findings;
+}
+
+/**
+ * Findings that appear only when the function around the sites is read with one of its calls:
+ * its calls pass different models or losses (which leaves those parameters unknown, and the
+ * rules silent), and this call makes the loss wrong. Each is reported once, naming the first
+ * call that makes it (`via`); at most `MAX_CALLERS` calls are tried, one function deep.
+ */
+export function findingsThroughCalls(
+  input: RuleInput,
+  siteIndex: (interpreter: Interpreter) => SiteIndex,
+  losses: readonly PythonLossSite[],
+  activations: readonly ActivationSite[],
+  found: readonly Finding[],
+): Finding[] {
+  const first = losses[0]?.call ?? activations[0]?.call;
+  if (!first) return [];
+  let scope: Scope | undefined = input.module.scopeOf(first);
+  while (scope && scope.kind !== 'function') scope = scope.parent;
+  const fn = scope?.fn;
+  const calls = fn ? input.interpreter.disagreeingCalls(fn) : undefined;
+  if (!fn || !calls) return [];
+  const key = (finding: Finding) => `${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}`;
+  const seen = new Set(found.map(key));
+  const extra: Finding[] = [];
+  for (const call of calls) {
+    const pinned = input.interpreter.pinned(fn, call);
+    for (const finding of runRules({ ...input, interpreter: pinned }, siteIndex(pinned), losses, activations)) {
+      if (seen.has(key(finding))) continue;
+      seen.add(key(finding));
+      const text = call.text.split('\n')[0]!.trim();
+      extra.push({ ...finding, via: { text: text.length > 80 ? `${text.slice(0, 79)}…` : text, span: spanOf(call) } });
+    }
+  }
+  return extra;
 }

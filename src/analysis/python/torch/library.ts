@@ -102,6 +102,7 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
     };
   }
   if (qualified === 'torch.nn.Sequential') return sequential(interpreter, node, args, depth);
+  if (qualified === 'torch.nn.ModuleList' || qualified === 'torch.nn.ModuleDict') return moduleCollection(interpreter, node, args, depth);
   if (isLogitsModelFactory(qualified)) {
     const evidence = [interpreter.evidence(node, l10n.t('`{0}` ends in a linear classifier', node.childForFieldName('function')!.text))];
     return { kind: 'layer', layer: { describe: node.text, evidence, apply: () => fact('logits', { origin: 'model', dtype: 'float', evidence }) } };
@@ -413,4 +414,51 @@ function reshaped(input: Fact, method: string, args: CallArguments, evidence: Ev
 /** A layer the library cannot see into: its output is unknown. */
 function opaqueLayer(node: SyntaxNode): Layer {
   return { describe: node.text, evidence: [], apply: () => UNKNOWN_FACT };
+}
+
+/**
+ * `nn.ModuleList([...])` / `nn.ModuleDict({...})` (lists, dicts and their comprehensions): one
+ * member standing for all when they are alike — instances of one class, or layers that make the
+ * same kind of output (space, activation, classes) — so that `heads[0](x)`, `heads["a"](x)` and
+ * `for head in heads` reach it. Members that differ, or are added later: unknown.
+ */
+function moduleCollection(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
+  const container = args.positional[0];
+  if (!container || args.open) return UNKNOWN;
+  let members: SyntaxNode[];
+  const children = container.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment');
+  if (container.type === 'list') members = children;
+  else if (container.type === 'dictionary') members = children.flatMap((pair) => (pair.type === 'pair' ? [pair.childForFieldName('value')!] : []));
+  else if (container.type === 'list_comprehension') members = [container.childForFieldName('body')!];
+  else if (container.type === 'dictionary_comprehension')
+    members = [container.childForFieldName('body')?.childForFieldName('value')].filter((child) => !!child) as SyntaxNode[];
+  else return UNKNOWN;
+  if (members.length === 0 || members.some((member) => !member)) return UNKNOWN;
+  const values = members.map((member) => interpreter.value(member, depth));
+  const first = values[0]!;
+  // The container call itself (not its statement, which the member's own evidence names).
+  const evidence = interpreter.evidence(node, l10n.t('its members are all alike'), true);
+  if (first.kind === 'instance' && values.every((value) => value.kind === 'instance' && value.cls === first.cls)) {
+    return { kind: 'modules', member: { ...first, evidence: [...first.evidence, evidence] } };
+  }
+  if (first.kind !== 'layer' || !values.every((value) => value.kind === 'layer')) return UNKNOWN;
+  const kinds = values.map((value) => {
+    const output = (value as Extract<Value, { kind: 'layer' }>).layer.apply(UNKNOWN_FACT);
+    return `${output.space}:${output.activation?.fn ?? ''}:${output.classes ?? ''}`;
+  });
+  if (kinds.some((kind) => kind !== kinds[0])) return UNKNOWN;
+  const layer = first.layer;
+  return {
+    kind: 'modules',
+    member: {
+      kind: 'layer',
+      layer: {
+        ...layer,
+        apply: (input) => {
+          const output = layer.apply(input);
+          return { ...output, evidence: [...output.evidence, evidence] };
+        },
+      },
+    },
+  };
 }

@@ -81,7 +81,6 @@ export function chain(fact: Fact): Evidence[] {
   });
 }
 
-/** Facts of a site's input and target arguments. */
 /**
  * Whether a loss gets a label where its prediction goes and the model's output where its target
  * goes: a batch's target, or integer class indices (never predictions), against the model (LL007).
@@ -90,6 +89,7 @@ export function looksSwapped(input: Fact, target: Fact): boolean {
   return target.origin === 'model' && (input.origin === 'label' || (input.dtype === 'int' && input.space === 'unknown' && target.space !== 'unknown'));
 }
 
+/** Facts of a site's input and target arguments. */
 export function siteFacts(interpreter: Interpreter, site: PythonLossSite, input = 'input', target = 'target') {
   const inputNode = site.args.get(input);
   const targetNode = site.args.get(target);
