@@ -50,14 +50,20 @@ export class Interpreter {
    */
   disagreeingCalls(fn: FunctionInfo): readonly SyntaxNode[] | undefined {
     if (fn.cls || this.pin) return undefined;
-    const calls = this.module.callsOf(fn, MAX_CALLERS);
-    if (!calls || calls.length < 2) return undefined;
     const body = fn.node.childForFieldName('body');
     if (!body) return undefined;
+    // The parameters it calls (a model, a loss) first: most functions call none, and finding the
+    // calls of a function searches the whole file.
     const bodyText = this.module.text.slice(body.startIndex, body.endIndex);
+    const called = [...fn.parameters.entries()].filter(
+      ([, parameter]) =>
+        parameter.node.type !== 'list_splat_pattern' && parameter.node.type !== 'dictionary_splat_pattern' && calledIn(bodyText, parameter.name),
+    );
+    if (called.length === 0) return undefined;
+    const calls = this.module.callsOf(fn, MAX_CALLERS);
+    if (!calls || calls.length < 2) return undefined;
     let disagree = false;
-    for (const [index, parameter] of fn.parameters.entries()) {
-      if (parameter.node.type === 'list_splat_pattern' || parameter.node.type === 'dictionary_splat_pattern' || !calledIn(bodyText, parameter.name)) continue;
+    for (const [index, parameter] of called) {
       const values = calls.map((call) => {
         const args = callArguments(call);
         const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));

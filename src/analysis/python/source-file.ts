@@ -158,11 +158,22 @@ export class SourceFile {
         byStatement.push(carriedCheck);
         continue;
       }
-      const found = runRules(ruleInput, index, own.losses[at]!, own.activations[at]!);
+      const [losses, activations] = [own.losses[at]!, own.activations[at]!];
+      if (losses.length === 0 && activations.length === 0) {
+        byStatement.push({ findings: [], sites: [] });
+        continue;
+      }
+      // What the rules will ask of each site's arguments, a site at a time (the interpreter keeps
+      // the answers): a statement of many losses is then checked in several slices.
+      for (const site of losses) {
+        for (const argument of site.args.values()) interpreter.factOf(argument);
+        yield;
+      }
+      const found = runRules(ruleInput, index, losses, activations);
       // A function whose calls pass different models or losses: checked once per call as well.
-      const through = findingsThroughCalls(ruleInput, (pinned) => new SiteIndex(() => allSites().losses, pinned), own.losses[at]!, own.activations[at]!, found);
-      byStatement.push({ findings: [...found, ...through], sites: describeSites(own.losses[at]!, interpreter) });
-      if (own.losses[at]!.length > 0 || own.activations[at]!.length > 0) yield;
+      const through = yield* findingsThroughCalls(ruleInput, (pinned) => new SiteIndex(() => allSites().losses, pinned), losses, activations, found);
+      byStatement.push({ findings: [...found, ...through], sites: describeSites(losses, interpreter) });
+      yield;
     }
 
     // 6. Findings: one per place and message, in order. The version is kept for the next one.

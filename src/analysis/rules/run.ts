@@ -3,6 +3,7 @@ import type { PythonModule, Scope } from '../python/binder';
 import type { Interpreter } from '../python/interpreter';
 import type { ActivationSite, PythonLossSite } from '../python/sites';
 import { spanOf } from '../python/syntax';
+import type { Steps } from '../slices';
 import type { Suppressions } from '../suppression';
 import type { Fact, Finding } from '../types';
 import { RULES } from '.';
@@ -113,15 +114,16 @@ export function runRules(input: RuleInput, sites: SiteIndex, losses: readonly Py
  * Findings that appear only when the function around the sites is read with one of its calls:
  * its calls pass different models or losses (which leaves those parameters unknown, and the
  * rules silent), and this call makes the loss wrong. Each is reported once, naming the first
- * call that makes it (`via`); at most `MAX_CALLERS` calls are tried, one function deep.
+ * call that makes it (`via`); at most `MAX_CALLERS` calls are tried, one function deep, pausing
+ * after each.
  */
-export function findingsThroughCalls(
+export function* findingsThroughCalls(
   input: RuleInput,
   siteIndex: (interpreter: Interpreter) => SiteIndex,
   losses: readonly PythonLossSite[],
   activations: readonly ActivationSite[],
   found: readonly Finding[],
-): Finding[] {
+): Steps<Finding[]> {
   const first = losses[0]?.call ?? activations[0]?.call;
   if (!first) return [];
   let scope: Scope | undefined = input.module.scopeOf(first);
@@ -133,6 +135,7 @@ export function findingsThroughCalls(
   const seen = new Set(found.map(key));
   const extra: Finding[] = [];
   for (const call of calls) {
+    yield;
     const pinned = input.interpreter.pinned(fn, call);
     for (const finding of runRules({ ...input, interpreter: pinned }, siteIndex(pinned), losses, activations)) {
       if (seen.has(key(finding))) continue;
