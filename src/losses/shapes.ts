@@ -27,8 +27,11 @@ interface ShapeFault {
   readonly hint?: string;
 }
 
+/** The dtypes of a call's tensors, where known: they can tell class indices from probabilities. */
+type SymDtypes = Readonly<Record<string, 'float' | 'int' | 'bool' | undefined>>;
+
 /** A loss's shape contract: its faults in the order PyTorch meets them (a warning, then at most one error). */
-export type ShapeContract = (shapes: SymShapes, options: Readonly<Record<string, unknown>>) => readonly ShapeFault[];
+export type ShapeContract = (shapes: SymShapes, options: Readonly<Record<string, unknown>>, dtypes?: SymDtypes) => readonly ShapeFault[];
 
 /** Whether two dims are the same size: `undefined` when that is not known. */
 function sameDim(a: SymDim, b: SymDim): boolean | undefined {
@@ -171,12 +174,14 @@ function multiLabelHint(input: SymShape, target: SymShape): string | undefined {
  * shape alone: a target of the input's shape holds probabilities, any other holds indices.
  */
 export function classTargetShapes(loss: string, probabilities: boolean): ShapeContract {
-  return ({ input, target }) => {
+  return ({ input, target }, _options, dtypes) => {
     if (!input) return [];
     if (input.length === 0) return [error(l10n.t('{0}: input must have at least one dimension (the classes), got a scalar.', loss), ['input'])];
     if (!target) return [];
     const same = sameShapes(input, target);
-    if (probabilities && same !== false) return [];
+    // Probabilities when the shapes may be the same — unless the target is known to hold integers
+    // (a class dim of 1 against `classes`: either way PyTorch refuses it).
+    if (probabilities && (same === true || (same === undefined && dtypes?.target !== 'int'))) return [];
     // Class indices from here on.
     const hint = classIndexHint(input, target, probabilities);
     if (input.length === 1) {

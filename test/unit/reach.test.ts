@@ -184,3 +184,66 @@ describe('calls written out and values read from the module', () => {
     expect(await codes([...head, 'def step(x, y, metric):', '    return metric.forward(model(x), y)'].join('\n'))).toEqual([]);
   });
 });
+
+/** Where no call says what a parameter holds, its annotation may: jaxtyping and `Annotated`. */
+describe('tensor annotations', () => {
+  const head = [
+    'import torch',
+    'import torch.nn as nn',
+    'import torch.nn.functional as F',
+    'from jaxtyping import Float, Int',
+    'from torch import Tensor',
+    'from typing import Annotated',
+    '',
+  ];
+  const check = async (...lines: string[]) => (await analyzeFresh([...head, ...lines, ''].join('\n'))).findings;
+
+  it('named dims: an (N, 1, H, W) mask against (N, C, H, W) logits', async () => {
+    const findings = await check(
+      'def segmentation_loss(logits: Float[Tensor, "batch classes h w"], mask: Int[Tensor, "batch 1 h w"]):',
+      '    return F.cross_entropy(logits, mask)',
+    );
+    expect(findings.map((finding) => [finding.code, finding.messageId, finding.data.shapes])).toEqual([
+      ['LL010', 'contract', '`mask` (batch, 1, h, w), `logits` (batch, classes, h, w)'],
+    ]);
+    expect(findings[0]!.evidence.map((entry) => entry.note)).toContain('annotated `Int[Tensor, "batch 1 h w"]`');
+  });
+
+  it('a class dim of 1 on class indices, and float class indices', async () => {
+    const findings = await check(
+      'def step(logits: Float[Tensor, "batch classes"], labels: Int[Tensor, "batch 1"], soft: Float[Tensor, "batch"]):',
+      '    loss = F.cross_entropy(logits, labels)',
+      '    return F.cross_entropy(logits, soft)',
+    );
+    expect(findings.map((finding) => [finding.code, finding.messageId])).toEqual([
+      ['LL010', 'classDim'],
+      ['LL011', findings[1]!.messageId],
+    ]);
+  });
+
+  it('`Annotated` with jaxtyping dims, and a return annotation of forward', async () => {
+    expect(
+      (await check('def regress(pred: Annotated[Tensor, "batch 1"], y: Annotated[Tensor, "batch"]):', '    return F.mse_loss(pred, y)')).map(
+        (finding) => finding.messageId,
+      ),
+    ).toEqual(['broadcast']);
+    const model = [
+      'class Regressor(nn.Module):',
+      '    def forward(self, x) -> Float[Tensor, "batch 1"]:',
+      '        return self.net(x)',
+      '',
+      'def step(model: Regressor, x, y: Float[Tensor, "batch"]):',
+      '    return F.mse_loss(Regressor()(x), y)',
+    ];
+    expect((await check(...model)).map((finding) => finding.messageId)).toEqual(['broadcast']);
+  });
+
+  it.each([
+    ['dims of different names (they may be the same size)', 'logits: Float[Tensor, "n c"], labels: Int[Tensor, "m"]'],
+    ['variadic dims', 'logits: Float[Tensor, "*batch classes"], labels: Int[Tensor, "*batch 1"]'],
+    ["a `Float` that is not jaxtyping's", 'logits: "Float[Tensor, \'b c\']", labels: Tensor'],
+    ['class indices of the right shape', 'logits: Float[Tensor, "batch classes h w"], labels: Int[Tensor, "batch h w"]'],
+  ])('stays silent for %s', async (_, parameters) => {
+    expect(await check(`def step(${parameters}):`, '    return F.cross_entropy(logits, labels)')).toEqual([]);
+  });
+});

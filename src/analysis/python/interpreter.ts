@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Evidence, Fact } from '../types';
+import { annotatedFact } from './annotations';
 import type { Binding, ClassInfo, FunctionInfo, PythonModule } from './binder';
 import { calledIn } from './impact';
 import type { Library } from './library';
@@ -195,6 +196,9 @@ export class Interpreter {
         if (binding.index === 0 && binding.fn.cls && name === 'self') return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
         const passed = binding.fn.cls ? undefined : this.passed(binding.fn, binding.index, depth);
         if (passed) return passed;
+        // No call to read it from: its annotation, when it says (`Float[Tensor, "batch classes"]`).
+        const annotated = annotatedFact(this.module, binding.node.childForFieldName('type'), (node, note) => this.evidence(node, note, true));
+        if (annotated) return tensor(annotated);
         // Positions as callers see them: a method's `self` is not passed.
         const position = binding.index - (binding.fn.cls && binding.fn.parameters[0]?.name === 'self' ? 1 : 0);
         return tensor({ ...UNKNOWN_FACT, param: position });
@@ -450,7 +454,17 @@ export class Interpreter {
   }
 
   /** What calling a function gives: its returns, which must agree. */
+  /** What a call of `fn` gives: what its returns give, or else what its return annotation says. */
   private returned(fn: FunctionInfo, depth: number, call: SyntaxNode, given?: CallArguments): Value {
+    const value = this.returnedFromBody(fn, depth, call, given);
+    if (value.kind !== 'unknown') return value;
+    const owner = this.ownerOf(fn.module);
+    const annotated = annotatedFact(fn.module, fn.node.childForFieldName('return_type'), (node, note) => owner.evidence(node, note, true));
+    if (!annotated) return value;
+    return tensor({ ...annotated, origin: fn.name === 'forward' ? 'model' : 'unknown', evidence: [...annotated.evidence, this.evidence(call)] });
+  }
+
+  private returnedFromBody(fn: FunctionInfo, depth: number, call: SyntaxNode, given?: CallArguments): Value {
     const returns = fn.returns;
     if (returns.length === 0) return UNKNOWN;
     const args = given ?? callArguments(call);

@@ -315,7 +315,8 @@ function contractFault(interpreter: Interpreter, site: PythonLossSite) {
   // whose shapes cannot fit either.
   const [input, target] = [facts.get('input'), facts.get('target')];
   if (input && target && looksSwapped(input, target)) return undefined;
-  const faults = contract(shapes, {});
+  const dtypes = Object.fromEntries([...facts].map(([name, fact]) => [name, fact.dtype === 'unknown' ? undefined : fact.dtype]));
+  const faults = contract(shapes, {}, dtypes);
   const fault = faults.find((each) => each.severity === 'error') ?? faults[0];
   if (!fault) return undefined;
   const involved = [...new Set(fault.tensors)].filter((name) => site.args.has(name) && shapes[name]);
