@@ -4,6 +4,8 @@ import type { SyntaxNode } from '../python/parser';
 import { canonical } from '../python/torch/apis';
 import { callArguments, intLiteral, spanOf, unparen } from '../python/syntax';
 import { isKnownRank } from '../python/values';
+import { parseTensor } from '../../tensor/parse';
+import type { Tensor } from '../../tensor/tensor';
 import { chain, comesFrom, lossReference, rootCause, siteFacts } from './helpers/describe';
 import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
@@ -18,7 +20,7 @@ export const classCountMismatch = createRule({
     activations: [{ kinds: ['softmax', 'log_softmax'] }],
     docs: {
       whatItDoes:
-        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not. And class indices drawn with `torch.randint(low, high, ...)` (literals, in the call or the one assignment of the target) that reach past the classes of the input.',
+        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not. And class indices that reach past the classes of the input: drawn with `torch.randint(low, high, ...)`, counted with `torch.arange(end)`, or written out (`torch.tensor([0, 3, 7])`, leaving out `ignore_index`) — literals, in the call or the one assignment of the target.',
       whyIsThisBad:
         'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike. A class index at or past the number of classes makes PyTorch raise `Target 9 is out of bounds.` (on a GPU, a device-side assert that ends the process).',
       example: [
@@ -60,6 +62,15 @@ export const classCountMismatch = createRule({
           d.classes,
           d.source,
         ),
+      indexValues: (d: { readonly loss: string; readonly target: string; readonly high: string; readonly classes: string; readonly source: string }) =>
+        l10n.t(
+          '{0}: `{1}` holds class indices up to {2}, but the input has {3} classes ({4}). PyTorch raises "Target {2} is out of bounds." for any index from {3} on.',
+          d.loss,
+          d.target,
+          d.high,
+          d.classes,
+          d.source,
+        ),
       softmaxOfOne: (d: { readonly activation: string; readonly value: string; readonly source: string }) =>
         l10n.t('{0} over a single output unit is always {1}: {2}.', d.activation, d.value, d.source),
     },
@@ -88,11 +99,13 @@ export const classCountMismatch = createRule({
         continue;
       }
       const drawn =
-        (loss === 'cross_entropy' || loss === 'nll_loss') && classes !== undefined ? drawnIndices(context.interpreter, site.args.get('target')) : undefined;
+        (loss === 'cross_entropy' || loss === 'nll_loss') && classes !== undefined
+          ? drawnIndices(context.interpreter, site.args.get('target'), site.options.get('ignore_index'))
+          : undefined;
       if (drawn && drawn.high > classes!) {
         context.report({
           span: spanOf(site.args.get('target')!),
-          messageId: 'indexRange',
+          messageId: drawn.drawn ? 'indexRange' : 'indexValues',
           data: {
             loss: lossReference(site),
             target: drawn.call.text.length > 40 ? `${drawn.call.text.slice(0, 37)}...` : drawn.call.text,
@@ -148,8 +161,29 @@ export const classCountMismatch = createRule({
  * `torch.randint(low, high, size)` (or `randint(high, size)`) with integer literals, in the
  * call or in the one assignment of the name passed. `high` is exclusive.
  */
-function drawnIndices(interpreter: Interpreter, node: SyntaxNode | undefined): { low: number; high: number; call: SyntaxNode } | undefined {
+function drawnIndices(
+  interpreter: Interpreter,
+  node: SyntaxNode | undefined,
+  ignoreIndexNode: SyntaxNode | undefined,
+): { low: number; high: number; call: SyntaxNode; drawn: boolean } | undefined {
   if (!node) return undefined;
+  // PyTorch skips the positions holding `ignore_index` (-100 unless given): a value that is not a literal leaves them unknown.
+  const ignoreIndex = ignoreIndexNode ? intLiteral(ignoreIndexNode) : -100;
+  if (ignoreIndex === undefined) return undefined;
+  // Values written out: `torch.tensor([0, 3, 7])`, through assignments (the literal the facts carry).
+  const literal = interpreter.factOf(node).literal;
+  if (literal !== undefined) {
+    let values: Tensor;
+    try {
+      values = parseTensor(literal, { maxElements: 100_000 });
+    } catch {
+      return undefined;
+    }
+    if (values.dtype !== 'int' && !(values.weak && values.data.every(Number.isInteger))) return undefined;
+    const indices = [...values.data].filter((value) => value !== ignoreIndex);
+    if (indices.length === 0 || indices.some((value) => value < 0)) return undefined;
+    return { low: Math.min(...indices), high: Math.max(...indices) + 1, call: node, drawn: false };
+  }
   let current = unparen(node);
   if (current.type === 'identifier') {
     const scope = interpreter.module.scopeOf(current);
@@ -160,13 +194,23 @@ function drawnIndices(interpreter: Interpreter, node: SyntaxNode | undefined): {
   if (current.type !== 'call') return undefined;
   const callee = current.childForFieldName('function');
   const qualified = callee ? interpreter.module.qualify(callee) : undefined;
-  if (!qualified || canonical(qualified) !== 'torch.randint') return undefined;
   const args = callArguments(current);
-  if (args.open) return undefined;
+  if (!qualified || args.open) return undefined;
   const [first, second, third] = args.positional;
+  // `torch.arange(end)`, `torch.arange(start, end)`, with a step of 1: every index below end.
+  if (canonical(qualified) === 'torch.arange') {
+    const step = args.keywords.get('step') ?? third;
+    if (step && intLiteral(step) !== 1) return undefined;
+    const startNode = args.keywords.get('start') ?? (second || args.keywords.has('end') ? first : undefined);
+    const endNode = args.keywords.get('end') ?? (startNode === first && first ? second : first);
+    const low = startNode ? intLiteral(startNode) : 0;
+    const high = endNode ? intLiteral(endNode) : undefined;
+    return low !== undefined && high !== undefined && high > low && low >= 0 ? { low, high, call: current, drawn: false } : undefined;
+  }
+  if (canonical(qualified) !== 'torch.randint') return undefined;
   const lowNode = args.keywords.get('low') ?? (third || (second && args.keywords.has('size')) ? first : undefined);
   const highNode = args.keywords.get('high') ?? (lowNode === first && first ? second : first);
   const low = lowNode ? intLiteral(lowNode) : 0;
   const high = highNode ? intLiteral(highNode) : undefined;
-  return low !== undefined && high !== undefined && high > low ? { low, high, call: current } : undefined;
+  return low !== undefined && high !== undefined && high > low ? { low, high, call: current, drawn: true } : undefined;
 }

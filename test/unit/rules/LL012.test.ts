@@ -14,6 +14,12 @@ ruleTester(classCountMismatch, {
     py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x), torch.randint(0, 5, size=(8,)))'),
     py(...head, 'n = 10', 'loss = F.cross_entropy(nn.Linear(16, 5)(x), torch.randint(0, n, (8,)))'),
     py(...head, 'y = torch.randint(0, 10, (8,))', 'y = y % 5', 'loss = F.cross_entropy(nn.Linear(16, 5)(x), y)'),
+    // Indices written out or counted within the classes; the ignored ones are not indices.
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x[:4]), torch.tensor([0, 3, 4, 1]))'),
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x[:4]), torch.tensor([0, 3, -100, 1]))'),
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x[:4]), torch.tensor([0, 3, 9, 1]), ignore_index=9)'),
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 8)(x), torch.arange(8))'),
+    py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x[:5]), torch.arange(0, 10, 2))'),
     // Attention: one score per time step, `(batch, time, 1)`, normalised over time (a false alarm once).
     py(...head, 'v = nn.Linear(16, 1)', 'score = v(torch.tanh(torch.randn(8, 20, 16)))', 'weights = F.softmax(score, dim=1)'),
     // The rank is not known: dim 1 may be time as well as the unit.
@@ -28,6 +34,14 @@ ruleTester(classCountMismatch, {
     {
       code: py(...head, 'loss = F.nll_loss(F.log_softmax(nn.Linear(16, 4)(x), dim=1), torch.randint(high=6, size=(8,)))'),
       errors: [{ line: 7, messageId: 'indexRange', data: { high: 5, classes: 4 } }],
+    },
+    {
+      code: py(...head, 'loss = F.cross_entropy(nn.Linear(16, 5)(x), torch.arange(8))'),
+      errors: [{ line: 7, column: 45, messageId: 'indexValues', data: { target: 'torch.arange(8)', high: 7, classes: 5 } }],
+    },
+    {
+      code: py(...head, 'targets = torch.tensor([0, 3, 7, 1])', 'loss = nn.CrossEntropyLoss()(nn.Linear(16, 5)(x[:4]), targets)'),
+      errors: [{ line: 8, messageId: 'indexValues', data: { target: 'targets', high: 7, classes: 5 } }],
     },
     {
       code: py(...head, 'loss = F.cross_entropy(nn.Linear(16, 1)(x), labels)'),
