@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { sameSizeAsInput } from './shapes';
+import { floatDtype, sameSizeAsInput } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { expandOrThrow, floats } from './checks';
 import { LossError } from './errors';
@@ -36,6 +36,7 @@ export const binaryCrossEntropy: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: sameSizeAsInput,
+  dtypes: floatDtype('target', (dtype) => l10n.t('Found dtype {0} but expected Float', dtype)),
   formula: 'ℓₙ = −wₙ · ( yₙ · log xₙ + (1 − yₙ) · log(1 − xₙ) ),  each log clamped at −100',
   aliases: {
     torch: ['torch.nn.BCELoss', 'torch.nn.functional.binary_cross_entropy'],

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { sameSize } from './shapes';
+import { floatDtype, sameSize } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { expandOrThrow, floats } from './checks';
 import { log1pExpNeg } from './fastmath';
@@ -33,6 +33,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     },
   },
   shapes: sameSize('input', 'target'),
+  dtypes: floatDtype('target', (dtype) => l10n.t("result type Float can't be cast to the desired output type {0}", dtype)),
   formula: 'ℓₙ = −wₙ · ( p · yₙ · log σ(xₙ) + (1 − yₙ) · log(1 − σ(xₙ)) )',
   aliases: {
     torch: ['torch.nn.BCEWithLogitsLoss', 'torch.nn.functional.binary_cross_entropy_with_logits'],

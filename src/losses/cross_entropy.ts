@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { classTargetShapes } from './shapes';
+import { classTargetShapes, crossEntropyDtypes } from './shapes';
 import { Tensor, sameShape } from '../tensor/tensor';
 import { floats } from './checks';
 import { classLayout, classWeight, elementwiseExp, indexTarget, logSoftmax, logSoftmaxSlice, type ClassLayout } from './classes';
@@ -45,6 +45,7 @@ export const crossEntropy: LossDefinition = {
     label_smoothing: { kind: 'number', default: 0 },
   },
   shapes: classTargetShapes(NAME, true),
+  dtypes: crossEntropyDtypes,
   formula: 'ℓₙ = −w_{yₙ} · log( exp(x_{n,yₙ}) / Σ_c exp(x_{n,c}) )',
   aliases: {
     torch: ['torch.nn.CrossEntropyLoss', 'torch.nn.functional.cross_entropy'],

@@ -72,6 +72,10 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
     if (fault.severity === 'error') throw new LossError('shape-mismatch', fault.message);
     ctx.warn(fault.message);
   }
+  // And the dtype contract: a literal typed without decimals (weak) may be either.
+  const dtypes = Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [name, tensor.weak ? undefined : tensor.dtype]));
+  const refused = loss.dtypes?.(dtypes, shapes)[0];
+  if (refused) throw new LossError('dtype-mismatch', `${loss.name}: ${refused.message}`);
   const value = loss.compute(tensors, values, ctx);
   options.onProgress?.(1);
   return { loss, value, warnings, steps };

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { broadcasting } from './shapes';
+import { broadcasting, floatDtype } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
@@ -31,6 +31,7 @@ export const klDiv: LossDefinition = {
     log_target: { kind: 'boolean', default: false },
   },
   shapes: broadcasting('target', 'input'),
+  dtypes: floatDtype('target', () => l10n.t('kl_div: Integral inputs not supported.')),
   formula: 'ℓₙ = yₙ · (log yₙ − xₙ)',
   aliases: {
     torch: ['torch.nn.KLDivLoss', 'torch.nn.functional.kl_div'],

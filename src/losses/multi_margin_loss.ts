@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { multiMarginShapes } from './shapes';
+import { integerDtype, multiMarginShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { classIndices, floats } from './checks';
 import { classWeight } from './classes';
@@ -24,6 +24,7 @@ export const multiMarginLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: multiMarginShapes,
+  dtypes: integerDtype('target'),
   formula: 'ℓₙ = (1/C) Σ_{c ≠ yₙ} w_{yₙ} · max(0, margin − x_{n,yₙ} + x_{n,c})^p',
   aliases: { torch: ['torch.nn.MultiMarginLoss', 'torch.nn.functional.multi_margin_loss'], keras: ['keras.losses.CategoricalHinge (similar)'] },
   compute({ input, target }, options, ctx) {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { multiLabelMarginShapes } from './shapes';
+import { integerDtype, multiLabelMarginShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { classIndices, floats } from './checks';
 import { LossError } from './errors';
@@ -26,6 +26,7 @@ export const multilabelMarginLoss: LossDefinition = {
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: multiLabelMarginShapes,
+  dtypes: integerDtype('target'),
   formula: 'ℓₙ = (1/C) Σ_{j ∈ yₙ} Σ_{c ∉ yₙ} max(0, 1 − (x_{n,j} − x_{n,c}))',
   aliases: { torch: ['torch.nn.MultiLabelMarginLoss', 'torch.nn.functional.multilabel_margin_loss'] },
   compute({ input, target }, options, ctx) {

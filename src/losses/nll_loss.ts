@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { classTargetShapes } from './shapes';
+import { classTargetShapes, integerDtype } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
 import { classLayout, classWeight, indexTarget } from './classes';
@@ -37,6 +37,7 @@ export const nllLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: classTargetShapes(NAME, false),
+  dtypes: integerDtype('target'),
   formula: 'ℓₙ = −w_{yₙ} · x_{n,yₙ}',
   aliases: { torch: ['torch.nn.NLLLoss', 'torch.nn.functional.nll_loss'] },
   compute({ input, target }, options, ctx) {

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { sameSize } from './shapes';
+import { floatDtype, sameSize } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
@@ -29,6 +29,7 @@ export const sigmoidFocalLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'none' },
   },
   shapes: sameSize('inputs', 'targets'),
+  dtypes: floatDtype('targets', (dtype) => l10n.t("result type Float can't be cast to the desired output type {0}", dtype)),
   formula: 'ℓₙ = α_t · (1 − p_t)^γ · BCE(xₙ, yₙ),  p_t = σ(xₙ)·yₙ + (1 − σ(xₙ))·(1 − yₙ)',
   aliases: {
     torch: ['torchvision.ops.sigmoid_focal_loss'],

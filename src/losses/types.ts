@@ -1,5 +1,5 @@
 import type { DType, Tensor } from '../tensor/tensor';
-import type { ShapeContract } from './shapes';
+import type { DtypeContract, ShapeContract } from './shapes';
 
 type Framework = 'torch' | 'torchvision' | 'keras';
 
@@ -87,5 +87,7 @@ export interface LossDefinition {
    * `compute`, which may then take them as given, and by the analyzer on inferred shapes.
    */
   readonly shapes?: ShapeContract;
+  /** What it refuses of its tensors' dtypes (`shapes.ts`), read the same two ways. */
+  readonly dtypes?: DtypeContract;
   compute(tensors: Readonly<Record<string, Tensor>>, options: Readonly<Record<string, OptionValue>>, ctx: LossContext): Tensor;
 }

@@ -47,7 +47,7 @@ describe('loss calls on tensors written in the code have a value', () => {
       result.sites!.find((site) => site.kind === 'application')!,
       1000,
     );
-    expect(() => evaluate((built as { request: Parameters<typeof evaluate>[0] }).request)).toThrow(/target must be a floating-point tensor, got int64/);
+    expect(() => evaluate((built as { request: Parameters<typeof evaluate>[0] }).request)).toThrow(/Found dtype Long but expected Float/);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import type { TextEdit } from '../types';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import { isPyTorch } from '../python/sites';
 import { createRule } from './rule';
+import { findLoss } from '../../losses/registry';
 
 /** `.float()` → `.long()` when the target is itself a conversion, else `.long()` appended. */
 function convert(target: SyntaxNode, to: 'long' | 'float', from: readonly string[]): TextEdit[] {
@@ -27,7 +28,7 @@ export const targetDtypeMismatch = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        "Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats); likewise float labels for `tf.nn.sparse_softmax_cross_entropy_with_logits` and `optax.softmax_cross_entropy_with_integer_labels`, and integer labels for `tf.nn.sigmoid_cross_entropy_with_logits`. Keras losses are not checked: they cast `y_true` to the prediction's dtype (to integers for the sparse cross entropy), so a mismatch does not fail there.",
+        "Checks the dtype of targets where it is known: float class indices for `CrossEntropyLoss` / `NLLLoss` (class indices must be int64), and integer targets for `BCELoss` / `BCEWithLogitsLoss` (they must be floats); for every other PyTorch loss, what its dtype contract (the one LossLens's evaluator checks) says PyTorch refuses: integer targets for `kl_div` and torchvision's `sigmoid_focal_loss`, float class indices for `MultiMarginLoss` and `MultiLabelMarginLoss` (the regression and other margin losses promote integer targets without a word, and are not reported); likewise float labels for `tf.nn.sparse_softmax_cross_entropy_with_logits` and `optax.softmax_cross_entropy_with_integer_labels`, and integer labels for `tf.nn.sigmoid_cross_entropy_with_logits`. Keras losses are not checked: they cast `y_true` to the prediction's dtype (to integers for the sparse cross entropy), so a mismatch does not fail there.",
       whyIsThisBad:
         'PyTorch refuses both at run time ("expected scalar type Long but found Float", "Found dtype Long but expected Float") — after data loading, often minutes into a job. A float target of the same shape as the logits is read by cross entropy as class probabilities instead, which is a different loss.',
       example: [
@@ -69,6 +70,14 @@ export const targetDtypeMismatch = createRule({
           d.target,
           d.source,
         ),
+      contract: (d: {
+        readonly loss: string;
+        readonly target: string;
+        readonly dtype: string;
+        readonly source: string;
+        readonly pytorch: string;
+        readonly convert: string;
+      }) => l10n.t('{0}: `{1}` is {2} ({3}). PyTorch raises “{4}”. Convert it with .{5}().', d.loss, d.target, d.dtype, d.source, d.pytorch, d.convert),
       tfFloatIndices: (d: { readonly loss: string; readonly target: string; readonly source: string }) =>
         l10n.t(
           '{0} takes integer class labels, but `{1}` is a float tensor ({2}). TensorFlow raises an error. Cast it to an integer type (tf.int32 or tf.int64).',
@@ -116,6 +125,38 @@ export const targetDtypeMismatch = createRule({
       }
       if (site.kind !== 'application' || !isPyTorch(site)) continue;
       const loss = site.api.loss;
+      if (loss !== 'cross_entropy' && loss !== 'nll_loss' && loss !== 'binary_cross_entropy' && loss !== 'binary_cross_entropy_with_logits') {
+        // Every other loss: its dtype contract (`src/losses/shapes.ts`), the one the evaluator checks.
+        const contract = findLoss(loss)?.dtypes;
+        if (!contract) continue;
+        const facts = new Map([...site.args].map(([name, node]) => [name, context.interpreter.factOf(node)] as const));
+        const dtypes = Object.fromEntries([...facts].map(([name, fact]) => [name, fact.dtype === 'unknown' || fact.oneHot ? undefined : fact.dtype]));
+        const shapes = Object.fromEntries([...facts].flatMap(([name, fact]) => (isKnownRank(fact.shape) ? [[name, fact.shape]] : [])));
+        const fault = contract(dtypes, shapes)[0];
+        const node = fault ? site.args.get(fault.tensor) : undefined;
+        const fact = fault ? facts.get(fault.tensor) : undefined;
+        if (fault && node && fact) {
+          context.report({
+            span: spanOf(node),
+            messageId: 'contract',
+            data: {
+              loss: lossReference(site),
+              target: node.text,
+              dtype: fact.dtype === 'float' ? l10n.t('a float tensor') : fact.dtype === 'bool' ? l10n.t('a bool tensor') : l10n.t('an integer tensor'),
+              source: rootCause(fact),
+              pytorch: fault.message.replace(/\.$/, ''),
+              convert: fault.convert,
+            },
+            evidence: chain(fact),
+            fix: {
+              title: l10n.t('Convert `{0}` with .{1}()', node.text, fault.convert),
+              safety: 'safe',
+              edits: convert(node, fault.convert, fault.convert === 'long' ? ['float', 'double', 'half'] : ['long', 'int', 'bool']),
+            },
+          });
+        }
+        continue;
+      }
       const { inputNode, input, targetNode, target } = siteFacts(context.interpreter, site);
       if (!targetNode || !target || !inputNode || !input) continue;
       if ((loss === 'cross_entropy' || loss === 'nll_loss') && target.dtype === 'float') {
@@ -144,6 +185,7 @@ export const targetDtypeMismatch = createRule({
           evidence: chain(target),
           fix: { title: l10n.t('Convert the target with .float()'), safety: 'safe', edits: convert(targetNode, 'float', ['long', 'int', 'bool']) },
         });
+        continue;
       }
     }
   },

@@ -10,8 +10,35 @@ ruleTester(targetDtypeMismatch, {
     py(...head, 'soft = torch.rand(8, 10)', 'loss = F.cross_entropy(nn.Linear(16, 10)(x), soft)'),
     py(...head, 'y = torch.randint(0, 2, (8, 1)).float()', 'loss = F.binary_cross_entropy_with_logits(nn.Linear(16, 1)(x), y)'),
     py('import torch.nn.functional as F', 'def step(out, y):', '    return F.cross_entropy(out, y.float())'),
+    // The dtype contracts: regression and most margin losses promote integer targets (no fault).
+    py(...head, 'loss = F.mse_loss(nn.Linear(16, 1)(x), torch.randint(0, 5, (8, 1)))'),
+    py(...head, 'loss = nn.MarginRankingLoss()(x[:, 0], x[:, 1], torch.randint(0, 2, (8,)))'),
+    py(...head, 'loss = nn.MultiMarginLoss()(nn.Linear(16, 5)(x), torch.randint(0, 5, (8,)))'),
+    py(...head, 'loss = F.kl_div(F.log_softmax(nn.Linear(16, 5)(x), dim=1), torch.rand(8, 5), reduction="batchmean")'),
   ],
   invalid: [
+    {
+      code: py(...head, 'loss = F.kl_div(F.log_softmax(nn.Linear(16, 5)(x), dim=1), torch.randint(0, 2, (8, 5)), reduction="batchmean")'),
+      errors: [
+        {
+          line: 6,
+          column: 60,
+          messageId: 'contract',
+          data: { target: 'torch.randint(0, 2, (8, 5))', pytorch: 'kl_div: Integral inputs not supported', convert: 'float' },
+        },
+      ],
+      output: py(...head, 'loss = F.kl_div(F.log_softmax(nn.Linear(16, 5)(x), dim=1), torch.randint(0, 2, (8, 5)).float(), reduction="batchmean")'),
+      safety: 'safe',
+    },
+    {
+      code: py(...head, 'y = torch.randint(0, 5, (8,)).float()', 'loss = nn.MultiMarginLoss()(nn.Linear(16, 5)(x), y)'),
+      errors: [{ line: 7, messageId: 'contract', data: { target: 'y', pytorch: 'expected scalar type Long but found Float', convert: 'long' } }],
+      output: py(...head, 'y = torch.randint(0, 5, (8,)).float()', 'loss = nn.MultiMarginLoss()(nn.Linear(16, 5)(x), y.long())'),
+    },
+    {
+      code: py(...head, 'from torchvision.ops import sigmoid_focal_loss', 'loss = sigmoid_focal_loss(nn.Linear(16, 3)(x), torch.randint(0, 2, (8, 3)))'),
+      errors: [{ line: 7, messageId: 'contract', data: { pytorch: "result type Float can't be cast to the desired output type Long", convert: 'float' } }],
+    },
     {
       code: py(
         'import jax.numpy as jnp',
