@@ -341,7 +341,7 @@ for reduction in ["sum_over_batch_size", "sum", "none"]:
     keras_case(f"keras sparse_categorical_crossentropy (N,1) labels {reduction}", "sparse_categorical_crossentropy", keras_sparse, softmaxish, rng.integers(0, 4, (5, 1)).astype(np.int64), {"reduction": reduction})
     keras_case(f"keras sparse_categorical_crossentropy logits {reduction}", "sparse_categorical_crossentropy", keras_sparse, rng.normal(size=(5, 4)), rng.integers(0, 4, 5).astype(np.int64), {"reduction": reduction, "from_logits": True})
 
-# ---------------------------------------------------------------- shape contracts
+# ---------------------------------------------------------------- shape and dtype contracts
 # Every pattern the shape contracts (src/losses/shapes.ts) decide, with PyTorch's own error or
 # warning: the evaluator raises the contract's message, and the analyzer reports the same one.
 def shape_case(name, loss, fn, args, kwargs=None):
@@ -387,10 +387,18 @@ shape_case("var of another width", "gaussian_nll_loss", F.gaussian_nll_loss, {"i
 shape_case("(N,1) target", "multi_margin_loss", F.multi_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 1)})
 shape_case("(N,) target", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4)})
 shape_case("(N,C') target", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 6)})
+# Dtypes PyTorch refuses (the dtype contracts); the regression losses promote integer targets.
+shape_case("integer target", "kl_div", F.kl_div, {"input": torch.log_softmax(randn(4, 5), 1), "target": randint(2, 4, 5)}, {"reduction": "batchmean"})
+shape_case("float class indices", "multi_margin_loss", F.multi_margin_loss, {"input": randn(4, 5), "target": randint(5, 4).double()})
+shape_case("float class indices", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 5).double()})
+shape_case("integer target", "binary_cross_entropy", F.binary_cross_entropy, {"input": rand(4), "target": randint(2, 4)})
+shape_case("integer target", "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": randn(4), "target": randint(2, 4)})
+shape_case("float class indices", "nll_loss", F.nll_loss, {"input": randn(4, 5), "target": randint(5, 4).double()})
 try:
     from torchvision.ops import sigmoid_focal_loss as focal
 
     shape_case("(N,) target against (N,C)", "sigmoid_focal_loss", lambda inputs, targets: focal(inputs, targets, reduction="mean"), {"inputs": randn(4, 5), "targets": rand(4)})
+    shape_case("integer target", "sigmoid_focal_loss", lambda inputs, targets: focal(inputs, targets, reduction="mean"), {"inputs": randn(4, 5), "targets": randint(2, 4, 5)})
 except ImportError:
     pass
 
