@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { LineIndex, type Position } from './lines';
 import { renderData } from './messages';
@@ -40,12 +41,9 @@ function renderMessage(finding: Finding, locate: (offset: number) => string): st
   if (!template) throw new Error(`${finding.code} has no message ${finding.messageId}`);
   const message = template(renderData(finding.data, locate, phraseTemplate));
   if (!finding.via) return message;
-  return l10n.t(
-    '{0} This is through the call `{1}` ({2}); the calls of this function pass different values.',
-    message,
-    finding.via.text,
-    locate(finding.via.span.start),
-  );
+  // A call in a file importing this one is named by that file and line.
+  const where = finding.via.file ? l10n.t('{0}, line {1}', basename(finding.via.file.path), finding.via.file.line) : locate(finding.via.span.start);
+  return l10n.t('{0} This is through the call `{1}` ({2}); the calls of this function pass different values.', message, finding.via.text, where);
 }
 
 /** Says where an offset of a Python file is: "line 12". */

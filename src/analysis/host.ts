@@ -1,7 +1,12 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PythonModule } from './python/binder';
-import { MAX_IMPORTED_BYTES, fileVersion, resolveModule } from './python/imports';
+import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from './python/imports';
 import { Interpreter } from './python/interpreter';
 import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
+import type { SyntaxNode } from './python/parser';
+import { mentionsLoss } from './python/select';
+import { topLevelStatements } from './python/statements';
 import { torchLibrary } from './python/torch/library';
 import { normalizeNewlines, readSourceText } from './source-text';
 
@@ -23,6 +28,12 @@ export class AnalysisHost {
   private parserLoad: Promise<Parser> | undefined;
   private readonly resolutions = new Map<string, string | null>();
   private readonly modules = new Map<string, ImportedModule & { readonly tree: Tree }>();
+  /** Workspace files by path with the files they import, for finding who calls a module (built on demand). */
+  private importersIndex: Map<string, string[]> | undefined;
+  /** The indexed files that name a loss. */
+  private readonly namesLoss = new Set<string>();
+  /** Interpreters of importing files, with their own imports one level deep, by path and version. */
+  private readonly callerInterpreters = new Map<string, { version: string; interpreter: Interpreter; tree: Tree }>();
   /** Analyses under way (paused ones too), and the trees of modules replaced meanwhile. */
   private running = 0;
   private retired: Tree[] = [];
@@ -67,9 +78,117 @@ export class AnalysisHost {
     return module;
   }
 
-  /** Files were created, deleted or renamed: imports are resolved again. */
+  /**
+   * The workspace files that import the module at `path` (under the roots, at most
+   * `MAX_WORKSPACE_FILES` of them read, none larger than `MAX_IMPORTED_BYTES`), found once per
+   * host and again after `filesChanged`.
+   */
+  importers(path: string): readonly string[] {
+    if (!this.importersIndex) {
+      this.importersIndex = new Map();
+      for (const file of workspaceFiles(this.roots)) this.indexImports(file);
+    }
+    return this.importersIndex.get(path) ?? [];
+  }
+
+  /**
+   * The files importing `path` that name a loss: only they can hand its functions one (a model
+   * zoo's modules import each other all the time, and pass layers, not losses).
+   */
+  lossImporters(path: string): readonly string[] {
+    const importers = this.importers(path);
+    return importers.filter((file) => this.namesLoss.has(file));
+  }
+
+  /** A file's imports, into the importers index. */
+  private indexImports(file: string): void {
+    const read = readSourceText(file, MAX_IMPORTED_BYTES);
+    this.namesLoss.delete(file);
+    if (!('text' in read) || read.text.includes('\u0000')) return;
+    const text = normalizeNewlines(read.text);
+    if (!/\bimport\b/.test(text)) return;
+    if (mentionsLoss(text)) this.namesLoss.add(file);
+    for (const name of importedModules(text, topLevelStatements(text))) {
+      const imported = this.resolve(file, name);
+      if (!imported || imported === file) continue;
+      const list = this.importersIndex!.get(imported) ?? [];
+      if (!list.includes(file)) list.push(file);
+      this.importersIndex!.set(imported, list);
+    }
+  }
+
+  /** A workspace file changed on disk: what it imports is read again (the rest of the index stands). */
+  fileChanged(file: string): void {
+    if (!this.importersIndex) return;
+    for (const [imported, list] of this.importersIndex) {
+      const kept = list.filter((candidate) => candidate !== file);
+      if (kept.length === 0) this.importersIndex.delete(imported);
+      else this.importersIndex.set(imported, kept);
+    }
+    this.indexImports(file);
+  }
+
+  /**
+   * Calls of the top-level function `name` of the module at `path` made by the files that import
+   * it, each with the interpreter of its file (whose own imports are followed one level): what
+   * they pass is what the function's parameters may hold. At most `max`.
+   */
+  externalCalls(path: string, name: string, parser: Parser, max: number): Array<{ call: SyntaxNode; interpreter: Interpreter }> {
+    const calls: Array<{ call: SyntaxNode; interpreter: Interpreter }> = [];
+    for (const file of this.lossImporters(path)) {
+      const interpreter = this.callerInterpreter(file, parser);
+      if (!interpreter) continue;
+      const module = interpreter.module;
+      const pattern = new RegExp(`\\b${name}[ \\t]*\\(`, 'g');
+      for (let match = pattern.exec(module.text); match; match = pattern.exec(module.text)) {
+        const callee = module.tree.rootNode.descendantForIndex(match.index, match.index + name.length);
+        const call = callee?.parent?.type === 'call' ? callee.parent : callee?.parent?.parent?.type === 'call' ? callee.parent.parent : undefined;
+        const calleeNode = call?.childForFieldName('function');
+        if (!call || !calleeNode || calleeNode.endIndex !== match.index + name.length) continue;
+        // `train(...)` from `from engine import train`, or `engine.train(...)`: the name must lead to this file.
+        const qualified = module.qualify(calleeNode);
+        const cut = qualified?.lastIndexOf('.') ?? -1;
+        if (!qualified || cut < 0 || qualified.slice(cut + 1) !== name || this.resolve(file, qualified.slice(0, cut)) !== path) continue;
+        if (calls.length === max) return calls;
+        calls.push({ call, interpreter });
+      }
+    }
+    return calls;
+  }
+
+  /** The versions of the files importing `path`: what a file's findings through their calls depend on. */
+  importersKey(path: string): string {
+    return this.lossImporters(path)
+      .map((file) => `${file}\u0000${fileVersion(file) ?? ''}`)
+      .join('\u0001');
+  }
+
+  private callerInterpreter(file: string, parser: Parser): Interpreter | undefined {
+    const version = fileVersion(file);
+    const cached = this.callerInterpreters.get(file);
+    if (cached && cached.version === version) return cached.interpreter;
+    if (cached) this.retire(cached.tree);
+    this.callerInterpreters.delete(file);
+    const read = version === undefined ? undefined : readSourceText(file, MAX_IMPORTED_BYTES);
+    if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
+    const text = normalizeNewlines(read.text);
+    const tree = parsePython(parser, text);
+    const imports = new Map<string, Interpreter>();
+    for (const name of importedModules(text, topLevelStatements(text))) {
+      const imported = this.resolve(file, name);
+      const module = imported ? this.module(imported, parser) : undefined;
+      if (module) imports.set(name, module.interpreter);
+    }
+    const interpreter = new Interpreter(new PythonModule(text, tree), torchLibrary, imports, file);
+    this.callerInterpreters.set(file, { version: version!, interpreter, tree });
+    return interpreter;
+  }
+
+  /** Files were created, deleted, renamed or changed: imports are resolved again, importers found again. */
   filesChanged(): void {
     this.resolutions.clear();
+    this.importersIndex = undefined;
+    this.namesLoss.clear();
   }
 
   /**
@@ -92,8 +211,40 @@ export class AnalysisHost {
   }
 
   dispose(): void {
+    for (const caller of this.callerInterpreters.values()) this.retire(caller.tree);
+    this.callerInterpreters.clear();
+    this.importersIndex = undefined;
+    this.namesLoss.clear();
     for (const module of this.modules.values()) this.retire(module.tree);
     this.modules.clear();
     this.resolutions.clear();
   }
+}
+
+/** The most workspace files read when looking for the files that import a module. */
+const MAX_WORKSPACE_FILES = 3000;
+/** Folders that hold no workspace code: environments, caches, version control, dependencies. */
+const SKIPPED_FOLDERS = /^(\..*|__pycache__|node_modules|site-packages|dist-packages|venv|env|build|dist)$/;
+
+/** The Python files under the roots, breadth first, at most `MAX_WORKSPACE_FILES`, each once. */
+function workspaceFiles(roots: readonly string[]): string[] {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const queue = [...new Set(roots)];
+  while (queue.length > 0 && files.length < MAX_WORKSPACE_FILES) {
+    const folder = queue.shift()!;
+    if (seen.has(folder)) continue;
+    seen.add(folder);
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !SKIPPED_FOLDERS.test(entry.name)) queue.push(join(folder, entry.name));
+      else if (entry.isFile() && entry.name.endsWith('.py') && files.length < MAX_WORKSPACE_FILES) files.push(join(folder, entry.name));
+    }
+  }
+  return files;
 }

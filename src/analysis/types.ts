@@ -53,7 +53,7 @@ export interface Finding {
    * The call that makes the loss wrong, when the function around it is called with different
    * models or losses (only this call passes what the finding is about): its text and place.
    */
-  readonly via?: { readonly text: string; readonly span: Span };
+  readonly via?: { readonly text: string; readonly span: Span; readonly file?: { readonly path: string; readonly line: number } };
 }
 
 export type Space = 'logits' | 'probabilities' | 'log-probabilities' | 'unknown';

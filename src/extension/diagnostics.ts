@@ -105,7 +105,11 @@ export class DiagnosticsController implements vscode.Disposable {
       watcher,
       watcher.onDidCreate(() => this.filesChanged()),
       watcher.onDidDelete(() => this.filesChanged()),
-      watcher.onDidChange(() => this.refreshAll()),
+      watcher.onDidChange((uri) => {
+        // What it imports may have changed: a module it now calls may have to be checked again.
+        this.host.fileChanged(uri.fsPath);
+        this.refreshAll();
+      }),
     );
     this.refreshAll();
   }
@@ -401,7 +405,16 @@ export class DiagnosticsController implements vscode.Disposable {
     // The rule's page, served by the extension: it opens offline.
     diagnostic.code = { value: finding.code, target: ruleDocsUri(finding.code) };
     // The call that makes the loss wrong, when the function around it is called with different values.
-    const via: Evidence[] = finding.via ? [{ text: finding.via.text, span: finding.via.span, note: vscode.l10n.t('the call that makes the loss wrong') }] : [];
+    const via: Evidence[] = finding.via
+      ? [
+          {
+            text: finding.via.text,
+            span: finding.via.span,
+            note: vscode.l10n.t('the call that makes the loss wrong'),
+            ...(finding.via.file ? { file: finding.via.file } : {}),
+          },
+        ]
+      : [];
     const related = [...via, ...finding.evidence]
       .map((evidence) => this.relatedInformation(evidence, source ?? document, cells))
       .filter((info): info is vscode.DiagnosticRelatedInformation => !!info);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AnalysisHost } from '../../src/analysis/host';
+import { analyzeDocument } from '../../src/analysis/document';
 import { SourceFile } from '../../src/analysis/python/source-file';
 
 const MODEL = (head: string) =>
@@ -128,5 +129,113 @@ describe('AnalysisHost: imported workspace modules', () => {
     const host = newHost([folder]);
     expect((await new SourceFile(host, join(folder, 'train.py')).analyze(TRAIN)).findings).toEqual([]);
     expect(host.module(folder, await host.parser())).toBeUndefined();
+  });
+});
+
+/** A training function in one file, called with a model and a loss from the files that import it. */
+describe('calls from the workspace files that import a module', () => {
+  const ENGINE = [
+    'def train(model, criterion, loader):',
+    '    for x, y in loader:',
+    '        loss = criterion(model(x), y)',
+    '        loss.backward()',
+    '',
+  ].join('\n');
+  const NETS = [
+    'import torch.nn as nn',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(16, 4)',
+    '        self.out = nn.Softmax(dim=1)',
+    '',
+    '    def forward(self, x):',
+    '        return self.out(self.fc(x))',
+    '',
+    'class Plain(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.fc = nn.Linear(16, 4)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(x)',
+    '',
+  ].join('\n');
+  const main = (calls: string[]) =>
+    ['import torch.nn as nn', 'from engine import train', 'from nets import Net, Plain', '', 'def main():', ...calls.map((call) => `    ${call}`), ''].join(
+      '\n',
+    );
+  const hosts: AnalysisHost[] = [];
+  afterEach(() => {
+    for (const host of hosts.splice(0)) host.dispose();
+  });
+  const analyse = async (files: Record<string, string>) => {
+    const folder = project(files);
+    const host = new AnalysisHost([folder]);
+    hosts.push(host);
+    const engine = new SourceFile(host, join(folder, 'engine.py'));
+    return { folder, host, engine, result: await analyzeDocument(engine, 'python', ENGINE) };
+  };
+
+  it('reads what the importing file passes: a softmax model and cross entropy made in main.py', async () => {
+    const { folder, result } = await analyse({ 'engine.py': ENGINE, 'nets.py': NETS, 'main.py': main(['train(Net(), nn.CrossEntropyLoss(), [])']) });
+    expect(result.findings.map((finding) => finding.code)).toEqual(['LL003']);
+    const [finding] = result.findings;
+    expect(finding!.message).toContain('`criterion` (`nn.CrossEntropyLoss`, main.py, line 6)');
+    expect(finding!.evidence.map((entry) => [entry.file?.path, entry.note])).toContainEqual([join(folder, 'main.py'), 'passes `Net()` as `model`']);
+  });
+
+  it('names the importing call that makes the loss wrong when the calls disagree', async () => {
+    const { folder, result } = await analyse({
+      'engine.py': ENGINE,
+      'nets.py': NETS,
+      'main.py': main(['train(Plain(), nn.CrossEntropyLoss(), [])', 'train(Net(), nn.CrossEntropyLoss(), [])']),
+    });
+    expect(result.findings.map((finding) => [finding.code, finding.via?.text, finding.via?.file])).toEqual([
+      ['LL003', 'train(Net(), nn.CrossEntropyLoss(), [])', { path: join(folder, 'main.py'), line: 7 }],
+    ]);
+    expect(result.findings[0]!.message).toContain('This is through the call `train(Net(), nn.CrossEntropyLoss(), [])` (main.py, line 7)');
+  });
+
+  it('does not edit a loss made in another file: the finding has no rename fix there', async () => {
+    const folder = project({
+      'fit.py': ['def fit(model, loss_fn, x, y):', '    return loss_fn(model(x), y)', ''].join('\n'),
+      'run.py': ['import torch.nn as nn', 'from fit import fit', '', 'fit(nn.Linear(16, 1), nn.BCELoss(), None, None)', ''].join('\n'),
+    });
+    const host = new AnalysisHost([folder]);
+    hosts.push(host);
+    const { findings } = await new SourceFile(host, join(folder, 'fit.py')).analyze(
+      ['def fit(model, loss_fn, x, y):', '    return loss_fn(model(x), y)', ''].join('\n'),
+    );
+    expect(findings.map((finding) => finding.code)).toEqual(['LL001']);
+    expect(findings[0]!.fix).toBeUndefined();
+  });
+
+  it('stays silent for a logits model, and follows the importing file when it changes on disk', async () => {
+    const { folder, host, engine, result } = await analyse({
+      'engine.py': ENGINE,
+      'nets.py': NETS,
+      'main.py': main(['train(Plain(), nn.CrossEntropyLoss(), [])']),
+    });
+    expect(result.findings).toEqual([]);
+    writeFileSync(join(folder, 'main.py'), main(['train(Net(), nn.CrossEntropyLoss(), [])']));
+    utimesSync(join(folder, 'main.py'), new Date(), new Date(Date.now() + 5000));
+    host.filesChanged();
+    expect((await analyzeDocument(engine, 'python', ENGINE)).findings.map((finding) => finding.code)).toEqual(['LL003']);
+  });
+
+  it('finds a file that starts importing the module once told it changed', async () => {
+    const { folder, host, engine, result } = await analyse({ 'engine.py': ENGINE, 'nets.py': NETS, 'main.py': 'print("not yet")\n' });
+    expect(result.findings).toEqual([]);
+    writeFileSync(join(folder, 'main.py'), main(['train(Net(), nn.CrossEntropyLoss(), [])']));
+    host.fileChanged(join(folder, 'main.py'));
+    expect((await analyzeDocument(engine, 'python', ENGINE)).findings.map((finding) => finding.code)).toEqual(['LL003']);
+  });
+
+  it('is silent without a path (an unsaved document has no importers)', async () => {
+    const host = new AnalysisHost([project({ 'main.py': main(['train(Net(), nn.CrossEntropyLoss(), [])']) })]);
+    hosts.push(host);
+    expect((await new SourceFile(host).analyze(ENGINE)).findings).toEqual([]);
   });
 });

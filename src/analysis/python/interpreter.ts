@@ -9,6 +9,12 @@ import { callArguments, intLiteral, spanOf, unparen, type CallArguments } from '
 import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
+
+/** A call of a function, with the interpreter of the file it is in (this one, or an importing file's). */
+export interface CallSite {
+  readonly call: SyntaxNode;
+  readonly interpreter: Interpreter;
+}
 /** The most calls of a function whose arguments are followed into it. */
 const MAX_CALLERS = 8;
 
@@ -24,6 +30,8 @@ export class Interpreter {
   private readonly memo = new Map<number, Value>();
   private readonly active = new Set<number>();
   private readonly passedMemo = new Map<string, Value | undefined>();
+  /** Interpreters of files importing this one whose calls were read: their classes are theirs to follow. */
+  private readonly callers = new Set<Interpreter>();
 
   constructor(
     readonly module: PythonModule,
@@ -33,15 +41,33 @@ export class Interpreter {
     /** Where this module's file is, when it is an imported one (evidence then names it). */
     readonly path?: string,
     /** One call of one function whose parameters are read from that call alone (`pinned`). */
-    private readonly pin?: { readonly fn: number; readonly call: SyntaxNode },
+    private readonly pin?: { readonly fn: number; readonly call: CallSite },
+    /** Calls of this module's top-level functions from the workspace files that import it. */
+    private readonly external?: (fn: FunctionInfo, max: number) => readonly CallSite[],
   ) {}
 
   /**
    * The same module read as if `fn` were called only by `call`: for checking a loss inside a
    * function whose calls pass different things (`disagreeingCalls`), one call at a time.
    */
-  pinned(fn: FunctionInfo, call: SyntaxNode): Interpreter {
-    return new Interpreter(this.module, this.library, this.imports, this.path, { fn: fn.node.id, call });
+  pinned(fn: FunctionInfo, call: CallSite): Interpreter {
+    const pinned = new Interpreter(this.module, this.library, this.imports, this.path, { fn: fn.node.id, call }, this.external);
+    if (call.interpreter !== this) pinned.callers.add(call.interpreter);
+    return pinned;
+  }
+
+  /** The calls of a function of this module: in this file, and (top-level ones) from files importing it. */
+  private callsOf(fn: FunctionInfo): CallSite[] | undefined {
+    const own = this.module.callsOf(fn, MAX_CALLERS);
+    if (!own) return undefined;
+    const calls: CallSite[] = own.map((call) => ({ call, interpreter: this }));
+    if (this.external && fn.module === this.module && this.module.scopeOf(fn.node).kind === 'module') {
+      for (const site of this.external(fn, MAX_CALLERS - calls.length)) {
+        this.callers.add(site.interpreter);
+        calls.push(site);
+      }
+    }
+    return calls;
   }
 
   /**
@@ -49,7 +75,7 @@ export class Interpreter {
    * or losses for a parameter it calls — what `passed` leaves unknown — in order; undefined when
    * they agree, or something passed is not followed.
    */
-  disagreeingCalls(fn: FunctionInfo): readonly SyntaxNode[] | undefined {
+  disagreeingCalls(fn: FunctionInfo): readonly CallSite[] | undefined {
     if (fn.cls || this.pin) return undefined;
     const body = fn.node.childForFieldName('body');
     if (!body) return undefined;
@@ -61,14 +87,16 @@ export class Interpreter {
         parameter.node.type !== 'list_splat_pattern' && parameter.node.type !== 'dictionary_splat_pattern' && calledIn(bodyText, parameter.name),
     );
     if (called.length === 0) return undefined;
-    const calls = this.module.callsOf(fn, MAX_CALLERS);
+    const calls = this.callsOf(fn);
     if (!calls || calls.length < 2) return undefined;
     let disagree = false;
     for (const [index, parameter] of called) {
-      const values = calls.map((call) => {
+      const values = calls.map(({ call, interpreter }) => {
         const args = callArguments(call);
         const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));
-        return argument ? withCallEvidence(this.value(argument), this.evidence(call)) : undefined;
+        if (!argument) return undefined;
+        const value = argument === parameter.node.childForFieldName('value') ? this.value(argument) : interpreter.value(argument);
+        return withCallEvidence(value, interpreter.evidence(call));
       });
       if (values.some((value) => !value)) return undefined;
       if (values.some((value) => !sameValue(value!, values[0]!))) disagree = true;
@@ -115,6 +143,11 @@ export class Interpreter {
   private ownerOf(module: PythonModule): Interpreter {
     if (module === this.module) return this;
     for (const interpreter of this.imports.values()) if (interpreter.module === module) return interpreter;
+    // A class of a file importing this one, or of a module that file imports (`from nets import Net`).
+    for (const caller of this.callers) {
+      if (caller.module === module) return caller;
+      for (const interpreter of caller.imports.values()) if (interpreter.module === module) return interpreter;
+    }
     return this;
   }
 
@@ -233,15 +266,16 @@ export class Interpreter {
     // Only a parameter the function calls (a model, a loss): what an edit re-checks relies on it.
     const body = fn.node.childForFieldName('body');
     if (!body || !calledIn(this.module.text.slice(body.startIndex, body.endIndex), parameter.name)) return undefined;
-    const calls = this.pin?.fn === fn.node.id ? [this.pin.call] : this.module.callsOf(fn, MAX_CALLERS);
+    const calls = this.pin?.fn === fn.node.id ? [this.pin.call] : this.callsOf(fn);
     if (!calls || calls.length === 0) return undefined;
     let result: Value | undefined;
-    for (const call of calls) {
+    for (const { call, interpreter } of calls) {
       const args = callArguments(call);
       const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));
       if (!argument) return undefined;
-      const value = this.value(argument, depth + 1);
-      const passedHere = withCallEvidence(value, this.evidence(call, l10n.t('passes `{0}` as `{1}`', argument.text, parameter.name)));
+      // A default is read here; an argument in the file of the call.
+      const value = argument === parameter.node.childForFieldName('value') ? this.value(argument, depth + 1) : interpreter.value(argument, depth + 1);
+      const passedHere = withCallEvidence(value, interpreter.evidence(call, l10n.t('passes `{0}` as `{1}`', argument.text, parameter.name)));
       if (!passedHere || (result && !sameValue(result, passedHere))) return undefined;
       result ??= passedHere;
     }
@@ -525,6 +559,7 @@ function withCallEvidence(value: Value, evidence: Evidence): Value | undefined {
     case 'class':
     case 'function':
     case 'loss':
+    case 'layer':
       return value;
     default:
       return undefined;
@@ -536,6 +571,8 @@ function sameValue(a: Value, b: Value): boolean {
   if (a.kind === 'instance' && b.kind === 'instance') return a.cls === b.cls;
   if (a.kind === 'class' && b.kind === 'class') return a.cls === b.cls;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
+  // Layers written alike (`nn.Linear(16, 1)` in two calls) are the same layer.
+  if (a.kind === 'layer' && b.kind === 'layer') return a.layer === b.layer || a.layer.describe === b.layer.describe;
   // Two constructions written alike (`nn.CrossEntropyLoss()` in two calls) are the same loss.
   if (a.kind === 'loss' && b.kind === 'loss') return a.construction.id === b.construction.id || a.construction.text === b.construction.text;
   return false;

@@ -10,7 +10,7 @@
 
 import type { ActivationKind } from './torch/apis';
 import { CALLED_NAMES, LOSS_CLASS_NAMES } from './torch/apis';
-import { readsItsCalls } from './impact';
+import { calledIn, readsItsCalls } from './impact';
 import { bracketed, definedFunction, splitTopLevel, statementAt, type Statement } from './statements';
 import { isWordChar } from './syntax';
 
@@ -45,8 +45,10 @@ export function select(
   statements: readonly Statement[],
   readers: readonly ActivationReader[],
   parseEverything = false,
+  /** Files that import this one call its functions: what those pass may be a loss. */
+  callersElsewhere = false,
 ): Selection {
-  const receivers = receiverCalls(text, mentions, statements);
+  const receivers = receiverCalls(text, mentions, statements, callersElsewhere);
   const seeds = [...siteSeeds(text, mentions, statements, readers), ...receivers.map(([offset]) => offset)].sort((a, b) => a - b);
   const spans = parseEverything || seeds.length === 0 ? undefined : parseSpans(seeds, statements, text);
   return { mentions, receivers, seeds, spans };
@@ -125,8 +127,13 @@ const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]
  * Calls of the names a loss module may be assigned to (`criterion(`, `self.loss_fn (`), as sorted
  * offsets and lengths of the name: with the mentions, every place a loss site can be.
  */
-export function receiverCalls(text: string, mentions: Mentions, statements?: readonly Statement[]): Array<[offset: number, length: number]> {
-  const receivers = receiverNames(text, mentions, statements);
+export function receiverCalls(
+  text: string,
+  mentions: Mentions,
+  statements?: readonly Statement[],
+  callersElsewhere = false,
+): Array<[offset: number, length: number]> {
+  const receivers = receiverNames(text, mentions, statements, callersElsewhere);
   if (receivers.size === 0) return [];
   const calls: Array<[number, number]> = [];
   // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
@@ -140,7 +147,7 @@ export function receiverCalls(text: string, mentions: Mentions, statements?: rea
  * `self.loss_fn = Loss()`): a superset, read from the text; the interpreter decides. Only the
  * lines where a loss class (or an alias of one) is called are read.
  */
-function receiverNames(text: string, mentions: Mentions, statements: readonly Statement[] | undefined): Set<string> {
+function receiverNames(text: string, mentions: Mentions, statements: readonly Statement[] | undefined, callersElsewhere: boolean): Set<string> {
   const constructors = (name: string) => LOSS_CLASS_NAMES.has(name) || mentions.aliases.includes(name);
   const names = new Set<string>();
   // A loss constructed where it is not assigned: perhaps an argument, `train(model, nn.NLLLoss())`.
@@ -162,6 +169,12 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
   // and the parameters of the functions they are passed to: `train(model, criterion)`.
   let functions: Map<string, string[]> | undefined;
   let calls: Map<string, string[][]> | undefined;
+  // Called from other files: every parameter a function calls may hold a loss they pass.
+  if (callersElsewhere && statements) {
+    functions = functionParameters(text, statements);
+    for (const parameters of functions.values()) for (const parameter of parameters) if (parameter && calledIn(text, parameter)) names.add(parameter);
+    inline ||= names.size > 0;
+  }
   for (let added = names.size > 0 || inline; added;) {
     added = false;
     functions ??= statements ? functionParameters(text, statements) : new Map<string, string[]>();
@@ -350,4 +363,15 @@ function callArgumentTexts(text: string, names: readonly string[]): Map<string, 
     calls.set(match[1]!, list);
   }
   return calls;
+}
+
+/** Whether a text names a loss (not only an activation): a file that does not cannot pass one on. */
+export function mentionsLoss(text: string): boolean {
+  const mentions = scanMentions(text);
+  return (
+    mentions.aliases.length > 0 ||
+    mentions.words.some(
+      ([offset, length]) => LOSS_CLASS_NAMES.has(text.slice(offset, offset + length)) || /(?:_loss|Loss|entropy)$/.test(text.slice(offset, offset + length)),
+    )
+  );
 }

@@ -29,6 +29,8 @@ export interface PythonLossSite {
   readonly call: SyntaxNode;
   /** The construction call, for applications of a loss module. */
   readonly construction?: SyntaxNode;
+  /** Where the construction is, when it is in another file. */
+  readonly constructionFile?: { readonly path: string; readonly line: number };
   /** Options given by keyword, at the construction (modules) or the call (functions). */
   readonly options: ReadonlyMap<string, SyntaxNode>;
   /** Tensor arguments by parameter name (applications only). */
@@ -166,7 +168,7 @@ export function* siteSteps(
     const api = LOSS_CLASSES[name] ?? (isKerasLossClass(name) ? kerasLossApi(name, callArguments(value.construction)) : undefined);
     if (!api) continue;
     applied.add(call.id);
-    losses.push(application(name, api, call, value.construction));
+    losses.push({ ...application(name, api, call, value.construction), ...(value.file ? { constructionFile: value.file } : {}) });
   }
   losses.sort((a, b) => a.call.startIndex - b.call.startIndex);
   activations.sort((a, b) => a.call.startIndex - b.call.startIndex);

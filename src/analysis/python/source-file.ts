@@ -5,8 +5,8 @@ import { SiteIndex, activationReaders, findingsThroughCalls, runRules } from '..
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
-import { PythonModule } from './binder';
-import { affectedStatements, calledDefinitions } from './impact';
+import { PythonModule, type FunctionInfo } from './binder';
+import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from './interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
@@ -90,12 +90,15 @@ export class SourceFile {
       // zoo name no loss at all, and are done after one scan of their text.
       const nothing = { findings: [], ...(options.sites ? { sites: [] } : {}) };
       const mentions = scanMentions(text);
-      if (mentions.words.length === 0) return nothing;
+      // A file naming no loss is done — unless files importing it may hand its functions a loss.
+      if (mentions.words.length === 0 && !(this.path && /\bdef\b/.test(text))) return nothing;
       const marks = suppressions(text);
       if (marks.file && !options.ignoreFileComments) return nothing;
       const change = previous ? diffText(previous.text, text) : undefined;
       const statements = topLevelStatements(text, previous && change ? { statements: previous.statements, change } : undefined);
-      const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything);
+      const callersElsewhere = !!this.path && statements.some((statement) => readsItsCalls(text, statement)) && this.host.lossImporters(this.path).length > 0;
+      if (mentions.words.length === 0 && !callersElsewhere) return nothing;
+      const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything, callersElsewhere);
       if (selection.seeds.length === 0) return nothing;
       const parser = await this.host.parser();
       const steps = this.check({ text, options, key, marks, previous, change, statements, selection, parser });
@@ -130,7 +133,13 @@ export class SourceFile {
     const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
     const module = new PythonModule(text, tree, { statements, bound });
     const imports = this.imports(parser, text, statements);
-    const interpreter = new Interpreter(module, torchLibrary, imports.interpreters);
+    // The calls of this file's functions from the workspace files that import it.
+    const path = this.path;
+    const external =
+      path && imports.importers.length > 0
+        ? (fn: FunctionInfo, max: number) => (max > 0 ? this.host.externalCalls(path, fn.name, parser, max) : [])
+        : undefined;
+    const interpreter = new Interpreter(module, torchLibrary, imports.interpreters, undefined, undefined, external);
     yield;
 
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
@@ -193,10 +202,22 @@ export class SourceFile {
     return { findings, ...(described ? { sites: described } : {}) };
   }
 
-  /** The workspace modules this file imports (one level deep), as the host has them now. */
-  private imports(parser: Parser, text: string, statements: readonly Statement[]): { interpreters: Map<string, Interpreter>; key: string } {
+  /**
+   * The workspace modules this file imports (one level deep), as the host has them now; and, when
+   * one of its functions reads what its calls pass, the files that import it (their calls count).
+   */
+  private imports(
+    parser: Parser,
+    text: string,
+    statements: readonly Statement[],
+  ): { interpreters: Map<string, Interpreter>; key: string; importers: readonly string[] } {
     const interpreters = new Map<string, Interpreter>();
     const key: string[] = [];
+    let importers: readonly string[] = [];
+    if (this.path && statements.some((statement) => readsItsCalls(text, statement))) {
+      importers = this.host.lossImporters(this.path);
+      if (importers.length > 0) key.push(this.host.importersKey(this.path));
+    }
     if (this.path) {
       for (const name of importedModules(text, statements)) {
         const path = this.host.resolve(this.path, name);
@@ -206,7 +227,7 @@ export class SourceFile {
         key.push(`${imported.path}\u0000${imported.version}`);
       }
     }
-    return { interpreters, key: key.join('\u0001') };
+    return { interpreters, key: key.join('\u0001'), importers };
   }
 
   /** Frees the syntax tree kept for the next version (after the analysis under way, if any). */
@@ -314,7 +335,8 @@ function moveFinding(finding: Finding, move: (offset: number) => number | undefi
   const data = moveData(finding.data, move);
   const evidence = moveEach(finding.evidence, move);
   const edits = finding.fix ? moveEach(finding.fix.edits, move) : undefined;
-  const via = finding.via ? moveSpan(finding.via.span, move) : undefined;
+  // A call in another file keeps that file's offsets.
+  const via = finding.via ? (finding.via.file ? finding.via.span : moveSpan(finding.via.span, move)) : undefined;
   if (!span || !data || !evidence || (finding.fix && !edits) || (finding.via && !via)) return undefined;
   return {
     ...finding,

@@ -21,7 +21,13 @@ export type Value =
   /** `nn.ModuleList` / `nn.ModuleDict` whose members are all alike: indexing or iterating gives `member`. */
   | { readonly kind: 'modules'; readonly member: Value }
   | { readonly kind: 'function'; readonly fn: FunctionInfo }
-  | { readonly kind: 'loss'; readonly qualified: string; readonly construction: SyntaxNode }
+  | {
+      readonly kind: 'loss';
+      readonly qualified: string;
+      readonly construction: SyntaxNode;
+      /** Where the construction is when it is in another file (a module imported, or one importing this one). */
+      readonly file?: { readonly path: string; readonly line: number };
+    }
   | { readonly kind: 'qualified'; readonly name: string }
   | { readonly kind: 'dtype'; readonly dtype: 'float' | 'int' | 'bool' }
   | { readonly kind: 'int'; readonly value: number }

@@ -72,16 +72,18 @@ export const klDivInputNotLogProbabilities = createRule({
       const targetIsLog = target.space === 'log-probabilities';
       if (targetIsLog === logTarget) continue;
       const owner = site.construction ?? site.call;
-      const fix: Fix | undefined = logTargetNode
-        ? {
-            title: l10n.t('Set log_target={0}', targetIsLog ? 'True' : 'False'),
-            safety: 'unsafe',
-            edits: [{ span: spanOf(logTargetNode), newText: targetIsLog ? 'True' : 'False' }],
-          }
-        : (() => {
-            const edit = addKeyword(owner, 'log_target=True');
-            return edit ? { title: l10n.t('Set log_target={0}', 'True'), safety: 'unsafe' as const, edits: [edit] } : undefined;
-          })();
+      // A loss made in another file is not edited from this one.
+      const fix: Fix | undefined =
+        logTargetNode && !site.constructionFile
+          ? {
+              title: l10n.t('Set log_target={0}', targetIsLog ? 'True' : 'False'),
+              safety: 'unsafe',
+              edits: [{ span: spanOf(logTargetNode), newText: targetIsLog ? 'True' : 'False' }],
+            }
+          : (() => {
+              const edit = addKeyword(owner, 'log_target=True');
+              return edit ? { title: l10n.t('Set log_target={0}', 'True'), safety: 'unsafe' as const, edits: [edit] } : undefined;
+            })();
       context.report({
         span: spanOf(targetNode),
         messageId: targetIsLog ? 'logTargetMissing' : 'logTargetWrong',

@@ -66,7 +66,8 @@ export const nllLossWithoutLogSoftmax = createRule({
       if (isLogits) {
         const ctorOrCall = site.construction ?? site.call;
         const replacement = CROSS_ENTROPY[site.qualified];
-        const rename = replacement ? renameCallee(ctorOrCall, replacement) : undefined;
+        // A loss made in another file is not edited from this one.
+        const rename = replacement && !site.constructionFile ? renameCallee(ctorOrCall, replacement) : undefined;
         const allLogits = context.sites.everyApplicationGets(site, 'logits');
         if (rename) fix = { title: l10n.t('Use {0}', replacement!), safety: allLogits ? 'safe' : 'unsafe', edits: [rename] };
         else

@@ -67,7 +67,8 @@ export const probabilitiesLossOnLogits = createRule({
       const keras = site.api.framework === 'keras';
       const replacement = keras ? 'from_logits=True' : (WITH_LOGITS[site.qualified] ?? site.api.withLogits);
       // TensorFlow's counterpart takes other argument names: named, not renamed.
-      const rename = replacement && isPyTorch(site) ? renameCallee(ctorOrCall, replacement) : undefined;
+      // A loss made in another file is not edited from this one.
+      const rename = replacement && isPyTorch(site) && !site.constructionFile ? renameCallee(ctorOrCall, replacement) : undefined;
       // Safe only when every application of this loss gets logits.
       const allLogits = context.sites.everyApplicationGets(site, 'logits');
       context.report({

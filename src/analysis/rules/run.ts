@@ -134,14 +134,19 @@ export function* findingsThroughCalls(
   const key = (finding: Finding) => `${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}`;
   const seen = new Set(found.map(key));
   const extra: Finding[] = [];
-  for (const call of calls) {
+  for (const site of calls) {
     yield;
-    const pinned = input.interpreter.pinned(fn, call);
+    const pinned = input.interpreter.pinned(fn, site);
     for (const finding of runRules({ ...input, interpreter: pinned }, siteIndex(pinned), losses, activations)) {
       if (seen.has(key(finding))) continue;
       seen.add(key(finding));
-      const text = call.text.split('\n')[0]!.trim();
-      extra.push({ ...finding, via: { text: text.length > 80 ? `${text.slice(0, 79)}…` : text, span: spanOf(call) } });
+      const text = site.call.text.split('\n')[0]!.trim();
+      // A call in a file importing this one is named by that file and line.
+      const file =
+        site.interpreter.path && site.interpreter !== input.interpreter
+          ? { path: site.interpreter.path, line: site.interpreter.module.line(site.call.startIndex) }
+          : undefined;
+      extra.push({ ...finding, via: { text: text.length > 80 ? `${text.slice(0, 79)}…` : text, span: spanOf(site.call), ...(file ? { file } : {}) } });
     }
   }
   return extra;

@@ -72,7 +72,10 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
     const dim = intLiteral(argument(args, activationDimKeyword(qualified), 1)) ?? (qualified.startsWith('torch.') ? undefined : -1);
     return tensor(activated(interpreter, input ? interpreter.factOf(input) : UNKNOWN_FACT, activation, dim, node, input));
   }
-  if (LOSS_CLASSES[qualified]) return { kind: 'loss', qualified, construction: node };
+  if (LOSS_CLASSES[qualified]) {
+    const file = interpreter.path ? { file: { path: interpreter.path, line: interpreter.module.line(node.startIndex) } } : {};
+    return { kind: 'loss', qualified, construction: node, ...file };
+  }
   const activationModule = ACTIVATION_MODULES[qualified];
   if (activationModule) {
     const dim = intLiteral(argument(args, 'dim', 0));

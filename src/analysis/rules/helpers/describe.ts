@@ -42,7 +42,11 @@ export function lossReference(site: PythonLossSite): MessageArg {
   const callee = site.call.childForFieldName('function');
   const inline = site.construction && callee && callee.startIndex === site.construction.startIndex;
   if (site.kind === 'application' && site.construction && !inline) {
-    return phrase('lossModule', { name: callee?.text ?? '', loss: lossAsWritten(site), place: place(site.construction.startIndex) });
+    // A construction in another file is named by that file and line.
+    const where = site.constructionFile
+      ? phrase('fileLine', { file: basename(site.constructionFile.path), line: site.constructionFile.line })
+      : place(site.construction.startIndex);
+    return phrase('lossModule', { name: callee?.text ?? '', loss: lossAsWritten(site), place: where });
   }
   return `\`${lossAsWritten(site)}\``;
 }

@@ -49,6 +49,8 @@ export function addKeyword(call: SyntaxNode, keyword: string): TextEdit | undefi
  * in; a loss object built elsewhere may have other uses, so changing it there is unsafe.
  */
 export function fromLogitsFix(site: PythonLossSite, value: boolean): Fix | undefined {
+  // A loss made in another file is not edited from this one.
+  if (site.constructionFile && !site.compiled) return undefined;
   const written = site.compiled?.fromLogits ?? site.options.get('from_logits');
   const construction = site.compiled?.lossCall ?? site.construction;
   const edit: TextEdit | undefined = written
