@@ -341,6 +341,43 @@ for reduction in ["sum_over_batch_size", "sum", "none"]:
     keras_case(f"keras sparse_categorical_crossentropy (N,1) labels {reduction}", "sparse_categorical_crossentropy", keras_sparse, softmaxish, rng.integers(0, 4, (5, 1)).astype(np.int64), {"reduction": reduction})
     keras_case(f"keras sparse_categorical_crossentropy logits {reduction}", "sparse_categorical_crossentropy", keras_sparse, rng.normal(size=(5, 4)), rng.integers(0, 4, 5).astype(np.int64), {"reduction": reduction, "from_logits": True})
 
+# ---------------------------------------------------------------- K-dimensional inputs, every option
+# The losses that take any shape, on 3-D and 4-D inputs with every combination of their options.
+import itertools
+
+
+def options_grid(grid):
+    keys = list(grid)
+    for values in itertools.product(*(grid[key] for key in keys)):
+        yield dict(zip(keys, values))
+
+
+def kdim(loss, fn, make_args, grid, variant=""):
+    for shape in [(2, 3, 4), (2, 3, 2, 4)]:
+        for options in options_grid({"reduction": REDUCTIONS, **grid}):
+            label = " ".join(f"{k}={'tensor' if isinstance(v, torch.Tensor) else v}" for k, v in options.items() if k != "reduction")
+            case(" ".join(part for part in [loss, "K-dim", variant, str(shape), label, options["reduction"]] if part), loss, fn, make_args(shape), options)
+
+
+pm = lambda *shape: torch.where(rand(*shape) > 0.5, 1.0, -1.0).double()
+kdim("mse_loss", F.mse_loss, lambda s: {"input": randn(*s), "target": randn(*s)}, {})
+kdim("l1_loss", F.l1_loss, lambda s: {"input": randn(*s), "target": randn(*s)}, {})
+kdim("smooth_l1_loss", F.smooth_l1_loss, lambda s: {"input": randn(*s) * 2, "target": randn(*s)}, {"beta": [0.0, 0.5, 2.0]})
+kdim("huber_loss", F.huber_loss, lambda s: {"input": randn(*s) * 2, "target": randn(*s)}, {"delta": [0.5, 1.0, 3.0]})
+kdim("binary_cross_entropy", F.binary_cross_entropy, lambda s: {"input": rand(*s) * 0.98 + 0.01, "target": rand(*s)}, {"weight": [None, rand(4) + 0.1]})
+kdim("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, lambda s: {"input": randn(*s) * 3, "target": rand(*s)}, {"pos_weight": [None, rand(4) + 0.5], "weight": [None, rand(4) + 0.1]})
+kdim("kl_div", F.kl_div, lambda s: {"input": torch.log_softmax(randn(*s), 1), "target": torch.softmax(randn(*s), 1)}, {"log_target": [False]})
+kdim("kl_div", F.kl_div, lambda s: {"input": torch.log_softmax(randn(*s), 1), "target": torch.log_softmax(randn(*s), 1)}, {"log_target": [True]})
+kdim("poisson_nll_loss", F.poisson_nll_loss, lambda s: {"input": randn(*s), "target": randint(5, *s).double()}, {"log_input": [True], "full": [False, True]})
+kdim("poisson_nll_loss", F.poisson_nll_loss, lambda s: {"input": rand(*s) * 4, "target": randint(5, *s).double()}, {"log_input": [False], "full": [False, True]})
+kdim("gaussian_nll_loss", F.gaussian_nll_loss, lambda s: {"input": randn(*s), "target": randn(*s), "var": rand(*s) + 0.05}, {"full": [False, True]})
+kdim("gaussian_nll_loss", F.gaussian_nll_loss, lambda s: {"input": randn(*s), "target": randn(*s), "var": rand(*s[:-1], 1) + 0.05}, {"full": [False, True]}, "var (..., 1)")
+kdim("hinge_embedding_loss", F.hinge_embedding_loss, lambda s: {"input": randn(*s), "target": pm(*s)}, {"margin": [0.5, 1.0]})
+kdim("soft_margin_loss", F.soft_margin_loss, lambda s: {"input": randn(*s) * 3, "target": pm(*s)}, {})
+kdim("margin_ranking_loss", F.margin_ranking_loss, lambda s: {"input1": randn(*s), "input2": randn(*s), "target": pm(*s)}, {"margin": [0.0, 0.5]})
+if sigmoid_focal_loss is not None:
+    kdim("sigmoid_focal_loss", sigmoid_focal_loss, lambda s: {"inputs": randn(*s) * 3, "targets": (rand(*s) > 0.7).double()}, {"alpha": [0.25, -1.0], "gamma": [0.0, 2.0]})
+
 # ---------------------------------------------------------------- shape and dtype contracts
 # Every pattern the shape contracts (src/losses/shapes.ts) decide, with PyTorch's own error or
 # warning: the evaluator raises the contract's message, and the analyzer reports the same one.
