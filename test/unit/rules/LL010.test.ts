@@ -171,6 +171,19 @@ ruleTester(targetShapeMismatch, {
       ],
     },
     {
+      // An elementwise function (F.relu) keeps the shape it is given.
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        'import torch.nn.functional as F',
+        'body = nn.Conv2d(3, 8, kernel_size=3, padding=1)',
+        'head = nn.Conv2d(8, 4, kernel_size=1)',
+        'out = head(F.relu(body(torch.randn(2, 3, 16, 16))))',
+        'loss = F.cross_entropy(out, torch.randint(0, 4, (2, 1, 16, 16)))',
+      ),
+      errors: [{ line: 7, messageId: 'contract', data: { shapes: '`torch.randint(0, 4, (2, 1, 16, 16))` (2, 1, 16, 16), `out` (2, 4, 16, 16)' } }],
+    },
+    {
       // (N, d, 1) class indices to NLLLoss over (N, C, d).
       code: py(
         'import torch',

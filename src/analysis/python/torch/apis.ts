@@ -302,6 +302,27 @@ export const PASSTHROUGH_LAYERS: ReadonlySet<string> = new Set([
 ]);
 
 /** Layers that keep the shape but not the meaning: after them the space is unknown. */
+/**
+ * Elementwise functions that keep their input's shape (and dtype), but not its meaning: what
+ * comes out of a ReLU is neither logits nor probabilities, yet still `(N, C, H, W)`.
+ */
+export const SHAPE_PRESERVING_FUNCTIONS: ReadonlySet<string> = new Set([
+  'torch.relu',
+  'torch.nn.functional.relu',
+  'torch.nn.functional.relu6',
+  'torch.nn.functional.leaky_relu',
+  'torch.nn.functional.gelu',
+  'torch.nn.functional.silu',
+  'torch.nn.functional.mish',
+  'torch.nn.functional.elu',
+  'torch.nn.functional.selu',
+  'torch.nn.functional.celu',
+  'torch.tanh',
+  'torch.nn.functional.hardtanh',
+  'torch.nn.functional.dropout',
+  'torch.nn.functional.dropout2d',
+]);
+
 export const SHAPE_PRESERVING_LAYERS: ReadonlySet<string> = new Set([
   'torch.nn.ReLU',
   'torch.nn.ReLU6',

@@ -19,6 +19,7 @@ import {
   LINEAR_LAYERS,
   LOSS_CLASSES,
   PASSTHROUGH_LAYERS,
+  SHAPE_PRESERVING_FUNCTIONS,
   SHAPE_PRESERVING_LAYERS,
   TENSOR_CONSTRUCTORS,
   VALUE_PRESERVING_METHODS,
@@ -103,6 +104,18 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
         }),
       },
     };
+  }
+  if (SHAPE_PRESERVING_FUNCTIONS.has(qualified)) {
+    // Followed with the depth it was called at: `relu(relu(...))` 2,000 deep ends in unknown.
+    const value = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
+    const input = value?.kind === 'tensor' ? value.fact : UNKNOWN_FACT;
+    return tensor({
+      ...UNKNOWN_FACT,
+      dtype: input.dtype,
+      origin: input.origin,
+      ...(input.shape ? { shape: input.shape } : {}),
+      ...(input.param !== undefined ? { param: input.param } : {}),
+    });
   }
   if (qualified === 'torch.nn.Sequential') return sequential(interpreter, node, args, depth);
   if (qualified === 'torch.nn.ModuleList' || qualified === 'torch.nn.ModuleDict') return moduleCollection(interpreter, node, args, depth);
