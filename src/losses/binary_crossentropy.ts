@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
+import { kerasSameShape } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
 import { LossError } from './errors';
-import { checkpointRows, clip, kerasReduce, kerasReductionOption, lastAxis, sameShapeOrThrow } from './keras';
+import { checkpointRows, clip, kerasReduce, kerasReductionOption, lastAxis } from './keras';
 import type { LossDefinition } from './types';
 
 const NAME = 'binary_crossentropy';
@@ -28,13 +29,13 @@ export const kerasBinaryCrossentropy: LossDefinition = {
     label_smoothing: { kind: 'number', default: 0 },
     reduction: kerasReductionOption,
   },
+  shapes: kerasSameShape(NAME, false),
   formula: 'ℓₙ = −mean_c ( y · log clip(p) + (1 − y) · log(1 − clip(p)) ),  clip to [1e-7, 1 − 1e-7]',
   aliases: {
     keras: ['keras.losses.BinaryCrossentropy', 'keras.losses.binary_crossentropy', "'binary_crossentropy'"],
     tfjs: ["'binaryCrossentropy'", 'tf.metrics.binaryCrossentropy'],
   },
   compute({ y_pred: yPred, y_true: yTrue }, options, ctx) {
-    sameShapeOrThrow(yTrue!, yPred!, NAME);
     const p = floats(yPred!, 'y_pred', NAME);
     const y = floats(yTrue!, 'y_true', NAME);
     const smoothing = options.label_smoothing as number;

@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
+import { kerasSameShape } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
 import { LossError } from './errors';
-import { checkpointRows, clip, kerasReduce, kerasReductionOption, lastAxis, sameShapeOrThrow } from './keras';
+import { checkpointRows, clip, kerasReduce, kerasReductionOption, lastAxis } from './keras';
 import type { LossDefinition } from './types';
 
 const NAME = 'categorical_crossentropy';
@@ -33,14 +34,13 @@ export const kerasCategoricalCrossentropy: LossDefinition = {
     label_smoothing: { kind: 'number', default: 0 },
     reduction: kerasReductionOption,
   },
+  shapes: kerasSameShape(NAME, true),
   formula: 'ℓₙ = −Σ_c y_c · log clip(p_c / Σ_j p_j)',
   aliases: {
     keras: ['keras.losses.CategoricalCrossentropy', 'keras.losses.categorical_crossentropy', "'categorical_crossentropy'"],
     tfjs: ["'categoricalCrossentropy'", 'tf.metrics.categoricalCrossentropy'],
   },
   compute({ y_pred: yPred, y_true: yTrue }, options, ctx) {
-    sameShapeOrThrow(yTrue!, yPred!, NAME);
-    if (yPred!.ndim < 1) throw new LossError('shape-mismatch', l10n.t('{0}: Arguments `target` and `output` must be at least rank 1.', NAME));
     const p = floats(yPred!, 'y_pred', NAME);
     const y = floats(yTrue!, 'y_true', NAME);
     const smoothing = options.label_smoothing as number;

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { ctcShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { classIndices, floats } from './checks';
 import { LossError } from './errors';
@@ -47,14 +48,12 @@ export const ctcLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
     zero_infinity: { kind: 'boolean', default: false },
   },
+  shapes: ctcShapes,
   formula: 'ℓₙ = −log Σ_{π ∈ B⁻¹(yₙ)} Π_t p_t(π_t)',
   aliases: { torch: ['torch.nn.CTCLoss', 'torch.nn.functional.ctc_loss'], keras: ['keras.losses.CTC'], optax: ['optax.ctc_loss'] },
   compute({ log_probs: logProbs, targets, input_lengths: inputLengths, target_lengths: targetLengths }, options, ctx) {
     const lp = floats(logProbs!, 'log_probs', NAME);
     const unbatched = logProbs!.ndim === 2;
-    if (logProbs!.ndim !== 2 && logProbs!.ndim !== 3) {
-      throw new LossError('shape-mismatch', l10n.t('ctc_loss: log_probs must be (T, N, C) or (T, C), got a {0}-D tensor.', logProbs!.ndim));
-    }
     const steps = logProbs!.shape[0]!;
     const batch = unbatched ? 1 : logProbs!.shape[1]!;
     const classes = logProbs!.shape[unbatched ? 1 : 2]!;
@@ -63,10 +62,6 @@ export const ctcLoss: LossDefinition = {
       throw new LossError('out-of-range', l10n.t('ctc_loss: blank must be in label range (blank {0}, {1} labels)', blank, classes));
     const inLengths = classIndices(inputLengths!, 'input_lengths', NAME);
     const tgtLengths = classIndices(targetLengths!, 'target_lengths', NAME);
-    if (inLengths.length !== batch)
-      throw new LossError('shape-mismatch', l10n.t('ctc_loss: input_lengths must have {0} entries, got {1}.', batch, inLengths.length));
-    if (tgtLengths.length !== batch)
-      throw new LossError('shape-mismatch', l10n.t('ctc_loss: target_lengths must have {0} entries, got {1}.', batch, tgtLengths.length));
     const labels = classIndices(targets!, 'targets', NAME);
     const padded = unbatched || targets!.ndim === 2;
     const offsets = new Array<number>(batch);

@@ -1,6 +1,4 @@
-import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape, type Shape } from '../tensor/tensor';
-import { LossError } from './errors';
+import { Tensor, type Shape } from '../tensor/tensor';
 import { sum } from './reduce';
 import type { LossContext, OptionSpec } from './types';
 
@@ -24,20 +22,6 @@ export function kerasReduce(losses: Float64Array, shape: Shape, reduction: strin
   if (reduction === 'none') return new Tensor(losses, shape);
   const total = sum(losses);
   return Tensor.scalar(reduction === 'sum' ? total : total / Math.max(losses.length, 1));
-}
-
-export function sameShapeOrThrow(yTrue: Tensor, yPred: Tensor, loss: string): void {
-  if (yTrue.ndim !== yPred.ndim || !sameShape(yTrue.shape, yPred.shape)) {
-    throw new LossError(
-      'shape-mismatch',
-      l10n.t(
-        '{0}: Arguments `target` and `output` must have the same shape. Received: target.shape=({1}), output.shape=({2})',
-        loss,
-        yTrue.shape.join(', '),
-        yPred.shape.join(', '),
-      ),
-    );
-  }
 }
 
 /** Rows along the last axis: `count` rows of `width` values. */

@@ -387,3 +387,80 @@ export function floatDtype(tensor: string, message: (dtype: 'Long' | 'Bool') => 
     return dtype === 'int' || dtype === 'bool' ? [{ message: message(TORCH_DTYPE[dtype]), tensor, convert: 'float' }] : [];
   };
 }
+
+/** CTC: `(T, N, C)` (or unbatched `(T, C)`) log-probabilities, and one length per sequence. */
+export const ctcShapes: ShapeContract = ({ log_probs: logProbs, input_lengths: inputLengths, target_lengths: targetLengths }) => {
+  if (!logProbs) return [];
+  if (logProbs.length !== 2 && logProbs.length !== 3) {
+    // PyTorch reads any rank but 3 as unbatched and adds a batch dim before checking: hence rank + 1.
+    return [
+      error(
+        l10n.t(
+          "Expected 3-dimensional tensor, but got {0}-dimensional tensor for argument #1 'log_probs' (while checking arguments for ctc_loss_cpu)",
+          logProbs.length + 1,
+        ),
+        ['log_probs'],
+        l10n.t('log_probs must be (T, N, C), or (T, C) for one sequence.'),
+      ),
+    ];
+  }
+  const batch = logProbs.length === 2 ? 1 : logProbs[1];
+  const entries = (shape: SymShape | undefined): SymDim => (!shape ? undefined : shape.length === 0 ? 1 : shape.length === 1 ? shape[0] : undefined);
+  for (const [name, shape] of [
+    ['input_lengths', inputLengths],
+    ['target_lengths', targetLengths],
+  ] as const) {
+    const count = entries(shape);
+    if (sameDim(count, batch) === false) {
+      return [
+        error(
+          l10n.t('{0} must be of size batch_size', name),
+          [name, 'log_probs'],
+          l10n.t('The batch has {0} sequences; `{1}` has {2} entries.', dimText(batch), name, dimText(count)),
+        ),
+      ];
+    }
+  }
+  return [];
+};
+
+/** Keras' binary and categorical cross entropies: `y_true` of `y_pred`'s shape (at least rank 1 for the categorical one). */
+export function kerasSameShape(loss: string, rankOne: boolean): ShapeContract {
+  return ({ y_true: target, y_pred: output }) => {
+    if (rankOne && output && output.length < 1) return [error(l10n.t('{0}: Arguments `target` and `output` must be at least rank 1.', loss), ['y_pred'])];
+    if (!target || !output || sameShapes(target, output) !== false) return [];
+    return [
+      error(
+        l10n.t(
+          '{0}: Arguments `target` and `output` must have the same shape. Received: target.shape=({1}), output.shape=({2})',
+          loss,
+          target.map(dimText).join(', '),
+          output.map(dimText).join(', '),
+        ),
+        ['y_true', 'y_pred'],
+      ),
+    ];
+  };
+}
+
+/** Keras' sparse categorical cross entropy: labels of `y_pred`'s shape without its last dim (or with it as 1). */
+export const kerasSparseShapes: ShapeContract = ({ y_true: target, y_pred: output }) => {
+  const loss = 'sparse_categorical_crossentropy';
+  if (!output) return [];
+  if (output.length < 1) return [error(l10n.t('{0}: Argument `output` must be at least rank 1.', loss), ['y_pred'])];
+  if (!target) return [];
+  const labels = target.length === output.length && target[target.length - 1] === 1 ? target.slice(0, -1) : target;
+  return sameShapes(labels, output.slice(0, -1)) === false
+    ? [
+        error(
+          l10n.t(
+            '{0}: Arguments `target` and `output` must have the same shape up until the last dimension: target.shape=({1}), output.shape=({2})',
+            loss,
+            target.map(dimText).join(', '),
+            output.map(dimText).join(', '),
+          ),
+          ['y_true', 'y_pred'],
+        ),
+      ]
+    : [];
+};

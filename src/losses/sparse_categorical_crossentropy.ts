@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { Tensor, sameShape } from '../tensor/tensor';
+import { kerasSparseShapes } from './shapes';
+import { Tensor } from '../tensor/tensor';
 import { classIndices, floats } from './checks';
 import { LossError } from './errors';
 import { checkpointRows, clip, kerasReduce, kerasReductionOption, lastAxis } from './keras';
@@ -29,6 +30,7 @@ export const kerasSparseCategoricalCrossentropy: LossDefinition = {
     },
   ],
   options: { from_logits: { kind: 'boolean', default: false }, reduction: kerasReductionOption },
+  shapes: kerasSparseShapes,
   formula: 'ℓₙ = −log( clip(p_{yₙ}) / Σ_c clip(p_c) )',
   aliases: {
     keras: ['keras.losses.SparseCategoricalCrossentropy', 'keras.losses.sparse_categorical_crossentropy', "'sparse_categorical_crossentropy'"],
@@ -36,21 +38,7 @@ export const kerasSparseCategoricalCrossentropy: LossDefinition = {
   },
   compute({ y_pred: yPred, y_true: yTrue }, options, ctx) {
     const p = floats(yPred!, 'y_pred', NAME);
-    if (yPred!.ndim < 1) throw new LossError('shape-mismatch', l10n.t('{0}: Argument `output` must be at least rank 1.', NAME));
     const { rows, width, outShape } = lastAxis(yPred!.shape);
-    let labelShape = [...yTrue!.shape];
-    if (labelShape.length === yPred!.ndim && labelShape[labelShape.length - 1] === 1) labelShape = labelShape.slice(0, -1);
-    if (!sameShape(labelShape, outShape)) {
-      throw new LossError(
-        'shape-mismatch',
-        l10n.t(
-          '{0}: Arguments `target` and `output` must have the same shape up until the last dimension: target.shape=({1}), output.shape=({2})',
-          NAME,
-          yTrue!.shape.join(', '),
-          yPred!.shape.join(', '),
-        ),
-      );
-    }
     const labels = classIndices(yTrue!, 'y_true', NAME);
     const fromLogits = options.from_logits as boolean;
     const losses = new Float64Array(rows);

@@ -424,6 +424,10 @@ shape_case("var of another width", "gaussian_nll_loss", F.gaussian_nll_loss, {"i
 shape_case("(N,1) target", "multi_margin_loss", F.multi_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 1)})
 shape_case("(N,) target", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4)})
 shape_case("(N,C') target", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": randn(4, 5), "target": randint(5, 4, 6)})
+lp = torch.log_softmax(randn(6, 4, 5), 2)
+shape_case("input_lengths of another batch", "ctc_loss", F.ctc_loss, {"log_probs": lp, "targets": randint(4, 4, 3, low=1), "input_lengths": torch.full((3,), 6, dtype=torch.long), "target_lengths": torch.full((4,), 3, dtype=torch.long)})
+shape_case("target_lengths of another batch", "ctc_loss", F.ctc_loss, {"log_probs": lp, "targets": randint(4, 4, 3, low=1), "input_lengths": torch.full((4,), 6, dtype=torch.long), "target_lengths": torch.full((2,), 3, dtype=torch.long)})
+shape_case("4-D log_probs", "ctc_loss", F.ctc_loss, {"log_probs": torch.log_softmax(randn(6, 4, 5, 2), 2), "targets": randint(4, 4, 3, low=1), "input_lengths": torch.full((4,), 6, dtype=torch.long), "target_lengths": torch.full((4,), 3, dtype=torch.long)})
 # Dtypes PyTorch refuses (the dtype contracts); the regression losses promote integer targets.
 shape_case("integer target", "kl_div", F.kl_div, {"input": torch.log_softmax(randn(4, 5), 1), "target": randint(2, 4, 5)}, {"reduction": "batchmean"})
 shape_case("float class indices", "multi_margin_loss", F.multi_margin_loss, {"input": randn(4, 5), "target": randint(5, 4).double()})

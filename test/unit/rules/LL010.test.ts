@@ -44,6 +44,12 @@ ruleTester(targetShapeMismatch, {
       'labels = torch.randint(0, 5, (8,))',
       'loss = nn.CrossEntropyLoss()(labels, head(torch.randn(8, 16)))',
     ),
+    py(
+      'import torch',
+      'import torch.nn.functional as F',
+      'log_probs = torch.randn(50, 16, 20).log_softmax(2)',
+      'loss = F.ctc_loss(log_probs, torch.randint(1, 20, (16, 30)), torch.full((16,), 50, dtype=torch.long), torch.full((16,), 30, dtype=torch.long))',
+    ),
     // Sizes that are not known (a parameter, a dataset) are silent.
     py(
       'import torch',
@@ -182,6 +188,23 @@ ruleTester(targetShapeMismatch, {
         'loss = F.cross_entropy(out, torch.randint(0, 4, (2, 1, 16, 16)))',
       ),
       errors: [{ line: 7, messageId: 'contract', data: { shapes: '`torch.randint(0, 4, (2, 1, 16, 16))` (2, 1, 16, 16), `out` (2, 4, 16, 16)' } }],
+    },
+    {
+      // CTC: one input length per sequence of the batch.
+      code: py(
+        'import torch',
+        'import torch.nn.functional as F',
+        'log_probs = torch.randn(50, 16, 20).log_softmax(2)',
+        'input_lengths = torch.full((8,), 50, dtype=torch.long)',
+        'loss = F.ctc_loss(log_probs, torch.randint(1, 20, (16, 30)), input_lengths, torch.full((16,), 30, dtype=torch.long))',
+      ),
+      errors: [
+        {
+          line: 5,
+          messageId: 'contract',
+          data: { pytorch: 'input_lengths must be of size batch_size', hint: 'The batch has 16 sequences; `input_lengths` has 8 entries.' },
+        },
+      ],
     },
     {
       // (N, d, 1) class indices to NLLLoss over (N, C, d).

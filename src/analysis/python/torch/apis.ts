@@ -358,6 +358,7 @@ export const FACTORIES: Readonly<Record<string, 'float' | 'int'>> = table({
   'torch.empty': 'float',
   'torch.randint': 'int',
   'torch.arange': 'int',
+  'torch.full': 'float',
 });
 
 /** Tensors from literal data, with the dtype their constructor fixes (`undefined`: inferred from the data). */

@@ -277,6 +277,12 @@ function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | '
     sizes = size ? [size] : [];
   } else if (qualified === 'torch.arange') {
     sizes = [];
+  } else if (qualified === 'torch.full') {
+    // full(size, fill_value): the dtype follows the fill value unless given (an int gives int64).
+    sizes = args.positional.slice(0, 1);
+    const fill = args.keywords.get('fill_value') ?? args.positional[1];
+    if (!dtypeArg && fill)
+      resolved = fill.type === 'integer' ? 'int' : fill.type === 'true' || fill.type === 'false' ? 'bool' : fill.type === 'float' ? 'float' : 'unknown';
   }
   const size = args.keywords.get('size') ?? (sizes.length === 1 && /^(tuple|list)$/.test(sizes[0]!.type) ? sizes[0] : undefined);
   const dims = size ? size.namedChildren.filter((child): child is SyntaxNode => !!child) : sizes;
