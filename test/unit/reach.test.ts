@@ -51,6 +51,38 @@ describe('values passed through function calls', () => {
     expect(await codes(`${net('nn.Softmax(dim=1)')}\n${fit}\n`)).toEqual(['LL003']);
   });
 
+  it('positions filled from `*args` when they are a tuple the code writes', async () => {
+    const text = `${net('nn.Softmax(dim=1)')}\n${train}\nargs = (Net(), nn.CrossEntropyLoss())\ntrain(*args, None, [])\n`;
+    const { findings } = await analyzeFresh(text);
+    expect(findings.map((finding) => finding.code)).toEqual(['LL003']);
+    expect(findings[0]!.evidence.map((entry) => entry.note)).toContain('passes `*args[0]` as `net`');
+  });
+
+  it('tuple returns, indexed and unpacked', async () => {
+    const text = [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'class Discriminator(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.real_fake = nn.Sequential(nn.Linear(64, 1), nn.Sigmoid())',
+      '        self.aux = nn.Linear(64, 10)',
+      '',
+      '    def forward(self, x):',
+      '        return self.real_fake(x), self.aux(x)',
+      '',
+      'disc = Discriminator()',
+      'x = torch.randn(8, 64)',
+      'adversarial = nn.BCEWithLogitsLoss()',
+      'loss = adversarial(disc(x)[0], torch.ones(8, 1))',
+      'validity, _ = disc(x)',
+      'loss = adversarial(validity, torch.ones(8, 1))',
+      'loss = nn.CrossEntropyLoss()(disc(x)[1], torch.randint(0, 10, (8,)))',
+    ].join('\n');
+    expect(await codes(text)).toEqual(['LL002', 'LL002']);
+  });
+
   it('keyword arguments that construct the loss in the call', async () => {
     const fit = [
       'def fit(network, objective):',
@@ -69,7 +101,8 @@ describe('values passed through function calls', () => {
       'nn.Identity()',
       'class Plain(nn.Module):\n    def forward(self, x):\n        return x\n\ntrain(Net(), nn.CrossEntropyLoss(), None, [])\ntrain(Plain(), nn.CrossEntropyLoss(), None, [])',
     ],
-    ['an open argument list', 'nn.Softmax(dim=1)', 'args = (Net(), nn.CrossEntropyLoss(), None, [])\ntrain(*args)'],
+    ['an argument list built elsewhere', 'nn.Softmax(dim=1)', 'def go(args):\n    train(*args)'],
+    ['keywords from a dict', 'nn.Softmax(dim=1)', 'kwargs = {"net": Net()}\ntrain(objective=nn.CrossEntropyLoss(), optimizer=None, loader=[], **kwargs)'],
   ])('stays silent for %s', async (_, last, calls) => {
     expect(await codes(`${net(last)}\n${train}\n${calls}\n`)).toEqual([]);
   });

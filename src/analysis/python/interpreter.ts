@@ -91,12 +91,9 @@ export class Interpreter {
     if (!calls || calls.length < 2) return undefined;
     let disagree = false;
     for (const [index, parameter] of called) {
-      const values = calls.map(({ call, interpreter }) => {
-        const args = callArguments(call);
-        const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));
-        if (!argument) return undefined;
-        const value = argument === parameter.node.childForFieldName('value') ? this.value(argument) : interpreter.value(argument);
-        return withCallEvidence(value, interpreter.evidence(call));
+      const values = calls.map((site) => {
+        const passed = this.argumentOf(site, index, parameter, 0);
+        return passed ? withCallEvidence(passed.value, site.interpreter.evidence(site.call)) : undefined;
       });
       if (values.some((value) => !value)) return undefined;
       if (values.some((value) => !sameValue(value!, values[0]!))) disagree = true;
@@ -269,18 +266,48 @@ export class Interpreter {
     const calls = this.pin?.fn === fn.node.id ? [this.pin.call] : this.callsOf(fn);
     if (!calls || calls.length === 0) return undefined;
     let result: Value | undefined;
-    for (const { call, interpreter } of calls) {
-      const args = callArguments(call);
-      const argument = args.keywords.get(parameter.name) ?? args.positional[index] ?? (args.open ? undefined : parameter.node.childForFieldName('value'));
-      if (!argument) return undefined;
-      // A default is read here; an argument in the file of the call.
-      const value = argument === parameter.node.childForFieldName('value') ? this.value(argument, depth + 1) : interpreter.value(argument, depth + 1);
-      const passedHere = withCallEvidence(value, interpreter.evidence(call, l10n.t('passes `{0}` as `{1}`', argument.text, parameter.name)));
+    for (const site of calls) {
+      const passed = this.argumentOf(site, index, parameter, depth + 1);
+      if (!passed) return undefined;
+      const passedHere = withCallEvidence(passed.value, site.interpreter.evidence(site.call, l10n.t('passes `{0}` as `{1}`', passed.text, parameter.name)));
       if (!passedHere || (result && !sameValue(result, passedHere))) return undefined;
       result ??= passedHere;
     }
     this.passedMemo.set(key, result);
     return result;
+  }
+
+  /**
+   * What one call passes for a parameter of `fn` (at `index`): by keyword; by position, through a
+   * `*args` that is a tuple the code writes (`args = (model, criterion)`); or the default left in
+   * place (read here, in the function's file). Undefined when it cannot be told (`**kwargs`, a
+   * splat of something else).
+   */
+  private argumentOf(site: CallSite, index: number, parameter: FunctionInfo['parameters'][number], depth: number): { value: Value; text: string } | undefined {
+    const { call, interpreter } = site;
+    const args = callArguments(call);
+    const keyword = args.keywords.get(parameter.name);
+    if (keyword) return { value: interpreter.value(keyword, depth), text: keyword.text };
+    let position = 0;
+    let keywordsUnknown = false;
+    for (const child of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      if (!child || child.type === 'comment' || child.type === 'keyword_argument') continue;
+      if (child.type === 'dictionary_splat') {
+        keywordsUnknown = true;
+        continue;
+      }
+      if (child.type === 'list_splat') {
+        const splatted = child.firstNamedChild ? interpreter.value(child.firstNamedChild, depth) : UNKNOWN;
+        if (splatted.kind !== 'tuple') return undefined;
+        if (index < position + splatted.items.length) return { value: splatted.items[index - position]!, text: `${child.text}[${index - position}]` };
+        position += splatted.items.length;
+        continue;
+      }
+      if (position === index) return { value: interpreter.value(child, depth), text: child.text };
+      position++;
+    }
+    const fallback = parameter.node.childForFieldName('value');
+    return fallback && !keywordsUnknown ? { value: this.value(fallback, depth), text: fallback.text } : undefined;
   }
 
   /**

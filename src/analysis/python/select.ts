@@ -182,6 +182,16 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
     for (const [name, parameters] of functions) {
       for (const args of calls.get(name) ?? []) {
         args.forEach((argument, index) => {
+          // `train(*args)`: what the splat holds is for the interpreter; the parameters it may fill are receivers.
+          if (/^\*[^*]/.test(argument)) {
+            for (const parameter of parameters.slice(index)) {
+              if (parameter && !names.has(parameter) && calledIn(text, parameter)) {
+                names.add(parameter);
+                added = true;
+              }
+            }
+            return;
+          }
           const keyword = /^([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)$/.exec(argument);
           const parameter = keyword ? keyword[1]! : /^[A-Za-z_]\w*$/.test(argument) ? parameters[index] : undefined;
           const passed = keyword ? keyword[2]! : argument;
