@@ -1,4 +1,4 @@
-import { runAnalyzerBench } from './analyzer';
+import { measureTyping, runAnalyzerBench } from './analyzer';
 import { measureMemory, runEvaluatorBench } from './evaluator';
 import { runEveryLossBench } from './every-loss';
 import { measureScaling, runScalingBench } from './scaling';
@@ -11,6 +11,10 @@ import { runTfjsBench } from './tfjs';
 async function main(): Promise<void> {
   if (process.argv[2] === '--memory') {
     measureMemory(Number(process.argv[3]));
+    return;
+  }
+  if (process.argv[2] === '--typing') {
+    await measureTyping();
     return;
   }
   if (process.argv[2] === '--scaling') {
