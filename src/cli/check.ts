@@ -31,7 +31,7 @@ export interface CheckFinding {
   readonly cell?: number;
 }
 
-export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--exit-zero] PATH...`;
+export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--exit-zero] PATH...`;
 
 export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -39,6 +39,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     select: { type: 'string' },
     ignore: { type: 'string' },
     'exit-zero': { type: 'boolean', default: false },
+    shard: { type: 'string' },
   });
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -48,8 +49,12 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const ignore = parseRuleList(values.ignore as string | undefined, '--ignore');
   if (positionals.length === 0) throw new UsageError(l10n.t('Give at least one file or folder to check.'));
 
-  const { files, missing, skipped: unreadable } = collectFiles(positionals, io.cwd);
+  const shard = parseShard(values.shard as string | undefined);
+  const collected = collectFiles(positionals, io.cwd);
+  const { missing, skipped: unreadable } = collected;
   if (missing.length > 0) throw new UsageError(missing.map(({ given, reason }) => `${given}: ${reason}`).join('\n'));
+  // A CI matrix's share: each file belongs to one shard, by its path, whatever the others hold.
+  const files = shard ? collected.files.filter((file) => shardOf(displayPath(file, io.cwd), shard.count) === shard.index) : collected.files;
   for (const { path, reason } of unreadable) io.stderr(`${displayPath(path, io.cwd)}: ${reason}\n`);
 
   const findings: CheckFinding[] = [];
@@ -194,4 +199,30 @@ function summary(files: Analysed, findings: readonly CheckFinding[]): string {
       ? ''
       : ` ${safe === 1 ? l10n.t('[*] 1 has a safe fix; [-] an unsafe one, in the editor.') : l10n.t('[*] {0} have a safe fix; [-] an unsafe one, in the editor.', safe)}`;
   return `${checked}${languages}${skipped}: ${found}${fixes}`;
+}
+
+/** `--shard I/N` (1 ≤ I ≤ N): which of N shares of the files this run checks. */
+function parseShard(raw: string | undefined): { index: number; count: number } | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) {
+    throw new UsageError(l10n.t('--shard takes I/N with 1 ≤ I ≤ N, such as 2/4; got "{0}".', raw));
+  }
+  return { index, count };
+}
+
+/**
+ * The shard (1 to `count`) a file belongs to: FNV-1a of its path as displayed (relative to the
+ * working folder, `/`-separated), so a file stays in its shard when others are added or removed,
+ * and every runner of a matrix agrees.
+ */
+function shardOf(path: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (const char of path.replaceAll('\\', '/')) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return (hash % count) + 1;
 }

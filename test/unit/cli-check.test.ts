@@ -176,3 +176,36 @@ describe('facts across files', () => {
     expect(result.findings[0].message).toContain('`self.head = nn.Linear(32, 1)` (models.py, line 8: nn.Linear with 1 output, no activation after it)');
   });
 });
+
+describe('losslens check --shard I/N', () => {
+  let tree: string;
+  beforeAll(() => {
+    tree = mkdtempSync(join(tmpdir(), 'losslens-shard-'));
+    for (let index = 0; index < 24; index++) {
+      mkdirSync(join(tree, `pkg${index % 3}`), { recursive: true });
+      writeFileSync(join(tree, `pkg${index % 3}`, `script_${index}.py`), BUGGY);
+    }
+  });
+  const filesOf = async (shard: string) => {
+    const result = await run(['check', '--format', 'json', '--shard', shard, '.'], tree);
+    expect(result.stderr).toBe('');
+    return new Set((JSON.parse(result.stdout) as { findings: Array<{ file: string }> }).findings.map((finding) => finding.file));
+  };
+
+  it('splits the tree into disjoint shares that together are every file, the same way each time', async () => {
+    const all = await filesOf('1/1');
+    expect(all.size).toBe(24);
+    const shares = [await filesOf('1/3'), await filesOf('2/3'), await filesOf('3/3')];
+    expect(shares.reduce((total, share) => total + share.size, 0)).toBe(24);
+    expect(new Set(shares.flatMap((share) => [...share]))).toEqual(all);
+    // Not everything in one shard, and the same shares on a second run.
+    expect(shares.every((share) => share.size < 24)).toBe(true);
+    expect(await filesOf('2/3')).toEqual(shares[1]);
+  });
+
+  it.each(['0/3', '4/3', '1/0', 'two/3', '1'])('refuses --shard %s with a usage error', async (shard) => {
+    const result = await run(['check', '--shard', shard, '.'], tree);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--shard takes I/N');
+  });
+});
