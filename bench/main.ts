@@ -1,11 +1,12 @@
 import { measureTyping, runAnalyzerBench } from './analyzer';
+import { runCacheBench } from './cache';
 import { measureMemory, runEvaluatorBench } from './evaluator';
 import { runEveryLossBench } from './every-loss';
 import { measureScaling, runScalingBench } from './scaling';
 import { runTfjsBench } from './tfjs';
 
 /**
- * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|evaluator|losses]`: prints each part's ratios against its
+ * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|cache|evaluator|losses]`: prints each part's ratios against its
  * peers, measured in the same run; exits 1 when a target is missed.
  */
 async function main(): Promise<void> {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const tfjsCorpus = process.argv.find((arg) => arg.startsWith('--tfjs='))?.slice('--tfjs='.length);
   if (!only || only === 'analyzer' || only === 'tfjs') results.push(await runTfjsBench(tfjsCorpus));
   if (!only || only === 'analyzer' || only === 'scaling') results.push(runScalingBench());
+  if (!only || only === 'cache') results.push(await runCacheBench());
   if (!only || only === 'evaluator') results.push(await runEvaluatorBench());
   if (!only || only === 'evaluator' || only === 'losses') results.push(runEveryLossBench());
   process.exitCode = results.every(Boolean) ? 0 : 1;

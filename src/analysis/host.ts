@@ -5,6 +5,7 @@ import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from 
 import { Interpreter } from './python/interpreter';
 import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
 import type { SyntaxNode } from './python/parser';
+import { readsItsCalls } from './python/impact';
 import { mentionsLoss } from './python/select';
 import { topLevelStatements } from './python/statements';
 import { torchLibrary } from './python/torch/library';
@@ -154,6 +155,30 @@ export class AnalysisHost {
       }
     }
     return calls;
+  }
+
+  /**
+   * The files a Python file's findings can depend on, besides its own text: the workspace modules
+   * it imports, and — when one of its functions reads what its calls pass — the files importing
+   * it that name a loss, with the modules those import (for `losslens check`'s cache).
+   */
+  dependencies(path: string, text: string): string[] {
+    const statements = topLevelStatements(text);
+    const imported = (file: string, source: string, lines: ReturnType<typeof topLevelStatements>) =>
+      importedModules(source, lines).flatMap((name) => this.resolve(file, name) ?? []);
+    const found = new Set(imported(path, text, statements));
+    if (statements.some((statement) => readsItsCalls(text, statement))) {
+      for (const importer of this.lossImporters(path)) {
+        found.add(importer);
+        const read = readSourceText(importer, MAX_IMPORTED_BYTES);
+        if ('text' in read) {
+          const source = normalizeNewlines(read.text);
+          for (const module of imported(importer, source, topLevelStatements(source))) found.add(module);
+        }
+      }
+    }
+    found.delete(path);
+    return [...found].sort();
   }
 
   /** The versions of the files importing `path`: what a file's findings through their calls depend on. */

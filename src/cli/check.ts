@@ -5,10 +5,12 @@ import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
 import { readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import { analyzeDocument, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
+import { notebookProgram } from '../analysis/notebook';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
 import { collectFiles, displayPath } from './files';
 import { EXIT, type CliIO, UsageError } from './io';
+import { CheckCache, type CachedResult } from './cache';
 import { sarifLog } from './sarif';
 import { version } from '../../package.json';
 
@@ -31,7 +33,7 @@ export interface CheckFinding {
   readonly cell?: number;
 }
 
-export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--exit-zero] PATH...`;
+export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--exit-zero] PATH...`;
 
 export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -40,6 +42,8 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     ignore: { type: 'string' },
     'exit-zero': { type: 'boolean', default: false },
     shard: { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
+    'cache-dir': { type: 'string' },
   });
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -63,6 +67,19 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const byKind: Record<DocumentKind, number> = { python: 0, notebook: 0, javascript: 0 };
   // One host for the run: the parser loads once, and a module many files import is read once.
   const host = new AnalysisHost([io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]);
+  // Results kept from the last run over the same tree with the same options (`.losslens_cache/`).
+  const cacheFolder = values['no-cache'] ? undefined : resolve(io.cwd, (values['cache-dir'] as string | undefined) ?? '.losslens_cache');
+  const cache = CheckCache.open(cacheFolder, JSON.stringify([version, io.cwd, select, ignore]), collected.files, shard && `${shard.index}-of-${shard.count}`);
+  const tally = (path: string, kind: DocumentKind, result: CachedResult) => {
+    if (result.skipped) {
+      io.stderr(`${path}: ${result.skipped}\n`);
+      skipped++;
+    } else {
+      analysed++;
+      byKind[kind]++;
+    }
+    findings.push(...result.findings);
+  };
   try {
     for (const file of files) {
       const path = displayPath(file, io.cwd);
@@ -79,6 +96,12 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
         continue;
       }
       const text = read.text;
+      const hash = CheckCache.hash(text);
+      const kept = cache.lookup(file, hash);
+      if (kept) {
+        tally(path, kind, kept);
+        continue;
+      }
       const source = new SourceFile(host, file);
       try {
         const result = await analyzeDocument(source, kind, text, {
@@ -87,18 +110,18 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
           onInternalError: (rule, error) =>
             io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
         });
-        if (result.skipped) {
-          io.stderr(`${path}: ${result.skipped}\n`);
-          skipped++;
-        } else {
-          analysed++;
-          byKind[kind]++;
-        }
-        for (const finding of result.findings) findings.push(toCheckFinding(path, finding));
+        const checked: CachedResult = {
+          kind,
+          findings: result.findings.map((finding) => toCheckFinding(path, finding)),
+          ...(result.skipped ? { skipped: result.skipped } : {}),
+        };
+        tally(path, kind, checked);
+        cache.store(file, hash, kind === 'javascript' ? [] : host.dependencies(file, pythonText(kind, text)), checked);
       } finally {
         source.dispose();
       }
     }
+    cache.save();
   } finally {
     host.dispose();
   }
@@ -225,4 +248,14 @@ function shardOf(path: string, count: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return (hash % count) + 1;
+}
+
+/** The Python a file's imports are read from: its text, or a notebook's code cells joined. */
+function pythonText(kind: DocumentKind, text: string): string {
+  if (kind !== 'notebook') return text;
+  try {
+    return notebookProgram(text).text;
+  } catch {
+    return '';
+  }
 }

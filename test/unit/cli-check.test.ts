@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
@@ -207,5 +207,79 @@ describe('losslens check --shard I/N', () => {
     const result = await run(['check', '--shard', shard, '.'], tree);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--shard takes I/N');
+  });
+});
+
+describe('losslens check keeps results in .losslens_cache', () => {
+  const MODEL = (head: string) => ['import torch.nn as nn', '', `head = ${head}`, ''].join('\n');
+  const TRAIN = [
+    'import torch',
+    'import torch.nn as nn',
+    'from models import head',
+    '',
+    'loss = nn.BCELoss()(head(torch.randn(8, 16)), torch.rand(8, 1))',
+    '',
+  ].join('\n');
+  const project = () => {
+    const folder = mkdtempSync(join(tmpdir(), 'losslens-cache-'));
+    writeFileSync(join(folder, 'models.py'), MODEL('nn.Linear(16, 1)'));
+    writeFileSync(join(folder, 'train.py'), TRAIN);
+    writeFileSync(join(folder, 'buggy.py'), BUGGY);
+    return folder;
+  };
+  const codes = async (folder: string, ...options: string[]) => {
+    const result = await run(['check', '--format', 'json', ...options, '.'], folder);
+    return (JSON.parse(result.stdout) as { findings: Array<{ file: string; code: string }> }).findings
+      .map((finding) => `${finding.file} ${finding.code}`)
+      .sort();
+  };
+  const cacheFile = (folder: string) => join(folder, '.losslens_cache', 'check.json');
+  /** Marks every kept result, so a run that reuses one shows it. */
+  const mark = (folder: string) => {
+    const stored = JSON.parse(readFileSync(cacheFile(folder), 'utf8')) as { entries: Record<string, { result: { findings: Array<{ message: string }> } }> };
+    for (const entry of Object.values(stored.entries)) for (const finding of entry.result.findings) finding.message = 'from the cache';
+    writeFileSync(cacheFile(folder), JSON.stringify(stored));
+  };
+  const messages = async (folder: string) =>
+    (JSON.parse((await run(['check', '--format', 'json', '.'], folder)).stdout) as { findings: Array<{ file: string; message: string }> }).findings.map(
+      (finding) => `${finding.file} ${finding.message === 'from the cache' ? 'kept' : 'checked'}`,
+    );
+
+  it('reuses every result on a second run over an unchanged tree, with a .gitignore beside them', async () => {
+    const folder = project();
+    const first = await codes(folder);
+    expect(first).toEqual(['buggy.py LL003', 'buggy.py LL021', 'train.py LL001']);
+    expect(readFileSync(join(folder, '.losslens_cache', '.gitignore'), 'utf8')).toContain('*');
+    mark(folder);
+    expect(await messages(folder)).toEqual(['buggy.py kept', 'buggy.py kept', 'train.py kept']);
+  });
+
+  it('checks again a file whose text changed, and one whose imported module changed', async () => {
+    const folder = project();
+    await codes(folder);
+    mark(folder);
+    writeFileSync(join(folder, 'buggy.py'), `${BUGGY}\n# changed\n`);
+    writeFileSync(join(folder, 'models.py'), MODEL('nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())'));
+    utimesSync(join(folder, 'models.py'), new Date(), new Date(Date.now() + 5000));
+    expect(await messages(folder)).toEqual(['buggy.py checked', 'buggy.py checked']);
+  });
+
+  it('checks everything again when a file is added, and with --no-cache keeps nothing', async () => {
+    const folder = project();
+    await codes(folder);
+    mark(folder);
+    writeFileSync(join(folder, 'extra.py'), 'x = 1\n');
+    expect(await messages(folder)).toEqual(['buggy.py checked', 'buggy.py checked', 'train.py checked']);
+    const other = project();
+    await codes(other, '--no-cache');
+    expect(existsSync(join(other, '.losslens_cache'))).toBe(false);
+  });
+
+  it('starts anew from a cache that cannot be read', async () => {
+    const folder = project();
+    mkdirSync(join(folder, '.losslens_cache'));
+    writeFileSync(cacheFile(folder), '{ not json');
+    expect(await codes(folder)).toEqual(['buggy.py LL003', 'buggy.py LL021', 'train.py LL001']);
+    expect(() => JSON.parse(readFileSync(cacheFile(folder), 'utf8'))).not.toThrow();
   });
 });

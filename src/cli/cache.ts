@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocumentKind } from '../analysis/document';
+import { fileVersion } from '../analysis/python/imports';
+import type { CheckFinding } from './check';
+
+/** What checking one file gave, as the run reports it. */
+export interface CachedResult {
+  readonly kind: DocumentKind;
+  readonly findings: readonly CheckFinding[];
+  /** Why it was not analysed, when it was not. */
+  readonly skipped?: string;
+}
+
+interface Entry {
+  /** SHA-256 of the text checked. */
+  readonly hash: string;
+  /** The files its findings depend on (workspace modules it imports, files importing it), with their size and modification time. */
+  readonly dependencies: ReadonlyArray<readonly [string, string]>;
+  readonly result: CachedResult;
+}
+
+interface Stored {
+  /** LossLens's version, the options and the working folder: another key, another cache. */
+  readonly key: string;
+  /** Every file the run collected: a file added or removed can change where imports lead. */
+  readonly tree: string;
+  readonly entries: Record<string, Entry>;
+}
+
+/**
+ * `losslens check`'s cache, as Ruff keeps `.ruff_cache/`: each file's result by its path, reused
+ * while its text (by SHA-256), the files it depends on (by size and modification time), the
+ * options, LossLens's version and the set of files in the tree stay the same. One JSON file in
+ * the cache folder, written whole at the end of a run (a `.gitignore` beside it keeps it out of
+ * version control); a cache that cannot be read is started anew, never an error.
+ */
+export class CheckCache {
+  private readonly entries: Map<string, Entry>;
+  private readonly fresh = new Map<string, Entry>();
+
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly key: string,
+    private readonly tree: string,
+    stored: Stored | undefined,
+  ) {
+    this.entries = new Map(stored && stored.key === key && stored.tree === tree ? Object.entries(stored.entries) : []);
+  }
+
+  /** The cache in `folder` for a run with `key` over `files` (and a shard of them); `undefined` folder: a cache that keeps nothing. */
+  static open(folder: string | undefined, key: string, files: readonly string[], shard?: string): CheckCache {
+    const tree = createHash('sha256').update(files.join('\u0000')).digest('hex');
+    if (!folder) return new CheckCache(undefined, key, tree, undefined);
+    // Each shard of a matrix keeps its own: jobs sharing a machine do not overwrite each other.
+    const file = join(folder, shard ? `check-${shard}.json` : 'check.json');
+    let stored: Stored | undefined;
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
+      if (typeof stored !== 'object' || stored === null || typeof stored.entries !== 'object') stored = undefined;
+    } catch {
+      stored = undefined;
+    }
+    return new CheckCache(file, key, tree, stored);
+  }
+
+  static hash(text: string): string {
+    return createHash('sha256').update(text).digest('hex');
+  }
+
+  /** The result kept for `path` with this text, when nothing it depends on changed. */
+  lookup(path: string, hash: string): CachedResult | undefined {
+    const entry = this.entries.get(path);
+    if (!entry || entry.hash !== hash) return undefined;
+    for (const [dependency, version] of entry.dependencies) if (fileVersion(dependency) !== version) return undefined;
+    this.fresh.set(path, entry);
+    return entry.result;
+  }
+
+  store(path: string, hash: string, dependencies: readonly string[], result: CachedResult): void {
+    this.fresh.set(path, { hash, dependencies: dependencies.map((dependency) => [dependency, fileVersion(dependency) ?? ''] as const), result });
+  }
+
+  /** Writes what this run checked or reused (files of other runs' trees are dropped). */
+  save(): void {
+    if (!this.file) return;
+    const folder = join(this.file, '..');
+    try {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, '.gitignore'), '# Written by losslens check: its cache, never committed.\n*\n');
+      const stored: Stored = { key: this.key, tree: this.tree, entries: Object.fromEntries(this.fresh) };
+      const partial = `${this.file}.${process.pid}`;
+      writeFileSync(partial, JSON.stringify(stored));
+      renameSync(partial, this.file);
+    } catch {
+      // A cache that cannot be written (a read-only checkout): the next run checks again.
+    }
+  }
+}
