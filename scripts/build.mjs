@@ -60,7 +60,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/bin.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts', 'check-worker': 'src/cli/check-worker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

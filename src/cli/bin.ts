@@ -26,6 +26,7 @@ function run(): void {
     },
     stderr: (text) => void process.stderr.write(text),
     outputClosed: () => outputClosed,
+    checkWorker: join(__dirname, 'check-worker.js'),
   };
   main(process.argv.slice(2), io).then(
     (code) => {

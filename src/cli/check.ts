@@ -1,5 +1,8 @@
 import * as l10n from '@vscode/l10n';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { AnalysisHost } from '../analysis/host';
 import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
 import { readSourceText } from '../analysis/source-text';
@@ -15,6 +18,8 @@ import { sarifLog } from './sarif';
 import { version } from '../../package.json';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
+/** Files to analyse per worker thread before threads are used at all. */
+const MIN_FILES_PER_THREAD = 100;
 type Format = (typeof FORMATS)[number];
 
 /** One finding as the JSON contract spells it (docs/ARCHITECTURE.md, "Contracts"; 1-based positions). */
@@ -33,7 +38,7 @@ export interface CheckFinding {
   readonly cell?: number;
 }
 
-export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--exit-zero] PATH...`;
+export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--jobs N] [--exit-zero] PATH...`;
 
 export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -44,6 +49,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     shard: { type: 'string' },
     'no-cache': { type: 'boolean', default: false },
     'cache-dir': { type: 'string' },
+    jobs: { type: 'string' },
   });
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
@@ -65,65 +71,55 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   let analysed = 0;
   let skipped = unreadable.length;
   const byKind: Record<DocumentKind, number> = { python: 0, notebook: 0, javascript: 0 };
-  // One host for the run: the parser loads once, and a module many files import is read once.
-  const host = new AnalysisHost([io.cwd, ...positionals.map((given) => resolve(io.cwd, given))]);
+  const roots = [io.cwd, ...positionals.map((given) => resolve(io.cwd, given))];
   // Results kept from the last run over the same tree with the same options (`.losslens_cache/`).
   const cacheFolder = values['no-cache'] ? undefined : resolve(io.cwd, (values['cache-dir'] as string | undefined) ?? '.losslens_cache');
   const cache = CheckCache.open(cacheFolder, JSON.stringify([version, io.cwd, select, ignore]), collected.files, shard && `${shard.index}-of-${shard.count}`);
-  const tally = (path: string, kind: DocumentKind, result: CachedResult) => {
-    if (result.skipped) {
-      io.stderr(`${path}: ${result.skipped}\n`);
+
+  // Each file, in order: a note (not analysable), a kept result, or a job to analyse.
+  const outcomes: Array<{ path: string; note?: string; kind?: DocumentKind; result?: CachedResult; notes?: readonly string[] }> = [];
+  const jobs: CheckJob[] = [];
+  for (const file of files) {
+    const path = displayPath(file, io.cwd);
+    const kind = documentKind(file);
+    if (!kind) {
+      outcomes.push({ path, note: l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file') });
+      continue;
+    }
+    const read = readSourceText(file, DEFAULT_MAX_FILE_BYTES);
+    if ('skipped' in read) {
+      outcomes.push({ path, note: read.skipped });
+      continue;
+    }
+    const hash = CheckCache.hash(read.text);
+    const kept = cache.lookup(file, hash);
+    outcomes.push({ path, kind, ...(kept ? { result: kept } : {}) });
+    if (!kept) jobs.push({ index: outcomes.length - 1, file, path, kind, text: read.text, hash });
+  }
+  const options = { roots, select, ignore };
+  const workers = parseJobs(values.jobs as string | undefined);
+  // Threads pay off past a few hundred files: each loads the analyzer and the parser anew.
+  const threaded = io.checkWorker && workers > 1 && jobs.length >= MIN_FILES_PER_THREAD * workers && existsSync(io.checkWorker);
+  const done = threaded ? await checkInWorkers(io.checkWorker!, workers, jobs, options) : await checkHere(jobs, options);
+  for (const [position, job] of jobs.entries()) {
+    const { result, dependencies, notes } = done[position]!;
+    outcomes[job.index] = { ...outcomes[job.index]!, result, notes };
+    cache.store(job.file, job.hash, dependencies, result);
+  }
+  cache.save();
+  for (const outcome of outcomes) {
+    for (const note of outcome.notes ?? []) io.stderr(`${outcome.path}: ${note}\n`);
+    if (outcome.note !== undefined) {
+      io.stderr(`${outcome.path}: ${outcome.note}\n`);
       skipped++;
-    } else {
+    } else if (outcome.result?.skipped) {
+      io.stderr(`${outcome.path}: ${outcome.result.skipped}\n`);
+      skipped++;
+    } else if (outcome.result && outcome.kind) {
       analysed++;
-      byKind[kind]++;
+      byKind[outcome.kind]++;
     }
-    findings.push(...result.findings);
-  };
-  try {
-    for (const file of files) {
-      const path = displayPath(file, io.cwd);
-      const kind = documentKind(file);
-      if (!kind) {
-        io.stderr(`${path}: ${l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file')}\n`);
-        skipped++;
-        continue;
-      }
-      const read = readSourceText(file, DEFAULT_MAX_FILE_BYTES);
-      if ('skipped' in read) {
-        io.stderr(`${path}: ${read.skipped}\n`);
-        skipped++;
-        continue;
-      }
-      const text = read.text;
-      const hash = CheckCache.hash(text);
-      const kept = cache.lookup(file, hash);
-      if (kept) {
-        tally(path, kind, kept);
-        continue;
-      }
-      const source = new SourceFile(host, file);
-      try {
-        const result = await analyzeDocument(source, kind, text, {
-          select,
-          ignore,
-          onInternalError: (rule, error) =>
-            io.stderr(`${path}: ${l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))}\n`),
-        });
-        const checked: CachedResult = {
-          kind,
-          findings: result.findings.map((finding) => toCheckFinding(path, finding)),
-          ...(result.skipped ? { skipped: result.skipped } : {}),
-        };
-        tally(path, kind, checked);
-        cache.store(file, hash, kind === 'javascript' ? [] : host.dependencies(file, pythonText(kind, text)), checked);
-      } finally {
-        source.dispose();
-      }
-    }
-    cache.save();
-  } finally {
-    host.dispose();
+    if (outcome.result) findings.push(...outcome.result.findings);
   }
   report(format as Format, { analysed, skipped, byKind }, findings, io);
   return findings.length > 0 && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
@@ -258,4 +254,108 @@ function pythonText(kind: DocumentKind, text: string): string {
   } catch {
     return '';
   }
+}
+
+/** A file to analyse: where its outcome goes, its path as given and displayed, its text. */
+interface CheckJob {
+  readonly index: number;
+  readonly file: string;
+  readonly path: string;
+  readonly kind: DocumentKind;
+  readonly text: string;
+  readonly hash: string;
+}
+
+/** What analysing one file gave: its result, the files it depends on (for the cache), notes for stderr. */
+interface CheckDone {
+  readonly result: CachedResult;
+  readonly dependencies: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface CheckOptions {
+  readonly roots: readonly string[];
+  readonly select: readonly string[];
+  readonly ignore: readonly string[];
+}
+
+/** Analyses one file with `host` (shared by a thread's files: the parser loads once, an imported module is read once). */
+export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' | 'path' | 'kind' | 'text'>, options: CheckOptions): Promise<CheckDone> {
+  const notes: string[] = [];
+  const source = new SourceFile(host, job.file);
+  try {
+    const result = await analyzeDocument(source, job.kind, job.text, {
+      select: options.select,
+      ignore: options.ignore,
+      onInternalError: (rule, error) =>
+        notes.push(l10n.t('internal error in {0}, please report it: {1}', rule, error instanceof Error ? error.message : String(error))),
+    });
+    return {
+      result: {
+        kind: job.kind,
+        findings: result.findings.map((finding) => toCheckFinding(job.path, finding)),
+        ...(result.skipped ? { skipped: result.skipped } : {}),
+      },
+      dependencies: job.kind === 'javascript' ? [] : host.dependencies(job.file, pythonText(job.kind, job.text)),
+      notes,
+    };
+  } finally {
+    source.dispose();
+  }
+}
+
+/** The jobs on this thread, one after another. */
+async function checkHere(jobs: readonly CheckJob[], options: CheckOptions): Promise<CheckDone[]> {
+  const host = new AnalysisHost(options.roots);
+  try {
+    const done: CheckDone[] = [];
+    for (const job of jobs) done.push(await checkFile(host, job, options));
+    return done;
+  } finally {
+    host.dispose();
+  }
+}
+
+/**
+ * The jobs on `count` worker threads (`check-worker.js`), each with its own host, handed a file
+ * as soon as it is free; the results come back in the jobs' order whatever the finishing order.
+ */
+function checkInWorkers(script: string, count: number, jobs: readonly CheckJob[], options: CheckOptions): Promise<CheckDone[]> {
+  return new Promise((resolvePromise, reject) => {
+    const done = new Array<CheckDone>(jobs.length);
+    let next = 0;
+    let finished = 0;
+    const threads: Worker[] = [];
+    const stop = () => threads.forEach((thread) => void thread.terminate());
+    const give = (thread: Worker) => {
+      if (next >= jobs.length) return;
+      const position = next++;
+      const { file, path, kind, text } = jobs[position]!;
+      thread.postMessage({ position, file, path, kind, text });
+    };
+    for (let index = 0; index < Math.min(count, jobs.length); index++) {
+      const thread = new Worker(script, { workerData: options });
+      threads.push(thread);
+      thread.on('message', (message: { position: number; done: CheckDone }) => {
+        done[message.position] = message.done;
+        if (++finished === jobs.length) {
+          stop();
+          resolvePromise(done);
+        } else give(thread);
+      });
+      thread.on('error', (error) => {
+        stop();
+        reject(error);
+      });
+      give(thread);
+    }
+  });
+}
+
+/** `--jobs N`: threads to analyse on; by default one per core. */
+function parseJobs(raw: string | undefined): number {
+  if (raw === undefined) return availableParallelism();
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(l10n.t('--jobs takes a whole number of threads, 1 or more; got "{0}".', raw));
+  return count;
 }

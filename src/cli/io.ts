@@ -8,6 +8,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** Whether whoever reads standard output has stopped (a closed pipe): streams stop there. */
   outputClosed?(): boolean;
+  /** The bundled worker script `losslens check` analyses on (`dist/check-worker.js`); without it, one thread. */
+  readonly checkWorker?: string;
 }
 
 /** A mistake in how the CLI was called: printed with the usage line, exit code 2. */

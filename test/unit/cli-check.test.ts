@@ -283,3 +283,54 @@ describe('losslens check keeps results in .losslens_cache', () => {
     expect(() => JSON.parse(readFileSync(cacheFile(folder), 'utf8'))).not.toThrow();
   });
 });
+
+describe('losslens check on worker threads', () => {
+  let worker: string;
+  beforeAll(async () => {
+    const esbuild = await import('esbuild');
+    // Inside the project, where the bundle finds tree-sitter's WebAssembly in node_modules, as dist/ does.
+    worker = join(process.cwd(), 'node_modules', '.cache', 'losslens-tests', 'check-worker.js');
+    await esbuild.build({
+      entryPoints: ['src/cli/check-worker.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: worker,
+      logLevel: 'error',
+    });
+  }, 60_000);
+
+  it('finds on N threads exactly what one thread finds, in the same order', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'losslens-jobs-'));
+    for (let index = 0; index < 320; index++) writeFileSync(join(tree, `script_${index}.py`), index % 40 === 0 ? BUGGY : 'import torch\nx = torch.ones(2)\n');
+    writeFileSync(join(tree, 'broken.py'), 'def f(:\n');
+    const runWith = async (jobs: string) => {
+      let stdout = '';
+      let stderr = '';
+      const io: CliIO = { cwd: tree, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), checkWorker: worker };
+      const code = await main(['check', '--no-cache', '--jobs', jobs, '.'], io);
+      return { code, stdout, stderr };
+    };
+    const one = await runWith('1');
+    const three = await runWith('3');
+    expect(one.stdout).toContain('Checked 321 files: 16 findings.');
+    expect(three).toEqual(one);
+  });
+
+  it('hands the files to the worker script past 100 files a thread, and keeps them below', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'losslens-jobs-'));
+    for (let index = 0; index < 250; index++) writeFileSync(join(tree, `script_${index}.py`), 'x = 1\n');
+    const failing = join(tree, 'failing-worker.js');
+    writeFileSync(failing, 'throw new Error("the worker ran");\n');
+    const io: CliIO = { cwd: tree, stdout: () => undefined, stderr: () => undefined, checkWorker: failing };
+    await expect(main(['check', '--no-cache', '--jobs', '2', '.'], io)).rejects.toThrow('the worker ran');
+    expect(await main(['check', '--no-cache', '--jobs', '3', '.'], io)).toBe(0);
+  });
+
+  it.each(['0', 'two', '1.5'])('refuses --jobs %s with a usage error', async (jobs) => {
+    const result = await run(['check', '--jobs', jobs, '.'], mkdtempSync(join(tmpdir(), 'losslens-jobs-')));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--jobs takes a whole number');
+  });
+});
