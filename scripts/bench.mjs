@@ -1,18 +1,10 @@
 // `npm run bench [-- CORPUS]`: bundles bench/ with esbuild and runs it; see bench/main.ts.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
+import { bundleCheckWorker } from './check-worker.mjs';
 
 // `losslens check`'s worker threads, beside the bench (the bench's check runs look for it there).
-await esbuild.build({
-  entryPoints: ['src/cli/check-worker.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: 'dist/bench/check-worker.js',
-  external: ['@tensorflow/*'],
-  logLevel: 'warning',
-});
+await bundleCheckWorker('dist/bench/check-worker.js');
 await esbuild.build({
   entryPoints: ['bench/main.ts'],
   bundle: true,

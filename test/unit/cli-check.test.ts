@@ -287,18 +287,11 @@ describe('losslens check keeps results in .losslens_cache', () => {
 describe('losslens check on worker threads', () => {
   let worker: string;
   beforeAll(async () => {
-    const esbuild = await import('esbuild');
     // Inside the project, where the bundle finds tree-sitter's WebAssembly in node_modules, as dist/ does.
     worker = join(process.cwd(), 'node_modules', '.cache', 'losslens-tests', 'check-worker.js');
-    await esbuild.build({
-      entryPoints: ['src/cli/check-worker.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: worker,
-      logLevel: 'error',
-    });
+    // @ts-expect-error: a plain ES module script, without types.
+    const { bundleCheckWorker } = (await import('../../scripts/check-worker.mjs')) as { bundleCheckWorker: (outfile: string) => Promise<void> };
+    await bundleCheckWorker(worker);
   }, 60_000);
 
   it('finds on N threads exactly what one thread finds, in the same order', async () => {
