@@ -8,7 +8,9 @@ import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
 import { readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import { analyzeDocument, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
+import { LineIndex } from '../analysis/lines';
 import { notebookProgram } from '../analysis/notebook';
+import { normalizeNewlines } from '../analysis/source-text';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
 import { collectFiles, displayPath } from './files';
@@ -36,6 +38,11 @@ export interface CheckFinding {
   readonly fix?: { readonly title: string; readonly safety: 'safe' | 'unsafe'; readonly edits: ReadonlyArray<{ start: number; end: number; newText: string }> };
   /** Notebooks: the cell index; line and column are within that cell. */
   readonly cell?: number;
+  /**
+   * The evidence chain (and the call that makes the loss wrong, first), for SARIF's related
+   * locations; not part of the JSON contract, which leaves it out.
+   */
+  readonly related?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column?: number; readonly text: string }>;
 }
 
 export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--jobs N] [--exit-zero] PATH...`;
@@ -96,7 +103,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     outcomes.push({ path, kind, ...(kept ? { result: kept } : {}) });
     if (!kept) jobs.push({ index: outcomes.length - 1, file, path, kind, text: read.text, hash });
   }
-  const options = { roots, select, ignore };
+  const options = { cwd: io.cwd, roots, select, ignore };
   const workers = parseJobs(values.jobs as string | undefined);
   // Threads pay off past a few hundred files: each loads the analyzer and the parser anew.
   const threaded = io.checkWorker && workers > 1 && jobs.length >= MIN_FILES_PER_THREAD * workers && existsSync(io.checkWorker);
@@ -174,7 +181,7 @@ function report(format: Format, files: Analysed, findings: readonly CheckFinding
   switch (format) {
     case 'json':
       // `files` counts the files analysed; why others were skipped is on stderr.
-      io.stdout(`${JSON.stringify({ version: 1, files: files.analysed, findings })}\n`);
+      io.stdout(`${JSON.stringify({ version: 1, files: files.analysed, findings: findings.map(({ related: _related, ...contract }) => contract) })}\n`);
       return;
     case 'sarif':
       io.stdout(`${JSON.stringify(sarifLog(findings, version), null, 2)}\n`);
@@ -274,6 +281,8 @@ interface CheckDone {
 }
 
 export interface CheckOptions {
+  /** The working folder: paths are shown relative to it. */
+  readonly cwd: string;
   readonly roots: readonly string[];
   readonly select: readonly string[];
   readonly ignore: readonly string[];
@@ -293,7 +302,7 @@ export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' |
     return {
       result: {
         kind: job.kind,
-        findings: result.findings.map((finding) => toCheckFinding(job.path, finding)),
+        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd) })),
         ...(result.skipped ? { skipped: result.skipped } : {}),
       },
       dependencies: job.kind === 'javascript' ? [] : host.dependencies(job.file, pythonText(job.kind, job.text)),
@@ -358,4 +367,32 @@ function parseJobs(raw: string | undefined): number {
   const count = Number(raw);
   if (!Number.isInteger(count) || count < 1) throw new UsageError(l10n.t('--jobs takes a whole number of threads, 1 or more; got "{0}".', raw));
   return count;
+}
+
+/**
+ * A finding's evidence as places: in its own file (by line and column; not for notebooks, whose
+ * offsets are the joined cells') or in another (by line), each with what it shows.
+ */
+function related(job: Pick<CheckJob, 'path' | 'kind' | 'text'>, finding: LocatedFinding, cwd: string): Pick<CheckFinding, 'related'> {
+  const lines = job.kind === 'python' ? new LineIndex(normalizeNewlines(job.text)) : undefined;
+  const entries: NonNullable<CheckFinding['related']>[number][] = [];
+  const via = finding.via
+    ? [
+        {
+          text: finding.via.text,
+          span: finding.via.span,
+          note: l10n.t('the call that makes the loss wrong'),
+          ...(finding.via.file ? { file: finding.via.file } : {}),
+        },
+      ]
+    : [];
+  for (const evidence of [...via, ...finding.evidence]) {
+    const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
+    if (evidence.file) entries.push({ file: displayPath(evidence.file.path, cwd), line: evidence.file.line, text });
+    else if (lines) {
+      const at = lines.position(evidence.span.start);
+      entries.push({ file: job.path, line: at.line, column: at.column, text });
+    }
+  }
+  return entries.length > 0 ? { related: entries } : {};
 }

@@ -45,6 +45,19 @@ export function sarifLog(findings: readonly CheckFinding[], version: string): ob
               },
             },
           ],
+          // The evidence chain: where each fact the finding rests on comes from.
+          ...(finding.related
+            ? {
+                relatedLocations: finding.related.map((place, id) => ({
+                  id,
+                  physicalLocation: {
+                    artifactLocation: { uri: artifactUri(place.file) },
+                    region: { startLine: place.line, ...(place.column !== undefined ? { startColumn: place.column } : {}) },
+                  },
+                  message: { text: place.text },
+                })),
+              }
+            : {}),
           ...(finding.cell !== undefined ? { properties: { notebookCell: finding.cell } } : {}),
         })),
       },

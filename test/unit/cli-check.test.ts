@@ -28,6 +28,21 @@ const BUGGY = [
   '',
 ].join('\n');
 
+/** A model whose forward ends in `nn.Linear(features, 1)`: raw scores. */
+const scorer = (name: string, features: number) =>
+  [
+    'import torch.nn as nn',
+    '',
+    `class ${name}(nn.Module):`,
+    '    def __init__(self):',
+    '        super().__init__()',
+    `        self.head = nn.Linear(${features}, 1)`,
+    '',
+    '    def forward(self, x):',
+    '        return self.head(x)',
+    '',
+  ].join('\n');
+
 function notebook(cells: Array<{ cell_type: string; source: string | string[] }>): string {
   return JSON.stringify({
     cells: cells.map((cell) => ({ metadata: {}, ...cell })),
@@ -135,23 +150,7 @@ describe('facts across files', () => {
     const project = mkdtempSync(join(tmpdir(), 'losslens-imports-'));
     mkdirSync(join(project, 'pkg'));
     writeFileSync(join(project, 'pkg', '__init__.py'), '');
-    writeFileSync(
-      join(project, 'pkg', 'models.py'),
-      [
-        'import torch',
-        'import torch.nn as nn',
-        '',
-        '',
-        'class Scorer(nn.Module):',
-        '    def __init__(self):',
-        '        super().__init__()',
-        '        self.head = nn.Linear(32, 1)',
-        '',
-        '    def forward(self, x):',
-        '        return self.head(x)',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(project, 'pkg', 'models.py'), `import torch\n${scorer('Scorer', 32)}`);
     writeFileSync(
       join(project, 'train.py'),
       [
@@ -173,7 +172,7 @@ describe('facts across files', () => {
       ['LL001', 10, 22],
       ['LL001', 10, 47],
     ]);
-    expect(result.findings[0].message).toContain('`self.head = nn.Linear(32, 1)` (models.py, line 8: nn.Linear with 1 output, no activation after it)');
+    expect(result.findings[0].message).toContain('`self.head = nn.Linear(32, 1)` (models.py, line 7: nn.Linear with 1 output, no activation after it)');
   });
 });
 
@@ -325,5 +324,40 @@ describe('losslens check on worker threads', () => {
     const result = await run(['check', '--jobs', jobs, '.'], mkdtempSync(join(tmpdir(), 'losslens-jobs-')));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--jobs takes a whole number');
+  });
+});
+
+describe('losslens check --format sarif: the evidence as related locations', () => {
+  it('lists where each fact a finding rests on comes from, and the JSON contract stays as it was', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'losslens-sarif-'));
+    writeFileSync(join(folder, 'models.py'), scorer('Net', 16));
+    writeFileSync(
+      join(folder, 'train.py'),
+      [
+        'import torch',
+        'import torch.nn as nn',
+        'from models import Net',
+        '',
+        'model = Net()',
+        'loss = nn.BCELoss()(model(torch.randn(4, 16)), torch.rand(4, 1))',
+        '',
+      ].join('\n'),
+    );
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif', '--no-cache', 'train.py'], folder)).stdout);
+    const [result] = sarif.runs[0].results;
+    expect(result.ruleId).toBe('LL001');
+    const places = result.relatedLocations.map(
+      (place: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; message: { text: string } }) => [
+        place.physicalLocation.artifactLocation.uri,
+        place.physicalLocation.region.startLine,
+        place.message.text,
+      ],
+    );
+    expect(places).toEqual([
+      ['models.py', 6, 'self.head = nn.Linear(16, 1) — nn.Linear with 1 output, no activation after it'],
+      ['train.py', 6, 'loss = nn.BCELoss()(model(torch.randn(4, 16)), torch.rand(4, 1))'],
+    ]);
+    const json = JSON.parse((await run(['check', '--format', 'json', '--no-cache', 'train.py'], folder)).stdout);
+    expect(Object.keys(json.findings[0]).sort()).toEqual(['code', 'column', 'endColumn', 'endLine', 'file', 'fix', 'line', 'message', 'rule', 'severity']);
   });
 });
