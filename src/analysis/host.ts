@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { notSourceFolder } from './workspace';
 import { join } from 'node:path';
 import { PythonModule } from './python/binder';
 import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from './python/imports';
@@ -248,8 +249,6 @@ export class AnalysisHost {
 
 /** The most workspace files read when looking for the files that import a module. */
 const MAX_WORKSPACE_FILES = 3000;
-/** Folders that hold no workspace code: environments, caches, version control, dependencies. */
-const SKIPPED_FOLDERS = /^(\..*|__pycache__|node_modules|site-packages|dist-packages|venv|env|build|dist)$/;
 
 /** The Python files under the roots, breadth first, at most `MAX_WORKSPACE_FILES`, each once. */
 function workspaceFiles(roots: readonly string[]): string[] {
@@ -267,7 +266,7 @@ function workspaceFiles(roots: readonly string[]): string[] {
       continue;
     }
     for (const entry of entries) {
-      if (entry.isDirectory() && !SKIPPED_FOLDERS.test(entry.name)) queue.push(join(folder, entry.name));
+      if (entry.isDirectory() && !notSourceFolder(join(folder, entry.name), entry.name)) queue.push(join(folder, entry.name));
       else if (entry.isFile() && entry.name.endsWith('.py') && files.length < MAX_WORKSPACE_FILES) files.push(join(folder, entry.name));
     }
   }

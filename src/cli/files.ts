@@ -1,25 +1,10 @@
-import { lstatSync, readdirSync, realpathSync, statSync, existsSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve } from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { notSourceFolder } from '../analysis/workspace';
 
 /** Extensions `losslens check` analyses when it recurses into a folder. */
 const CHECKED_EXTENSIONS: ReadonlySet<string> = new Set(['.py', '.ipynb', '.ts', '.tsx', '.js', '.mjs', '.cjs']);
-
-/** Folder names never entered: VCS metadata, installed packages, caches. */
-const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
-  'node_modules',
-  '.git',
-  '.hg',
-  '.svn',
-  '__pycache__',
-  '.tox',
-  '.nox',
-  '.mypy_cache',
-  '.pytest_cache',
-  '.ruff_cache',
-  '.ipynb_checkpoints',
-  'site-packages',
-]);
 
 export interface CollectedFiles {
   /** Absolute paths, sorted, each once. */
@@ -69,7 +54,6 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
     }
     if (seenFolders.has(real)) return;
     seenFolders.add(real);
-    if (existsSync(join(folder, 'pyvenv.cfg'))) return;
     let entries;
     try {
       entries = readdirSync(folder, { withFileTypes: true });
@@ -96,7 +80,7 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
         continue;
       }
       if (isDirectory) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
+        if (!notSourceFolder(path, entry.name)) walk(path);
       } else if (CHECKED_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
         if (isFile) files.add(path);
         // A pipe, device or socket named like source: reading it could block or never end.
@@ -115,8 +99,10 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
       missing.push({ given, reason: unreadable(given, error) });
       continue;
     }
-    if (stat.isDirectory()) walk(path);
-    else files.add(path);
+    // A folder given by name is entered whatever it is called, unless it is a virtual environment.
+    if (stat.isDirectory()) {
+      if (!notSourceFolder(path, '')) walk(path);
+    } else files.add(path);
   }
   return { files: [...files].sort(), missing, skipped };
 }

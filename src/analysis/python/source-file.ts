@@ -78,7 +78,7 @@ export class SourceFile {
       // asking for the sites of the version just analysed costs nothing).
       if (previous && previous.text === text && previous.checks?.options === key) {
         const parser = await this.host.parser();
-        if (this.imports(parser, text, previous.statements).key === previous.imports) {
+        if (this.imports(parser, text, previous.statements, this.callers(text, previous.statements)).key === previous.imports) {
           const byStatement = previous.checks.byStatement;
           return {
             findings: unique(byStatement.flatMap((check) => check.findings)),
@@ -96,12 +96,12 @@ export class SourceFile {
       if (marks.file && !options.ignoreFileComments) return nothing;
       const change = previous ? diffText(previous.text, text) : undefined;
       const statements = topLevelStatements(text, previous && change ? { statements: previous.statements, change } : undefined);
-      const callersElsewhere = !!this.path && statements.some((statement) => readsItsCalls(text, statement)) && this.host.lossImporters(this.path).length > 0;
-      if (mentions.words.length === 0 && !callersElsewhere) return nothing;
-      const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything, callersElsewhere);
+      const importers = this.callers(text, statements);
+      if (mentions.words.length === 0 && importers.length === 0) return nothing;
+      const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything, importers.length > 0);
       if (selection.seeds.length === 0) return nothing;
       const parser = await this.host.parser();
-      const steps = this.check({ text, options, key, marks, previous, change, statements, selection, parser });
+      const steps = this.check({ text, options, key, marks, previous, change, statements, selection, parser, importers });
       return options.sliceMs === undefined ? finish(steps) : await inSlices(steps, options.sliceMs, started);
     } finally {
       this.host.leave();
@@ -119,8 +119,9 @@ export class SourceFile {
     readonly statements: readonly Statement[];
     readonly selection: Selection;
     readonly parser: Parser;
+    readonly importers: readonly string[];
   }): Steps<AnalysisResult> {
-    const { text, options, key, marks, previous, change, statements, selection, parser } = input;
+    const { text, options, key, marks, previous, change, statements, selection, parser, importers } = input;
     yield;
     // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
     const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
@@ -132,7 +133,7 @@ export class SourceFile {
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
     const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
     const module = new PythonModule(text, tree, { statements, bound });
-    const imports = this.imports(parser, text, statements);
+    const imports = this.imports(parser, text, statements, importers);
     // The calls of this file's functions from the workspace files that import it.
     const path = this.path;
     const external =
@@ -203,21 +204,26 @@ export class SourceFile {
   }
 
   /**
-   * The workspace modules this file imports (one level deep), as the host has them now; and, when
-   * one of its functions reads what its calls pass, the files that import it (their calls count).
+   * The workspace files importing this one whose calls of its functions count: those that name a
+   * loss, when one of its functions reads what its calls pass (none for unsaved documents).
+   */
+  private callers(text: string, statements: readonly Statement[]): readonly string[] {
+    return this.path && statements.some((statement) => readsItsCalls(text, statement)) ? this.host.lossImporters(this.path) : [];
+  }
+
+  /**
+   * The workspace modules this file imports (one level deep), as the host has them now, keyed with
+   * the versions of the importing files whose calls count (`callers`).
    */
   private imports(
     parser: Parser,
     text: string,
     statements: readonly Statement[],
+    importers: readonly string[],
   ): { interpreters: Map<string, Interpreter>; key: string; importers: readonly string[] } {
     const interpreters = new Map<string, Interpreter>();
     const key: string[] = [];
-    let importers: readonly string[] = [];
-    if (this.path && statements.some((statement) => readsItsCalls(text, statement))) {
-      importers = this.host.lossImporters(this.path);
-      if (importers.length > 0) key.push(this.host.importersKey(this.path));
-    }
+    if (this.path && importers.length > 0) key.push(this.host.importersKey(this.path));
     if (this.path) {
       for (const name of importedModules(text, statements)) {
         const path = this.host.resolve(this.path, name);
