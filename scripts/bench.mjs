@@ -1,7 +1,7 @@
 // `npm run bench [-- CORPUS]`: bundles bench/ with esbuild and runs it; see bench/main.ts.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { bundleCheckWorker } from './check-worker.mjs';
+import { bundleCheckWorker } from './bundles.mjs';
 
 // `losslens check`'s worker threads, beside the bench (the bench's check runs look for it there).
 await bundleCheckWorker('dist/bench/check-worker.js');

@@ -51,3 +51,25 @@ function pythonLiteral(text: string, maxElements: number): unknown {
   }
   return undefined;
 }
+
+/**
+ * The site a hover at `offset` is about: the innermost call holding it, not inside one of its
+ * tensor arguments (those are other expressions); a construction applied in place
+ * (`nn.BCELoss()(a, b)`) is its application, which has a value.
+ */
+export function siteAt(sites: readonly LossSite[], offset: number): LossSite | undefined {
+  const holding = sites.filter(
+    (site) =>
+      site.span.start <= offset &&
+      offset < site.span.end &&
+      !Object.values(site.arguments).some((argument) => argument.span.start <= offset && offset < argument.span.end),
+  );
+  const innermost = holding.sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
+  if (innermost?.kind !== 'construction') return innermost;
+  return sites.find((site) => site.kind === 'application' && site.construction?.start === innermost.span.start) ?? innermost;
+}
+
+/** `torch.nn.functional.mse_loss` as `F.mse_loss`, `torch.nn.BCELoss` as `nn.BCELoss`: as people import them. */
+export function shortApi(api: string): string {
+  return api.replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'));
+}

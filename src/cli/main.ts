@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { runCheck, CHECK_USAGE } from './check';
 import { EVAL_USAGE, runEval } from './eval';
 import { EXIT, type CliIO, UsageError } from './io';
+import { runServer, SERVER_USAGE } from './server';
 import { version } from '../../package.json';
 
 interface Command {
@@ -21,6 +22,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     usage: EVAL_USAGE,
     summary: () => l10n.t('Compute a loss value exactly as PyTorch (or Keras) would.'),
     run: (argv, io) => runEval(argv, io),
+  },
+  server: {
+    usage: SERVER_USAGE,
+    summary: () => l10n.t('Run the language server (LSP) for editors: diagnostics, fixes, hovers and loss values.'),
+    run: runServer,
   },
 };
 

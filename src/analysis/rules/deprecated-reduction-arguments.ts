@@ -30,6 +30,7 @@ export const deprecatedReductionArguments = createRule({
     severity: 'warning',
     summary: 'size_average= or reduce= instead of reduction=.',
     fixable: true,
+    deprecated: true,
     docs: {
       whatItDoes: 'Checks loss constructions and functional calls for the `size_average` and `reduce` arguments, deprecated since PyTorch 0.4.1.',
       whyIsThisBad:

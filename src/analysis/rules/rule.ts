@@ -36,6 +36,8 @@ export interface RuleMeta<M extends Templates = Templates> {
   readonly messages: M;
   /** Whether the rule offers a fix for some of its findings. */
   readonly fixable: boolean;
+  /** Its findings are uses of a deprecated API (editors strike them through: LSP's `DiagnosticTag.Deprecated`). */
+  readonly deprecated?: boolean;
   /**
    * The activation calls the rule reads (from `context.activations`), each with the text the
    * top-level statement around it must contain for the rule to report anything (`log(` around a

@@ -1,0 +1,30 @@
+import { dirname, join } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import { createConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { version } from '../../package.json';
+import { startServer } from '../server/server';
+import { EXIT, UsageError, type CliIO } from './io';
+
+export const SERVER_USAGE = 'losslens server [--stdio | --node-ipc]';
+
+/**
+ * `losslens server`: the language server, on standard input and output (`--stdio`, the default,
+ * what Neovim, Helix, Zed and JupyterLab-LSP start) or on Node's IPC channel (`--node-ipc`, how
+ * the VS Code extension starts it). Runs until the client says `exit` (or goes away).
+ */
+export function runServer(argv: readonly string[], io: CliIO): Promise<number> {
+  let ipc = false;
+  for (const argument of argv) {
+    if (argument === '--node-ipc') ipc = true;
+    else if (argument === '--stdio') ipc = false;
+    // vscode-languageclient names its own process so the server ends with it.
+    else if (!argument.startsWith('--clientProcessId=')) throw new UsageError(l10n.t('Unknown option {0}.', argument));
+  }
+  if (ipc && !process.send) throw new UsageError(l10n.t('--node-ipc needs a parent Node process with an IPC channel.'));
+  const connection = ipc
+    ? createConnection(new IPCMessageReader(process), new IPCMessageWriter(process))
+    : createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  const dist = io.checkWorker ? dirname(io.checkWorker) : __dirname;
+  startServer(connection, { dist, l10n: join(dist, '..', 'l10n'), version });
+  return new Promise((resolve) => connection.onExit(() => resolve(EXIT.ok)));
+}

@@ -1,0 +1,73 @@
+/**
+ * What the LossLens language server says beyond LSP, and what its clients may tell it at
+ * `initialize`. Plain types and method names: the server (`src/server/`) and the VS Code extension
+ * (`src/extension/client.ts`) both import them; other editors never need them.
+ */
+import type { LocatedFinding } from '../analysis/document';
+import type { Position } from '../analysis/lines';
+import type { LossSite } from '../analysis/types';
+
+/** `initializationOptions` a client may send; every field is optional. */
+export interface ServerInitializationOptions {
+  /**
+   * `vscode`: the client is LossLens's own extension. Hovers then link to its commands (the
+   * calculator, the explanation view) and use its icons, code actions offer its commands, and the
+   * rule pages are its own (`losslens-docs:`), which open offline.
+   */
+  readonly client?: 'vscode';
+  /** The display language's translations, as `@vscode/l10n` reads them (VS Code's `l10n.bundle`). */
+  readonly l10nBundle?: Record<string, string>;
+  /**
+   * Where the rule pages are, `{code}` standing for the rule's code; by default the repository's
+   * `docs/rules/{code}.md`.
+   */
+  readonly ruleDocs?: string;
+  /**
+   * `notification`: send each analysis's diagnostics inside `losslens/analysisFinished` instead of
+   * `textDocument/publishDiagnostics`, so a client sees the findings and the diagnostics of one
+   * analysis at once (the extension's API promises that its event follows the diagnostics).
+   */
+  readonly diagnostics?: 'notification';
+}
+
+/** The diagnostics of one document (a file, or a notebook cell), as LSP has them. */
+export interface DocumentDiagnostics<D> {
+  readonly uri: string;
+  readonly diagnostics: D[];
+}
+
+/** `losslens/analysisFinished` (server to client): a document's or notebook's analysis finished. */
+export const ANALYSIS_FINISHED = 'losslens/analysisFinished';
+
+export interface AnalysisFinishedParams<D = unknown> {
+  /** The document, or the notebook (whose cells hold the diagnostics). */
+  readonly uri: string;
+  readonly version: number;
+  readonly findings: readonly LocatedFinding[];
+  /** Why it was not analysed (turned off, too large, binary, broken), when it was not. */
+  readonly skipped?: string;
+  /** With `diagnostics: 'notification'`: what to show, per document (every cell of a notebook). */
+  readonly diagnostics?: ReadonlyArray<DocumentDiagnostics<D>>;
+}
+
+/** `losslens/sites` (client to server): the loss sites of a document or cell as it is now. */
+export const SITES = 'losslens/sites';
+
+export interface SitesParams {
+  readonly uri: string;
+}
+
+/** Spans are offsets into the document (for a cell: into the cell). */
+export interface SitesResult {
+  readonly version: number | null;
+  readonly sites: readonly LossSite[];
+}
+
+/** `losslens/fileSites` (client to server): the loss sites and findings of a workspace file, open or not. */
+export const FILE_SITES = 'losslens/fileSites';
+
+export interface FileSitesResult {
+  readonly sites: ReadonlyArray<{ readonly site: LossSite; readonly start: Position; readonly cell?: number }>;
+  readonly findings: readonly LocatedFinding[];
+  readonly skipped?: string;
+}

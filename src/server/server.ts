@@ -1,0 +1,359 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as l10n from '@vscode/l10n';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  MarkupKind,
+  NotebookDocuments,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_SETTINGS, normalizeSettings, type LossLensSettings, type RawSettings } from '../common/settings';
+import {
+  ANALYSIS_FINISHED,
+  FILE_SITES,
+  SITES,
+  type AnalysisFinishedParams,
+  type ServerInitializationOptions,
+  type SitesParams,
+} from '../common/server-protocol';
+import type { LossTextTable } from '../losses/texts';
+import { DocumentAnalyses, NOTEBOOK_TYPE, type Finished } from './analyses';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { SiteEvaluations } from './evaluations';
+import { lossHover } from './hovers';
+
+/** Where the server finds what ships beside it. */
+export interface ServerPaths {
+  /** The folder of the bundles (`dist/`): the evaluator's worker. */
+  readonly dist: string;
+  /** The translations (`l10n/`). */
+  readonly l10n: string;
+  readonly version: string;
+}
+
+/** The rule pages on the web, for editors other than VS Code (which gets the extension's own). */
+const RULE_DOCS_WEB = 'https://github.com/losslens/losslens/blob/main/docs/rules/{code}.md';
+
+/** Languages whose documents the server reads; notebook cells arrive through notebook sync. */
+const LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+
+/**
+ * The LossLens language server (LSP 3.17): diagnostics pushed (or pulled, where the client asks
+ * for them), code actions with `source.fixAll.losslens`, hovers, inlay hints with loss values,
+ * Jupyter notebooks through notebook sync, settings through `workspace/configuration` under the
+ * extension's names, imports resolved under the workspace folders. The same analysis as
+ * `losslens check` and the VS Code extension, for any editor that speaks LSP.
+ */
+export function startServer(connection: Connection, paths: ServerPaths): void {
+  const documents = new TextDocuments(TextDocument);
+  const notebooks = new NotebookDocuments(TextDocument);
+  let options: ServerInitializationOptions = {};
+  let vscode = false;
+  let pull = false;
+  let configurationRequests = false;
+  let watchFiles = false;
+  let workspaceFolderEvents = false;
+  let lossTexts: LossTextTable | null = null;
+  /** Settings by document, while no change says otherwise; pushed ones when the client has no `workspace/configuration`. */
+  const settingsCache = new Map<string, Promise<LossLensSettings>>();
+  let pushedSettings: LossLensSettings = DEFAULT_SETTINGS;
+  let analyses: DocumentAnalyses | undefined;
+  let evaluations: SiteEvaluations | undefined;
+
+  const log = {
+    error: (message: string) => connection.console.error(message),
+    info: (message: string) => connection.console.info(message),
+  };
+
+  const settings = (uri: string): Promise<LossLensSettings> => {
+    if (!configurationRequests) return Promise.resolve(pushedSettings);
+    let cached = settingsCache.get(uri);
+    if (!cached) {
+      cached = connection.workspace.getConfiguration({ scopeUri: uri, section: 'losslens' }).then(
+        (raw: unknown) => readSettings(raw, log),
+        () => DEFAULT_SETTINGS,
+      );
+      settingsCache.set(uri, cached);
+    }
+    return cached;
+  };
+
+  const finished = (event: Finished): void => {
+    if (vscode) {
+      const params: AnalysisFinishedParams = {
+        uri: event.uri,
+        version: event.version,
+        findings: event.findings,
+        ...(event.skipped ? { skipped: event.skipped } : {}),
+        ...(options.diagnostics === 'notification'
+          ? { diagnostics: event.documents.map((document) => ({ uri: document.uri, diagnostics: document.diagnostics })) }
+          : {}),
+      };
+      void connection.sendNotification(ANALYSIS_FINISHED, params);
+      if (options.diagnostics === 'notification') return;
+    }
+    if (pull) return;
+    for (const document of event.documents) {
+      void connection.sendDiagnostics({ uri: document.uri, ...(document.version !== undefined ? { version: document.version } : {}), diagnostics: document.diagnostics });
+    }
+  };
+
+  const analysesOrFail = (): DocumentAnalyses => {
+    if (!analyses) throw new Error('the server is not initialized');
+    return analyses;
+  };
+
+  const textOf = (uri: string): TextDocument | undefined => documents.get(uri) ?? notebooks.cellTextDocuments.get(uri);
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    options = (params.initializationOptions ?? {}) as ServerInitializationOptions;
+    vscode = options.client === 'vscode';
+    configureL10n(params.locale, options, paths);
+    lossTexts = localLossTexts(params.locale, paths);
+    const capabilities = params.capabilities;
+    pull = !!capabilities.textDocument?.diagnostic && options.diagnostics !== 'notification';
+    configurationRequests = !!capabilities.workspace?.configuration;
+    watchFiles = !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    workspaceFolderEvents = !!capabilities.workspace?.workspaceFolders;
+    const settingsFromClient = (options as { settings?: unknown }).settings;
+    if (settingsFromClient !== undefined) pushedSettings = readSettings(settingsFromClient, log);
+    analyses = new DocumentAnalyses(
+      {
+        textDocument: (uri) => documents.get(uri),
+        textDocuments: () => documents.all(),
+        notebook: (uri) => notebooks.getNotebookDocument(uri),
+        notebooks: () => [...notebookUris].map((uri) => notebooks.getNotebookDocument(uri)).filter((notebook) => notebook !== undefined),
+        notebookOfCell: (uri) => notebooks.findNotebookDocumentForCell(uri),
+        cellDocument: (uri) => notebooks.cellTextDocuments.get(uri),
+        settings,
+        ruleDocs: options.ruleDocs ?? RULE_DOCS_WEB,
+        log,
+        finished,
+      },
+      rootsOf(params.workspaceFolders, params.rootUri),
+    );
+    evaluations = new SiteEvaluations({
+      workerPath: join(paths.dist, 'evaluator-worker.js'),
+      ...(options.l10nBundle ? { l10nBundle: options.l10nBundle } : {}),
+      onError: (error) => log.error(l10n.t('Evaluation failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))),
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: 'python' }] }], save: true },
+        ...(pull ? { diagnosticProvider: { identifier: 'losslens', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        hoverProvider: true,
+        inlayHintProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'LossLens', version: paths.version },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] });
+    }
+    if (workspaceFolderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders(() => {
+        void connection.workspace.getWorkspaceFolders().then((folders) => analyses?.restart(rootsOf(folders, null)));
+      });
+    }
+  });
+
+  const run = (uri: string): void => {
+    void settings(uri).then((current) => {
+      if (!pull) analysesOrFail().schedule(uri);
+      else if (current.run === 'onType') connection.languages.diagnostics.refresh();
+    });
+  };
+  documents.onDidOpen(({ document }) => {
+    if (!LANGUAGES.includes(document.languageId) && !/\.(py|pyi|ts|tsx|js|jsx|mjs|cjs)$/.test(document.uri)) return;
+    if (!pull) analysesOrFail().schedule(document.uri);
+  });
+  documents.onDidChangeContent(({ document }) => {
+    void settings(document.uri).then((current) => {
+      if (!pull && current.run === 'onType') analysesOrFail().schedule(document.uri);
+    });
+  });
+  documents.onDidSave(({ document }) => {
+    void settings(document.uri).then((current) => {
+      if (current.run === 'onSave') run(document.uri);
+    });
+  });
+  documents.onDidClose(({ document }) => {
+    analyses?.forget(document.uri);
+    if (!pull && !vscode) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+  const notebookUris = new Set<string>();
+  notebooks.onDidOpen((notebook) => {
+    notebookUris.add(notebook.uri);
+    if (!pull) analysesOrFail().scheduleNotebook(notebook.uri);
+  });
+  notebooks.onDidChange(({ notebookDocument }) => {
+    void settings(notebookDocument.uri).then((current) => {
+      if (!pull && current.run === 'onType') analysesOrFail().scheduleNotebook(notebookDocument.uri);
+    });
+  });
+  notebooks.onDidSave((notebook) => {
+    void settings(notebook.uri).then((current) => {
+      if (current.run === 'onSave' && !pull) analysesOrFail().scheduleNotebook(notebook.uri);
+    });
+  });
+  notebooks.onDidClose((notebook) => {
+    notebookUris.delete(notebook.uri);
+    analyses?.forget(notebook.uri);
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    settingsCache.clear();
+    const pushed = (change.settings as { losslens?: unknown } | null | undefined)?.losslens;
+    if (pushed !== undefined) pushedSettings = readSettings(pushed, log);
+    log.info(l10n.t('Settings changed; LossLens reloaded them.'));
+    if (pull) connection.languages.diagnostics.refresh();
+    else analyses?.refreshAll();
+    connection.languages.inlayHint.refresh();
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      if (change.type === FileChangeType.Changed) analyses?.fileChanged(fileURLToPath(change.uri));
+      else analyses?.filesChanged();
+    }
+    if (pull) connection.languages.diagnostics.refresh();
+  });
+
+  connection.languages.diagnostics.on(async (params, token) => {
+    const entries = await analysesOrFail().current(params.textDocument.uri);
+    if (token.isCancellationRequested) return { kind: 'full', items: [] };
+    return { kind: 'full', items: entries.map((entry) => entry.diagnostic) };
+  });
+
+  connection.onCodeAction(async (params) => {
+    const document = textOf(params.textDocument.uri);
+    if (!document) return [];
+    return codeActions(params, document, await analysesOrFail().current(document.uri), vscode);
+  });
+
+  connection.onHover(async (params, token) => {
+    const document = textOf(params.textDocument.uri);
+    if (!document) return null;
+    const { sites } = await analysesOrFail().currentSites(document.uri);
+    if (token.isCancellationRequested || sites.length === 0) return null;
+    const entries = await analysesOrFail().current(document.uri);
+    const current = await settings(document.uri);
+    const answer = await lossHover(
+      {
+        sites,
+        findings: entries.map((entry) => ({
+          code: entry.finding.code,
+          message: entry.finding.message,
+          span: { start: entry.finding.span.start - entry.offset, end: entry.finding.span.end - entry.offset },
+        })),
+        value: (site) => evaluations!.value(site, current.evaluatorMaxElements, token),
+        lossTexts,
+        vscode,
+      },
+      document.offsetAt(params.position),
+    );
+    if (!answer || token.isCancellationRequested) return null;
+    return {
+      contents: { kind: MarkupKind.Markdown, value: answer.markdown },
+      range: { start: document.positionAt(answer.span.start), end: document.positionAt(answer.span.end) },
+    };
+  });
+
+  connection.languages.inlayHint.on(async (params, token) => {
+    const document = textOf(params.textDocument.uri);
+    if (!document) return [];
+    const current = await settings(document.uri);
+    if (!current.inlineValues) return [];
+    const start = document.offsetAt(params.range.start);
+    const end = document.offsetAt(params.range.end);
+    const { sites } = await analysesOrFail().currentSites(document.uri);
+    const hints = [];
+    for (const site of sites) {
+      if (site.kind !== 'application' || !site.literal || site.span.end < start || site.span.start > end) continue;
+      const value = await evaluations!.value(site, current.evaluatorMaxElements, token);
+      if (token.isCancellationRequested) return [];
+      if (value.kind !== 'value') continue;
+      // A 0-d value on one line; a tensor's first line, with the rest in the tooltip.
+      const [first, ...rest] = value.printed.split('\n');
+      hints.push({
+        position: document.positionAt(site.span.end),
+        label: `= ${first}${rest.length > 0 ? ' …' : ''}`,
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: `\`\`\`python\n${value.printed}\n\`\`\`` },
+      });
+    }
+    return hints;
+  });
+
+  connection.onRequest(SITES, (params: SitesParams) => analysesOrFail().currentSites(params.uri));
+  connection.onRequest(FILE_SITES, (params: SitesParams) => analysesOrFail().fileSites(params.uri));
+
+  connection.onShutdown(() => {
+    analyses?.dispose();
+    analyses = undefined;
+  });
+
+  documents.listen(connection);
+  notebooks.listen(connection);
+  connection.listen();
+}
+
+/** Settings from the client, under the extension's names; what is not valid falls back to its default, and is logged. */
+function readSettings(raw: unknown, log: { error(message: string): void }): LossLensSettings {
+  if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
+  const object = raw as Record<string, unknown>;
+  // VS Code (and LSP clients after it) nest dotted names: `evaluator.maxElements` is `{evaluator: {maxElements}}`.
+  const evaluator = object.evaluator as Record<string, unknown> | undefined;
+  const flat: Record<string, unknown> = { ...object };
+  if (evaluator && typeof evaluator === 'object' && 'maxElements' in evaluator) flat['evaluator.maxElements'] = evaluator.maxElements;
+  const { settings, problems } = normalizeSettings(flat as RawSettings);
+  for (const problem of problems) {
+    log.error(
+      l10n.t('Ignoring the value {0} of the setting "{1}": it is not valid, so the default is used.', JSON.stringify(problem.value), `losslens.${problem.key}`),
+    );
+  }
+  return settings;
+}
+
+/** The folders on disk imports resolve under: the workspace folders (or the root the client names). */
+function rootsOf(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null): string[] {
+  const uris = folders?.map((folder) => folder.uri) ?? (rootUri ? [rootUri] : []);
+  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+}
+
+/** The translations: the bundle the client gave, else the one for the locale it named, else English. */
+function configureL10n(locale: string | undefined, options: ServerInitializationOptions, paths: ServerPaths): void {
+  if (options.l10nBundle) {
+    l10n.config({ contents: options.l10nBundle });
+    return;
+  }
+  if (!locale?.toLowerCase().startsWith('zh')) return;
+  try {
+    l10n.config({ contents: JSON.parse(readFileSync(join(paths.l10n, 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string> });
+  } catch {
+    // Without the bundle, English.
+  }
+}
+
+function localLossTexts(locale: string | undefined, paths: ServerPaths): LossTextTable | null {
+  if (!locale?.toLowerCase().startsWith('zh')) return null;
+  try {
+    return JSON.parse(readFileSync(join(paths.l10n, 'losses.zh-cn.json'), 'utf8')) as LossTextTable;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,356 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CodeActionRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenNotebookDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DocumentDiagnosticRequest,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InlayHintRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type CodeAction,
+  type Diagnostic,
+  type FullDocumentDiagnosticReport,
+  type Hover,
+  type InitializeResult,
+  type InlayHint,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+
+/**
+ * `losslens server` driven over stdio the way Neovim drives a language server: spawn the command,
+ * initialize, open documents, wait for the diagnostics it publishes, ask for code actions, hovers
+ * and inlay hints, change the text, shut down. The client is vscode-languageserver-protocol's own
+ * connection (a real LSP client library), the server the bundled CLI.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+let bundle: string;
+let workspace: string;
+
+beforeAll(async () => {
+  // Inside the project, where the bundle finds tree-sitter's WebAssembly in node_modules, as dist/ does.
+  bundle = join(ROOT, 'node_modules', '.cache', 'losslens-tests', 'server', 'dist');
+  const { bundleCli } = (await import('../../scripts/bundles.mjs')) as { bundleCli: (outdir: string) => Promise<void> };
+  await bundleCli(bundle);
+  cpSync(join(ROOT, 'l10n'), join(bundle, '..', 'l10n'), { recursive: true });
+  workspace = mkdtempSync(join(tmpdir(), 'losslens-server-'));
+  cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
+}, 60_000);
+
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+interface Client {
+  readonly connection: ProtocolConnection;
+  readonly process: ChildProcess;
+  readonly initialized: InitializeResult;
+  /** What the server logged (`window/logMessage`). */
+  readonly logs: string[];
+  /** The settings `workspace/configuration` answers with (the client's `losslens` section). */
+  settings: Record<string, unknown>;
+  /** The next diagnostics published for `uri` that `accept` takes, listening from now. */
+  diagnostics(uri: string, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
+  close(): Promise<number | null>;
+}
+
+/** Capabilities like Neovim's: configuration, watched files, markdown hovers, code action literals. */
+function capabilities(pull: boolean): ClientCapabilities {
+  return {
+    workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+    textDocument: {
+      synchronization: { didSave: true, dynamicRegistration: false },
+      hover: { contentFormat: ['markdown', 'plaintext'] },
+      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true },
+      publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, versionSupport: true },
+      inlayHint: {},
+      ...(pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+    },
+    notebookDocument: { synchronization: {} },
+  };
+}
+
+async function startClient(pull = false, locale?: string): Promise<Client> {
+  const child = spawn(process.execPath, [join(bundle, 'cli.js'), 'server', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const published: PublishDiagnosticsParams[] = [];
+  const waiting = new Set<{ uri: string; accept: (params: PublishDiagnosticsParams) => boolean; resolve: (params: PublishDiagnosticsParams) => void }>();
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.push(params);
+    for (const waiter of waiting) {
+      if (waiter.uri === params.uri && waiter.accept(params)) {
+        waiting.delete(waiter);
+        waiter.resolve(params);
+      }
+    }
+  });
+  const client = {
+    connection,
+    process: child,
+    settings: {} as Record<string, unknown>,
+    logs: [] as string[],
+  } as Client;
+  connection.onNotification(LogMessageNotification.type, (params) => client.logs.push(params.message));
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
+  connection.onRequest(RegistrationRequest.type, () => null);
+  connection.onRequest('workspace/inlayHint/refresh', () => null);
+  connection.onRequest('workspace/diagnostic/refresh', () => null);
+  connection.listen();
+  const initialized = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(workspace).href,
+    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'examples' }],
+    capabilities: capabilities(pull),
+    ...(locale ? { locale } : {}),
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  return Object.assign(client, {
+    initialized,
+    diagnostics: (uri: string, accept: (params: PublishDiagnosticsParams) => boolean = () => true) =>
+      new Promise<PublishDiagnosticsParams>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}`)), 15_000);
+        waiting.add({
+          uri,
+          accept,
+          resolve: (params) => {
+            clearTimeout(timer);
+            resolve(params);
+          },
+        });
+      }),
+    close: async () => {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+      const code = await exited;
+      connection.dispose();
+      return code;
+    },
+  });
+}
+
+function open(client: Client, relative: string, languageId = 'python', text?: string): { uri: string; text: string } {
+  const uri = pathToFileURL(join(workspace, relative)).href;
+  const content = text ?? readFileSync(join(workspace, relative), 'utf8');
+  void client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text: content } });
+  return { uri, text: content };
+}
+
+/** Lines marked `# expect: LLxxx` (or `// expect:`), as [line (0-based), code]. */
+function expectations(text: string): Array<[number, string]> {
+  return text.split('\n').flatMap((line, index): Array<[number, string]> => {
+    const match = /(?:#|\/\/) expect: (LL\d{3})/.exec(line);
+    return match ? [[index, match[1]!]] : [];
+  });
+}
+
+function lineCodes(diagnostics: readonly Diagnostic[]): Array<[number, string]> {
+  return diagnostics.map((d) => [d.range.start.line, String(d.code)] as [number, string]).sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+}
+
+/** The text after applying LSP edits of one document (offsets from the original text). */
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (position: { line: number; character: number }) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce((result, edit) => result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end)), text);
+}
+
+describe('losslens server over stdio, driven as Neovim drives it', () => {
+  it('initializes with what it offers, publishes diagnostics, fixes them and shuts down', async () => {
+    const client = await startClient();
+    const { capabilities: offered, serverInfo } = client.initialized;
+    expect(serverInfo?.name).toBe('LossLens');
+    expect(offered.hoverProvider).toBe(true);
+    expect(offered.inlayHintProvider).toBe(true);
+    expect(offered.codeActionProvider).toMatchObject({ codeActionKinds: ['quickfix', 'source.fixAll.losslens'] });
+    expect(offered.notebookDocumentSync).toBeDefined();
+    expect(offered.diagnosticProvider).toBeUndefined(); // this client pulls nothing: diagnostics are pushed
+
+    const published = client.diagnostics(pathToFileURL(join(workspace, 'pytorch/classifier_bugs.py')).href);
+    const { uri, text } = open(client, 'pytorch/classifier_bugs.py');
+    const first = await published;
+    expect(first.version).toBe(1);
+    expect(lineCodes(first.diagnostics)).toEqual(expectations(text));
+    const ll001 = first.diagnostics.find((d) => d.code === 'LL001')!;
+    expect(ll001).toMatchObject({ source: 'LossLens', severity: 1, codeDescription: { href: expect.stringMatching(/docs\/rules\/LL001\.md$/) } });
+    expect(ll001.relatedInformation?.some((info) => info.message.includes('nn.Linear(128, 1)') && info.location.uri === uri)).toBe(true);
+    const ll020 = first.diagnostics.find((d) => d.code === 'LL020');
+    if (ll020) expect(ll020.tags).toEqual([2]);
+
+    // The preferred quick fix removes the softmax; the text changes and LL003 goes away.
+    const ll003 = first.diagnostics.find((d) => d.code === 'LL003')!;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: ll003.range,
+      context: { diagnostics: [ll003], only: ['quickfix'] },
+    })) as CodeAction[];
+    const titles = actions.map((action) => action.title);
+    expect(titles).toContain('Ignore LL003 on this line');
+    // Only LossLens's own extension has the commands that show docs and explanations.
+    expect(actions.every((action) => action.command === undefined)).toBe(true);
+    const preferred = actions.find((action) => action.isPreferred && action.title.includes('LL003'))!;
+    expect(preferred.edit?.changes?.[uri]).toBeDefined();
+    const fixed = applyEdits(text, preferred.edit!.changes![uri]!);
+    expect(fixed.split('\n')[ll003.range.start.line]).toMatch(/loss = ce\(class_logits, labels\)/);
+    const after = client.diagnostics(uri, (params) => params.version === 2);
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const second = await after;
+    expect(second.diagnostics.map((d) => d.code)).not.toContain('LL003');
+    expect(second.diagnostics.length).toBe(first.diagnostics.length - 1);
+
+    // Fix-all, as `codeActionsOnSave` asks for it: every safe fix in one edit.
+    const all = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.losslens'] },
+    })) as CodeAction[];
+    expect(all.map((action) => action.kind)).toEqual(['source.fixAll.losslens']);
+    expect(Object.keys(all[0]!.edit!.changes!)).toEqual([uri]);
+
+    // Closing the document clears what it showed.
+    const cleared = client.diagnostics(uri);
+    await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    expect((await cleared).diagnostics).toEqual([]);
+
+    expect(await client.close()).toBe(0);
+  });
+
+  it('hovers with the value PyTorch computes, and inlay hints with the values of literal calls', async () => {
+    const client = await startClient();
+    const target = pathToFileURL(join(workspace, 'pytorch/reference_values.py')).href;
+    const published = client.diagnostics(target);
+    const { uri, text } = open(client, 'pytorch/reference_values.py');
+    await published;
+    const line = text.split('\n')[6]!;
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 6, character: line.indexOf('BCELoss') + 2 },
+    })) as Hover;
+    const markdown = (hover.contents as { kind: string; value: string }).value;
+    expect((hover.contents as { kind: string }).kind).toBe('markdown');
+    expect(markdown).toMatch(/tensor\(1\.5081\)/);
+    expect(markdown).toMatch(/Binary cross entropy/);
+    expect(markdown).toMatch(/`input`: probabilities/);
+    // No VS Code command links and icons for other editors.
+    expect(markdown).not.toMatch(/command:|\$\(warning\)/);
+    const hints = (await client.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } },
+    })) as InlayHint[];
+    expect(hints.map((hint) => `${hint.position.line + 1}: ${String(hint.label)}`)).toEqual([
+      '7: = tensor(1.5081)',
+      '12: = tensor(0.8518)',
+      '15: = tensor(-6.)',
+      '22: = tensor(1.1617)',
+    ]);
+    // Nothing to hover on a line without a loss.
+    expect(await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 3 } })).toBeNull();
+    expect(await client.close()).toBe(0);
+  });
+
+  it('reads settings through workspace/configuration under the extension names, and again when they change', async () => {
+    const client = await startClient();
+    client.settings = { select: ['LL001'], severity: { LL001: 'hint' } };
+    const target = pathToFileURL(join(workspace, 'pytorch/classifier_bugs.py')).href;
+    const published = client.diagnostics(target);
+    open(client, 'pytorch/classifier_bugs.py');
+    const narrowed = await published;
+    expect(narrowed.diagnostics.map((d) => [d.code, d.severity])).toEqual([['LL001', 4]]);
+    client.settings = { enable: false };
+    const off = client.diagnostics(target);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    expect((await off).diagnostics).toEqual([]);
+    expect(await client.close()).toBe(0);
+  });
+
+  it('reads Jupyter notebooks through notebook sync, with evidence in another cell', async () => {
+    const client = await startClient();
+    const notebook = JSON.parse(readFileSync(join(workspace, 'notebooks/segmentation.ipynb'), 'utf8')) as { cells: Array<{ cell_type: string; source: string[] }> };
+    const notebookUri = pathToFileURL(join(workspace, 'notebooks/segmentation.ipynb')).href;
+    const cells = notebook.cells.map((cell, index) => ({
+      kind: cell.cell_type === 'code' ? 2 : 1,
+      document: `vscode-notebook-cell:${join(workspace, 'notebooks/segmentation.ipynb')}#cell${index}`,
+      text: cell.source.join(''),
+      language: cell.cell_type === 'code' ? 'python' : 'markdown',
+    }));
+    const buggy = cells.find((cell) => cell.text.includes('expect: LL001'))!;
+    const published = client.diagnostics(buggy.document);
+    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebookUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map(({ kind, document }) => ({ kind, document })) },
+      cellTextDocuments: cells.map((cell) => ({ uri: cell.document, languageId: cell.language, version: 1, text: cell.text })),
+    });
+    const diagnostics = (await published).diagnostics;
+    expect(diagnostics.map((d) => d.code).sort()).toEqual(['LL001', 'LL003']);
+    expect(lineCodes(diagnostics)).toEqual(expectations(buggy.text));
+    const evidence = diagnostics.find((d) => d.code === 'LL001')!.relatedInformation![0]!.location.uri;
+    expect(evidence).not.toBe(buggy.document);
+    expect(cells.map((cell) => cell.document)).toContain(evidence);
+    expect(await client.close()).toBe(0);
+  });
+
+  it('answers pulls where the client pulls, and TensorFlow.js files as well', async () => {
+    const client = await startClient(true);
+    expect(client.initialized.capabilities.diagnosticProvider).toMatchObject({ interFileDependencies: true });
+    const { uri, text } = open(client, 'tfjs/train-bugs.ts', 'typescript');
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    expect(report.kind).toBe('full');
+    expect(lineCodes(report.items)).toEqual(expectations(text));
+    // The suppression is a `//` comment in TypeScript.
+    const ll001 = report.items.find((d) => d.code === 'LL001')!;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: ll001.range,
+      context: { diagnostics: [ll001] },
+    })) as CodeAction[];
+    const ignore = actions.find((action) => action.title === 'Ignore LL001 on this line')!;
+    expect(ignore.edit!.changes![uri]![0]!.newText).toBe('  // losslens: ignore[LL001]');
+    expect(await client.close()).toBe(0);
+  });
+
+  it('speaks the locale the client names', async () => {
+    const client = await startClient(true, 'zh-cn');
+    const { uri } = open(client, 'pytorch/classifier_bugs.py');
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    const chinese = JSON.parse(readFileSync(join(ROOT, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    expect(report.items.length).toBeGreaterThan(0);
+    // Every message is a translation (Chinese characters), none the English template.
+    for (const diagnostic of report.items) expect(diagnostic.message).toMatch(/[\u4e00-\u9fff]/);
+    expect(Object.keys(chinese).length).toBeGreaterThan(0);
+    expect(await client.close()).toBe(0);
+  });
+
+  it('stays up on a document it cannot read, and says why it has no findings', async () => {
+    const client = await startClient(true);
+    mkdirSync(join(workspace, 'bad'), { recursive: true });
+    writeFileSync(join(workspace, 'bad', 'binary.py'), 'import torch\u0000\n');
+    const { uri } = open(client, 'bad/binary.py');
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    expect(report.items).toEqual([]);
+    expect(client.logs.some((message) => message.includes('bad/binary.py') && /binary/.test(message.split(': ').slice(1).join(': ')))).toBe(true);
+    const broken = open(client, 'bad/broken.py', 'python', 'import torch.nn as nn\ndef f(:\n    nn.BCELoss()(\n');
+    const brokenReport = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: broken.uri } })) as FullDocumentDiagnosticReport;
+    expect(brokenReport.kind).toBe('full');
+    expect(await client.close()).toBe(0);
+  });
+});
