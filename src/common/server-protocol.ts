@@ -31,10 +31,13 @@ export interface ServerInitializationOptions {
 }
 
 /** The diagnostics of one document (a file, or a notebook cell), as LSP has them. */
-export interface DocumentDiagnostics<D> {
+interface DocumentDiagnostics<D> {
   readonly uri: string;
   readonly diagnostics: D[];
 }
+
+/** The commands LossLens's hovers link to in VS Code (`client: 'vscode'`): only these, with arguments LossLens wrote. */
+export const HOVER_COMMANDS: readonly string[] = ['losslens.explainLoss', 'losslens.openCalculator'];
 
 /** `losslens/analysisFinished` (server to client): a document's or notebook's analysis finished. */
 export const ANALYSIS_FINISHED = 'losslens/analysisFinished';

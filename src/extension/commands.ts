@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import * as vscode from 'vscode';
 import { CalculatorForm } from '../common/calculator';
 import type { Ctx } from './ctx';
-import type { DiagnosticsController } from './diagnostics';
+import type { LossLensClient } from './client';
 import { CalculatorPanel } from './calculatorPanel';
 import { evaluateSelection } from './evaluateSelection';
 import { explainLoss } from './explainLoss';
@@ -13,7 +13,7 @@ import { StatusPanel } from './statusPanel';
 
 /** What commands use besides the activation's state. */
 export interface Services {
-  readonly diagnostics: DiagnosticsController;
+  readonly server: LossLensClient;
 }
 
 type CommandFactory = (ctx: Ctx, services: Services) => (...args: unknown[]) => unknown;
@@ -24,19 +24,19 @@ const COMMANDS: Readonly<Record<string, CommandFactory>> = {
   'losslens.showLog': (ctx) => () => ctx.log.show(true),
   'losslens.showRuleDocs': () => (code: unknown) => showRuleDocs(code),
   'losslens.showLossSites':
-    (_ctx, { diagnostics }) =>
+    (_ctx, { server }) =>
     () =>
-      showLossSites(diagnostics),
+      showLossSites(server),
   'losslens.openSample': () => () => openSample(),
   'losslens.openCalculator': (ctx) => (form: unknown) => void CalculatorPanel.show(ctx, v.is(CalculatorForm, form) ? form : undefined),
   'losslens.evaluateSelection':
-    (ctx, { diagnostics }) =>
+    (ctx, { server }) =>
     () =>
-      evaluateSelection(ctx, diagnostics),
+      evaluateSelection(ctx, server),
   'losslens.explainLoss':
-    (ctx, { diagnostics }) =>
+    (ctx, { server }) =>
     (topic: unknown) =>
-      explainLoss(ctx, diagnostics, topic),
+      explainLoss(ctx, server, topic),
 };
 
 export function registerCommands(ctx: Ctx, services: Services): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shortApi } from '../analysis/site-request';
 import type { LossSite } from '../analysis/types';
 import type { CalculatorForm, LossInfo } from '../common/calculator';
 import { runJob } from '../explain/background';
@@ -7,8 +8,7 @@ import { selectedTensor, splitArguments } from '../explain/selection';
 import { ParseError, parseTensor } from '../tensor/parse';
 import { CalculatorPanel } from './calculatorPanel';
 import type { Ctx } from './ctx';
-import type { DiagnosticsController } from './diagnostics';
-import { shortApi } from './hovers';
+import type { LossLensClient } from './client';
 import { localLossTexts } from './ruleDocs';
 
 /**
@@ -17,24 +17,24 @@ import { localLossTexts } from './ruleDocs';
  * user picks. What cannot be inferred is asked for; the value is shown with an offer to open the
  * calculator filled in.
  */
-export async function evaluateSelection(ctx: Ctx, diagnostics: DiagnosticsController): Promise<void> {
+export async function evaluateSelection(ctx: Ctx, server: LossLensClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Open a file and select a loss call or one or two tensors to evaluate.'));
     return;
   }
   const { document, selection } = editor;
-  const site = document.languageId === 'python' ? await siteInSelection(diagnostics, document, selection) : undefined;
+  const site = document.languageId === 'python' ? await siteInSelection(server, document, selection) : undefined;
   const form = site ? await formFromSite(site, ctx) : await formFromTensors(document, selection, ctx);
   if (!form) return;
   await showValue(ctx, form, site ? shortApi(site.api) : form.loss);
 }
 
 /** The loss call the selection holds (or the cursor is in), innermost first. */
-async function siteInSelection(diagnostics: DiagnosticsController, document: vscode.TextDocument, selection: vscode.Selection): Promise<LossSite | undefined> {
+async function siteInSelection(server: LossLensClient, document: vscode.TextDocument, selection: vscode.Selection): Promise<LossSite | undefined> {
   const start = document.offsetAt(selection.start);
   const end = document.offsetAt(selection.end);
-  const sites = (await diagnostics.currentSites(document)).filter((site) => site.kind === 'application' && site.loss);
+  const sites = (await server.currentSites(document)).filter((site) => site.kind === 'application' && site.loss);
   const within = sites.filter((site) =>
     selection.isEmpty ? site.span.start <= start && start <= site.span.end : site.span.start >= start && site.span.end <= end,
   );

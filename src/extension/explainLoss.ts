@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { ruleByCode } from '../analysis/rules';
+import { siteAt } from '../analysis/site-request';
 import { EXPLAINED_RULES } from '../explain/explanations';
 import { lossCatalog } from '../explain/calculate';
 import type { Ctx } from './ctx';
-import type { DiagnosticsController } from './diagnostics';
+import type { LossLensClient } from './client';
 import { ExplainPanel } from './explainPanel';
-import { siteAt } from './hovers';
 import { localLossTexts, localRuleTexts } from './ruleDocs';
 
 /**
@@ -13,7 +13,7 @@ import { localLossTexts, localRuleTexts } from './ruleDocs';
  * one (`LL003`, `cross_entropy`); else of the finding at the cursor, else of the loss at the
  * cursor; else the user picks a rule or a loss.
  */
-export async function explainLoss(ctx: Ctx, diagnostics: DiagnosticsController, topic?: unknown): Promise<void> {
+export async function explainLoss(ctx: Ctx, server: LossLensClient, topic?: unknown): Promise<void> {
   const losses = lossCatalog(localLossTexts(ctx.extensionUri));
   const ruleTexts = localRuleTexts(ctx.extensionUri);
   const known = (name: unknown): name is string => typeof name === 'string' && (EXPLAINED_RULES.includes(name) || losses.some((loss) => loss.name === name));
@@ -24,12 +24,15 @@ export async function explainLoss(ctx: Ctx, diagnostics: DiagnosticsController, 
   const editor = vscode.window.activeTextEditor;
   if (editor && editor.document.languageId === 'python') {
     const position = editor.selection.active;
-    const finding = (await diagnostics.currentFindings(editor.document)).find((entry) => entry.diagnostic.range.contains(position));
-    if (finding && known(finding.finding.code)) {
-      ExplainPanel.show(ctx, finding.finding.code);
+    const finding = vscode.languages
+      .getDiagnostics(editor.document.uri)
+      .find((diagnostic) => diagnostic.source === 'LossLens' && diagnostic.range.contains(position));
+    const code = typeof finding?.code === 'object' ? String(finding.code.value) : undefined;
+    if (known(code)) {
+      ExplainPanel.show(ctx, code);
       return;
     }
-    const site = siteAt(await diagnostics.currentSites(editor.document), editor.document.offsetAt(position));
+    const site = siteAt(await server.currentSites(editor.document), editor.document.offsetAt(position));
     if (site && known(site.loss)) {
       ExplainPanel.show(ctx, site.loss);
       return;

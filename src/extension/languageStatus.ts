@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AnalysisFinished, DiagnosticsController } from './diagnostics';
+import type { AnalysisFinished, LossLensClient } from './client';
 import { WATCHED_LANGUAGES } from './languages';
 
 /**
@@ -13,11 +13,11 @@ export class LanguageStatus implements vscode.Disposable {
   );
   private readonly disposables: vscode.Disposable[] = [this.item];
 
-  constructor(private readonly diagnostics: DiagnosticsController) {
+  constructor(private readonly server: LossLensClient) {
     this.item.name = 'LossLens';
     this.item.command = { title: vscode.l10n.t('Show Log'), command: 'losslens.showLog' };
     this.disposables.push(
-      diagnostics.onDidFinishAnalysis((event) => {
+      server.onDidFinishAnalysis((event) => {
         if (event.uri.toString() === this.activeUri()?.toString()) this.show(event);
       }),
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
@@ -32,14 +32,7 @@ export class LanguageStatus implements vscode.Disposable {
 
   private update(): void {
     const uri = this.activeUri();
-    const language = vscode.window.activeTextEditor?.document.languageId;
-    if (language && language !== 'python' && !vscode.window.activeNotebookEditor) {
-      this.item.text = vscode.l10n.t('LossLens: not analysed');
-      this.item.detail = vscode.l10n.t('TypeScript and JavaScript rules are not built yet');
-      this.item.severity = vscode.LanguageStatusSeverity.Information;
-      return;
-    }
-    const last = uri ? this.diagnostics.lastAnalysis(uri) : undefined;
+    const last = uri ? this.server.lastAnalysis(uri) : undefined;
     if (last) this.show(last);
     else {
       this.item.text = vscode.l10n.t('LossLens');

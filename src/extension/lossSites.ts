@@ -1,6 +1,6 @@
 import type { LossSite } from '../analysis/types';
 import * as vscode from 'vscode';
-import type { DiagnosticsController } from './diagnostics';
+import type { LossLensClient } from './client';
 
 /** How the list names each framework. */
 const FRAMEWORKS: Readonly<Record<LossSite['framework'], string>> = {
@@ -27,7 +27,7 @@ interface SiteItem extends vscode.QuickPickItem {
  * and notebooks, with its framework, API and status (ok, or the findings on it), in a quick pick
  * that jumps to it. Files that could not be analysed are listed as such, never left out silently.
  */
-export async function showLossSites(diagnostics: DiagnosticsController): Promise<void> {
+export async function showLossSites(server: LossLensClient): Promise<void> {
   const items = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('LossLens: finding the losses of the workspace'), cancellable: true },
     async (progress, token) => {
@@ -37,7 +37,7 @@ export async function showLossSites(diagnostics: DiagnosticsController): Promise
       for (const [index, uri] of files.entries()) {
         if (token.isCancellationRequested) break;
         progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / files.length });
-        const { sites, findings, skipped } = await diagnostics.sitesOfFile(uri);
+        const { sites, findings, skipped } = await server.fileSites(uri);
         const path = vscode.workspace.asRelativePath(uri);
         if (skipped) items.push({ label: `$(circle-slash) ${path}`, description: skipped });
         if (sites.length > 0) items.push({ label: path, kind: vscode.QuickPickItemKind.Separator });

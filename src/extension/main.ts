@@ -1,16 +1,11 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { LossLensCodeActions } from './codeActions';
 import { registerCommands } from './commands';
 import { affectsLossLens, readSettings } from './config';
 import { Ctx } from './ctx';
-import { DiagnosticsController, type AnalysisFinished } from './diagnostics';
-import { SiteEvaluations } from './evaluations';
-import { LossHovers } from './hovers';
-import { LossInlayHints } from './inlayHints';
+import { LossLensClient, type AnalysisFinished } from './client';
 import { LanguageStatus } from './languageStatus';
-import { WATCHED_LANGUAGES } from './languages';
-import { localLossTexts, RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
+import { RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
 import { CalculatorPanel } from './calculatorPanel';
 import { ExplainPanel } from './explainPanel';
 import { StatusPanel } from './statusPanel';
@@ -34,31 +29,21 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   context.subscriptions.push(log);
   try {
     const ctx = new Ctx(context, log, readSettings(log));
-    const diagnostics = new DiagnosticsController(ctx, (scope) => readSettings(log, scope));
-    const evaluations = new SiteEvaluations(ctx);
-    const inlayHints = new LossInlayHints(ctx, diagnostics, evaluations);
+    // Diagnostics, code actions, hovers and inline values come from the language server, started
+    // on the first document it reads; what is VS Code's own (views, commands) stays here.
+    const server = new LossLensClient(ctx);
     context.subscriptions.push(
-      diagnostics,
-      inlayHints,
-      new LanguageStatus(diagnostics),
-      vscode.languages.registerHoverProvider([{ language: 'python' }], new LossHovers(diagnostics, evaluations, localLossTexts(context.extensionUri))),
-      vscode.languages.registerInlayHintsProvider([{ language: 'python' }], inlayHints),
+      server,
+      new LanguageStatus(server),
       vscode.workspace.registerTextDocumentContentProvider(RULE_DOCS_SCHEME, new RuleDocsProvider(context.extensionUri)),
-      vscode.languages.registerCodeActionsProvider(
-        WATCHED_LANGUAGES.map((language) => ({ language })),
-        new LossLensCodeActions(diagnostics),
-        LossLensCodeActions.metadata,
-      ),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!affectsLossLens(event)) return;
+        // The server reads its settings itself (`workspace/configuration`); the views read these.
         ctx.settings = readSettings(log);
-        log.info(vscode.l10n.t('Settings changed; LossLens reloaded them.'));
-        diagnostics.refreshAll();
-        inlayHints.refresh();
         StatusPanel.refreshCurrent(ctx);
       }),
     );
-    registerCommands(ctx, { diagnostics });
+    registerCommands(ctx, { server });
     StatusPanel.registerSerializer(ctx);
     CalculatorPanel.registerSerializer(ctx);
     ExplainPanel.registerSerializer(ctx);
@@ -72,8 +57,8 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     }
     return {
       activationMs: ctx.activationMs,
-      onDidFinishAnalysis: diagnostics.onDidFinishAnalysis,
-      lastAnalysis: (uri) => diagnostics.lastAnalysis(uri),
+      onDidFinishAnalysis: server.onDidFinishAnalysis,
+      lastAnalysis: (uri) => server.lastAnalysis(uri),
     };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);

@@ -8,7 +8,7 @@ import type { LossTextTable } from '../losses/texts';
 export const RULE_DOCS_SCHEME = 'losslens-docs';
 
 /** The page of a rule, as a document the editor can open (`losslens-docs:/LL001.md`). */
-export function ruleDocsUri(code: string): vscode.Uri {
+function ruleDocsUri(code: string): vscode.Uri {
   return vscode.Uri.from({ scheme: RULE_DOCS_SCHEME, path: `/${code}.md` });
 }
 

@@ -1,6 +1,13 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as l10n from '@vscode/l10n';
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type NotebookDocument } from 'vscode-languageserver';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  NotebookCellKind,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+  type NotebookDocument,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
@@ -336,8 +343,8 @@ export class DocumentAnalyses {
     const cells: Array<{ uri: string; index: number; document: TextDocument }> = [];
     notebook.cells.forEach((cell, index) => {
       const document = this.environment.cellDocument(cell.document);
-      // Code cells (kind 2) in Python; markdown cells and other languages are not code LossLens reads.
-      if (cell.kind === 2 && document?.languageId === 'python') cells.push({ uri: cell.document, index, document });
+      // Code cells in Python; markdown cells and other languages are not code LossLens reads.
+      if (cell.kind === NotebookCellKind.Code && document?.languageId === 'python') cells.push({ uri: cell.document, index, document });
     });
     return { cells, program: programFromCells(cells.map((cell) => ({ index: cell.index, source: cell.document.getText() }))) };
   }
@@ -395,7 +402,13 @@ export class DocumentAnalyses {
     finish(byCell, result.findings, result.skipped);
   }
 
-  private diagnosed(finding: LocatedFinding, settings: LossLensSettings, document: TextDocument, offset: number, cells?: readonly CellPlace[]): DiagnosedFinding {
+  private diagnosed(
+    finding: LocatedFinding,
+    settings: LossLensSettings,
+    document: TextDocument,
+    offset: number,
+    cells?: readonly CellPlace[],
+  ): DiagnosedFinding {
     const diagnostic: Diagnostic = {
       range: {
         start: { line: finding.start.line - 1, character: finding.start.column - 1 },
@@ -428,11 +441,19 @@ export class DocumentAnalyses {
   }
 }
 
-function relatedInformation(evidence: Evidence, document: TextDocument, offset: number, cells?: readonly CellPlace[]): DiagnosticRelatedInformation | undefined {
+function relatedInformation(
+  evidence: Evidence,
+  document: TextDocument,
+  offset: number,
+  cells?: readonly CellPlace[],
+): DiagnosticRelatedInformation | undefined {
   const message = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
   if (evidence.file) {
     const line = evidence.file.line - 1;
-    return { location: { uri: pathToFileURL(evidence.file.path).href, range: { start: { line, character: 0 }, end: { line, character: evidence.text.length } } }, message };
+    return {
+      location: { uri: pathToFileURL(evidence.file.path).href, range: { start: { line, character: 0 }, end: { line, character: evidence.text.length } } },
+      message,
+    };
   }
   let target = document;
   let at = evidence.span.start - offset;

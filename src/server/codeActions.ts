@@ -1,5 +1,12 @@
 import * as l10n from '@vscode/l10n';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from '../analysis/types';
 import { EXPLAINED_RULES } from '../explain/explanations';
@@ -42,10 +49,20 @@ export function codeActions(
     actions.push(ignoreAction(document, entry));
     if (!vscode) continue;
     const docs = l10n.t('Show documentation for {0}', code);
-    actions.push({ title: docs, kind: CodeActionKind.Empty, diagnostics: [entry.diagnostic], command: { title: docs, command: 'losslens.showRuleDocs', arguments: [code] } });
+    actions.push({
+      title: docs,
+      kind: CodeActionKind.Empty,
+      diagnostics: [entry.diagnostic],
+      command: { title: docs, command: 'losslens.showRuleDocs', arguments: [code] },
+    });
     if (EXPLAINED_RULES.includes(code)) {
       const explain = l10n.t('Explain {0}', code);
-      actions.push({ title: explain, kind: CodeActionKind.Empty, diagnostics: [entry.diagnostic], command: { title: explain, command: 'losslens.explainLoss', arguments: [code] } });
+      actions.push({
+        title: explain,
+        kind: CodeActionKind.Empty,
+        diagnostics: [entry.diagnostic],
+        command: { title: explain, command: 'losslens.explainLoss', arguments: [code] },
+      });
     }
   }
   return actions;
@@ -118,6 +135,7 @@ function same(a: Diagnostic, b: Diagnostic): boolean {
 }
 
 function intersects(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
-  const before = (x: { line: number; character: number }, y: { line: number; character: number }) => x.line < y.line || (x.line === y.line && x.character < y.character);
+  const before = (x: { line: number; character: number }, y: { line: number; character: number }) =>
+    x.line < y.line || (x.line === y.line && x.character < y.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
 }

@@ -9,7 +9,7 @@ import type { ContractSpace, LossDefinition, OptionSpec } from '../losses/types'
 import type { SiteValue } from './evaluations';
 
 /** A finding a hover may show: its code and message, and where it is (offsets into the hovered document). */
-export interface HoverFinding {
+interface HoverFinding {
   readonly code: string;
   readonly message: string;
   readonly span: Span;
@@ -29,9 +29,6 @@ export interface HoverAnswer {
   readonly markdown: string;
   readonly span: Span;
 }
-
-/** The commands a hover links to in VS Code: only these, with arguments LossLens wrote. */
-export const HOVER_COMMANDS = ['losslens.explainLoss', 'losslens.openCalculator'];
 
 /**
  * Hovers on loss constructions and calls: what the loss expects, what LossLens inferred about

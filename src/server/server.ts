@@ -103,7 +103,11 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     }
     if (pull) return;
     for (const document of event.documents) {
-      void connection.sendDiagnostics({ uri: document.uri, ...(document.version !== undefined ? { version: document.version } : {}), diagnostics: document.diagnostics });
+      void connection.sendDiagnostics({
+        uri: document.uri,
+        ...(document.version !== undefined ? { version: document.version } : {}),
+        diagnostics: document.diagnostics,
+      });
     }
   };
 
@@ -149,7 +153,8 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE }, cells: [{ language: 'python' }] }], save: true },
+        // Every cell, markdown too: a cell's index is its place among all of them (as the notebook shows it).
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE } }], save: true },
         ...(pull ? { diagnosticProvider: { identifier: 'losslens', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
         hoverProvider: true,

@@ -288,8 +288,7 @@ describe('losslens check on worker threads', () => {
   beforeAll(async () => {
     // Inside the project, where the bundle finds tree-sitter's WebAssembly in node_modules, as dist/ does.
     worker = join(process.cwd(), 'node_modules', '.cache', 'losslens-tests', 'check-worker.js');
-    // @ts-expect-error: a plain ES module script, without types.
-    const { bundleCheckWorker } = (await import('../../scripts/bundles.mjs')) as { bundleCheckWorker: (outfile: string) => Promise<void> };
+    const { bundleCheckWorker } = await import('../../scripts/bundles.mjs');
     await bundleCheckWorker(worker);
   }, 60_000);
 

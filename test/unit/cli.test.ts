@@ -94,7 +94,7 @@ describe('losslens CLI', () => {
   it('exits 2 on an unknown command and names the known ones', async () => {
     const result = await run(['lint', 'x.py']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Unknown command "lint". Commands: check, eval.');
+    expect(result.stderr).toContain('Unknown command "lint". Commands: check, eval, server.');
   });
 
   it('check --format json follows the contract', async () => {

@@ -44,15 +44,16 @@ describe('extension manifest', () => {
   });
 
   it('lets into the VSIX every script the extension starts (a worker left out fails only when a user opens its view)', () => {
-    const sources = readdirSync(join(root, 'src', 'extension'))
-      .map((file) => readFileSync(join(root, 'src', 'extension', file), 'utf8'))
+    // The extension starts the language server (the CLI's `server`), which starts the evaluator's worker.
+    const sources = ['extension', 'server']
+      .flatMap((folder) => readdirSync(join(root, 'src', folder)).map((file) => readFileSync(join(root, 'src', folder, file), 'utf8')))
       .join('\n');
     const started = [
-      ...[...sources.matchAll(/'([\w-]+-worker\.js)'/g)].map((match) => `dist/${match[1]}`),
+      ...[...sources.matchAll(/'(cli\.js|[\w-]+-worker\.js)'/g)].map((match) => `dist/${match[1]}`),
       ...[...sources.matchAll(/script: '([\w-]+\.js)'/g)].map((match) => `media/dist/${match[1]}`),
     ];
     expect(started).toEqual(
-      expect.arrayContaining(['dist/evaluator-worker.js', 'dist/calculator-worker.js', 'media/dist/calculator.js', 'media/dist/explain.js']),
+      expect.arrayContaining(['dist/cli.js', 'dist/evaluator-worker.js', 'dist/calculator-worker.js', 'media/dist/calculator.js', 'media/dist/explain.js']),
     );
     const allowed = readFileSync(join(root, '.vscodeignore'), 'utf8')
       .split('\n')
