@@ -217,8 +217,8 @@ describe('other editors and CI', () => {
       cpSync(join(workspace, 'pytorch', 'classifier_fixed.py'), join(repository, 'fixed.py'));
       git('add', '.');
       const env = { ...process.env, PRE_COMMIT_HOME: join(scratch, 'pre-commit-home'), npm_config_update_notifier: 'false' };
-      // try-repo installs the hook from this repository as pre-commit installs any node hook (npm
-      // install, npm pack, npm install --global), uncommitted changes included.
+      // try-repo clones this repository (uncommitted changes included) as `rev:` would; the first
+      // run of the hook builds LossLens in the clone.
       const failing = spawnSync('pre-commit', ['try-repo', REPO_ROOT, 'losslens', '--files', 'train.py', 'fixed.py'], {
         cwd: repository,
         encoding: 'utf8',
