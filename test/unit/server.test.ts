@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CancellationTokenSource,
   CodeActionRequest,
   ConfigurationRequest,
   createProtocolConnection,
@@ -331,6 +332,53 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(ignore.edit!.changes![uri]![0]!.newText).toBe('  // losslens: ignore[LL001]');
     expect(await client.close()).toBe(0);
   });
+
+  it('honours cancellation: a hover given up on answers nothing, the next one answers', async () => {
+    const client = await startClient(true);
+    const { uri, text } = open(client, 'pytorch/reference_values.py');
+    const line = text.split('\n')[6]!;
+    const position = { line: 6, character: line.indexOf('BCELoss') + 2 };
+    // The first hover has the document to analyse: the cancellation arrives while it does.
+    const source = new CancellationTokenSource();
+    const cancelled = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }, source.token);
+    source.cancel();
+    expect(await cancelled.catch((error: { code?: number }) => error.code)).toSatisfy((answer) => answer === null || answer === -32800);
+    const hover = (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position })) as Hover;
+    expect((hover.contents as { value: string }).value).toMatch(/tensor\(1\.5081\)/);
+    expect(await client.close()).toBe(0);
+  });
+
+  it('answers for a small document while a large one is still being analysed', async () => {
+    const client = await startClient(true);
+    // 6,000 lines, 600 models and losses: long enough to analyse that the small one goes by meanwhile.
+    const block = (index: number) =>
+      [
+        `class Net${index}(nn.Module):`,
+        `    def __init__(self):`,
+        `        super().__init__()`,
+        `        self.head = nn.Linear(16, 1)`,
+        `    def forward(self, x):`,
+        `        return self.head(x)`,
+        `model${index} = Net${index}()`,
+        `loss${index} = nn.BCELoss()(model${index}(torch.randn(8, 16)), torch.rand(8, 1))`,
+        '',
+        '',
+      ].join('\n');
+    const large = ['import torch', 'import torch.nn as nn', '', ...Array.from({ length: 600 }, (_, index) => block(index))].join('\n');
+    const big = open(client, 'large.py', 'python', large);
+    const small = open(client, 'pytorch/classifier_fixed.py');
+    const finished: string[] = [];
+    const pull = (uri: string, name: string) =>
+      client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }).then((report) => {
+        finished.push(name);
+        return report as FullDocumentDiagnosticReport;
+      });
+    const [bigReport, smallReport] = await Promise.all([pull(big.uri, 'large'), pull(small.uri, 'small')]);
+    expect(finished).toEqual(['small', 'large']);
+    expect(smallReport.items).toEqual([]);
+    expect(bigReport.items.filter((d) => d.code === 'LL001')).toHaveLength(600);
+    expect(await client.close()).toBe(0);
+  }, 60_000);
 
   it('speaks the locale the client names', async () => {
     const client = await startClient(true, 'zh-cn');
