@@ -13,7 +13,7 @@ import {
   type ServerInitializationOptions,
   type SitesParams,
   type SitesResult,
-} from '../common/server-protocol';
+} from '../server/protocol';
 import type { Ctx } from './ctx';
 import { isWatchedLanguage, NOTEBOOK_TYPE, WATCHED_LANGUAGES } from './languages';
 import { RULE_DOCS_SCHEME } from './ruleDocs';

@@ -17,14 +17,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_SETTINGS, normalizeSettings, type LossLensSettings, type RawSettings } from '../common/settings';
-import {
-  ANALYSIS_FINISHED,
-  FILE_SITES,
-  SITES,
-  type AnalysisFinishedParams,
-  type ServerInitializationOptions,
-  type SitesParams,
-} from '../common/server-protocol';
+import { ANALYSIS_FINISHED, FILE_SITES, SITES, type AnalysisFinishedParams, type ServerInitializationOptions, type SitesParams } from './protocol';
 import type { LossTextTable } from '../losses/texts';
 import { DocumentAnalyses, NOTEBOOK_TYPE, type Finished } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
