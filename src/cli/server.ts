@@ -24,6 +24,10 @@ export function runServer(argv: readonly string[], io: CliIO): Promise<number> {
   const connection = ipc
     ? createConnection(new IPCMessageReader(process), new IPCMessageWriter(process))
     : createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  // A promise nobody waited on must not end the server (and every editor's findings with it).
+  process.on('unhandledRejection', (reason) =>
+    connection.console.error(l10n.t('Analysis failed: {0}', reason instanceof Error ? (reason.stack ?? reason.message) : String(reason))),
+  );
   const dist = io.checkWorker ? dirname(io.checkWorker) : __dirname;
   startServer(connection, { dist, l10n: join(dist, '..', 'l10n'), version });
   return new Promise((resolve) => connection.onExit(() => resolve(EXIT.ok)));

@@ -320,6 +320,7 @@ export class DocumentAnalyses {
     };
     if (!settings.enable) return finish([], [], l10n.t('LossLens is turned off (losslens.enable)'));
     const kind = kindOf(document);
+    if (!kind) return finish([], [], l10n.t('skipped: not Python, a notebook, TypeScript or JavaScript'));
     if (kind === 'notebook') return finish([], [], l10n.t('skipped: a notebook opened as text (LossLens reads notebooks through notebook sync)'));
     let result;
     try {
@@ -473,12 +474,12 @@ export function lineEnd(document: TextDocument, line: number): { line: number; c
   return { line, character: text.replace(/\r?\n$|\r$/, '').length };
 }
 
-/** How LossLens reads a document: by its language, else by its file's extension (Python when neither says). */
-function kindOf(document: TextDocument): DocumentKind {
+/** How LossLens reads a document: by its language, else by its file's extension; neither: not at all. */
+function kindOf(document: TextDocument): DocumentKind | undefined {
   const language = document.languageId;
   if (language === 'python') return 'python';
   if (['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'tsx', 'jsx'].includes(language)) return 'javascript';
-  return documentKind(document.uri.replace(/[?#].*$/, '')) ?? 'python';
+  return documentKind(document.uri.replace(/[?#].*$/, ''));
 }
 
 /** A site with every offset moved by `delta` (from a notebook's joined program into one cell). */

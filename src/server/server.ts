@@ -55,6 +55,8 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   let configurationRequests = false;
   let watchFiles = false;
   let workspaceFolderEvents = false;
+  let diagnosticRefresh = false;
+  let inlayHintRefresh = false;
   let lossTexts: LossTextTable | null = null;
   /** Settings by document, while no change says otherwise; pushed ones when the client has no `workspace/configuration`. */
   const settingsCache = new Map<string, Promise<LossLensSettings>>();
@@ -104,6 +106,15 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     }
   };
 
+  /** A request to the client that may fail (a client that does not implement it): logged, never thrown. */
+  const quietly = (request: Promise<unknown>): void => {
+    request.catch((error: unknown) => log.error(l10n.t('The editor refused a request: {0}', error instanceof Error ? error.message : String(error))));
+  };
+  const refreshDiagnostics = (): void => {
+    // Typed `void`, but the request's promise at run time: `Promise.resolve` adopts it, rejection and all.
+    if (diagnosticRefresh) quietly(Promise.resolve(connection.languages.diagnostics.refresh()));
+  };
+
   const analysesOrFail = (): DocumentAnalyses => {
     if (!analyses) throw new Error('the server is not initialized');
     return analyses;
@@ -121,6 +132,8 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     configurationRequests = !!capabilities.workspace?.configuration;
     watchFiles = !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     workspaceFolderEvents = !!capabilities.workspace?.workspaceFolders;
+    diagnosticRefresh = !!capabilities.workspace?.diagnostics?.refreshSupport;
+    inlayHintRefresh = !!capabilities.workspace?.inlayHint?.refreshSupport;
     const settingsFromClient = (options as { settings?: unknown }).settings;
     if (settingsFromClient !== undefined) pushedSettings = readSettings(settingsFromClient, log);
     analyses = new DocumentAnalyses(
@@ -160,21 +173,15 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
 
   connection.onInitialized(() => {
     if (watchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] });
+      quietly(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] }));
     }
     if (workspaceFolderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders(() => {
-        void connection.workspace.getWorkspaceFolders().then((folders) => analyses?.restart(rootsOf(folders, null)));
+        quietly(connection.workspace.getWorkspaceFolders().then((folders) => analyses?.restart(rootsOf(folders, null))));
       });
     }
   });
 
-  const run = (uri: string): void => {
-    void settings(uri).then((current) => {
-      if (!pull) analysesOrFail().schedule(uri);
-      else if (current.run === 'onType') connection.languages.diagnostics.refresh();
-    });
-  };
   documents.onDidOpen(({ document }) => {
     if (!LANGUAGES.includes(document.languageId) && !/\.(py|pyi|ts|tsx|js|jsx|mjs|cjs)$/.test(document.uri)) return;
     if (!pull) analysesOrFail().schedule(document.uri);
@@ -186,11 +193,15 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   });
   documents.onDidSave(({ document }) => {
     void settings(document.uri).then((current) => {
-      if (current.run === 'onSave') run(document.uri);
+      if (current.run !== 'onSave') return;
+      if (pull) refreshDiagnostics();
+      else analysesOrFail().schedule(document.uri);
     });
   });
   documents.onDidClose(({ document }) => {
     analyses?.forget(document.uri);
+    settingsCache.delete(document.uri);
+    // Pulling clients and LossLens's extension clear what a closed document showed themselves.
     if (!pull && !vscode) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
   const notebookUris = new Set<string>();
@@ -211,6 +222,8 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   notebooks.onDidClose((notebook) => {
     notebookUris.delete(notebook.uri);
     analyses?.forget(notebook.uri);
+    settingsCache.delete(notebook.uri);
+    if (!pull && !vscode) for (const cell of notebook.cells) void connection.sendDiagnostics({ uri: cell.document, diagnostics: [] });
   });
 
   connection.onDidChangeConfiguration((change) => {
@@ -218,9 +231,9 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     const pushed = (change.settings as { losslens?: unknown } | null | undefined)?.losslens;
     if (pushed !== undefined) pushedSettings = readSettings(pushed, log);
     log.info(l10n.t('Settings changed; LossLens reloaded them.'));
-    if (pull) connection.languages.diagnostics.refresh();
+    if (pull) refreshDiagnostics();
     else analyses?.refreshAll();
-    connection.languages.inlayHint.refresh();
+    if (inlayHintRefresh) quietly(connection.languages.inlayHint.refresh());
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
@@ -228,7 +241,7 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
       if (change.type === FileChangeType.Changed) analyses?.fileChanged(fileURLToPath(change.uri));
       else analyses?.filesChanged();
     }
-    if (pull) connection.languages.diagnostics.refresh();
+    if (pull) refreshDiagnostics();
   });
 
   connection.languages.diagnostics.on(async (params, token) => {

@@ -76,9 +76,15 @@ interface Client {
 }
 
 /** Capabilities like Neovim's: configuration, watched files, markdown hovers, code action literals. */
-function capabilities(pull: boolean): ClientCapabilities {
+function capabilities(pull: boolean, refresh = true): ClientCapabilities {
   return {
-    workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
+    workspace: {
+      configuration: true,
+      didChangeWatchedFiles: { dynamicRegistration: true },
+      workspaceFolders: true,
+      inlayHint: { refreshSupport: refresh },
+      diagnostics: { refreshSupport: refresh },
+    },
     textDocument: {
       synchronization: { didSave: true, dynamicRegistration: false },
       hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -91,7 +97,7 @@ function capabilities(pull: boolean): ClientCapabilities {
   };
 }
 
-async function startClient(pull = false, locale?: string): Promise<Client> {
+async function startClient(pull = false, locale?: string, refresh = true): Promise<Client> {
   const child = spawn(process.execPath, [join(bundle, 'cli.js'), 'server', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
@@ -114,14 +120,16 @@ async function startClient(pull = false, locale?: string): Promise<Client> {
   connection.onNotification(LogMessageNotification.type, (params) => client.logs.push(params.message));
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => client.settings));
   connection.onRequest(RegistrationRequest.type, () => null);
-  connection.onRequest('workspace/inlayHint/refresh', () => null);
-  connection.onRequest('workspace/diagnostic/refresh', () => null);
+  if (refresh) {
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
+  }
   connection.listen();
   const initialized = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(workspace).href,
     workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'examples' }],
-    capabilities: capabilities(pull),
+    capabilities: capabilities(pull, refresh),
     ...(locale ? { locale } : {}),
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -379,6 +387,17 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(bigReport.items.filter((d) => d.code === 'LL001')).toHaveLength(600);
     expect(await client.close()).toBe(0);
   }, 60_000);
+
+  it('asks a client nothing it cannot answer: settings change under a client without refresh requests', async () => {
+    const client = await startClient(true, undefined, false);
+    const { uri } = open(client, 'pytorch/classifier_bugs.py');
+    client.settings = { select: ['LL003'] };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const report = (await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    expect(report.items.map((d) => d.code)).toEqual(['LL003']);
+    expect(client.logs.filter((message) => /refused/.test(message))).toEqual([]);
+    expect(await client.close()).toBe(0);
+  });
 
   it('speaks the locale the client names', async () => {
     const client = await startClient(true, 'zh-cn');
