@@ -11,11 +11,13 @@ import {
   createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
   DocumentDiagnosticRequest,
   ExitNotification,
+  FileChangeType,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
@@ -338,6 +340,33 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     })) as CodeAction[];
     const ignore = actions.find((action) => action.title === 'Ignore LL001 on this line')!;
     expect(ignore.edit!.changes![uri]![0]!.newText).toBe('  // losslens: ignore[LL001]');
+    expect(await client.close()).toBe(0);
+  });
+
+  it('resolves imports under the workspace folders, and reads a module again when it changes on disk', async () => {
+    const client = await startClient();
+    mkdirSync(join(workspace, 'models'), { recursive: true });
+    mkdirSync(join(workspace, 'scripts'), { recursive: true });
+    const nets = join(workspace, 'models', 'nets.py');
+    const softmaxHead =
+      'import torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.head = nn.Sequential(nn.Linear(8, 3), nn.Softmax(dim=1))\n\n    def forward(self, x):\n        return self.head(x)\n';
+    writeFileSync(nets, softmaxHead);
+    // scripts/ is not where models/ is: only the workspace folder, as an import root, finds it.
+    const main =
+      'import torch\nimport torch.nn as nn\nfrom models.nets import Net\n\nmodel = Net()\nloss = nn.CrossEntropyLoss()(model(torch.randn(4, 8)), torch.tensor([0, 1, 2, 0]))\n';
+    const uri = pathToFileURL(join(workspace, 'scripts', 'train.py')).href;
+    const published = client.diagnostics(uri);
+    open(client, 'scripts/train.py', 'python', main);
+    const first = await published;
+    expect(first.diagnostics.map((d) => d.code)).toEqual(['LL003']);
+    expect(first.diagnostics[0]!.relatedInformation?.some((info) => info.location.uri === pathToFileURL(nets).href)).toBe(true);
+    // The module loses its softmax on disk; the editor says the file changed.
+    writeFileSync(nets, softmaxHead.replace(', nn.Softmax(dim=1)', ''));
+    const again = client.diagnostics(uri);
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [{ uri: pathToFileURL(nets).href, type: FileChangeType.Changed }],
+    });
+    expect((await again).diagnostics).toEqual([]);
     expect(await client.close()).toBe(0);
   });
 
