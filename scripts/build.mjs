@@ -60,7 +60,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { cli: 'src/cli/bin.ts', 'check-worker': 'src/cli/check-worker.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts', 'check-worker': 'src/cli/check-worker.ts', 'tfjs-worker': 'src/server/tfjs-worker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -2,7 +2,7 @@
 // `npm run build` does (scripts/build.mjs) but into a folder of the caller's choosing:
 //   bundleCheckWorker(outfile)  `losslens check`'s worker thread (src/cli/check-worker.ts)
 //   bundleCli(outdir)           the CLI (`losslens check | eval | server`) with the evaluator's
-//                               worker and the TensorFlow.js analyzer beside it
+//                               worker, the TensorFlow.js analyzer and the server's thread for it
 import * as esbuild from 'esbuild';
 
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
@@ -29,7 +29,7 @@ const tfjsExternal = {
 /** @param {string} outdir */
 export async function bundleCli(outdir) {
   await Promise.all([
-    esbuild.build({ ...node, entryPoints: { cli: 'src/cli/bin.ts' }, outdir, plugins: [tfjsExternal] }),
+    esbuild.build({ ...node, entryPoints: { cli: 'src/cli/bin.ts', 'tfjs-worker': 'src/server/tfjs-worker.ts' }, outdir, plugins: [tfjsExternal] }),
     esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/tfjs/analyze.ts' }, outdir }),
   ]);
 }

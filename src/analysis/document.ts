@@ -88,8 +88,14 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
  */
 async function analyzeJavaScript(text: string, options: AnalyzeOptions & { readonly path?: string }): Promise<DocumentAnalysis> {
   if (!/@tensorflow\/tfjs|\btf\.\w/.test(text)) return { findings: [] };
-  const { analyzeTfjs } = await import('./tfjs/analyze');
-  const result = analyzeTfjs(text, { ...options, jsx: /\.[jt]sx$/.test(options.path ?? '') });
+  const jsx = /\.[jt]sx$/.test(options.path ?? '');
+  let result;
+  if (options.tfjs) {
+    result = await options.tfjs(text, { ...(options.select ? { select: options.select } : {}), ...(options.ignore ? { ignore: options.ignore } : {}), jsx });
+  } else {
+    const { analyzeTfjs } = await import('./tfjs/analyze');
+    result = analyzeTfjs(text, { ...options, jsx });
+  }
   return { findings: locateInFile(text, result.findings), ...(result.skipped ? { skipped: result.skipped } : {}) };
 }
 

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { utf8Bytes } from './source-text';
+import type { TfjsResult } from './tfjs/analyze';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -21,6 +22,14 @@ export interface AnalyzeOptions {
    * hovers run on the same thread); absent: run to the end at once.
    */
   readonly sliceMs?: number;
+  /**
+   * Runs the TensorFlow.js analyzer elsewhere than on this thread (the language server's worker,
+   * `src/server/tfjs.ts`); absent: here, loaded the first time a file needs it.
+   */
+  readonly tfjs?: (
+    text: string,
+    options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly jsx: boolean },
+  ) => Promise<TfjsResult>;
 }
 
 export function ruleEnabled(code: string, options: AnalyzeOptions): boolean {

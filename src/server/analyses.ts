@@ -21,6 +21,7 @@ import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import type { Evidence, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { FileSitesResult } from './protocol';
+import type { TfjsThread } from './tfjs';
 
 const DEBOUNCE_MS = 250;
 
@@ -101,6 +102,8 @@ export class DocumentAnalyses {
   constructor(
     private readonly environment: AnalysesEnvironment,
     roots: readonly string[],
+    /** The TensorFlow.js analyzer's own thread. */
+    private readonly tfjs: TfjsThread,
   ) {
     this.host = new AnalysisHost(roots);
   }
@@ -250,6 +253,7 @@ export class DocumentAnalyses {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const source of this.sources.values()) source.dispose();
     this.host.dispose();
+    this.tfjs.dispose();
   }
 
   private document(uri: string): TextDocument | undefined {
@@ -299,6 +303,7 @@ export class DocumentAnalyses {
       ignore: settings.ignore,
       maxFileBytes: settings.maxFileSizeBytes,
       sliceMs: EDITOR_SLICE_MS,
+      tfjs: (text, options) => this.tfjs.analyze(text, options),
       onInternalError: (rule, error) => this.environment.log.error(l10n.t('Rule {0} failed on {1}: {2}', rule, uri, detail(error))),
     };
   }

@@ -23,6 +23,7 @@ import { DocumentAnalyses, NOTEBOOK_TYPE, type Finished } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { SiteEvaluations } from './evaluations';
 import { lossHover } from './hovers';
+import { TfjsThread } from './tfjs';
 
 /** Where the server finds what ships beside it. */
 export interface ServerPaths {
@@ -125,7 +126,8 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     options = (params.initializationOptions ?? {}) as ServerInitializationOptions;
     vscode = options.client === 'vscode';
-    configureL10n(params.locale, options, paths);
+    const bundle = l10nBundle(params.locale, options, paths);
+    if (bundle) l10n.config({ contents: bundle });
     lossTexts = localLossTexts(params.locale, paths);
     const capabilities = params.capabilities;
     pull = !!capabilities.textDocument?.diagnostic && options.diagnostics !== 'notification';
@@ -150,10 +152,11 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
         finished,
       },
       rootsOf(params.workspaceFolders, params.rootUri),
+      new TfjsThread(join(paths.dist, 'tfjs-worker.js'), bundle ? { l10nBundle: bundle } : {}),
     );
     evaluations = new SiteEvaluations({
       workerPath: join(paths.dist, 'evaluator-worker.js'),
-      ...(options.l10nBundle ? { l10nBundle: options.l10nBundle } : {}),
+      ...(bundle ? { l10nBundle: bundle } : {}),
       onError: (error) => log.error(l10n.t('Evaluation failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))),
     });
     return {
@@ -346,17 +349,15 @@ function rootsOf(folders: readonly WorkspaceFolder[] | null | undefined, rootUri
   return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
 }
 
-/** The translations: the bundle the client gave, else the one for the locale it named, else English. */
-function configureL10n(locale: string | undefined, options: ServerInitializationOptions, paths: ServerPaths): void {
-  if (options.l10nBundle) {
-    l10n.config({ contents: options.l10nBundle });
-    return;
-  }
-  if (!locale?.toLowerCase().startsWith('zh')) return;
+/** The translations: the bundle the client gave, else the one for the locale it named; none for English. */
+function l10nBundle(locale: string | undefined, options: ServerInitializationOptions, paths: ServerPaths): Record<string, string> | undefined {
+  if (options.l10nBundle) return options.l10nBundle;
+  if (!locale?.toLowerCase().startsWith('zh')) return undefined;
   try {
-    l10n.config({ contents: JSON.parse(readFileSync(join(paths.l10n, 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string> });
+    return JSON.parse(readFileSync(join(paths.l10n, 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
   } catch {
     // Without the bundle, English.
+    return undefined;
   }
 }
 

@@ -70,6 +70,7 @@ describe('the npm package', () => {
         'package/package.json',
         'package/dist/cli.js',
         'package/dist/check-worker.js',
+        'package/dist/tfjs-worker.js',
         'package/dist/evaluator-worker.js',
         'package/dist/tfjs/analyze.js',
         'package/dist/tree-sitter-python.wasm',

@@ -402,6 +402,9 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
         '',
       ].join('\n');
     const large = ['import torch', 'import torch.nn as nn', '', ...Array.from({ length: 600 }, (_, index) => block(index))].join('\n');
+    // The parser is loaded first, so that nothing but the analysis stands between the two.
+    const warm = open(client, 'pytorch/reference_values.py');
+    await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: warm.uri } });
     const big = open(client, 'large.py', 'python', large);
     const small = open(client, 'pytorch/classifier_fixed.py');
     const finished: string[] = [];
@@ -414,6 +417,35 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(finished).toEqual(['small', 'large']);
     expect(smallReport.items).toEqual([]);
     expect(bigReport.items.filter((d) => d.code === 'LL001')).toHaveLength(600);
+    expect(await client.close()).toBe(0);
+  }, 60_000);
+
+  it('parses a large TensorFlow.js file on its own thread, answering a small document meanwhile', async () => {
+    const client = await startClient(true);
+    // 5,000 lines of models and losses in TypeScript: typescript-estree takes a tenth of a second or more.
+    const block = (index: number) =>
+      [
+        `const model${index} = tf.sequential();`,
+        `model${index}.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }));`,
+        `model${index}.add(tf.layers.dense({ units: 1 }));`,
+        `model${index}.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });`,
+        '',
+      ].join('\n');
+    const large = ["import * as tf from '@tensorflow/tfjs';", '', ...Array.from({ length: 1000 }, (_, index) => block(index))].join('\n');
+    // The analyzer is loaded first, so that nothing but the parse stands between the two.
+    const warm = open(client, 'tfjs/train-fixed.ts', 'typescript');
+    await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: warm.uri } });
+    const big = open(client, 'large.ts', 'typescript', large);
+    const small = open(client, 'pytorch/classifier_fixed.py');
+    const finished: string[] = [];
+    const pull = (uri: string, name: string) =>
+      client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }).then((report) => {
+        finished.push(name);
+        return report as FullDocumentDiagnosticReport;
+      });
+    const [bigReport] = await Promise.all([pull(big.uri, 'large'), pull(small.uri, 'small')]);
+    expect(finished).toEqual(['small', 'large']);
+    expect(bigReport.items.filter((d) => d.code === 'LL001')).toHaveLength(1000);
     expect(await client.close()).toBe(0);
   }, 60_000);
 

@@ -5,8 +5,9 @@
  * `model.predict` / `apply` outputs and `tf.tidy` bodies. The same rule codes, messages and
  * fixes as the Python analyzer; unknown stays silent.
  *
- * Bundled on its own (`dist/tfjs-analyzer.js`, with the TypeScript parser): the extension and the
- * CLI load it the first time a file imports TensorFlow.js.
+ * Bundled on its own (`dist/tfjs/analyze.js`, with the TypeScript parser): the language server and
+ * the CLI load it the first time a file imports TensorFlow.js (the server on a worker thread of its
+ * own, `src/server/tfjs.ts`).
  */
 
 import { parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
