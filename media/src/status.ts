@@ -12,6 +12,7 @@ function render(status: StatusSnapshot): void {
     [l10n.t('VS Code'), status.vscodeVersion],
     [l10n.t('Display language'), status.uiLanguage],
     [l10n.t('Activation time'), l10n.t('{0} ms', status.activationMs.toFixed(1))],
+    [l10n.t('Language server'), serverText(status.languageServer)],
     [l10n.t('Enabled'), status.settings.enable ? l10n.t('yes') : l10n.t('no')],
     [l10n.t('Selected rules'), status.settings.select.length ? status.settings.select.join(', ') : l10n.t('all')],
     [l10n.t('Ignored rules'), status.settings.ignore.length ? status.settings.ignore.join(', ') : l10n.t('none')],
@@ -40,6 +41,20 @@ function render(status: StatusSnapshot): void {
     watched,
     el('div', { className: 'actions' }, showLog, refresh),
   );
+}
+
+/** "running (0.1.0)", or why not. */
+function serverText(server: StatusSnapshot['languageServer']): string {
+  switch (server.state) {
+    case 'running':
+      return server.version ? l10n.t('running ({0})', server.version) : l10n.t('running');
+    case 'starting':
+      return l10n.t('starting');
+    case 'stopped':
+      return l10n.t('stopped (see the LossLens log)');
+    case 'not started':
+      return l10n.t('not started: it starts with the first Python, notebook, TypeScript or JavaScript document');
+  }
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {

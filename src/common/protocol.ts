@@ -15,9 +15,13 @@ export interface StatusSnapshot {
     readonly maxFileSizeKB: number;
     readonly evaluatorMaxElements: number;
   };
+  /** The language server: not started yet (it starts with the first document it reads), starting, running (with its version), or stopped. */
+  readonly languageServer: { readonly state: LanguageServerState; readonly version?: string };
   /** Open documents LossLens watches, by language id (notebooks under `jupyter-notebook`). */
   readonly watchedDocuments: Readonly<Record<string, number>>;
 }
+
+export type LanguageServerState = 'not started' | 'starting' | 'running' | 'stopped';
 
 export type HostToWebview = { readonly type: 'status'; readonly status: StatusSnapshot };
 

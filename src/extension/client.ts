@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import type { LocatedFinding } from '../analysis/document';
 import type { LossSite } from '../analysis/types';
@@ -14,6 +14,7 @@ import {
   type SitesParams,
   type SitesResult,
 } from '../server/protocol';
+import type { LanguageServerState } from '../common/protocol';
 import type { Ctx } from './ctx';
 import { isWatchedLanguage, NOTEBOOK_TYPE, WATCHED_LANGUAGES } from './languages';
 import { RULE_DOCS_SCHEME } from './ruleDocs';
@@ -44,9 +45,12 @@ export class LossLensClient implements vscode.Disposable {
   /** Fires after every analysis, with its diagnostics shown (tests wait on it). */
   readonly onDidFinishAnalysis = this.finished.event;
   private readonly analyses = new Map<string, AnalysisFinished>();
+  private readonly stateChanged = new vscode.EventEmitter<void>();
+  /** Fires when the language server starts or stops. */
+  readonly onDidChangeState = this.stateChanged.event;
   /** Notifications are handled one after another: converting diagnostics is asynchronous. */
   private handled: Promise<void> = Promise.resolve();
-  private readonly disposables: vscode.Disposable[] = [this.collection, this.finished];
+  private readonly disposables: vscode.Disposable[] = [this.collection, this.finished, this.stateChanged];
 
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
@@ -118,8 +122,21 @@ export class LossLensClient implements vscode.Disposable {
       this.handled = this.handled.then(() => this.show(client, params)).catch((error: unknown) => this.ctx.log.error(String(error)));
     });
     this.client = client;
+    this.disposables.push(client.onDidChangeState(() => this.stateChanged.fire()));
+    this.stateChanged.fire();
     await client.start();
     return client;
+  }
+
+  /** Whether the language server runs, and its version when it does (for the status view). */
+  describe(): { state: LanguageServerState; version?: string } {
+    const client = this.client;
+    if (!client) return { state: 'not started' };
+    if (client.state === State.Running) {
+      const version = client.initializeResult?.serverInfo?.version;
+      return { state: 'running', ...(version ? { version } : {}) };
+    }
+    return { state: client.state === State.Starting ? 'starting' : 'stopped' };
   }
 
   /** Shows an analysis's diagnostics, then says it finished. */

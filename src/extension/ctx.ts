@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { LossLensSettings } from '../common/settings';
 import type { CalculatorPanel } from './calculatorPanel';
+import type { LossLensClient } from './client';
 import type { ExplainPanel } from './explainPanel';
 import type { StatusPanel } from './statusPanel';
 
@@ -12,6 +13,8 @@ export class Ctx {
   /** The loss calculator and the explanation view, while open. */
   calculatorPanel: CalculatorPanel | undefined;
   explainPanel: ExplainPanel | undefined;
+  /** The language server's client (set once activation has made it). */
+  server: LossLensClient | undefined;
 
   constructor(
     readonly extensionContext: vscode.ExtensionContext,

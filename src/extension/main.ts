@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { affectsLossLens, readSettings } from './config';
+import type { LanguageServerState } from '../common/protocol';
 import { Ctx } from './ctx';
 import { LossLensClient, type AnalysisFinished } from './client';
 import { LanguageStatus } from './languageStatus';
@@ -18,6 +19,8 @@ export interface LossLensApi {
   readonly onDidFinishAnalysis: vscode.Event<AnalysisFinished>;
   /** The last finished analysis of a document or notebook, if any since it opened. */
   lastAnalysis(uri: vscode.Uri): AnalysisFinished | undefined;
+  /** Whether the language server runs (it starts with the first document it reads). */
+  languageServer(): LanguageServerState;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLensApi {
@@ -32,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     // Diagnostics, code actions, hovers and inline values come from the language server, started
     // on the first document it reads; what is VS Code's own (views, commands) stays here.
     const server = new LossLensClient(ctx);
+    ctx.server = server;
     context.subscriptions.push(
       server,
       new LanguageStatus(server),
@@ -42,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
         ctx.settings = readSettings(log);
         StatusPanel.refreshCurrent(ctx);
       }),
+      server.onDidChangeState(() => StatusPanel.refreshCurrent(ctx)),
     );
     registerCommands(ctx, { server });
     StatusPanel.registerSerializer(ctx);
@@ -59,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
       activationMs: ctx.activationMs,
       onDidFinishAnalysis: server.onDidFinishAnalysis,
       lastAnalysis: (uri) => server.lastAnalysis(uri),
+      languageServer: () => server.describe().state,
     };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);

@@ -105,6 +105,7 @@ function snapshot(ctx: Ctx): StatusSnapshot {
     vscodeVersion: vscode.version,
     uiLanguage: vscode.env.language,
     activationMs: ctx.activationMs,
+    languageServer: ctx.server?.describe() ?? { state: 'not started' },
     settings: {
       enable: settings.enable,
       select: settings.select,

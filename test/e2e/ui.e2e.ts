@@ -66,6 +66,7 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     expect(text).toMatch(new RegExp(`Version\\s+${version.replace(/\./g, '\\.')}`));
     expect(text).toMatch(/Activation time\s+[\d.]+ ms/);
     expect(text).toMatch(/Selected rules\s+all/);
+    expect(text).toMatch(new RegExp(`Language server\\s+running \\(${version.replace(/\./g, '\\.')}\\)`));
     expect(text).toContain('python: 1 open');
     await workbench.screenshot('03-status-webview');
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, analysisOf, nextAnalysis, waitUntil, workspaceFile } from './helpers';
+import { EXTENSION_ID, analysisOf, losslens, nextAnalysis, waitUntil, workspaceFile } from './helpers';
 
 suite('activation', () => {
   test('stays inactive until a Python document opens, then activates', async () => {
@@ -19,6 +19,9 @@ suite('activation', () => {
     assert.ok(api.activationMs > 0 && api.activationMs < 2000, `activationMs = ${api.activationMs}`);
     // The language server starts after activation returns, not inside it.
     assert.ok(api.activationMs < 50, `activation took ${api.activationMs.toFixed(1)} ms (the bar is 50 ms)`);
+    // Activation started the language server for the document, which analysed it.
+    await analysisOf(document);
+    assert.equal((await losslens()).languageServer(), 'running');
     console.log(`METRIC activation.openToActiveMs ${wallMs.toFixed(1)}`);
     console.log(`METRIC activation.activateMs ${api.activationMs.toFixed(1)}`);
   });

@@ -15,6 +15,7 @@ interface LossLensApi {
   readonly activationMs: number;
   readonly onDidFinishAnalysis: vscode.Event<AnalysisFinished>;
   lastAnalysis(uri: vscode.Uri): AnalysisFinished | undefined;
+  languageServer(): 'not started' | 'starting' | 'running' | 'stopped';
 }
 
 export function workspaceFile(relativePath: string): vscode.Uri {
@@ -24,7 +25,7 @@ export function workspaceFile(relativePath: string): vscode.Uri {
 }
 
 /** The extension's API, activating it if it is not yet. */
-async function losslens(): Promise<LossLensApi> {
+export async function losslens(): Promise<LossLensApi> {
   const extension = vscode.extensions.getExtension<LossLensApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed in this host`);
   return extension.isActive ? extension.exports : extension.activate();
