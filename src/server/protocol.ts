@@ -28,6 +28,11 @@ export interface ServerInitializationOptions {
    * analysis at once (the extension's API promises that its event follows the diagnostics).
    */
   readonly diagnostics?: 'notification';
+  /**
+   * The `losslens` section of the settings, under the extension's names, for a client that neither
+   * answers `workspace/configuration` nor sends `workspace/didChangeConfiguration` at start.
+   */
+  readonly settings?: unknown;
 }
 
 /** The diagnostics of one document (a file, or a notebook cell), as LSP has them. */

@@ -136,8 +136,7 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     workspaceFolderEvents = !!capabilities.workspace?.workspaceFolders;
     diagnosticRefresh = !!capabilities.workspace?.diagnostics?.refreshSupport;
     inlayHintRefresh = !!capabilities.workspace?.inlayHint?.refreshSupport;
-    const settingsFromClient = (options as { settings?: unknown }).settings;
-    if (settingsFromClient !== undefined) pushedSettings = readSettings(settingsFromClient, log);
+    if (options.settings !== undefined) pushedSettings = readSettings(options.settings, log);
     analyses = new DocumentAnalyses(
       {
         textDocument: (uri) => documents.get(uri),

@@ -145,14 +145,21 @@ describe('other editors and CI', () => {
     bin = join(prefix, 'bin');
   });
 
-  it.skipIf(spawnSync('nvim', ['--version']).status !== 0)("Neovim, set up by the README's snippet, shows the findings and hovers", () => {
+  const hasNeovim = spawnSync('nvim', ['--version']).status === 0;
+
+  /** The README's Neovim 0.7+ snippet, as it stands there. */
+  function neovimSnippet(): string {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const snippet = /<!-- neovim-0\.7 -->\s*```lua\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(snippet, 'the README has the Neovim 0.7+ snippet').toBeDefined();
-    const init = join(scratch, 'init.lua');
-    writeFileSync(init, snippet!);
-    const out = join(scratch, 'nvim-out.json');
-    // After the file opens: wait for LossLens's diagnostics, ask for a hover, write both down.
+    return snippet!;
+  }
+
+  /** Opens the classifier fixture in headless Neovim set up by `init`; waits for LossLens's diagnostics, asks for a hover on line 26. */
+  function inNeovim(init: string, name: string): { codes: Array<[number, string]>; hover: string } {
+    const initFile = join(scratch, `${name}.lua`);
+    writeFileSync(initFile, init);
+    const out = join(scratch, `${name}-out.json`);
     const probe = [
       `vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 100)`,
       `local codes = {}`,
@@ -165,8 +172,9 @@ describe('other editors and CI', () => {
       `vim.fn.writefile({ vim.fn.json_encode({ codes = codes, hover = hover }) }, '${out}')`,
       `vim.cmd('qa!')`,
     ].join('\n');
-    writeFileSync(join(scratch, 'probe.lua'), probe);
-    const run = spawnSync('nvim', ['--headless', '--clean', '-u', init, 'pytorch/classifier_bugs.py', '-c', `luafile ${join(scratch, 'probe.lua')}`], {
+    const probeFile = join(scratch, `${name}-probe.lua`);
+    writeFileSync(probeFile, probe);
+    const run = spawnSync('nvim', ['--headless', '--clean', '-u', initFile, 'pytorch/classifier_bugs.py', '-c', `luafile ${probeFile}`], {
       cwd: workspace,
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
       encoding: 'utf8',
@@ -174,9 +182,30 @@ describe('other editors and CI', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     const seen = JSON.parse(readFileSync(out, 'utf8')) as { codes: Array<[number, string]>; hover: string };
-    expect([...seen.codes].sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))).toEqual(expectations('pytorch/classifier_bugs.py'));
+    return { codes: [...seen.codes].sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])), hover: seen.hover };
+  }
+
+  it.skipIf(!hasNeovim)("Neovim, set up by the README's snippet, shows the findings and hovers", () => {
+    const seen = inNeovim(neovimSnippet(), 'nvim');
+    expect(seen.codes).toEqual(expectations('pytorch/classifier_bugs.py'));
     expect(seen.hover).toMatch(/LL001/);
     expect(seen.hover).toMatch(/logits \(raw scores\)/);
+  });
+
+  it.skipIf(!hasNeovim)("Neovim 0.7's settings, sent as the README says, reach the server", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const call = /<!-- neovim-0\.7-settings -->\s*```lua\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(call, 'the README has the settings snippet').toBeDefined();
+    const snippet = neovimSnippet();
+    const start = /vim\.lsp\.start_client\(\{[^\n]*\}\)/;
+    expect(snippet).toMatch(start);
+    const seen = inNeovim(
+      snippet.replace(start, () => call!),
+      'nvim-settings',
+    );
+    const all = expectations('pytorch/classifier_bugs.py');
+    expect(all.some(([, code]) => code !== 'LL001')).toBe(true);
+    expect(seen.codes).toEqual(all.filter(([, code]) => code === 'LL001'));
   });
 
   it("the GitHub Action's step writes a SARIF report and counts its findings", () => {

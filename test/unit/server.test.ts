@@ -78,10 +78,10 @@ interface Client {
 }
 
 /** Capabilities like Neovim's: configuration, watched files, markdown hovers, code action literals. */
-function capabilities(pull: boolean, refresh = true): ClientCapabilities {
+function capabilities(pull: boolean, refresh = true, configuration = true): ClientCapabilities {
   return {
     workspace: {
-      configuration: true,
+      configuration,
       didChangeWatchedFiles: { dynamicRegistration: true },
       workspaceFolders: true,
       inlayHint: { refreshSupport: refresh },
@@ -99,7 +99,13 @@ function capabilities(pull: boolean, refresh = true): ClientCapabilities {
   };
 }
 
-async function startClient(pull = false, locale?: string, refresh = true): Promise<Client> {
+/** What sets a client apart from the Neovim-like default: no `workspace/configuration`, `initializationOptions`. */
+interface ClientOptions {
+  readonly configuration?: boolean;
+  readonly initializationOptions?: unknown;
+}
+
+async function startClient(pull = false, locale?: string, refresh = true, extra: ClientOptions = {}): Promise<Client> {
   const child = spawn(process.execPath, [join(bundle, 'cli.js'), 'server', '--stdio'], { cwd: workspace, stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
@@ -131,8 +137,9 @@ async function startClient(pull = false, locale?: string, refresh = true): Promi
     processId: process.pid,
     rootUri: pathToFileURL(workspace).href,
     workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'examples' }],
-    capabilities: capabilities(pull, refresh),
+    capabilities: capabilities(pull, refresh, extra.configuration ?? true),
     ...(locale ? { locale } : {}),
+    ...(extra.initializationOptions !== undefined ? { initializationOptions: extra.initializationOptions } : {}),
   });
   await connection.sendNotification(InitializedNotification.type, {});
   return Object.assign(client, {
@@ -294,6 +301,21 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     const off = client.diagnostics(target);
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     expect((await off).diagnostics).toEqual([]);
+    expect(await client.close()).toBe(0);
+  });
+
+  it('takes settings a client sends, when it cannot answer workspace/configuration (Neovim 0.7)', async () => {
+    const client = await startClient(false, undefined, true, { configuration: false, initializationOptions: { settings: { select: ['LL003'] } } });
+    client.settings = { select: ['LL002'] }; // never asked for
+    const target = pathToFileURL(join(workspace, 'pytorch/classifier_bugs.py')).href;
+    const first = client.diagnostics(target);
+    open(client, 'pytorch/classifier_bugs.py');
+    expect((await first).diagnostics.map((d) => d.code)).toEqual(['LL003']);
+    const second = client.diagnostics(target);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { losslens: { select: ['LL001'], severity: { LL001: 'hint' } } },
+    });
+    expect((await second).diagnostics.map((d) => [d.code, d.severity])).toEqual([['LL001', 4]]);
     expect(await client.close()).toBe(0);
   });
 
