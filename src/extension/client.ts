@@ -15,6 +15,7 @@ import {
   type SitesResult,
 } from '../server/protocol';
 import type { LanguageServerState } from '../common/protocol';
+import { levelledChannel } from './clientLog';
 import type { Ctx } from './ctx';
 import { isWatchedLanguage, NOTEBOOK_TYPE, WATCHED_LANGUAGES } from './languages';
 import { RULE_DOCS_SCHEME } from './ruleDocs';
@@ -105,7 +106,7 @@ export class LossLensClient implements vscode.Disposable {
         { scheme: 'vscode-notebook-cell', language: 'python' },
       ],
       synchronize: { configurationSection: 'losslens' },
-      outputChannel: this.ctx.log,
+      outputChannel: levelledChannel(this.ctx.log),
       initializationOptions,
       markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS }, supportHtml: false },
       middleware: {
