@@ -123,8 +123,8 @@ export class LossLensClient implements vscode.Disposable {
       this.handled = this.handled.then(() => this.show(client, params)).catch((error: unknown) => this.ctx.log.error(String(error)));
     });
     this.client = client;
+    // start() moves the client to Starting before it first awaits: that change is the first event.
     this.disposables.push(client.onDidChangeState(() => this.stateChanged.fire()));
-    this.stateChanged.fire();
     await client.start();
     return client;
   }
