@@ -26,7 +26,7 @@ describe('extension manifest', () => {
       .map((line) => line.trim())
       .filter(Boolean);
     const allowed = [
-      /^dist\/(extension|cli|check-worker|evaluator-worker|calculator-worker|tfjs\/analyze)\.js$/,
+      /^dist\/(extension|cli|check-worker|tfjs-worker|evaluator-worker|calculator-worker|tfjs\/analyze)\.js$/,
       /^dist\/tree-sitter(-python)?\.wasm$/,
       /^media\/dist\/[\w-]+\.(js|css)$/,
       /^media\/icon\.png$/,
