@@ -4,19 +4,20 @@
  * from its selection (`select.ts`) — checked by a property test on random programs and by
  * `npm run corpus -- PATH --prefilter` on real code.
  */
-import { PythonModule } from '../src/analysis/python/binder';
-import { Interpreter } from '../src/analysis/python/interpreter';
-import { parsePython, type Parser, type SyntaxNode } from '../src/analysis/python/parser';
+import { PythonModule } from '../src/analysis/engine/binder';
+import { Interpreter } from '../src/analysis/engine/interpreter';
+import { parsePython, type Parser } from '../src/analysis/python/parser';
+import type { IrNode } from '../src/analysis/ir/node';
 import { scanMentions, select, type ActivationReader } from '../src/analysis/python/select';
-import { findSites } from '../src/analysis/python/sites';
+import { findSites } from '../src/analysis/engine/sites';
 import { topLevelStatements } from '../src/analysis/python/statements';
-import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLASSES, LOSS_FUNCTIONS, canonical } from '../src/analysis/python/torch/apis';
-import { torchLibrary } from '../src/analysis/python/torch/library';
+import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLASSES, LOSS_FUNCTIONS, canonical } from '../src/analysis/frameworks/apis';
+import { torchLibrary } from '../src/analysis/frameworks/library';
 
 /** Every activation read, wherever it is: what the filter is compared on (rules narrow it further). */
 const EVERY_ACTIVATION: readonly ActivationReader[] = [{ kinds: ['sigmoid', 'softmax', 'log_softmax', 'logsigmoid'] }];
 
-function callsIn(node: SyntaxNode, found: SyntaxNode[]): void {
+function callsIn(node: IrNode, found: IrNode[]): void {
   if (node.type === 'call') found.push(node);
   for (const child of node.namedChildren) if (child) callsIn(child, found);
 }
@@ -27,7 +28,7 @@ export function sitesByWalk(parser: Parser, text: string): string[] {
   try {
     const module = new PythonModule(text, tree);
     const interpreter = new Interpreter(module, torchLibrary);
-    const calls: SyntaxNode[] = [];
+    const calls: IrNode[] = [];
     callsIn(tree.rootNode, calls);
     const found: string[] = [];
     for (const call of calls) {

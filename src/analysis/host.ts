@@ -1,15 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { notSourceFolder } from './workspace';
 import { join } from 'node:path';
-import { PythonModule } from './python/binder';
+import { PythonModule } from './engine/binder';
 import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from './python/imports';
-import { Interpreter } from './python/interpreter';
+import { Interpreter } from './engine/interpreter';
 import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
-import type { SyntaxNode } from './python/parser';
+import type { IrNode } from './ir/node';
 import { readsItsCalls } from './python/impact';
 import { mentionsLoss } from './python/select';
 import { topLevelStatements } from './python/statements';
-import { torchLibrary } from './python/torch/library';
+import { torchLibrary } from './frameworks/library';
 import { normalizeNewlines, readSourceText } from './source-text';
 
 /** A workspace module some file imports, parsed once per version of it on disk. */
@@ -135,8 +135,8 @@ export class AnalysisHost {
    * it, each with the interpreter of its file (whose own imports are followed one level): what
    * they pass is what the function's parameters may hold. At most `max`.
    */
-  externalCalls(path: string, name: string, parser: Parser, max: number): Array<{ call: SyntaxNode; interpreter: Interpreter }> {
-    const calls: Array<{ call: SyntaxNode; interpreter: Interpreter }> = [];
+  externalCalls(path: string, name: string, parser: Parser, max: number): Array<{ call: IrNode; interpreter: Interpreter }> {
+    const calls: Array<{ call: IrNode; interpreter: Interpreter }> = [];
     for (const file of this.lossImporters(path)) {
       const interpreter = this.callerInterpreter(file, parser);
       if (!interpreter) continue;

@@ -685,7 +685,7 @@ describe('topLevelStatements after an edit', () => {
 
 describe('scopes', () => {
   it('finds the innermost function or class of every name by offsets, as the parent chain says', async () => {
-    const { PythonModule } = await import('../../src/analysis/python/binder');
+    const { PythonModule } = await import('../../src/analysis/engine/binder');
     const { parsePython } = await import('../../src/analysis/python/parser');
     const text = [
       'import torch',

@@ -5,7 +5,7 @@
  */
 
 import { bracketed, definedFunction, statementAt, type Statement } from './statements';
-import { isWordChar } from './syntax';
+import { calledIn, isWordChar } from '../ir/syntax';
 
 /** The end of `def` or `class` (as a word), just before a name being defined. */
 const DEFINED_HERE = /(?:^|[^\w])(?:def|class)$/;
@@ -54,11 +54,6 @@ export function readsItsCalls(text: string, statement: Statement): string | unde
   if (inside === undefined) return fn.name;
   const words = [...new Set(inside.match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
   return words.length > 0 && calledIn(text.slice(fn.parameters + inside.length, statement.end), words.join('|')) ? fn.name : undefined;
-}
-
-/** Whether `name` (or one of `a|b|c`) is called in `text`: `name(`, `name.forward(` (not `obj.name(`). */
-export function calledIn(text: string, name: string): boolean {
-  return new RegExp(`(?<![\\w.])(?:${name})[ \\t]*(?:\\.[ \\t]*forward[ \\t]*)?\\(`).test(text);
 }
 
 /**

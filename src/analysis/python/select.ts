@@ -8,11 +8,12 @@
  * seeds and facts flow only from definitions to uses, so nothing else can change a finding.
  */
 
-import type { ActivationKind } from './torch/apis';
-import { CALLED_NAMES, LOSS_CLASS_NAMES } from './torch/apis';
-import { calledIn, readsItsCalls } from './impact';
+import type { ActivationKind } from '../frameworks/apis';
+import { CALLED_NAMES, LOSS_CLASS_NAMES } from '../frameworks/apis';
+import { readsItsCalls } from './impact';
+import { calledIn } from '../ir/syntax';
 import { bracketed, definedFunction, splitTopLevel, statementAt, type Statement } from './statements';
-import { isWordChar } from './syntax';
+import { isWordChar } from '../ir/syntax';
 
 /** Where the text names a loss or an activation: sorted offsets and lengths of whole words. */
 export interface Mentions {

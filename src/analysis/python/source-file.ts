@@ -5,15 +5,15 @@ import { SiteIndex, activationReaders, findingsThroughCalls, runRules } from '..
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
-import { PythonModule, type FunctionInfo } from './binder';
+import { PythonModule, type FunctionInfo } from '../engine/binder';
 import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
-import { Interpreter } from './interpreter';
+import { Interpreter } from '../engine/interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
 import { scanMentions, select, type Selection } from './select';
-import { findSites, roles, siteSteps, type ActivationSite, type PythonLossSite } from './sites';
+import { findSites, roles, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
-import { torchLibrary } from './torch/library';
+import { torchLibrary } from '../frameworks/library';
 
 /** What checking one statement gave: its findings, and its loss sites described as plain data. */
 interface StatementCheck {

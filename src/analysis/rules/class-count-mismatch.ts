@@ -1,13 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import type { Interpreter } from '../python/interpreter';
-import type { SyntaxNode } from '../python/parser';
-import { canonical } from '../python/torch/apis';
-import { callArguments, intLiteral, spanOf, unparen } from '../python/syntax';
-import { isKnownRank } from '../python/values';
+import type { Interpreter } from '../engine/interpreter';
+import type { IrNode } from '../ir/node';
+import { canonical } from '../frameworks/apis';
+import { callArguments, intLiteral, spanOf, unparen } from '../ir/syntax';
+import { isKnownRank } from '../engine/values';
 import { parseTensor } from '../../tensor/parse';
 import type { Tensor } from '../../tensor/tensor';
 import { chain, comesFrom, lossReference, rootCause, siteFacts } from './helpers/describe';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
 export const classCountMismatch = createRule({
@@ -163,9 +163,9 @@ export const classCountMismatch = createRule({
  */
 function drawnIndices(
   interpreter: Interpreter,
-  node: SyntaxNode | undefined,
-  ignoreIndexNode: SyntaxNode | undefined,
-): { low: number; high: number; call: SyntaxNode; drawn: boolean } | undefined {
+  node: IrNode | undefined,
+  ignoreIndexNode: IrNode | undefined,
+): { low: number; high: number; call: IrNode; drawn: boolean } | undefined {
   if (!node) return undefined;
   // PyTorch skips the positions holding `ignore_index` (-100 unless given): a value that is not a literal leaves them unknown.
   const ignoreIndex = ignoreIndexNode ? intLiteral(ignoreIndexNode) : -100;

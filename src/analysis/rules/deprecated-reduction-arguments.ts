@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import type { SyntaxNode } from '../python/parser';
-import { boolLiteral, spanOf } from '../python/syntax';
+import type { IrNode } from '../ir/node';
+import { boolLiteral, spanOf } from '../ir/syntax';
 import type { TextEdit } from '../types';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
 /** PyTorch's `legacy_get_string`: what size_average / reduce mean as a reduction. */
@@ -12,9 +12,9 @@ function legacyReduction(sizeAverage: boolean, reduce: boolean): string {
 }
 
 /** Deletes a keyword argument with the comma that separates it from the previous argument. */
-function deleteArgument(node: SyntaxNode, text: string): TextEdit {
+function deleteArgument(node: IrNode, text: string): TextEdit {
   const list = node.parent!;
-  const siblings = list.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment');
+  const siblings = list.namedChildren.filter((child): child is IrNode => !!child && child.type !== 'comment');
   const index = siblings.findIndex((child) => child.startIndex === node.startIndex);
   if (index > 0) return { span: { start: siblings[index - 1]!.endIndex, end: node.endIndex }, newText: '' };
   const next = siblings[index + 1];
@@ -61,7 +61,7 @@ export const deprecatedReductionArguments = createRule({
       if (sizeAverage !== undefined && reduce !== undefined) {
         reduction = legacyReduction(sizeAverage, reduce);
         const nodes = [sizeAverageNode?.parent, reduceNode?.parent, site.options.get('reduction')?.parent]
-          .filter((node): node is SyntaxNode => !!node)
+          .filter((node): node is IrNode => !!node)
           .sort((a, b) => a.startIndex - b.startIndex);
         edits = [{ span: spanOf(nodes[0]!), newText: `reduction='${reduction}'` }, ...nodes.slice(1).map((node) => deleteArgument(node, context.text))];
       }

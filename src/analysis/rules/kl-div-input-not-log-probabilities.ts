@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
-import { boolLiteral, spanOf } from '../python/syntax';
+import { boolLiteral, spanOf } from '../ir/syntax';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { addKeyword, renameCallee } from './helpers/edits';
 import type { Fix } from '../types';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
 export const klDivInputNotLogProbabilities = createRule({

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf, stringLiteral } from '../python/syntax';
+import { spanOf, stringLiteral } from '../ir/syntax';
 import { addKeyword } from './helpers/edits';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
 export const klDivMeanReduction = createRule({

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import type { SyntaxNode } from '../python/parser';
-import { spanOf } from '../python/syntax';
+import type { IrNode } from '../ir/node';
+import { spanOf } from '../ir/syntax';
 import type { Fix } from '../types';
 import { createRule, type RuleContext } from './rule';
 
 /** The call applying `log` to `activation`, when written inline: `torch.log(act)` or `act.log()`. */
-function logAround(context: RuleContext, activation: SyntaxNode): SyntaxNode | undefined {
+function logAround(context: RuleContext, activation: IrNode): IrNode | undefined {
   const parent = activation.parent;
   // act.log()
   if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'log' && parent.parent?.type === 'call') return parent.parent;

@@ -1,9 +1,9 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
+import { spanOf } from '../ir/syntax';
 import { chain, comesFrom, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import type { Fix, TextEdit } from '../types';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
 const CROSS_ENTROPY: Record<string, string> = {

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { chain, comesFrom, inputSpan, lossReference, siteFacts } from './helpers/describe';
 import { fromLogitsFix, renameCallee } from './helpers/edits';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
 const WITH_LOGITS: Record<string, string> = {

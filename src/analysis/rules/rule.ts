@@ -1,7 +1,7 @@
-import type { ActivationKind } from '../python/torch/apis';
-import type { Interpreter } from '../python/interpreter';
-import type { PythonModule } from '../python/binder';
-import type { ActivationSite, PythonLossSite } from '../python/sites';
+import type { ActivationKind } from '../frameworks/apis';
+import type { Interpreter } from '../engine/interpreter';
+import type { PythonModule } from '../engine/binder';
+import type { ActivationSite, PythonLossSite } from '../engine/sites';
 import type { MessageArg, MessageTemplate } from '../messages';
 import type { Evidence, Fix, Severity, Span } from '../types';
 import type { SiteIndex } from './run';

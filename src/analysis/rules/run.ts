@@ -1,8 +1,8 @@
 import { ruleEnabled, type AnalyzeOptions } from '../options';
-import type { PythonModule, Scope } from '../python/binder';
-import type { Interpreter } from '../python/interpreter';
-import type { ActivationSite, PythonLossSite } from '../python/sites';
-import { spanOf } from '../python/syntax';
+import type { PythonModule, Scope } from '../engine/binder';
+import type { Interpreter } from '../engine/interpreter';
+import type { ActivationSite, PythonLossSite } from '../engine/sites';
+import { spanOf } from '../ir/syntax';
 import type { Steps } from '../slices';
 import type { Suppressions } from '../suppression';
 import type { Fact, Finding } from '../types';

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
-import { isKnownRank } from '../python/values';
+import { spanOf } from '../ir/syntax';
+import { isKnownRank } from '../engine/values';
 import { addKeyword } from './helpers/edits';
 import { createRule } from './rule';
 

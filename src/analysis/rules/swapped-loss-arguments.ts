@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
+import { spanOf } from '../ir/syntax';
 import { chain, looksSwapped, lossReference, rootCause, siteFacts } from './helpers/describe';
-import { roles } from '../python/sites';
+import { roles } from '../engine/sites';
 import { createRule } from './rule';
 
 export const swappedLossArguments = createRule({

@@ -1,16 +1,16 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf } from '../python/syntax';
-import { isKnownRank } from '../python/values';
+import { spanOf } from '../ir/syntax';
+import { isKnownRank } from '../engine/values';
 import { chain, lossReference, rootCause, siteFacts } from './helpers/describe';
-import type { SyntaxNode } from '../python/parser';
+import type { IrNode } from '../ir/node';
 import type { TextEdit } from '../types';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
-import { isPyTorch } from '../python/sites';
+import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 import { findLoss } from '../../losses/registry';
 
 /** `.float()` → `.long()` when the target is itself a conversion, else `.long()` appended. */
-function convert(target: SyntaxNode, to: 'long' | 'float', from: readonly string[]): TextEdit[] {
+function convert(target: IrNode, to: 'long' | 'float', from: readonly string[]): TextEdit[] {
   const method = target.type === 'call' ? target.childForFieldName('function')?.childForFieldName('attribute')?.text : undefined;
   if (method && from.includes(method) && (target.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) {
     const rename = renameCallee(target, to);

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
-import { spanOf, stringLiteral } from '../python/syntax';
-import { isKnownRank } from '../python/values';
+import { spanOf, stringLiteral } from '../ir/syntax';
+import { isKnownRank } from '../engine/values';
 import { chain, looksSwapped, lossReference, siteFacts } from './helpers/describe';
 import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
-import type { Interpreter } from '../python/interpreter';
-import { isPyTorch, type PythonLossSite } from '../python/sites';
+import type { Interpreter } from '../engine/interpreter';
+import { isPyTorch, type PythonLossSite } from '../engine/sites';
 import type { Fact, Fix, TextEdit } from '../types';
 import { createRule } from './rule';
 import { findLoss } from '../../losses/registry';

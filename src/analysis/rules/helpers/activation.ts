@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { SyntaxNode } from '../../python/parser';
+import type { IrNode } from '../../ir/node';
 import type { Fact, Fix } from '../../types';
 
 /**
@@ -8,7 +8,7 @@ import type { Fact, Fix } from '../../types';
  * is a variable holding the activation's output, since the pre-activation name must still mean
  * the same thing where the loss is computed. None when the activation is inside the model.
  */
-export function passPreActivation(argument: SyntaxNode, fact: Fact, text: string): Fix | undefined {
+export function passPreActivation(argument: IrNode, fact: Fact, text: string): Fix | undefined {
   const activation = fact.activation;
   if (!activation?.call || !activation.input || activation.inModel) return undefined;
   const before = text.slice(activation.input.start, activation.input.end);
@@ -31,12 +31,12 @@ export function passPreActivation(argument: SyntaxNode, fact: Fact, text: string
 }
 
 /** Whether `offset` lies in the same function (or both at module level) as `node`. */
-function sameFunction(node: SyntaxNode, offset: number): boolean {
-  const enclosing = (start: SyntaxNode | null): number | undefined => {
+function sameFunction(node: IrNode, offset: number): boolean {
+  const enclosing = (start: IrNode | null): number | undefined => {
     for (let current = start; current; current = current.parent) if (current.type === 'function_definition') return current.id;
     return undefined;
   };
-  let root: SyntaxNode = node;
+  let root: IrNode = node;
   while (root.parent) root = root.parent;
   return enclosing(node) === enclosing(root.descendantForIndex(offset));
 }

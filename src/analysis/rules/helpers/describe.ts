@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { place, type MessageArg, type MessageTemplate, type Phrase } from '../../messages';
-import type { Interpreter } from '../../python/interpreter';
-import type { SyntaxNode } from '../../python/parser';
-import type { PythonLossSite } from '../../python/sites';
-import { spanOf } from '../../python/syntax';
+import type { Interpreter } from '../../engine/interpreter';
+import type { IrNode } from '../../ir/node';
+import type { PythonLossSite } from '../../engine/sites';
+import { spanOf } from '../../ir/syntax';
 import type { Evidence, Fact, Span } from '../../types';
 
 /**
@@ -61,7 +61,7 @@ export function rootCause(fact: Fact): MessageArg {
 }
 
 /** How an argument gets its meaning: written inline ("`torch.sigmoid(x)` is a sigmoid output") or from elsewhere. */
-export function comesFrom(argument: SyntaxNode, fact: Fact): MessageArg {
+export function comesFrom(argument: IrNode, fact: Fact): MessageArg {
   const activation = fact.activation;
   if (activation?.call && !activation.inModel && activation.call.start >= argument.startIndex && activation.call.end <= argument.endIndex) {
     return phrase('alreadyActivated', { argument: short(argument.text), activation: activation.fn });
@@ -107,6 +107,6 @@ export function siteFacts(interpreter: Interpreter, site: PythonLossSite, input 
 }
 
 /** Where a finding about a site's input is reported: the argument, or the loss of a `compile`. */
-export function inputSpan(site: PythonLossSite, inputNode: SyntaxNode): Span {
+export function inputSpan(site: PythonLossSite, inputNode: IrNode): Span {
   return spanOf(site.compiled?.loss ?? inputNode);
 }

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import type { SyntaxNode } from '../../python/parser';
-import type { PythonLossSite } from '../../python/sites';
-import { spanOf } from '../../python/syntax';
+import type { IrNode } from '../../ir/node';
+import type { PythonLossSite } from '../../engine/sites';
+import { spanOf } from '../../ir/syntax';
 import type { Fix, TextEdit } from '../../types';
 
 /**
@@ -9,7 +9,7 @@ import type { Fix, TextEdit } from '../../types';
  * `torch.sigmoid`): only the last name changes, the prefix and everything else stay as written.
  * Bare names (`BCELoss` imported from torch.nn) get no edit: the new name would need an import.
  */
-export function renameCallee(call: SyntaxNode, newName: string): TextEdit | undefined {
+export function renameCallee(call: IrNode, newName: string): TextEdit | undefined {
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'attribute') return undefined;
   const attribute = callee.childForFieldName('attribute');
@@ -17,7 +17,7 @@ export function renameCallee(call: SyntaxNode, newName: string): TextEdit | unde
 }
 
 /** Appends text right after a node: `.long()` after a target. */
-export function appendAfter(node: SyntaxNode, text: string, parenthesize: boolean): TextEdit[] {
+export function appendAfter(node: IrNode, text: string, parenthesize: boolean): TextEdit[] {
   if (!parenthesize) return [{ span: { start: node.endIndex, end: node.endIndex }, newText: text }];
   return [
     { span: { start: node.startIndex, end: node.startIndex }, newText: '(' },
@@ -26,12 +26,12 @@ export function appendAfter(node: SyntaxNode, text: string, parenthesize: boolea
 }
 
 /** Whether `node` can take a method call without parentheses (`x`, `self.y`, `f(x)`, `a[0]`). */
-export function isPrimary(node: SyntaxNode): boolean {
+export function isPrimary(node: IrNode): boolean {
   return /^(identifier|attribute|call|subscript|parenthesized_expression)$/.test(node.type);
 }
 
 /** Adds a keyword argument at the end of a call's argument list, keeping its formatting. */
-export function addKeyword(call: SyntaxNode, keyword: string): TextEdit | undefined {
+export function addKeyword(call: IrNode, keyword: string): TextEdit | undefined {
   const list = call.childForFieldName('arguments');
   if (list?.type !== 'argument_list') return undefined;
   const close = list.endIndex - 1;

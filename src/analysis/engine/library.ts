@@ -1,7 +1,7 @@
 import type { Fact } from '../types';
 import type { Interpreter } from './interpreter';
-import type { SyntaxNode } from './parser';
-import type { CallArguments } from './syntax';
+import type { IrNode } from '../ir/node';
+import type { CallArguments } from '../ir/syntax';
 import type { Value } from './values';
 
 /**
@@ -16,13 +16,13 @@ export interface Library {
   /** A library name used as a value (`torch.long`: a dtype), or undefined to keep it a name. */
   constant(qualified: string): Value | undefined;
   /** What calling a library API gives, or undefined when the library does not know it. */
-  call(qualified: string, call: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined;
+  call(qualified: string, call: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined;
   /** What a method called on a tensor gives (`x.sigmoid()`, `x.long()`, `x.view(-1)`). */
-  tensorMethod(input: Fact, method: string, call: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value;
+  tensorMethod(input: Fact, method: string, call: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value;
   /** Whether a method of a model returns the model itself (`model.to(device)`, `model.eval()`). */
   returnsSelf(method: string): boolean;
   /** The output of calling an instance of a user class with no forward of its own, by its base. */
-  inheritedOutput(base: string, call: SyntaxNode, interpreter: Interpreter): Value | undefined;
+  inheritedOutput(base: string, call: IrNode, interpreter: Interpreter): Value | undefined;
   /** What `output.<field>` or `output["<field>"]` of an unknown model output is (`.logits`). */
-  outputField(field: string, node: SyntaxNode, interpreter: Interpreter): Value | undefined;
+  outputField(field: string, node: IrNode, interpreter: Interpreter): Value | undefined;
 }

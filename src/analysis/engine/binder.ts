@@ -1,6 +1,6 @@
 import { LineIndex } from '../lines';
-import type { SyntaxNode, Tree } from './parser';
-import { containsWord, dottedParts } from './syntax';
+import type { IrNode, IrTree } from '../ir/node';
+import { containsWord, dottedParts } from '../ir/syntax';
 
 /**
  * Name binding for one Python file: imports and their aliases, scopes with their assignments,
@@ -10,9 +10,9 @@ import { containsWord, dottedParts } from './syntax';
  */
 
 export type Binding =
-  | { readonly kind: 'assign'; readonly at: number; readonly value: SyntaxNode; readonly path: readonly number[] }
-  | { readonly kind: 'param'; readonly at: number; readonly node: SyntaxNode; readonly index: number; readonly fn: FunctionInfo }
-  | { readonly kind: 'for'; readonly at: number; readonly iterable: SyntaxNode; readonly path: readonly number[]; readonly arity: number }
+  | { readonly kind: 'assign'; readonly at: number; readonly value: IrNode; readonly path: readonly number[] }
+  | { readonly kind: 'param'; readonly at: number; readonly node: IrNode; readonly index: number; readonly fn: FunctionInfo }
+  | { readonly kind: 'for'; readonly at: number; readonly iterable: IrNode; readonly path: readonly number[]; readonly arity: number }
   | { readonly kind: 'def'; readonly at: number; readonly fn: FunctionInfo }
   | { readonly kind: 'class'; readonly at: number; readonly cls: ClassInfo }
   | { readonly kind: 'import'; readonly at: number; readonly qualified: string }
@@ -33,7 +33,7 @@ export class Scope {
   private indexed = false;
   private readonly table = new Map<string, Binding[]>();
   /** Calls made in this scope, by the dotted name of what they call (`model.add`, `self.net.add_module`). */
-  private readonly methodCalls = new Map<string, SyntaxNode[]>();
+  private readonly methodCalls = new Map<string, IrNode[]>();
   private lazy: LazyIndex | undefined;
   private recording: string[] | undefined;
   private sourceCache: string | undefined;
@@ -42,7 +42,7 @@ export class Scope {
     readonly module: PythonModule,
     readonly kind: 'module' | 'function' | 'class',
     /** The block (or module) whose statements belong to this scope. */
-    readonly body: SyntaxNode,
+    readonly body: IrNode,
     readonly parent: Scope | undefined,
     readonly fn?: FunctionInfo,
     known?: KnownStatements,
@@ -73,7 +73,7 @@ export class Scope {
   }
 
   /** Calls like `name.method(...)` in this scope, for `model.add(...)` and `add_module`. */
-  callsOn(receiver: string): readonly SyntaxNode[] {
+  callsOn(receiver: string): readonly IrNode[] {
     if (this.lazy) this.complete(receiver.split('.')[0]!);
     else this.index();
     return this.methodCalls.get(receiver) ?? [];
@@ -103,7 +103,7 @@ export class Scope {
   }
 
   private startLazy(lazy: LazyIndex): void {
-    const nodes = this.body.namedChildren.filter((child): child is SyntaxNode => !!child);
+    const nodes = this.body.namedChildren.filter((child): child is IrNode => !!child);
     lazy.nodes = nodes;
     lazy.visited = new Uint8Array(nodes.length);
     // The nodes of each statement (`a = 1; b = 2` is two), or a node alone outside every statement.
@@ -179,7 +179,7 @@ export class Scope {
     fn.parameters.forEach((parameter, index) => this.add(parameter.name, { kind: 'param', at: -1, node: parameter.node, index, fn }));
   }
 
-  private visitStatement(node: SyntaxNode): void {
+  private visitStatement(node: IrNode): void {
     switch (node.type) {
       case 'expression_statement':
         for (const child of node.namedChildren) if (child) this.visitExpressionStatement(child);
@@ -236,7 +236,7 @@ export class Scope {
     }
   }
 
-  private visitBlocks(node: SyntaxNode): void {
+  private visitBlocks(node: IrNode): void {
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === 'block')
@@ -246,7 +246,7 @@ export class Scope {
     }
   }
 
-  private visitExpressionStatement(node: SyntaxNode): void {
+  private visitExpressionStatement(node: IrNode): void {
     if (node.type === 'assignment') {
       this.visitAssignment(node);
       return;
@@ -259,13 +259,13 @@ export class Scope {
     if (node.type === 'call') this.recordMethodCall(node);
   }
 
-  private visitAssignment(node: SyntaxNode): void {
+  private visitAssignment(node: IrNode): void {
     const left = node.childForFieldName('left');
     let right = node.childForFieldName('right');
     if (!left || !right) return;
     // a = b = value: every target gets the innermost value.
     while (right.type === 'assignment') {
-      const inner: SyntaxNode | null = right.childForFieldName('right');
+      const inner: IrNode | null = right.childForFieldName('right');
       const innerLeft = right.childForFieldName('left');
       if (innerLeft && inner) this.bindAssignmentTarget(innerLeft, inner, node.startIndex);
       if (!inner) return;
@@ -274,7 +274,7 @@ export class Scope {
     this.bindAssignmentTarget(left, right, node.startIndex);
   }
 
-  private bindAssignmentTarget(left: SyntaxNode, value: SyntaxNode, at: number): void {
+  private bindAssignmentTarget(left: IrNode, value: IrNode, at: number): void {
     if (left.type === 'attribute') {
       const parts = dottedParts(left);
       if (parts && parts.length === 2 && parts[0] === 'self' && this.fn?.cls)
@@ -285,7 +285,7 @@ export class Scope {
   }
 
   /** Binds every name of a target pattern with its position path: `a, (b, c) = ...` gives b the path [1, 0]. */
-  private bindTargets(target: SyntaxNode, bind: (name: string, path: number[], arity: number) => void, path: number[], arity: number): void {
+  private bindTargets(target: IrNode, bind: (name: string, path: number[], arity: number) => void, path: number[], arity: number): void {
     switch (target.type) {
       case 'identifier':
         bind(target.text, path, arity);
@@ -296,7 +296,7 @@ export class Scope {
       case 'tuple':
       case 'list':
       case 'parenthesized_expression': {
-        const items = target.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment');
+        const items = target.namedChildren.filter((child): child is IrNode => !!child && child.type !== 'comment');
         if (target.type === 'parenthesized_expression' && items.length === 1) {
           this.bindTargets(items[0]!, bind, path, arity);
           return;
@@ -317,7 +317,7 @@ export class Scope {
     }
   }
 
-  private recordMethodCall(call: SyntaxNode): void {
+  private recordMethodCall(call: IrNode): void {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute') return;
     const object = fn.childForFieldName('object');
@@ -332,7 +332,7 @@ export class Scope {
 }
 
 interface Definition {
-  readonly node: SyntaxNode;
+  readonly node: IrNode;
   readonly start: number;
   readonly end: number;
 }
@@ -342,7 +342,7 @@ interface LazyIndex {
   /** What `KnownStatements.bound` said, and what visiting statements has added. */
   readonly learned: Array<readonly string[] | undefined>;
   /** The module's top-level nodes, and which of them bind each name. */
-  nodes: SyntaxNode[] | undefined;
+  nodes: IrNode[] | undefined;
   readonly byName: Map<string, number[]>;
   visited: Uint8Array | undefined;
   readonly complete: Set<string>;
@@ -350,19 +350,19 @@ interface LazyIndex {
 
 export interface Parameter {
   readonly name: string;
-  readonly node: SyntaxNode;
+  readonly node: IrNode;
 }
 
 export class FunctionInfo {
   private scopeCache: Scope | undefined;
-  private returnCache: SyntaxNode[] | undefined;
+  private returnCache: IrNode[] | undefined;
   private parameterCache: Parameter[] | undefined;
   private sourceCache: string | undefined;
   readonly name: string;
 
   constructor(
     readonly module: PythonModule,
-    readonly node: SyntaxNode,
+    readonly node: IrNode,
     readonly parent: Scope,
     readonly cls: ClassInfo | undefined,
   ) {
@@ -396,9 +396,9 @@ export class FunctionInfo {
   }
 
   /** The expressions this function returns (not those of nested functions). */
-  get returns(): readonly SyntaxNode[] {
+  get returns(): readonly IrNode[] {
     if (this.returnCache) return this.returnCache;
-    const found: SyntaxNode[] = [];
+    const found: IrNode[] = [];
     const body = this.node.childForFieldName('body');
     if (body) {
       walkStatements(body, (statement) => {
@@ -424,20 +424,20 @@ export class ClassInfo {
   private methodCache: Map<string, FunctionInfo> | undefined;
   private scopeCache: Scope | undefined;
   private readonly scanned = new Set<FunctionInfo>();
-  private baseCache: readonly SyntaxNode[] | undefined;
+  private baseCache: readonly IrNode[] | undefined;
   readonly name: string;
 
   constructor(
     readonly module: PythonModule,
-    readonly node: SyntaxNode,
+    readonly node: IrNode,
     readonly parent: Scope,
   ) {
     this.name = node.childForFieldName('name')?.text ?? '<class>';
   }
 
-  get bases(): readonly SyntaxNode[] {
+  get bases(): readonly IrNode[] {
     this.baseCache ??= (this.node.childForFieldName('superclasses')?.namedChildren ?? []).filter(
-      (child): child is SyntaxNode => !!child && child.type !== 'keyword_argument',
+      (child): child is IrNode => !!child && child.type !== 'keyword_argument',
     );
     return this.baseCache;
   }
@@ -502,7 +502,7 @@ const CONTAINERS: ReadonlySet<string> = new Set([
  * Walks the statements in `node` (itself included), never into expressions, which hold no
  * statements: `visit` sees each statement and says whether to walk into it.
  */
-function walkStatements(node: SyntaxNode, visit: (statement: SyntaxNode) => boolean): void {
+function walkStatements(node: IrNode, visit: (statement: IrNode) => boolean): void {
   if (!visit(node)) return;
   const children =
     node.type === 'function_definition' || node.type === 'class_definition'
@@ -514,7 +514,7 @@ function walkStatements(node: SyntaxNode, visit: (statement: SyntaxNode) => bool
 }
 
 /** Local names an import statement binds, with the qualified names they stand for. */
-function importBindings(node: SyntaxNode): Array<[string, string]> {
+function importBindings(node: IrNode): Array<[string, string]> {
   const result: Array<[string, string]> = [];
   if (node.type === 'import_statement') {
     for (const child of node.namedChildren) {
@@ -532,7 +532,7 @@ function importBindings(node: SyntaxNode): Array<[string, string]> {
     const moduleNode = node.childForFieldName('module_name');
     const moduleName = moduleNode?.text.replace(/\s+/g, '') ?? '';
     for (const child of node.namedChildren) {
-      if (!child || child === moduleNode || child.equals?.(moduleNode!)) continue;
+      if (!child || child === moduleNode) continue;
       if (child.startIndex === moduleNode?.startIndex) continue;
       if (child.type === 'dotted_name') result.push([child.text, `${moduleName}.${child.text}`]);
       else if (child.type === 'aliased_import') {
@@ -553,7 +553,7 @@ export class PythonModule {
 
   constructor(
     readonly text: string,
-    readonly tree: Tree,
+    readonly tree: IrTree,
     /** Its top-level statements, to read the module scope lazily (not when the tree has errors). */
     known?: KnownStatements,
   ) {
@@ -566,7 +566,7 @@ export class PythonModule {
     return this.lineIndex.line(offset);
   }
 
-  functionInfo(node: SyntaxNode, parent: Scope, cls?: ClassInfo): FunctionInfo {
+  functionInfo(node: IrNode, parent: Scope, cls?: ClassInfo): FunctionInfo {
     let info = this.functions.get(node.startIndex);
     if (!info) {
       info = new FunctionInfo(this, node, parent, cls);
@@ -575,7 +575,7 @@ export class PythonModule {
     return info;
   }
 
-  classInfo(node: SyntaxNode, parent: Scope): ClassInfo {
+  classInfo(node: IrNode, parent: Scope): ClassInfo {
     let info = this.classes.get(node.startIndex);
     if (!info) {
       info = new ClassInfo(this, node, parent);
@@ -589,8 +589,8 @@ export class PythonModule {
    * function (a lookup in the caller's scope): undefined when there are more than `max`. Only
    * what was parsed is seen (the selection keeps the statements that call a kept function).
    */
-  callsOf(fn: FunctionInfo, max: number): SyntaxNode[] | undefined {
-    const calls: SyntaxNode[] = [];
+  callsOf(fn: FunctionInfo, max: number): IrNode[] | undefined {
+    const calls: IrNode[] = [];
     const pattern = new RegExp(`\\b${fn.name}[ \\t]*\\(`, 'g');
     for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
       if (match.index > 0 && this.text[match.index - 1] === '.') continue;
@@ -607,12 +607,12 @@ export class PythonModule {
   }
 
   private readonly scopeCache = new Map<number, Scope>();
-  private topLevelCache: { starts: number[]; nodes: SyntaxNode[] } | undefined;
+  private topLevelCache: { starts: number[]; nodes: IrNode[] } | undefined;
   /** Per top-level statement (by start): its function and class definitions, outermost first. */
   private readonly definitionCache = new Map<number, Definition[]>();
 
   /** The innermost function or class (or the module) whose scope contains `node`, memoised per node (ids are unique in a tree). */
-  scopeOf(node: SyntaxNode): Scope {
+  scopeOf(node: IrNode): Scope {
     let scope = this.scopeCache.get(node.id);
     if (!scope) {
       scope = this.computeScopeOf(node.startIndex, node.endIndex);
@@ -646,9 +646,9 @@ export class PythonModule {
   }
 
   /** The module's top-level nodes (one read shared with the module scope). */
-  topLevelNodes(): readonly SyntaxNode[] {
+  topLevelNodes(): readonly IrNode[] {
     this.topLevelCache ??= (() => {
-      const nodes = this.scope.body.namedChildren.filter((child): child is SyntaxNode => !!child);
+      const nodes = this.scope.body.namedChildren.filter((child): child is IrNode => !!child);
       return { starts: nodes.map((child) => child.startIndex), nodes };
     })();
     return this.topLevelCache.nodes;
@@ -676,6 +676,10 @@ export class PythonModule {
     const statement = found >= 0 ? nodes[found]! : undefined;
     if (!statement) return [];
     let definitions = this.definitionCache.get(statement.startIndex);
+    if (!definitions && this.tree.definitionsIn) {
+      definitions = this.tree.definitionsIn(statement).map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
+      this.definitionCache.set(statement.startIndex, definitions);
+    }
     if (!definitions) {
       definitions = [];
       const start = statement.startIndex;
@@ -698,7 +702,7 @@ export class PythonModule {
    * imports visible at `node`: `nn.CrossEntropyLoss` with `import torch.nn as nn` is
    * `torch.nn.CrossEntropyLoss`. Undefined when the first name is not an import.
    */
-  qualify(node: SyntaxNode): string | undefined {
+  qualify(node: IrNode): string | undefined {
     const parts = dottedParts(node);
     if (!parts) return undefined;
     const found = this.scopeOf(node).lookup(parts[0]!, node.startIndex);

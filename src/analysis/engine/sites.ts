@@ -10,14 +10,14 @@ import {
   kerasCrossEntropy,
   type ActivationKind,
   type LossApi,
-} from './torch/apis';
+} from '../frameworks/apis';
 import type { PythonModule } from './binder';
 import type { Interpreter } from './interpreter';
-import type { SyntaxNode } from './parser';
-import type { Selection } from './select';
+import type { IrNode } from '../ir/node';
+import type { Selection } from '../python/select';
 import type { Fact } from '../types';
 import { finish, type Steps } from '../slices';
-import { argument, callArguments, stringLiteral, type CallArguments } from './syntax';
+import { argument, callArguments, stringLiteral, type CallArguments } from '../ir/syntax';
 
 /** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
 export interface PythonLossSite {
@@ -26,15 +26,15 @@ export interface PythonLossSite {
   readonly qualified: string;
   readonly api: LossApi;
   /** The call: the construction, or the application. */
-  readonly call: SyntaxNode;
+  readonly call: IrNode;
   /** The construction call, for applications of a loss module. */
-  readonly construction?: SyntaxNode;
+  readonly construction?: IrNode;
   /** Where the construction is, when it is in another file. */
   readonly constructionFile?: { readonly path: string; readonly line: number };
   /** Options given by keyword, at the construction (modules) or the call (functions). */
-  readonly options: ReadonlyMap<string, SyntaxNode>;
+  readonly options: ReadonlyMap<string, IrNode>;
   /** Tensor arguments by parameter name (applications only). */
-  readonly args: ReadonlyMap<string, SyntaxNode>;
+  readonly args: ReadonlyMap<string, IrNode>;
   /** Whether `*args` / `**kwargs` hide some arguments. */
   readonly open: boolean;
   /**
@@ -43,18 +43,18 @@ export interface PythonLossSite {
    */
   readonly compiled?: {
     readonly output: Fact;
-    readonly loss: SyntaxNode;
+    readonly loss: IrNode;
     /** Where `from_logits=` is written, or the loss call it can be added to (for fixes). */
-    readonly fromLogits?: SyntaxNode;
-    readonly lossCall?: SyntaxNode;
+    readonly fromLogits?: IrNode;
+    readonly lossCall?: IrNode;
   };
   /** A Keras `model.fit(x, y)`: the labels (`target`) meet the loss the model was compiled with. */
-  readonly fitted?: { readonly loss: SyntaxNode; readonly lossCall?: SyntaxNode };
+  readonly fitted?: { readonly loss: IrNode; readonly lossCall?: IrNode };
 }
 
 export interface ActivationSite {
   readonly kind: ActivationKind;
-  readonly call: SyntaxNode;
+  readonly call: IrNode;
   /** `function` (F.softmax(x)), `method` (x.softmax()), or `module` (nn.Softmax()). */
   readonly form: 'function' | 'method' | 'module';
   readonly args: CallArguments;
@@ -66,7 +66,7 @@ export interface ActivationSite {
  * there is one: the smallest node spanning the name and the opening parenthesis. (Climbing
  * `parent` links instead would make tree-sitter search down from the root at every step.)
  */
-function callAt(module: PythonModule, offset: number, length: number): SyntaxNode | undefined {
+function callAt(module: PythonModule, offset: number, length: number): IrNode | undefined {
   const text = module.text;
   let paren = offset + length;
   while (text.charCodeAt(paren) === 32 || text.charCodeAt(paren) === 9) paren++;
@@ -186,7 +186,7 @@ function kerasLossApi(qualified: string, args: CallArguments): LossApi | undefin
   return fromLogits === undefined ? undefined : kerasApi(kind, fromLogits);
 }
 
-function booleanLiteral(node: SyntaxNode | undefined): boolean | undefined {
+function booleanLiteral(node: IrNode | undefined): boolean | undefined {
   if (!node) return false;
   return node.type === 'true' ? true : node.type === 'false' ? false : undefined;
 }
@@ -196,7 +196,7 @@ function booleanLiteral(node: SyntaxNode | undefined): boolean | undefined {
  * or a name bound to one, applied to the model's output. Dicts and lists of losses (multi-output
  * models) are not read yet.
  */
-function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite | undefined {
+function compileSite(interpreter: Interpreter, call: IrNode, args: CallArguments): PythonLossSite | undefined {
   const receiver = call.childForFieldName('function')!.childForFieldName('object');
   if (!receiver || args.open) return undefined;
   const output = interpreter.kerasModelOutput(interpreter.value(receiver));
@@ -207,12 +207,7 @@ function compileSite(interpreter: Interpreter, call: SyntaxNode, args: CallArgum
 }
 
 /** A Keras loss met at a `compile` (its input the model's output) or a `fit` (its target the labels). */
-function kerasSite(
-  call: SyntaxNode,
-  loss: KerasLoss,
-  args: ReadonlyMap<string, SyntaxNode>,
-  extra: Pick<PythonLossSite, 'compiled' | 'fitted'>,
-): PythonLossSite {
+function kerasSite(call: IrNode, loss: KerasLoss, args: ReadonlyMap<string, IrNode>, extra: Pick<PythonLossSite, 'compiled' | 'fitted'>): PythonLossSite {
   return {
     kind: 'application',
     qualified: loss.qualified,
@@ -225,7 +220,7 @@ function kerasSite(
   };
 }
 
-function compiledSite(call: SyntaxNode, receiver: SyntaxNode, loss: KerasLoss, output: Fact): PythonLossSite {
+function compiledSite(call: IrNode, receiver: IrNode, loss: KerasLoss, output: Fact): PythonLossSite {
   const fromLogits = loss.lossCall ? callArguments(loss.lossCall).keywords.get('from_logits') : undefined;
   return kerasSite(call, loss, new Map([['input', receiver]]), {
     compiled: { output, loss: loss.node, ...(fromLogits ? { fromLogits } : {}), ...(loss.lossCall ? { lossCall: loss.lossCall } : {}) },
@@ -236,16 +231,16 @@ function compiledSite(call: SyntaxNode, receiver: SyntaxNode, loss: KerasLoss, o
  * `compile(loss=[...])` or `compile(loss={"name": ...})` on a functional model with several
  * outputs: each loss meets the output at its position, or the output of the layer of that name.
  */
-function multiOutputSites(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite[] {
+function multiOutputSites(interpreter: Interpreter, call: IrNode, args: CallArguments): PythonLossSite[] {
   const receiver = call.childForFieldName('function')!.childForFieldName('object');
   const losses = argument(args, 'loss', 1);
   if (!receiver || !losses || args.open) return [];
   const model = interpreter.value(receiver);
   const outputs = model.kind === 'layer' && model.layer.keras ? model.layer.outputs : undefined;
   if (!outputs) return [];
-  const pairs: Array<[SyntaxNode, Fact]> = [];
+  const pairs: Array<[IrNode, Fact]> = [];
   if (losses.type === 'list' || losses.type === 'tuple') {
-    const items = losses.namedChildren.filter((item): item is SyntaxNode => !!item && item.type !== 'comment');
+    const items = losses.namedChildren.filter((item): item is IrNode => !!item && item.type !== 'comment');
     if (items.length !== outputs.length) return [];
     items.forEach((item, index) => pairs.push([item, outputs[index]!.fact]));
   } else if (losses.type === 'dictionary') {
@@ -269,8 +264,8 @@ function multiOutputSites(interpreter: Interpreter, call: SyntaxNode, args: Call
 interface KerasLoss {
   readonly qualified: string;
   readonly api: LossApi;
-  readonly node: SyntaxNode;
-  readonly lossCall?: SyntaxNode;
+  readonly node: IrNode;
+  readonly lossCall?: IrNode;
 }
 
 /** The loss of a `compile(optimizer, loss=...)`, when it is one LossLens reads. */
@@ -280,7 +275,7 @@ function compiledLoss(interpreter: Interpreter, args: CallArguments): KerasLoss 
 }
 
 /** A Keras loss as written: a string, a class, a function, or a name bound to one. */
-function lossOf(interpreter: Interpreter, node: SyntaxNode): KerasLoss | undefined {
+function lossOf(interpreter: Interpreter, node: IrNode): KerasLoss | undefined {
   const text = stringLiteral(node);
   if (text !== undefined) {
     const kind = kerasCrossEntropy(text, true);
@@ -304,7 +299,7 @@ function lossOf(interpreter: Interpreter, node: SyntaxNode): KerasLoss | undefin
  * `model.fit(x, y)` on a Keras model compiled above in the same scope: the labels `y` meet the
  * compiled loss (one-hot labels for a sparse cross entropy, integers for a categorical one).
  */
-function fitSite(interpreter: Interpreter, call: SyntaxNode, args: CallArguments): PythonLossSite | undefined {
+function fitSite(interpreter: Interpreter, call: IrNode, args: CallArguments): PythonLossSite | undefined {
   const receiver = call.childForFieldName('function')!.childForFieldName('object');
   const labels = argument(args, 'y', 1);
   if (receiver?.type !== 'identifier' || !labels || args.open) return undefined;
@@ -338,9 +333,9 @@ export function isPyTorch(site: PythonLossSite): boolean {
   return site.api.framework === undefined;
 }
 
-function application(qualified: string, api: LossApi, call: SyntaxNode, construction?: SyntaxNode): PythonLossSite {
+function application(qualified: string, api: LossApi, call: IrNode, construction?: IrNode): PythonLossSite {
   const args = callArguments(call);
-  const tensors = new Map<string, SyntaxNode>();
+  const tensors = new Map<string, IrNode>();
   const spelled = (role: string) => Object.entries(api.keywords ?? {}).flatMap(([keyword, target]) => (target === role ? [keyword] : []));
   api.parameters.forEach((parameter, index) => {
     const node =

@@ -1,11 +1,11 @@
 import * as l10n from '@vscode/l10n';
 import type { Dim, Fact } from '../types';
-import { addedLayers } from './added-layers';
-import type { Interpreter } from './interpreter';
-import type { SyntaxNode } from './parser';
-import { argument, callArguments, intLiteral, spanOf, stringLiteral, type CallArguments } from './syntax';
-import { ACTIVATION_FUNCTIONS, KERAS_ACTIVATIONS, KERAS_PASSTHROUGH_LAYERS, isKerasLossClass, type ActivationKind } from './torch/apis';
-import { UNKNOWN_FACT, fact, type Layer, type Value } from './values';
+import { addedLayers } from '../engine/added-layers';
+import type { Interpreter } from '../engine/interpreter';
+import type { IrNode } from '../ir/node';
+import { argument, callArguments, intLiteral, spanOf, stringLiteral, type CallArguments } from '../ir/syntax';
+import { ACTIVATION_FUNCTIONS, KERAS_ACTIVATIONS, KERAS_PASSTHROUGH_LAYERS, isKerasLossClass, type ActivationKind } from './apis';
+import { UNKNOWN_FACT, fact, type Layer, type Value } from '../engine/values';
 
 /**
  * Keras as the interpreter sees it: `Sequential([...])` and `model.add(...)`, `Dense` with its
@@ -13,7 +13,7 @@ import { UNKNOWN_FACT, fact, type Layer, type Value } from './values';
  * layer (marked `keras`) from its input's fact to its output's: the last layer's activation gives
  * the output's space (none or `'linear'`: logits; `'sigmoid'`, `'softmax'`: probabilities).
  */
-export function kerasCall(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
+export function kerasCall(qualified: string, node: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
   if (isKerasLossClass(qualified)) return { kind: 'loss', qualified, construction: node };
   switch (qualified) {
     case 'keras.Sequential':
@@ -31,7 +31,7 @@ export function kerasCall(qualified: string, node: SyntaxNode, args: CallArgumen
       // of outputs is read one by one, each with the name of the layer that makes it.
       const outputs = argument(args, 'outputs', 1);
       if (outputs && (outputs.type === 'list' || outputs.type === 'tuple')) {
-        const items = outputs.namedChildren.filter((item): item is SyntaxNode => !!item && item.type !== 'comment');
+        const items = outputs.namedChildren.filter((item): item is IrNode => !!item && item.type !== 'comment');
         const each = items.map((item) => {
           const value = interpreter.value(item, depth);
           const name = layerName(interpreter, item);
@@ -54,7 +54,7 @@ export function kerasCall(qualified: string, node: SyntaxNode, args: CallArgumen
  * What `activation=` names: a string (`'softmax'`), an activation function (`tf.nn.softmax`,
  * `keras.activations.sigmoid`), `None` (linear); undefined when it is something else or not known.
  */
-function activationOf(interpreter: Interpreter, node: SyntaxNode | undefined): ActivationKind | 'linear' | undefined {
+function activationOf(interpreter: Interpreter, node: IrNode | undefined): ActivationKind | 'linear' | undefined {
   if (!node || node.type === 'none') return 'linear';
   const text = stringLiteral(node);
   if (text !== undefined) return KERAS_ACTIVATIONS[text];
@@ -64,7 +64,7 @@ function activationOf(interpreter: Interpreter, node: SyntaxNode | undefined): A
 }
 
 /** `Dense(units, activation=...)`: the activation's output, or raw scores (logits) without one. */
-function dense(interpreter: Interpreter, node: SyntaxNode, args: CallArguments): Layer {
+function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Layer {
   const units = intLiteral(argument(args, 'units', 0));
   const activation = activationOf(interpreter, argument(args, 'activation', 1));
   const evidence = interpreter.evidence(
@@ -97,7 +97,7 @@ function dense(interpreter: Interpreter, node: SyntaxNode, args: CallArguments):
   };
 }
 
-function activationLayer(interpreter: Interpreter, node: SyntaxNode, activation: ActivationKind | 'linear' | undefined): Layer {
+function activationLayer(interpreter: Interpreter, node: IrNode, activation: ActivationKind | 'linear' | undefined): Layer {
   const evidence = interpreter.evidence(node, undefined, true);
   return {
     describe: node.text,
@@ -115,7 +115,7 @@ function activationLayer(interpreter: Interpreter, node: SyntaxNode, activation:
 function activated(
   activation: ActivationKind,
   evidence: Fact['evidence'][number],
-  node: SyntaxNode,
+  node: IrNode,
   shape: readonly Dim[] | undefined,
   classes: number | undefined,
 ): Fact {
@@ -131,7 +131,7 @@ function activated(
 }
 
 /** `Sequential([...])`, and the layers added to it in the same scope: `model.add(Dense(10))`. */
-function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
+function sequential(interpreter: Interpreter, node: IrNode, args: CallArguments, depth: number): Value {
   const layers: Layer[] = [];
   const opaque: Value = { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT } };
   const list = argument(args, 'layers', 0);
@@ -163,7 +163,7 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
  * TensorFlow, NumPy and JAX label helpers: `tf.one_hot(labels, depth)` and `jax.nn.one_hot` give
  * one-hot labels; `tf.random.uniform(..., dtype=tf.int32)` and `np.random.randint(...)` integers.
  */
-export function labelCall(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter): Value | undefined {
+export function labelCall(qualified: string, node: IrNode, args: CallArguments, interpreter: Interpreter): Value | undefined {
   switch (qualified) {
     case 'flax.linen.Dense': {
       // Flax: `nn.Dense(features)` is a layer; its output is raw scores (Flax layers have no activation argument).
@@ -207,7 +207,7 @@ export function labelCall(qualified: string, node: SyntaxNode, args: CallArgumen
   return undefined;
 }
 
-function oneHot(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, classesKeyword: string): Value {
+function oneHot(interpreter: Interpreter, node: IrNode, args: CallArguments, classesKeyword: string): Value {
   const input = args.positional[0];
   const classes = intLiteral(argument(args, classesKeyword, 1));
   const inputFact = input ? interpreter.factOf(input) : UNKNOWN_FACT;
@@ -229,7 +229,7 @@ function oneHot(interpreter: Interpreter, node: SyntaxNode, args: CallArguments,
  * The `name=` of the layer that makes a functional output: `layers.Dense(10, name="classes")(h)`,
  * directly or through the name it is assigned to.
  */
-function layerName(interpreter: Interpreter, node: SyntaxNode, depth = 0): string | undefined {
+function layerName(interpreter: Interpreter, node: IrNode, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   if (node.type === 'identifier') {
     const found = interpreter.module.scopeOf(node).lookup(node.text, node.startIndex);

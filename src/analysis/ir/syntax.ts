@@ -1,5 +1,5 @@
 import type { Span } from '../types';
-import type { SyntaxNode } from './parser';
+import type { IrNode } from './node';
 
 /** Identifier characters: A-Z, a-z, 0-9, _ (false past either end of a text: NaN). */
 export function isWordChar(code: number): boolean {
@@ -14,21 +14,21 @@ export function containsWord(text: string, word: string): boolean {
   return false;
 }
 
-export function spanOf(node: SyntaxNode): Span {
+export function spanOf(node: IrNode): Span {
   return { start: node.startIndex, end: node.endIndex };
 }
 
 /** Positional and keyword arguments of a call, as nodes. */
 export interface CallArguments {
-  readonly positional: SyntaxNode[];
-  readonly keywords: Map<string, SyntaxNode>;
+  readonly positional: IrNode[];
+  readonly keywords: Map<string, IrNode>;
   /** `*args` / `**kwargs` make the argument list open: positions and keywords may be missing. */
   readonly open: boolean;
 }
 
-export function callArguments(call: SyntaxNode): CallArguments {
-  const positional: SyntaxNode[] = [];
-  const keywords = new Map<string, SyntaxNode>();
+export function callArguments(call: IrNode): CallArguments {
+  const positional: IrNode[] = [];
+  const keywords = new Map<string, IrNode>();
   let open = false;
   const list = call.childForFieldName('arguments');
   if (list?.type === 'argument_list') {
@@ -49,12 +49,12 @@ export function callArguments(call: SyntaxNode): CallArguments {
 }
 
 /** The argument for a parameter given by keyword or at a position. */
-export function argument(args: CallArguments, name: string, position: number): SyntaxNode | undefined {
+export function argument(args: CallArguments, name: string, position: number): IrNode | undefined {
   return args.keywords.get(name) ?? args.positional[position];
 }
 
 /** `a.b.c` as ['a', 'b', 'c'] when the expression is a plain dotted name. */
-export function dottedParts(node: SyntaxNode): string[] | undefined {
+export function dottedParts(node: IrNode): string[] | undefined {
   if (node.type === 'identifier') return [node.text];
   if (node.type === 'attribute') {
     const object = node.childForFieldName('object');
@@ -67,7 +67,7 @@ export function dottedParts(node: SyntaxNode): string[] | undefined {
 }
 
 /** Unwraps parentheses: `((x))` is `x`. */
-export function unparen(node: SyntaxNode): SyntaxNode {
+export function unparen(node: IrNode): IrNode {
   let current = node;
   while (current.type === 'parenthesized_expression' && current.namedChildCount === 1 && current.namedChildren[0]) {
     current = current.namedChildren[0];
@@ -76,7 +76,7 @@ export function unparen(node: SyntaxNode): SyntaxNode {
 }
 
 /** The value of an integer literal (with an optional minus sign), if the node is one. */
-export function intLiteral(node: SyntaxNode | undefined): number | undefined {
+export function intLiteral(node: IrNode | undefined): number | undefined {
   if (!node) return undefined;
   const inner = unparen(node);
   if (inner.type === 'integer') return Number(inner.text.replace(/_/g, ''));
@@ -88,16 +88,21 @@ export function intLiteral(node: SyntaxNode | undefined): number | undefined {
   return undefined;
 }
 
-export function stringLiteral(node: SyntaxNode | undefined): string | undefined {
+export function stringLiteral(node: IrNode | undefined): string | undefined {
   if (!node || node.type !== 'string') return undefined;
   const content = node.namedChildren.filter((child) => child?.type === 'string_content');
   if (node.namedChildren.some((child) => child?.type === 'interpolation')) return undefined;
   return content.map((child) => child!.text).join('');
 }
 
-export function boolLiteral(node: SyntaxNode | undefined): boolean | undefined {
+export function boolLiteral(node: IrNode | undefined): boolean | undefined {
   if (!node) return undefined;
   if (node.type === 'true') return true;
   if (node.type === 'false') return false;
   return undefined;
+}
+
+/** Whether `name` (or one of `a|b|c`) is called in `text`: `name(`, `name.forward(` (not `obj.name(`). */
+export function calledIn(text: string, name: string): boolean {
+  return new RegExp(`(?<![\\w.])(?:${name})[ \\t]*(?:\\.[ \\t]*forward[ \\t]*)?\\(`).test(text);
 }

@@ -1,14 +1,14 @@
 import * as l10n from '@vscode/l10n';
-import { parseTensor } from '../../../tensor/parse';
-import type { Tensor } from '../../../tensor/tensor';
-import type { Dim, Evidence, Fact } from '../../types';
-import type { Interpreter } from '../interpreter';
-import { addedLayers } from '../added-layers';
-import { kerasCall, labelCall } from '../keras';
-import type { Library } from '../library';
-import type { SyntaxNode } from '../parser';
-import { argument, intLiteral, spanOf, type CallArguments } from '../syntax';
-import { UNKNOWN, UNKNOWN_FACT, fact, isKnownRank, tensor, type Layer, type Value } from '../values';
+import { parseTensor } from '../../tensor/parse';
+import type { Tensor } from '../../tensor/tensor';
+import type { Dim, Evidence, Fact } from '../types';
+import type { Interpreter } from '../engine/interpreter';
+import { addedLayers } from '../engine/added-layers';
+import { kerasCall, labelCall } from './keras';
+import type { Library } from '../engine/library';
+import type { IrNode } from '../ir/node';
+import { argument, intLiteral, spanOf, type CallArguments } from '../ir/syntax';
+import { UNKNOWN, UNKNOWN_FACT, fact, isKnownRank, tensor, type Layer, type Value } from '../engine/values';
 import {
   ACTIVATION_FUNCTIONS,
   ACTIVATION_METHODS,
@@ -60,7 +60,7 @@ export const torchLibrary: Library = {
 };
 
 /** What calling a PyTorch API gives: activations, loss modules, layers, `nn.Sequential`, model zoos, tensor factories. */
-function call(qualified: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
+function call(qualified: string, node: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
   if (qualified.startsWith('keras.')) {
     const value = kerasCall(qualified, node, args, interpreter, depth);
     if (value) return value;
@@ -161,7 +161,7 @@ function call(qualified: string, node: SyntaxNode, args: CallArguments, interpre
  * The output of an activation. `inputNode` is where the value before it is written (absent for
  * layers of a model, whose input is not at the site).
  */
-function activated(interpreter: Interpreter, input: Fact, kind: ActivationKind, dim: number | undefined, node: SyntaxNode, inputNode?: SyntaxNode): Fact {
+function activated(interpreter: Interpreter, input: Fact, kind: ActivationKind, dim: number | undefined, node: IrNode, inputNode?: IrNode): Fact {
   const space = kind === 'sigmoid' || kind === 'softmax' ? 'probabilities' : 'log-probabilities';
   return fact(space, {
     dtype: 'float',
@@ -198,7 +198,7 @@ function convolved(size: Dim, args: CallArguments, name: string): Dim {
 }
 
 /** `nn.Linear` and the convolutions: raw scores per output unit, logits when nothing follows them. */
-function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof LINEAR_LAYERS)[string], args: CallArguments): Layer {
+function linearLayer(interpreter: Interpreter, node: IrNode, spec: (typeof LINEAR_LAYERS)[string], args: CallArguments): Layer {
   const out = intLiteral(argument(args, spec.outKeyword, spec.outPosition));
   const name = node.childForFieldName('function')!.text;
   const evidence = interpreter.evidence(node);
@@ -236,7 +236,7 @@ function linearLayer(interpreter: Interpreter, node: SyntaxNode, spec: (typeof L
   };
 }
 /** `nn.Sequential(...)`, with layers added later in the same scope (`add_module`, `append`): its layers in order. */
-function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
+function sequential(interpreter: Interpreter, node: IrNode, args: CallArguments, depth: number): Value {
   if (args.open) return UNKNOWN;
   const layers: Layer[] = [];
   for (const child of args.positional) {
@@ -263,14 +263,14 @@ function sequential(interpreter: Interpreter, node: SyntaxNode, args: CallArgume
   };
 }
 /** `torch.randn(8, 10)`, `torch.randint(0, 10, (8,))`: shape from the sizes, dtype from the factory or `dtype=`. */
-function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | 'int', node: SyntaxNode, args: CallArguments): Fact {
+function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | 'int', node: IrNode, args: CallArguments): Fact {
   const dtypeArg = args.keywords.get('dtype');
   let resolved: 'float' | 'int' | 'bool' | 'unknown' = dtype;
   if (dtypeArg) {
     const value = interpreter.value(dtypeArg);
     resolved = value.kind === 'dtype' ? value.dtype : 'unknown';
   }
-  let sizes: SyntaxNode[] = args.positional;
+  let sizes: IrNode[] = args.positional;
   if (qualified === 'torch.randint') {
     // randint(high, size) or randint(low, high, size): the size is the last positional (a tuple).
     const size = args.keywords.get('size') ?? args.positional[args.positional.length - 1];
@@ -285,7 +285,7 @@ function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | '
       resolved = fill.type === 'integer' ? 'int' : fill.type === 'true' || fill.type === 'false' ? 'bool' : fill.type === 'float' ? 'float' : 'unknown';
   }
   const size = args.keywords.get('size') ?? (sizes.length === 1 && /^(tuple|list)$/.test(sizes[0]!.type) ? sizes[0] : undefined);
-  const dims = size ? size.namedChildren.filter((child): child is SyntaxNode => !!child) : sizes;
+  const dims = size ? size.namedChildren.filter((child): child is IrNode => !!child) : sizes;
   const shape =
     dims.length > 0 && dims.every((dim) => /^(integer|identifier|attribute|unary_operator)$/.test(dim.type))
       ? dims.map((dim) => intLiteral(dim) ?? (dim.type === 'identifier' ? dim.text : undefined))
@@ -293,7 +293,7 @@ function factory(interpreter: Interpreter, qualified: string, dtype: 'float' | '
   return fact('unknown', { dtype: resolved, origin: 'literal', evidence: [interpreter.evidence(node)], ...(shape ? { shape } : {}) });
 }
 /** `torch.tensor([[...]])` and friends: shape and dtype from the literal itself. */
-function literalTensor(interpreter: Interpreter, qualified: string, node: SyntaxNode, args: CallArguments): Fact {
+function literalTensor(interpreter: Interpreter, qualified: string, node: IrNode, args: CallArguments): Fact {
   const data = args.positional[0];
   const evidence = [interpreter.evidence(node)];
   if (!data) return fact('unknown', { origin: 'literal', evidence });
@@ -319,7 +319,7 @@ function literalTensor(interpreter: Interpreter, qualified: string, node: Syntax
 
 const LITERAL_DTYPES = { float: 'torch.float64', int: 'torch.int64', bool: 'torch.bool' } as const;
 /** A method called on a tensor: activations, dtype conversions, reshapes, `log`, `argmax`. */
-function tensorMethod(tensorIn: Fact, method: string, node: SyntaxNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
+function tensorMethod(tensorIn: Fact, method: string, node: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
   if (VALUE_PRESERVING_METHODS.has(method)) return tensor(tensorIn);
   // Every other method computes a new value: what was written is no longer it.
   const { literal: _literal, ...input } = tensorIn;
@@ -415,7 +415,7 @@ function reshaped(input: Fact, method: string, args: CallArguments, evidence: Ev
   if ((method === 'view' || method === 'reshape') && args.positional.length > 0) {
     const dims =
       args.positional.length === 1 && /^(tuple|list)$/.test(args.positional[0]!.type)
-        ? args.positional[0]!.namedChildren.filter((c): c is SyntaxNode => !!c)
+        ? args.positional[0]!.namedChildren.filter((c): c is IrNode => !!c)
         : args.positional;
     const sizes = dims.map((node) => intLiteral(node));
     if (sizes.every((size) => size !== undefined) && sizes.filter((size) => size === -1).length <= 1) {
@@ -434,7 +434,7 @@ function reshaped(input: Fact, method: string, args: CallArguments, evidence: Ev
 }
 
 /** A layer the library cannot see into: its output is unknown. */
-function opaqueLayer(node: SyntaxNode): Layer {
+function opaqueLayer(node: IrNode): Layer {
   return { describe: node.text, evidence: [], apply: () => UNKNOWN_FACT };
 }
 
@@ -444,16 +444,16 @@ function opaqueLayer(node: SyntaxNode): Layer {
  * same kind of output (space, activation, classes) — so that `heads[0](x)`, `heads["a"](x)` and
  * `for head in heads` reach it. Members that differ, or are added later: unknown.
  */
-function moduleCollection(interpreter: Interpreter, node: SyntaxNode, args: CallArguments, depth: number): Value {
+function moduleCollection(interpreter: Interpreter, node: IrNode, args: CallArguments, depth: number): Value {
   const container = args.positional[0];
   if (!container || args.open) return UNKNOWN;
-  let members: SyntaxNode[];
-  const children = container.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment');
+  let members: IrNode[];
+  const children = container.namedChildren.filter((child): child is IrNode => !!child && child.type !== 'comment');
   if (container.type === 'list') members = children;
   else if (container.type === 'dictionary') members = children.flatMap((pair) => (pair.type === 'pair' ? [pair.childForFieldName('value')!] : []));
   else if (container.type === 'list_comprehension') members = [container.childForFieldName('body')!];
   else if (container.type === 'dictionary_comprehension')
-    members = [container.childForFieldName('body')?.childForFieldName('value')].filter((child) => !!child) as SyntaxNode[];
+    members = [container.childForFieldName('body')?.childForFieldName('value')].filter((child) => !!child) as IrNode[];
   else return UNKNOWN;
   if (members.length === 0 || members.some((member) => !member)) return UNKNOWN;
   const values = members.map((member) => interpreter.value(member, depth));

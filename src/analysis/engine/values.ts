@@ -1,6 +1,6 @@
 import type { Dim, Evidence, Fact, FactDType, Origin, Space } from '../types';
 import type { ClassInfo, FunctionInfo } from './binder';
-import type { SyntaxNode } from './parser';
+import type { IrNode } from '../ir/node';
 
 /**
  * Abstract values of the Python evaluator: what an expression evaluates to, as far as losses care.
@@ -24,7 +24,7 @@ export type Value =
   | {
       readonly kind: 'loss';
       readonly qualified: string;
-      readonly construction: SyntaxNode;
+      readonly construction: IrNode;
       /** Where the construction is when it is in another file (a module imported, or one importing this one). */
       readonly file?: { readonly path: string; readonly line: number };
     }

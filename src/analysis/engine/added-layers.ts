@@ -1,6 +1,6 @@
 import type { Interpreter } from './interpreter';
-import type { SyntaxNode } from './parser';
-import { callArguments, type CallArguments } from './syntax';
+import type { IrNode } from '../ir/node';
+import { callArguments, type CallArguments } from '../ir/syntax';
 import type { Layer } from './values';
 
 /**
@@ -11,8 +11,8 @@ import type { Layer } from './values';
  */
 export function addedLayers(
   interpreter: Interpreter,
-  construction: SyntaxNode,
-  pick: (method: string, args: CallArguments) => SyntaxNode | undefined,
+  construction: IrNode,
+  pick: (method: string, args: CallArguments) => IrNode | undefined,
   depth: number,
 ): Layer[] | undefined {
   const assignment = construction.parent?.type === 'assignment' ? construction.parent : undefined;

@@ -1,8 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import type { Dim, Evidence, Fact, FactDType } from '../types';
 import type { PythonModule } from './binder';
-import type { SyntaxNode } from './parser';
-import { stringLiteral } from './syntax';
+import type { IrNode } from '../ir/node';
+import { stringLiteral } from '../ir/syntax';
 import { fact } from './values';
 
 /** jaxtyping's array types by dtype (`Float`, `Float32`, `Int64`, `Bool` ...). */
@@ -40,11 +40,7 @@ function jaxtypingShape(dims: string): Dim[] | undefined {
  * and `Annotated[Tensor, "batch classes"]` with jaxtyping's dims as its metadata (no dtype).
  * Undefined for any other annotation.
  */
-export function annotatedFact(
-  module: PythonModule,
-  type: SyntaxNode | null | undefined,
-  evidence: (node: SyntaxNode, note: string) => Evidence,
-): Fact | undefined {
+export function annotatedFact(module: PythonModule, type: IrNode | null | undefined, evidence: (node: IrNode, note: string) => Evidence): Fact | undefined {
   const generic = type?.type === 'type' ? type.firstNamedChild : type;
   if (!generic || generic.type !== 'generic_type') return undefined;
   const name = generic.firstNamedChild;
@@ -53,7 +49,7 @@ export function annotatedFact(
   const qualified = module.qualify(name);
   const last = qualified?.slice(qualified.lastIndexOf('.') + 1) ?? '';
   const args = parameters.namedChildren
-    .filter((child): child is SyntaxNode => !!child)
+    .filter((child): child is IrNode => !!child)
     .map((child) => (child.type === 'type' ? (child.firstNamedChild ?? child) : child));
   let dtype: FactDType | undefined;
   if (qualified?.startsWith('jaxtyping.')) dtype = jaxtypingDtype(last);

@@ -2,17 +2,16 @@ import * as l10n from '@vscode/l10n';
 import type { Evidence, Fact } from '../types';
 import { annotatedFact } from './annotations';
 import type { Binding, ClassInfo, FunctionInfo, PythonModule } from './binder';
-import { calledIn } from './impact';
 import type { Library } from './library';
-import type { SyntaxNode } from './parser';
-import { callArguments, intLiteral, spanOf, unparen, type CallArguments } from './syntax';
+import type { IrNode } from '../ir/node';
+import { callArguments, calledIn, intLiteral, spanOf, unparen, type CallArguments } from '../ir/syntax';
 import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
 
 /** A call of a function, with the interpreter of the file it is in (this one, or an importing file's). */
 export interface CallSite {
-  readonly call: SyntaxNode;
+  readonly call: IrNode;
   readonly interpreter: Interpreter;
 }
 /** The most calls of a function whose arguments are followed into it. */
@@ -101,12 +100,12 @@ export class Interpreter {
     return disagree ? calls : undefined;
   }
 
-  factOf(node: SyntaxNode): Fact {
+  factOf(node: IrNode): Fact {
     const value = this.value(node);
     return value.kind === 'tensor' ? value.fact : UNKNOWN_FACT;
   }
 
-  value(node: SyntaxNode, depth = 0): Value {
+  value(node: IrNode, depth = 0): Value {
     const key = node.id;
     const cached = this.memo.get(key);
     if (cached) return cached;
@@ -123,7 +122,7 @@ export class Interpreter {
   }
 
   /** The evidence entry for a node: its statement's text (first line, trimmed), where it is, and a note. */
-  evidence(node: SyntaxNode, note?: string, exact = false): Evidence {
+  evidence(node: IrNode, note?: string, exact = false): Evidence {
     // The statement holding the node, or (`exact`) the node itself: a layer inside a list.
     const statement = exact ? node : statementOf(node);
     const firstLine = statement.text.split('\n')[0]!.trim();
@@ -166,7 +165,7 @@ export class Interpreter {
     return found ? this.binding(found.binding, name, depth + 1) : undefined;
   }
 
-  private compute(node: SyntaxNode, depth: number): Value {
+  private compute(node: IrNode, depth: number): Value {
     switch (node.type) {
       case 'identifier':
         return this.identifier(node, depth);
@@ -178,7 +177,7 @@ export class Interpreter {
         return this.subscript(node, depth);
       case 'tuple':
       case 'expression_list': {
-        const items = node.namedChildren.filter((child): child is SyntaxNode => !!child && child.type !== 'comment').map((child) => this.value(child, depth));
+        const items = node.namedChildren.filter((child): child is IrNode => !!child && child.type !== 'comment').map((child) => this.value(child, depth));
         return { kind: 'tuple', items, evidence: [this.evidence(node)] };
       }
       case 'integer': {
@@ -203,7 +202,7 @@ export class Interpreter {
     }
   }
 
-  private identifier(node: SyntaxNode, depth: number): Value {
+  private identifier(node: IrNode, depth: number): Value {
     const scope = this.module.scopeOf(node);
     const found = scope.lookup(node.text, node.startIndex);
     if (!found) return UNKNOWN;
@@ -349,7 +348,7 @@ export class Interpreter {
     return tensor(fact('unknown', { origin: 'label', evidence: [this.evidence(binding.iterable, l10n.t('`{0}` is the target of each batch', name))] }));
   }
 
-  private attribute(node: SyntaxNode, depth: number): Value {
+  private attribute(node: IrNode, depth: number): Value {
     const objectNode = node.childForFieldName('object');
     const name = node.childForFieldName('attribute')?.text;
     if (!objectNode || !name) return UNKNOWN;
@@ -382,7 +381,7 @@ export class Interpreter {
     }
   }
 
-  private subscript(node: SyntaxNode, depth: number): Value {
+  private subscript(node: IrNode, depth: number): Value {
     const valueNode = node.childForFieldName('value');
     const index = node.childForFieldName('subscript');
     if (!valueNode || !index) return UNKNOWN;
@@ -403,7 +402,7 @@ export class Interpreter {
     return UNKNOWN;
   }
 
-  private binary(node: SyntaxNode, depth: number): Value {
+  private binary(node: IrNode, depth: number): Value {
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     const operator = node.childForFieldName('operator')?.text;
@@ -420,7 +419,7 @@ export class Interpreter {
     return UNKNOWN;
   }
 
-  private call(node: SyntaxNode, depth: number): Value {
+  private call(node: IrNode, depth: number): Value {
     const callee = node.childForFieldName('function');
     if (!callee) return UNKNOWN;
     const args = callArguments(node);
@@ -505,7 +504,7 @@ export class Interpreter {
   }
 
   /** A user class without forward of its own, whose base the library knows (`class Net(torchvision.models.ResNet)`). */
-  private inheritedModel(cls: ClassInfo, call: SyntaxNode): Value {
+  private inheritedModel(cls: ClassInfo, call: IrNode): Value {
     for (const base of cls.bases) {
       const qualified = this.ownerOf(cls.module).module.qualify(base);
       const output = qualified ? this.library.inheritedOutput(qualified, call, this) : undefined;
@@ -516,7 +515,7 @@ export class Interpreter {
 
   /** What calling a function gives: its returns, which must agree. */
   /** What a call of `fn` gives: what its returns give, or else what its return annotation says. */
-  private returned(fn: FunctionInfo, depth: number, call: SyntaxNode, given?: CallArguments): Value {
+  private returned(fn: FunctionInfo, depth: number, call: IrNode, given?: CallArguments): Value {
     const value = this.returnedFromBody(fn, depth, call, given);
     if (value.kind !== 'unknown') return value;
     const owner = this.ownerOf(fn.module);
@@ -525,7 +524,7 @@ export class Interpreter {
     return tensor({ ...annotated, origin: fn.name === 'forward' ? 'model' : 'unknown', evidence: [...annotated.evidence, this.evidence(call)] });
   }
 
-  private returnedFromBody(fn: FunctionInfo, depth: number, call: SyntaxNode, given?: CallArguments): Value {
+  private returnedFromBody(fn: FunctionInfo, depth: number, call: IrNode, given?: CallArguments): Value {
     const returns = fn.returns;
     if (returns.length === 0) return UNKNOWN;
     const args = given ?? callArguments(call);
@@ -614,7 +613,7 @@ function project(value: Value, path: readonly number[]): Value {
   return current;
 }
 
-function statementOf(node: SyntaxNode): SyntaxNode {
+function statementOf(node: IrNode): IrNode {
   let current = node;
   while (
     current.parent &&
