@@ -4,7 +4,7 @@
  * from its selection (`select.ts`) — checked by a property test on random programs and by
  * `npm run corpus -- PATH --prefilter` on real code.
  */
-import { PythonModule } from '../src/analysis/engine/binder';
+import { BoundModule } from '../src/analysis/engine/binder';
 import { Interpreter } from '../src/analysis/engine/interpreter';
 import { parsePython, type Parser } from '../src/analysis/python/parser';
 import type { IrNode } from '../src/analysis/ir/node';
@@ -12,7 +12,7 @@ import { scanMentions, select, type ActivationReader } from '../src/analysis/pyt
 import { findSites } from '../src/analysis/engine/sites';
 import { topLevelStatements } from '../src/analysis/python/statements';
 import { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, ACTIVATION_MODULES, LOSS_CLASSES, LOSS_FUNCTIONS, canonical } from '../src/analysis/frameworks/apis';
-import { torchLibrary } from '../src/analysis/frameworks/library';
+import { frameworkLibrary } from '../src/analysis/frameworks/library';
 
 /** Every activation read, wherever it is: what the filter is compared on (rules narrow it further). */
 const EVERY_ACTIVATION: readonly ActivationReader[] = [{ kinds: ['sigmoid', 'softmax', 'log_softmax', 'logsigmoid'] }];
@@ -26,8 +26,8 @@ function callsIn(node: IrNode, found: IrNode[]): void {
 export function sitesByWalk(parser: Parser, text: string): string[] {
   const tree = parsePython(parser, text);
   try {
-    const module = new PythonModule(text, tree);
-    const interpreter = new Interpreter(module, torchLibrary);
+    const module = new BoundModule(text, tree);
+    const interpreter = new Interpreter(module, frameworkLibrary);
     const calls: IrNode[] = [];
     callsIn(tree.rootNode, calls);
     const found: string[] = [];
@@ -56,8 +56,8 @@ export function sitesBySelection(parser: Parser, text: string): string[] {
   if (selection.seeds.length === 0) return [];
   const tree = parsePython(parser, text, undefined, selection.spans);
   try {
-    const module = new PythonModule(text, tree);
-    const { losses, activations } = findSites(module, new Interpreter(module, torchLibrary), selection);
+    const module = new BoundModule(text, tree);
+    const { losses, activations } = findSites(module, new Interpreter(module, frameworkLibrary), selection);
     return [
       ...new Set(losses.map((site) => `${site.call.startIndex}-${site.call.endIndex} loss`)),
       ...activations.map((site) => `${site.call.startIndex}-${site.call.endIndex} activation`),

@@ -21,12 +21,12 @@ const common = {
 /**
  * The TensorFlow.js analyzer carries the TypeScript parser (megabytes): it is its own bundle,
  * `dist/tfjs/analyze.js`, which the extension and the CLI load the first time a file imports
- * TensorFlow.js. Their `import('./tfjs/analyze')` stays a `require` of that file.
+ * TensorFlow.js. Their `import('./script/analyze')` stays a `require` of that file.
  */
 const tfjsExternal = {
   name: 'tfjs-analyzer-external',
   setup(build) {
-    build.onResolve({ filter: /\/tfjs\/analyze$/ }, () => ({ path: './tfjs/analyze.js', external: true }));
+    build.onResolve({ filter: /\/script\/analyze$/ }, () => ({ path: './tfjs/analyze.js', external: true }));
   },
 };
 
@@ -44,7 +44,7 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { 'tfjs/analyze': 'src/analysis/tfjs/analyze.ts' },
+    entryPoints: { 'tfjs/analyze': 'src/analysis/script/analyze.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -18,11 +18,11 @@ export async function bundleCheckWorker(outfile) {
   });
 }
 
-/** The CLI's `import('./tfjs/analyze')` stays a `require` of the bundle beside it. */
+/** The CLI's `import('./script/analyze')` stays a `require` of the bundle beside it. */
 const tfjsExternal = {
   name: 'tfjs-analyzer-external',
   setup(build) {
-    build.onResolve({ filter: /\/tfjs\/analyze$/ }, () => ({ path: './tfjs/analyze.js', external: true }));
+    build.onResolve({ filter: /\/script\/analyze$/ }, () => ({ path: './tfjs/analyze.js', external: true }));
   },
 };
 
@@ -30,6 +30,6 @@ const tfjsExternal = {
 export async function bundleCli(outdir) {
   await Promise.all([
     esbuild.build({ ...node, entryPoints: { cli: 'src/cli/bin.ts', 'tfjs-worker': 'src/server/tfjs-worker.ts' }, outdir, plugins: [tfjsExternal] }),
-    esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/tfjs/analyze.ts' }, outdir }),
+    esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/script/analyze.ts' }, outdir }),
   ]);
 }

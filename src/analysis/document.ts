@@ -33,6 +33,8 @@ export interface DocumentAnalysis {
   readonly findings: readonly LocatedFinding[];
   readonly sites?: readonly LossSite[];
   readonly skipped?: string;
+  /** What of the document was not analysed (statements with syntax errors), when some was. */
+  readonly partial?: string;
 }
 
 /** A finding's message as text: the places it names said the way `locate` says them. */
@@ -91,12 +93,22 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
   const jsx = /\.[jt]sx$/.test(options.path ?? '');
   let result;
   if (options.tfjs) {
-    result = await options.tfjs(text, { ...(options.select ? { select: options.select } : {}), ...(options.ignore ? { ignore: options.ignore } : {}), jsx });
+    result = await options.tfjs(text, {
+      ...(options.select ? { select: options.select } : {}),
+      ...(options.ignore ? { ignore: options.ignore } : {}),
+      ...(options.sites ? { sites: true } : {}),
+      jsx,
+    });
   } else {
-    const { analyzeTfjs } = await import('./tfjs/analyze');
-    result = analyzeTfjs(text, { ...options, jsx });
+    const { analyzeScript } = await import('./script/analyze');
+    result = analyzeScript(text, { ...options, jsx });
   }
-  return { findings: locateInFile(text, result.findings), ...(result.skipped ? { skipped: result.skipped } : {}) };
+  return {
+    findings: locateInFile(text, result.findings),
+    ...(result.sites ? { sites: result.sites } : {}),
+    ...(result.skipped ? { skipped: result.skipped } : {}),
+    ...(result.partial ? { partial: result.partial } : {}),
+  };
 }
 
 /** Findings of a file with their messages rendered and their places as lines and columns. */

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { notSourceFolder } from './workspace';
 import { join } from 'node:path';
-import { PythonModule } from './engine/binder';
+import { BoundModule } from './engine/binder';
 import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from './python/imports';
 import { Interpreter } from './engine/interpreter';
 import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
@@ -9,7 +9,7 @@ import type { IrNode } from './ir/node';
 import { readsItsCalls } from './python/impact';
 import { mentionsLoss } from './python/select';
 import { topLevelStatements } from './python/statements';
-import { torchLibrary } from './frameworks/library';
+import { frameworkLibrary } from './frameworks/library';
 import { normalizeNewlines, readSourceText } from './source-text';
 
 /** A workspace module some file imports, parsed once per version of it on disk. */
@@ -75,7 +75,7 @@ export class AnalysisHost {
     if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
     const text = normalizeNewlines(read.text);
     const tree = parsePython(parser, text);
-    const module = { path, version: version!, tree, interpreter: new Interpreter(new PythonModule(text, tree), torchLibrary, new Map(), path) };
+    const module = { path, version: version!, tree, interpreter: new Interpreter(new BoundModule(text, tree), frameworkLibrary, new Map(), path) };
     this.modules.set(path, module);
     return module;
   }
@@ -205,7 +205,7 @@ export class AnalysisHost {
       const module = imported ? this.module(imported, parser) : undefined;
       if (module) imports.set(name, module.interpreter);
     }
-    const interpreter = new Interpreter(new PythonModule(text, tree), torchLibrary, imports, file);
+    const interpreter = new Interpreter(new BoundModule(text, tree), frameworkLibrary, imports, file);
     this.callerInterpreters.set(file, { version: version!, interpreter, tree });
     return interpreter;
   }

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { utf8Bytes } from './source-text';
-import type { TfjsResult } from './tfjs/analyze';
+import type { ScriptResult } from './script/analyze';
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -28,8 +28,8 @@ export interface AnalyzeOptions {
    */
   readonly tfjs?: (
     text: string,
-    options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly jsx: boolean },
-  ) => Promise<TfjsResult>;
+    options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly sites?: boolean; readonly jsx: boolean },
+  ) => Promise<ScriptResult>;
 }
 
 export function ruleEnabled(code: string, options: AnalyzeOptions): boolean {

@@ -11,6 +11,8 @@ export interface CachedResult {
   readonly findings: readonly CheckFinding[];
   /** Why it was not analysed, when it was not. */
   readonly skipped?: string;
+  /** What of it was not analysed (statements with syntax errors), when some was. */
+  readonly partial?: string;
 }
 
 interface Entry {

@@ -123,6 +123,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
       io.stderr(`${outcome.path}: ${outcome.result.skipped}\n`);
       skipped++;
     } else if (outcome.result && outcome.kind) {
+      if (outcome.result.partial) io.stderr(`${outcome.path}: ${outcome.result.partial}\n`);
       analysed++;
       byKind[outcome.kind]++;
     }
@@ -304,6 +305,7 @@ export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' |
         kind: job.kind,
         findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd) })),
         ...(result.skipped ? { skipped: result.skipped } : {}),
+        ...(result.partial ? { partial: result.partial } : {}),
       },
       dependencies: job.kind === 'javascript' ? [] : host.dependencies(job.file, pythonText(job.kind, job.text)),
       notes,

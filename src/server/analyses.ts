@@ -206,11 +206,13 @@ export class DocumentAnalyses {
           .filter((site) => site.span.start >= own.start && site.span.end <= own.start + own.source.length)
           .map((site) => shiftSite(site, -own.start));
       });
-    } else if (kindOf(document) === 'python') {
+    } else {
+      const kind = kindOf(document);
       const text = document.getText();
-      await this.exclusive(uri, async () => {
-        sites = (await analyzeDocument(this.source(uri), 'python', text, analyze)).sites ?? [];
-      });
+      if (kind === 'python' || kind === 'javascript')
+        await this.exclusive(uri, async () => {
+          sites = (await analyzeDocument(this.source(uri), kind, text, analyze)).sites ?? [];
+        });
     }
     const entry = { version: document.version, sites };
     this.sites.set(uri, entry);
@@ -337,6 +339,7 @@ export class DocumentAnalyses {
     }
     if (this.environment.textDocument(uri)?.version !== version) return;
     if (result.skipped) this.environment.log.info(`${uri}: ${result.skipped}`);
+    if (result.partial) this.environment.log.info(`${uri}: ${result.partial}`);
     finish(
       result.findings.map((finding) => this.diagnosed(finding, settings, document, 0)),
       result.findings,

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
-import { analyzeTfjs } from '../analysis/tfjs/analyze';
+import { analyzeScript } from '../analysis/script/analyze';
 import type { TfjsJob, TfjsReply, TfjsWorkerData } from './tfjs';
 
 /**
@@ -11,7 +11,7 @@ import type { TfjsJob, TfjsReply, TfjsWorkerData } from './tfjs';
 const { l10nBundle } = workerData as TfjsWorkerData;
 if (l10nBundle) l10n.config({ contents: l10nBundle });
 parentPort!.on('message', (job: TfjsJob) => {
-  const result = analyzeTfjs(job.text, job.options);
-  const reply: TfjsReply = { id: job.id, findings: result.findings, ...(result.skipped ? { skipped: result.skipped } : {}) };
+  const result = analyzeScript(job.text, job.options);
+  const reply: TfjsReply = { id: job.id, ...result };
   parentPort!.postMessage(reply);
 });

@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { TfjsResult } from '../analysis/tfjs/analyze';
-import type { Finding } from '../analysis/types';
+import type { ScriptResult } from '../analysis/script/analyze';
 
 /** What the TensorFlow.js thread is started with. */
 export interface TfjsWorkerData {
@@ -11,13 +10,11 @@ export interface TfjsWorkerData {
 export interface TfjsJob {
   readonly id: number;
   readonly text: string;
-  readonly options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly jsx: boolean };
+  readonly options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly sites?: boolean; readonly jsx: boolean };
 }
 
-export interface TfjsReply {
+export interface TfjsReply extends ScriptResult {
   readonly id: number;
-  readonly findings: readonly Finding[];
-  readonly skipped?: string;
 }
 
 /**
@@ -30,17 +27,17 @@ export interface TfjsReply {
 export class TfjsThread {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (result: TfjsResult) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (result: ScriptResult) => void; reject: (error: Error) => void }>();
 
   constructor(
     private readonly script: string,
     private readonly data: TfjsWorkerData,
   ) {}
 
-  analyze(text: string, options: TfjsJob['options']): Promise<TfjsResult> {
+  analyze(text: string, options: TfjsJob['options']): Promise<ScriptResult> {
     const worker = this.start();
     const id = this.nextId++;
-    return new Promise<TfjsResult>((resolve, reject) => {
+    return new Promise<ScriptResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const job: TfjsJob = { id, text, options };
       worker.postMessage(job);
@@ -59,7 +56,8 @@ export class TfjsThread {
     worker.on('message', (reply: TfjsReply) => {
       const waiting = this.pending.get(reply.id);
       this.pending.delete(reply.id);
-      waiting?.resolve({ findings: reply.findings, ...(reply.skipped ? { skipped: reply.skipped } : {}) });
+      const { id: _id, ...result } = reply;
+      waiting?.resolve(result);
     });
     const ended = (error: Error) => {
       if (this.worker !== worker) return;

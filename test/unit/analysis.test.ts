@@ -685,7 +685,7 @@ describe('topLevelStatements after an edit', () => {
 
 describe('scopes', () => {
   it('finds the innermost function or class of every name by offsets, as the parent chain says', async () => {
-    const { PythonModule } = await import('../../src/analysis/engine/binder');
+    const { BoundModule } = await import('../../src/analysis/engine/binder');
     const { parsePython } = await import('../../src/analysis/python/parser');
     const text = [
       'import torch',
@@ -713,7 +713,7 @@ describe('scopes', () => {
       'print(class_count, define)',
     ].join('\n');
     const tree = parsePython(await host.parser(), text);
-    const module = new PythonModule(text, tree);
+    const module = new BoundModule(text, tree);
     const expected = (node: NonNullable<ReturnType<typeof tree.rootNode.descendantForIndex>>): string => {
       for (let current = node.parent; current; current = current.parent) {
         if (current.type === 'function_definition' || current.type === 'class_definition') return current.childForFieldName('name')!.text;

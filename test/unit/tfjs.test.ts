@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeTfjs } from '../../src/analysis/tfjs/analyze';
+import { analyzeScript } from '../../src/analysis/script/analyze';
 
 /** A browser script: TensorFlow.js comes from a `<script>` tag as the global `tf`. */
 const script = (prefix: string): string =>
@@ -10,7 +10,7 @@ const script = (prefix: string): string =>
     "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });",
   ].join('\n');
 
-const codes = (text: string): string[] => analyzeTfjs(text).findings.map((finding) => finding.code);
+const codes = (text: string): string[] => analyzeScript(text).findings.map((finding) => finding.code);
 
 describe('TensorFlow.js: the global tf of a script tag', () => {
   it('reads a script that uses tf without importing it', () => {
@@ -36,11 +36,26 @@ describe('TensorFlow.js: the global tf of a script tag', () => {
 
 describe('TensorFlow.js: files with no loss', () => {
   it('are not parsed: a syntax error in a file that names no loss is not a reason to skip it', () => {
-    expect(analyzeTfjs("import * as tf from '@tensorflow/tfjs';\nconst x = tf.tensor([1, 2]) +;")).toEqual({ findings: [] });
+    expect(analyzeScript("import * as tf from '@tensorflow/tfjs';\nconst x = tf.tensor([1, 2]) +;")).toEqual({ findings: [] });
   });
 
-  it('a file that names a loss is parsed, and says when it cannot be', () => {
-    expect(analyzeTfjs("import * as tf from '@tensorflow/tfjs';\nconst x = tf.losses.logLoss(a, b) +;").skipped).toMatch(/syntax error at line 2/);
+  it('a statement with a syntax error is left out and said so; the rest of the file is analysed', () => {
+    const text = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'const x = tf.losses.logLoss(a, b) +;',
+      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+      "model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });",
+    ].join('\n');
+    const result = analyzeScript(text);
+    expect(result.partial).toBe('skipped lines 2 (a syntax error); the rest of the file was analysed');
+    expect(result.findings.map((finding) => finding.code)).toEqual(['LL001']);
+  });
+
+  it('a broken statement spanning lines is named by its first and last line', () => {
+    const text = ["import * as tf from '@tensorflow/tfjs';", 'function broken(', '  a, b {', '  return tf.losses.logLoss(a, b);', '}'].join('\n');
+    const result = analyzeScript(text);
+    expect(result.skipped).toBeUndefined();
+    expect(result.partial).toMatch(/^skipped lines 2–5 /);
   });
 
   it('losses reached through a named import are still found', () => {

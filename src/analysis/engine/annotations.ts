@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Dim, Evidence, Fact, FactDType } from '../types';
-import type { PythonModule } from './binder';
+import type { BoundModule } from './binder';
 import type { IrNode } from '../ir/node';
 import { stringLiteral } from '../ir/syntax';
 import { fact } from './values';
@@ -40,7 +40,7 @@ function jaxtypingShape(dims: string): Dim[] | undefined {
  * and `Annotated[Tensor, "batch classes"]` with jaxtyping's dims as its metadata (no dtype).
  * Undefined for any other annotation.
  */
-export function annotatedFact(module: PythonModule, type: IrNode | null | undefined, evidence: (node: IrNode, note: string) => Evidence): Fact | undefined {
+export function annotatedFact(module: BoundModule, type: IrNode | null | undefined, evidence: (node: IrNode, note: string) => Evidence): Fact | undefined {
   const generic = type?.type === 'type' ? type.firstNamedChild : type;
   if (!generic || generic.type !== 'generic_type') return undefined;
   const name = generic.firstNamedChild;

@@ -22,7 +22,7 @@ export type Binding =
  * The module's top-level statements, and the names each bound when an earlier version of the
  * file was bound (undefined where not known): with them the module scope visits only the
  * statements that bind a name asked about. What it learns is read back with
- * `PythonModule.boundNames()`, for the next version.
+ * `BoundModule.boundNames()`, for the next version.
  */
 export interface KnownStatements {
   readonly statements: ReadonlyArray<{ readonly start: number; readonly end: number }>;
@@ -39,7 +39,7 @@ export class Scope {
   private sourceCache: string | undefined;
 
   constructor(
-    readonly module: PythonModule,
+    readonly module: BoundModule,
     readonly kind: 'module' | 'function' | 'class',
     /** The block (or module) whose statements belong to this scope. */
     readonly body: IrNode,
@@ -361,7 +361,7 @@ export class FunctionInfo {
   readonly name: string;
 
   constructor(
-    readonly module: PythonModule,
+    readonly module: BoundModule,
     readonly node: IrNode,
     readonly parent: Scope,
     readonly cls: ClassInfo | undefined,
@@ -428,7 +428,7 @@ export class ClassInfo {
   readonly name: string;
 
   constructor(
-    readonly module: PythonModule,
+    readonly module: BoundModule,
     readonly node: IrNode,
     readonly parent: Scope,
   ) {
@@ -545,7 +545,7 @@ function importBindings(node: IrNode): Array<[string, string]> {
   return result;
 }
 
-export class PythonModule {
+export class BoundModule {
   readonly scope: Scope;
   private lineIndex: LineIndex | undefined;
   private readonly functions = new Map<number, FunctionInfo>();

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Evidence, Fact } from '../types';
 import { annotatedFact } from './annotations';
-import type { Binding, ClassInfo, FunctionInfo, PythonModule } from './binder';
+import type { Binding, ClassInfo, FunctionInfo, BoundModule } from './binder';
 import type { Library } from './library';
 import type { IrNode } from '../ir/node';
 import { callArguments, calledIn, intLiteral, spanOf, unparen, type CallArguments } from '../ir/syntax';
@@ -33,7 +33,7 @@ export class Interpreter {
   private readonly callers = new Set<Interpreter>();
 
   constructor(
-    readonly module: PythonModule,
+    readonly module: BoundModule,
     readonly library: Library,
     /** Workspace modules this file imports, by module name, with their own interpreters. */
     private readonly imports: ReadonlyMap<string, Interpreter> = new Map(),
@@ -136,7 +136,7 @@ export class Interpreter {
   }
 
   /** The interpreter of the module a class or function belongs to: this one, or an imported module's. */
-  private ownerOf(module: PythonModule): Interpreter {
+  private ownerOf(module: BoundModule): Interpreter {
     if (module === this.module) return this;
     for (const interpreter of this.imports.values()) if (interpreter.module === module) return interpreter;
     // A class of a file importing this one, or of a module that file imports (`from nets import Net`).
@@ -190,6 +190,9 @@ export class Interpreter {
       }
       case 'binary_operator':
         return this.binary(node, depth);
+      case 'function_definition':
+        // A function written where a value goes (an arrow function, a callback).
+        return { kind: 'function', fn: this.module.functionInfo(node, this.module.scopeOf(node)) };
       case 'conditional_expression': {
         const [whenTrue, , whenFalse] = node.namedChildren;
         if (!whenTrue || !whenFalse) return UNKNOWN;
@@ -430,6 +433,11 @@ export class Interpreter {
       if (objectNode && method) {
         const object = this.value(objectNode, depth);
         if (object.kind === 'tensor') return this.library.tensorMethod(object.fact, method, node, args, this, depth);
+        // `model.predict(x)`, TensorFlow.js's `layer.apply(x)`: the Keras model or layer run on `x`.
+        if (object.kind === 'layer' && object.layer.keras && this.library.runsModel(method)) {
+          const input = args.positional[0];
+          return tensor(object.layer.apply(input ? this.factOf(input) : UNKNOWN_FACT));
+        }
         // `Net().to(device)`, `model.eval()`: module methods that return the module itself.
         if ((object.kind === 'instance' || object.kind === 'layer') && this.library.returnsSelf(method)) return object;
         // Flax: `model.apply(variables, x)` runs the module's `__call__` on `x`.
@@ -469,6 +477,11 @@ export class Interpreter {
       default:
         return UNKNOWN;
     }
+  }
+
+  /** What calling a value gives with no arguments (`tf.tidy(() => ...)` calls its function so). */
+  callValue(target: Value, call: IrNode, depth: number): Value {
+    return target.kind === 'function' ? this.returned(target.fn, depth, call, { positional: [], keywords: new Map(), open: false }) : UNKNOWN;
   }
 
   /** Whether a user class derives from a Flax module (`class MLP(nn.Module)` with `import flax.linen as nn`). */

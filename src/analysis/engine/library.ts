@@ -21,6 +21,8 @@ export interface Library {
   tensorMethod(input: Fact, method: string, call: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value;
   /** Whether a method of a model returns the model itself (`model.to(device)`, `model.eval()`). */
   returnsSelf(method: string): boolean;
+  /** Whether a method of a Keras (or TensorFlow.js) model or layer runs it on its first argument (`model.predict(x)`). */
+  runsModel(method: string): boolean;
   /** The output of calling an instance of a user class with no forward of its own, by its base. */
   inheritedOutput(base: string, call: IrNode, interpreter: Interpreter): Value | undefined;
   /** What `output.<field>` or `output["<field>"]` of an unknown model output is (`.logits`). */

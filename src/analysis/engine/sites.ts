@@ -11,13 +11,23 @@ import {
   type ActivationKind,
   type LossApi,
 } from '../frameworks/apis';
-import type { PythonModule } from './binder';
+import type { BoundModule } from './binder';
 import type { Interpreter } from './interpreter';
 import type { IrNode } from '../ir/node';
-import type { Selection } from '../python/select';
-import type { Fact } from '../types';
+import { tfjsCompileString } from '../frameworks/tfjs';
+import type { Fact, LossSite } from '../types';
 import { finish, type Steps } from '../slices';
 import { argument, callArguments, stringLiteral, type CallArguments } from '../ir/syntax';
+
+/**
+ * Where sites can be, as a front end finds them: calls of a name that may be a loss or an
+ * activation (`words`: offset and length of the name as written at the call), and calls of names
+ * a loss module may be held by (`receivers`).
+ */
+export interface SiteCandidates {
+  readonly mentions: { readonly words: ReadonlyArray<readonly [offset: number, length: number]> };
+  readonly receivers: ReadonlyArray<readonly [offset: number, length: number]>;
+}
 
 /** A loss constructed (`nn.BCELoss()`) or applied (`criterion(out, y)`, `F.cross_entropy(out, y)`). */
 export interface PythonLossSite {
@@ -66,7 +76,7 @@ export interface ActivationSite {
  * there is one: the smallest node spanning the name and the opening parenthesis. (Climbing
  * `parent` links instead would make tree-sitter search down from the root at every step.)
  */
-function callAt(module: PythonModule, offset: number, length: number): IrNode | undefined {
+function callAt(module: BoundModule, offset: number, length: number): IrNode | undefined {
   const text = module.text;
   let paren = offset + length;
   while (text.charCodeAt(paren) === 32 || text.charCodeAt(paren) === 9) paren++;
@@ -85,9 +95,9 @@ function callAt(module: PythonModule, offset: number, length: number): IrNode | 
  * only when the interpreter says the name holds a loss module.
  */
 export function findSites(
-  module: PythonModule,
+  module: BoundModule,
   interpreter: Interpreter,
-  selection: Pick<Selection, 'mentions' | 'receivers'>,
+  selection: SiteCandidates,
   /** Only sites starting where this holds (the statements checked again); all when absent. */
   inScope: (offset: number) => boolean = () => true,
 ): { losses: PythonLossSite[]; activations: ActivationSite[] } {
@@ -96,9 +106,9 @@ export function findSites(
 
 /** `findSites` a candidate at a time: it may pause after each one it had to look at. */
 export function* siteSteps(
-  module: PythonModule,
+  module: BoundModule,
   interpreter: Interpreter,
-  selection: Pick<Selection, 'mentions' | 'receivers'>,
+  selection: SiteCandidates,
   inScope: (offset: number) => boolean = () => true,
 ): Steps<{ losses: PythonLossSite[]; activations: ActivationSite[] }> {
   const losses: PythonLossSite[] = [];
@@ -279,7 +289,8 @@ function lossOf(interpreter: Interpreter, node: IrNode): KerasLoss | undefined {
   const text = stringLiteral(node);
   if (text !== undefined) {
     const kind = kerasCrossEntropy(text, true);
-    return kind ? { qualified: text, api: kerasApi(kind, false), node } : undefined;
+    const api = kind ? kerasApi(kind, false) : tfjsCompileString(text);
+    return api ? { qualified: text, api, node } : undefined;
   }
   const value = interpreter.value(node);
   if (value.kind === 'loss') {
@@ -290,7 +301,9 @@ function lossOf(interpreter: Interpreter, node: IrNode): KerasLoss | undefined {
   if (value.kind === 'qualified') {
     const qualified = canonical(value.name);
     const kind = kerasCrossEntropy(qualified, false);
-    return kind ? { qualified, api: kerasApi(kind, false), node } : undefined;
+    // A TensorFlow.js loss function given to `compile`: `loss: tf.losses.softmaxCrossEntropy`.
+    const api = kind ? kerasApi(kind, false) : LOSS_FUNCTIONS[qualified]?.framework === 'tfjs' ? LOSS_FUNCTIONS[qualified] : undefined;
+    return api ? { qualified, api, node } : undefined;
   }
   return undefined;
 }
@@ -349,4 +362,44 @@ function application(qualified: string, api: LossApi, call: IrNode, construction
   const isTensor = (key: string) => api.parameters.includes(key) || (api.keywords?.[key] ?? '') !== '';
   const options = construction ? callArguments(construction).keywords : new Map([...args.keywords].filter(([key]) => !isTensor(key)));
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
+}
+
+/** Every loss site with the facts of its arguments, as plain data. */
+export function describeSites(losses: readonly PythonLossSite[], interpreter: Interpreter): LossSite[] {
+  return losses.map((site): LossSite => {
+    const [inputName, targetName] = roles(site);
+    const input = site.args.get(inputName);
+    const target = site.args.get(targetName);
+    const inputFact = input ? described(interpreter.factOf(input)) : undefined;
+    const targetFact = target ? described(interpreter.factOf(target)) : undefined;
+    const values = [...site.args.values()];
+    const literal = values.length > 0 && values.every((node) => interpreter.factOf(node).literal !== undefined);
+    const args = Object.fromEntries(
+      [...site.args].map(([name, node]) => {
+        const value = interpreter.factOf(node).literal;
+        return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
+      }),
+    );
+    return {
+      framework: site.api.framework ?? 'torch',
+      api: site.qualified,
+      // A TensorFlow or optax loss has no PyTorch value: its reduction and arguments differ.
+      ...(site.api.framework ? {} : { loss: site.api.loss }),
+      kind: site.kind,
+      span: { start: site.call.startIndex, end: site.call.endIndex },
+      options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
+      arguments: args,
+      ...(site.kind === 'application' && site.construction ? { construction: { start: site.construction.startIndex, end: site.construction.endIndex } } : {}),
+      ...(inputFact ? { input: inputFact } : {}),
+      ...(targetFact ? { target: targetFact } : {}),
+      literal: site.kind === 'application' && literal,
+    };
+  });
+}
+
+/** A fact as sites describe it: where its activation is written is for fixes, not for readers. */
+function described(fact: Fact): Fact {
+  if (!fact.activation) return fact;
+  const { call: _call, input: _input, ...activation } = fact.activation;
+  return { ...fact, activation };
 }

@@ -1,3 +1,5 @@
+import { TFJS_LOSSES, tfjsCanonical } from './tfjs';
+
 /**
  * The PyTorch APIs the analyzer understands, by qualified name (after `canonical`): losses,
  * activations, layers, tensor factories. What is not listed here is unknown, and unknown is silent.
@@ -26,6 +28,7 @@ const ALIASES: Readonly<Record<string, string>> = table({
  * `keras.src.layers.Dense` are `keras.layers.Dense`; `keras.models.Sequential` is `keras.Sequential`.
  */
 export function canonical(qualified: string): string {
+  if (qualified.startsWith('tfjs.')) return tfjsCanonical(qualified);
   const name = qualified
     .replace(/^torch\.nn\.modules\.[a-z_]+\./, 'torch.nn.')
     .replace(/^tensorflow\.(?:python\.)?keras\./, 'keras.')
@@ -106,9 +109,14 @@ export interface LossApi {
    * rules whose reading is framework-neutral (the activation before the loss, argument order)
    * look at them.
    */
-  readonly framework?: 'tensorflow' | 'jax' | 'keras';
+  readonly framework?: 'tensorflow' | 'jax' | 'keras' | 'tfjs';
   /** The API's with-logits counterpart, as the message names it (for LL001). */
   readonly withLogits?: string;
+  /**
+   * TensorFlow.js: the loss on logits that replaces this one, under the file's `tf` namespace
+   * (`losses.sigmoidCrossEntropy`), for fixes.
+   */
+  readonly onLogits?: string;
   /** Which of Keras' cross entropies it is (Keras APIs only). */
   readonly keras?: 'binary' | 'categorical' | 'sparse';
   /** What the labels of a TensorFlow or optax cross entropy are: class indices (sparse) or one-hot rows. */
@@ -221,6 +229,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = table({
   'torchvision.ops.sigmoid_focal_loss': FOCAL,
   'torchvision.ops.focal_loss.sigmoid_focal_loss': FOCAL,
   ...TF_AND_OPTAX_LOSSES,
+  ...TFJS_LOSSES,
 });
 
 export type ActivationKind = 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
@@ -264,6 +273,8 @@ export const ACTIVATION_METHODS: Readonly<Record<string, ActivationKind>> = tabl
   sigmoid: 'sigmoid',
   softmax: 'softmax',
   log_softmax: 'log_softmax',
+  // TensorFlow.js
+  logSoftmax: 'log_softmax',
 });
 
 /** Activation modules: `nn.Sigmoid()`, `nn.Softmax(dim=1)`. */

@@ -21,7 +21,7 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
     case 'keras.layers.Dense':
       return { kind: 'layer', layer: dense(interpreter, node, args) };
     case 'keras.layers.Activation': {
-      const activation = activationOf(interpreter, argument(args, 'activation', 0));
+      const activation = layerActivation(interpreter, args, 0);
       return { kind: 'layer', layer: activationLayer(interpreter, node, activation) };
     }
     case 'keras.layers.Softmax':
@@ -63,10 +63,20 @@ function activationOf(interpreter: Interpreter, node: IrNode | undefined): Activ
   return undefined;
 }
 
+/**
+ * A layer's `activation=` (keyword, or at `position`): absent is linear, unless `**kwargs` (a
+ * spread configuration object in TensorFlow.js, `{...cfg}`) may set it, which leaves it unknown.
+ */
+function layerActivation(interpreter: Interpreter, args: CallArguments, position: number): ActivationKind | 'linear' | undefined {
+  const written = argument(args, 'activation', position);
+  if (!written && args.open) return undefined;
+  return activationOf(interpreter, written);
+}
+
 /** `Dense(units, activation=...)`: the activation's output, or raw scores (logits) without one. */
 function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Layer {
   const units = intLiteral(argument(args, 'units', 0));
-  const activation = activationOf(interpreter, argument(args, 'activation', 1));
+  const activation = layerActivation(interpreter, args, 1);
   const evidence = interpreter.evidence(
     node,
     activation === 'linear'

@@ -5,6 +5,7 @@ import type { Dim, Evidence, Fact } from '../types';
 import type { Interpreter } from '../engine/interpreter';
 import { addedLayers } from '../engine/added-layers';
 import { kerasCall, labelCall } from './keras';
+import { TFJS_RUN_METHODS, tfjsCall } from './tfjs';
 import type { Library } from '../engine/library';
 import type { IrNode } from '../ir/node';
 import { argument, intLiteral, spanOf, type CallArguments } from '../ir/syntax';
@@ -34,10 +35,13 @@ import {
  * transfer functions from their input's fact to their output's.
  */
 
+/** Methods of a Keras model or layer that run it on their first argument (`model.predict(x)`). */
+const KERAS_RUN_METHODS: ReadonlySet<string> = new Set(['predict', 'predict_on_batch', 'call', '__call__']);
+
 /** Module methods that return the module itself. */
 const MODULE_SELF_METHODS: ReadonlySet<string> = new Set(['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'to_empty']);
 
-export const torchLibrary: Library = {
+export const frameworkLibrary: Library = {
   canonical,
   constant(qualified) {
     const dtype = DTYPE_NAMES[qualified];
@@ -46,6 +50,7 @@ export const torchLibrary: Library = {
   call,
   tensorMethod,
   returnsSelf: (method) => MODULE_SELF_METHODS.has(method),
+  runsModel: (method) => KERAS_RUN_METHODS.has(method) || TFJS_RUN_METHODS.has(method),
   inheritedOutput(base, node, interpreter) {
     // `torchvision.models.ResNet` is the class `torchvision.models.resnet` builds.
     if (!isLogitsModelFactory(base.replace(/\.[A-Z]\w*$/, (name) => name.toLowerCase()))) return undefined;
@@ -63,6 +68,10 @@ export const torchLibrary: Library = {
 function call(qualified: string, node: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
   if (qualified.startsWith('keras.')) {
     const value = kerasCall(qualified, node, args, interpreter, depth);
+    if (value) return value;
+  }
+  if (qualified.startsWith('tfjs.')) {
+    const value = tfjsCall(qualified, node, args, interpreter, depth);
     if (value) return value;
   }
   const labels = labelCall(qualified, node, args, interpreter);

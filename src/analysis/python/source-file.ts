@@ -5,15 +5,15 @@ import { SiteIndex, activationReaders, findingsThroughCalls, runRules } from '..
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
-import { PythonModule, type FunctionInfo } from '../engine/binder';
+import { BoundModule, type FunctionInfo } from '../engine/binder';
 import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from '../engine/interpreter';
 import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
 import { scanMentions, select, type Selection } from './select';
-import { findSites, roles, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
+import { describeSites, findSites, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
-import { torchLibrary } from '../frameworks/library';
+import { frameworkLibrary } from '../frameworks/library';
 
 /** What checking one statement gave: its findings, and its loss sites described as plain data. */
 interface StatementCheck {
@@ -132,7 +132,7 @@ export class SourceFile {
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
     const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
-    const module = new PythonModule(text, tree, { statements, bound });
+    const module = new BoundModule(text, tree, { statements, bound });
     const imports = this.imports(parser, text, statements, importers);
     // The calls of this file's functions from the workspace files that import it.
     const path = this.path;
@@ -140,7 +140,7 @@ export class SourceFile {
       path && imports.importers.length > 0
         ? (fn: FunctionInfo, max: number) => (max > 0 ? this.host.externalCalls(path, fn.name, parser, max) : [])
         : undefined;
-    const interpreter = new Interpreter(module, torchLibrary, imports.interpreters, undefined, undefined, external);
+    const interpreter = new Interpreter(module, frameworkLibrary, imports.interpreters, undefined, undefined, external);
     yield;
 
     // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
@@ -403,46 +403,6 @@ function unique(findings: readonly Finding[]): Finding[] {
   for (const finding of findings)
     byKey.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}:${JSON.stringify(finding.data)}`, finding);
   return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
-}
-
-/** Every loss site with the facts of its arguments, as plain data. */
-function describeSites(losses: readonly PythonLossSite[], interpreter: Interpreter): LossSite[] {
-  return losses.map((site): LossSite => {
-    const [inputName, targetName] = roles(site);
-    const input = site.args.get(inputName);
-    const target = site.args.get(targetName);
-    const inputFact = input ? described(interpreter.factOf(input)) : undefined;
-    const targetFact = target ? described(interpreter.factOf(target)) : undefined;
-    const values = [...site.args.values()];
-    const literal = values.length > 0 && values.every((node) => interpreter.factOf(node).literal !== undefined);
-    const args = Object.fromEntries(
-      [...site.args].map(([name, node]) => {
-        const value = interpreter.factOf(node).literal;
-        return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
-      }),
-    );
-    return {
-      framework: site.api.framework ?? 'torch',
-      api: site.qualified,
-      // A TensorFlow or optax loss has no PyTorch value: its reduction and arguments differ.
-      ...(site.api.framework ? {} : { loss: site.api.loss }),
-      kind: site.kind,
-      span: { start: site.call.startIndex, end: site.call.endIndex },
-      options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
-      arguments: args,
-      ...(site.kind === 'application' && site.construction ? { construction: { start: site.construction.startIndex, end: site.construction.endIndex } } : {}),
-      ...(inputFact ? { input: inputFact } : {}),
-      ...(targetFact ? { target: targetFact } : {}),
-      literal: site.kind === 'application' && literal,
-    };
-  });
-}
-
-/** A fact as sites describe it: where its activation is written is for fixes, not for readers. */
-function described(fact: Fact): Fact {
-  if (!fact.activation) return fact;
-  const { call: _call, input: _input, ...activation } = fact.activation;
-  return { ...fact, activation };
 }
 
 function spanKey(spans: Selection['spans']): string {

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { chain, comesFrom, inputSpan, lossReference, siteFacts } from './helpers/describe';
-import { fromLogitsFix } from './helpers/edits';
+import { fromLogitsFix, tfjsLogitsFix } from './helpers/edits';
 import { createRule } from './rule';
 
 /** Keras' cross entropies over classes, on probabilities (`from_logits=False`, the default). */
@@ -40,6 +40,19 @@ export const categoricalLossOnLogits = createRule({
       ],
     },
     messages: {
+      tfjsLogits: (d: { readonly loss: string; readonly source: string; readonly replacement: string }) =>
+        l10n.t(
+          '{0} expects probabilities, but {1}: raw scores with no softmax. Use {2} on the raw scores, or end the model with a softmax.',
+          d.loss,
+          d.source,
+          d.replacement,
+        ),
+      tfjsSparseLogits: (d: { readonly loss: string; readonly source: string }) =>
+        l10n.t(
+          '{0} expects probabilities, but {1}: raw scores with no softmax. End the model with a softmax (TensorFlow.js has no sparse cross entropy on raw scores).',
+          d.loss,
+          d.source,
+        ),
       logits: (d: { readonly loss: string; readonly source: string }) =>
         l10n.t(
           '{0} expects probabilities (from_logits=False), but {1}: raw scores with no softmax. Use from_logits=True, or end the model with a softmax.',
@@ -50,14 +63,20 @@ export const categoricalLossOnLogits = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application' || site.api.framework !== 'keras' || !CATEGORICAL.has(site.api.loss)) continue;
+      if (site.kind !== 'application' || (site.api.framework !== 'keras' && site.api.framework !== 'tfjs') || !CATEGORICAL.has(site.api.loss)) continue;
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || input?.space !== 'logits') continue;
-      const fix = fromLogitsFix(site, true);
+      const fix = site.api.framework === 'tfjs' ? tfjsLogitsFix(site, context.module) : fromLogitsFix(site, true);
+      const data = { loss: lossReference(site), source: comesFrom(inputNode, input) };
+      // TensorFlow.js has no from_logits: the message names its loss on raw scores, where there is one.
+      const tfjs = site.api.framework === 'tfjs';
       context.report({
         span: inputSpan(site, inputNode),
-        messageId: 'logits',
-        data: { loss: lossReference(site), source: comesFrom(inputNode, input) },
+        ...(tfjs && site.api.withLogits
+          ? { messageId: 'tfjsLogits' as const, data: { ...data, replacement: `\`${site.api.withLogits}\`` } }
+          : tfjs
+            ? { messageId: 'tfjsSparseLogits' as const, data }
+            : { messageId: 'logits' as const, data }),
         evidence: chain(input),
         ...(fix ? { fix } : {}),
       });

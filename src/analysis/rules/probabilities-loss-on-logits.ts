@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { chain, comesFrom, inputSpan, lossReference, siteFacts } from './helpers/describe';
-import { fromLogitsFix, renameCallee } from './helpers/edits';
+import { fromLogitsFix, renameCallee, tfjsLogitsFix } from './helpers/edits';
 import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
@@ -66,6 +66,7 @@ export const probabilitiesLossOnLogits = createRule({
       const ctorOrCall = site.construction ?? site.call;
       const keras = site.api.framework === 'keras';
       const replacement = keras ? 'from_logits=True' : (WITH_LOGITS[site.qualified] ?? site.api.withLogits);
+      const tfjsFix = tfjsLogitsFix(site, context.module);
       // TensorFlow's counterpart takes other argument names: named, not renamed.
       // A loss made in another file is not edited from this one.
       const rename = replacement && isPyTorch(site) && !site.constructionFile ? renameCallee(ctorOrCall, replacement) : undefined;
@@ -78,15 +79,17 @@ export const probabilitiesLossOnLogits = createRule({
         evidence: chain(input),
         ...(keras && fromLogitsFix(site, true)
           ? { fix: fromLogitsFix(site, true)! }
-          : rename
-            ? {
-                fix: {
-                  title: l10n.t('Use {0}', replacement!),
-                  safety: allLogits && input.origin === 'model' ? ('safe' as const) : ('unsafe' as const),
-                  edits: [rename],
-                },
-              }
-            : {}),
+          : tfjsFix
+            ? { fix: tfjsFix }
+            : rename
+              ? {
+                  fix: {
+                    title: l10n.t('Use {0}', replacement!),
+                    safety: allLogits && input.origin === 'model' ? ('safe' as const) : ('unsafe' as const),
+                    edits: [rename],
+                  },
+                }
+              : {}),
       });
     }
   },

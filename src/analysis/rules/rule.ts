@@ -1,6 +1,6 @@
 import type { ActivationKind } from '../frameworks/apis';
 import type { Interpreter } from '../engine/interpreter';
-import type { PythonModule } from '../engine/binder';
+import type { BoundModule } from '../engine/binder';
 import type { ActivationSite, PythonLossSite } from '../engine/sites';
 import type { MessageArg, MessageTemplate } from '../messages';
 import type { Evidence, Fix, Severity, Span } from '../types';
@@ -58,7 +58,7 @@ interface Report<M extends Templates = Templates, Id extends keyof M = keyof M> 
 
 export interface RuleContext<M extends Templates = Templates> {
   readonly text: string;
-  readonly module: PythonModule;
+  readonly module: BoundModule;
   readonly interpreter: Interpreter;
   /** The sites to check in this run (one statement's, when results of the others are reused). */
   readonly losses: readonly PythonLossSite[];

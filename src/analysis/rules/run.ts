@@ -1,5 +1,5 @@
 import { ruleEnabled, type AnalyzeOptions } from '../options';
-import type { PythonModule, Scope } from '../engine/binder';
+import type { BoundModule, Scope } from '../engine/binder';
 import type { Interpreter } from '../engine/interpreter';
 import type { ActivationSite, PythonLossSite } from '../engine/sites';
 import { spanOf } from '../ir/syntax';
@@ -16,7 +16,7 @@ export function activationReaders(options: AnalyzeOptions): ActivationReader[] {
 
 export interface RuleInput {
   readonly text: string;
-  readonly module: PythonModule;
+  readonly module: BoundModule;
   readonly interpreter: Interpreter;
   readonly marks: Suppressions;
   readonly options: AnalyzeOptions;

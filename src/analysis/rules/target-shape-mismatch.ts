@@ -6,6 +6,7 @@ import { appendAfter, isPrimary, renameCallee } from './helpers/edits';
 import { formatShape, trailingOneAgainst } from './helpers/shapes';
 import type { Interpreter } from '../engine/interpreter';
 import { isPyTorch, type PythonLossSite } from '../engine/sites';
+import { tfjsCategoricalString } from '../frameworks/tfjs';
 import type { Fact, Fix, TextEdit } from '../types';
 import { createRule } from './rule';
 import { findLoss } from '../../losses/registry';
@@ -139,8 +140,14 @@ export const targetShapeMismatch = createRule({
     for (const site of context.losses) {
       if (site.fitted) {
         const found = kerasLabels(context.interpreter, site);
-        if (found?.sparse) context.report({ ...found.report, messageId: 'kerasOneHot' });
-        else if (found) context.report({ ...found.report, messageId: 'kerasIntegers' });
+        if (!found) continue;
+        // TensorFlow.js spells its losses otherwise: the message names the other one as it is written.
+        if (site.api.framework === 'tfjs') {
+          const other = `\`'${tfjsCategoricalString(found.sparse ? 'categorical' : 'sparse')}'\``;
+          if (found.sparse) context.report({ ...found.report, messageId: 'oneHotToSparse', data: { ...found.report.data, dense: other } });
+          else context.report({ ...found.report, messageId: 'integerLabelsToOneHot', data: { ...found.report.data, sparse: other } });
+        } else if (found.sparse) context.report({ ...found.report, messageId: 'kerasOneHot' });
+        else context.report({ ...found.report, messageId: 'kerasIntegers' });
         continue;
       }
       if (site.kind === 'application' && site.api.labels && (site.api.framework === 'tensorflow' || site.api.framework === 'jax')) {
@@ -283,11 +290,15 @@ function kerasLabels(interpreter: Interpreter, site: PythonLossSite) {
 function switchedLoss(site: PythonLossSite, to: 'categorical' | 'sparse'): Fix | undefined {
   const loss = site.fitted!.loss;
   const names =
-    to === 'sparse' ? ['sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy'] : ['categorical_crossentropy', 'CategoricalCrossentropy'];
+    site.api.framework === 'tfjs'
+      ? [tfjsCategoricalString(to), tfjsCategoricalString(to)]
+      : to === 'sparse'
+        ? ['sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy']
+        : ['categorical_crossentropy', 'CategoricalCrossentropy'];
   const text = stringLiteral(loss);
   let edit: TextEdit | undefined;
   if (text !== undefined) {
-    const snake = /^[a-z_]+$/.test(text);
+    const snake = /^[a-z_]+$/.test(text) || site.api.framework === 'tfjs';
     const quote = loss.text[0] === "'" ? "'" : '"';
     edit = { span: spanOf(loss), newText: `${quote}${snake ? names[0] : names[1]}${quote}` };
   } else if (site.fitted!.lossCall && site.fitted!.lossCall.startIndex === loss.startIndex) {

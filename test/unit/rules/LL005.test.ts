@@ -1,11 +1,29 @@
 import { categoricalLossOnLogits } from '../../../src/analysis/rules/categorical-loss-on-logits';
-import { py, ruleTester } from './tester';
+import { py, ruleTester, ts } from './tester';
 
 const head = ['from tensorflow import keras', 'from tensorflow.keras import layers', ''];
 const linear = 'model = keras.Sequential([layers.Dense(64, activation="relu"), layers.Dense(10)])';
+const tfjs = ["import * as tf from '@tensorflow/tfjs';", ''];
+const tfjsLinear =
+  "const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }), tf.layers.dense({ units: 3 })] });";
 
 ruleTester(categoricalLossOnLogits, {
   valid: [
+    ts(
+      ...tfjs,
+      "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
+      "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+    ),
+    ts(...tfjs, tfjsLinear, "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });"),
+    // The configuration comes from elsewhere: the activation may be in it, so it is unknown.
+    ts(
+      ...tfjs,
+      'declare const cfg: object;',
+      'const model = tf.sequential({ layers: [tf.layers.dense({ ...cfg, inputShape: [4] })] });',
+      "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+    ),
+    // Keras as well: **kwargs may set the activation.
+    py(...head, 'model = keras.Sequential([layers.Dense(10, **cfg)])', 'model.compile(optimizer="adam", loss="categorical_crossentropy")'),
     py(...head, 'model = keras.Sequential([layers.Dense(10, activation="softmax")])', 'model.compile(optimizer="adam", loss="categorical_crossentropy")'),
     py(...head, linear, 'model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))'),
     // from_logits computed at run time: unknown, silent.
@@ -18,6 +36,18 @@ ruleTester(categoricalLossOnLogits, {
     py('import torch.nn as nn', 'head = nn.Linear(4, 3)', 'loss = nn.CrossEntropyLoss()(head(x), y)'),
   ],
   invalid: [
+    {
+      // TensorFlow.js: no from_logits; the fix is its loss on raw scores.
+      ...ts(...tfjs, tfjsLinear, "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });"),
+      errors: [{ line: 4, column: 42, messageId: 'tfjsLogits', data: { loss: "`'categoricalCrossentropy'`", replacement: '`tf.losses.softmaxCrossEntropy`' } }],
+      output: ts(...tfjs, tfjsLinear, "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });").code,
+      safety: 'safe',
+    },
+    {
+      ...ts(...tfjs, tfjsLinear, "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });"),
+      errors: [{ line: 4, column: 42, messageId: 'tfjsSparseLogits' }],
+      output: null,
+    },
     {
       code: py(...head, linear, 'model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")'),
       errors: [

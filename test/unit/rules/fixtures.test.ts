@@ -67,7 +67,7 @@ async function expectFixture(path: string, code: string, rule: (typeof RULES)[nu
 describe('rule fixtures for tfjs', () => {
   const dir = join(__dirname, '..', '..', 'fixtures', 'tfjs');
   it.each(readdirSync(dir).filter((file) => /^LL\d{3}\.ts$/.test(file)))('%s', async (file) => {
-    const { analyzeTfjs } = await import('../../../src/analysis/tfjs/analyze');
+    const { analyzeScript } = await import('../../../src/analysis/script/analyze');
     const code = file.slice(0, 5);
     const text = readFileSync(join(dir, file), 'utf8');
     const lines = text.split('\n');
@@ -79,7 +79,7 @@ describe('rule fixtures for tfjs', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.every((line) => line > errorsAt && line < okAt)).toBe(true);
     const index = new LineIndex(text);
-    const result = analyzeTfjs(text, { select: [code] });
+    const result = analyzeScript(text, { select: [code] });
     expect(result.skipped).toBeUndefined();
     expect(result.findings.map((finding) => index.position(finding.span.start).line)).toEqual(expected);
   });

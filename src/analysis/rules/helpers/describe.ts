@@ -26,7 +26,7 @@ export function phraseTemplate(id: string): MessageTemplate {
   return template;
 }
 
-export function phrase(id: keyof typeof PHRASES, data: Phrase['data']): Phrase {
+function phrase(id: keyof typeof PHRASES, data: Phrase['data']): Phrase {
   return { phrase: id, data };
 }
 
@@ -87,10 +87,13 @@ export function chain(fact: Fact): Evidence[] {
 
 /**
  * Whether a loss gets a label where its prediction goes and the model's output where its target
- * goes: a batch's target, or integer class indices (never predictions), against the model (LL007).
+ * goes: a batch's target, one-hot labels, or integer class indices (never predictions), against the model (LL007).
  */
 export function looksSwapped(input: Fact, target: Fact): boolean {
-  return target.origin === 'model' && (input.origin === 'label' || (input.dtype === 'int' && input.space === 'unknown' && target.space !== 'unknown'));
+  return (
+    target.origin === 'model' &&
+    (input.origin === 'label' || input.oneHot === true || (input.dtype === 'int' && input.space === 'unknown' && target.space !== 'unknown'))
+  );
 }
 
 /** Facts of a site's input and target arguments. */

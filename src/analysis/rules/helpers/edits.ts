@@ -1,7 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import type { IrNode } from '../../ir/node';
 import type { PythonLossSite } from '../../engine/sites';
-import { spanOf } from '../../ir/syntax';
+import { spanOf, stringLiteral } from '../../ir/syntax';
+import type { BoundModule } from '../../engine/binder';
+import { tfjsNamespace } from '../../frameworks/tfjs';
 import type { Fix, TextEdit } from '../../types';
 
 /**
@@ -62,4 +64,19 @@ export function fromLogitsFix(site: PythonLossSite, value: boolean): Fix | undef
   const scope = site.compiled?.loss ?? site.call;
   const inline = !!construction && construction.startIndex >= scope.startIndex && construction.endIndex <= scope.endIndex;
   return { title: l10n.t('Set from_logits={0}', value ? 'True' : 'False'), safety: inline ? 'safe' : 'unsafe', edits: [edit] };
+}
+
+/**
+ * TensorFlow.js has no `fromLogits`: a loss on probabilities given to `compile` as a string is
+ * replaced by the loss on logits (`'binaryCrossentropy'` → `tf.losses.sigmoidCrossEntropy`), under
+ * the name the file gives TensorFlow.js. Safe: the string is written in the compile it is used in.
+ */
+export function tfjsLogitsFix(site: PythonLossSite, module: BoundModule): Fix | undefined {
+  const onLogits = site.api.onLogits;
+  const loss = site.compiled?.loss;
+  if (site.api.framework !== 'tfjs' || !onLogits || !loss || stringLiteral(loss) === undefined) return undefined;
+  const namespace = tfjsNamespace(module);
+  if (!namespace) return undefined;
+  const replacement = `${namespace}.${onLogits}`;
+  return { title: l10n.t('Use {0}', replacement), safety: 'safe', edits: [{ span: spanOf(loss), newText: replacement }] };
 }

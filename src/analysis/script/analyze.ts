@@ -1,0 +1,243 @@
+/**
+ * TypeScript and JavaScript files, read for TensorFlow.js: parsed with typescript-estree (a
+ * statement with a syntax error is left out, and said so; the rest is read), lowered into the IR
+ * (`lower.ts`), then analysed by the same engine and rules as Python — the binder, the
+ * interpreter, the sites and every rule, with TensorFlow.js's names from its table
+ * (`frameworks/tfjs.ts`).
+ *
+ * Bundled on its own (`dist/tfjs/analyze.js`, with the TypeScript parser): the language server and
+ * the CLI load it the first time a file imports TensorFlow.js (the server on a worker thread of its
+ * own, `src/server/tfjs.ts`).
+ */
+
+import { parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import * as l10n from '@vscode/l10n';
+import * as ts from 'typescript';
+import { BoundModule } from '../engine/binder';
+import { Interpreter } from '../engine/interpreter';
+import { describeSites, findSites, type ActivationSite, type PythonLossSite, type SiteCandidates } from '../engine/sites';
+import { TFJS_LOSS_NAMES } from '../frameworks/tfjs';
+import { frameworkLibrary } from '../frameworks/library';
+import type { IrNode } from '../ir/node';
+import { LineIndex } from '../lines';
+import type { AnalyzeOptions } from '../options';
+import { SiteIndex, findingsThroughCalls, runRules, type RuleInput } from '../rules/run';
+import { finish } from '../slices';
+import { suppressions } from '../suppression';
+import type { Finding, LossSite } from '../types';
+import { TFJS_PACKAGE, lowerProgram } from './lower';
+
+export interface ScriptResult {
+  readonly findings: readonly Finding[];
+  readonly sites?: readonly LossSite[];
+  /** Why the file was not analysed, when it was not. */
+  readonly skipped?: string;
+  /** What of the file was not analysed (statements with syntax errors), when some was. */
+  readonly partial?: string;
+}
+
+/** Every finding is about a loss the file names: without one of their names, there is none to find. */
+const LOSS_NAME = new RegExp(TFJS_LOSS_NAMES.join('|'));
+
+/** At most this many statements with syntax errors are left out before the file is skipped. */
+const MAX_BROKEN_STATEMENTS = 8;
+
+/** The findings of one TypeScript or JavaScript file; never throws for bad input. */
+export function analyzeScript(text: string, options: AnalyzeOptions & { readonly jsx?: boolean } = {}): ScriptResult {
+  if (!LOSS_NAME.test(text)) return { findings: [] };
+  const parsed = parseTolerant(text, options.jsx ?? false);
+  if ('skipped' in parsed) return { findings: [], skipped: parsed.skipped };
+  const marks = suppressions(text);
+  if (marks.file) return { findings: [] };
+  const tree = lowerProgram(text, parsed.program, usesGlobalTf(parsed.program));
+  const module = new BoundModule(text, tree);
+  const interpreter = new Interpreter(module, frameworkLibrary);
+  const candidates = callCandidates(tree.rootNode);
+  const { losses, activations } = findSites(module, interpreter, candidates);
+  const input: RuleInput = { text, module, interpreter, marks, options };
+  const index = new SiteIndex(() => losses, interpreter);
+  // The sites of each top-level statement together, as Python's are: a function's calls are then
+  // tried once for all the sites in it.
+  const starts = module.topLevelNodes().map((statement) => statement.startIndex);
+  const groups = new Map<number, { losses: PythonLossSite[]; activations: ActivationSite[] }>();
+  const groupAt = (offset: number) => {
+    const key = lastAtOrBefore(starts, offset);
+    let entry = groups.get(key);
+    if (!entry) groups.set(key, (entry = { losses: [], activations: [] }));
+    return entry;
+  };
+  for (const site of losses) groupAt(site.call.startIndex).losses.push(site);
+  for (const site of activations) groupAt(site.call.startIndex).activations.push(site);
+  const findings: Finding[] = [];
+  for (const { losses: own, activations: ownActivations } of groups.values()) {
+    const found = runRules(input, index, own, ownActivations);
+    const through = finish(findingsThroughCalls(input, (pinned) => new SiteIndex(() => losses, pinned), own, ownActivations, found));
+    findings.push(...found, ...through);
+  }
+  return {
+    findings: unique(findings),
+    ...(options.sites ? { sites: describeSites(losses, interpreter) } : {}),
+    ...(parsed.partial ? { partial: parsed.partial } : {}),
+  };
+}
+
+/** The index of the last sorted start at or before `offset` (-1 when none is). */
+function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle]! <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
+
+function unique(findings: readonly Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const finding of findings) byKey.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}`, finding);
+  return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+}
+
+/** Every call of a name or a member: where a loss, an activation or a loss module's application can be. */
+function callCandidates(root: IrNode): SiteCandidates {
+  const words: Array<readonly [number, number]> = [];
+  const stack: IrNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'call') {
+      const callee = node.childForFieldName('function');
+      const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute') : callee?.type === 'identifier' ? callee : null;
+      if (name && name.endIndex > name.startIndex) words.push([name.startIndex, name.endIndex - name.startIndex]);
+    }
+    for (const child of node.namedChildren) if (child) stack.push(child);
+  }
+  words.sort((a, b) => a[0] - b[0]);
+  return { mentions: { words }, receivers: words };
+}
+
+/**
+ * Parses as TSX or not (by the file's name; a file that only parses the other way is read so).
+ * A top-level statement with a syntax error is blanked out (its offsets kept) and the rest parsed
+ * again, up to `MAX_BROKEN_STATEMENTS` times.
+ */
+function parseTolerant(text: string, jsx: boolean): { program: TSESTree.Program; partial?: string } | { skipped: string } {
+  let source = text;
+  const blanked: Array<[number, number]> = [];
+  let sourceFile: ts.SourceFile | undefined;
+  for (let attempt = 0; ; attempt++) {
+    let failure: unknown;
+    try {
+      const program = parseEither(source, jsx);
+      if (blanked.length === 0) return { program };
+      const lines = new LineIndex(text);
+      const ranges: Array<[number, number]> = [];
+      for (const [start, end] of blanked.sort((a, b) => a[0] - b[0])) {
+        const first = lines.line(start);
+        const last = lines.line(Math.max(start, end - 1));
+        const previous = ranges[ranges.length - 1];
+        if (previous && first <= previous[1] + 1) previous[1] = Math.max(previous[1], last);
+        else ranges.push([first, last]);
+      }
+      const said = ranges.map(([first, last]) => (first === last ? String(first) : `${first}–${last}`));
+      return { program, partial: l10n.t('skipped lines {0} (a syntax error); the rest of the file was analysed', said.join(', ')) };
+    } catch (error) {
+      failure = error;
+    }
+    const offset = errorOffset(failure);
+    sourceFile ??= ts.createSourceFile(jsx ? 'file.tsx' : 'file.ts', text, ts.ScriptTarget.Latest, false, jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    // The top-level statement TypeScript's own (error-tolerant) parser puts the error in, or the
+    // line it is on when it is in none (a stray `}` after the statements).
+    const statement = offset === undefined ? undefined : sourceFile.statements.find((candidate) => candidate.pos <= offset && offset < candidate.end);
+    const range: [number, number] | undefined = statement
+      ? [statement.getStart(sourceFile), statement.end]
+      : offset === undefined
+        ? undefined
+        : [text.lastIndexOf('\n', offset - 1) + 1, text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset)];
+    if (!range || attempt >= MAX_BROKEN_STATEMENTS || blanked.some(([start, end]) => start <= range[0] && range[1] <= end)) {
+      const line = offset === undefined ? undefined : new LineIndex(text).line(offset);
+      return {
+        skipped:
+          line !== undefined
+            ? l10n.t('skipped: a syntax error at line {0}; LossLens reads the file again once it parses', line)
+            : l10n.t('skipped: a syntax error; LossLens reads the file again once it parses'),
+      };
+    }
+    blanked.push(range);
+    source = source.slice(0, range[0]) + source.slice(range[0], range[1]).replace(/[^\r\n]/g, ' ') + source.slice(range[1]);
+  }
+}
+
+function errorOffset(error: unknown): number | undefined {
+  const index = error && typeof error === 'object' && 'index' in error ? Number((error as { index: unknown }).index) : NaN;
+  return Number.isFinite(index) ? index : undefined;
+}
+
+function parseEither(text: string, jsx: boolean): TSESTree.Program {
+  try {
+    return parse(text, { range: true, loc: false, jsx, comment: false });
+  } catch (error) {
+    try {
+      return parse(text, { range: true, loc: false, jsx: !jsx, comment: false });
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/**
+ * Whether the file uses TensorFlow.js's global `tf` (a page loads it with a `<script>` tag):
+ * it imports and requires no TensorFlow.js package, and declares no `tf` of its own.
+ */
+function usesGlobalTf(program: TSESTree.Program): boolean {
+  let found = false;
+  simpleTraverse(program, {
+    enter: (node, parent) => {
+      if (found) return;
+      if (node.type === 'ImportDeclaration' && TFJS_PACKAGE.test(String(node.source.value))) found = true;
+      else if (
+        node.type === 'CallExpression' &&
+        node.callee.type === 'Identifier' &&
+        node.callee.name === 'require' &&
+        node.arguments[0]?.type === 'Literal' &&
+        TFJS_PACKAGE.test(String(node.arguments[0].value))
+      )
+        found = true;
+      else if (node.type === 'Identifier' && node.name === 'tf' && parent && binds(parent, node)) found = true;
+    },
+  });
+  return !found;
+}
+
+/** Whether `identifier` is declared by `parent` (a variable, parameter, import, class, catch clause). */
+function binds(parent: TSESTree.Node, identifier: TSESTree.Identifier): boolean {
+  switch (parent.type) {
+    case 'VariableDeclarator':
+    case 'ClassDeclaration':
+    case 'TSImportEqualsDeclaration':
+      return parent.id === identifier;
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return parent.id === identifier || parent.params.includes(identifier);
+    case 'ImportSpecifier':
+    case 'ImportDefaultSpecifier':
+    case 'ImportNamespaceSpecifier':
+      return parent.local === identifier;
+    case 'CatchClause':
+      return parent.param === identifier;
+    case 'AssignmentPattern':
+      return parent.left === identifier;
+    case 'ArrayPattern':
+    case 'RestElement':
+      return true;
+    case 'Property':
+      // `{ tf }` in a pattern binds it; in an object literal it reads it: either way, not the global for sure.
+      return parent.value === identifier;
+    default:
+      return false;
+  }
+}
