@@ -1,6 +1,6 @@
 import type { Interpreter } from './interpreter';
 import type { IrNode } from '../ir/node';
-import { callArguments, type CallArguments } from '../ir/syntax';
+import { callArguments, dottedParts, type CallArguments } from '../ir/syntax';
 import type { Layer } from './values';
 
 /**
@@ -19,7 +19,14 @@ export function addedLayers(
   const target = assignment?.childForFieldName('left');
   if (!target) return [];
   const layers: Layer[] = [];
-  for (const call of interpreter.module.scopeOf(construction).callsOn(target.text)) {
+  const scope = interpreter.module.scopeOf(construction);
+  const receiver = dottedParts(target)?.join('.');
+  if (!receiver) return [];
+  // The calls made while the name holds this model: after its assignment, before the next one
+  // (a notebook that builds `model` twice adds to each in turn).
+  const next = target.type === 'identifier' ? scope.bindings(target.text).find((binding) => binding.at > assignment!.endIndex)?.at : undefined;
+  for (const call of scope.callsOn(receiver)) {
+    if (call.startIndex < assignment!.startIndex || (next !== undefined && call.startIndex > next)) continue;
     const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text;
     const added = method ? pick(method, callArguments(call)) : undefined;
     if (!added) continue;

@@ -9,14 +9,22 @@ import { containsWord, dottedParts } from '../ir/syntax';
  * the loss sites in it reach.
  */
 
-export type Binding =
+export type Binding = (
   | { readonly kind: 'assign'; readonly at: number; readonly value: IrNode; readonly path: readonly number[] }
   | { readonly kind: 'param'; readonly at: number; readonly node: IrNode; readonly index: number; readonly fn: FunctionInfo }
   | { readonly kind: 'for'; readonly at: number; readonly iterable: IrNode; readonly path: readonly number[]; readonly arity: number }
   | { readonly kind: 'def'; readonly at: number; readonly fn: FunctionInfo }
   | { readonly kind: 'class'; readonly at: number; readonly cls: ClassInfo }
   | { readonly kind: 'import'; readonly at: number; readonly qualified: string }
-  | { readonly kind: 'other'; readonly at: number };
+  | { readonly kind: 'other'; readonly at: number }
+) & {
+  /**
+   * The innermost block the binding is in that may not run, or may run more than once (a branch
+   * of an `if`, a loop's body, a `try`): a use outside it may see another binding. Absent at the
+   * scope's own level.
+   */
+  readonly branch?: { readonly start: number; readonly end: number };
+};
 
 /**
  * The module's top-level statements, and the names each bound when an earlier version of the
@@ -37,6 +45,8 @@ export class Scope {
   private lazy: LazyIndex | undefined;
   private recording: string[] | undefined;
   private sourceCache: string | undefined;
+  /** The conditional block being visited (see `Binding.branch`). */
+  private branch: { readonly start: number; readonly end: number } | undefined;
 
   constructor(
     readonly module: BoundModule,
@@ -46,6 +56,8 @@ export class Scope {
     readonly parent: Scope | undefined,
     readonly fn?: FunctionInfo,
     known?: KnownStatements,
+    /** The class whose body this is (a class scope). */
+    readonly cls?: ClassInfo,
   ) {
     if (known)
       this.lazy = { statements: known.statements, learned: [...known.bound], nodes: undefined, byName: new Map(), visited: undefined, complete: new Set() };
@@ -161,7 +173,8 @@ export class Scope {
     return this.bindings(name).filter((binding) => binding.at < at);
   }
 
-  private add(name: string, binding: Binding): void {
+  private add(name: string, unplaced: Binding): void {
+    const binding = this.branch ? { ...unplaced, branch: this.branch } : unplaced;
     this.recording?.push(name);
     const list = this.table.get(name);
     if (list) list.push(binding);
@@ -190,7 +203,7 @@ export class Scope {
         for (const [local, qualified] of importBindings(node)) this.add(local, { kind: 'import', at: node.startIndex, qualified });
         return;
       case 'function_definition': {
-        const fn = this.module.functionInfo(node, this);
+        const fn = this.module.functionInfo(node, this, this.cls);
         this.add(fn.name, { kind: 'def', at: node.startIndex, fn });
         return;
       }
@@ -217,7 +230,8 @@ export class Scope {
           const target = item?.childForFieldName('alias');
           if (target) for (const name of target.descendantsOfType('identifier')) if (name) this.add(name.text, { kind: 'other', at: node.startIndex });
         }
-        this.visitBlocks(node);
+        // A `with` block runs once, unconditionally: its bindings are at this level.
+        this.visitBlocks(node, false);
         return;
       }
       case 'if_statement':
@@ -236,13 +250,19 @@ export class Scope {
     }
   }
 
-  private visitBlocks(node: IrNode): void {
+  /** The blocks and clauses (`else`, `except` ...) of a compound statement; conditional ones mark their bindings. */
+  private visitBlocks(node: IrNode, conditional = true): void {
     for (const child of node.namedChildren) {
       if (!child) continue;
-      if (child.type === 'block')
-        for (const statement of child.namedChildren)
-          if (statement) this.visitStatement(statement);
-          else if (/_clause$/.test(child.type) || child.type === 'block') this.visitStatement(child);
+      if (child.type === 'block') {
+        const outer = this.branch;
+        if (conditional) this.branch = { start: child.startIndex, end: child.endIndex };
+        try {
+          for (const statement of child.namedChildren) if (statement) this.visitStatement(statement);
+        } finally {
+          this.branch = outer;
+        }
+      } else if (/_clause$/.test(child.type)) this.visitStatement(child);
     }
   }
 
@@ -253,7 +273,7 @@ export class Scope {
     }
     if (node.type === 'augmented_assignment') {
       const left = node.childForFieldName('left');
-      if (left?.type === 'identifier') this.add(left.text, { kind: 'other', at: node.startIndex });
+      if (left?.type === 'identifier') this.add(left.text, { kind: 'other', at: node.endIndex });
       return;
     }
     if (node.type === 'call') this.recordMethodCall(node);
@@ -263,21 +283,22 @@ export class Scope {
     const left = node.childForFieldName('left');
     let right = node.childForFieldName('right');
     if (!left || !right) return;
+    // The names bind once the right side is computed: `head = head.cuda()` reads the `head` before.
     // a = b = value: every target gets the innermost value.
     while (right.type === 'assignment') {
       const inner: IrNode | null = right.childForFieldName('right');
       const innerLeft = right.childForFieldName('left');
-      if (innerLeft && inner) this.bindAssignmentTarget(innerLeft, inner, node.startIndex);
+      if (innerLeft && inner) this.bindAssignmentTarget(innerLeft, inner, node.endIndex);
       if (!inner) return;
       right = inner;
     }
-    this.bindAssignmentTarget(left, right, node.startIndex);
+    this.bindAssignmentTarget(left, right, node.endIndex);
   }
 
   private bindAssignmentTarget(left: IrNode, value: IrNode, at: number): void {
     if (left.type === 'attribute') {
       const parts = dottedParts(left);
-      if (parts && parts.length === 2 && parts[0] === 'self' && this.fn?.cls)
+      if (parts && parts.length === 2 && isSelf(parts[0]!) && this.fn?.cls)
         this.fn.cls.addAttribute(parts[1]!, { kind: 'assign', at, value, path: [] }, this.fn);
       return;
     }
@@ -443,7 +464,7 @@ export class ClassInfo {
   }
 
   get scope(): Scope {
-    this.scopeCache ??= new Scope(this.module, 'class', this.node.childForFieldName('body') ?? this.node, this.parent);
+    this.scopeCache ??= new Scope(this.module, 'class', this.node.childForFieldName('body') ?? this.node, this.parent, undefined, undefined, this);
     return this.scopeCache;
   }
 
@@ -473,11 +494,16 @@ export class ClassInfo {
     for (const method of this.methods.values()) {
       if (this.scanned.has(method) || !containsWord(method.source, name)) continue;
       this.scanned.add(method);
-      method.scope.bindings('self');
+      method.scope.bindings(method.parameters[0]?.name ?? 'self');
     }
     const found = [...(this.attributes.get(name) ?? [])].sort((a, b) => a.binding.at - b.binding.at);
     return [...found.filter((entry) => entry.method.name === '__init__'), ...found.filter((entry) => entry.method.name !== '__init__')];
   }
+}
+
+/** The name a method's instance goes by: Python's conventional `self`, TypeScript's `this` (lowered as a first parameter). */
+export function isSelf(name: string): boolean {
+  return name === 'self' || name === 'this';
 }
 
 /** Statement kinds whose blocks can hold statements; expressions never do. */

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Evidence, Fact } from '../types';
 import { annotatedFact } from './annotations';
-import type { Binding, ClassInfo, FunctionInfo, BoundModule } from './binder';
+import { isSelf, type Binding, type ClassInfo, type FunctionInfo, type BoundModule } from './binder';
 import type { Library } from './library';
 import type { IrNode } from '../ir/node';
 import { callArguments, calledIn, intLiteral, spanOf, unparen, type CallArguments } from '../ir/syntax';
@@ -205,16 +205,20 @@ export class Interpreter {
     }
   }
 
+  /**
+   * A name's value where it is used: the bindings that can reach the use (the last one that
+   * surely ran, and those after it in branches the use is not in) joined — values that disagree
+   * join to unknown. A name no binding before the use defines is read from the first after it (a
+   * loop's next round, a function called later), or from the enclosing scope as it ends.
+   */
   private identifier(node: IrNode, depth: number): Value {
     const scope = this.module.scopeOf(node);
     const found = scope.lookup(node.text, node.startIndex);
     if (!found) return UNKNOWN;
-    // Several assignments before the use in the same function: they must agree.
-    if (found.scope === scope && found.binding.kind === 'assign') {
-      const candidates = scope.allBefore(node.text, node.startIndex).filter((binding) => binding.kind === 'assign' || binding.kind === 'other');
-      if (candidates.length > 1 && candidates.some((binding) => binding.kind === 'other')) return UNKNOWN;
-    }
-    return this.binding(found.binding, node.text, depth);
+    const at = found.scope === scope ? node.startIndex : Number.MAX_SAFE_INTEGER;
+    const reaching = reachingBindings(found.scope.allBefore(node.text, at), at);
+    if (reaching.length <= 1) return this.binding(found.binding, node.text, depth);
+    return joinValues(reaching.map((binding) => this.binding(binding, node.text, depth)));
   }
 
   binding(binding: Binding, name: string, depth: number): Value {
@@ -225,14 +229,14 @@ export class Interpreter {
         return tensor(withEvidence(value.fact, [this.evidence(binding.value)]));
       }
       case 'param': {
-        if (binding.index === 0 && binding.fn.cls && name === 'self') return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
+        if (binding.index === 0 && binding.fn.cls && isSelf(name)) return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
         const passed = binding.fn.cls ? undefined : this.passed(binding.fn, binding.index, depth);
         if (passed) return passed;
         // No call to read it from: its annotation, when it says (`Float[Tensor, "batch classes"]`).
         const annotated = annotatedFact(this.module, binding.node.childForFieldName('type'), (node, note) => this.evidence(node, note, true));
         if (annotated) return tensor(annotated);
         // Positions as callers see them: a method's `self` is not passed.
-        const position = binding.index - (binding.fn.cls && binding.fn.parameters[0]?.name === 'self' ? 1 : 0);
+        const position = binding.index - (binding.fn.cls && isSelf(binding.fn.parameters[0]?.name ?? '') ? 1 : 0);
         return tensor({ ...UNKNOWN_FACT, param: position });
       }
       case 'for':
@@ -369,7 +373,10 @@ export class Interpreter {
           return values[0]!;
         }
         const method = object.cls.methods.get(name);
-        return method ? { kind: 'function', fn: method } : UNKNOWN;
+        if (method) return { kind: 'function', fn: method };
+        // A class attribute (`criterion = nn.CrossEntropyLoss()` in the class body; a field in TypeScript).
+        const declared = object.cls.scope.bindings(name);
+        return declared.length > 0 ? this.ownerOf(object.cls.module).binding(declared[declared.length - 1]!, name, depth) : UNKNOWN;
       }
       case 'qualified': {
         const fromWorkspace = this.imported(`${object.name}.${name}`, depth);
@@ -605,6 +612,26 @@ function withCallEvidence(value: Value, evidence: Evidence): Value | undefined {
   }
 }
 
+/**
+ * The bindings of a name (in order, all before `at`) that can reach `at`: from the last one whose
+ * branch holds `at` (or that is in none) on.
+ */
+function reachingBindings(before: readonly Binding[], at: number): readonly Binding[] {
+  for (let index = before.length - 1; index >= 0; index--) {
+    const branch = before[index]!.branch;
+    if (!branch || (branch.start <= at && at < branch.end)) return before.slice(index);
+  }
+  return before;
+}
+
+/** What a name holds when several bindings can reach it: what they agree on, else unknown. */
+function joinValues(values: readonly Value[]): Value {
+  const first = values[0]!;
+  if (first.kind === 'tensor' && values.every((value) => value.kind === 'tensor'))
+    return tensor(values.slice(1).reduce((joined, value) => merge(joined, (value as Extract<Value, { kind: 'tensor' }>).fact), first.fact));
+  return values.every((value) => sameValue(value, first)) ? first : UNKNOWN;
+}
+
 /** Whether two calls pass the same model, class, function or loss object. */
 function sameValue(a: Value, b: Value): boolean {
   if (a.kind === 'instance' && b.kind === 'instance') return a.cls === b.cls;
@@ -614,6 +641,9 @@ function sameValue(a: Value, b: Value): boolean {
   if (a.kind === 'layer' && b.kind === 'layer') return a.layer === b.layer || a.layer.describe === b.layer.describe;
   // Two constructions written alike (`nn.CrossEntropyLoss()` in two calls) are the same loss.
   if (a.kind === 'loss' && b.kind === 'loss') return a.construction.id === b.construction.id || a.construction.text === b.construction.text;
+  if (a.kind === 'qualified' && b.kind === 'qualified') return a.name === b.name;
+  if (a.kind === 'dtype' && b.kind === 'dtype') return a.dtype === b.dtype;
+  if (a.kind === 'int' && b.kind === 'int') return a.value === b.value;
   return false;
 }
 

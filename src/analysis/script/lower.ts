@@ -207,7 +207,7 @@ class Lowering {
       case 'DoWhileStatement':
         return [this.node('while_statement', node).add(this.block(node.body), 'body')];
       case 'BlockStatement':
-        return [this.node('if_statement', node).add(this.block(node), 'consequence')];
+        return [this.node('with_statement', node).add(this.block(node), 'body')];
       case 'TryStatement': {
         const lowered = this.node('try_statement', node).add(this.block(node.block), 'body');
         if (node.handler) lowered.add(this.node('except_clause', node.handler).add(this.block(node.handler.body)));
