@@ -632,6 +632,28 @@ export class BoundModule {
     return calls;
   }
 
+  /**
+   * The members `.name` this module calls (`t.use_loss(...)`: the attribute nodes of those calls)
+   * or assigns (`t.net = ...`: the attribute nodes stored to), found by a search of the text
+   * confirmed on the tree; at most `max` (undefined when there are more).
+   */
+  members(name: string, use: 'call' | 'store', max: number): IrNode[] | undefined {
+    const found: IrNode[] = [];
+    const pattern = new RegExp(`\\.[ \\t]*${name}[ \\t]*${use === 'call' ? '\\(' : '=(?!=)'}`, 'g');
+    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
+      const at = this.text.indexOf(name, match.index);
+      const identifier = this.tree.rootNode.descendantForIndex(at, at + name.length);
+      const attribute = identifier?.parent;
+      if (identifier?.type !== 'identifier' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.startIndex !== at) continue;
+      const outer = attribute.parent;
+      const field = use === 'call' ? 'function' : 'left';
+      if (outer?.type !== (use === 'call' ? 'call' : 'assignment') || outer.childForFieldName(field)?.startIndex !== attribute.startIndex) continue;
+      if (found.length === max) return undefined;
+      found.push(attribute);
+    }
+    return found;
+  }
+
   private readonly scopeCache = new Map<number, Scope>();
   private topLevelCache: { starts: number[]; nodes: IrNode[] } | undefined;
   /** Per top-level statement (by start): its function and class definitions, outermost first. */

@@ -4,7 +4,7 @@ import { annotatedFact } from './annotations';
 import { isSelf, type Binding, type ClassInfo, type FunctionInfo, type BoundModule } from './binder';
 import type { Library } from './library';
 import type { IrNode } from '../ir/node';
-import { callArguments, calledIn, intLiteral, spanOf, unparen, type CallArguments } from '../ir/syntax';
+import { callArguments, calledIn, intLiteral, readsParameter, spanOf, unparen, type CallArguments } from '../ir/syntax';
 import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
@@ -55,8 +55,24 @@ export class Interpreter {
     return pinned;
   }
 
-  /** The calls of a function of this module: in this file, and (top-level ones) from files importing it. */
+  /**
+   * The calls of a function of this module: in this file, and (top-level ones) from files
+   * importing it. A method's are the calls of that member on an instance of its class.
+   */
   private callsOf(fn: FunctionInfo): CallSite[] | undefined {
+    if (fn.cls) {
+      const members = this.module.members(fn.name, 'call', MAX_CALLERS * 4);
+      if (!members) return undefined;
+      const calls: CallSite[] = [];
+      for (const member of members) {
+        const object = member.childForFieldName('object');
+        const receiver = object ? this.value(object) : UNKNOWN;
+        if (receiver.kind !== 'instance' || receiver.cls !== fn.cls) continue;
+        if (calls.length === MAX_CALLERS) return undefined;
+        calls.push({ call: member.parent!, interpreter: this });
+      }
+      return calls;
+    }
     const own = this.module.callsOf(fn, MAX_CALLERS);
     if (!own) return undefined;
     const calls: CallSite[] = own.map((call) => ({ call, interpreter: this }));
@@ -83,7 +99,7 @@ export class Interpreter {
     const bodyText = this.module.text.slice(body.startIndex, body.endIndex);
     const called = [...fn.parameters.entries()].filter(
       ([, parameter]) =>
-        parameter.node.type !== 'list_splat_pattern' && parameter.node.type !== 'dictionary_splat_pattern' && calledIn(bodyText, parameter.name),
+        parameter.node.type !== 'list_splat_pattern' && parameter.node.type !== 'dictionary_splat_pattern' && readsParameter(bodyText, parameter.name),
     );
     if (called.length === 0) return undefined;
     const calls = this.callsOf(fn);
@@ -94,7 +110,12 @@ export class Interpreter {
         const passed = this.argumentOf(site, index, parameter, 0);
         return passed ? withCallEvidence(passed.value, site.interpreter.evidence(site.call)) : undefined;
       });
-      if (values.some((value) => !value)) return undefined;
+      if (values.some((value) => !value)) {
+        // A model or loss some call passes that is not followed: which call is wrong cannot be
+        // told. A value only handed on (a tensor not known) is simply not known in that call.
+        if (calledIn(bodyText, parameter.name)) return undefined;
+        continue;
+      }
       if (values.some((value) => !sameValue(value!, values[0]!))) disagree = true;
     }
     return disagree ? calls : undefined;
@@ -229,14 +250,16 @@ export class Interpreter {
         return tensor(withEvidence(value.fact, [this.evidence(binding.value)]));
       }
       case 'param': {
-        if (binding.index === 0 && binding.fn.cls && isSelf(name)) return { kind: 'instance', cls: binding.fn.cls, evidence: [] };
-        const passed = binding.fn.cls ? undefined : this.passed(binding.fn, binding.index, depth);
-        if (passed) return passed;
+        const method = binding.fn.cls && isSelf(binding.fn.parameters[0]?.name ?? '');
+        if (binding.index === 0 && method) return { kind: 'instance', cls: binding.fn.cls!, evidence: [] };
+        // Positions as callers see them: a method's `self` is not passed.
+        const position = binding.index - (method ? 1 : 0);
+        const passed = this.passed(binding.fn, binding.index, position, depth);
+        // A tensor keeps its position: a shape relative to it is filled in at each call.
+        if (passed) return passed.kind === 'tensor' ? tensor({ ...passed.fact, param: position }) : passed;
         // No call to read it from: its annotation, when it says (`Float[Tensor, "batch classes"]`).
         const annotated = annotatedFact(this.module, binding.node.childForFieldName('type'), (node, note) => this.evidence(node, note, true));
         if (annotated) return tensor(annotated);
-        // Positions as callers see them: a method's `self` is not passed.
-        const position = binding.index - (binding.fn.cls && isSelf(binding.fn.parameters[0]?.name ?? '') ? 1 : 0);
         return tensor({ ...UNKNOWN_FACT, param: position });
       }
       case 'for':
@@ -253,32 +276,34 @@ export class Interpreter {
   }
 
   /**
-   * What the calls of a module-level function in this file pass for one of its parameters that
-   * it calls, when that is a model, a class, a function or a loss object, and every call passes
-   * the same one
-   * (positionally, by keyword, or by leaving the default): `train(model, criterion, loader)` in
-   * `main()`. A tensor stays a parameter (its shape is filled in per call); no call, more than
-   * `MAX_CALLERS` of them, calls that disagree or an open argument list (`*args`): unknown.
+   * What the calls of a function pass for one of its parameters that it reads (calls, runs a
+   * model method of, or hands on to another call), when every call passes the same model, class,
+   * function or loss object, or tensors that agree (positionally, by keyword, or by leaving the
+   * default): `train(model, criterion, loader)` in `main()`, `compute_loss(probs, y)`. A method's
+   * calls are `obj.method(...)` on an instance of its class. No call, more than `MAX_CALLERS` of
+   * them, calls that disagree or an open argument list (`*args`): unknown (calls that disagree
+   * are then tried one by one, `disagreeingCalls`).
    */
-  private passed(fn: FunctionInfo, index: number, depth: number): Value | undefined {
+  private passed(fn: FunctionInfo, index: number, position: number, depth: number): Value | undefined {
     const key = `${fn.node.id}:${index}`;
     if (this.passedMemo.has(key)) return this.passedMemo.get(key);
     this.passedMemo.set(key, undefined);
     const parameter = fn.parameters[index];
     if (!parameter || parameter.node.type === 'list_splat_pattern' || parameter.node.type === 'dictionary_splat_pattern') return undefined;
-    // Only a parameter the function calls (a model, a loss): what an edit re-checks relies on it.
+    // Only a parameter the function reads: what an edit re-checks relies on it.
     const body = fn.node.childForFieldName('body');
-    if (!body || !calledIn(this.module.text.slice(body.startIndex, body.endIndex), parameter.name)) return undefined;
+    if (!body || !readsParameter(this.module.text.slice(body.startIndex, body.endIndex), parameter.name)) return undefined;
     const calls = this.pin?.fn === fn.node.id ? [this.pin.call] : this.callsOf(fn);
     if (!calls || calls.length === 0) return undefined;
-    let result: Value | undefined;
+    const values: Value[] = [];
     for (const site of calls) {
-      const passed = this.argumentOf(site, index, parameter, depth + 1);
+      const passed = this.argumentOf(site, position, parameter, depth + 1);
       if (!passed) return undefined;
       const passedHere = withCallEvidence(passed.value, site.interpreter.evidence(site.call, l10n.t('passes `{0}` as `{1}`', passed.text, parameter.name)));
-      if (!passedHere || (result && !sameValue(result, passedHere))) return undefined;
-      result ??= passedHere;
+      if (!passedHere || (values.length > 0 && !sameValue(values[0]!, passedHere))) return undefined;
+      values.push(passedHere);
     }
+    const result = joinValues(values);
     this.passedMemo.set(key, result);
     return result;
   }
@@ -376,7 +401,8 @@ export class Interpreter {
         if (method) return { kind: 'function', fn: method };
         // A class attribute (`criterion = nn.CrossEntropyLoss()` in the class body; a field in TypeScript).
         const declared = object.cls.scope.bindings(name);
-        return declared.length > 0 ? this.ownerOf(object.cls.module).binding(declared[declared.length - 1]!, name, depth) : UNKNOWN;
+        if (declared.length > 0) return this.ownerOf(object.cls.module).binding(declared[declared.length - 1]!, name, depth);
+        return this.storedFromOutside(object.cls, name, depth);
       }
       case 'qualified': {
         const fromWorkspace = this.imported(`${object.name}.${name}`, depth);
@@ -389,6 +415,25 @@ export class Interpreter {
       default:
         return UNKNOWN;
     }
+  }
+
+  /**
+   * An attribute the class never sets itself, stored on its instances from outside
+   * (`t.net = nn.Sequential(...)`): what those stores agree on.
+   */
+  private storedFromOutside(cls: ClassInfo, name: string, depth: number): Value {
+    if (cls.module !== this.module) return UNKNOWN;
+    const stores = this.module.members(name, 'store', MAX_CALLERS * 4) ?? [];
+    const values: Value[] = [];
+    for (const attribute of stores) {
+      const object = attribute.childForFieldName('object');
+      const receiver = object ? this.value(object, depth) : UNKNOWN;
+      const stored = attribute.parent?.childForFieldName('right');
+      if (receiver.kind !== 'instance' || receiver.cls !== cls || !stored) continue;
+      const value = this.value(stored, depth);
+      values.push(value.kind === 'tensor' ? tensor(withEvidence(value.fact, [this.evidence(stored)])) : value);
+    }
+    return values.length > 0 && values.length <= MAX_CALLERS ? joinValues(values) : UNKNOWN;
   }
 
   private subscript(node: IrNode, depth: number): Value {
@@ -600,6 +645,8 @@ function substitute(value: Fact, args: Fact[]): Fact {
 /** A value passed to a parameter, with the call that passed it as evidence; undefined for what is not followed. */
 function withCallEvidence(value: Value, evidence: Evidence): Value | undefined {
   switch (value.kind) {
+    case 'tensor':
+      return tensor({ ...value.fact, evidence: [...value.fact.evidence, evidence] });
     case 'instance':
       return { ...value, passed: [...(value.passed ?? []), evidence] };
     case 'class':
@@ -634,6 +681,9 @@ function joinValues(values: readonly Value[]): Value {
 
 /** Whether two calls pass the same model, class, function or loss object. */
 function sameValue(a: Value, b: Value): boolean {
+  // Tensors that mean the same: what a loss reads of them agrees.
+  if (a.kind === 'tensor' && b.kind === 'tensor')
+    return a.fact.space === b.fact.space && a.fact.activation?.fn === b.fact.activation?.fn && a.fact.origin === b.fact.origin && a.fact.dtype === b.fact.dtype;
   if (a.kind === 'instance' && b.kind === 'instance') return a.cls === b.cls;
   if (a.kind === 'class' && b.kind === 'class') return a.cls === b.cls;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;

@@ -106,3 +106,25 @@ export function boolLiteral(node: IrNode | undefined): boolean | undefined {
 export function calledIn(text: string, name: string): boolean {
   return new RegExp(`(?<![\\w.])(?:${name})[ \\t]*(?:\\.[ \\t]*forward[ \\t]*)?\\(`).test(text);
 }
+
+/**
+ * Whether `text` hands one of `names` (a `|`-separated alternation) to a call as an argument:
+ * `f(pred, y)`, `f(x, target=y)`. A function that does reads its calls for that parameter: what
+ * they pass flows on (a softmax output given to a helper that computes the loss).
+ */
+export function forwardedIn(text: string, names: string): boolean {
+  return new RegExp(`(?:\\(|,|[A-Za-z_]\\w*[ \\t]*=)[ \\t\\n]*(?:${names})[ \\t\\n]*(?=[,)])`).test(text);
+}
+
+/**
+ * Whether a function body reads what its calls pass for one of `names`: it calls it (or a model
+ * method of it: `model.compile(`), hands it on to a call, or stores it (`self.criterion = fn`).
+ */
+export function readsParameter(text: string, names: string): boolean {
+  return (
+    calledIn(text, names) ||
+    forwardedIn(text, names) ||
+    new RegExp(`(?<![\\w.])(?:${names})[ \\t]*\\.[ \\t]*(?:compile|fit|predict|apply|add|evaluate|train_on_batch|trainOnBatch)[ \\t]*\\(`).test(text) ||
+    new RegExp(`[^=!<>]=[ \\t]*(?:${names})[ \\t]*;?[ \\t]*(?:$|#|//)`, 'm').test(text)
+  );
+}

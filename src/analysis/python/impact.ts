@@ -5,7 +5,7 @@
  */
 
 import { bracketed, definedFunction, statementAt, type Statement } from './statements';
-import { calledIn, isWordChar } from '../ir/syntax';
+import { isWordChar, readsParameter } from '../ir/syntax';
 
 /** The end of `def` or `class` (as a word), just before a name being defined. */
 const DEFINED_HERE = /(?:^|[^\w])(?:def|class)$/;
@@ -53,7 +53,7 @@ export function readsItsCalls(text: string, statement: Statement): string | unde
   const inside = bracketed(text, fn.parameters);
   if (inside === undefined) return fn.name;
   const words = [...new Set(inside.match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
-  return words.length > 0 && calledIn(text.slice(fn.parameters + inside.length, statement.end), words.join('|')) ? fn.name : undefined;
+  return words.length > 0 && readsParameter(text.slice(fn.parameters + inside.length, statement.end), words.join('|')) ? fn.name : undefined;
 }
 
 /**

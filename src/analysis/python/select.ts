@@ -344,16 +344,26 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
 /** Top-level functions' parameter names, by function name: `def train(model, criterion, *, epochs=3)`. */
 function functionParameters(text: string, statements: readonly Statement[]): Map<string, string[]> {
   const functions = new Map<string, string[]>();
-  for (const statement of statements) {
-    const fn = definedFunction(text, statement);
-    const inside = fn ? bracketed(text, fn.parameters) : undefined;
-    if (!fn || inside === undefined) continue;
+  const parametersAt = (name: string, open: number) => {
+    const inside = bracketed(text, open);
+    if (inside === undefined) return;
     functions.set(
-      fn.name,
+      name,
       splitTopLevel(inside)
         .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
         .filter((parameter) => parameter !== 'self' && parameter !== 'cls'),
     );
+  };
+  for (const statement of statements) {
+    const fn = definedFunction(text, statement);
+    if (fn) {
+      parametersAt(fn.name, fn.parameters);
+      continue;
+    }
+    // Methods: their calls (`trainer.use_loss(nn.NLLLoss())`) pass on what they are given too.
+    const body = text.slice(statement.start, statement.end);
+    if (!/^class\b/.test(body)) continue;
+    for (const method of body.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm)) parametersAt(method[1]!, statement.start + method.index + method[0].length);
   }
   return functions;
 }
@@ -365,7 +375,8 @@ function functionParameters(text: string, statements: readonly Statement[]): Map
 function callArgumentTexts(text: string, names: readonly string[]): Map<string, string[][]> {
   const calls = new Map<string, string[][]>();
   if (names.length === 0) return calls;
-  for (const match of text.matchAll(new RegExp(`(?<![\\w.])(${names.join('|')})[ \\t]*\\(`, 'g'))) {
+  // Method calls too (`trainer.use_loss(`): a superset, the interpreter decides.
+  for (const match of text.matchAll(new RegExp(`(?<![\\w])(${names.join('|')})[ \\t]*\\(`, 'g'))) {
     if (/def[ \t]+$/.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
     const list = calls.get(match[1]!) ?? [];
     if (list.length === 16) continue;
