@@ -427,6 +427,46 @@ describe('re-analysis after edits reuses the findings of untouched statements', 
       { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
   });
+  it('gives the same findings as a fresh analysis when calls, setters and stores that reach a loss change (fast-check)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const engine = join(__dirname, '..', 'fixtures', 'engine');
+    const bases = ['helper-receives-softmax.py', 'helper-called-both-ways.py', 'loss-set-by-method.py', 'branches-agree.py', 'branches-disagree.py'].map(
+      (file) => readFileSync(join(engine, file), 'utf8'),
+    );
+    const snippets = [
+      '',
+      'x',
+      'nn.CrossEntropyLoss()',
+      'nn.LogSoftmax(dim=1)',
+      'torch.softmax(net(x), dim=1)',
+      'net(x)',
+      '\nt.use_loss(nn.BCELoss())\n',
+      '(',
+      ')',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bases),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 5 }),
+        (base, edits) => sameAsFresh(base, edits),
+      ),
+      { numRuns: Number(process.env.FC_RUNS ?? 80) },
+    );
+  });
+
+  it('checks a method again when the call that hands it its loss changes', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const text = readFileSync(join(__dirname, '..', 'fixtures', 'engine', 'loss-set-by-method.py'), 'utf8');
+    const at = text.indexOf('nn.NLLLoss()');
+    const softmaxAt = text.indexOf('nn.Softmax(dim=1)');
+    await sameAsFresh(text, [
+      [at, 'nn.NLLLoss()'.length, 'nn.CrossEntropyLoss()'],
+      [softmaxAt, 'nn.Softmax(dim=1)'.length, 'nn.LogSoftmax(dim=1)'],
+    ]);
+  });
+
   // Lines being typed leave syntax errors that tree-sitter recovers from, in ways that can reach
   // statements far from the edit (regressions found by the property above).
   it.each([

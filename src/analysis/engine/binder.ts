@@ -638,6 +638,16 @@ export class BoundModule {
    * confirmed on the tree; at most `max` (undefined when there are more).
    */
   members(name: string, use: 'call' | 'store', max: number): IrNode[] | undefined {
+    const key = `${use}:${max}:${name}`;
+    if (this.memberCache.has(key)) return this.memberCache.get(key);
+    const found = this.findMembers(name, use, max);
+    this.memberCache.set(key, found);
+    return found;
+  }
+
+  private readonly memberCache = new Map<string, IrNode[] | undefined>();
+
+  private findMembers(name: string, use: 'call' | 'store', max: number): IrNode[] | undefined {
     const found: IrNode[] = [];
     const pattern = new RegExp(`\\.[ \\t]*${name}[ \\t]*${use === 'call' ? '\\(' : '=(?!=)'}`, 'g');
     for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {

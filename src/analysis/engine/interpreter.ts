@@ -99,23 +99,23 @@ export class Interpreter {
     const bodyText = this.module.text.slice(body.startIndex, body.endIndex);
     const called = [...fn.parameters.entries()].filter(
       ([, parameter]) =>
-        parameter.node.type !== 'list_splat_pattern' && parameter.node.type !== 'dictionary_splat_pattern' && readsParameter(bodyText, parameter.name),
+        parameter.node.type !== 'list_splat_pattern' &&
+        parameter.node.type !== 'dictionary_splat_pattern' &&
+        readsParameter(bodyText, parameter.name, fn.source),
     );
     if (called.length === 0) return undefined;
     const calls = this.callsOf(fn);
     if (!calls || calls.length < 2) return undefined;
     let disagree = false;
     for (const [index, parameter] of called) {
+      // A model or loss some call passes that is not followed: which call is wrong cannot be
+      // told. A value only handed on is a tensor not known in that call.
+      const handedOn = !calledIn(bodyText, parameter.name);
       const values = calls.map((site) => {
         const passed = this.argumentOf(site, index, parameter, 0);
-        return passed ? withCallEvidence(passed.value, site.interpreter.evidence(site.call)) : undefined;
+        return (passed && withCallEvidence(passed.value, site.interpreter.evidence(site.call))) ?? (handedOn ? tensor(UNKNOWN_FACT) : undefined);
       });
-      if (values.some((value) => !value)) {
-        // A model or loss some call passes that is not followed: which call is wrong cannot be
-        // told. A value only handed on (a tensor not known) is simply not known in that call.
-        if (calledIn(bodyText, parameter.name)) return undefined;
-        continue;
-      }
+      if (values.some((value) => !value)) return undefined;
       if (values.some((value) => !sameValue(value!, values[0]!))) disagree = true;
     }
     return disagree ? calls : undefined;
@@ -292,7 +292,7 @@ export class Interpreter {
     if (!parameter || parameter.node.type === 'list_splat_pattern' || parameter.node.type === 'dictionary_splat_pattern') return undefined;
     // Only a parameter the function reads: what an edit re-checks relies on it.
     const body = fn.node.childForFieldName('body');
-    if (!body || !readsParameter(this.module.text.slice(body.startIndex, body.endIndex), parameter.name)) return undefined;
+    if (!body || !readsParameter(this.module.text.slice(body.startIndex, body.endIndex), parameter.name, fn.source)) return undefined;
     const calls = this.pin?.fn === fn.node.id ? [this.pin.call] : this.callsOf(fn);
     if (!calls || calls.length === 0) return undefined;
     const values: Value[] = [];

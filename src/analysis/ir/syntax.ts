@@ -116,13 +116,20 @@ export function forwardedIn(text: string, names: string): boolean {
   return new RegExp(`(?:\\(|,|[A-Za-z_]\\w*[ \\t]*=)[ \\t\\n]*(?:${names})[ \\t\\n]*(?=[,)])`).test(text);
 }
 
+/** Words a function that may hand a loss, a model or a prediction on to a loss is written with. */
+const LOSS_RELATED = /loss|criterion|entropy|softmax|sigmoid|compile|\.fit\b|nll|logits/i;
+
 /**
- * Whether a function body reads what its calls pass for one of `names`: it calls it (or a model
- * method of it: `model.compile(`), hands it on to a call, or stores it (`self.criterion = fn`).
+ * Whether a function body reads what its calls pass for one of `names`: it calls it; or — when
+ * the function's text (`definition`, its name included) speaks of losses, so only then — runs a
+ * model method of it (`model.compile(`), hands it on to a call (`compute_loss(pred, y)`) or
+ * stores it (`self.criterion = fn`). The interpreter follows exactly these parameters, and what an
+ * edit re-checks relies on the same test.
  */
-export function readsParameter(text: string, names: string): boolean {
+export function readsParameter(text: string, names: string, definition: string = text): boolean {
+  if (calledIn(text, names)) return true;
+  if (!LOSS_RELATED.test(definition)) return false;
   return (
-    calledIn(text, names) ||
     forwardedIn(text, names) ||
     new RegExp(`(?<![\\w.])(?:${names})[ \\t]*\\.[ \\t]*(?:compile|fit|predict|apply|add|evaluate|train_on_batch|trainOnBatch)[ \\t]*\\(`).test(text) ||
     new RegExp(`[^=!<>]=[ \\t]*(?:${names})[ \\t]*;?[ \\t]*(?:$|#|//)`, 'm').test(text)

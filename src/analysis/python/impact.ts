@@ -5,7 +5,7 @@
  */
 
 import { bracketed, definedFunction, statementAt, type Statement } from './statements';
-import { isWordChar, readsParameter } from '../ir/syntax';
+import { containsWord, isWordChar, readsParameter } from '../ir/syntax';
 
 /** The end of `def` or `class` (as a word), just before a name being defined. */
 const DEFINED_HERE = /(?:^|[^\w])(?:def|class)$/;
@@ -53,20 +53,38 @@ export function readsItsCalls(text: string, statement: Statement): string | unde
   const inside = bracketed(text, fn.parameters);
   if (inside === undefined) return fn.name;
   const words = [...new Set(inside.match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
-  return words.length > 0 && readsParameter(text.slice(fn.parameters + inside.length, statement.end), words.join('|')) ? fn.name : undefined;
+  return words.length > 0 &&
+    readsParameter(text.slice(fn.parameters + inside.length, statement.end), words.join('|'), text.slice(statement.start, statement.end))
+    ? fn.name
+    : undefined;
 }
 
 /**
  * The top-level functions the given statements call (`train(model, criterion)`), as indices of
  * the statements that define them: what a call passes is what their parameters hold, so an edit
- * to a call can change their findings.
+ * to a call can change their findings. Classes too, whose methods the statements call
+ * (`trainer.use_loss(nn.NLLLoss())`) or whose attributes they store on an instance
+ * (`trainer.net = ...`): a superset, found in the text.
  */
 export function calledDefinitions(text: string, all: readonly Statement[], callers: readonly string[]): number[] {
   const called = new Set<string>();
-  for (const caller of callers) for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) called.add(match[1]!);
+  const members = new Set<string>();
+  for (const caller of callers) {
+    for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) called.add(match[1]!);
+    for (const match of caller.matchAll(/\.[ \t]*([A-Za-z_]\w*)[ \t]*(?:\(|=(?!=))/g)) members.add(match[1]!);
+  }
   const found: number[] = [];
   all.forEach((statement, index) => {
     if (called.has(statement.defines[0] ?? '') && readsItsCalls(text, statement)) found.push(index);
+    else if (members.size > 0 && text.startsWith('class', statement.start)) {
+      const body = text.slice(statement.start, statement.end);
+      for (const member of members) {
+        if (containsWord(body, member) && new RegExp(`(?:def[ \\t]+|(?:self|this)\\.)${member}\\b`).test(body)) {
+          found.push(index);
+          break;
+        }
+      }
+    }
   });
   return found;
 }

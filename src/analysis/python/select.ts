@@ -363,7 +363,8 @@ function functionParameters(text: string, statements: readonly Statement[]): Map
     // Methods: their calls (`trainer.use_loss(nn.NLLLoss())`) pass on what they are given too.
     const body = text.slice(statement.start, statement.end);
     if (!/^class\b/.test(body)) continue;
-    for (const method of body.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm)) parametersAt(method[1]!, statement.start + method.index + method[0].length);
+    for (const method of body.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm))
+      parametersAt(method[1]!, statement.start + method.index + method[0].length);
   }
   return functions;
 }

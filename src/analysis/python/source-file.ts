@@ -296,6 +296,14 @@ function carryOver(
   // Names defined by statements that are gone or changed: their users must be checked again too.
   const goneDefines = previous.statements.filter((_statement, index) => !survivors.has(index)).flatMap((statement) => statement.defines);
   const affected = affectedStatements(text, statements, touched, goneDefines);
+  // Statements reading a changed name may call a method or store an attribute with it
+  // (`t.use_loss(...)` after `t = Trainer()` changed): the classes they reach read those calls.
+  for (const index of calledDefinitions(
+    text,
+    statements,
+    [...affected].map((at) => text.slice(statements[at]!.start, statements[at]!.end)),
+  ))
+    affected.add(index);
   // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it:
   // the statement after a changed one is checked again too.
   for (const index of touched) if (index + 1 < statements.length) affected.add(index + 1);
