@@ -112,7 +112,7 @@ export function calledIn(text: string, name: string): boolean {
  * `f(pred, y)`, `f(x, target=y)`. A function that does reads its calls for that parameter: what
  * they pass flows on (a softmax output given to a helper that computes the loss).
  */
-export function forwardedIn(text: string, names: string): boolean {
+function forwardedIn(text: string, names: string): boolean {
   return new RegExp(`(?:\\(|,|[A-Za-z_]\\w*[ \\t]*=)[ \\t\\n]*(?:${names})[ \\t\\n]*(?=[,)])`).test(text);
 }
 
