@@ -22,6 +22,8 @@ const TFJS_MODULE = 'tfjs';
 
 class Lowered implements IrNode {
   parent: Lowered | null = null;
+  startIndex: number;
+  endIndex: number;
   readonly namedChildren: Lowered[] = [];
   private readonly fields = new Map<string, Lowered>();
   hasError = false;
@@ -30,10 +32,13 @@ class Lowered implements IrNode {
     private readonly file: LoweredTree,
     readonly id: number,
     readonly type: string,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    startIndex: number,
+    endIndex: number,
     private readonly spelled?: string,
-  ) {}
+  ) {
+    this.startIndex = startIndex;
+    this.endIndex = endIndex;
+  }
 
   get text(): string {
     return this.spelled ?? this.file.text.slice(this.startIndex, this.endIndex);
@@ -418,11 +423,18 @@ class Lowering {
       case 'NewExpression':
         return this.call(node);
       case 'ChainExpression':
+        return this.expression(node.expression);
       case 'TSAsExpression':
       case 'TSSatisfiesExpression':
       case 'TSTypeAssertion':
-      case 'TSNonNullExpression':
-        return this.expression(node.expression);
+      case 'TSNonNullExpression': {
+        // The value is the expression's; the text is the whole, cast included, so a fix that
+        // passes it elsewhere keeps the type it was given.
+        const inner = this.expression(node.expression);
+        inner.startIndex = Math.min(inner.startIndex, node.range[0]);
+        inner.endIndex = Math.max(inner.endIndex, node.range[1]);
+        return inner;
+      }
       case 'AwaitExpression':
         return this.expression(node.argument);
       case 'Literal':

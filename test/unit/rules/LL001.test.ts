@@ -1,5 +1,5 @@
 import { probabilitiesLossOnLogits } from '../../../src/analysis/rules/probabilities-loss-on-logits';
-import { py, ruleTester } from './tester';
+import { py, ruleTester, ts } from './tester';
 
 const head = [
   'import torch',
@@ -13,6 +13,20 @@ const head = [
 
 ruleTester(probabilitiesLossOnLogits, {
   valid: [
+    // TensorFlow.js, through the same engine.
+    ts(
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' })] });",
+      "model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });",
+    ),
+    ts(
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+      "model.compile({ optimizer: 'adam', loss: tf.losses.sigmoidCrossEntropy });",
+    ),
+
     py(...head, 'loss = nn.BCELoss()(torch.sigmoid(head(x)), y)'),
     py(...head, 'loss = nn.BCELoss()(head(x).sigmoid(), y)'),
     py(...head, 'probs = torch.sigmoid(head(x))', 'criterion = nn.BCELoss()', 'loss = criterion(probs, y)'),
@@ -26,6 +40,36 @@ ruleTester(probabilitiesLossOnLogits, {
     py('import torch.nn as nn', '# nn.BCELoss()(head(x), y) would be wrong', 'doc = "nn.BCELoss()(head(x), y)"'),
   ],
   invalid: [
+    {
+      // TensorFlow.js: labels first, its own losses and fixes.
+
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+        "model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });",
+      ),
+      errors: [{ line: 4, column: 42, messageId: 'logits', data: { replacement: '`tf.losses.sigmoidCrossEntropy`' } }],
+      output: ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+        "model.compile({ optimizer: 'adam', loss: tf.losses.sigmoidCrossEntropy });",
+      ).code,
+      safety: 'safe',
+    },
+    {
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        'export const p = tf.losses.logLoss(ys, model.predict(xs) as tf.Tensor);',
+      ),
+      errors: [{ line: 5, column: 40, messageId: 'logits' }],
+      output: null,
+    },
+
     {
       // Keras: a model ending in Dense(1) with no activation, a binary cross entropy on probabilities.
       code: py(

@@ -1,5 +1,5 @@
 import { sigmoidBeforeLogitsLoss } from '../../../src/analysis/rules/sigmoid-before-logits-loss';
-import { py, ruleTester } from './tester';
+import { py, ruleTester, ts } from './tester';
 
 const head = [
   'import torch',
@@ -13,6 +13,14 @@ const head = [
 
 ruleTester(sigmoidBeforeLogitsLoss, {
   valid: [
+    // TensorFlow.js, through the same engine.
+    ts(
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+      "model.compile({ optimizer: 'adam', loss: tf.losses.sigmoidCrossEntropy });",
+    ),
+
     py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
     py(...head, 'loss = F.binary_cross_entropy_with_logits(head(x) / 2.0, y)'),
     // A sigmoid used only for metrics next to a logits loss.
@@ -20,6 +28,37 @@ ruleTester(sigmoidBeforeLogitsLoss, {
     py(...head, 'loss = nn.BCELoss()(torch.sigmoid(head(x)), y)'),
   ],
   invalid: [
+    {
+      // TensorFlow.js: labels first, its own losses and fixes.
+
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' })] });",
+        "model.compile({ optimizer: 'adam', loss: tf.losses.sigmoidCrossEntropy });",
+      ),
+      errors: [{ line: 4, column: 42, messageId: 'sigmoidOutput' }],
+      output: null,
+    },
+    {
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        'export const l = tf.losses.sigmoidCrossEntropy(ys, tf.sigmoid(model.predict(xs) as tf.Tensor));',
+      ),
+      errors: [{ line: 5, column: 52, messageId: 'sigmoidOutput' }],
+      output: ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        'export const l = tf.losses.sigmoidCrossEntropy(ys, model.predict(xs) as tf.Tensor);',
+      ).code,
+      safety: 'safe',
+    },
+
     {
       // Keras: from_logits=True on a model that ends in a sigmoid.
       code: py(

@@ -1,5 +1,5 @@
 import { softmaxBeforeCrossEntropy } from '../../../src/analysis/rules/softmax-before-cross-entropy';
-import { py, ruleTester } from './tester';
+import { py, ruleTester, ts } from './tester';
 
 const head = [
   'import torch',
@@ -13,6 +13,14 @@ const head = [
 
 ruleTester(softmaxBeforeCrossEntropy, {
   valid: [
+    // TensorFlow.js, through the same engine.
+    ts(
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+      "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });",
+    ),
+
     py(...head, 'loss = F.cross_entropy(head(x), labels)'),
     py(...head, 'logits = head(x)', 'loss = nn.CrossEntropyLoss()(logits, labels)', 'probs = F.softmax(logits, dim=1)'),
     py(...head, 'loss = F.nll_loss(F.log_softmax(head(x), dim=1), labels)'),
@@ -23,6 +31,37 @@ ruleTester(softmaxBeforeCrossEntropy, {
     py('import tensorflow as tf', 'z = tf.random.normal((8, 10))', 'loss = tf.nn.softmax_cross_entropy_with_logits(logits=z, labels=tf.nn.softmax(z))'),
   ],
   invalid: [
+    {
+      // TensorFlow.js: labels first, its own losses and fixes.
+
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
+        "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });",
+      ),
+      errors: [{ line: 4, column: 42, messageId: 'softmaxTwice' }],
+      output: null,
+    },
+    {
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        'export const l = tf.losses.softmaxCrossEntropy(ys, tf.softmax(model.predict(xs) as tf.Tensor));',
+      ),
+      errors: [{ line: 5, column: 52, messageId: 'softmaxTwice' }],
+      output: ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        'export const l = tf.losses.softmaxCrossEntropy(ys, model.predict(xs) as tf.Tensor);',
+      ).code,
+      safety: 'safe',
+    },
+
     {
       // The softmax is in the model's forward: `h` there is not `h` here, so no fix is offered.
       code: py(

@@ -1,10 +1,21 @@
 import { swappedLossArguments } from '../../../src/analysis/rules/swapped-loss-arguments';
-import { py, ruleTester } from './tester';
+import { py, ruleTester, ts } from './tester';
 
 const model = ['import torch', 'import torch.nn as nn', '', 'model = nn.Linear(16, 10)'];
 
 ruleTester(swappedLossArguments, {
   valid: [
+    // TensorFlow.js, through the same engine.
+    ts(
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+      'declare const xs: tf.Tensor, ys: tf.Tensor;',
+      "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
+      'const logits = model.predict(xs) as tf.Tensor;',
+      'export const l = tf.losses.softmaxCrossEntropy(labels, logits);',
+    ),
+
     py(
       ...model,
       'criterion = nn.CrossEntropyLoss()',
@@ -19,6 +30,31 @@ ruleTester(swappedLossArguments, {
     py(...model, 'def step(xs, ys):', '    for i in range(3):', '        loss = nn.MSELoss()(ys, model(xs))'),
   ],
   invalid: [
+    {
+      // TensorFlow.js: labels first, its own losses and fixes.
+
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
+        'const logits = model.predict(xs) as tf.Tensor;',
+        'export const l = tf.losses.softmaxCrossEntropy(logits, labels);',
+      ),
+      errors: [{ line: 7, column: 48, messageId: 'swappedLabelsFirst', data: { label: 'labels', output: 'logits' } }],
+      output: ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        '',
+        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+        'declare const xs: tf.Tensor, ys: tf.Tensor;',
+        "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
+        'const logits = model.predict(xs) as tf.Tensor;',
+        'export const l = tf.losses.softmaxCrossEntropy(labels, logits);',
+      ).code,
+      safety: 'unsafe',
+    },
+
     {
       // TensorFlow takes the labels first: here the logits come first.
       code: py(
