@@ -173,6 +173,13 @@ export function* siteSteps(
     if (!call || applied.has(call.id)) continue;
     yield;
     const value = interpreter.value(call.childForFieldName('function')!);
+    // A loss function held by a name: `const lossFn = tf.losses.softmaxCrossEntropy; lossFn(y, p)`.
+    const held = value.kind === 'qualified' ? canonical(value.name) : undefined;
+    if (held && LOSS_FUNCTIONS[held]) {
+      applied.add(call.id);
+      losses.push(application(held, LOSS_FUNCTIONS[held]!, call));
+      continue;
+    }
     if (value.kind !== 'loss') continue;
     const name = canonical(value.qualified);
     const api = LOSS_CLASSES[name] ?? (isKerasLossClass(name) ? kerasLossApi(name, callArguments(value.construction)) : undefined);

@@ -102,21 +102,32 @@ function unique(findings: readonly Finding[]): Finding[] {
   return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 
-/** Every call of a name or a member: where a loss, an activation or a loss module's application can be. */
+/**
+ * Every call of a name or a member: where a loss or an activation can be (`words`), and the calls
+ * of a name or of a member of `this` (`lossFn(...)`, `this.criterion(...)`), where a loss held by
+ * a name can be applied (`receivers`).
+ */
 function callCandidates(root: IrNode): SiteCandidates {
   const words: Array<readonly [number, number]> = [];
+  const receivers: Array<readonly [number, number]> = [];
   const stack: IrNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'call') {
       const callee = node.childForFieldName('function');
       const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute') : callee?.type === 'identifier' ? callee : null;
-      if (name && name.endIndex > name.startIndex) words.push([name.startIndex, name.endIndex - name.startIndex]);
+      if (name && name.endIndex > name.startIndex) {
+        words.push([name.startIndex, name.endIndex - name.startIndex]);
+        const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+        if (callee?.type === 'identifier' || (object?.type === 'identifier' && object.text === 'this'))
+          receivers.push([name.startIndex, name.endIndex - name.startIndex]);
+      }
     }
     for (const child of node.namedChildren) if (child) stack.push(child);
   }
   words.sort((a, b) => a[0] - b[0]);
-  return { mentions: { words }, receivers: words };
+  receivers.sort((a, b) => a[0] - b[0]);
+  return { mentions: { words }, receivers };
 }
 
 /**
@@ -193,23 +204,31 @@ function parseEither(text: string, jsx: boolean): TSESTree.Program {
  * it imports and requires no TensorFlow.js package, and declares no `tf` of its own.
  */
 function usesGlobalTf(program: TSESTree.Program): boolean {
+  // Most files say at the top: an import, or a top-level `require`.
+  for (const statement of program.body) {
+    if (statement.type === 'ImportDeclaration' && TFJS_PACKAGE.test(String(statement.source.value))) return false;
+    if (statement.type === 'VariableDeclaration' && statement.declarations.some((declarator) => declarator.init && requiresTfjs(declarator.init))) return false;
+  }
   let found = false;
   simpleTraverse(program, {
     enter: (node, parent) => {
       if (found) return;
       if (node.type === 'ImportDeclaration' && TFJS_PACKAGE.test(String(node.source.value))) found = true;
-      else if (
-        node.type === 'CallExpression' &&
-        node.callee.type === 'Identifier' &&
-        node.callee.name === 'require' &&
-        node.arguments[0]?.type === 'Literal' &&
-        TFJS_PACKAGE.test(String(node.arguments[0].value))
-      )
-        found = true;
+      else if (requiresTfjs(node)) found = true;
       else if (node.type === 'Identifier' && node.name === 'tf' && parent && binds(parent, node)) found = true;
     },
   });
   return !found;
+}
+
+function requiresTfjs(node: TSESTree.Node): boolean {
+  return (
+    node.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    node.callee.name === 'require' &&
+    node.arguments[0]?.type === 'Literal' &&
+    TFJS_PACKAGE.test(String(node.arguments[0].value))
+  );
 }
 
 /** Whether `identifier` is declared by `parent` (a variable, parameter, import, class, catch clause). */
