@@ -11,7 +11,9 @@ export type SiteRequest = { readonly request: EvaluateRequest } | { readonly rea
  * and every option is one (`reduction='sum'`, `weight=torch.tensor([1., 9.])`, `ignore_index=-1`).
  */
 export function siteRequest(site: LossSite, maxElements: number): SiteRequest {
-  if (site.kind !== 'application' || !site.loss) return { reason: l10n.t('only a call of the loss has a value') };
+  if (site.kind !== 'application') return { reason: l10n.t('only a call of the loss has a value') };
+  // TensorFlow, Keras, optax and TensorFlow.js losses reduce and clip their own way: no PyTorch value.
+  if (!site.loss) return { reason: l10n.t('LossLens computes the values of PyTorch losses only') };
   const args: Record<string, ReturnType<typeof parseTensor>> = {};
   for (const [name, argument] of Object.entries(site.arguments)) {
     if (argument.literal === undefined) return { reason: l10n.t('`{0}` is not a tensor written in the code', argument.text) };
@@ -71,5 +73,8 @@ export function siteAt(sites: readonly LossSite[], offset: number): LossSite | u
 
 /** `torch.nn.functional.mse_loss` as `F.mse_loss`, `torch.nn.BCELoss` as `nn.BCELoss`: as people import them. */
 export function shortApi(api: string): string {
-  return api.replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'));
+  return api
+    .replace(/^torch\.nn\.(functional\.)?/, (_match, functional: string | undefined) => (functional ? 'F.' : 'nn.'))
+    .replace(/^tfjs\./, 'tf.')
+    .replace(/^tensorflow\./, 'tf.');
 }

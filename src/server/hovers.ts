@@ -153,11 +153,13 @@ function contract(loss: LossDefinition, site: LossSite): string {
 
 function facts(site: LossSite): string {
   const names = Object.keys(site.arguments);
-  const described = Object.entries(site.arguments).slice(0, 2);
+  // The prediction first, whatever order the API takes them in (TensorFlow's take the labels first).
+  const [input, target] = names.includes('input') ? ['input', 'target'] : [names[0], names[1]];
+  const described = [input, target].flatMap((name) => (name && site.arguments[name] ? [[name, site.arguments[name]] as const] : []));
   if (described.length === 0) return '';
   let text = `${l10n.t('At this call:')}\n\n`;
   for (const [name, argument] of described) {
-    const fact = name === names[0] ? site.input : site.target;
+    const fact = name === input ? site.input : site.target;
     text += `- \`${name}\` = \`${short(argument.text)}\`: ${escape(fact ? describeFact(fact) : l10n.t('nothing known'))}\n`;
   }
   return `${text}\n`;

@@ -362,6 +362,18 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     })) as CodeAction[];
     const ignore = actions.find((action) => action.title === 'Ignore LL001 on this line')!;
     expect(ignore.edit!.changes![uri]![0]!.newText).toBe('  // losslens: ignore[LL001]');
+    // Hovers on TensorFlow.js losses: the finding, and what the engine knows of the arguments.
+    const lines = text.split('\n');
+    const line = lines.findIndex((candidate) => candidate.startsWith('export const doubleSoftmax'));
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line, character: lines[line]!.indexOf('softmaxCrossEntropy') + 3 },
+    })) as Hover;
+    const markdown = (hover.contents as { value: string }).value;
+    expect(markdown).toMatch(/^\*\*`tf\.losses\.softmaxCrossEntropy`\*\*/);
+    expect(markdown).toMatch(/\*\*LL003\*\*/);
+    expect(markdown).toMatch(/- `input` = `probs`: probabilities from `const probs = tf\.softmax\(logits\);`/);
+    expect(markdown).toMatch(/LossLens computes the values of PyTorch losses only/);
     expect(await client.close()).toBe(0);
   });
 
