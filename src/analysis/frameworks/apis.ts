@@ -263,6 +263,40 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<string, ActivationKind>> = ta
   'flax.linen.sigmoid': 'sigmoid',
 });
 
+/** Logarithms, by the framework that spells them: `log` of a softmax or sigmoid output is LL008. */
+export const LOG_FUNCTIONS: ReadonlySet<string> = new Set(['torch.log', 'tensorflow.math.log', 'tensorflow.log', 'jax.numpy.log', 'numpy.log', 'tfjs.log']);
+
+/**
+ * The stable log-activations of each framework, by the activation as written (its qualified name
+ * before `canonical`): what `log(softmax(x))` and `log(sigmoid(x))` should be, how the message
+ * names it, and — for a softmax whose name can simply be changed — the function to rename to.
+ */
+export function stableLog(
+  written: string | undefined,
+  kind: 'softmax' | 'sigmoid',
+  method: 'python' | 'tfjs' | undefined,
+): { readonly name: string; readonly rename?: string } {
+  const framework =
+    method ??
+    (written?.startsWith('tfjs.')
+      ? 'tfjs'
+      : written?.startsWith('tensorflow.')
+        ? 'tensorflow'
+        : written?.startsWith('jax.') || written?.startsWith('flax.')
+          ? 'jax'
+          : 'torch');
+  if (kind === 'softmax') {
+    if (framework === 'tfjs') return { name: 'tf.logSoftmax', rename: 'logSoftmax' };
+    if (framework === 'tensorflow') return { name: 'tf.nn.log_softmax', rename: 'log_softmax' };
+    if (framework === 'jax') return { name: 'jax.nn.log_softmax', rename: 'log_softmax' };
+    return { name: 'log_softmax', rename: 'log_softmax' };
+  }
+  if (framework === 'tfjs') return { name: 'tf.logSigmoid' };
+  if (framework === 'tensorflow') return { name: 'tf.math.log_sigmoid' };
+  if (framework === 'jax') return { name: 'jax.nn.log_sigmoid' };
+  return { name: 'F.logsigmoid' };
+}
+
 /** The keyword naming the axis an activation function works over, by the framework that spells it. */
 export function activationDimKeyword(qualified: string): string {
   return qualified.startsWith('torch.') ? 'dim' : 'axis';

@@ -2,18 +2,21 @@ import * as l10n from '@vscode/l10n';
 import type { IrNode } from '../ir/node';
 import { spanOf } from '../ir/syntax';
 import type { Fix } from '../types';
+import { LOG_FUNCTIONS, stableLog } from '../frameworks/apis';
+import { tfjsNamespace } from '../frameworks/tfjs';
 import { createRule, type RuleContext } from './rule';
 
-/** The call applying `log` to `activation`, when written inline: `torch.log(act)` or `act.log()`. */
+/** The call applying `log` to `activation`, when written inline: `torch.log(act)`, `tf.math.log(act)` or `act.log()`. */
 function logAround(context: RuleContext, activation: IrNode): IrNode | undefined {
   const parent = activation.parent;
   // act.log()
   if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'log' && parent.parent?.type === 'call') return parent.parent;
-  // torch.log(act)
+  // torch.log(act), jnp.log(act), tf.math.log(act)
   if (parent?.type === 'argument_list' && parent.namedChildren.filter((child) => child && child.type !== 'comment').length === 1) {
     const call = parent.parent;
     const callee = call?.childForFieldName('function');
-    if (call && callee && context.module.qualify(callee) === 'torch.log') return call;
+    const qualified = callee ? context.module.qualify(callee) : undefined;
+    if (call && qualified && LOG_FUNCTIONS.has(qualified)) return call;
   }
   return undefined;
 }
@@ -39,7 +42,8 @@ export const logOfSoftmax = createRule({
     fixable: true,
     activations: [{ kinds: ['softmax', 'sigmoid'], near: /\blog\s*\(/ }],
     docs: {
-      whatItDoes: 'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like.',
+      whatItDoes:
+        'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like, and their TensorFlow, JAX and TensorFlow.js forms: `tf.math.log(tf.nn.softmax(x))`, `jnp.log(jax.nn.sigmoid(x))`, `tf.log(tf.softmax(x))`.',
       whyIsThisBad:
         'A softmax or sigmoid rounds small probabilities to exactly 0 in floating point, and log(0) is -inf: the loss becomes inf or nan and the gradients with it. `log_softmax` and `logsigmoid` compute the same values from the logits directly, without the underflow.',
       example: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log(torch.softmax(logits, dim=1))'].join('\n'),
@@ -51,8 +55,10 @@ export const logOfSoftmax = createRule({
       ],
     },
     messages: {
-      logOfSoftmax: () => l10n.t('log of a softmax underflows to -inf for small probabilities. Use log_softmax, which computes the same values stably.'),
-      logOfSigmoid: () => l10n.t('log of a sigmoid underflows to -inf for large negative scores. Use F.logsigmoid, which computes the same values stably.'),
+      logOfSoftmax: (d: { readonly stable: string }) =>
+        l10n.t('log of a softmax underflows to -inf for small probabilities. Use {0}, which computes the same values stably.', d.stable),
+      logOfSigmoid: (d: { readonly stable: string }) =>
+        l10n.t('log of a sigmoid underflows to -inf for large negative scores. Use {0}, which computes the same values stably.', d.stable),
     },
   },
   check(context) {
@@ -63,17 +69,20 @@ export const logOfSoftmax = createRule({
       if (!logCall) continue;
       const callee = activation.call.childForFieldName('function')!;
       const argsText = activation.call.childForFieldName('arguments')?.text ?? '()';
+      // The framework spells the stable form: `tf.nn.log_softmax`, `jax.nn.log_sigmoid`, TF.js's `logSoftmax` ...
+      const written = activation.form === 'method' ? undefined : context.module.qualify(callee);
+      const stable = stableLog(written, activation.kind, activation.form === 'method' ? (tfjsNamespace(context.module) ? 'tfjs' : 'python') : undefined);
       let replacement: string | undefined;
       if (activation.kind === 'softmax') {
-        replacement = callee.type === 'attribute' ? `${callee.childForFieldName('object')!.text}.log_softmax${argsText}` : undefined;
+        replacement = callee.type === 'attribute' && stable.rename ? `${callee.childForFieldName('object')!.text}.${stable.rename}${argsText}` : undefined;
       } else {
-        const functional = functionalName(context, activation.call.startIndex);
+        const functional = written?.startsWith('torch.') || activation.form === 'method' ? functionalName(context, activation.call.startIndex) : undefined;
         const input = activation.form === 'method' ? callee.childForFieldName('object')!.text : activation.args.positional[0]?.text;
         if (functional && input) replacement = `${functional}.logsigmoid(${input})`;
       }
       const fix: Fix | undefined = replacement
         ? {
-            title: l10n.t('Use {0}', activation.kind === 'softmax' ? 'log_softmax' : 'logsigmoid'),
+            title: l10n.t('Use {0}', activation.kind === 'softmax' ? stable.rename! : 'logsigmoid'),
             safety: 'safe',
             edits: [{ span: spanOf(logCall), newText: replacement }],
           }
@@ -81,7 +90,7 @@ export const logOfSoftmax = createRule({
       context.report({
         span: spanOf(logCall),
         messageId: activation.kind === 'softmax' ? 'logOfSoftmax' : 'logOfSigmoid',
-        data: activation.kind === 'softmax' ? {} : {},
+        data: { stable: `\`${stable.name}\`` },
         evidence: [{ text: activation.call.text, span: spanOf(activation.call) }],
         ...(fix ? { fix } : {}),
       });

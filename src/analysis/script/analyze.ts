@@ -36,15 +36,19 @@ export interface ScriptResult {
   readonly partial?: string;
 }
 
-/** Every finding is about a loss the file names: without one of their names, there is none to find. */
+/**
+ * Every finding is about a loss the file names, or a log taken of an activation (LL008): without
+ * one of those, there is none to find.
+ */
 const LOSS_NAME = new RegExp(TFJS_LOSS_NAMES.join('|'));
+const mayHaveFindings = (text: string): boolean => LOSS_NAME.test(text) || (/\blog\s*\(/.test(text) && /softmax|sigmoid/i.test(text));
 
 /** At most this many statements with syntax errors are left out before the file is skipped. */
 const MAX_BROKEN_STATEMENTS = 8;
 
 /** The findings of one TypeScript or JavaScript file; never throws for bad input. */
 export function analyzeScript(text: string, options: AnalyzeOptions & { readonly jsx?: boolean } = {}): ScriptResult {
-  if (!LOSS_NAME.test(text)) return { findings: [] };
+  if (!mayHaveFindings(text)) return { findings: [] };
   const parsed = parseTolerant(text, options.jsx ?? false);
   if ('skipped' in parsed) return { findings: [], skipped: parsed.skipped };
   const marks = suppressions(text);
