@@ -11,7 +11,7 @@ import { AnalysisHost } from '../src/analysis/host';
 import { SourceFile } from '../src/analysis/python/source-file';
 import { trainingScript } from './corpus-generator';
 
-const SIZES = [1000, 10_000, 100_000] as const;
+const SIZES = [1000, 10_000, 30_000, 100_000] as const;
 const KINDS = ['loss-dense', 'comment-heavy'] as const;
 type Kind = (typeof KINDS)[number];
 

@@ -32,7 +32,6 @@ ruleTester(swappedLossArguments, {
   invalid: [
     {
       // TensorFlow.js: labels first, its own losses and fixes.
-
       ...ts(
         "import * as tf from '@tensorflow/tfjs';",
         '',
@@ -55,6 +54,42 @@ ruleTester(swappedLossArguments, {
       safety: 'unsafe',
     },
 
+    {
+      // Keras loss objects take (y_true, y_pred).
+      code: py(
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(10)])',
+        'loss_fn = keras.losses.CategoricalCrossentropy(from_logits=True)',
+        'for x, y in dataset:',
+        '    loss = loss_fn(model(x), y)',
+      ),
+      errors: [{ line: 5, column: 20, messageId: 'swappedLabelsFirst', data: { label: 'y', output: 'model(x)' } }],
+      output: py(
+        'import keras',
+        'model = keras.Sequential([keras.layers.Dense(10)])',
+        'loss_fn = keras.losses.CategoricalCrossentropy(from_logits=True)',
+        'for x, y in dataset:',
+        '    loss = loss_fn(y, model(x))',
+      ),
+    },
+    {
+      // optax takes the logits first.
+      code: py(
+        'import optax',
+        'import flax.linen as nn',
+        'model = nn.Dense(10)',
+        'for x, y in dataset:',
+        '    loss = optax.softmax_cross_entropy(y, model(x))',
+      ),
+      errors: [{ line: 5, column: 40, messageId: 'swapped', data: { label: 'y', output: 'model(x)' } }],
+      output: py(
+        'import optax',
+        'import flax.linen as nn',
+        'model = nn.Dense(10)',
+        'for x, y in dataset:',
+        '    loss = optax.softmax_cross_entropy(model(x), y)',
+      ),
+    },
     {
       // TensorFlow takes the labels first: here the logits come first.
       code: py(
