@@ -69,6 +69,7 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
       findings: locateInFile(text, result.findings),
       ...(result.sites ? { sites: result.sites } : {}),
       ...(result.skipped ? { skipped: result.skipped } : {}),
+      ...partial(result.syntaxErrors, fileLines(text)),
     };
   }
   let program;
@@ -107,7 +108,7 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
     findings: locateInFile(text, result.findings),
     ...(result.sites ? { sites: result.sites } : {}),
     ...(result.skipped ? { skipped: result.skipped } : {}),
-    ...(result.partial ? { partial: result.partial } : {}),
+    ...partial(result.syntaxErrors, fileLines(text)),
   };
 }
 
@@ -156,5 +157,58 @@ export async function analyzeNotebook(file: SourceFile, program: NotebookProgram
       end: lines.position(endOffset),
     });
   }
-  return { findings, ...(result.sites ? { sites: result.sites } : {}) };
+  return {
+    findings,
+    ...(result.sites ? { sites: result.sites } : {}),
+    ...partial(
+      result.syntaxErrors,
+      (offset) => {
+        const at = cellAt(program, offset);
+        return at ? { group: at.cell.index, line: linesOf(at.cell).line(at.offset) } : undefined;
+      },
+      true,
+    ),
+  };
+}
+
+/** Says where a file's lines are: its own line numbers. */
+function fileLines(text: string): (offset: number) => { group: number; line: number } {
+  const lines = new LineIndex(text);
+  return (offset) => ({ group: 0, line: lines.line(offset) });
+}
+
+/**
+ * What was read only as far as it parses: "skipped lines 2, 7–9 (a syntax error)", or in a
+ * notebook "skipped cell 3, lines 4–5 (a syntax error)". Ranges that touch are said as one.
+ */
+function partial(
+  errors: readonly { readonly start: number; readonly end: number }[] | undefined,
+  place: (offset: number) => { group: number; line: number } | undefined,
+  notebook = false,
+): { partial?: string } {
+  if (!errors || errors.length === 0) return {};
+  const ranges: Array<{ group: number; first: number; last: number }> = [];
+  for (const error of [...errors].sort((a, b) => a.start - b.start)) {
+    const first = place(error.start);
+    const last = place(Math.max(error.start, error.end - 1));
+    if (!first) continue;
+    const end = last && last.group === first.group ? last.line : first.line;
+    const previous = ranges[ranges.length - 1];
+    if (previous && previous.group === first.group && first.line <= previous.last + 1) previous.last = Math.max(previous.last, end);
+    else ranges.push({ group: first.group, first: first.line, last: end });
+  }
+  const lines = (range: { first: number; last: number }) => (range.first === range.last ? String(range.first) : `${range.first}–${range.last}`);
+  if (ranges.length === 0) return {};
+  if (!notebook) return { partial: l10n.t('skipped lines {0} (a syntax error); the rest of the file was analysed', ranges.map(lines).join(', ')) };
+  const cells = [...new Set(ranges.map((range) => range.group))].map((group) =>
+    l10n.t(
+      'cell {0}, lines {1}',
+      group,
+      ranges
+        .filter((range) => range.group === group)
+        .map(lines)
+        .join(', '),
+    ),
+  );
+  return { partial: l10n.t('skipped {0} (a syntax error); the rest of the notebook was analysed', cells.join('; ')) };
 }

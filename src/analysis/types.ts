@@ -135,4 +135,6 @@ export interface AnalysisResult {
   readonly sites?: readonly LossSite[];
   /** Why the file was not analysed (too large, binary), when it was not. */
   readonly skipped?: string;
+  /** Where the text has syntax errors, read only as far as it parses; the rest was analysed. */
+  readonly syntaxErrors?: readonly Span[];
 }

@@ -33,3 +33,28 @@ describe('the engine on the constructs real code uses', () => {
     }
   });
 });
+
+describe('syntax errors', () => {
+  it('a Python file is read as far as it parses, and the lines tree-sitter could not read are named', async () => {
+    const text = ['import torch.nn as nn', 'head = nn.Linear(4, 1)', 'broken = (1 +', 'def f(x, y):', '    return nn.BCELoss()(head(x), y)', ''].join('\n');
+    const result = await analyzeDocument(new SourceFile(host), 'python', text);
+    expect(result.partial).toMatch(/^skipped lines 3(–\d)? \(a syntax error\); the rest of the file was analysed$/);
+  });
+
+  it('a notebook names the cell', async () => {
+    const notebook = JSON.stringify({
+      cells: [
+        { cell_type: 'code', source: ['import torch.nn as nn\n', 'head = nn.Linear(4, 1)'] },
+        { cell_type: 'code', source: ['loss = nn.BCELoss()(head(x), y\n'] },
+      ],
+      metadata: { language_info: { name: 'python' } },
+    });
+    const result = await analyzeDocument(new SourceFile(host), 'notebook', notebook);
+    expect(result.partial).toMatch(/^skipped cell 1, lines 1(–\d)? \(a syntax error\); the rest of the notebook was analysed$/);
+  });
+
+  it('says nothing when there is none', async () => {
+    const result = await analyzeDocument(new SourceFile(host), 'python', 'import torch.nn as nn\nloss = nn.BCELoss()(x, y)\n');
+    expect(result.partial).toBeUndefined();
+  });
+});

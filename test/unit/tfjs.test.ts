@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeDocument } from '../../src/analysis/document';
+import { SourceFile } from '../../src/analysis/python/source-file';
 import { analyzeScript } from '../../src/analysis/script/analyze';
+import { host } from './helpers/analysis';
 
 /** A browser script: TensorFlow.js comes from a `<script>` tag as the global `tf`. */
 const script = (prefix: string): string =>
@@ -39,21 +42,21 @@ describe('TensorFlow.js: files with no loss', () => {
     expect(analyzeScript("import * as tf from '@tensorflow/tfjs';\nconst x = tf.tensor([1, 2]) +;")).toEqual({ findings: [] });
   });
 
-  it('a statement with a syntax error is left out and said so; the rest of the file is analysed', () => {
+  it('a statement with a syntax error is left out and said so; the rest of the file is analysed', async () => {
     const text = [
       "import * as tf from '@tensorflow/tfjs';",
       'const x = tf.losses.logLoss(a, b) +;',
       'const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });',
       "model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });",
     ].join('\n');
-    const result = analyzeScript(text);
+    const result = await analyzeDocument(new SourceFile(host), 'javascript', text);
     expect(result.partial).toBe('skipped lines 2 (a syntax error); the rest of the file was analysed');
     expect(result.findings.map((finding) => finding.code)).toEqual(['LL001']);
   });
 
-  it('a broken statement spanning lines is named by its first and last line', () => {
+  it('a broken statement spanning lines is named by its first and last line', async () => {
     const text = ["import * as tf from '@tensorflow/tfjs';", 'function broken(', '  a, b {', '  return tf.losses.logLoss(a, b);', '}'].join('\n');
-    const result = analyzeScript(text);
+    const result = await analyzeDocument(new SourceFile(host), 'javascript', text);
     expect(result.skipped).toBeUndefined();
     expect(result.partial).toMatch(/^skipped lines 2–5 /);
   });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Language, Parser, type Range, type Tree } from '@vscode/tree-sitter-wasm';
 
-export type { Parser, Tree } from '@vscode/tree-sitter-wasm';
+export type { Node, Parser, Tree } from '@vscode/tree-sitter-wasm';
 
 /**
  * Where a WASM file is: beside the bundle (the build copies them into dist/), or in

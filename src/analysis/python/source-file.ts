@@ -9,7 +9,7 @@ import { BoundModule, type FunctionInfo } from '../engine/binder';
 import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from '../engine/interpreter';
-import { diffText, parsePython, type Parser, type TextChange, type Tree } from './parser';
+import { diffText, parsePython, type Node, type Parser, type TextChange, type Tree } from './parser';
 import { scanMentions, select, type Selection } from './select';
 import { describeSites, findSites, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
@@ -34,6 +34,8 @@ interface Version {
   readonly imports: string;
   /** Whether its tree had a syntax error: its findings are then not carried over. */
   readonly hadError: boolean;
+  /** Where the syntax errors are (what tree-sitter could not read), when there are any. */
+  readonly syntaxErrors?: readonly Span[];
   /** Per statement: its findings and loss sites, for the options they were computed with. */
   readonly checks: { readonly options: string; readonly byStatement: readonly StatementCheck[] } | undefined;
 }
@@ -83,6 +85,7 @@ export class SourceFile {
           return {
             findings: unique(byStatement.flatMap((check) => check.findings)),
             ...(options.sites ? { sites: byStatement.flatMap((check) => check.sites) } : {}),
+            ...(previous.syntaxErrors ? { syntaxErrors: previous.syntaxErrors } : {}),
           };
         }
       }
@@ -190,6 +193,7 @@ export class SourceFile {
     const findings = unique(byStatement.flatMap((check) => check.findings));
     const described = options.sites ? byStatement.flatMap((check) => check.sites) : undefined;
     previous?.tree.delete();
+    const syntaxErrors = tree.rootNode.hasError ? errorSpans(tree.rootNode) : undefined;
     this.last = {
       text,
       statements,
@@ -198,9 +202,10 @@ export class SourceFile {
       bound: module.scope.boundNames() ?? bound,
       imports: imports.key,
       hadError: tree.rootNode.hasError,
+      ...(syntaxErrors ? { syntaxErrors } : {}),
       checks: { options: key, byStatement },
     };
-    return { findings, ...(described ? { sites: described } : {}) };
+    return { findings, ...(described ? { sites: described } : {}), ...(syntaxErrors ? { syntaxErrors } : {}) };
   }
 
   /**
@@ -403,6 +408,25 @@ function moveSite(site: LossSite, move: (offset: number) => number | undefined):
 function moveFact(fact: Fact, move: (offset: number) => number | undefined): Fact | undefined {
   const evidence = moveEach(fact.evidence, move);
   return evidence ? { ...fact, evidence } : undefined;
+}
+
+/**
+ * The parts of a tree tree-sitter could not read (`ERROR` nodes, and tokens it had to assume),
+ * found by walking only the subtrees that hold one.
+ */
+function errorSpans(root: Node): Span[] {
+  const spans: Span[] = [];
+  const stack: Node[] = [root];
+  while (stack.length > 0 && spans.length < 100) {
+    const node = stack.pop()!;
+    if (node.isError || node.isMissing) {
+      spans.push({ start: node.startIndex, end: Math.max(node.endIndex, node.startIndex + 1) });
+      continue;
+    }
+    if (!node.hasError) continue;
+    for (const child of node.children) if (child) stack.push(child);
+  }
+  return spans.sort((a, b) => a.start - b.start);
 }
 
 /** The same finding can come from two statements (one weight, two uses of the loss): report it once. */

@@ -24,7 +24,7 @@ import type { AnalyzeOptions } from '../options';
 import { SiteIndex, findingsThroughCalls, runRules, type RuleInput } from '../rules/run';
 import { finish } from '../slices';
 import { suppressions } from '../suppression';
-import type { Finding, LossSite } from '../types';
+import type { Finding, LossSite, Span } from '../types';
 import { TFJS_PACKAGE, lowerProgram } from './lower';
 
 export interface ScriptResult {
@@ -32,8 +32,8 @@ export interface ScriptResult {
   readonly sites?: readonly LossSite[];
   /** Why the file was not analysed, when it was not. */
   readonly skipped?: string;
-  /** What of the file was not analysed (statements with syntax errors), when some was. */
-  readonly partial?: string;
+  /** The statements left out for a syntax error, when some were (the rest was analysed). */
+  readonly syntaxErrors?: readonly Span[];
 }
 
 /**
@@ -81,7 +81,7 @@ export function analyzeScript(text: string, options: AnalyzeOptions & { readonly
   return {
     findings: unique(findings),
     ...(options.sites ? { sites: describeSites(losses, interpreter) } : {}),
-    ...(parsed.partial ? { partial: parsed.partial } : {}),
+    ...(parsed.syntaxErrors ? { syntaxErrors: parsed.syntaxErrors } : {}),
   };
 }
 
@@ -139,7 +139,7 @@ function callCandidates(root: IrNode): SiteCandidates {
  * A top-level statement with a syntax error is blanked out (its offsets kept) and the rest parsed
  * again, up to `MAX_BROKEN_STATEMENTS` times.
  */
-function parseTolerant(text: string, jsx: boolean): { program: TSESTree.Program; partial?: string } | { skipped: string } {
+function parseTolerant(text: string, jsx: boolean): { program: TSESTree.Program; syntaxErrors?: readonly Span[] } | { skipped: string } {
   let source = text;
   const blanked: Array<[number, number]> = [];
   let sourceFile: ts.SourceFile | undefined;
@@ -148,17 +148,7 @@ function parseTolerant(text: string, jsx: boolean): { program: TSESTree.Program;
     try {
       const program = parseEither(source, jsx);
       if (blanked.length === 0) return { program };
-      const lines = new LineIndex(text);
-      const ranges: Array<[number, number]> = [];
-      for (const [start, end] of blanked.sort((a, b) => a[0] - b[0])) {
-        const first = lines.line(start);
-        const last = lines.line(Math.max(start, end - 1));
-        const previous = ranges[ranges.length - 1];
-        if (previous && first <= previous[1] + 1) previous[1] = Math.max(previous[1], last);
-        else ranges.push([first, last]);
-      }
-      const said = ranges.map(([first, last]) => (first === last ? String(first) : `${first}–${last}`));
-      return { program, partial: l10n.t('skipped lines {0} (a syntax error); the rest of the file was analysed', said.join(', ')) };
+      return { program, syntaxErrors: blanked.sort((a, b) => a[0] - b[0]).map(([start, end]) => ({ start, end })) };
     } catch (error) {
       failure = error;
     }
