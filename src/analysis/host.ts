@@ -29,7 +29,7 @@ export interface ImportedModule {
 export class AnalysisHost {
   private parserLoad: Promise<Parser> | undefined;
   private readonly resolutions = new Map<string, string | null>();
-  private readonly modules = new Map<string, ImportedModule & { readonly tree: Tree }>();
+  private readonly modules = new Map<string, ImportedModule & { readonly tree: Tree; readonly children: ReadonlyMap<string, ImportedModule> }>();
   /** Workspace files by path with the files they import, for finding who calls a module (built on demand). */
   private importersIndex: Map<string, string[]> | undefined;
   /** The indexed files that name a loss. */
@@ -62,22 +62,73 @@ export class AnalysisHost {
   }
 
   /**
-   * The imported module at `path` as it is on disk now: parsed again only when its size or
-   * modification time changed. Undefined when it cannot be read or is too large.
+   * The imported module at `path` as it is on disk now, with the workspace modules it imports in
+   * turn (at any depth, each file once: a package's `__init__.py` re-exporting `from .models
+   * import Net` leads to `models.py`): parsed again only when its size or modification time, or
+   * one of its imports', changed. Undefined when it cannot be read or is too large.
    */
-  module(path: string, parser: Parser): ImportedModule | undefined {
+  module(path: string, parser: Parser, building: Set<string> = new Set()): ImportedModule | undefined {
     const version = fileVersion(path);
     const cached = this.modules.get(path);
-    if (cached && cached.version === version) return cached;
+    // A module imported again while its imports are read (a cycle) is what it was, if anything.
+    if (building.has(path)) return cached;
+    if (cached && cached.version === version && this.importsCurrent(cached, parser)) return cached;
+    if (building.size >= MAX_IMPORT_DEPTH) return undefined;
     if (cached) this.retire(cached.tree);
     this.modules.delete(path);
     const read = version === undefined ? undefined : readSourceText(path, MAX_IMPORTED_BYTES);
     if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
     const text = normalizeNewlines(read.text);
     const tree = parsePython(parser, text);
-    const module = { path, version: version!, tree, interpreter: new Interpreter(new BoundModule(text, tree), frameworkLibrary, new Map(), path) };
+    building.add(path);
+    const imports = new Map<string, Interpreter>();
+    const children = new Map<string, ImportedModule>();
+    try {
+      for (const name of importedModules(text, topLevelStatements(text))) {
+        const child = this.resolve(path, name);
+        const module = child ? this.module(child, parser, building) : undefined;
+        if (!module) continue;
+        imports.set(name, module.interpreter);
+        children.set(name, module);
+      }
+    } finally {
+      building.delete(path);
+    }
+    const module = { path, version: version!, tree, children, interpreter: new Interpreter(new BoundModule(text, tree), frameworkLibrary, imports, path) };
     this.modules.set(path, module);
     return module;
+  }
+
+  /** Whether the modules a cached module imports are still the ones the host has for their files. */
+  private importsCurrent(
+    module: ImportedModule & { readonly children: ReadonlyMap<string, ImportedModule> },
+    parser: Parser,
+    seen = new Set<string>(),
+  ): boolean {
+    seen.add(module.path);
+    for (const child of module.children.values()) {
+      if (seen.has(child.path)) continue;
+      const now = this.modules.get(child.path);
+      if (now !== child || fileVersion(child.path) !== child.version || !this.importsCurrent(child as typeof module, parser, seen)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The version of an imported module and of every module it imports, in turn: what a file's
+   * findings that read it depend on.
+   */
+  deepVersion(module: ImportedModule): string {
+    const versions: string[] = [];
+    const visit = (current: ImportedModule, seen: Set<string>) => {
+      if (seen.has(current.path)) return;
+      seen.add(current.path);
+      versions.push(`${current.path}\u0000${current.version}`);
+      for (const child of (current as ImportedModule & { readonly children?: ReadonlyMap<string, ImportedModule> }).children?.values() ?? [])
+        visit(child, seen);
+    };
+    visit(module, new Set());
+    return versions.join('\u0002');
   }
 
   /**
@@ -168,6 +219,11 @@ export class AnalysisHost {
     const imported = (file: string, source: string, lines: ReturnType<typeof topLevelStatements>) =>
       importedModules(source, lines).flatMap((name) => this.resolve(file, name) ?? []);
     const found = new Set(imported(path, text, statements));
+    // And what those import in turn, as far as the modules followed go.
+    for (const file of [...found]) {
+      const module = this.modules.get(file);
+      if (module) for (const entry of this.deepVersion(module).split('\u0002')) found.add(entry.split('\u0000')[0]!);
+    }
     if (statements.some((statement) => readsItsCalls(text, statement))) {
       for (const importer of this.lossImporters(path)) {
         found.add(importer);
@@ -246,6 +302,9 @@ export class AnalysisHost {
     this.resolutions.clear();
   }
 }
+
+/** How many modules deep imports are followed (a file importing a package re-exporting a module ...). */
+const MAX_IMPORT_DEPTH = 8;
 
 /** The most workspace files read when looking for the files that import a module. */
 const MAX_WORKSPACE_FILES = 3000;

@@ -76,6 +76,36 @@ describe('AnalysisHost: imported workspace modules', () => {
     expect((await train.analyze(TRAIN)).findings).toEqual([]);
   });
 
+  it("follows imports at any depth: a package's __init__.py re-exporting the model, and a change two modules away", async () => {
+    const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)'), 'train.py': TRAIN.replace('from models import Scorer', 'from pkg import Scorer') });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(folder, 'pkg'));
+    writeFileSync(join(folder, 'pkg', '__init__.py'), 'from .nets import Scorer\n');
+    writeFileSync(join(folder, 'pkg', 'nets.py'), 'from models import Scorer\n');
+    const host = newHost([folder]);
+    const text = TRAIN.replace('from models import Scorer', 'from pkg import Scorer');
+    const train = new SourceFile(host, join(folder, 'train.py'));
+    const found = await train.analyze(text);
+    expect(found.findings.map((finding) => finding.code)).toEqual(['LL001']);
+    expect(found.findings[0]!.evidence[0]!.file).toEqual({ path: join(folder, 'models.py'), line: 6 });
+    expect(host.dependencies(join(folder, 'train.py'), text)).toEqual(
+      [join(folder, 'models.py'), join(folder, 'pkg', '__init__.py'), join(folder, 'pkg', 'nets.py')].sort(),
+    );
+    writeFileSync(join(folder, 'models.py'), MODEL('nn.Sequential(nn.Linear(32, 1), nn.Sigmoid())'));
+    utimesSync(join(folder, 'models.py'), new Date(), new Date(Date.now() + 5000));
+    expect((await train.analyze(text)).findings).toEqual([]);
+  });
+
+  it('reads star imports: of a workspace module, and of a library', async () => {
+    const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)') });
+    const host = newHost([folder]);
+    const text = ['from torch.nn import BCELoss', 'from models import *', '', 'model = Scorer()', 'loss = BCELoss()(model(x), y)', ''].join('\n');
+    const result = await new SourceFile(host, join(folder, 'train.py')).analyze(text);
+    expect(result.findings.map((finding) => finding.code)).toEqual(['LL001']);
+    const library = ['from torch.nn import *', '', 'head = Linear(32, 1)', 'loss = BCELoss()(head(x), y)', ''].join('\n');
+    expect((await new SourceFile(host).analyze(library)).findings.map((finding) => finding.code)).toEqual(['LL001']);
+  });
+
   it('keeps an imported module alive for an analysis paused between slices while another reads its new version', async () => {
     const folder = project({ 'models.py': MODEL('nn.Linear(32, 1)'), 'train.py': TRAIN });
     const host = newHost([folder]);

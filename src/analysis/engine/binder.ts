@@ -506,6 +506,9 @@ export function isSelf(name: string): boolean {
   return name === 'self' || name === 'this';
 }
 
+/** Modules of the libraries LossLens knows, as star imports name them. */
+const LIBRARY_ROOT = /^(?:torch|tensorflow|keras|jax|flax|optax|torchvision|timm)\b/;
+
 /** Statement kinds whose blocks can hold statements; expressions never do. */
 const CONTAINERS: ReadonlySet<string> = new Set([
   'block',
@@ -764,7 +767,35 @@ export class BoundModule {
     const parts = dottedParts(node);
     if (!parts) return undefined;
     const found = this.scopeOf(node).lookup(parts[0]!, node.startIndex);
-    if (found?.binding.kind !== 'import') return undefined;
+    if (!found) {
+      const library = this.starLibrary();
+      return library ? [library, ...parts].join('.') : undefined;
+    }
+    if (found.binding.kind !== 'import') return undefined;
     return [found.binding.qualified, ...parts.slice(1)].join('.');
+  }
+
+  /**
+   * `from torch.nn import *`: the library a name bound nowhere in the file comes from, when one
+   * library (and no other module) is star-imported.
+   */
+  starLibrary(): string | undefined {
+    const modules = this.starImports();
+    return modules.length === 1 && LIBRARY_ROOT.test(modules[0]!) ? modules[0] : undefined;
+  }
+
+  private starImportCache: string[] | undefined;
+
+  /** The modules the file imports everything from (`from models import *`), in order. */
+  starImports(): readonly string[] {
+    if (this.starImportCache) return this.starImportCache;
+    const found: string[] = [];
+    for (const statement of this.topLevelNodes()) {
+      if (statement.type !== 'import_from_statement' || !statement.namedChildren.some((child) => child?.type === 'wildcard_import')) continue;
+      const name = statement.childForFieldName('module_name')?.text.replace(/\s+/g, '');
+      if (name) found.push(name);
+    }
+    this.starImportCache = found;
+    return found;
   }
 }

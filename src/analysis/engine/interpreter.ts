@@ -156,16 +156,24 @@ export class Interpreter {
     };
   }
 
-  /** The interpreter of the module a class or function belongs to: this one, or an imported module's. */
+  /**
+   * The interpreter of the module a class or function belongs to: this one, a module it imports
+   * (at any depth), or a file importing it and what that file imports.
+   */
   private ownerOf(module: BoundModule): Interpreter {
     if (module === this.module) return this;
-    for (const interpreter of this.imports.values()) if (interpreter.module === module) return interpreter;
-    // A class of a file importing this one, or of a module that file imports (`from nets import Net`).
-    for (const caller of this.callers) {
-      if (caller.module === module) return caller;
-      for (const interpreter of caller.imports.values()) if (interpreter.module === module) return interpreter;
-    }
-    return this;
+    const seen = new Set<Interpreter>();
+    const search = (from: Iterable<Interpreter>): Interpreter | undefined => {
+      for (const interpreter of from) {
+        if (seen.has(interpreter)) continue;
+        seen.add(interpreter);
+        if (interpreter.module === module) return interpreter;
+        const found = search(interpreter.imports.values());
+        if (found) return found;
+      }
+      return undefined;
+    };
+    return search(this.imports.values()) ?? search(this.callers) ?? this;
   }
 
   /**
@@ -178,6 +186,21 @@ export class Interpreter {
     const cut = qualified.lastIndexOf('.');
     if (cut < 0) return undefined;
     return this.imports.get(qualified.slice(0, cut))?.topLevel(qualified.slice(cut + 1), depth);
+  }
+
+  /**
+   * A name bound nowhere in the file, from its star imports: a workspace module's top-level name
+   * (`from models import *`), else a library's (`from tensorflow.keras.layers import *`), when one
+   * library is star-imported.
+   */
+  private starImported(name: string, depth: number): Value {
+    const modules = this.module.starImports();
+    for (const module of modules) {
+      const value = this.imports.get(module)?.topLevel(name, depth);
+      if (value) return value;
+    }
+    const library = this.module.starLibrary();
+    return library ? { kind: 'qualified', name: `${library}.${name}` } : UNKNOWN;
   }
 
   /** The value of a top-level name of this module, as another module importing it sees it. */
@@ -235,7 +258,7 @@ export class Interpreter {
   private identifier(node: IrNode, depth: number): Value {
     const scope = this.module.scopeOf(node);
     const found = scope.lookup(node.text, node.startIndex);
-    if (!found) return UNKNOWN;
+    if (!found) return this.starImported(node.text, depth);
     const at = found.scope === scope ? node.startIndex : Number.MAX_SAFE_INTEGER;
     const reaching = reachingBindings(found.scope.allBefore(node.text, at), at);
     if (reaching.length <= 1) return this.binding(found.binding, node.text, depth);

@@ -235,7 +235,7 @@ export class SourceFile {
         const imported = path ? this.host.module(path, parser) : undefined;
         if (!imported) continue;
         interpreters.set(name, imported.interpreter);
-        key.push(`${imported.path}\u0000${imported.version}`);
+        key.push(this.host.deepVersion(imported));
       }
     }
     return { interpreters, key: key.join('\u0001'), importers };
