@@ -35,6 +35,8 @@ export interface DocumentAnalysis {
   readonly skipped?: string;
   /** What of the document was not analysed (statements with syntax errors), when some was. */
   readonly partial?: string;
+  /** TypeScript / JavaScript: the workspace files it imports (at any depth), whose contents its findings depend on. */
+  readonly dependencies?: readonly string[];
 }
 
 /** A finding's message as text: the places it names said the way `locate` says them. */
@@ -90,7 +92,8 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
  * and is its own bundle: `dist/tfjs/analyze.js`).
  */
 async function analyzeJavaScript(text: string, options: AnalyzeOptions & { readonly path?: string }): Promise<DocumentAnalysis> {
-  if (!/@tensorflow\/tfjs|\btf\.\w/.test(text)) return { findings: [] };
+  // A model imported from another file may meet its loss here: a loss named is reason enough.
+  if (!/@tensorflow\/tfjs|\btf\.\w|Crossentropy|CrossEntropy|logLoss/.test(text)) return { findings: [] };
   const jsx = /\.[jt]sx$/.test(options.path ?? '');
   let result;
   if (options.tfjs) {
@@ -98,6 +101,7 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
       ...(options.select ? { select: options.select } : {}),
       ...(options.ignore ? { ignore: options.ignore } : {}),
       ...(options.sites ? { sites: true } : {}),
+      ...(options.path ? { path: options.path } : {}),
       jsx,
     });
   } else {
@@ -109,6 +113,7 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
     ...(result.sites ? { sites: result.sites } : {}),
     ...(result.skipped ? { skipped: result.skipped } : {}),
     ...partial(result.syntaxErrors, fileLines(text)),
+    ...(result.dependencies ? { dependencies: result.dependencies } : {}),
   };
 }
 

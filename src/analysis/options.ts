@@ -28,7 +28,13 @@ export interface AnalyzeOptions {
    */
   readonly tfjs?: (
     text: string,
-    options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly sites?: boolean; readonly jsx: boolean },
+    options: {
+      readonly select?: readonly string[];
+      readonly ignore?: readonly string[];
+      readonly sites?: boolean;
+      readonly path?: string;
+      readonly jsx: boolean;
+    },
   ) => Promise<ScriptResult>;
 }
 

@@ -307,7 +307,7 @@ export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' |
         ...(result.skipped ? { skipped: result.skipped } : {}),
         ...(result.partial ? { partial: result.partial } : {}),
       },
-      dependencies: job.kind === 'javascript' ? [] : host.dependencies(job.file, pythonText(job.kind, job.text)),
+      dependencies: job.kind === 'javascript' ? (result.dependencies ?? []) : host.dependencies(job.file, pythonText(job.kind, job.text)),
       notes,
     };
   } finally {

@@ -10,7 +10,13 @@ export interface TfjsWorkerData {
 export interface TfjsJob {
   readonly id: number;
   readonly text: string;
-  readonly options: { readonly select?: readonly string[]; readonly ignore?: readonly string[]; readonly sites?: boolean; readonly jsx: boolean };
+  readonly options: {
+    readonly select?: readonly string[];
+    readonly ignore?: readonly string[];
+    readonly sites?: boolean;
+    readonly path?: string;
+    readonly jsx: boolean;
+  };
 }
 
 export interface TfjsReply extends ScriptResult {

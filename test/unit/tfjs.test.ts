@@ -70,3 +70,37 @@ describe('TensorFlow.js: files with no loss', () => {
     expect(codes(text)).toEqual(['LL002']);
   });
 });
+
+describe('TensorFlow.js: models and helpers imported from other files of the workspace', () => {
+  it('follows relative imports at any depth (re-exports too), and says which files the findings depend on', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const folder = mkdtempSync(join(tmpdir(), 'losslens-tfjs-'));
+    writeFileSync(
+      join(folder, 'model.ts'),
+      [
+        "import * as tf from '@tensorflow/tfjs';",
+        'export function createModel(): tf.Sequential {',
+        '  const model = tf.sequential();',
+        '  model.add(tf.layers.dense({ units: 10, inputShape: [784] }));',
+        '  return model;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(folder, 'models.ts'), "export { createModel } from './model';\n");
+    const index = [
+      "import { createModel } from './models';",
+      '',
+      'const model = createModel();',
+      "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+      '',
+    ].join('\n');
+    writeFileSync(join(folder, 'index.ts'), index);
+    const result = await analyzeDocument(new SourceFile(host, join(folder, 'index.ts')), 'javascript', index);
+    expect(result.findings.map((finding) => `${finding.start.line}: ${finding.code}`)).toEqual(['4: LL005']);
+    expect(result.findings[0]!.evidence[0]!.file).toEqual({ path: join(folder, 'model.ts'), line: 4 });
+    expect(result.dependencies).toEqual([join(folder, 'model.ts'), join(folder, 'models.ts')]);
+  });
+});

@@ -12,6 +12,7 @@
 
 import { parse, simpleTraverse, type TSESTree } from '@typescript-eslint/typescript-estree';
 import * as l10n from '@vscode/l10n';
+import { dirname, join, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { BoundModule } from '../engine/binder';
 import { Interpreter } from '../engine/interpreter';
@@ -20,15 +21,19 @@ import { TFJS_LOSS_NAMES } from '../frameworks/tfjs';
 import { frameworkLibrary } from '../frameworks/library';
 import type { IrNode } from '../ir/node';
 import { LineIndex } from '../lines';
+import { fileVersion } from '../python/imports';
+import { readSourceText } from '../source-text';
 import type { AnalyzeOptions } from '../options';
 import { SiteIndex, findingsThroughCalls, runRules, type RuleInput } from '../rules/run';
 import { finish } from '../slices';
 import { suppressions } from '../suppression';
 import type { Finding, LossSite, Span } from '../types';
-import { TFJS_PACKAGE, lowerProgram } from './lower';
+import { TFJS_PACKAGE, lowerProgram, type LoweredTree } from './lower';
 
 export interface ScriptResult {
   readonly findings: readonly Finding[];
+  /** The workspace files whose contents the findings depend on (relative imports, at any depth). */
+  readonly dependencies?: readonly string[];
   readonly sites?: readonly LossSite[];
   /** Why the file was not analysed, when it was not. */
   readonly skipped?: string;
@@ -47,7 +52,7 @@ const mayHaveFindings = (text: string): boolean => LOSS_NAME.test(text) || (/\bl
 const MAX_BROKEN_STATEMENTS = 8;
 
 /** The findings of one TypeScript or JavaScript file; never throws for bad input. */
-export function analyzeScript(text: string, options: AnalyzeOptions & { readonly jsx?: boolean } = {}): ScriptResult {
+export function analyzeScript(text: string, options: AnalyzeOptions & { readonly jsx?: boolean; readonly path?: string } = {}): ScriptResult {
   if (!mayHaveFindings(text)) return { findings: [] };
   const parsed = parseTolerant(text, options.jsx ?? false);
   if ('skipped' in parsed) return { findings: [], skipped: parsed.skipped };
@@ -55,7 +60,9 @@ export function analyzeScript(text: string, options: AnalyzeOptions & { readonly
   if (marks.file) return { findings: [] };
   const tree = lowerProgram(text, parsed.program, usesGlobalTf(parsed.program));
   const module = new BoundModule(text, tree);
-  const interpreter = new Interpreter(module, frameworkLibrary);
+  const workspace: WorkspaceModules = { interpreters: new Map(options.path ? [[resolve(options.path), null]] : []), files: [] };
+  const imports = options.path ? workspaceImports(options.path, tree, workspace, 0) : new Map<string, Interpreter>();
+  const interpreter = new Interpreter(module, frameworkLibrary, imports);
   const candidates = callCandidates(tree.rootNode);
   const { losses, activations } = findSites(module, interpreter, candidates);
   const input: RuleInput = { text, module, interpreter, marks, options };
@@ -82,7 +89,72 @@ export function analyzeScript(text: string, options: AnalyzeOptions & { readonly
     findings: unique(findings),
     ...(options.sites ? { sites: describeSites(losses, interpreter) } : {}),
     ...(parsed.syntaxErrors ? { syntaxErrors: parsed.syntaxErrors } : {}),
+    ...(workspace.files.length > 0 ? { dependencies: [...workspace.files].sort() } : {}),
   };
+}
+
+/** Workspace modules imported by one analysis, each read once: by path, and the files read. */
+interface WorkspaceModules {
+  readonly interpreters: Map<string, Interpreter | null>;
+  readonly files: string[];
+}
+
+/** How many modules deep, and how many in all, relative imports are followed for one file. */
+const MAX_IMPORT_DEPTH = 8;
+const MAX_IMPORTED_MODULES = 64;
+/** Imported modules larger than this are not read. */
+const MAX_IMPORTED_BYTES = 512 * 1024;
+
+/**
+ * The workspace modules a lowered file imports by a relative path (`import { createModel } from
+ * './model'`, `require('./model')`, `export * from './layers'`), each read, lowered and given its
+ * own imports in turn, as interpreters by the name the file imports them under.
+ */
+function workspaceImports(path: string, tree: LoweredTree, workspace: WorkspaceModules, depth: number): Map<string, Interpreter> {
+  const imports = new Map<string, Interpreter>();
+  for (const statement of tree.rootNode.namedChildren) {
+    const names =
+      statement.type === 'import_from_statement'
+        ? [statement.childForFieldName('module_name')?.text]
+        : statement.type === 'import_statement'
+          ? statement.namedChildren.map((aliased) => aliased.childForFieldName('name')?.text)
+          : [];
+    for (const name of names) {
+      if (!name?.startsWith('.') || imports.has(name)) continue;
+      const resolved = resolveScript(path, name);
+      if (!resolved) continue;
+      let interpreter = workspace.interpreters.get(resolved);
+      if (interpreter === undefined && depth < MAX_IMPORT_DEPTH && workspace.interpreters.size < MAX_IMPORTED_MODULES) {
+        workspace.interpreters.set(resolved, null);
+        workspace.files.push(resolved);
+        interpreter = importedScript(resolved, workspace, depth + 1);
+        workspace.interpreters.set(resolved, interpreter ?? null);
+      }
+      if (interpreter) imports.set(name, interpreter);
+    }
+  }
+  return imports;
+}
+
+/** An imported TypeScript or JavaScript module, read from disk and lowered; undefined when it cannot be. */
+function importedScript(path: string, workspace: WorkspaceModules, depth: number): Interpreter | undefined {
+  const read = readSourceText(path, MAX_IMPORTED_BYTES);
+  if (!('text' in read) || read.text.includes('\u0000')) return undefined;
+  const text = read.text;
+  const parsed = parseTolerant(text, /\.[jt]sx$/.test(path));
+  if ('skipped' in parsed) return undefined;
+  const tree = lowerProgram(text, parsed.program, usesGlobalTf(parsed.program));
+  return new Interpreter(new BoundModule(text, tree), frameworkLibrary, workspaceImports(path, tree, workspace, depth), path);
+}
+
+/** The file a relative specifier names: as written, with one of the script extensions, or its folder's index. */
+function resolveScript(from: string, specifier: string): string | undefined {
+  const base = resolve(dirname(from), specifier);
+  const extensions = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs'];
+  // `./model.js` written for `model.ts` (TypeScript's ES module style) is the TypeScript file.
+  const stem = base.replace(/\.(?:js|jsx|mjs|cjs)$/, '');
+  const candidates = [base, ...extensions.map((extension) => `${stem}${extension}`), ...extensions.map((extension) => join(base, `index${extension}`))];
+  return candidates.find((candidate) => candidate !== resolve(from) && fileVersion(candidate) !== undefined);
 }
 
 /** The index of the last sorted start at or before `offset` (-1 when none is). */

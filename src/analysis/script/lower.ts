@@ -172,7 +172,28 @@ class Lowering {
       case 'ImportDeclaration':
         return this.importDeclaration(node);
       case 'ExportNamedDeclaration':
-        return node.declaration ? this.statement(node.declaration) : [];
+        if (node.declaration) return this.statement(node.declaration);
+        // `export { createModel } from './model'`: a re-export binds the name here too.
+        if (node.source && node.exportKind !== 'type') {
+          const names: Array<[Node, string, string]> = node.specifiers.flatMap((specifier): Array<[Node, string, string]> =>
+            specifier.local.type === 'Identifier' && specifier.exported.type === 'Identifier'
+              ? [[specifier, specifier.local.name, specifier.exported.name]]
+              : [],
+          );
+          const source = String(node.source.value);
+          return names.length > 0 ? [this.importFrom(node, TFJS_PACKAGE.test(source) ? TFJS_MODULE : source, node.source.range, names)] : [];
+        }
+        return [];
+      case 'ExportAllDeclaration': {
+        // `export * from './layers'`: everything that module has, this one has.
+        if (node.exported || node.exportKind === 'type') return [];
+        const source = String(node.source.value);
+        return [
+          this.node('import_from_statement', node)
+            .add(this.node('dotted_name', node.source, TFJS_PACKAGE.test(source) ? TFJS_MODULE : source), 'module_name')
+            .add(this.node('wildcard_import', [node.range[1], node.range[1]])),
+        ];
+      }
       case 'ExportDefaultDeclaration':
         return node.declaration.type === 'FunctionDeclaration' || node.declaration.type === 'ClassDeclaration'
           ? this.statement(node.declaration)
