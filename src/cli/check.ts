@@ -293,6 +293,9 @@ export interface CheckOptions {
 export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' | 'path' | 'kind' | 'text'>, options: CheckOptions): Promise<CheckDone> {
   const notes: string[] = [];
   const source = new SourceFile(host, job.file);
+  // Evidence in the file itself is placed by line and column: the lines indexed once for all its findings
+  // (not in notebooks, whose offsets are the joined cells').
+  const lines = job.kind === 'notebook' ? undefined : new LineIndex(job.kind === 'python' ? normalizeNewlines(job.text) : job.text);
   try {
     const result = await analyzeDocument(source, job.kind, job.text, {
       select: options.select,
@@ -303,7 +306,7 @@ export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' |
     return {
       result: {
         kind: job.kind,
-        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd) })),
+        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd, lines) })),
         ...(result.skipped ? { skipped: result.skipped } : {}),
         ...(result.partial ? { partial: result.partial } : {}),
       },
@@ -375,8 +378,7 @@ function parseJobs(raw: string | undefined): number {
  * A finding's evidence as places: in its own file (by line and column; not for notebooks, whose
  * offsets are the joined cells') or in another (by line), each with what it shows.
  */
-function related(job: Pick<CheckJob, 'path' | 'kind' | 'text'>, finding: LocatedFinding, cwd: string): Pick<CheckFinding, 'related'> {
-  const lines = job.kind === 'python' ? new LineIndex(normalizeNewlines(job.text)) : undefined;
+function related(job: Pick<CheckJob, 'path'>, finding: LocatedFinding, cwd: string, lines: LineIndex | undefined): Pick<CheckFinding, 'related'> {
   const entries: NonNullable<CheckFinding['related']>[number][] = [];
   const via = finding.via
     ? [

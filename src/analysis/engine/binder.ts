@@ -506,6 +506,16 @@ export function isSelf(name: string): boolean {
   return name === 'self' || name === 'this';
 }
 
+/** How many names a module searches its text for, one at a time, before it indexes them all. */
+const TARGETED_SEARCHES = 8;
+
+/** Every place a name is called, or a member called or stored (see `BoundModule.wordsBefore`). */
+const USE_PATTERNS = {
+  call: /(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g,
+  'member-call': /\.[ \t]*([A-Za-z_#]\w*)[ \t]*\(/g,
+  'member-store': /\.[ \t]*([A-Za-z_#]\w*)[ \t]*=(?!=)/g,
+} as const;
+
 /** Modules of the libraries LossLens knows, as star imports name them. */
 const LIBRARY_ROOT = /^(?:torch|tensorflow|keras|jax|flax|optax|torchvision|timm)\b/;
 
@@ -620,11 +630,9 @@ export class BoundModule {
    */
   callsOf(fn: FunctionInfo, max: number): IrNode[] | undefined {
     const calls: IrNode[] = [];
-    const pattern = new RegExp(`\\b${fn.name}[ \\t]*\\(`, 'g');
-    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
-      if (match.index > 0 && this.text[match.index - 1] === '.') continue;
-      const name = this.tree.rootNode.descendantForIndex(match.index, match.index + fn.name.length);
-      if (name?.type !== 'identifier' || name.startIndex !== match.index || name.text !== fn.name) continue;
+    for (const at of this.wordsBefore(fn.name, 'call')) {
+      const name = this.tree.rootNode.descendantForIndex(at, at + fn.name.length);
+      if (name?.type !== 'identifier' || name.startIndex !== at || name.text !== fn.name) continue;
       const call = name.parent;
       if (call?.type !== 'call' || call.childForFieldName('function')?.id !== name.id) continue;
       const found = this.scopeOf(call).lookup(fn.name, call.startIndex);
@@ -634,6 +642,37 @@ export class BoundModule {
     }
     return calls;
   }
+
+  /**
+   * Where the text spells `name` followed by `(` (`call`, not after a dot), or after a dot and
+   * followed by `(` or `=` (`member-call`, `member-store`). The first few names asked are each
+   * searched for; past those, one pass indexes every such place in the text, so a file of many
+   * functions, each asked about, costs one search, not one per function.
+   */
+  private wordsBefore(name: string, use: 'call' | 'member-call' | 'member-store'): readonly number[] {
+    const index = this.textIndex.get(use);
+    if (index) return index.get(name) ?? [];
+    const searched = (this.textSearches.get(use) ?? 0) + 1;
+    this.textSearches.set(use, searched);
+    if (searched > TARGETED_SEARCHES) {
+      const built = new Map<string, number[]>();
+      for (const match of this.text.matchAll(USE_PATTERNS[use])) {
+        const at = match.index + match[0].indexOf(match[1]!, use === 'call' ? 0 : 1);
+        const list = built.get(match[1]!);
+        if (list) list.push(at);
+        else built.set(match[1]!, [at]);
+      }
+      this.textIndex.set(use, built);
+      return built.get(name) ?? [];
+    }
+    const word = name.replace(/\$/g, '\\$');
+    const pattern =
+      use === 'call' ? new RegExp(`(?<![\\w.])${word}[ \\t]*\\(`, 'g') : new RegExp(`\\.[ \\t]*${word}[ \\t]*${use === 'member-call' ? '\\(' : '=(?!=)'}`, 'g');
+    return [...this.text.matchAll(pattern)].map((match) => (use === 'call' ? match.index : this.text.indexOf(name, match.index)));
+  }
+
+  private readonly textIndex = new Map<string, Map<string, number[]>>();
+  private readonly textSearches = new Map<string, number>();
 
   /**
    * The members `.name` this module calls (`t.use_loss(...)`: the attribute nodes of those calls)
@@ -652,9 +691,7 @@ export class BoundModule {
 
   private findMembers(name: string, use: 'call' | 'store', max: number): IrNode[] | undefined {
     const found: IrNode[] = [];
-    const pattern = new RegExp(`\\.[ \\t]*${name}[ \\t]*${use === 'call' ? '\\(' : '=(?!=)'}`, 'g');
-    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
-      const at = this.text.indexOf(name, match.index);
+    for (const at of this.wordsBefore(name, use === 'call' ? 'member-call' : 'member-store')) {
       const identifier = this.tree.rootNode.descendantForIndex(at, at + name.length);
       const attribute = identifier?.parent;
       if (identifier?.type !== 'identifier' || attribute?.type !== 'attribute' || attribute.childForFieldName('attribute')?.startIndex !== at) continue;
