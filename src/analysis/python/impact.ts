@@ -72,7 +72,8 @@ export function calledDefinitions(text: string, all: readonly Statement[], calle
   for (const caller of callers) {
     for (const match of caller.matchAll(/(?<![\w.])([A-Za-z_]\w*)[ \t]*\(/g)) called.add(match[1]!);
     // On an object from outside (not `self.head(x)` inside the class itself, nor `super().__init__()`).
-    for (const match of caller.matchAll(/(?<!\bself|\bthis)\.[ \t]*([A-Za-z_]\w*)[ \t]*(?:\(|=(?!=))/g)) if (!match[1]!.startsWith('__')) members.add(match[1]!);
+    for (const match of caller.matchAll(/(?<!\bself|\bthis)\.[ \t]*([A-Za-z_]\w*)[ \t]*(?:\(|=(?!=))/g))
+      if (!match[1]!.startsWith('__')) members.add(match[1]!);
   }
   const found: number[] = [];
   all.forEach((statement, index) => {
