@@ -26,7 +26,7 @@ async function best(run: () => unknown): Promise<number> {
 }
 
 /** A training script in TensorFlow.js, different for each index: models, losses, activations. */
-export function trainingScript(index: number): string {
+function trainingScript(index: number): string {
   const units = 2 + (index % 9);
   const activation = ['softmax', 'sigmoid', 'relu', 'linear'][index % 4];
   const lines = [
