@@ -6,7 +6,8 @@ import { callArguments, intLiteral, spanOf, unparen } from '../ir/syntax';
 import { isKnownRank } from '../engine/values';
 import { parseTensor } from '../../tensor/parse';
 import type { Tensor } from '../../tensor/tensor';
-import { chain, comesFrom, lossReference, rootCause, siteFacts } from './helpers/describe';
+import type { Fact } from '../types';
+import { chain, comesFrom, inputSpan, lossReference, rootCause, siteFacts } from './helpers/describe';
 import { isPyTorch } from '../engine/sites';
 import { createRule } from './rule';
 
@@ -20,7 +21,7 @@ export const classCountMismatch = createRule({
     activations: [{ kinds: ['softmax', 'log_softmax'] }],
     docs: {
       whatItDoes:
-        'Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not. And class indices that reach past the classes of the input: drawn with `torch.randint(low, high, ...)`, counted with `torch.arange(end)`, or written out (`torch.tensor([0, 3, 7])`, leaving out `ignore_index`) — literals, in the call or the one assignment of the target.',
+        "Checks `CrossEntropyLoss` / `NLLLoss` and softmax over an input with one output unit (a final `nn.Linear(..., 1)`), and — in every framework — a model ending in a softmax over one unit (`Dense(1, activation='softmax')` in Keras or TensorFlow.js), and `weight` / `pos_weight` tensors whose length differs from the number of classes the model produces. The unit is the last dim: a softmax is reported only when it runs over that dim (`dim=-1`, or a dim that is the last for a known rank), so attention scores `(batch, time, 1)` normalised over time are not. And class indices that reach past the classes of the input: drawn with `torch.randint(low, high, ...)`, counted with `torch.arange(end)`, or written out (`torch.tensor([0, 3, 7])`, leaving out `ignore_index`) — literals, in the call or the one assignment of the target.",
       whyIsThisBad:
         'A softmax over one value is always 1, so cross entropy is always 0: nothing is learned, and nothing fails. A binary classifier with one output needs `BCEWithLogitsLoss`; with two outputs it can use cross entropy. A weight of the wrong length raises at run time, or — for `pos_weight` of length 1 where per-class weights were meant — weights every class alike. A class index at or past the number of classes makes PyTorch raise `Target 9 is out of bounds.` (on a GPU, a device-side assert that ends the process).',
       example: [
@@ -77,7 +78,21 @@ export const classCountMismatch = createRule({
   },
   check(context) {
     for (const site of context.losses) {
-      if (site.kind !== 'application' || !isPyTorch(site)) continue;
+      if (site.kind !== 'application') continue;
+      // In every framework: a model whose last layer is a softmax over one unit (`Dense(1,
+      // activation='softmax')`) outputs 1 whatever its input, whatever the loss.
+      const output = siteFacts(context.interpreter, site);
+      const activation = output.input?.activation;
+      if (output.inputNode && output.input && activation?.inModel && activation.fn === 'softmax' && output.input.classes === 1 && overLastDim(output.input)) {
+        context.report({
+          span: inputSpan(site, output.inputNode),
+          messageId: 'softmaxOfOne',
+          data: { activation: 'softmax', value: '1', source: comesFrom(output.inputNode, output.input) },
+          evidence: chain(output.input),
+        });
+        continue;
+      }
+      if (!isPyTorch(site)) continue;
       const loss = site.api.loss;
       const { inputNode, input } = siteFacts(context.interpreter, site);
       if (!inputNode || !input) continue;
@@ -155,6 +170,13 @@ export const classCountMismatch = createRule({
     }
   },
 });
+
+/** Whether a fact's activation runs over its last dim (where a layer's units are). */
+function overLastDim(fact: Fact): boolean {
+  const dim = fact.activation?.dim;
+  if (dim === -1) return true;
+  return dim !== undefined && isKnownRank(fact.shape) && dim === fact.shape.length - 1;
+}
 
 /**
  * The range a class-index target is drawn from, when it is drawn right there: written as

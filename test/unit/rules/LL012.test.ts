@@ -1,10 +1,15 @@
 import { classCountMismatch } from '../../../src/analysis/rules/class-count-mismatch';
-import { py, ruleTester } from './tester';
+import { py, ruleTester, ts } from './tester';
 
 const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'x = torch.randn(8, 16)', 'labels = torch.randint(0, 3, (8,))'];
 
 ruleTester(classCountMismatch, {
   valid: [
+    py(
+      'from tensorflow import keras',
+      'model = keras.Sequential([keras.layers.Dense(2, activation="softmax")])',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
     py(...head, 'loss = F.cross_entropy(nn.Linear(16, 3)(x), labels)'),
     py(...head, 'loss = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 4.0]))(nn.Linear(16, 3)(x), labels)'),
     py(...head, 'loss = nn.BCEWithLogitsLoss(pos_weight=torch.tensor([3.0]))(nn.Linear(16, 4)(x), torch.rand(8, 4))'),
@@ -27,6 +32,25 @@ ruleTester(classCountMismatch, {
     py(...head, 'v = nn.Linear(16, 1)', 'def attend(h):', '    return F.softmax(v(h))'),
   ],
   invalid: [
+    {
+      // Keras: a model ending in a softmax over one unit always outputs 1.
+      code: py(
+        'from tensorflow import keras',
+        'model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1, activation="softmax")])',
+        'model.compile(optimizer="adam", loss=keras.losses.BinaryCrossentropy())',
+      ),
+      errors: [{ line: 3, column: 38, messageId: 'softmaxOfOne', data: { activation: 'softmax', value: '1' } }],
+      output: null,
+    },
+    {
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4], activation: 'softmax' })] });",
+        "model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });",
+      ),
+      errors: [{ line: 3, column: 42, messageId: 'softmaxOfOne' }],
+      output: null,
+    },
     {
       code: py(...head, 'y = torch.randint(0, 10, (8,))', 'loss = nn.CrossEntropyLoss()(nn.Linear(16, 5)(x), y)'),
       errors: [{ line: 8, messageId: 'indexRange', data: { high: 9, classes: 5 } }],
