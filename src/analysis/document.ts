@@ -176,6 +176,9 @@ export async function analyzeNotebook(file: SourceFile, program: NotebookProgram
   };
 }
 
+/** How many places with syntax errors a note names. */
+const MAX_PLACES_SAID = 6;
+
 /** Says where a file's lines are: its own line numbers. */
 function fileLines(text: string): (offset: number) => { group: number; line: number } {
   const lines = new LineIndex(text);
@@ -204,16 +207,19 @@ function partial(
   }
   const lines = (range: { first: number; last: number }) => (range.first === range.last ? String(range.first) : `${range.first}–${range.last}`);
   if (ranges.length === 0) return {};
-  if (!notebook) return { partial: l10n.t('skipped lines {0} (a syntax error); the rest of the file was analysed', ranges.map(lines).join(', ')) };
-  const cells = [...new Set(ranges.map((range) => range.group))].map((group) =>
+  // The first few places are enough to find them: a file of many says so with an ellipsis.
+  const shown = ranges.slice(0, MAX_PLACES_SAID);
+  const more = ranges.length > shown.length ? ', …' : '';
+  if (!notebook) return { partial: l10n.t('skipped lines {0} (a syntax error); the rest of the file was analysed', `${shown.map(lines).join(', ')}${more}`) };
+  const cells = [...new Set(shown.map((range) => range.group))].map((group) =>
     l10n.t(
       'cell {0}, lines {1}',
       group,
-      ranges
+      shown
         .filter((range) => range.group === group)
         .map(lines)
         .join(', '),
     ),
   );
-  return { partial: l10n.t('skipped {0} (a syntax error); the rest of the notebook was analysed', cells.join('; ')) };
+  return { partial: l10n.t('skipped {0} (a syntax error); the rest of the notebook was analysed', `${cells.join('; ')}${more}`) };
 }
