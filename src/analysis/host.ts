@@ -3,7 +3,7 @@ import { notSourceFolder } from './workspace';
 import { join } from 'node:path';
 import { BoundModule } from './engine/binder';
 import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from './python/imports';
-import { Interpreter } from './engine/interpreter';
+import { Interpreter, type ImportTable } from './engine/interpreter';
 import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
 import type { IrNode } from './ir/node';
 import { readsItsCalls } from './python/impact';
@@ -18,6 +18,53 @@ export interface ImportedModule {
   /** Size and modification time when it was read. */
   readonly version: string;
   readonly interpreter: Interpreter;
+  /** The workspace modules it imports, read when its interpreter first asks for one. */
+  readonly children: LazyImports;
+}
+
+/**
+ * An imported module's own imports, read when first asked for: only what an analysis follows
+ * into a module is ever parsed (a model zoo's package imports dozens of modules no loss reaches).
+ * Only the names the module's text imports are looked up.
+ */
+class LazyImports implements ImportTable {
+  private readonly read = new Map<string, ImportedModule | null>();
+
+  constructor(
+    private readonly path: string,
+    private readonly names: readonly string[],
+    private readonly load: (path: string) => ImportedModule | undefined,
+    private readonly host: AnalysisHost,
+  ) {}
+
+  get(name: string): Interpreter | undefined {
+    return this.module(name)?.interpreter;
+  }
+
+  has(name: string): boolean {
+    return this.module(name) !== undefined;
+  }
+
+  *values(): IterableIterator<Interpreter> {
+    for (const module of this.read.values()) if (module) yield module.interpreter;
+  }
+
+  /** The modules read so far. */
+  *loaded(): IterableIterator<ImportedModule> {
+    for (const module of this.read.values()) if (module) yield module;
+  }
+
+  private module(name: string): ImportedModule | undefined {
+    const known = this.read.get(name);
+    if (known !== undefined) return known ?? undefined;
+    if (!this.names.includes(name)) return undefined;
+    // Marked first: a module importing one that imports it back finds nothing the second time.
+    this.read.set(name, null);
+    const resolved = this.host.resolve(this.path, name);
+    const module = resolved ? this.load(resolved) : undefined;
+    this.read.set(name, module ?? null);
+    return module;
+  }
 }
 
 /**
@@ -29,7 +76,7 @@ export interface ImportedModule {
 export class AnalysisHost {
   private parserLoad: Promise<Parser> | undefined;
   private readonly resolutions = new Map<string, string | null>();
-  private readonly modules = new Map<string, ImportedModule & { readonly tree: Tree; readonly children: ReadonlyMap<string, ImportedModule> }>();
+  private readonly modules = new Map<string, ImportedModule & { readonly tree: Tree }>();
   /** Workspace files by path with the files they import, for finding who calls a module (built on demand). */
   private importersIndex: Map<string, string[]> | undefined;
   /** The indexed files that name a loss. */
@@ -67,49 +114,31 @@ export class AnalysisHost {
    * import Net` leads to `models.py`): parsed again only when its size or modification time, or
    * one of its imports', changed. Undefined when it cannot be read or is too large.
    */
-  module(path: string, parser: Parser, building: Set<string> = new Set()): ImportedModule | undefined {
+  module(path: string, parser: Parser): ImportedModule | undefined {
     const version = fileVersion(path);
     const cached = this.modules.get(path);
-    // A module imported again while its imports are read (a cycle) is what it was, if anything.
-    if (building.has(path)) return cached;
-    if (cached && cached.version === version && this.importsCurrent(cached, parser)) return cached;
-    if (building.size >= MAX_IMPORT_DEPTH) return undefined;
+    if (cached && cached.version === version && this.importsCurrent(cached)) return cached;
     if (cached) this.retire(cached.tree);
     this.modules.delete(path);
     const read = version === undefined ? undefined : readSourceText(path, MAX_IMPORTED_BYTES);
     if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
     const text = normalizeNewlines(read.text);
     const tree = parsePython(parser, text);
-    building.add(path);
-    const imports = new Map<string, Interpreter>();
-    const children = new Map<string, ImportedModule>();
-    try {
-      for (const name of importedModules(text, topLevelStatements(text))) {
-        const child = this.resolve(path, name);
-        const module = child ? this.module(child, parser, building) : undefined;
-        if (!module) continue;
-        imports.set(name, module.interpreter);
-        children.set(name, module);
-      }
-    } finally {
-      building.delete(path);
-    }
-    const module = { path, version: version!, tree, children, interpreter: new Interpreter(new BoundModule(text, tree), frameworkLibrary, imports, path) };
+    const children = new LazyImports(path, importedModules(text, topLevelStatements(text)), (child) => this.module(child, parser), this);
+    const module = { path, version: version!, tree, children, interpreter: new Interpreter(new BoundModule(text, tree), frameworkLibrary, children, path) };
     this.modules.set(path, module);
     return module;
   }
 
-  /** Whether the modules a cached module imports are still the ones the host has for their files. */
-  private importsCurrent(
-    module: ImportedModule & { readonly children: ReadonlyMap<string, ImportedModule> },
-    parser: Parser,
-    seen = new Set<string>(),
-  ): boolean {
+  /**
+   * Whether the modules a cached module has read of its imports (at any depth) are unchanged on
+   * disk, and still the ones the host has: its interpreter's answers were computed with them.
+   */
+  private importsCurrent(module: ImportedModule, seen = new Set<string>()): boolean {
     seen.add(module.path);
-    for (const child of module.children.values()) {
+    for (const child of module.children.loaded()) {
       if (seen.has(child.path)) continue;
-      const now = this.modules.get(child.path);
-      if (now !== child || fileVersion(child.path) !== child.version || !this.importsCurrent(child as typeof module, parser, seen)) return false;
+      if (this.modules.get(child.path) !== child || fileVersion(child.path) !== child.version || !this.importsCurrent(child, seen)) return false;
     }
     return true;
   }
@@ -124,8 +153,7 @@ export class AnalysisHost {
       if (seen.has(current.path)) return;
       seen.add(current.path);
       versions.push(`${current.path}\u0000${current.version}`);
-      for (const child of (current as ImportedModule & { readonly children?: ReadonlyMap<string, ImportedModule> }).children?.values() ?? [])
-        visit(child, seen);
+      for (const child of current.children.loaded()) visit(child, seen);
     };
     visit(module, new Set());
     return versions.join('\u0002');
@@ -302,9 +330,6 @@ export class AnalysisHost {
     this.resolutions.clear();
   }
 }
-
-/** How many modules deep imports are followed (a file importing a package re-exporting a module ...). */
-const MAX_IMPORT_DEPTH = 8;
 
 /** The most workspace files read when looking for the files that import a module. */
 const MAX_WORKSPACE_FILES = 3000;

@@ -9,6 +9,13 @@ import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } 
 
 const MAX_DEPTH = 40;
 
+/**
+ * The workspace modules a file imports, by the name it imports them under: `get` may read one
+ * the first time it is asked for; `values` are those read so far (a class or function the
+ * interpreter holds comes from one of them).
+ */
+export type ImportTable = Pick<ReadonlyMap<string, Interpreter>, 'get' | 'has' | 'values'>;
+
 /** A call of a function, with the interpreter of the file it is in (this one, or an importing file's). */
 export interface CallSite {
   readonly call: IrNode;
@@ -35,8 +42,8 @@ export class Interpreter {
   constructor(
     readonly module: BoundModule,
     readonly library: Library,
-    /** Workspace modules this file imports, by module name, with their own interpreters. */
-    private readonly imports: ReadonlyMap<string, Interpreter> = new Map(),
+    /** Workspace modules this file imports, by module name, with their own interpreters (read when first asked for, maybe). */
+    private readonly imports: ImportTable = new Map(),
     /** Where this module's file is, when it is an imported one (evidence then names it). */
     readonly path?: string,
     /** One call of one function whose parameters are read from that call alone (`pinned`). */

@@ -1,4 +1,4 @@
-import type { AnalysisHost } from '../host';
+import type { AnalysisHost, ImportedModule } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
 import { SiteIndex, activationReaders, findingsThroughCalls, runRules } from '../rules/run';
@@ -200,7 +200,7 @@ export class SourceFile {
       tree,
       spans,
       bound: module.scope.boundNames() ?? bound,
-      imports: imports.key,
+      imports: imports.keyAfter(),
       hadError: tree.rootNode.hasError,
       ...(syntaxErrors ? { syntaxErrors } : {}),
       checks: { options: key, byStatement },
@@ -225,20 +225,23 @@ export class SourceFile {
     text: string,
     statements: readonly Statement[],
     importers: readonly string[],
-  ): { interpreters: Map<string, Interpreter>; key: string; importers: readonly string[] } {
+  ): { interpreters: Map<string, Interpreter>; key: string; keyAfter: () => string; importers: readonly string[] } {
     const interpreters = new Map<string, Interpreter>();
-    const key: string[] = [];
-    if (this.path && importers.length > 0) key.push(this.host.importersKey(this.path));
+    const modules: ImportedModule[] = [];
+    const importersKey = this.path && importers.length > 0 ? [this.host.importersKey(this.path)] : [];
     if (this.path) {
       for (const name of importedModules(text, statements)) {
         const path = this.host.resolve(this.path, name);
         const imported = path ? this.host.module(path, parser) : undefined;
         if (!imported) continue;
         interpreters.set(name, imported.interpreter);
-        key.push(this.host.deepVersion(imported));
+        modules.push(imported);
       }
     }
-    return { interpreters, key: key.join('\u0001'), importers };
+    // The modules an analysis reads of their imports are known once it has: the key kept for the
+    // next version names them too.
+    const keyOf = () => [...importersKey, ...modules.map((module) => this.host.deepVersion(module))].join('\u0001');
+    return { interpreters, key: keyOf(), keyAfter: keyOf, importers };
   }
 
   /** Frees the syntax tree kept for the next version (after the analysis under way, if any). */
