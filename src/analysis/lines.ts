@@ -31,3 +31,18 @@ export class LineIndex {
     return this.position(offset).line;
   }
 }
+
+/** The index of the last of sorted `starts` at or before `offset` (-1 when none is): a binary search. */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle]! <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}

@@ -71,6 +71,13 @@ describe('TensorFlow.js: files with no loss', () => {
   });
 });
 
+describe('TensorFlow.js: hostile input', () => {
+  it('expressions nested thousands deep are skipped with a reason, never a crash', () => {
+    const text = `import * as tf from '@tensorflow/tfjs';\nexport const l = tf.losses.logLoss(a, ${'tf.sigmoid('.repeat(3000)}x${')'.repeat(3000)});\n`;
+    expect(analyzeScript(text)).toEqual({ findings: [], skipped: 'skipped: expressions nested too deeply to read' });
+  });
+});
+
 describe('TensorFlow.js: models and helpers imported from other files of the workspace', () => {
   it('follows relative imports at any depth (re-exports too), and says which files the findings depend on', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');

@@ -1,4 +1,4 @@
-import { LineIndex } from '../lines';
+import { LineIndex, lastAtOrBefore } from '../lines';
 import type { IrNode, IrTree } from '../ir/node';
 import { containsWord, dottedParts } from '../ir/syntax';
 
@@ -761,16 +761,7 @@ export class BoundModule {
   private definitionsAround(offset: number): readonly Definition[] {
     this.topLevelNodes();
     const { starts, nodes } = this.topLevelCache!;
-    let low = 0;
-    let high = starts.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (starts[middle]! <= offset) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
+    const found = lastAtOrBefore(starts, offset);
     const statement = found >= 0 ? nodes[found]! : undefined;
     if (!statement) return [];
     let definitions = this.definitionCache.get(statement.startIndex);

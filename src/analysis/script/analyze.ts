@@ -20,7 +20,7 @@ import { describeSites, findSites, type ActivationSite, type PythonLossSite, typ
 import { TFJS_LOSS_NAMES } from '../frameworks/tfjs';
 import { frameworkLibrary } from '../frameworks/library';
 import type { IrNode } from '../ir/node';
-import { LineIndex } from '../lines';
+import { LineIndex, lastAtOrBefore } from '../lines';
 import { fileVersion } from '../python/imports';
 import { readSourceText } from '../source-text';
 import type { AnalyzeOptions } from '../options';
@@ -54,6 +54,16 @@ const MAX_BROKEN_STATEMENTS = 8;
 /** The findings of one TypeScript or JavaScript file; never throws for bad input. */
 export function analyzeScript(text: string, options: AnalyzeOptions & { readonly jsx?: boolean; readonly path?: string } = {}): ScriptResult {
   if (!mayHaveFindings(text)) return { findings: [] };
+  try {
+    return analyzeParsed(text, options);
+  } catch (error) {
+    // Expressions nested thousands deep exhaust the stack of TypeScript's parser (or the lowering).
+    if (error instanceof RangeError) return { findings: [], skipped: l10n.t('skipped: expressions nested too deeply to read') };
+    throw error;
+  }
+}
+
+function analyzeParsed(text: string, options: AnalyzeOptions & { readonly jsx?: boolean; readonly path?: string }): ScriptResult {
   const parsed = parseTolerant(text, options.jsx ?? false);
   if ('skipped' in parsed) return { findings: [], skipped: parsed.skipped };
   const marks = suppressions(text);
@@ -155,21 +165,6 @@ function resolveScript(from: string, specifier: string): string | undefined {
   const stem = base.replace(/\.(?:js|jsx|mjs|cjs)$/, '');
   const candidates = [base, ...extensions.map((extension) => `${stem}${extension}`), ...extensions.map((extension) => join(base, `index${extension}`))];
   return candidates.find((candidate) => candidate !== resolve(from) && fileVersion(candidate) !== undefined);
-}
-
-/** The index of the last sorted start at or before `offset` (-1 when none is). */
-function lastAtOrBefore(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (starts[middle]! <= offset) {
-      found = middle;
-      low = middle + 1;
-    } else high = middle - 1;
-  }
-  return found;
 }
 
 function unique(findings: readonly Finding[]): Finding[] {
