@@ -253,3 +253,57 @@ describe('eval --jsonl against PyTorch (test/golden/losses.json): every value, e
     actual.forEach((value, index) => expect(close(value, expected[index]), `${index}: ${String(value)} vs ${String(expected[index])}`).toBe(true));
   });
 });
+
+describe('TypeScript and JavaScript from outside', () => {
+  /** Statements real TF.js code has, broken ones and odd syntax among them, in any order. */
+  const pool = [
+    "import * as tf from '@tensorflow/tfjs';",
+    "const { losses, layers } = require('@tensorflow/tfjs');",
+    "import { createModel } from './model';",
+    "export * from './layers';",
+    'const model = tf.sequential();',
+    "model.add(tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' }));",
+    'model.add(tf.layers.dense({ ...cfg, units: 1 }));',
+    "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+    'model.compile({ optimizer: "adam", loss: tf.losses.softmaxCrossEntropy });',
+    'const logits = model.predict(xs) as tf.Tensor;',
+    'export const l = tf.losses.softmaxCrossEntropy(labels, tf.softmax(logits));',
+    'export const s = tf.tidy(() => tf.losses.sigmoidCrossEntropy(ys, model.apply(xs) as tf.Tensor));',
+    'class Agent { model = tf.sequential(); build(n: number) { this.model.add(tf.layers.dense({ units: n })); return this; } }',
+    'function compile(m: tf.Sequential) { m.compile({ loss: "binaryCrossentropy" }); }',
+    'compile(model);',
+    'const f = async ({ a, b }: { a: number; b: number }, ...rest: number[]) => a + b;',
+    'for (const [x, y] of pairs) { if (x) { model = y; } else model = tf.model({ inputs: x, outputs: y }); }',
+    'switch (kind) { case 1: break; default: model.fit(xs, tf.oneHot(ys, 3)); }',
+    'const lossFn = tf.losses.logLoss; lossFn(ys, model.predict(xs));',
+    'export default class extends Base { constructor() { super(); this.x = tf.log(tf.sigmoid(y)); } }',
+    'const broken = tf.losses.logLoss(a, b) +;',
+    'function unclosed( {',
+    '}',
+    '<div>{model}</div>;',
+    'label: while (true) { break label; }',
+    'const t = `${tf.softmax(x)}`;',
+  ];
+
+  it('random programs are analysed or skipped with a reason, never an exception, findings inside the text (fast-check)', async () => {
+    const { analyzeScript } = await import('../../src/analysis/script/analyze');
+    await fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pool), { maxLength: 14 }), fc.boolean(), (statements, jsx) => {
+        const text = statements.join('\n');
+        const result = analyzeScript(text, {
+          jsx,
+          onInternalError: (_rule, error) => {
+            throw error;
+          },
+        });
+        expect(result.skipped === undefined || /^skipped: /.test(result.skipped)).toBe(true);
+        for (const finding of result.findings) {
+          expect(finding.span.start).toBeGreaterThanOrEqual(0);
+          expect(finding.span.end).toBeLessThanOrEqual(text.length);
+          for (const edit of finding.fix?.edits ?? []) expect(edit.span.end).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 300) },
+    );
+  });
+});
