@@ -181,7 +181,7 @@ class Lowering {
               : [],
           );
           const source = String(node.source.value);
-          return names.length > 0 ? [this.importFrom(node, TFJS_PACKAGE.test(source) ? TFJS_MODULE : source, node.source.range, names)] : [];
+          return names.length > 0 ? [this.importFrom(node, moduleName(source), node.source.range, names)] : [];
         }
         return [];
       case 'ExportAllDeclaration': {
@@ -190,7 +190,7 @@ class Lowering {
         const source = String(node.source.value);
         return [
           this.node('import_from_statement', node)
-            .add(this.node('dotted_name', node.source, TFJS_PACKAGE.test(source) ? TFJS_MODULE : source), 'module_name')
+            .add(this.node('dotted_name', node.source, moduleName(source)), 'module_name')
             .add(this.node('wildcard_import', [node.range[1], node.range[1]])),
         ];
       }
@@ -265,7 +265,7 @@ class Lowering {
   private importDeclaration(node: TSESTree.ImportDeclaration): Lowered[] {
     if (node.importKind === 'type') return [];
     const source = String(node.source.value);
-    const module = TFJS_PACKAGE.test(source) ? TFJS_MODULE : source;
+    const module = moduleName(source);
     const lowered: Lowered[] = [];
     const named: Array<[Node, string, string]> = [];
     for (const specifier of node.specifiers) {
@@ -285,7 +285,7 @@ class Lowering {
     if (!init) return [];
     const required = requiredModule(init);
     if (required !== undefined) {
-      const module = TFJS_PACKAGE.test(required) ? TFJS_MODULE : required;
+      const module = moduleName(required);
       if (declarator.id.type === 'Identifier') return [this.importAs(0, module, declarator.id.name, declarator)];
       if (declarator.id.type === 'ObjectPattern') {
         const names: Array<[Node, string, string]> = [];
@@ -571,6 +571,11 @@ class Lowering {
       );
     }
   }
+}
+
+/** The module a specifier imports, as the tables name it: `tfjs` for TensorFlow.js's packages. */
+function moduleName(specifier: string): string {
+  return TFJS_PACKAGE.test(specifier) ? TFJS_MODULE : specifier;
 }
 
 /** A property's key when it is a plain name or a literal: `{units: 3}`, `{'units': 3}`. */
