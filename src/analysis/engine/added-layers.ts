@@ -25,6 +25,7 @@ export function addedLayers(
   // The calls made while the name holds this model: after its assignment, before the next one
   // (a notebook that builds `model` twice adds to each in turn).
   const next = target.type === 'identifier' ? scope.bindings(target.text).find((binding) => binding.at > assignment!.endIndex)?.at : undefined;
+  let lastConditional = false;
   for (const call of scope.callsOn(receiver)) {
     if (call.startIndex < assignment!.startIndex || (next !== undefined && call.startIndex > next)) continue;
     const method = call.childForFieldName('function')?.childForFieldName('attribute')?.text;
@@ -33,6 +34,21 @@ export function addedLayers(
     const value = interpreter.value(added, depth);
     if (value.kind !== 'layer') return undefined;
     layers.push(value.layer);
+    lastConditional = inBranch(call, assignment!);
   }
-  return layers;
+  // A last layer added in a branch or a loop (`if logits: model.add(Dense(10)) else: ...`) may
+  // not be the last one: the output is unknown.
+  return lastConditional ? undefined : layers;
+}
+
+/** Statements whose blocks may run or not, or more than once. */
+const BRANCHING = /^(?:if_statement|elif_clause|else_clause|for_statement|while_statement|try_statement|except_clause|match_statement|case_clause)$/;
+
+/** Whether `node` is in a branch or loop that does not also hold `construction` (`model = ...`). */
+function inBranch(node: IrNode, construction: IrNode): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'function_definition' || current.type === 'class_definition' || current.type === 'module') return false;
+    if (BRANCHING.test(current.type) && !(current.startIndex <= construction.startIndex && construction.endIndex <= current.endIndex)) return true;
+  }
+  return false;
 }
