@@ -25,10 +25,11 @@ export interface CallSite {
 const MAX_CALLERS = 8;
 
 /**
- * Phase 3's other half: abstract interpretation of the user's Python, as far as losses care.
- * Follows names to their assignments, calls into the functions and the `forward` of classes of
- * this file (and of the workspace modules it imports), `self.` attributes, tuples and loop
- * targets; every call that leaves the user's code is the library's to answer (`torch/library.ts`).
+ * Phase 3's other half: abstract interpretation of the IR (Python's or TypeScript's), as far as
+ * losses care. Follows names to the bindings that reach them, calls into the functions and the
+ * `forward` of classes of this file (and of the workspace modules it imports), `self.` / `this.`
+ * attributes, tuples and loop targets; every call that leaves the user's code is the library's to
+ * answer (`frameworks/library.ts`).
  * Memoised per node (node ids are unique in a tree); recursion (a function reaching itself) is
  * unknown.
  */
@@ -93,9 +94,9 @@ export class Interpreter {
   }
 
   /**
-   * The calls of `fn` (at most `MAX_CALLERS`) when they pass different models, classes, functions
-   * or losses for a parameter it calls — what `passed` leaves unknown — in order; undefined when
-   * they agree, or something passed is not followed.
+   * The calls of `fn` (at most `MAX_CALLERS`) when they pass different models, classes, functions,
+   * losses or tensors for a parameter it reads — what `passed` leaves unknown — in order; undefined
+   * when they agree, or a model or loss passed is not followed.
    */
   disagreeingCalls(fn: FunctionInfo): readonly CallSite[] | undefined {
     if (fn.cls || this.pin) return undefined;

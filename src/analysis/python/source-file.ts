@@ -1,7 +1,7 @@
 import type { AnalysisHost, ImportedModule } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
-import { SiteIndex, activationReaders, findingsThroughCalls, runRules } from '../rules/run';
+import { SiteIndex, activationReaders, findingsThroughCalls, runRules, uniqueFindings } from '../rules/run';
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
@@ -83,7 +83,7 @@ export class SourceFile {
         if (this.imports(parser, text, previous.statements, this.callers(text, previous.statements)).key === previous.imports) {
           const byStatement = previous.checks.byStatement;
           return {
-            findings: unique(byStatement.flatMap((check) => check.findings)),
+            findings: uniqueFindings(byStatement.flatMap((check) => check.findings)),
             ...(options.sites ? { sites: byStatement.flatMap((check) => check.sites) } : {}),
             ...(previous.syntaxErrors ? { syntaxErrors: previous.syntaxErrors } : {}),
           };
@@ -190,7 +190,7 @@ export class SourceFile {
     }
 
     // 6. Findings: one per place and message, in order. The version is kept for the next one.
-    const findings = unique(byStatement.flatMap((check) => check.findings));
+    const findings = uniqueFindings(byStatement.flatMap((check) => check.findings));
     const described = options.sites ? byStatement.flatMap((check) => check.sites) : undefined;
     previous?.tree.delete();
     const syntaxErrors = tree.rootNode.hasError ? errorSpans(tree.rootNode) : undefined;
@@ -430,14 +430,6 @@ function errorSpans(root: Node): Span[] {
     for (const child of node.children) if (child) stack.push(child);
   }
   return spans.sort((a, b) => a.start - b.start);
-}
-
-/** The same finding can come from two statements (one weight, two uses of the loss): report it once. */
-function unique(findings: readonly Finding[]): Finding[] {
-  const byKey = new Map<string, Finding>();
-  for (const finding of findings)
-    byKey.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}:${JSON.stringify(finding.data)}`, finding);
-  return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 
 function spanKey(spans: Selection['spans']): string {

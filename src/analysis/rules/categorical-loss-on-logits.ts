@@ -15,7 +15,7 @@ export const categoricalLossOnLogits = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        "Checks for Keras' `CategoricalCrossentropy` and `SparseCategoricalCrossentropy` (classes, functions and the strings `compile(loss=...)` takes) with `from_logits=False`, the default, on the output of a model whose last layer has no softmax, such as `layers.Dense(10)`.",
+        "Checks for Keras' `CategoricalCrossentropy` and `SparseCategoricalCrossentropy` (classes, functions and the strings `compile(loss=...)` takes) with `from_logits=False`, the default, on the output of a model whose last layer has no softmax, such as `layers.Dense(10)`. In TensorFlow.js, which has no `from_logits`: `'categoricalCrossentropy'`, `'sparseCategoricalCrossentropy'` and `tf.metrics.categoricalCrossentropy` on a model with no softmax; the fix there is `tf.losses.softmaxCrossEntropy`.",
       whyIsThisBad:
         'With `from_logits=False` Keras reads the model output as probabilities: it rescales each row to sum to 1 and clips it to [1e-7, 1 − 1e-7]. Raw scores are not probabilities: negative scores are clipped to 1e-7, and the loss no longer measures how wrong the model is, so training stalls or diverges without an error.',
       example: [

@@ -18,7 +18,7 @@ export const probabilitiesLossOnLogits = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        "Checks for `nn.BCELoss` and `F.binary_cross_entropy` whose input comes straight from a layer with no sigmoid after it, such as a final `nn.Linear`; for Keras' `BinaryCrossentropy` (class, function or `'binary_crossentropy'`) with `from_logits=False` on a model whose last layer has no activation; and for TF1's `tf.compat.v1.losses.log_loss` on raw scores.",
+        "Checks for `nn.BCELoss` and `F.binary_cross_entropy` whose input comes straight from a layer with no sigmoid after it, such as a final `nn.Linear`; for Keras' `BinaryCrossentropy` (class, function or `'binary_crossentropy'`) with `from_logits=False` on a model whose last layer has no activation; and for TF1's `tf.compat.v1.losses.log_loss` on raw scores. In TensorFlow.js: `'binaryCrossentropy'` and `tf.metrics.binaryCrossentropy` on a model whose last layer has no sigmoid, and `tf.losses.logLoss` on raw scores.",
       whyIsThisBad:
         '`BCELoss` computes `-(y·log x + (1-y)·log(1-x))` and needs `x` in [0, 1]. Raw scores are not probabilities: PyTorch raises "all elements of input should be between 0 and 1" as soon as one leaves that range, and until then the loss is meaningless. `BCEWithLogitsLoss` applies the sigmoid itself, in a numerically stable form.',
       example: [

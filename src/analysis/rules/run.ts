@@ -151,3 +151,11 @@ export function* findingsThroughCalls(
   }
   return extra;
 }
+
+/** The same finding can come from two statements (one weight, two uses of the loss): each once, in order. */
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const finding of findings)
+    byKey.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}:${JSON.stringify(finding.data)}`, finding);
+  return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+}

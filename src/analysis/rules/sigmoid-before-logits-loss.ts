@@ -15,7 +15,7 @@ export const sigmoidBeforeLogitsLoss = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        "Checks for `nn.BCEWithLogitsLoss`, `F.binary_cross_entropy_with_logits` and torchvision's `sigmoid_focal_loss` whose input has already been through a sigmoid; likewise for Keras' `BinaryCrossentropy(from_logits=True)` on a model ending in a sigmoid, `tf.nn.sigmoid_cross_entropy_with_logits` (and the weighted and TF1 forms) and `optax.sigmoid_binary_cross_entropy`.",
+        "Checks for `nn.BCEWithLogitsLoss`, `F.binary_cross_entropy_with_logits` and torchvision's `sigmoid_focal_loss` whose input has already been through a sigmoid; likewise for Keras' `BinaryCrossentropy(from_logits=True)` on a model ending in a sigmoid, `tf.nn.sigmoid_cross_entropy_with_logits` (and the weighted and TF1 forms) and `optax.sigmoid_binary_cross_entropy`. In TensorFlow.js: `tf.losses.sigmoidCrossEntropy` on a sigmoid output.",
       whyIsThisBad:
         'These losses apply the sigmoid themselves. A second sigmoid squeezes every prediction into (0.5, 0.73) for positive scores and (0.27, 0.5) for negative ones: the loss can no longer reach low values, gradients shrink, and training stalls without an error.',
       example: [

@@ -13,7 +13,7 @@ export const softmaxBeforeCrossEntropy = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        "Checks for `nn.CrossEntropyLoss` and `F.cross_entropy` whose input has been through a softmax (or a log-softmax); likewise for Keras' categorical cross entropies with `from_logits=True` on a model ending in a softmax, `tf.nn.softmax_cross_entropy_with_logits` (sparse, `_v2` and TF1 forms) and `optax.softmax_cross_entropy` (and `_with_integer_labels`).",
+        "Checks for `nn.CrossEntropyLoss` and `F.cross_entropy` whose input has been through a softmax (or a log-softmax); likewise for Keras' categorical cross entropies with `from_logits=True` on a model ending in a softmax, `tf.nn.softmax_cross_entropy_with_logits` (sparse, `_v2` and TF1 forms) and `optax.softmax_cross_entropy` (and `_with_integer_labels`). In TensorFlow.js: `tf.losses.softmaxCrossEntropy` on a softmax output.",
       whyIsThisBad:
         '`CrossEntropyLoss` applies `log_softmax` to its input. After a softmax the input lies in [0, 1], so the second softmax flattens it: with 10 classes a perfectly confident prediction still gets probability 0.23, the loss stays high and gradients are tiny. PyTorch does not warn (pytorch/pytorch#55902). A log-softmax before it is harmless but redundant: `log_softmax` of log-probabilities gives them back.',
       example: [

@@ -13,7 +13,7 @@ export const swappedLossArguments = createRule({
     fixable: true,
     docs: {
       whatItDoes:
-        "Checks loss calls whose prediction slot holds a label — the target of a `for inputs, labels in loader` batch, or integer class indices — and whose label slot holds a model output. PyTorch losses take `(input, target)`: predictions first; TensorFlow's `tf.nn.*_with_logits` and Keras losses take `(labels, logits)` and `(y_true, y_pred)`: labels first.",
+        "Checks loss calls whose prediction slot holds a label — the target of a `for inputs, labels in loader` batch, or integer class indices — and whose label slot holds a model output. PyTorch losses take `(input, target)`: predictions first; TensorFlow's `tf.nn.*_with_logits` and Keras losses take `(labels, logits)` and `(y_true, y_pred)`: labels first. TensorFlow.js's `tf.losses.*` take the labels first too.",
       whyIsThisBad:
         'With the arguments swapped the loss differentiates with respect to the labels, the model gets no useful gradient, and for some losses (cross entropy with class indices) the call fails only at run time with a confusing shape or dtype error.',
       example: [

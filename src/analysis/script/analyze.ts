@@ -24,7 +24,7 @@ import { LineIndex, lastAtOrBefore } from '../lines';
 import { fileVersion } from '../python/imports';
 import { readSourceText } from '../source-text';
 import type { AnalyzeOptions } from '../options';
-import { SiteIndex, findingsThroughCalls, runRules, type RuleInput } from '../rules/run';
+import { SiteIndex, findingsThroughCalls, runRules, uniqueFindings, type RuleInput } from '../rules/run';
 import { finish } from '../slices';
 import { suppressions } from '../suppression';
 import type { Finding, LossSite, Span } from '../types';
@@ -96,7 +96,7 @@ function analyzeParsed(text: string, options: AnalyzeOptions & { readonly jsx?: 
     findings.push(...found, ...through);
   }
   return {
-    findings: unique(findings),
+    findings: uniqueFindings(findings),
     ...(options.sites ? { sites: describeSites(losses, interpreter) } : {}),
     ...(parsed.syntaxErrors ? { syntaxErrors: parsed.syntaxErrors } : {}),
     ...(workspace.files.length > 0 ? { dependencies: [...workspace.files].sort() } : {}),
@@ -165,12 +165,6 @@ function resolveScript(from: string, specifier: string): string | undefined {
   const stem = base.replace(/\.(?:js|jsx|mjs|cjs)$/, '');
   const candidates = [base, ...extensions.map((extension) => `${stem}${extension}`), ...extensions.map((extension) => join(base, `index${extension}`))];
   return candidates.find((candidate) => candidate !== resolve(from) && fileVersion(candidate) !== undefined);
-}
-
-function unique(findings: readonly Finding[]): Finding[] {
-  const byKey = new Map<string, Finding>();
-  for (const finding of findings) byKey.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}`, finding);
-  return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 
 /**

@@ -1,20 +1,22 @@
 import { swappedLossArguments } from '../../../src/analysis/rules/swapped-loss-arguments';
 import { py, ruleTester, ts } from './tester';
 
+/** The TensorFlow.js cases' common start. */
+const tfjs = [
+  "import * as tf from '@tensorflow/tfjs';",
+  '',
+  'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
+  'declare const xs: tf.Tensor, ys: tf.Tensor;',
+  "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
+  'const logits = model.predict(xs) as tf.Tensor;',
+];
+
 const model = ['import torch', 'import torch.nn as nn', '', 'model = nn.Linear(16, 10)'];
 
 ruleTester(swappedLossArguments, {
   valid: [
     // TensorFlow.js, through the same engine.
-    ts(
-      "import * as tf from '@tensorflow/tfjs';",
-      '',
-      'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
-      'declare const xs: tf.Tensor, ys: tf.Tensor;',
-      "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
-      'const logits = model.predict(xs) as tf.Tensor;',
-      'export const l = tf.losses.softmaxCrossEntropy(labels, logits);',
-    ),
+    ts(...tfjs, 'export const l = tf.losses.softmaxCrossEntropy(labels, logits);'),
 
     py(
       ...model,
@@ -32,25 +34,9 @@ ruleTester(swappedLossArguments, {
   invalid: [
     {
       // TensorFlow.js: labels first, its own losses and fixes.
-      ...ts(
-        "import * as tf from '@tensorflow/tfjs';",
-        '',
-        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
-        'declare const xs: tf.Tensor, ys: tf.Tensor;',
-        "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
-        'const logits = model.predict(xs) as tf.Tensor;',
-        'export const l = tf.losses.softmaxCrossEntropy(logits, labels);',
-      ),
+      ...ts(...tfjs, 'export const l = tf.losses.softmaxCrossEntropy(logits, labels);'),
       errors: [{ line: 7, column: 48, messageId: 'swappedLabelsFirst', data: { label: 'labels', output: 'logits' } }],
-      output: ts(
-        "import * as tf from '@tensorflow/tfjs';",
-        '',
-        'const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });',
-        'declare const xs: tf.Tensor, ys: tf.Tensor;',
-        "const labels = tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3);",
-        'const logits = model.predict(xs) as tf.Tensor;',
-        'export const l = tf.losses.softmaxCrossEntropy(labels, logits);',
-      ).code,
+      output: ts(...tfjs, 'export const l = tf.losses.softmaxCrossEntropy(labels, logits);').code,
       safety: 'unsafe',
     },
 

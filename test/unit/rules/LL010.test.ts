@@ -1,31 +1,23 @@
 import { targetShapeMismatch } from '../../../src/analysis/rules/target-shape-mismatch';
 import { py, ruleTester, ts } from './tester';
 
+/** The TensorFlow.js cases' common start. */
+const tfjs = [
+  "import * as tf from '@tensorflow/tfjs';",
+  '',
+  "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
+  'declare const xs: tf.Tensor, ys: tf.Tensor;',
+  "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
+  'const oneHot = tf.oneHot(indices, 3);',
+];
+
 const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', '', 'head = nn.Linear(16, 1)', 'x = torch.randn(8, 16)'];
 
 ruleTester(targetShapeMismatch, {
   valid: [
     // TensorFlow.js, through the same engine.
-    ts(
-      "import * as tf from '@tensorflow/tfjs';",
-      '',
-      "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
-      'declare const xs: tf.Tensor, ys: tf.Tensor;',
-      "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
-      'const oneHot = tf.oneHot(indices, 3);',
-      "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });",
-      'model.fit(xs, indices);',
-    ),
-    ts(
-      "import * as tf from '@tensorflow/tfjs';",
-      '',
-      "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
-      'declare const xs: tf.Tensor, ys: tf.Tensor;',
-      "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
-      'const oneHot = tf.oneHot(indices, 3);',
-      "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
-      'model.fit(xs, oneHot);',
-    ),
+    ts(...tfjs, "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });", 'model.fit(xs, indices);'),
+    ts(...tfjs, "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });", 'model.fit(xs, oneHot);'),
 
     py(...head, 'y = torch.randn(8)', 'loss = nn.MSELoss()(head(x).squeeze(1), y)'),
     py(...head, 'y = torch.randn(8, 1)', 'loss = F.l1_loss(head(x), y)'),
@@ -86,51 +78,15 @@ ruleTester(targetShapeMismatch, {
     {
       // TensorFlow.js: labels first, its own losses and fixes.
 
-      ...ts(
-        "import * as tf from '@tensorflow/tfjs';",
-        '',
-        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
-        'declare const xs: tf.Tensor, ys: tf.Tensor;',
-        "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
-        'const oneHot = tf.oneHot(indices, 3);',
-        "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });",
-        'model.fit(xs, oneHot);',
-      ),
+      ...ts(...tfjs, "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });", 'model.fit(xs, oneHot);'),
       errors: [{ line: 8, column: 15, messageId: 'oneHotToSparse', data: { dense: "`'categoricalCrossentropy'`" } }],
-      output: ts(
-        "import * as tf from '@tensorflow/tfjs';",
-        '',
-        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
-        'declare const xs: tf.Tensor, ys: tf.Tensor;',
-        "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
-        'const oneHot = tf.oneHot(indices, 3);',
-        "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
-        'model.fit(xs, oneHot);',
-      ).code,
+      output: ts(...tfjs, "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });", 'model.fit(xs, oneHot);').code,
       safety: 'safe',
     },
     {
-      ...ts(
-        "import * as tf from '@tensorflow/tfjs';",
-        '',
-        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
-        'declare const xs: tf.Tensor, ys: tf.Tensor;',
-        "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
-        'const oneHot = tf.oneHot(indices, 3);',
-        "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
-        'model.fit(xs, indices);',
-      ),
+      ...ts(...tfjs, "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });", 'model.fit(xs, indices);'),
       errors: [{ line: 8, column: 15, messageId: 'integerLabelsToOneHot', data: { sparse: "`'sparseCategoricalCrossentropy'`" } }],
-      output: ts(
-        "import * as tf from '@tensorflow/tfjs';",
-        '',
-        "const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });",
-        'declare const xs: tf.Tensor, ys: tf.Tensor;',
-        "const indices = tf.tensor1d([0, 2, 1, 0], 'int32');",
-        'const oneHot = tf.oneHot(indices, 3);',
-        "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });",
-        'model.fit(xs, indices);',
-      ).code,
+      output: ts(...tfjs, "model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });", 'model.fit(xs, indices);').code,
       safety: 'safe',
     },
 
