@@ -252,7 +252,7 @@ export class AnalysisHost {
       const module = this.modules.get(file);
       if (module) for (const entry of this.deepVersion(module).split('\u0002')) found.add(entry.split('\u0000')[0]!);
     }
-    if (statements.some((statement) => readsItsCalls(text, statement))) {
+    if (statements.some((statement) => readsItsCalls(statement))) {
       for (const importer of this.lossImporters(path)) {
         found.add(importer);
         const read = readSourceText(importer, MAX_IMPORTED_BYTES);

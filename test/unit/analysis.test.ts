@@ -212,7 +212,7 @@ describe('demand-driven parsing', () => {
   });
 
   it('leaves unrelated code that uses aliased modules unparsed, and still finds aliased losses', async () => {
-    const { parseSpans, receiverCalls, scanMentions } = await import('../../src/analysis/python/select');
+    const { scanMentions, select } = await import('../../src/analysis/python/select');
     const { topLevelStatements } = await import('../../src/analysis/python/statements');
     const text = [
       'import numpy as np',
@@ -229,9 +229,7 @@ describe('demand-driven parsing', () => {
       'def step(x, y):',
       '    return criterion(head(x), y)',
     ].join('\n');
-    const mentions = scanMentions(text);
-    const seeds = [...mentions.words, ...receiverCalls(text, mentions)].map(([offset]) => offset).sort((a, b) => a - b);
-    const spans = parseSpans(seeds, topLevelStatements(text))!;
+    const spans = select(text, scanMentions(text), topLevelStatements(text), [])!.spans!;
     const parsed = spans.map((span) => text.slice(span.start, span.end)).join('');
     expect(parsed).not.toContain('def normalise');
     expect(parsed).not.toContain('class Block');

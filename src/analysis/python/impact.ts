@@ -4,8 +4,8 @@
  * cost the edit, not the file.
  */
 
-import { bracketed, definedFunction, statementAt, type Statement } from './statements';
-import { containsWord, isWordChar, readsParameter } from '../ir/syntax';
+import { DEFINITION_HEAD, bracketed, statementAt, type Statement } from './statements';
+import { isWordChar, readsParameter } from '../ir/syntax';
 
 /** The end of `def` or `class` (as a word), just before a name being defined. */
 const DEFINED_HERE = /(?:^|[^\w])(?:def|class)$/;
@@ -47,16 +47,19 @@ export function affectedStatements(text: string, all: readonly Statement[], touc
  * the `def` counts as a parameter (and a parameter list too long to read counts as calling one),
  * so this says yes whenever the interpreter could.
  */
-export function readsItsCalls(text: string, statement: Statement): string | undefined {
-  const fn = definedFunction(text, statement);
-  if (!fn) return undefined;
-  const inside = bracketed(text, fn.parameters);
-  if (inside === undefined) return fn.name;
+export function readsItsCalls(statement: Statement): string | undefined {
+  return statement.memo(readsCallsIn);
+}
+
+/** `readsItsCalls` for a statement's text alone (so that it is read once per statement). */
+function readsCallsIn(source: string): string | undefined {
+  const head = DEFINITION_HEAD.exec(source.slice(0, 400));
+  if (!head) return undefined;
+  const name = head[1]!;
+  const inside = bracketed(source, head[0].length);
+  if (inside === undefined) return name;
   const words = [...new Set(inside.match(/[A-Za-z_]\w*/g) ?? [])].filter((word) => word !== 'self');
-  return words.length > 0 &&
-    readsParameter(text.slice(fn.parameters + inside.length, statement.end), words.join('|'), text.slice(statement.start, statement.end))
-    ? fn.name
-    : undefined;
+  return words.length > 0 && readsParameter(source.slice(head[0].length + inside.length), words.join('|'), source) ? name : undefined;
 }
 
 /**
@@ -77,11 +80,11 @@ export function calledDefinitions(text: string, all: readonly Statement[], calle
   }
   const found: number[] = [];
   all.forEach((statement, index) => {
-    if (called.has(statement.defines[0] ?? '') && readsItsCalls(text, statement)) found.push(index);
+    if (called.has(statement.defines[0] ?? '') && readsItsCalls(statement)) found.push(index);
     else if (members.size > 0 && text.startsWith('class', statement.start)) {
-      const body = text.slice(statement.start, statement.end);
+      const own = statement.memo(classMembers);
       for (const member of members) {
-        if (containsWord(body, member) && new RegExp(`(?:def[ \\t]+|(?:self|this)\\.)${member}\\b`).test(body)) {
+        if (own.has(member)) {
           found.push(index);
           break;
         }
@@ -89,4 +92,9 @@ export function calledDefinitions(text: string, all: readonly Statement[], calle
     }
   });
   return found;
+}
+
+/** The methods a class's text defines and the attributes it stores or reads on its instances (`def name`, `self.name`). */
+function classMembers(source: string): ReadonlySet<string> {
+  return new Set(Array.from(source.matchAll(/(?:def[ \t]+|(?:self|this)\.)([A-Za-z_]\w*)/g), (match) => match[1]!));
 }

@@ -12,7 +12,7 @@ import type { ActivationKind } from '../frameworks/apis';
 import { CALLED_NAMES, LOSS_CLASS_NAMES } from '../frameworks/apis';
 import { readsItsCalls } from './impact';
 import { calledIn } from '../ir/syntax';
-import { bracketed, definedFunction, splitTopLevel, statementAt, type Statement } from './statements';
+import { DEFINITION_HEAD, bracketed, splitTopLevel, statementAt, type Statement } from './statements';
 import { isWordChar } from '../ir/syntax';
 
 /** Where the text names a loss or an activation: sorted offsets and lengths of whole words. */
@@ -128,19 +128,38 @@ const ASSIGNED_CALL = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]
  * Calls of the names a loss module may be assigned to (`criterion(`, `self.loss_fn (`), as sorted
  * offsets and lengths of the name: with the mentions, every place a loss site can be.
  */
-export function receiverCalls(
-  text: string,
-  mentions: Mentions,
-  statements?: readonly Statement[],
-  callersElsewhere = false,
-): Array<[offset: number, length: number]> {
+function receiverCalls(text: string, mentions: Mentions, statements: readonly Statement[], callersElsewhere: boolean): Array<[offset: number, length: number]> {
   const receivers = receiverNames(text, mentions, statements, callersElsewhere);
   if (receivers.size === 0) return [];
   const calls: Array<[number, number]> = [];
-  // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
-  const pattern = new RegExp(`\\b(?:${[...receivers].join('|')})(?:\\.forward)?(?=\\s*\\()`, 'g');
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) calls.push([match.index, match[0].length]);
+  const read = callsReader([...receivers].sort().join('|'));
+  for (const statement of statements) for (const [at, length] of statement.memo(read)) calls.push([statement.start + at, length]);
   return calls;
+}
+
+/** Per set of receiver names, the reader of their calls in one statement's text. */
+const callReaders = new Map<string, (source: string) => Array<[number, number]>>();
+
+function callsReader(names: string): (source: string) => Array<[number, number]> {
+  return keptReader(callReaders, names, () => {
+    // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
+    const pattern = new RegExp(`\\b(?:${names})(?:\\.forward)?(?=\\s*\\()`, 'g');
+    return (source) => Array.from(source.matchAll(pattern), (match): [number, number] => [match.index, match[0].length]);
+  });
+}
+
+/**
+ * The reader kept for `key` (a set of names), made the first time: a statement's memo of a reader
+ * lasts into the next version only if the next version asks with the same function.
+ */
+function keptReader<T>(readers: Map<string, (source: string) => T>, key: string, make: () => (source: string) => T): (source: string) => T {
+  let reader = readers.get(key);
+  if (!reader) {
+    if (readers.size >= 16) readers.clear();
+    reader = make();
+    readers.set(key, reader);
+  }
+  return reader;
 }
 
 /**
@@ -148,7 +167,7 @@ export function receiverCalls(
  * `self.loss_fn = Loss()`): a superset, read from the text; the interpreter decides. Only the
  * lines where a loss class (or an alias of one) is called are read.
  */
-function receiverNames(text: string, mentions: Mentions, statements: readonly Statement[] | undefined, callersElsewhere: boolean): Set<string> {
+function receiverNames(text: string, mentions: Mentions, statements: readonly Statement[], callersElsewhere: boolean): Set<string> {
   const constructors = (name: string) => LOSS_CLASS_NAMES.has(name) || mentions.aliases.includes(name);
   const names = new Set<string>();
   // A loss constructed where it is not assigned: perhaps an argument, `train(model, nn.NLLLoss())`.
@@ -171,15 +190,15 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
   let functions: Map<string, string[]> | undefined;
   let calls: Map<string, string[][]> | undefined;
   // Called from other files: every parameter a function calls may hold a loss they pass.
-  if (callersElsewhere && statements) {
-    functions = functionParameters(text, statements);
+  if (callersElsewhere) {
+    functions = functionParameters(statements);
     for (const parameters of functions.values()) for (const parameter of parameters) if (parameter && calledIn(text, parameter)) names.add(parameter);
     inline ||= names.size > 0;
   }
   for (let added = names.size > 0 || inline; added;) {
     added = false;
-    functions ??= statements ? functionParameters(text, statements) : new Map<string, string[]>();
-    calls ??= callArgumentTexts(text, [...functions.keys()]);
+    functions ??= functionParameters(statements);
+    calls ??= callArgumentTexts(statements, [...functions.keys()]);
     for (const [name, parameters] of functions) {
       for (const args of calls.get(name) ?? []) {
         args.forEach((argument, index) => {
@@ -210,11 +229,12 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
         });
       }
     }
-    const pattern = new RegExp(`^[ \\t]*(?:self\\.)?([A-Za-z_]\\w*)[ \\t]*(?::[^=\\n]*)?=[ \\t]*(?:self\\.)?(?:${[...names].join('|')})[ \\t]*(?:#.*)?$`, 'gm');
-    for (const match of text.matchAll(pattern)) {
-      if (names.has(match[1]!)) continue;
-      names.add(match[1]!);
-      added = true;
+    for (const statement of statements) {
+      for (const [target, source] of statement.memo(copiesIn)) {
+        if (names.has(target) || !names.has(source)) continue;
+        names.add(target);
+        added = true;
+      }
     }
   }
   return names;
@@ -293,7 +313,7 @@ export function parseSpans(seeds: readonly number[], all: readonly Statement[], 
   for (let round = 0; round < 3 && text !== undefined; round++) {
     const functions = new Set<string>();
     all.forEach((statement, index) => {
-      const name = keep[index] ? readsItsCalls(text, statement) : undefined;
+      const name = keep[index] ? readsItsCalls(statement) : undefined;
       if (name && !searched.has(name)) functions.add(name);
     });
     if (functions.size === 0) break;
@@ -342,50 +362,73 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
 }
 
 /** Top-level functions' parameter names, by function name: `def train(model, criterion, *, epochs=3)`. */
-function functionParameters(text: string, statements: readonly Statement[]): Map<string, string[]> {
+function functionParameters(statements: readonly Statement[]): Map<string, string[]> {
   const functions = new Map<string, string[]>();
-  const parametersAt = (name: string, open: number) => {
-    const inside = bracketed(text, open);
-    if (inside === undefined) return;
-    functions.set(
-      name,
-      splitTopLevel(inside)
-        .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
-        .filter((parameter) => parameter !== 'self' && parameter !== 'cls'),
-    );
-  };
-  for (const statement of statements) {
-    const fn = definedFunction(text, statement);
-    if (fn) {
-      parametersAt(fn.name, fn.parameters);
-      continue;
-    }
-    // Methods: their calls (`trainer.use_loss(nn.NLLLoss())`) pass on what they are given too.
-    const body = text.slice(statement.start, statement.end);
-    if (!/^class\b/.test(body)) continue;
-    for (const method of body.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm))
-      parametersAt(method[1]!, statement.start + method.index + method[0].length);
-  }
+  for (const statement of statements) for (const [name, parameters] of statement.memo(parametersIn)) functions.set(name, parameters);
   return functions;
 }
 
+/** The parameter names of the function a statement's text defines, or of a class's methods (theirs pass on what they are given too). */
+function parametersIn(source: string): Array<[name: string, parameters: string[]]> {
+  const found: Array<[string, string[]]> = [];
+  const parametersAt = (name: string, open: number) => {
+    const inside = bracketed(source, open);
+    if (inside === undefined) return;
+    const parameters = splitTopLevel(inside)
+      .map((parameter) => /^\s*\**\s*([A-Za-z_]\w*)/.exec(parameter)?.[1] ?? '')
+      .filter((parameter) => parameter !== 'self' && parameter !== 'cls');
+    found.push([name, parameters]);
+  };
+  const fn = DEFINITION_HEAD.exec(source.slice(0, 400));
+  if (fn) parametersAt(fn[1]!, fn[0].length);
+  else if (/^class\b/.test(source))
+    for (const method of source.matchAll(/^[ \t]+(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm)) parametersAt(method[1]!, method.index + method[0].length);
+  return found;
+}
+
+/** Lines of a statement's text that copy one name into another: `loss_fn = criterion`, `self.criterion = criterion`. */
+function copiesIn(source: string): Array<[target: string, source: string]> {
+  const copies: Array<[string, string]> = [];
+  for (const match of source.matchAll(/^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*(?:#.*)?$/gm))
+    copies.push([match[1]!, match[2]!]);
+  return copies;
+}
+
 /**
- * The argument texts of the calls of each of `names` (`train(model, criterion)`), found in one
- * search of the text: not method calls or definitions, at most 16 per name.
+ * The argument texts of the calls of each of `names` (`train(model, criterion)`), read statement
+ * by statement (and kept for the next version's): not definitions, at most 16 per name; method
+ * calls too (`trainer.use_loss(`), a superset the interpreter decides on.
  */
-function callArgumentTexts(text: string, names: readonly string[]): Map<string, string[][]> {
+function callArgumentTexts(statements: readonly Statement[], names: readonly string[]): Map<string, string[][]> {
   const calls = new Map<string, string[][]>();
   if (names.length === 0) return calls;
-  // Method calls too (`trainer.use_loss(`): a superset, the interpreter decides.
-  for (const match of text.matchAll(new RegExp(`(?<![\\w])(${names.join('|')})[ \\t]*\\(`, 'g'))) {
-    if (/def[ \t]+$/.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
-    const list = calls.get(match[1]!) ?? [];
-    if (list.length === 16) continue;
-    const inside = bracketed(text, match.index + match[0].length);
-    if (inside !== undefined) list.push(splitTopLevel(inside).map((argument) => argument.trim()));
-    calls.set(match[1]!, list);
+  const read = argumentsReader(names.join('|'));
+  for (const statement of statements) {
+    for (const [name, args] of statement.memo(read)) {
+      const list = calls.get(name) ?? [];
+      if (list.length < 16) list.push(args);
+      calls.set(name, list);
+    }
   }
   return calls;
+}
+
+/** Per set of function names, the reader of their calls' argument texts in one statement's text. */
+const argumentReaders = new Map<string, (source: string) => Array<[string, string[]]>>();
+
+function argumentsReader(names: string): (source: string) => Array<[string, string[]]> {
+  return keptReader(argumentReaders, names, () => {
+    const pattern = new RegExp(`(?<![\\w])(${names})[ \\t]*\\(`, 'g');
+    return (source) => {
+      const found: Array<[string, string[]]> = [];
+      for (const match of source.matchAll(pattern)) {
+        if (/def[ \t]+$/.test(source.slice(Math.max(0, match.index - 8), match.index))) continue;
+        const inside = bracketed(source, match.index + match[0].length);
+        if (inside !== undefined) found.push([match[1]!, splitTopLevel(inside).map((argument) => argument.trim())]);
+      }
+      return found;
+    };
+  });
 }
 
 /** Whether a text names a loss (not only an activation): a file that does not cannot pass one on. */

@@ -80,7 +80,7 @@ export class SourceFile {
       // asking for the sites of the version just analysed costs nothing).
       if (previous && previous.text === text && previous.checks?.options === key) {
         const parser = await this.host.parser();
-        if (this.imports(parser, text, previous.statements, this.callers(text, previous.statements)).key === previous.imports) {
+        if (this.imports(parser, text, previous.statements, this.callers(previous.statements)).key === previous.imports) {
           const byStatement = previous.checks.byStatement;
           return {
             findings: uniqueFindings(byStatement.flatMap((check) => check.findings)),
@@ -99,7 +99,7 @@ export class SourceFile {
       if (marks.file && !options.ignoreFileComments) return nothing;
       const change = previous ? diffText(previous.text, text) : undefined;
       const statements = topLevelStatements(text, previous && change ? { statements: previous.statements, change } : undefined);
-      const importers = this.callers(text, statements);
+      const importers = this.callers(statements);
       if (mentions.words.length === 0 && importers.length === 0) return nothing;
       const selection = select(text, mentions, statements, activationReaders(options), options.parseEverything, importers.length > 0);
       if (selection.seeds.length === 0) return nothing;
@@ -189,7 +189,6 @@ export class SourceFile {
       yield;
     }
 
-    // 6. Findings: one per place and message, in order. The version is kept for the next one.
     const findings = uniqueFindings(byStatement.flatMap((check) => check.findings));
     const described = options.sites ? byStatement.flatMap((check) => check.sites) : undefined;
     previous?.tree.delete();
@@ -212,8 +211,8 @@ export class SourceFile {
    * The workspace files importing this one whose calls of its functions count: those that name a
    * loss, when one of its functions reads what its calls pass (none for unsaved documents).
    */
-  private callers(text: string, statements: readonly Statement[]): readonly string[] {
-    return this.path && statements.some((statement) => readsItsCalls(text, statement)) ? this.host.lossImporters(this.path) : [];
+  private callers(statements: readonly Statement[]): readonly string[] {
+    return this.path && statements.some((statement) => readsItsCalls(statement)) ? this.host.lossImporters(this.path) : [];
   }
 
   /**

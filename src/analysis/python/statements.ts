@@ -47,6 +47,8 @@ function nestedDefinitions(): RegExp {
 export class Statement {
   /** Memo of `uses`: a function of the statement's text alone, so it moves with the statement. */
   private usesCache: ReadonlySet<string> | undefined;
+  /** Memos of other functions of its text alone (`memo`), shared with its moved copies. */
+  private memos = new Map<(source: string) => unknown, unknown>();
 
   constructor(
     private readonly text: string,
@@ -70,7 +72,19 @@ export class Statement {
   movedTo(text: string, delta: number): Statement {
     const moved = new Statement(text, this.start + delta, this.end + delta, this.defines, this.isImport, this.commentRuns);
     moved.usesCache = this.usesCache;
+    moved.memos = this.memos;
     return moved;
+  }
+
+  /**
+   * What `read` gives for the statement's text, computed once for it and every moved copy:
+   * `read` must depend on nothing but that text (it is the key, with the statement).
+   */
+  memo<T>(read: (source: string) => T): T {
+    if (this.memos.has(read)) return this.memos.get(read) as T;
+    const value = read(this.text.slice(this.start, this.end));
+    this.memos.set(read, value);
+    return value;
   }
 
   /** Identifiers it uses, outside strings and comments (read the first time they are asked for). */
@@ -329,12 +343,15 @@ export function correspondence(
  * The function a top-level statement defines (`def train(`, decorated or async): its name, and
  * the offset just after the `(` of its parameter list.
  */
+/** A function definition's start (decorators included), up to its parameters' parenthesis; the name is group 1. */
+export const DEFINITION_HEAD = /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/;
+
 export function definedFunction(text: string, statement: Statement): { readonly name: string; readonly parameters: number } | undefined {
   const name = statement.defines[0];
   const first = text.charCodeAt(statement.start);
   // `def`, `async def`, or a decorator: the only starts a function definition has.
   if (statement.defines.length !== 1 || !name || (first !== 100 && first !== 97 && first !== 64)) return undefined;
-  const head = /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+[A-Za-z_]\w*\s*\(/.exec(text.slice(statement.start, Math.min(statement.end, statement.start + 400)));
+  const head = DEFINITION_HEAD.exec(text.slice(statement.start, Math.min(statement.end, statement.start + 400)));
   return head ? { name, parameters: statement.start + head[0].length } : undefined;
 }
 
