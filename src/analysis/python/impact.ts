@@ -48,7 +48,7 @@ export function affectedStatements(text: string, all: readonly Statement[], touc
  * so this says yes whenever the interpreter could.
  */
 export function readsItsCalls(statement: Statement): string | undefined {
-  return statement.memo(readsCallsIn);
+  return statement.memo('readsItsCalls', readsCallsIn);
 }
 
 /** `readsItsCalls` for a statement's text alone (so that it is read once per statement). */
@@ -82,7 +82,7 @@ export function calledDefinitions(text: string, all: readonly Statement[], calle
   all.forEach((statement, index) => {
     if (called.has(statement.defines[0] ?? '') && readsItsCalls(statement)) found.push(index);
     else if (members.size > 0 && text.startsWith('class', statement.start)) {
-      const own = statement.memo(classMembers);
+      const own = statement.memo('classMembers', classMembers);
       for (const member of members) {
         if (own.has(member)) {
           found.push(index);

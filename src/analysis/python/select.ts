@@ -132,34 +132,13 @@ function receiverCalls(text: string, mentions: Mentions, statements: readonly St
   const receivers = receiverNames(text, mentions, statements, callersElsewhere);
   if (receivers.size === 0) return [];
   const calls: Array<[number, number]> = [];
-  const read = callsReader([...receivers].sort().join('|'));
-  for (const statement of statements) for (const [at, length] of statement.memo(read)) calls.push([statement.start + at, length]);
+  const names = [...receivers].sort().join('|');
+  // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
+  const pattern = new RegExp(`\\b(?:${names})(?:\\.forward)?(?=\\s*\\()`, 'g');
+  const read = (source: string) => Array.from(source.matchAll(pattern), (match): [number, number] => [match.index, match[0].length]);
+  const key = `calls:${names}`;
+  for (const statement of statements) for (const [at, length] of statement.memo(key, read)) calls.push([statement.start + at, length]);
   return calls;
-}
-
-/** Per set of receiver names, the reader of their calls in one statement's text. */
-const callReaders = new Map<string, (source: string) => Array<[number, number]>>();
-
-function callsReader(names: string): (source: string) => Array<[number, number]> {
-  return keptReader(callReaders, names, () => {
-    // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
-    const pattern = new RegExp(`\\b(?:${names})(?:\\.forward)?(?=\\s*\\()`, 'g');
-    return (source) => Array.from(source.matchAll(pattern), (match): [number, number] => [match.index, match[0].length]);
-  });
-}
-
-/**
- * The reader kept for `key` (a set of names), made the first time: a statement's memo of a reader
- * lasts into the next version only if the next version asks with the same function.
- */
-function keptReader<T>(readers: Map<string, (source: string) => T>, key: string, make: () => (source: string) => T): (source: string) => T {
-  let reader = readers.get(key);
-  if (!reader) {
-    if (readers.size >= 16) readers.clear();
-    reader = make();
-    readers.set(key, reader);
-  }
-  return reader;
 }
 
 /**
@@ -230,7 +209,7 @@ function receiverNames(text: string, mentions: Mentions, statements: readonly St
       }
     }
     for (const statement of statements) {
-      for (const [target, source] of statement.memo(copiesIn)) {
+      for (const [target, source] of statement.memo('copies', copiesIn)) {
         if (names.has(target) || !names.has(source)) continue;
         names.add(target);
         added = true;
@@ -364,7 +343,7 @@ export function blankOutside(text: string, spans: ReadonlyArray<{ start: number;
 /** Top-level functions' parameter names, by function name: `def train(model, criterion, *, epochs=3)`. */
 function functionParameters(statements: readonly Statement[]): Map<string, string[]> {
   const functions = new Map<string, string[]>();
-  for (const statement of statements) for (const [name, parameters] of statement.memo(parametersIn)) functions.set(name, parameters);
+  for (const statement of statements) for (const [name, parameters] of statement.memo('parameters', parametersIn)) functions.set(name, parameters);
   return functions;
 }
 
@@ -402,33 +381,25 @@ function copiesIn(source: string): Array<[target: string, source: string]> {
 function callArgumentTexts(statements: readonly Statement[], names: readonly string[]): Map<string, string[][]> {
   const calls = new Map<string, string[][]>();
   if (names.length === 0) return calls;
-  const read = argumentsReader(names.join('|'));
+  const key = `arguments:${names.join('|')}`;
+  const pattern = new RegExp(`(?<![\\w])(${names.join('|')})[ \\t]*\\(`, 'g');
+  const read = (source: string) => {
+    const found: Array<[string, string[]]> = [];
+    for (const match of source.matchAll(pattern)) {
+      if (/def[ \t]+$/.test(source.slice(Math.max(0, match.index - 8), match.index))) continue;
+      const inside = bracketed(source, match.index + match[0].length);
+      if (inside !== undefined) found.push([match[1]!, splitTopLevel(inside).map((argument) => argument.trim())]);
+    }
+    return found;
+  };
   for (const statement of statements) {
-    for (const [name, args] of statement.memo(read)) {
+    for (const [name, args] of statement.memo(key, read)) {
       const list = calls.get(name) ?? [];
       if (list.length < 16) list.push(args);
       calls.set(name, list);
     }
   }
   return calls;
-}
-
-/** Per set of function names, the reader of their calls' argument texts in one statement's text. */
-const argumentReaders = new Map<string, (source: string) => Array<[string, string[]]>>();
-
-function argumentsReader(names: string): (source: string) => Array<[string, string[]]> {
-  return keptReader(argumentReaders, names, () => {
-    const pattern = new RegExp(`(?<![\\w])(${names})[ \\t]*\\(`, 'g');
-    return (source) => {
-      const found: Array<[string, string[]]> = [];
-      for (const match of source.matchAll(pattern)) {
-        if (/def[ \t]+$/.test(source.slice(Math.max(0, match.index - 8), match.index))) continue;
-        const inside = bracketed(source, match.index + match[0].length);
-        if (inside !== undefined) found.push([match[1]!, splitTopLevel(inside).map((argument) => argument.trim())]);
-      }
-      return found;
-    };
-  });
 }
 
 /** Whether a text names a loss (not only an activation): a file that does not cannot pass one on. */

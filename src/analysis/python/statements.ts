@@ -43,12 +43,15 @@ function nestedDefinitions(): RegExp {
   return /(?:^|[\n;])[ \t]*([A-Za-z_][\w \t,()[\]*]*?)[ \t]*(?::[^=\n]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)|\bas[ \t]+([A-Za-z_]\w*)|\bfor[ \t]+([\w \t,()*]+?)[ \t]+in\b|\b(?:def|class)[ \t]+([A-Za-z_]\w*)|(?:^|\n)[ \t]*([A-Za-z_]\w*)[ \t]*[.[]/g;
 }
 
+/** The most memos a statement keeps (`Statement.memo`). */
+const MAX_MEMOS = 16;
+
 /** A top-level statement (decorators joined to their definition), with its names. */
 export class Statement {
   /** Memo of `uses`: a function of the statement's text alone, so it moves with the statement. */
   private usesCache: ReadonlySet<string> | undefined;
-  /** Memos of other functions of its text alone (`memo`), shared with its moved copies. */
-  private memos = new Map<(source: string) => unknown, unknown>();
+  /** Memos of other functions of its text alone (`memo`), by key, shared with its moved copies. */
+  private memos = new Map<string, unknown>();
 
   constructor(
     private readonly text: string,
@@ -78,12 +81,14 @@ export class Statement {
 
   /**
    * What `read` gives for the statement's text, computed once for it and every moved copy:
-   * `read` must depend on nothing but that text (it is the key, with the statement).
+   * `read` must depend on nothing but that text and what `key` names.
    */
-  memo<T>(read: (source: string) => T): T {
-    if (this.memos.has(read)) return this.memos.get(read) as T;
+  memo<T>(key: string, read: (source: string) => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    // Keys naming sets of names change as the file does: the oldest are let go.
+    if (this.memos.size >= MAX_MEMOS) this.memos.delete(this.memos.keys().next().value!);
     const value = read(this.text.slice(this.start, this.end));
-    this.memos.set(read, value);
+    this.memos.set(key, value);
     return value;
   }
 
