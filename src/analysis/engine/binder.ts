@@ -595,8 +595,25 @@ export class BoundModule {
     readonly tree: IrTree,
     /** Its top-level statements, to read the module scope lazily (not when the tree has errors). */
     known?: KnownStatements,
+    /** The parts of the text that were parsed (sorted, disjoint); all of it when absent. Searches of the text look only there. */
+    private readonly parsed?: ReadonlyArray<{ readonly start: number; readonly end: number }>,
   ) {
     this.scope = new Scope(this, 'module', tree.rootNode, undefined, undefined, known && !tree.rootNode.hasError ? known : undefined);
+  }
+
+  /** The matches of a global pattern in the parsed text (a match starts in a parsed span). */
+  private *matches(pattern: RegExp): Generator<RegExpExecArray> {
+    pattern.lastIndex = 0;
+    for (const span of this.parsed ?? [{ start: 0, end: this.text.length }]) {
+      pattern.lastIndex = Math.max(pattern.lastIndex, span.start);
+      for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
+        if (match.index >= span.end) {
+          pattern.lastIndex = match.index;
+          break;
+        }
+        yield match;
+      }
+    }
   }
 
   /** The 1-based line of an offset (lines indexed once, when first asked). */
@@ -631,16 +648,30 @@ export class BoundModule {
   callsOf(fn: FunctionInfo, max: number): IrNode[] | undefined {
     const calls: IrNode[] = [];
     for (const at of this.wordsBefore(fn.name, 'call')) {
-      const name = this.tree.rootNode.descendantForIndex(at, at + fn.name.length);
-      if (name?.type !== 'identifier' || name.startIndex !== at || name.text !== fn.name) continue;
-      const call = name.parent;
-      if (call?.type !== 'call' || call.childForFieldName('function')?.id !== name.id) continue;
-      const found = this.scopeOf(call).lookup(fn.name, call.startIndex);
-      if (found?.binding.kind !== 'def' || found.binding.fn !== fn) continue;
+      const target = this.callTarget(at, fn.name);
+      if (target?.fn !== fn) continue;
       if (calls.length === max) return undefined;
-      calls.push(call);
+      calls.push(target.call);
     }
     return calls;
+  }
+
+  /**
+   * The call whose callee is the name `name` at `at`, and the function that name is there, if it
+   * is one: read once per place (a file of many scripts defines many functions of one name, and
+   * each asks about every call of that name).
+   */
+  private callTarget(at: number, name: string): { readonly call: IrNode; readonly fn: FunctionInfo } | undefined {
+    if (this.callTargets.has(at)) return this.callTargets.get(at);
+    let target: { call: IrNode; fn: FunctionInfo } | undefined;
+    const identifier = this.tree.rootNode.descendantForIndex(at, at + name.length);
+    const call = identifier?.type === 'identifier' && identifier.startIndex === at && identifier.text === name ? identifier.parent : null;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === identifier!.id) {
+      const found = this.scopeOf(call).lookup(name, call.startIndex);
+      if (found?.binding.kind === 'def') target = { call, fn: found.binding.fn };
+    }
+    this.callTargets.set(at, target);
+    return target;
   }
 
   /**
@@ -656,7 +687,7 @@ export class BoundModule {
     this.textSearches.set(use, searched);
     if (searched > TARGETED_SEARCHES) {
       const built = new Map<string, number[]>();
-      for (const match of this.text.matchAll(USE_PATTERNS[use])) {
+      for (const match of this.matches(new RegExp(USE_PATTERNS[use]))) {
         const at = match.index + match[0].indexOf(match[1]!, use === 'call' ? 0 : 1);
         const list = built.get(match[1]!);
         if (list) list.push(at);
@@ -668,10 +699,11 @@ export class BoundModule {
     const word = name.replace(/\$/g, '\\$');
     const pattern =
       use === 'call' ? new RegExp(`(?<![\\w.])${word}[ \\t]*\\(`, 'g') : new RegExp(`\\.[ \\t]*${word}[ \\t]*${use === 'member-call' ? '\\(' : '=(?!=)'}`, 'g');
-    return [...this.text.matchAll(pattern)].map((match) => (use === 'call' ? match.index : this.text.indexOf(name, match.index)));
+    return Array.from(this.matches(pattern), (match) => (use === 'call' ? match.index : this.text.indexOf(name, match.index)));
   }
 
   private readonly textIndex = new Map<string, Map<string, number[]>>();
+  private readonly callTargets = new Map<number, { readonly call: IrNode; readonly fn: FunctionInfo } | undefined>();
   private readonly textSearches = new Map<string, number>();
 
   /**

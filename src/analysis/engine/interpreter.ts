@@ -737,14 +737,16 @@ function project(value: Value, path: readonly number[]): Value {
   return current;
 }
 
+/** The statement holding a node: each `parent` is a search down from the root, so each is asked once. */
 function statementOf(node: IrNode): IrNode {
   let current = node;
-  while (
-    current.parent &&
-    !/^(expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/.test(current.parent.type)
-  ) {
-    current = current.parent;
+  let parent = current.parent;
+  while (parent && !STATEMENT_PARENT.test(parent.type)) {
+    current = parent;
+    parent = current.parent;
   }
-  if (current.parent?.type === 'expression_statement' || current.parent?.type === 'return_statement') return current.parent;
-  return current;
+  return parent && (parent.type === 'expression_statement' || parent.type === 'return_statement') ? parent : current;
 }
+
+/** What a statement's (or an expression statement's content's) parent is. */
+const STATEMENT_PARENT = /^(?:expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/;

@@ -135,7 +135,7 @@ export class SourceFile {
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
     const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
-    const module = new BoundModule(text, tree, { statements, bound });
+    const module = new BoundModule(text, tree, { statements, bound }, selection.spans);
     const imports = this.imports(parser, text, statements, importers);
     // The calls of this file's functions from the workspace files that import it.
     const path = this.path;
