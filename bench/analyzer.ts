@@ -186,7 +186,7 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   const inModel = await editLatency(host, big, 'return self.head(x)', { suffix: ' * 1.0' });
   const lineAdded = await editLatency(host, big, 'total += loss.item()', { newLine: '# a new line' });
   console.log(
-    `  5,000-line file: ${scratch.toFixed(1)} ms from scratch [target < 40 ms]; after a one-line edit ${inLoop.toFixed(1)} ms in a training loop, ${inModel.toFixed(1)} ms in a model's forward, ${lineAdded.toFixed(1)} ms for a line added in a training loop [target < 10 ms]`,
+    `  5,000-line file: ${scratch.toFixed(1)} ms from scratch [target ≤ 25 ms]; after a one-line edit ${inLoop.toFixed(1)} ms in a training loop, ${inModel.toFixed(1)} ms in a model's forward, ${lineAdded.toFixed(1)} ms for a line added in a training loop [target ≤ 5 ms]`,
   );
   // In a process of its own, as an editor's: this one's heap holds the corpora and Ruff, whose
   // collection pauses are not LossLens's.
@@ -196,7 +196,7 @@ export async function runAnalyzerBench(path: string | undefined): Promise<boolea
   console.log(
     `  typing ${typing.keystrokes} keystrokes in it, each analysed and hovered in ${EDITOR_SLICE_MS} ms slices: the thread is held ${typing.longest.toFixed(1)} ms at the longest, ${typing.p95.toFixed(1)} ms at the 95th percentile [target ≤ 10 ms]; a keystroke's analysis and hover done in ${typing.total.toFixed(1)} ms at the longest`,
   );
-  return main.losslens <= target * main.ruff && scratch < 40 && Math.max(inLoop, inModel, lineAdded) < 10 && typing.longest <= 10;
+  return main.losslens <= target * main.ruff && scratch <= 25 && Math.max(inLoop, inModel, lineAdded) <= 5 && typing.longest <= 10;
 }
 
 /** Run in a child process (`--typing`): the typing measurement, as JSON. */
