@@ -4,6 +4,11 @@ import { callArguments, dottedParts, type CallArguments } from '../ir/syntax';
 import type { Layer } from './values';
 
 /**
+ * What is done to a model after it is built, while a name holds it: layers appended, parts
+ * replaced.
+ */
+
+/**
  * The layers appended, later in the same scope, to the model a call builds and a name holds:
  * `seq.add_module("head", nn.Linear(...))` in PyTorch, `model.add(layers.Dense(10))` in Keras.
  * `pick` says which argument of which method adds one. Undefined when an added value is not a
@@ -39,6 +44,46 @@ export function addedLayers(
   // A last layer added in a branch or a loop (`if logits: model.add(Dense(10)) else: ...`) may
   // not be the last one: the output is unknown.
   return lastConditional ? undefined : layers;
+}
+
+/**
+ * The values stored into attributes or items of the model a call builds, while a name holds it
+ * (`model.fc = nn.Linear(2048, 2)` after `model = resnet50()`; also after `model = model.to(device)`,
+ * which keeps the same model): in order, each with the path stored into (`fc`, `classifier[6]`)
+ * and whether it is in a branch or loop the construction is not in. Empty when the call is not
+ * assigned to a name.
+ */
+export function storesIntoModel(
+  interpreter: Interpreter,
+  construction: IrNode,
+): Array<{ readonly path: string; readonly value: IrNode; readonly node: IrNode; readonly conditional: boolean }> {
+  const assignment = construction.parent?.type === 'assignment' ? construction.parent : undefined;
+  const target = assignment?.childForFieldName('left');
+  const receiver = target ? dottedParts(target)?.join('.') : undefined;
+  if (!assignment || !target || !receiver) return [];
+  const scope = interpreter.module.scopeOf(construction);
+  // Until the name is bound to something else: `model = model.cuda()` keeps the model.
+  let until: number | undefined;
+  if (target.type === 'identifier') {
+    for (const binding of scope.bindings(target.text)) {
+      if (binding.at <= assignment.endIndex) continue;
+      if (binding.kind === 'assign' && keepsModel(interpreter, binding.value, target.text)) continue;
+      until = binding.at;
+      break;
+    }
+  }
+  return scope
+    .storesInto(receiver)
+    .filter((store) => store.at > assignment.endIndex && (until === undefined || store.at < until))
+    .map((store) => ({ path: store.path, value: store.value, node: store.node, conditional: inBranch(store.node, assignment) }));
+}
+
+/** `model.to(device)`, `model.cuda()` on the name itself: the same model. */
+function keepsModel(interpreter: Interpreter, value: IrNode, name: string): boolean {
+  if (value.type !== 'call') return false;
+  const callee = value.childForFieldName('function');
+  const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+  return !!method && callee!.childForFieldName('object')?.text === name && interpreter.library.returnsSelf(method);
 }
 
 /** Statements whose blocks may run or not, or more than once. */

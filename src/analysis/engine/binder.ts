@@ -1,6 +1,7 @@
 import { LineIndex, lastAtOrBefore } from '../lines';
 import type { IrNode, IrTree } from '../ir/node';
-import { containsWord, dottedParts } from '../ir/syntax';
+import { containsWord, dottedParts, intLiteral } from '../ir/syntax';
+import { knownName } from '../frameworks/apis';
 
 /**
  * Name binding for one Python file: imports and their aliases, scopes with their assignments,
@@ -42,6 +43,8 @@ export class Scope {
   private readonly table = new Map<string, Binding[]>();
   /** Calls made in this scope, by the dotted name of what they call (`model.add`, `self.net.add_module`). */
   private readonly methodCalls = new Map<string, IrNode[]>();
+  /** Values stored into attributes and items in this scope, in order (`model.fc = ...`, `model.classifier[6] = ...`). */
+  private readonly stores: Store[] = [];
   private lazy: LazyIndex | undefined;
   private recording: string[] | undefined;
   private sourceCache: string | undefined;
@@ -89,6 +92,21 @@ export class Scope {
     if (this.lazy) this.complete(receiver.split('.')[0]!);
     else this.index();
     return this.methodCalls.get(receiver) ?? [];
+  }
+
+  /**
+   * The values stored in this scope into attributes or items of what `receiver` names
+   * (`model.fc = ...` and `model.classifier[6] = ...` for `model`), in order, each with the
+   * path stored into relative to it (`fc`, `classifier[6]`).
+   */
+  storesInto(receiver: string): ReadonlyArray<Store & { readonly path: string }> {
+    if (this.lazy) this.complete(receiver.split('.')[0]!);
+    else this.index();
+    const found: Array<Store & { path: string }> = [];
+    for (const store of this.stores) {
+      if (store.target.startsWith(`${receiver}.`)) found.push({ ...store, path: store.target.slice(receiver.length + 1) });
+    }
+    return found.sort((a, b) => a.at - b.at);
   }
 
   /**
@@ -296,6 +314,13 @@ export class Scope {
   }
 
   private bindAssignmentTarget(left: IrNode, value: IrNode, at: number): void {
+    if (left.type === 'attribute' || left.type === 'subscript') {
+      const target = storedPath(left);
+      if (target) {
+        this.recording?.push(target.slice(0, target.search(/[.[]|$/)));
+        this.stores.push({ target, value, node: left, at });
+      }
+    }
     if (left.type === 'attribute') {
       const parts = dottedParts(left);
       if (parts && parts.length === 2 && isSelf(parts[0]!) && this.fn?.cls)
@@ -350,6 +375,34 @@ export class Scope {
     if (list) list.push(call);
     else this.methodCalls.set(receiver, [call]);
   }
+}
+
+/** A value stored into an attribute or item: `target` is the path written (`model.fc`, `model.classifier[6]`). */
+export interface Store {
+  readonly target: string;
+  readonly value: IrNode;
+  /** The target as written. */
+  readonly node: IrNode;
+  /** Where the store takes effect (the end of its statement). */
+  readonly at: number;
+}
+
+/** `model.heads.head`, `model.classifier[6]`: an attribute or item path from a name, with integer indices. */
+function storedPath(node: IrNode): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute');
+    const head = object ? storedPath(object) : undefined;
+    return head && attribute ? `${head}.${attribute.text}` : undefined;
+  }
+  if (node.type === 'subscript') {
+    const value = node.childForFieldName('value');
+    const index = intLiteral(node.childForFieldName('subscript') ?? undefined);
+    const head = value ? storedPath(value) : undefined;
+    return head && index !== undefined ? `${head}[${index}]` : undefined;
+  }
+  return undefined;
 }
 
 interface Definition {
@@ -828,7 +881,7 @@ export class BoundModule {
     if (!parts) return undefined;
     const found = this.scopeOf(node).lookup(parts[0]!, node.startIndex);
     if (!found) {
-      const library = this.starLibrary();
+      const library = this.starLibrary(parts[0]!);
       return library ? [library, ...parts].join('.') : undefined;
     }
     if (found.binding.kind !== 'import') return undefined;
@@ -836,12 +889,20 @@ export class BoundModule {
   }
 
   /**
-   * `from torch.nn import *`: the library a name bound nowhere in the file comes from, when one
-   * library (and no other module) is star-imported.
+   * `from torch.nn import *`: the library module a name bound nowhere in the file comes from,
+   * when only library modules are star-imported — the one, or the first of several whose name
+   * LossLens knows (`Dense` from `keras.layers`, `Model` from `keras.models`).
    */
-  starLibrary(): string | undefined {
+  starLibrary(name: string): string | undefined {
     const modules = this.starImports();
-    return modules.length === 1 && LIBRARY_ROOT.test(modules[0]!) ? modules[0] : undefined;
+    if (modules.length === 0 || !modules.every((module) => LIBRARY_ROOT.test(module))) return undefined;
+    if (modules.length === 1) return modules[0];
+    let best: { module: string; known: number } | undefined;
+    for (const module of modules) {
+      const known = knownName(`${module}.${name}`);
+      if (known > (best?.known ?? 0)) best = { module, known };
+    }
+    return best?.module;
   }
 
   private starImportCache: string[] | undefined;

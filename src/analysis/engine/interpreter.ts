@@ -207,7 +207,7 @@ export class Interpreter {
       const value = this.imports.get(module)?.topLevel(name, depth);
       if (value) return value;
     }
-    const library = this.module.starLibrary();
+    const library = this.module.starLibrary(name);
     return library ? { kind: 'qualified', name: `${library}.${name}` } : UNKNOWN;
   }
 

@@ -451,6 +451,33 @@ export const DTYPE_NAMES: Readonly<Record<string, 'float' | 'int' | 'bool'>> = t
   'numpy.float64': 'float',
 });
 
+/**
+ * How well LossLens's tables know a library name: 2 for a name they list (a loss, an activation,
+ * a layer, a model container, a tensor factory), 1 for one of a family they read by its form (a
+ * Keras layer: `keras.layers.Anything`), 0 for none. A name bound nowhere in a file that
+ * star-imports several library modules (`from keras.layers import *`, `from keras.models import *`)
+ * comes from the module that knows it best.
+ */
+export function knownName(qualified: string): 0 | 1 | 2 {
+  const name = canonical(qualified);
+  const listed =
+    LOSS_CLASSES[name] !== undefined ||
+    LOSS_FUNCTIONS[name] !== undefined ||
+    KERAS_CROSS_ENTROPIES[name] !== undefined ||
+    ACTIVATION_FUNCTIONS[name] !== undefined ||
+    ACTIVATION_MODULES[name] !== undefined ||
+    LINEAR_LAYERS[name] !== undefined ||
+    PASSTHROUGH_LAYERS.has(name) ||
+    SHAPE_PRESERVING_LAYERS.has(name) ||
+    FACTORIES[name] !== undefined ||
+    name in TENSOR_CONSTRUCTORS ||
+    /^(?:keras\.(?:Sequential|Model|Input|layers\.(?:Dense|Activation|Softmax|Input)|applications\.\S+)|torch\.nn\.(?:Sequential|ModuleList|ModuleDict))$/.test(
+      name,
+    );
+  if (listed) return 2;
+  return /^keras\.layers\.[A-Z]\w*$/.test(name) ? 1 : 0;
+}
+
 /** Models known to end in a linear classifier: their outputs are logits. */
 export function isLogitsModelFactory(qualified: string): boolean {
   return /^torchvision\.models\.(?!segmentation|detection|video\.|optical_flow|quantization)[a-z0-9_]+$/.test(qualified) || qualified === 'timm.create_model';

@@ -29,7 +29,8 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
     case 'keras.Model': {
       // The functional API: `keras.Model(inputs, outputs)` outputs what `outputs` holds; a list
       // of outputs is read one by one, each with the name of the layer that makes it.
-      const outputs = argument(args, 'outputs', 1);
+      // Keras 1 spelled the keywords `input=` and `output=`.
+      const outputs = argument(args, 'outputs', 1) ?? args.keywords.get('output');
       if (outputs && (outputs.type === 'list' || outputs.type === 'tuple')) {
         const items = outputs.namedChildren.filter((item): item is IrNode => !!item && item.type !== 'comment');
         const each = items.map((item) => {
@@ -45,6 +46,7 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
     }
   }
   if (qualified === 'keras.utils.to_categorical') return oneHot(interpreter, node, args, 'num_classes');
+  if (/^keras\.applications\.(?:\w+\.)?[A-Z]\w*$/.test(qualified)) return { kind: 'layer', layer: application(interpreter, node, args) };
   if (KERAS_PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: (input) => input } };
   if (/^keras\.layers\.[A-Z]/.test(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT } };
   return undefined;
@@ -121,6 +123,38 @@ function activationLayer(interpreter: Interpreter, node: IrNode, activation: Act
   };
 }
 
+/**
+ * `keras.applications.ResNet50(...)`: with its classifier (`include_top=True`, the default) it ends
+ * in `classifier_activation` (softmax unless it says otherwise; `None` gives raw scores) over
+ * `classes` (1000 by default); without it, features.
+ */
+function application(interpreter: Interpreter, node: IrNode, args: CallArguments): Layer {
+  const name = node.childForFieldName('function')?.text ?? node.text;
+  const includeTop = args.keywords.get('include_top');
+  const top = !includeTop || includeTop.type === 'true' ? true : includeTop.type === 'false' ? false : undefined;
+  const classes = args.keywords.has('classes') ? intLiteral(args.keywords.get('classes')) : 1000;
+  const written = args.keywords.get('classifier_activation');
+  const activation = written ? activationOf(interpreter, written) : 'softmax';
+  const features: Layer = { describe: node.text, evidence: [], keras: true, apply: () => ({ ...UNKNOWN_FACT, origin: 'model' }) };
+  if (top !== true || activation === undefined || args.open) return features;
+  const evidence = interpreter.evidence(
+    node,
+    activation === 'linear'
+      ? l10n.t('`{0}` with its classifier and no activation: raw scores (logits)', name)
+      : l10n.t('`{0}` with its classifier, which ends in {1}', name, activation),
+  );
+  const shape: Dim[] | undefined = classes === undefined ? undefined : ['...', classes];
+  return {
+    describe: node.text,
+    evidence: [evidence],
+    keras: true,
+    apply: () =>
+      activation === 'linear'
+        ? fact('logits', { dtype: 'float', origin: 'model', evidence: [evidence], ...(shape ? { shape } : {}), ...(classes !== undefined ? { classes } : {}) })
+        : activated(activation, evidence, node, shape, classes),
+  };
+}
+
 /** A Keras activation's output: inside the model, so no fix can remove it at the loss. */
 function activated(
   activation: ActivationKind,
@@ -148,11 +182,14 @@ function sequential(interpreter: Interpreter, node: IrNode, args: CallArguments,
   if (args.open) return opaque;
   if (list) {
     if (list.type !== 'list' && list.type !== 'tuple') return opaque;
+    // A model used as a layer (`Sequential([base_model, GlobalAveragePooling2D(), Dense(1)])`)
+    // that LossLens does not read gives an unknown output; the layers after it still decide.
     for (const item of list.namedChildren) {
       if (!item || item.type === 'comment') continue;
       const value = interpreter.value(item, depth);
-      if (value.kind !== 'layer') return opaque;
-      layers.push(value.layer);
+      layers.push(
+        value.kind === 'layer' ? value.layer : { describe: item.text, evidence: [], keras: true, apply: () => ({ ...UNKNOWN_FACT, origin: 'model' }) },
+      );
     }
   }
   const added = addedLayers(interpreter, node, (method, callArgs) => (method === 'add' ? argument(callArgs, 'layer', 0) : undefined), depth);

@@ -3,7 +3,7 @@ import { parseTensor } from '../../tensor/parse';
 import type { Tensor } from '../../tensor/tensor';
 import type { Dim, Evidence, Fact } from '../types';
 import type { Interpreter } from '../engine/interpreter';
-import { addedLayers } from '../engine/added-layers';
+import { addedLayers, storesIntoModel } from '../engine/added-layers';
 import { kerasCall, labelCall } from './keras';
 import { TFJS_RUN_METHODS, tfjsCall } from './tfjs';
 import type { Library } from '../engine/library';
@@ -128,10 +128,7 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
   }
   if (qualified === 'torch.nn.Sequential') return sequential(interpreter, node, args, depth);
   if (qualified === 'torch.nn.ModuleList' || qualified === 'torch.nn.ModuleDict') return moduleCollection(interpreter, node, args, depth);
-  if (isLogitsModelFactory(qualified)) {
-    const evidence = [interpreter.evidence(node, l10n.t('`{0}` ends in a linear classifier', node.childForFieldName('function')!.text))];
-    return { kind: 'layer', layer: { describe: node.text, evidence, apply: () => fact('logits', { origin: 'model', dtype: 'float', evidence }) } };
-  }
+  if (isLogitsModelFactory(qualified)) return { kind: 'layer', layer: libraryClassifier(interpreter, qualified, node, depth) };
   const factoryDtype = FACTORIES[qualified];
   if (factoryDtype) return tensor(factory(interpreter, qualified, factoryDtype, node, args));
   if (qualified in TENSOR_CONSTRUCTORS) return tensor(literalTensor(interpreter, qualified, node, args));
@@ -166,6 +163,82 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
   }
   return undefined;
 }
+/**
+ * A model of a model zoo (`torchvision.models.resnet50(...)`, `timm.create_model(...)`): it ends
+ * in a linear classifier, raw scores, unless its head is replaced while a name holds it —
+ * `model.fc = nn.Sequential(nn.Linear(2048, 2), nn.LogSoftmax(dim=1))`, `model.classifier[6] = ...`,
+ * `model.heads.head = ...`. The last replacement decides; one LossLens cannot read, one in a branch
+ * or loop, or one of a layer that may not be the last with an activation of its own, leaves the
+ * output unknown.
+ */
+function libraryClassifier(interpreter: Interpreter, qualified: string, node: IrNode, depth: number): Layer {
+  const own = [interpreter.evidence(node, l10n.t('`{0}` ends in a linear classifier', node.childForFieldName('function')!.text))];
+  const logits: Layer = { describe: node.text, evidence: own, apply: () => fact('logits', { origin: 'model', dtype: 'float', evidence: own }) };
+  const unknown: Layer = { describe: node.text, evidence: own, apply: () => ({ ...UNKNOWN_FACT, origin: 'model' }) };
+  const head = classifierHead(qualified);
+  let layer = logits;
+  for (const store of storesIntoModel(interpreter, node)) {
+    const replaced = replacedPart(head, store.path);
+    if (!replaced) continue;
+    const value = interpreter.value(store.value, depth);
+    if (store.conditional || value.kind !== 'layer') {
+      layer = unknown;
+      continue;
+    }
+    const note = [interpreter.evidence(store.node.parent ?? store.node, l10n.t('the classifier replaced: `{0}`', store.node.text))];
+    const output = value.layer.apply({ ...UNKNOWN_FACT, origin: 'model' });
+    // A layer inside the head that may not be its last: only one giving raw scores keeps them.
+    if (replaced === 'part' && output.space !== 'logits') {
+      layer = unknown;
+      continue;
+    }
+    layer = { describe: node.text, evidence: note, apply: () => ({ ...output, origin: 'model', evidence: [...output.evidence, ...note] }) };
+  }
+  return layer;
+}
+
+/**
+ * Where a model family keeps its classifier: the attribute, and the index of the head's last
+ * layer when it is a `Sequential` (torchvision's layouts; timm's models name theirs `head`, `fc`
+ * or `classifier`).
+ */
+const CLASSIFIER_HEADS: ReadonlyArray<readonly [family: RegExp, attribute: string, last?: number]> = [
+  [/^torchvision\.models\.(?:resnet|resnext|wide_resnet|regnet|googlenet|inception_v3|shufflenet)/, 'fc'],
+  [/^torchvision\.models\.(?:vgg|alexnet)/, 'classifier', 6],
+  [/^torchvision\.models\.(?:mobilenet_v2|efficientnet|mnasnet)/, 'classifier', 1],
+  [/^torchvision\.models\.mobilenet_v3/, 'classifier', 3],
+  [/^torchvision\.models\.convnext/, 'classifier', 2],
+  [/^torchvision\.models\.maxvit/, 'classifier', 5],
+  [/^torchvision\.models\.densenet/, 'classifier'],
+  [/^torchvision\.models\.vit_/, 'heads'],
+  [/^torchvision\.models\.swin/, 'head'],
+];
+
+function classifierHead(qualified: string): { readonly attributes: readonly string[]; readonly last?: number } {
+  const known = CLASSIFIER_HEADS.find(([family]) => family.test(qualified));
+  if (known) return { attributes: [known[1]], ...(known[2] !== undefined ? { last: known[2] } : {}) };
+  return { attributes: ['head', 'fc', 'classifier', 'heads'] };
+}
+
+/**
+ * What a store at `path` (relative to the model) replaces of its classifier: all of it (`fc`,
+ * `classifier`, `classifier[6]` when 6 is its last layer, `heads.head`, `head.fc`), a part that
+ * may not be the last (`classifier[3]`), or nothing.
+ */
+function replacedPart(head: ReturnType<typeof classifierHead>, path: string): 'whole' | 'part' | undefined {
+  for (const attribute of head.attributes) {
+    if (path === attribute) return 'whole';
+    if (!path.startsWith(attribute)) continue;
+    const rest = path.slice(attribute.length);
+    const index = /^\[(-?\d+)\]$/.exec(rest)?.[1];
+    if (index !== undefined) return Number(index) === -1 || Number(index) === head.last ? 'whole' : 'part';
+    // `model.heads.head` (torchvision's ViT), `model.head.fc` (timm): the named last layer.
+    if (rest === '.head' || rest === '.fc') return 'whole';
+    if (rest.startsWith('.') || rest.startsWith('[')) return 'part';
+  }
+  return undefined;
+}
+
 /**
  * The output of an activation. `inputNode` is where the value before it is written (absent for
  * layers of a model, whose input is not at the site).
@@ -248,10 +321,11 @@ function linearLayer(interpreter: Interpreter, node: IrNode, spec: (typeof LINEA
 function sequential(interpreter: Interpreter, node: IrNode, args: CallArguments, depth: number): Value {
   if (args.open) return UNKNOWN;
   const layers: Layer[] = [];
+  // A module LossLens does not read (a backbone: `nn.Sequential(backbone, head)`) gives an
+  // unknown output; the modules after it still decide what the whole gives.
   for (const child of args.positional) {
     const value = interpreter.value(child, depth);
-    if (value.kind !== 'layer') return { kind: 'layer', layer: opaqueLayer(node) };
-    layers.push(value.layer);
+    layers.push(value.kind === 'layer' ? value.layer : opaqueLayer(child));
   }
   // Layers appended later in the same scope: `seq.add_module(...)`, `seq.append(...)`.
   const added = addedLayers(
@@ -444,7 +518,7 @@ function reshaped(input: Fact, method: string, args: CallArguments, evidence: Ev
 
 /** A layer the library cannot see into: its output is unknown. */
 function opaqueLayer(node: IrNode): Layer {
-  return { describe: node.text, evidence: [], apply: () => UNKNOWN_FACT };
+  return { describe: node.text, evidence: [], apply: () => ({ ...UNKNOWN_FACT, origin: 'model' }) };
 }
 
 /**

@@ -344,21 +344,8 @@ export function correspondence(
   return result;
 }
 
-/**
- * The function a top-level statement defines (`def train(`, decorated or async): its name, and
- * the offset just after the `(` of its parameter list.
- */
 /** A function definition's start (decorators included), up to its parameters' parenthesis; the name is group 1. */
 export const DEFINITION_HEAD = /^(?:@[^\n]*\n\s*)*(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(/;
-
-export function definedFunction(text: string, statement: Statement): { readonly name: string; readonly parameters: number } | undefined {
-  const name = statement.defines[0];
-  const first = text.charCodeAt(statement.start);
-  // `def`, `async def`, or a decorator: the only starts a function definition has.
-  if (statement.defines.length !== 1 || !name || (first !== 100 && first !== 97 && first !== 64)) return undefined;
-  const head = DEFINITION_HEAD.exec(text.slice(statement.start, Math.min(statement.end, statement.start + 400)));
-  return head ? { name, parameters: statement.start + head[0].length } : undefined;
-}
 
 /** The text from `from` (just after an opening bracket) to its closing one; undefined when it does not close within 4,000 characters. */
 export function bracketed(text: string, from: number): string | undefined {
