@@ -90,6 +90,12 @@ export interface Fact {
   /** One-hot labels (`F.one_hot`): class indices spread over a class dim. */
   readonly oneHot?: boolean;
   /**
+   * The interval an activation keeps the values in when it is neither [0, 1] nor every number
+   * (`relu`: [0, ∞), `tanh`: (-1, 1)), moved by arithmetic on them (`(tanh(x) + 1) / 2` is in
+   * [0, 1]: probabilities, no longer a range).
+   */
+  readonly range?: ValueRange;
+  /**
    * The value itself, when it is a tensor written in the code (`torch.tensor([[0.6, 0.1]])`,
    * `np.array(...)`, through assignments): source text the evaluator's literal parser reads.
    * Anything that computes a new value from it (indexing, reshaping, a dtype change) drops it.
@@ -99,6 +105,18 @@ export interface Fact {
   readonly origin: Origin;
   /** How this was concluded: the root cause first, then the steps that carried it to the site. */
   readonly evidence: readonly Evidence[];
+}
+
+export interface ValueRange {
+  /** The activation that bounds the values: `relu`, `tanh`, `softplus` ... */
+  readonly fn: string;
+  /** The bounds; absent is infinite. */
+  readonly low?: number;
+  readonly high?: number;
+  /** How the activation's own interval is written (`[0, ∞)`), when arithmetic has not moved it. */
+  readonly interval?: string;
+  /** A Keras or TensorFlow.js `activation: 'relu'` string in this file, when that is where it comes from: what a fix can change. */
+  readonly written?: Span;
 }
 
 export interface LossSite {

@@ -364,6 +364,41 @@ const DEMOS: Readonly<Record<string, () => ExplanationSection[]>> = {
       ),
     ];
   },
+  LL009: () => {
+    const x = t([
+      [1.6, -0.4],
+      [0.3, 2.2],
+    ]);
+    const y = t([
+      [1, 0],
+      [0, 1],
+    ]);
+    const scores = t([[6, -2, -3]]);
+    const label = t([0], 'int');
+    return [
+      demo(l10n.t('Values a probability loss cannot read'), l10n.t('x holds the scores before the last activation; y the labels.'), [
+        row(l10n.t('after a ReLU: 1.6 and 2.2 are above 1 (the bug)'), 'F.binary_cross_entropy(torch.relu(x), y)', {
+          loss: 'binary_cross_entropy',
+          args: { input: map(x, (value) => Math.max(0, value)), target: y },
+        }),
+        row(l10n.t('after a tanh: -0.38 is below 0 (the bug)'), 'F.binary_cross_entropy(torch.tanh(x), y)', {
+          loss: 'binary_cross_entropy',
+          args: { input: map(x, Math.tanh), target: y },
+        }),
+        row(l10n.t('after a sigmoid (right)'), 'F.binary_cross_entropy(torch.sigmoid(x), y)', {
+          loss: 'binary_cross_entropy',
+          args: { input: sigmoid(x), target: y },
+        }),
+      ]),
+      demo(l10n.t('A sigmoid before a softmax cross entropy'), l10n.t('A confident, right score for class 0 out of 3.'), [
+        row(l10n.t('on the raw scores (right)'), 'F.cross_entropy(scores, y)', { loss: 'cross_entropy', args: { input: scores, target: label } }),
+        row(l10n.t('on sigmoid(scores): it can never go below 0.55 (the bug)'), 'F.cross_entropy(torch.sigmoid(scores), y)', {
+          loss: 'cross_entropy',
+          args: { input: sigmoid(scores), target: label },
+        }),
+      ]),
+    ];
+  },
   LL010: () => {
     const input = t([[2.5], [0.0], [2.0], [8.0]]);
     const target = t([3.0, -0.5, 2.0, 7.0]);

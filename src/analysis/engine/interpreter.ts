@@ -4,8 +4,8 @@ import { annotatedFact } from './annotations';
 import { isSelf, type Binding, type ClassInfo, type FunctionInfo, type BoundModule } from './binder';
 import type { Library } from './library';
 import type { IrNode } from '../ir/node';
-import { callArguments, calledIn, intLiteral, readsParameter, spanOf, unparen, type CallArguments } from '../ir/syntax';
-import { UNKNOWN, UNKNOWN_FACT, fact, merge, tensor, withEvidence, type Value } from './values';
+import { callArguments, calledIn, intLiteral, numberValue, readsParameter, spanOf, unparen, type CallArguments } from '../ir/syntax';
+import { UNKNOWN, UNKNOWN_FACT, arithmetic, fact, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
 
@@ -493,6 +493,15 @@ export class Interpreter {
     const right = node.childForFieldName('right');
     const operator = node.childForFieldName('operator')?.text;
     if (!left || !right) return UNKNOWN;
+    // A number on one side: `(tanh(x) + 1) / 2`, `1 - torch.sigmoid(x)`.
+    const constant = numberValue(left) ?? numberValue(right);
+    if (constant !== undefined && operator) {
+      const onLeft = numberValue(left) !== undefined;
+      const other = this.value(onLeft ? right : left, depth);
+      if (other.kind !== 'tensor') return UNKNOWN;
+      const moved = arithmetic(other.fact, operator, constant, onLeft, this.evidence(node));
+      if (moved) return tensor(moved);
+    }
     const a = this.value(left, depth);
     // Scaling logits by a temperature keeps them logits.
     if (a.kind === 'tensor' && a.fact.space === 'logits' && (operator === '/' || operator === '*')) {

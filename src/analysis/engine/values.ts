@@ -97,3 +97,53 @@ export function merge(a: Fact, b: Fact): Fact {
 export function isKnownRank(shape: readonly Dim[] | undefined): shape is readonly Dim[] {
   return !!shape && shape[0] !== '...' && shape[0] !== 'param';
 }
+
+/** The interval a value is known to lie in, as [low, high] (undefined bounds are infinite): its range, or [0, 1] for probabilities. */
+export function interval(value: Fact): [low: number | undefined, high: number | undefined] {
+  if (value.range) return [value.range.low, value.range.high];
+  return value.space === 'probabilities' ? [0, 1] : [undefined, undefined];
+}
+
+/**
+ * A value after arithmetic with a number (`x op c`, or `c op x` when `constantFirst`): the
+ * interval it lies in moves with it, and one inside [0, 1] is probabilities (`(tanh(x) + 1) / 2`,
+ * `1 - sigmoid(x)`); raw scores shifted stay raw scores; the shape stays. Undefined when nothing
+ * is known of the result (or raw scores are scaled, which the interpreter reads itself).
+ */
+export function arithmetic(value: Fact, operator: string, constant: number, constantFirst: boolean, evidence: Evidence): Fact | undefined {
+  const { literal: _literal, range, activation: _activation, ...rest } = value;
+  // Integers stay integers only through integer `+ - *`.
+  const dtype: Fact['dtype'] =
+    value.dtype === 'int' ? (Number.isInteger(constant) && operator !== '/' ? 'int' : 'float') : value.dtype === 'bool' ? 'unknown' : value.dtype;
+  const base = { ...rest, dtype, space: 'unknown' as const, evidence: [...value.evidence, evidence] };
+  // Raw scores shifted stay raw scores (scaled ones: see `Interpreter.binary`).
+  if (value.space === 'logits' && !range) return (operator === '+' || operator === '-') && !constantFirst ? { ...base, space: 'logits' } : undefined;
+  if (!range && value.space !== 'probabilities') return value.shape ? base : undefined;
+  const [low, high] = interval(value);
+  const map = (bound: number | undefined, infinite: number): number => {
+    const x = bound ?? infinite;
+    switch (operator) {
+      case '+':
+        return x + constant;
+      case '-':
+        return constantFirst ? constant - x : x - constant;
+      case '*':
+        return x * constant;
+      default:
+        return constantFirst ? constant / x : x / constant;
+    }
+  };
+  if (!/^[-+*/]$/.test(operator) || (operator === '/' && (constantFirst || constant === 0))) return base;
+  const ends = [map(low, -Infinity), map(high, Infinity)].filter((end) => !Number.isNaN(end)).sort((a, b) => a - b);
+  if (ends.length < 2) return base;
+  const [from, to] = ends as [number, number];
+  if (from >= 0 && to <= 1) return { ...base, space: 'probabilities' };
+  return {
+    ...base,
+    range: {
+      fn: range?.fn ?? value.activation?.fn ?? 'sigmoid',
+      ...(Number.isFinite(from) ? { low: from } : {}),
+      ...(Number.isFinite(to) ? { high: to } : {}),
+    },
+  };
+}

@@ -391,8 +391,89 @@ export const SHAPE_PRESERVING_LAYERS: ReadonlySet<string> = new Set([
   'torch.nn.InstanceNorm2d',
 ]);
 
-/** Tensor methods that keep the values (and so the space and dtype): device moves, copies, views. */
-export const VALUE_PRESERVING_METHODS: ReadonlySet<string> = new Set(['detach', 'cpu', 'cuda', 'clone', 'contiguous', 'requires_grad_', 'detach_']);
+/**
+ * Tensor methods that keep the values (and so the space and dtype): device moves, copies, views,
+ * conversions to NumPy and (TensorFlow.js) to nested arrays.
+ */
+export const VALUE_PRESERVING_METHODS: ReadonlySet<string> = new Set([
+  'detach',
+  'cpu',
+  'cuda',
+  'clone',
+  'contiguous',
+  'requires_grad_',
+  'detach_',
+  'numpy',
+  'arraySync',
+]);
+
+/**
+ * Activations whose outputs lie in an interval that is neither [0, 1] nor every number, by name,
+ * with that interval (absent bounds are infinite; the lower bounds of the smooth ones rounded).
+ * What they give is not probabilities: a loss that expects probabilities is wrong on them.
+ */
+export const RANGE_ACTIVATIONS: Readonly<Record<string, { readonly low?: number; readonly high?: number; readonly interval: string }>> = table({
+  relu: { low: 0, interval: '[0, ∞)' },
+  relu6: { low: 0, high: 6, interval: '[0, 6]' },
+  softplus: { low: 0, interval: '(0, ∞)' },
+  exp: { low: 0, interval: '(0, ∞)' },
+  exponential: { low: 0, interval: '(0, ∞)' },
+  elu: { low: -1, interval: '(-1, ∞)' },
+  celu: { low: -1, interval: '(-1, ∞)' },
+  selu: { low: -1.7581, interval: '(-1.76, ∞)' },
+  gelu: { low: -0.17, interval: '[-0.17, ∞)' },
+  silu: { low: -0.28, interval: '[-0.28, ∞)' },
+  swish: { low: -0.28, interval: '[-0.28, ∞)' },
+  mish: { low: -0.31, interval: '[-0.31, ∞)' },
+  leaky_relu: { interval: '(-∞, ∞)' },
+  prelu: { interval: '(-∞, ∞)' },
+  tanh: { low: -1, high: 1, interval: '(-1, 1)' },
+  hardtanh: { low: -1, high: 1, interval: '[-1, 1]' },
+  softsign: { low: -1, high: 1, interval: '(-1, 1)' },
+});
+
+/** PyTorch's activation modules by the name of their function (`nn.LeakyReLU` is `leaky_relu`). */
+const RANGE_MODULES: Readonly<Record<string, string>> = table({
+  ReLU: 'relu',
+  ReLU6: 'relu6',
+  LeakyReLU: 'leaky_relu',
+  PReLU: 'prelu',
+  GELU: 'gelu',
+  SiLU: 'silu',
+  Mish: 'mish',
+  ELU: 'elu',
+  SELU: 'selu',
+  CELU: 'celu',
+  Tanh: 'tanh',
+  Hardtanh: 'hardtanh',
+  Softplus: 'softplus',
+  Softsign: 'softsign',
+});
+
+/**
+ * The range activation (see `RANGE_ACTIVATIONS`) a library function or module is:
+ * `torch.nn.functional.relu`, `torch.relu`, `torch.nn.ReLU`, `tf.nn.relu`, `jax.nn.softplus`,
+ * `keras.activations.tanh` are `relu`, `relu`, `relu`, `relu`, `softplus`, `tanh`.
+ */
+export function rangeActivation(qualified: string): string | undefined {
+  const module = /^torch\.nn\.([A-Z]\w*)$/.exec(qualified)?.[1];
+  if (module) return RANGE_MODULES[module];
+  const fn =
+    /^(?:torch|torch\.nn\.functional|tensorflow|tensorflow\.nn|tensorflow\.math|keras\.activations|jax\.nn|jax\.numpy|flax\.linen|numpy|tfjs)\.([a-z_0-9]+)$/.exec(
+      qualified,
+    )?.[1];
+  return fn && RANGE_ACTIVATIONS[fn] ? fn : undefined;
+}
+
+/** Functions that bound values to an interval they are given: `torch.clamp(x, 0, 1)`, `tf.clip_by_value(x, 0., 1.)`. */
+export const CLAMPS: ReadonlySet<string> = new Set([
+  'torch.clamp',
+  'torch.clip',
+  'tensorflow.clip_by_value',
+  'jax.numpy.clip',
+  'numpy.clip',
+  'tfjs.clipByValue',
+]);
 
 /** Tensor factories and the dtype they give by default. */
 export const FACTORIES: Readonly<Record<string, 'float' | 'int'>> = table({

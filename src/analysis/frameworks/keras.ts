@@ -4,7 +4,15 @@ import { addedLayers } from '../engine/added-layers';
 import type { Interpreter } from '../engine/interpreter';
 import type { IrNode } from '../ir/node';
 import { argument, callArguments, intLiteral, spanOf, stringLiteral, type CallArguments } from '../ir/syntax';
-import { ACTIVATION_FUNCTIONS, KERAS_ACTIVATIONS, KERAS_PASSTHROUGH_LAYERS, isKerasLossClass, type ActivationKind } from './apis';
+import {
+  ACTIVATION_FUNCTIONS,
+  KERAS_ACTIVATIONS,
+  KERAS_PASSTHROUGH_LAYERS,
+  RANGE_ACTIVATIONS,
+  isKerasLossClass,
+  rangeActivation,
+  type ActivationKind,
+} from './apis';
 import { UNKNOWN_FACT, fact, type Layer, type Value } from '../engine/values';
 
 /**
@@ -26,6 +34,8 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
     }
     case 'keras.layers.Softmax':
       return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
+    case 'keras.layers.ReLU':
+      return { kind: 'layer', layer: activationLayer(interpreter, node, { range: 'relu' }) };
     case 'keras.Model': {
       // The functional API: `keras.Model(inputs, outputs)` outputs what `outputs` holds; a list
       // of outputs is read one by one, each with the name of the layer that makes it.
@@ -53,23 +63,63 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
 }
 
 /**
- * What `activation=` names: a string (`'softmax'`), an activation function (`tf.nn.softmax`,
- * `keras.activations.sigmoid`), `None` (linear); undefined when it is something else or not known.
+ * What an `activation=` gives: probabilities or log-probabilities (`ActivationKind`), raw scores
+ * (`'linear'`), or values bounded to another interval (`{ range: 'relu' }`, with the string that
+ * says so when it is one).
  */
-function activationOf(interpreter: Interpreter, node: IrNode | undefined): ActivationKind | 'linear' | undefined {
+type KerasActivation = ActivationKind | 'linear' | { readonly range: string; readonly written?: IrNode };
+
+/**
+ * What `activation=` names: a string (`'softmax'`, `'relu'`), an activation function
+ * (`tf.nn.softmax`, `keras.activations.relu`), `None` (linear); undefined when it is something
+ * else or not known.
+ */
+function activationOf(interpreter: Interpreter, node: IrNode | undefined): KerasActivation | undefined {
   if (!node || node.type === 'none') return 'linear';
   const text = stringLiteral(node);
-  if (text !== undefined) return KERAS_ACTIVATIONS[text];
+  if (text !== undefined) {
+    // The string is what a fix can change, when it is in this file.
+    const range = RANGE_ACTIVATIONS[snakeCase(text)] ? snakeCase(text) : undefined;
+    return KERAS_ACTIVATIONS[text] ?? (range ? { range, ...(interpreter.path ? {} : { written: node }) } : undefined);
+  }
   const value = interpreter.value(node);
-  if (value.kind === 'qualified') return ACTIVATION_FUNCTIONS[value.name] ?? (/\.linear$/.test(value.name) ? 'linear' : undefined);
-  return undefined;
+  if (value.kind !== 'qualified') return undefined;
+  const range = rangeActivation(value.name);
+  return ACTIVATION_FUNCTIONS[value.name] ?? (/\.linear$/.test(value.name) ? 'linear' : range ? { range } : undefined);
+}
+
+/** TensorFlow.js spells activations in camel case (`leakyRelu`). */
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * The output of a layer ending in a range activation (`Dense(1, activation="relu")`): neither
+ * raw scores nor probabilities, but values in the activation's interval.
+ */
+function ranged(
+  activation: { readonly range: string; readonly written?: IrNode },
+  evidence: Fact['evidence'][number],
+  shape: readonly Dim[] | undefined,
+): Fact {
+  const bounds = RANGE_ACTIVATIONS[activation.range]!;
+  return {
+    ...fact('unknown', { dtype: 'float', origin: 'model', evidence: [evidence], ...(shape ? { shape } : {}) }),
+    range: {
+      fn: activation.range,
+      ...(bounds.low !== undefined ? { low: bounds.low } : {}),
+      ...(bounds.high !== undefined ? { high: bounds.high } : {}),
+      interval: bounds.interval,
+      ...(activation.written ? { written: spanOf(activation.written) } : {}),
+    },
+  };
 }
 
 /**
  * A layer's `activation=` (keyword, or at `position`): absent is linear, unless `**kwargs` (a
  * spread configuration object in TensorFlow.js, `{...cfg}`) may set it, which leaves it unknown.
  */
-function layerActivation(interpreter: Interpreter, args: CallArguments, position: number): ActivationKind | 'linear' | undefined {
+function layerActivation(interpreter: Interpreter, args: CallArguments, position: number): KerasActivation | undefined {
   const written = argument(args, 'activation', position);
   if (!written && args.open) return undefined;
   return activationOf(interpreter, written);
@@ -85,7 +135,9 @@ function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Lay
       ? units === 1
         ? l10n.t('Dense with 1 unit and no activation: raw scores (logits)')
         : l10n.t('Dense with no activation: raw scores (logits)')
-      : undefined,
+      : typeof activation === 'object'
+        ? l10n.t('{0} applied: values in {1}', activation.range, RANGE_ACTIVATIONS[activation.range]!.interval)
+        : undefined,
     true,
   );
   return {
@@ -95,6 +147,7 @@ function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Lay
     apply: (input) => {
       const shape: Dim[] | undefined = units === undefined ? undefined : ['...', units];
       if (activation === undefined) return { ...UNKNOWN_FACT, origin: input.origin };
+      if (typeof activation === 'object') return ranged(activation, evidence, shape);
       if (activation === 'linear') {
         return fact('logits', {
           dtype: 'float',
@@ -109,14 +162,19 @@ function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Lay
   };
 }
 
-function activationLayer(interpreter: Interpreter, node: IrNode, activation: ActivationKind | 'linear' | undefined): Layer {
-  const evidence = interpreter.evidence(node, undefined, true);
+function activationLayer(interpreter: Interpreter, node: IrNode, activation: KerasActivation | undefined): Layer {
+  const evidence = interpreter.evidence(
+    node,
+    typeof activation === 'object' ? l10n.t('{0} applied: values in {1}', activation.range, RANGE_ACTIVATIONS[activation.range]!.interval) : undefined,
+    true,
+  );
   return {
     describe: node.text,
     evidence: [evidence],
     keras: true,
     apply: (input) => {
       if (activation === undefined) return { ...UNKNOWN_FACT, origin: input.origin };
+      if (typeof activation === 'object') return ranged(activation, evidence, input.shape);
       if (activation === 'linear') return input;
       return activated(activation, evidence, node, input.shape, input.classes);
     },
@@ -136,7 +194,7 @@ function application(interpreter: Interpreter, node: IrNode, args: CallArguments
   const written = args.keywords.get('classifier_activation');
   const activation = written ? activationOf(interpreter, written) : 'softmax';
   const features: Layer = { describe: node.text, evidence: [], keras: true, apply: () => ({ ...UNKNOWN_FACT, origin: 'model' }) };
-  if (top !== true || activation === undefined || args.open) return features;
+  if (top !== true || activation === undefined || typeof activation === 'object' || args.open) return features;
   const evidence = interpreter.evidence(
     node,
     activation === 'linear'

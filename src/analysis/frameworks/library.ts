@@ -8,8 +8,8 @@ import { kerasCall, labelCall } from './keras';
 import { TFJS_RUN_METHODS, tfjsCall } from './tfjs';
 import type { Library } from '../engine/library';
 import type { IrNode } from '../ir/node';
-import { argument, intLiteral, spanOf, type CallArguments } from '../ir/syntax';
-import { UNKNOWN, UNKNOWN_FACT, fact, isKnownRank, tensor, type Layer, type Value } from '../engine/values';
+import { argument, intLiteral, numberValue, spanOf, type CallArguments } from '../ir/syntax';
+import { UNKNOWN, UNKNOWN_FACT, fact, interval, isKnownRank, tensor, type Layer, type Value } from '../engine/values';
 import {
   ACTIVATION_FUNCTIONS,
   ACTIVATION_METHODS,
@@ -24,8 +24,11 @@ import {
   SHAPE_PRESERVING_LAYERS,
   TENSOR_CONSTRUCTORS,
   VALUE_PRESERVING_METHODS,
+  CLAMPS,
+  RANGE_ACTIVATIONS,
   canonical,
   isLogitsModelFactory,
+  rangeActivation,
   type ActivationKind,
 } from './apis';
 
@@ -98,6 +101,26 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
   const linear = LINEAR_LAYERS[qualified];
   if (linear) return { kind: 'layer', layer: linearLayer(interpreter, node, linear, args) };
   if (PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], apply: (input) => input } };
+  const range = rangeActivation(qualified);
+  if (range && /^torch\.nn\.[A-Z]/.test(qualified)) {
+    const evidence = interpreter.evidence(node, rangeNote(range));
+    return { kind: 'layer', layer: { describe: node.text, evidence: [evidence], apply: (input) => bounded(input, range, [evidence]) } };
+  }
+  if (range && qualified !== 'torch.exp') {
+    // Followed with the depth it was called at: `relu(relu(...))` 2,000 deep ends in unknown.
+    const value = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
+    return tensor(bounded(value?.kind === 'tensor' ? value.fact : UNKNOWN_FACT, range, [interpreter.evidence(node, rangeNote(range))]));
+  }
+  if (qualified === 'torch.exp' || qualified === 'jax.numpy.exp' || qualified === 'tensorflow.exp' || qualified === 'tensorflow.math.exp') {
+    const value = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
+    return tensor(exponentiated(value?.kind === 'tensor' ? value.fact : UNKNOWN_FACT, interpreter, node));
+  }
+  if (CLAMPS.has(qualified)) {
+    const value = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
+    const low = numberValue(argument(args, qualified.startsWith('tensorflow') ? 'clip_value_min' : 'min', 1));
+    const high = numberValue(argument(args, qualified.startsWith('tensorflow') ? 'clip_value_max' : 'max', 2));
+    return tensor(clamped(value?.kind === 'tensor' ? value.fact : UNKNOWN_FACT, low, high, interpreter.evidence(node)));
+  }
   if (SHAPE_PRESERVING_LAYERS.has(qualified)) {
     return {
       kind: 'layer',
@@ -131,7 +154,13 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
   if (isLogitsModelFactory(qualified)) return { kind: 'layer', layer: libraryClassifier(interpreter, qualified, node, depth) };
   const factoryDtype = FACTORIES[qualified];
   if (factoryDtype) return tensor(factory(interpreter, qualified, factoryDtype, node, args));
-  if (qualified in TENSOR_CONSTRUCTORS) return tensor(literalTensor(interpreter, qualified, node, args));
+  if (qualified in TENSOR_CONSTRUCTORS) {
+    // `np.asarray(probs)`, `tf.convert_to_tensor(logits)`: a tensor in, the same values out.
+    const held =
+      args.positional[0] && !/^(?:list|tuple|integer|float)$/.test(args.positional[0].type) ? interpreter.value(args.positional[0], depth) : undefined;
+    if (held?.kind === 'tensor') return tensor(retyped(interpreter, held.fact, args));
+    return tensor(literalTensor(interpreter, qualified, node, args));
+  }
   if (qualified === 'torch.nn.functional.one_hot') {
     const input = args.positional[0];
     const classes = intLiteral(argument(args, 'num_classes', 1));
@@ -401,9 +430,81 @@ function literalTensor(interpreter: Interpreter, qualified: string, node: IrNode
 }
 
 const LITERAL_DTYPES = { float: 'torch.float64', int: 'torch.int64', bool: 'torch.bool' } as const;
+/** A tensor passed to a constructor, with the dtype `dtype=` gives it. */
+function retyped(interpreter: Interpreter, held: Fact, args: CallArguments): Fact {
+  const dtypeArg = args.keywords.get('dtype');
+  if (!dtypeArg) return held;
+  const { literal: _literal, ...rest } = held;
+  const value = interpreter.value(dtypeArg);
+  return { ...rest, dtype: value.kind === 'dtype' ? value.dtype : 'unknown' };
+}
+
+/** "relu applied: values in [0, ∞)". */
+function rangeNote(range: string): string {
+  return l10n.t('{0} applied: values in {1}', range, RANGE_ACTIVATIONS[range]!.interval);
+}
+
+/** What a range activation (`relu`, `tanh` ...) gives: its input's shape and dtype, values in its interval. */
+function bounded(input: Fact, range: string, evidence: readonly Evidence[]): Fact {
+  const bounds = RANGE_ACTIVATIONS[range]!;
+  return {
+    ...UNKNOWN_FACT,
+    dtype: input.dtype,
+    origin: input.origin,
+    evidence,
+    ...(input.shape ? { shape: input.shape } : {}),
+    ...(input.param !== undefined ? { param: input.param } : {}),
+    range: {
+      fn: range,
+      ...(bounds.low !== undefined ? { low: bounds.low } : {}),
+      ...(bounds.high !== undefined ? { high: bounds.high } : {}),
+      interval: bounds.interval,
+    },
+  };
+}
+
+/** `exp` of log-probabilities is probabilities (`torch.exp(F.log_softmax(x, 1))`); of anything else, values in (0, ∞). */
+function exponentiated(input: Fact, interpreter: Interpreter, node: IrNode): Fact {
+  const { literal: _literal, range: _range, activation, ...rest } = input;
+  const evidence = [...input.evidence, interpreter.evidence(node)];
+  if (input.space === 'log-probabilities') {
+    const fn = activation?.fn === 'logsigmoid' ? 'sigmoid' : 'softmax';
+    return { ...rest, space: 'probabilities', activation: { fn, ...(activation?.dim !== undefined ? { dim: activation.dim } : {}) }, evidence };
+  }
+  return bounded(input, 'exp', [interpreter.evidence(node, rangeNote('exp'))]);
+}
+
+/**
+ * `torch.clamp(x, low, high)`: values in [low, high], within what they were in when that is known;
+ * probabilities when the result is inside [0, 1].
+ */
+function clamped(input: Fact, low: number | undefined, high: number | undefined, evidence: Evidence): Fact {
+  const { literal: _literal, range: _range, activation: _activation, ...rest } = input;
+  const base = { ...rest, space: 'unknown' as const, evidence: [...input.evidence, evidence] };
+  // What the input was must be known for the result to be a range: `clamp(x, min=1e-7)` of an
+  // unknown `x` says nothing of its upper bound.
+  if (!input.range && input.space !== 'probabilities')
+    return low !== undefined && high !== undefined && low >= 0 && high <= 1 ? { ...base, space: 'probabilities' } : base;
+  const [from, to] = interval(input);
+  const lowest = low === undefined ? from : from === undefined ? low : Math.max(low, from);
+  const highest = high === undefined ? to : to === undefined ? high : Math.min(high, to);
+  if (lowest !== undefined && highest !== undefined && lowest >= 0 && highest <= 1) return { ...base, space: 'probabilities' };
+  return { ...base, range: { fn: input.range!.fn, ...(lowest !== undefined ? { low: lowest } : {}), ...(highest !== undefined ? { high: highest } : {}) } };
+}
+
 /** A method called on a tensor: activations, dtype conversions, reshapes, `log`, `argmax`. */
 function tensorMethod(tensorIn: Fact, method: string, node: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value {
   if (VALUE_PRESERVING_METHODS.has(method)) return tensor(tensorIn);
+  // TensorFlow.js's `dataSync()`: the same values, flattened.
+  if (method === 'dataSync') {
+    const { shape: _shape, ...flat } = tensorIn;
+    return tensor(flat);
+  }
+  if (method === 'clamp' || method === 'clip') {
+    const low = numberValue(argument(args, 'min', 0));
+    const high = numberValue(argument(args, 'max', 1));
+    return tensor(clamped(tensorIn, low, high, interpreter.evidence(node)));
+  }
   // Every other method computes a new value: what was written is no longer it.
   const { literal: _literal, ...input } = tensorIn;
   // A dtype change is its own evidence; a reshape or log keeps what made the space.

@@ -88,6 +88,42 @@ export function intLiteral(node: IrNode | undefined): number | undefined {
   return undefined;
 }
 
+/**
+ * The number an expression of number literals comes to (`0.5`, `-1`, `1 - 1e-7`, `(1 + 1) / 2`),
+ * or undefined for anything else.
+ */
+export function numberValue(node: IrNode | undefined, depth = 0): number | undefined {
+  if (!node || depth > 16) return undefined;
+  const inner = unparen(node);
+  if (inner.type === 'integer' || inner.type === 'float') {
+    const value = Number(inner.text.replace(/_/g, ''));
+    return Number.isFinite(value) ? value : undefined;
+  }
+  if (inner.type === 'unary_operator') {
+    const value = numberValue(inner.childForFieldName('argument') ?? undefined, depth + 1);
+    const sign = inner.text.trimStart()[0];
+    return value === undefined ? undefined : sign === '-' ? -value : sign === '+' ? value : undefined;
+  }
+  if (inner.type === 'binary_operator') {
+    const a = numberValue(inner.childForFieldName('left') ?? undefined, depth + 1);
+    const b = numberValue(inner.childForFieldName('right') ?? undefined, depth + 1);
+    if (a === undefined || b === undefined) return undefined;
+    switch (inner.childForFieldName('operator')?.text) {
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        return b === 0 ? undefined : a / b;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
 export function stringLiteral(node: IrNode | undefined): string | undefined {
   if (!node || node.type !== 'string') return undefined;
   const content = node.namedChildren.filter((child) => child?.type === 'string_content');

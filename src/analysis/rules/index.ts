@@ -1,3 +1,4 @@
+import { activationRangeMismatch } from './activation-range-mismatch';
 import { categoricalLossOnLogits } from './categorical-loss-on-logits';
 import { classCountMismatch } from './class-count-mismatch';
 import { deprecatedReductionArguments } from './deprecated-reduction-arguments';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   klDivInputNotLogProbabilities,
   swappedLossArguments,
   logOfSoftmax,
+  activationRangeMismatch,
   targetShapeMismatch,
   targetDtypeMismatch,
   classCountMismatch,
