@@ -103,6 +103,9 @@ export const TFJS_RUN_METHODS: ReadonlySet<string> = new Set(['predict', 'predic
  */
 export function tfjsCall(qualified: string, node: IrNode, args: CallArguments, interpreter: Interpreter, depth: number): Value | undefined {
   if (/^tfjs\.tensor(?:[1-6]d)?$/.test(qualified)) {
+    // `tf.tensor(probs.arraySync())`: the values of a tensor, back in one.
+    const held = args.positional[0] && args.positional[0].type !== 'list' ? interpreter.value(args.positional[0], depth) : undefined;
+    if (held?.kind === 'tensor') return held;
     const dtype = args.positional.map((arg) => stringLiteral(arg)).find((text) => text !== undefined);
     const kind = dtype === 'int32' ? 'int' : dtype === 'bool' ? 'bool' : dtype ? 'float' : 'unknown';
     return {
