@@ -430,6 +430,8 @@ export class Interpreter {
         }
         const method = object.cls.methods.get(name);
         if (method) return { kind: 'function', fn: method };
+        // `model.apply` of a Flax module, taken as a value (`TrainState.create(apply_fn=model.apply)`).
+        if (name === 'apply' && this.isFlaxClass(object.cls)) return { kind: 'bound', object, method: name };
         // A class attribute (`criterion = nn.CrossEntropyLoss()` in the class body; a field in TypeScript).
         const declared = object.cls.scope.bindings(name);
         if (declared.length > 0) return this.ownerOf(object.cls.module).binding(declared[declared.length - 1]!, name, depth);
@@ -443,6 +445,16 @@ export class Interpreter {
       }
       case 'unknown':
         return this.library.outputField(name, node, this) ?? UNKNOWN;
+      case 'record': {
+        const field = object.fields.get(name);
+        return field ? object.owner.value(field, depth) : UNKNOWN;
+      }
+      case 'class':
+        // A subclass of Flax's `TrainState` (adding `batch_stats`) is created the same way.
+        if (name === 'create' && object.cls.bases.some((base) => /\.TrainState$/.test(this.ownerOf(object.cls.module).module.qualify(base) ?? ''))) {
+          return { kind: 'qualified', name: 'flax.training.train_state.TrainState.create' };
+        }
+        return UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -532,6 +544,8 @@ export class Interpreter {
         }
         // `Net().to(device)`, `model.eval()`: module methods that return the module itself.
         if ((object.kind === 'instance' || object.kind === 'layer') && this.library.returnsSelf(method)) return object;
+        // A train state stepped or edited keeps its model: `state.apply_gradients(grads=grads)`.
+        if (object.kind === 'record' && (method === 'apply_gradients' || method === 'replace')) return object;
         // Flax: `model.apply(variables, x)` runs the module's `__call__` on `x`.
         if (method === 'apply' && object.kind === 'instance' && this.isFlaxClass(object.cls)) {
           const call = object.cls.methods.get('__call__');
@@ -566,6 +580,11 @@ export class Interpreter {
       }
       case 'function':
         return this.returned(target.fn, depth, node);
+      case 'bound': {
+        // `state.apply_fn(variables, x)` with `apply_fn=model.apply`: the Flax module's `__call__` on `x`.
+        const call = target.object.kind === 'instance' ? target.object.cls.methods.get('__call__') : undefined;
+        return call ? this.returned(call, depth, node, { ...args, positional: args.positional.slice(1) }) : UNKNOWN;
+      }
       default:
         return UNKNOWN;
     }
@@ -693,6 +712,7 @@ function withCallEvidence(value: Value, evidence: Evidence): Value | undefined {
     case 'function':
     case 'loss':
     case 'layer':
+    case 'record':
       return value;
     default:
       return undefined;
@@ -727,6 +747,7 @@ function sameValue(a: Value, b: Value): boolean {
   if (a.kind === 'instance' && b.kind === 'instance') return a.cls === b.cls;
   if (a.kind === 'class' && b.kind === 'class') return a.cls === b.cls;
   if (a.kind === 'function' && b.kind === 'function') return a.fn === b.fn;
+  if (a.kind === 'record' && b.kind === 'record') return a.fields === b.fields;
   // Layers written alike (`nn.Linear(16, 1)` in two calls) are the same layer.
   if (a.kind === 'layer' && b.kind === 'layer') return a.layer === b.layer || a.layer.describe === b.layer.describe;
   // Two constructions written alike (`nn.CrossEntropyLoss()` in two calls) are the same loss.

@@ -1,5 +1,6 @@
 import type { Dim, Evidence, Fact, FactDType, Origin, Space } from '../types';
 import type { ClassInfo, FunctionInfo } from './binder';
+import type { Interpreter } from './interpreter';
 import type { IrNode } from '../ir/node';
 
 /**
@@ -29,6 +30,10 @@ export type Value =
       readonly file?: { readonly path: string; readonly line: number };
     }
   | { readonly kind: 'qualified'; readonly name: string }
+  /** A state object built from named parts (Flax's `TrainState.create(apply_fn=model.apply, ...)`): each part's expression, read by `owner`. */
+  | { readonly kind: 'record'; readonly fields: ReadonlyMap<string, IrNode>; readonly owner: Interpreter }
+  /** A method of a model taken as a value (`model.apply` of a Flax module): calling it runs the model. */
+  | { readonly kind: 'bound'; readonly object: Value; readonly method: string }
   | { readonly kind: 'dtype'; readonly dtype: 'float' | 'int' | 'bool' }
   | { readonly kind: 'int'; readonly value: number }
   | { readonly kind: 'unknown' };

@@ -34,7 +34,9 @@ export function canonical(qualified: string): string {
     .replace(/^tensorflow\.(?:python\.)?keras\./, 'keras.')
     .replace(/^keras\.src\./, 'keras.')
     .replace(/^keras\.layers\.(?:core|activation|regularization)\./, 'keras.layers.')
-    .replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1');
+    .replace(/^keras\.models\.(Sequential|Model)$/, 'keras.$1')
+    // optax's losses from their own modules: `optax._src.loss`, `optax.losses._classification`.
+    .replace(/^optax\.(?:_src\.loss|losses\._[a-z_]+)\./, 'optax.');
   return ALIASES[name] ?? name;
 }
 

@@ -150,6 +150,8 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
     });
   }
   if (qualified === 'torch.nn.Sequential') return sequential(interpreter, node, args, depth);
+  // Flax: the train state holds the model's `apply` (`state.apply_fn(...)` runs it).
+  if (qualified === 'flax.training.train_state.TrainState.create') return { kind: 'record', fields: args.keywords, owner: interpreter };
   if (qualified === 'torch.nn.ModuleList' || qualified === 'torch.nn.ModuleDict') return moduleCollection(interpreter, node, args, depth);
   if (isLogitsModelFactory(qualified)) return { kind: 'layer', layer: libraryClassifier(interpreter, qualified, node, depth) };
   const factoryDtype = FACTORIES[qualified];

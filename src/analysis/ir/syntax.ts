@@ -167,7 +167,9 @@ export function readsParameter(text: string, names: string, definition: string =
   if (!LOSS_RELATED.test(definition)) return false;
   return (
     forwardedIn(text, names) ||
-    new RegExp(`(?<![\\w.])(?:${names})[ \\t]*\\.[ \\t]*(?:compile|fit|predict|apply|add|evaluate|train_on_batch|trainOnBatch)[ \\t]*\\(`).test(text) ||
+    new RegExp(`(?<![\\w.])(?:${names})[ \\t]*\\.[ \\t]*(?:compile|fit|predict|apply|apply_fn|add|evaluate|train_on_batch|trainOnBatch)[ \\t]*\\(`).test(
+      text,
+    ) ||
     new RegExp(`[^=!<>]=[ \\t]*(?:${names})[ \\t]*;?[ \\t]*(?:$|#|//)`, 'm').test(text)
   );
 }
