@@ -33,7 +33,7 @@ export interface HoverAnswer {
 /**
  * Hovers on loss constructions and calls: what the loss expects, what LossLens inferred about
  * the arguments at this call, the formula, the findings here, and — when every tensor argument
- * is written in the code — the value, computed as PyTorch computes it (on a worker thread).
+ * is written in the code — the value, computed as PyTorch (or Keras, for its losses) computes it (on a worker thread).
  * Hovers on an argument say what it is and what the loss expects of it. Markdown, for any client.
  */
 export async function lossHover(context: HoverContext, offset: number): Promise<HoverAnswer | undefined> {
@@ -50,11 +50,12 @@ export async function lossHover(context: HoverContext, offset: number): Promise<
   for (const finding of findings) parts.push(`${warning} **${finding.code}** ${escape(finding.message)}\n\n`);
   if (site.kind === 'application') {
     const value = await context.value(site);
+    const keras = site.framework === 'keras';
     if (value.kind === 'value') {
-      parts.push(`${l10n.t('Value, as PyTorch computes it:')}\n`, codeBlock(value.printed));
-      for (const warningText of value.warnings) parts.push(`${l10n.t('PyTorch warns:')} ${escape(warningText)}\n\n`);
+      parts.push(`${keras ? l10n.t('Value, as Keras computes it:') : l10n.t('Value, as PyTorch computes it:')}\n`, codeBlock(value.printed));
+      for (const warningText of value.warnings) parts.push(`${keras ? l10n.t('Keras warns:') : l10n.t('PyTorch warns:')} ${escape(warningText)}\n\n`);
     } else if (value.kind === 'error') {
-      parts.push(`${l10n.t('PyTorch would raise:')} ${escape(value.message)}\n\n`);
+      parts.push(`${keras ? l10n.t('Keras would raise:') : l10n.t('PyTorch would raise:')} ${escape(value.message)}\n\n`);
     } else {
       parts.push(`_${escape(l10n.t('No value here: {0}.', value.reason))}_\n\n`);
     }

@@ -105,6 +105,19 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('10-inline-values');
   });
 
+  it('hovering a Keras loss called on lists written in the code shows its value as Keras computes it, and the call shows it inline', async () => {
+    await workbench.openFile('keras/reference_values.py');
+    const hover = await workbench.hoverAt(8, 8);
+    // Keras's documentation gives 0.815 for this call.
+    expect(hover).toContain('Value, as Keras computes it:');
+    expect(hover).toContain('tensor(0.8149)');
+    await workbench.screenshot('20-hover-keras-value');
+    await workbench.screenshotHover('hover-keras-value');
+    await workbench.page.keyboard.press('Escape');
+    await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain('= tensor(1.1769)');
+    await workbench.screenshot('21-inline-keras-values');
+  });
+
   it('hovering a buggy call shows the finding and what is known of its arguments, in light and dark themes', async () => {
     await workbench.openFile('pytorch/classifier_bugs.py');
     const hover = await workbench.hoverAt(26, 9);

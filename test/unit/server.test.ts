@@ -289,6 +289,33 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(await client.close()).toBe(0);
   });
 
+  it("hovers and inlay hints on Keras's cross entropies called on lists, with the values Keras's documentation gives", async () => {
+    const client = await startClient();
+    const target = pathToFileURL(join(workspace, 'keras/reference_values.py')).href;
+    const published = client.diagnostics(target);
+    const { uri, text } = open(client, 'keras/reference_values.py');
+    await published;
+    const lines = text.split('\n');
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 7, character: lines[7]!.indexOf('bce(') + 1 },
+    })) as Hover;
+    const markdown = (hover.contents as { value: string }).value;
+    expect(markdown).toMatch(/^\*\*`keras\.losses\.BinaryCrossentropy`\*\* — Binary cross entropy \(Keras\)/);
+    expect(markdown).toMatch(/Value, as Keras computes it:\n\n```python\ntensor\(0\.8149\)/);
+    expect(markdown).toMatch(/- `input` = `\[\[0\.6, 0\.4\], \[0\.4, 0\.6\]\]`: written in the code, shape \(2, 2\), float/);
+    const hints = (await client.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+    })) as InlayHint[];
+    expect(hints.map((hint) => `${hint.position.line + 1}: ${String(hint.label)}`)).toEqual([
+      '8: = tensor(0.8149)',
+      '11: = tensor(1.1769)',
+      '14: = tensor(1.1769)',
+    ]);
+    expect(await client.close()).toBe(0);
+  });
+
   it('reads settings through workspace/configuration under the extension names, and again when they change', async () => {
     const client = await startClient();
     client.settings = { select: ['LL001'], severity: { LL001: 'hint' } };
@@ -373,7 +400,7 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(markdown).toMatch(/^\*\*`tf\.losses\.softmaxCrossEntropy`\*\*/);
     expect(markdown).toMatch(/\*\*LL003\*\*/);
     expect(markdown).toMatch(/- `input` = `probs`: probabilities from `const probs = tf\.softmax\(logits\);`/);
-    expect(markdown).toMatch(/LossLens computes the values of PyTorch losses only/);
+    expect(markdown).toMatch(/LossLens computes the values of PyTorch losses and Keras cross entropies only/);
     expect(await client.close()).toBe(0);
   });
 

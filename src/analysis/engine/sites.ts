@@ -16,6 +16,7 @@ import type { Interpreter } from './interpreter';
 import type { IrNode } from '../ir/node';
 import { tfjsCompileString } from '../frameworks/tfjs';
 import type { Fact, LossSite } from '../types';
+import { parseTensor } from '../../tensor/parse';
 import { finish, type Steps } from '../slices';
 import { argument, callArguments, stringLiteral, type CallArguments } from '../ir/syntax';
 
@@ -371,27 +372,43 @@ function application(qualified: string, api: LossApi, call: IrNode, construction
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
 }
 
+/** Keras' cross entropies as the evaluator names them (it computes them as Keras does, `from_logits` an option). */
+const KERAS_EVALUATOR: Readonly<Record<'binary' | 'categorical' | 'sparse', string>> = {
+  binary: 'binary_crossentropy',
+  categorical: 'categorical_crossentropy',
+  sparse: 'sparse_categorical_crossentropy',
+};
+
 /** Every loss site with the facts of its arguments, as plain data. */
 export function describeSites(losses: readonly PythonLossSite[], interpreter: Interpreter): LossSite[] {
   return losses.map((site): LossSite => {
     const [inputName, targetName] = roles(site);
+    // Keras converts plain lists (`loss_fn([[0., 1.]], [[0.6, 0.4]])`): tensors written in the code; PyTorch does not.
+    const factOf = (node: IrNode): Fact => {
+      const fact = interpreter.factOf(node);
+      if (fact.literal !== undefined || site.api.framework !== 'keras' || node.type !== 'list') return fact;
+      const parsed = listLiteral(node.text);
+      return parsed ? { ...fact, origin: 'literal', dtype: parsed.dtype, shape: parsed.shape, literal: node.text } : fact;
+    };
     const input = site.args.get(inputName);
     const target = site.args.get(targetName);
-    const inputFact = input ? described(interpreter.factOf(input)) : undefined;
-    const targetFact = target ? described(interpreter.factOf(target)) : undefined;
+    const inputFact = input ? described(factOf(input)) : undefined;
+    const targetFact = target ? described(factOf(target)) : undefined;
     const values = [...site.args.values()];
-    const literal = values.length > 0 && values.every((node) => interpreter.factOf(node).literal !== undefined);
+    const literal = values.length > 0 && values.every((node) => factOf(node).literal !== undefined);
     const args = Object.fromEntries(
       [...site.args].map(([name, node]) => {
-        const value = interpreter.factOf(node).literal;
+        const value = factOf(node).literal;
         return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
       }),
     );
+    // PyTorch's losses, and Keras' cross entropies; TensorFlow's, optax's and TensorFlow.js's have no value yet.
+    const evaluator =
+      site.api.framework === undefined ? site.api.loss : site.api.framework === 'keras' && site.api.keras ? KERAS_EVALUATOR[site.api.keras] : undefined;
     return {
       framework: site.api.framework ?? 'torch',
       api: site.qualified,
-      // A TensorFlow or optax loss has no PyTorch value: its reduction and arguments differ.
-      ...(site.api.framework ? {} : { loss: site.api.loss }),
+      ...(evaluator ? { loss: evaluator } : {}),
       kind: site.kind,
       span: { start: site.call.startIndex, end: site.call.endIndex },
       options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
@@ -409,4 +426,14 @@ function described(fact: Fact): Fact {
   if (!fact.activation) return fact;
   const { call: _call, input: _input, ...activation } = fact.activation;
   return { ...fact, activation };
+}
+
+/** A list of numbers as the evaluator's parser reads it, or undefined (names, calls, ragged lists, too many elements). */
+function listLiteral(text: string): { readonly dtype: 'float' | 'int' | 'bool'; readonly shape: readonly number[] } | undefined {
+  try {
+    const parsed = parseTensor(text, { maxElements: 100_000 });
+    return { dtype: parsed.dtype, shape: parsed.shape };
+  } catch {
+    return undefined;
+  }
 }
