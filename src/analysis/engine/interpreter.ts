@@ -238,7 +238,13 @@ export class Interpreter {
       }
       case 'unary_operator': {
         const value = intLiteral(node);
-        return value === undefined ? UNKNOWN : { kind: 'int', value };
+        if (value !== undefined) return { kind: 'int', value };
+        // `-distance`: the interval flips (`exp(-relu(x))` is in (0, 1]).
+        const operand = node.childForFieldName('argument');
+        if (!operand || !node.text.trimStart().startsWith('-')) return UNKNOWN;
+        const inner = this.value(operand, depth);
+        const negated = inner.kind === 'tensor' ? arithmetic(inner.fact, '*', -1, false, this.evidence(node)) : undefined;
+        return negated ? tensor(negated) : UNKNOWN;
       }
       case 'binary_operator':
         return this.binary(node, depth);
@@ -424,9 +430,9 @@ export class Interpreter {
         if (assignments.length > 0) {
           const owner = this.ownerOf(object.cls.module);
           const values = assignments.map(({ binding }) => owner.binding(binding, `self.${name}`, depth));
-          // Reassigned later with something else: not one value.
-          if (values.some((value) => value.kind !== values[0]!.kind)) return UNKNOWN;
-          return values[0]!;
+          // Reassigned with something else (`self.model = nn.Sequential(self.model, nn.Sigmoid())`
+          // in a branch, another model in another method): not one value.
+          return joinValues(values);
         }
         const method = object.cls.methods.get(name);
         if (method) return { kind: 'function', fn: method };

@@ -152,3 +152,17 @@ export function arithmetic(value: Fact, operator: string, constant: number, cons
     },
   };
 }
+
+/**
+ * A value after an activation that keeps it in [low, high]: probabilities when that is inside
+ * [0, 1], else a range (named by `interval` when it is the activation's own).
+ */
+export function ranged(base: Fact, fn: string, [low, high]: readonly [number, number], interval?: string): Fact {
+  const { range: _range, activation: _activation, literal: _literal, ...rest } = base;
+  if (low >= 0 && high <= 1) return { ...rest, space: 'probabilities' };
+  return {
+    ...rest,
+    space: 'unknown',
+    range: { fn, ...(Number.isFinite(low) ? { low } : {}), ...(Number.isFinite(high) ? { high } : {}), ...(interval ? { interval } : {}) },
+  };
+}

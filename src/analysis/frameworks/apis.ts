@@ -434,6 +434,47 @@ export const RANGE_ACTIVATIONS: Readonly<Record<string, { readonly low?: number;
   softsign: { low: -1, high: 1, interval: '(-1, 1)' },
 });
 
+/** The range activations that never decrease, as functions: what they give is bounded by what they are given. */
+const MONOTONE: Readonly<Record<string, (x: number) => number>> = table({
+  relu: (x: number) => Math.max(0, x),
+  relu6: (x: number) => Math.min(6, Math.max(0, x)),
+  softplus: (x: number) => (x > 30 ? x : Math.log1p(Math.exp(x))),
+  exp: Math.exp,
+  exponential: Math.exp,
+  elu: (x: number) => (x > 0 ? x : Math.expm1(x)),
+  celu: (x: number) => (x > 0 ? x : Math.expm1(x)),
+  selu: (x: number) => 1.0507 * (x > 0 ? x : 1.67326 * Math.expm1(x)),
+  leaky_relu: (x: number) => (x > 0 ? x : 0.01 * x),
+  tanh: Math.tanh,
+  hardtanh: (x: number) => Math.min(1, Math.max(-1, x)),
+  softsign: (x: number) => (Number.isFinite(x) ? x / (1 + Math.abs(x)) : Math.sign(x)),
+});
+
+/**
+ * The interval a range activation's output lies in: its own (`RANGE_ACTIVATIONS`), narrowed by
+ * bounds its arguments give (`nn.Hardtanh(0, 1)`, Keras's `ReLU(max_value=1.0)`) and, for one that
+ * never decreases, by the interval of its input (`tanh(relu(x))` is in [0, 1)). Undefined for
+ * `exp` of a value nothing bounds: `exp(-distance)` is common, and not known to leave [0, 1].
+ */
+export function activationInterval(
+  fn: string,
+  input: readonly [low: number | undefined, high: number | undefined] | undefined,
+  given: { readonly low?: number; readonly high?: number } = {},
+): [low: number, high: number] | undefined {
+  const own = RANGE_ACTIVATIONS[fn];
+  if (!own) return undefined;
+  let low = given.low ?? own.low ?? -Infinity;
+  let high = given.high ?? own.high ?? Infinity;
+  const monotone = MONOTONE[fn];
+  const known = input && (input[0] !== undefined || input[1] !== undefined);
+  if ((fn === 'exp' || fn === 'exponential') && !known) return undefined;
+  if (monotone && known) {
+    low = Math.max(low, monotone(input[0] ?? -Infinity));
+    high = Math.min(high, monotone(input[1] ?? Infinity));
+  }
+  return [low, high];
+}
+
 /** PyTorch's activation modules by the name of their function (`nn.LeakyReLU` is `leaky_relu`). */
 const RANGE_MODULES: Readonly<Record<string, string>> = table({
   ReLU: 'relu',

@@ -3,17 +3,18 @@ import type { Dim, Fact } from '../types';
 import { addedLayers } from '../engine/added-layers';
 import type { Interpreter } from '../engine/interpreter';
 import type { IrNode } from '../ir/node';
-import { argument, callArguments, intLiteral, spanOf, stringLiteral, type CallArguments } from '../ir/syntax';
+import { argument, callArguments, intLiteral, numberValue, spanOf, stringLiteral, type CallArguments } from '../ir/syntax';
 import {
   ACTIVATION_FUNCTIONS,
   KERAS_ACTIVATIONS,
   KERAS_PASSTHROUGH_LAYERS,
   RANGE_ACTIVATIONS,
+  activationInterval,
   isKerasLossClass,
   rangeActivation,
   type ActivationKind,
 } from './apis';
-import { UNKNOWN_FACT, fact, type Layer, type Value } from '../engine/values';
+import { UNKNOWN_FACT, fact, interval, ranged, type Layer, type Value } from '../engine/values';
 
 /**
  * Keras as the interpreter sees it: `Sequential([...])` and `model.add(...)`, `Dense` with its
@@ -34,8 +35,13 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
     }
     case 'keras.layers.Softmax':
       return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
-    case 'keras.layers.ReLU':
-      return { kind: 'layer', layer: activationLayer(interpreter, node, { range: 'relu' }) };
+    case 'keras.layers.ReLU': {
+      // `ReLU(max_value=1.0)` (TensorFlow.js: `reLU({maxValue: 1})`); a negative slope makes it leaky.
+      const max = numberValue(argument(args, 'max_value', 0) ?? args.keywords.get('maxValue'));
+      const slope = argument(args, 'negative_slope', 1) ?? args.keywords.get('negativeSlope');
+      if (slope && numberValue(slope) !== 0) return { kind: 'layer', layer: activationLayer(interpreter, node, undefined) };
+      return { kind: 'layer', layer: activationLayer(interpreter, node, { range: 'relu', ...(max !== undefined ? { high: max } : {}) }) };
+    }
     case 'keras.Model': {
       // The functional API: `keras.Model(inputs, outputs)` outputs what `outputs` holds; a list
       // of outputs is read one by one, each with the name of the layer that makes it.
@@ -67,7 +73,7 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
  * (`'linear'`), or values bounded to another interval (`{ range: 'relu' }`, with the string that
  * says so when it is one).
  */
-type KerasActivation = ActivationKind | 'linear' | { readonly range: string; readonly written?: IrNode };
+type KerasActivation = ActivationKind | 'linear' | { readonly range: string; readonly written?: IrNode; readonly high?: number };
 
 /**
  * What `activation=` names: a string (`'softmax'`, `'relu'`), an activation function
@@ -95,24 +101,17 @@ function snakeCase(name: string): string {
 
 /**
  * The output of a layer ending in a range activation (`Dense(1, activation="relu")`): neither
- * raw scores nor probabilities, but values in the activation's interval.
+ * raw scores nor probabilities, but values in the activation's interval (narrowed by what the
+ * layer is given, when `input` says: `Activation("relu")` after a softsign is in [0, 1)).
  */
-function ranged(
-  activation: { readonly range: string; readonly written?: IrNode },
-  evidence: Fact['evidence'][number],
-  shape: readonly Dim[] | undefined,
-): Fact {
-  const bounds = RANGE_ACTIVATIONS[activation.range]!;
-  return {
-    ...fact('unknown', { dtype: 'float', origin: 'model', evidence: [evidence], ...(shape ? { shape } : {}) }),
-    range: {
-      fn: activation.range,
-      ...(bounds.low !== undefined ? { low: bounds.low } : {}),
-      ...(bounds.high !== undefined ? { high: bounds.high } : {}),
-      interval: bounds.interval,
-      ...(activation.written ? { written: spanOf(activation.written) } : {}),
-    },
-  };
+function rangedOutput(activation: Extract<KerasActivation, object>, evidence: Fact['evidence'][number], shape: readonly Dim[] | undefined, input?: Fact): Fact {
+  const base = fact('unknown', { dtype: 'float', origin: 'model', evidence: [evidence], ...(shape ? { shape } : {}) });
+  const bounds = activationInterval(activation.range, input ? interval(input) : undefined, activation.high !== undefined ? { high: activation.high } : {});
+  if (!bounds) return base;
+  const own = RANGE_ACTIVATIONS[activation.range]!;
+  const itsOwn = bounds[0] === (own.low ?? -Infinity) && bounds[1] === (own.high ?? Infinity);
+  const result = ranged(base, activation.range, bounds, itsOwn ? own.interval : undefined);
+  return result.range && activation.written ? { ...result, range: { ...result.range, written: spanOf(activation.written) } } : result;
 }
 
 /**
@@ -147,7 +146,7 @@ function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Lay
     apply: (input) => {
       const shape: Dim[] | undefined = units === undefined ? undefined : ['...', units];
       if (activation === undefined) return { ...UNKNOWN_FACT, origin: input.origin };
-      if (typeof activation === 'object') return ranged(activation, evidence, shape);
+      if (typeof activation === 'object') return rangedOutput(activation, evidence, shape);
       if (activation === 'linear') {
         return fact('logits', {
           dtype: 'float',
@@ -174,7 +173,7 @@ function activationLayer(interpreter: Interpreter, node: IrNode, activation: Ker
     keras: true,
     apply: (input) => {
       if (activation === undefined) return { ...UNKNOWN_FACT, origin: input.origin };
-      if (typeof activation === 'object') return ranged(activation, evidence, input.shape);
+      if (typeof activation === 'object') return rangedOutput(activation, evidence, input.shape, input);
       if (activation === 'linear') return input;
       return activated(activation, evidence, node, input.shape, input.classes);
     },

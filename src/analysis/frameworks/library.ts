@@ -9,7 +9,7 @@ import { TFJS_RUN_METHODS, tfjsCall } from './tfjs';
 import type { Library } from '../engine/library';
 import type { IrNode } from '../ir/node';
 import { argument, intLiteral, numberValue, spanOf, type CallArguments } from '../ir/syntax';
-import { UNKNOWN, UNKNOWN_FACT, fact, interval, isKnownRank, tensor, type Layer, type Value } from '../engine/values';
+import { UNKNOWN, UNKNOWN_FACT, fact, interval, isKnownRank, ranged, tensor, type Layer, type Value } from '../engine/values';
 import {
   ACTIVATION_FUNCTIONS,
   ACTIVATION_METHODS,
@@ -28,6 +28,7 @@ import {
   RANGE_ACTIVATIONS,
   canonical,
   isLogitsModelFactory,
+  activationInterval,
   rangeActivation,
   type ActivationKind,
 } from './apis';
@@ -104,12 +105,16 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
   const range = rangeActivation(qualified);
   if (range && /^torch\.nn\.[A-Z]/.test(qualified)) {
     const evidence = interpreter.evidence(node, rangeNote(range));
-    return { kind: 'layer', layer: { describe: node.text, evidence: [evidence], apply: (input) => bounded(input, range, [evidence]) } };
+    // `nn.Hardtanh(min_val, max_val)`.
+    const given = range === 'hardtanh' ? { low: numberValue(argument(args, 'min_val', 0)), high: numberValue(argument(args, 'max_val', 1)) } : {};
+    return { kind: 'layer', layer: { describe: node.text, evidence: [evidence], apply: (input) => bounded(input, range, [evidence], given) } };
   }
   if (range && qualified !== 'torch.exp') {
     // Followed with the depth it was called at: `relu(relu(...))` 2,000 deep ends in unknown.
     const value = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
-    return tensor(bounded(value?.kind === 'tensor' ? value.fact : UNKNOWN_FACT, range, [interpreter.evidence(node, rangeNote(range))]));
+    // `F.hardtanh(x, min_val, max_val)`.
+    const given = range === 'hardtanh' ? { low: numberValue(argument(args, 'min_val', 1)), high: numberValue(argument(args, 'max_val', 2)) } : {};
+    return tensor(bounded(value?.kind === 'tensor' ? value.fact : UNKNOWN_FACT, range, [interpreter.evidence(node, rangeNote(range))], given));
   }
   if (qualified === 'torch.exp' || qualified === 'jax.numpy.exp' || qualified === 'tensorflow.exp' || qualified === 'tensorflow.math.exp') {
     const value = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
@@ -446,23 +451,24 @@ function rangeNote(range: string): string {
   return l10n.t('{0} applied: values in {1}', range, RANGE_ACTIVATIONS[range]!.interval);
 }
 
-/** What a range activation (`relu`, `tanh` ...) gives: its input's shape and dtype, values in its interval. */
-function bounded(input: Fact, range: string, evidence: readonly Evidence[]): Fact {
-  const bounds = RANGE_ACTIVATIONS[range]!;
-  return {
+/**
+ * What a range activation (`relu`, `tanh` ...) gives: its input's shape and dtype, values in the
+ * interval `activationInterval` finds (probabilities when inside [0, 1]).
+ */
+function bounded(input: Fact, range: string, evidence: readonly Evidence[], given: { readonly low?: number; readonly high?: number } = {}): Fact {
+  const base: Fact = {
     ...UNKNOWN_FACT,
     dtype: input.dtype,
     origin: input.origin,
     evidence,
     ...(input.shape ? { shape: input.shape } : {}),
     ...(input.param !== undefined ? { param: input.param } : {}),
-    range: {
-      fn: range,
-      ...(bounds.low !== undefined ? { low: bounds.low } : {}),
-      ...(bounds.high !== undefined ? { high: bounds.high } : {}),
-      interval: bounds.interval,
-    },
   };
+  const bounds = activationInterval(range, interval(input), given);
+  if (!bounds) return base;
+  const own = RANGE_ACTIVATIONS[range]!;
+  const itsOwn = bounds[0] === (own.low ?? -Infinity) && bounds[1] === (own.high ?? Infinity);
+  return ranged(base, range, bounds, itsOwn ? own.interval : undefined);
 }
 
 /** `exp` of log-probabilities is probabilities (`torch.exp(F.log_softmax(x, 1))`); of anything else, values in (0, ∞). */

@@ -23,6 +23,14 @@ ruleTester(activationRangeMismatch, {
     py(...head, 'loss = nn.BCELoss()(1 - torch.sigmoid(head(x)), y)'),
     py(...head, 'loss = nn.BCELoss()(torch.clamp(F.relu(head(x)), 0, 1), y)'),
     py(...head, 'loss = nn.BCELoss()(F.relu(head(x)).clamp(0.0, 1.0), y)'),
+    // Bounds an activation is given, and what its input already is, narrow its interval.
+    py(...head, 'loss = nn.BCELoss()(F.hardtanh(head(x), 0.0, 1.0), y)'),
+    py('import torch.nn as nn', 'model = nn.Sequential(nn.Linear(16, 1), nn.Hardtanh(0, 1))', 'def step(x, y):', '    return nn.BCELoss()(model(x), y)'),
+    py(...head, 'loss = nn.BCELoss()(torch.tanh(F.relu(head(x))), y)'),
+    py(...head, 'loss = nn.BCELoss()(torch.exp(-F.relu(head(x))), y)'),
+    py(...keras, 'model = keras.Sequential([layers.Dense(1), layers.ReLU(max_value=1.0)])', 'model.compile(loss="binary_crossentropy")'),
+    // exp of what nothing bounds (a distance, a log-probability) is not known to leave [0, 1].
+    py(...head, 'def step(distance, same):', '    return F.binary_cross_entropy(torch.exp(-distance), same)'),
     // A clamp of what is not known says nothing of it.
     py(...head, 'def step(p, y):', '    return nn.BCELoss()(torch.clamp(p, min=1e-7), y)'),
     // A ReLU inside the model, followed by the classifier: raw scores (LL001's, not this rule's).
@@ -122,6 +130,11 @@ ruleTester(activationRangeMismatch, {
         "model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });",
       ).code,
       safety: 'unsafe',
+    },
+    {
+      ...{ code: py(...head, 'loss = nn.BCELoss()(torch.exp(F.relu(head(x))), y)') },
+      errors: [{ line: 10, messageId: 'notProbabilities', data: { interval: '[1, ∞)' } }],
+      output: null,
     },
     {
       // A sigmoid before a softmax cross entropy.
