@@ -22,9 +22,46 @@ export class NotebookError extends Error {
   override readonly name = 'NotebookError';
 }
 
-/** IPython magics and shell escapes are not Python: blank them, keeping offsets. */
+/**
+ * IPython magics and shell escapes are not Python: blank them, keeping offsets. Only a line that
+ * starts a statement is one: a `%` starting a line inside brackets or after a backslash is the
+ * formatting operator of the line before (`print('%d' \n % (n,))`).
+ */
 function blankMagics(source: string): string {
-  return source.replace(/^([ \t]*)([%!].*)$/gm, (_line, indent: string, rest: string) => indent + ' '.repeat(rest.length));
+  const lines = source.split('\n');
+  let depth = 0;
+  let continued = false;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const magic = /^([ \t]*)([%!].*)$/.exec(line);
+    if (magic && depth === 0 && !continued) {
+      lines[index] = magic[1]! + ' '.repeat(magic[2]!.length);
+      continue;
+    }
+    ({ depth, continued } = bracketsAfter(line, depth));
+  }
+  return lines.join('\n');
+}
+
+/** The bracket depth after a line, and whether it ends in a backslash (strings and comments skipped; a string left open ends with the line). */
+function bracketsAfter(line: string, depth: number): { depth: number; continued: boolean } {
+  let quote = '';
+  for (let at = 0; at < line.length; at++) {
+    const char = line[at]!;
+    if (quote) {
+      if (char === '\\') at++;
+      else if (line.startsWith(quote, at)) {
+        at += quote.length - 1;
+        quote = '';
+      }
+      continue;
+    }
+    if (char === '#') break;
+    if (char === '"' || char === "'") quote = line.startsWith(char.repeat(3), at) ? char.repeat(3) : char;
+    else if (char === '(' || char === '[' || char === '{') depth++;
+    else if ((char === ')' || char === ']' || char === '}') && depth > 0) depth--;
+  }
+  return { depth, continued: line.trimEnd().endsWith('\\') };
 }
 
 /** Joins code cells (already extracted, as VS Code's notebook API gives them) into one program. */

@@ -63,6 +63,26 @@ describe('notebooks', () => {
     expect(cellAt(joined, joined.text.indexOf('y = 2'))).toMatchObject({ cell: { index: 3 }, offset: 15 });
   });
 
+  it('keeps a line starting with % inside brackets or after a backslash: it is the formatting operator, not a magic', async () => {
+    const source = [
+      "print('Epoch: %03d | Cost: %.4f'",
+      '      %(epoch, cost))',
+      "message = 'loss %.3f' \\",
+      '    % loss',
+      '%matplotlib inline',
+      "s = '(' # (",
+      '%time x = 1',
+    ].join('\n');
+    const program = notebookProgram(notebook([{ cell_type: 'code', source }]));
+    const lines = program.text.split('\n');
+    expect(lines[1]).toBe('      %(epoch, cost))');
+    expect(lines[3]).toBe('    % loss');
+    expect(lines[4]!.trim()).toBe('');
+    expect(lines[6]!.trim()).toBe('');
+    const result = await analyzeDocument(new SourceFile(host), 'notebook', notebook([{ cell_type: 'code', source }]));
+    expect(result.partial).toBeUndefined();
+  });
+
   it.each(['{', '[]', '{"cells": 3}', 'null'])('refuses %s with a NotebookError', (text) => {
     expect(() => notebookProgram(text)).toThrow(NotebookError);
   });

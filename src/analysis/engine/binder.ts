@@ -1,6 +1,6 @@
 import { LineIndex, lastAtOrBefore } from '../lines';
 import type { IrNode, IrTree } from '../ir/node';
-import { containsWord, dottedParts, intLiteral } from '../ir/syntax';
+import { containsWord, dottedParts, intLiteral, stringLiteral } from '../ir/syntax';
 import { knownName } from '../frameworks/apis';
 
 /**
@@ -294,7 +294,23 @@ export class Scope {
       if (left?.type === 'identifier') this.add(left.text, { kind: 'other', at: node.endIndex });
       return;
     }
-    if (node.type === 'call') this.recordMethodCall(node);
+    if (node.type === 'call') {
+      this.recordMethodCall(node);
+      this.recordSetattr(node);
+    }
+  }
+
+  /** `setattr(model, "fc", nn.Linear(512, 2))` stores into `model.fc`, as `model.fc = ...` does. */
+  private recordSetattr(call: IrNode): void {
+    if (call.childForFieldName('function')?.text !== 'setattr') return;
+    const [object, name, value] = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (child): child is IrNode => !!child && child.type !== 'comment',
+    );
+    const parts = object ? dottedParts(object) : undefined;
+    const attribute = name ? stringLiteral(name) : undefined;
+    if (!parts || !attribute || !/^[A-Za-z_]\w*$/.test(attribute) || !value || value.type === 'keyword_argument') return;
+    this.recording?.push(parts[0]!);
+    this.stores.push({ target: `${parts.join('.')}.${attribute}`, value, node: call, at: call.endIndex });
   }
 
   private visitAssignment(node: IrNode): void {

@@ -38,9 +38,11 @@ const CLAUSE = /^(?:else|elif|except|finally)\b/;
 const COMPOUND = /^(?:if|elif|else|for|while|with|try|except|finally|match|async)\b/;
 const AUGMENTED = /^([A-Za-z_]\w*)\s*(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)=/;
 const MUTATION = /^([A-Za-z_]\w*)\s*[.[]/;
+/** `setattr(model, "fc", ...)` changes `model`. */
+const SETATTR = /^setattr\s*\(\s*([A-Za-z_]\w*)/;
 /** Inside a compound statement: assignment targets, `as` and `for` targets, definitions, mutated names. */
 function nestedDefinitions(): RegExp {
-  return /(?:^|[\n;])[ \t]*([A-Za-z_][\w \t,()[\]*]*?)[ \t]*(?::[^=\n]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)|\bas[ \t]+([A-Za-z_]\w*)|\bfor[ \t]+([\w \t,()*]+?)[ \t]+in\b|\b(?:def|class)[ \t]+([A-Za-z_]\w*)|(?:^|\n)[ \t]*([A-Za-z_]\w*)[ \t]*[.[]/g;
+  return /(?:^|[\n;])[ \t]*([A-Za-z_][\w \t,()[\]*]*?)[ \t]*(?::[^=\n]*)?(?:[-+*/%@&|^]|\/\/|\*\*|<<|>>)?=(?!=)|\bas[ \t]+([A-Za-z_]\w*)|\bfor[ \t]+([\w \t,()*]+?)[ \t]+in\b|\b(?:def|class)[ \t]+([A-Za-z_]\w*)|(?:^|\n)[ \t]*([A-Za-z_]\w*)[ \t]*[.[]|(?:^|\n)[ \t]*setattr[ \t]*\([ \t]*([A-Za-z_]\w*)/g;
 }
 
 /** The most memos a statement keeps (`Statement.memo`). */
@@ -140,7 +142,7 @@ function definedNames(text: string, start: number, end: number): { defines: stri
     for (const match of body.matchAll(nestedDefinitions())) {
       const targets = match[1] ?? match[3];
       if (targets) for (const name of targets.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
-      const single = match[2] ?? match[4] ?? match[5];
+      const single = match[2] ?? match[4] ?? match[5] ?? match[6];
       if (single) defines.push(single);
     }
     // Imports inside (`try: import apex ...`) keep it: names must resolve.
@@ -159,7 +161,7 @@ function definedNames(text: string, start: number, end: number): { defines: stri
     for (const name of target[1]!.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
     rest = rest.slice(target[0].length);
   }
-  const changed = AUGMENTED.exec(head) ?? MUTATION.exec(head);
+  const changed = AUGMENTED.exec(head) ?? MUTATION.exec(head) ?? SETATTR.exec(head);
   if (changed) defines.push(changed[1]!);
   return { defines, isImport: false };
 }
