@@ -475,6 +475,12 @@ export function activationInterval(
   return [low, high];
 }
 
+/** How an activation's interval is written (`[0, ∞)`) when `bounds` are its own, not narrowed. */
+export function ownInterval(fn: string, [low, high]: readonly [number, number]): string | undefined {
+  const own = RANGE_ACTIVATIONS[fn];
+  return own && low === (own.low ?? -Infinity) && high === (own.high ?? Infinity) ? own.interval : undefined;
+}
+
 /** PyTorch's activation modules by the name of their function (`nn.LeakyReLU` is `leaky_relu`). */
 const RANGE_MODULES: Readonly<Record<string, string>> = table({
   ReLU: 'relu',

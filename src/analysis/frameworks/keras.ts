@@ -10,6 +10,7 @@ import {
   KERAS_PASSTHROUGH_LAYERS,
   RANGE_ACTIVATIONS,
   activationInterval,
+  ownInterval,
   isKerasLossClass,
   rangeActivation,
   type ActivationKind,
@@ -108,9 +109,7 @@ function rangedOutput(activation: Extract<KerasActivation, object>, evidence: Fa
   const base = fact('unknown', { dtype: 'float', origin: 'model', evidence: [evidence], ...(shape ? { shape } : {}) });
   const bounds = activationInterval(activation.range, input ? interval(input) : undefined, activation.high !== undefined ? { high: activation.high } : {});
   if (!bounds) return base;
-  const own = RANGE_ACTIVATIONS[activation.range]!;
-  const itsOwn = bounds[0] === (own.low ?? -Infinity) && bounds[1] === (own.high ?? Infinity);
-  const result = ranged(base, activation.range, bounds, itsOwn ? own.interval : undefined);
+  const result = ranged(base, activation.range, bounds, ownInterval(activation.range, bounds));
   return result.range && activation.written ? { ...result, range: { ...result.range, written: spanOf(activation.written) } } : result;
 }
 
@@ -135,7 +134,7 @@ function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Lay
         ? l10n.t('Dense with 1 unit and no activation: raw scores (logits)')
         : l10n.t('Dense with no activation: raw scores (logits)')
       : typeof activation === 'object'
-        ? l10n.t('{0} applied: values in {1}', activation.range, RANGE_ACTIVATIONS[activation.range]!.interval)
+        ? rangeNote(activation.range)
         : undefined,
     true,
   );
@@ -162,11 +161,7 @@ function dense(interpreter: Interpreter, node: IrNode, args: CallArguments): Lay
 }
 
 function activationLayer(interpreter: Interpreter, node: IrNode, activation: KerasActivation | undefined): Layer {
-  const evidence = interpreter.evidence(
-    node,
-    typeof activation === 'object' ? l10n.t('{0} applied: values in {1}', activation.range, RANGE_ACTIVATIONS[activation.range]!.interval) : undefined,
-    true,
-  );
+  const evidence = interpreter.evidence(node, typeof activation === 'object' ? rangeNote(activation.range) : undefined, true);
   return {
     describe: node.text,
     evidence: [evidence],
@@ -343,4 +338,9 @@ function layerName(interpreter: Interpreter, node: IrNode, depth = 0): string | 
   const layer = node.childForFieldName('function');
   if (layer?.type !== 'call') return undefined;
   return stringLiteral(callArguments(layer).keywords.get('name'));
+}
+
+/** "relu applied: values in [0, ∞)": the evidence note of a range activation, in every framework. */
+export function rangeNote(range: string): string {
+  return l10n.t('{0} applied: values in {1}', range, RANGE_ACTIVATIONS[range]!.interval);
 }

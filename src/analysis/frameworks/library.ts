@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor';
 import type { Dim, Evidence, Fact } from '../types';
 import type { Interpreter } from '../engine/interpreter';
 import { addedLayers, storesIntoModel } from '../engine/added-layers';
-import { kerasCall, labelCall } from './keras';
+import { kerasCall, labelCall, rangeNote } from './keras';
 import { TFJS_RUN_METHODS, tfjsCall } from './tfjs';
 import type { Library } from '../engine/library';
 import type { IrNode } from '../ir/node';
@@ -25,10 +25,10 @@ import {
   TENSOR_CONSTRUCTORS,
   VALUE_PRESERVING_METHODS,
   CLAMPS,
-  RANGE_ACTIVATIONS,
   canonical,
   isLogitsModelFactory,
   activationInterval,
+  ownInterval,
   rangeActivation,
   type ActivationKind,
 } from './apis';
@@ -446,11 +446,6 @@ function retyped(interpreter: Interpreter, held: Fact, args: CallArguments): Fac
   return { ...rest, dtype: value.kind === 'dtype' ? value.dtype : 'unknown' };
 }
 
-/** "relu applied: values in [0, ∞)". */
-function rangeNote(range: string): string {
-  return l10n.t('{0} applied: values in {1}', range, RANGE_ACTIVATIONS[range]!.interval);
-}
-
 /**
  * What a range activation (`relu`, `tanh` ...) gives: its input's shape and dtype, values in the
  * interval `activationInterval` finds (probabilities when inside [0, 1]).
@@ -465,10 +460,7 @@ function bounded(input: Fact, range: string, evidence: readonly Evidence[], give
     ...(input.param !== undefined ? { param: input.param } : {}),
   };
   const bounds = activationInterval(range, interval(input), given);
-  if (!bounds) return base;
-  const own = RANGE_ACTIVATIONS[range]!;
-  const itsOwn = bounds[0] === (own.low ?? -Infinity) && bounds[1] === (own.high ?? Infinity);
-  return ranged(base, range, bounds, itsOwn ? own.interval : undefined);
+  return bounds ? ranged(base, range, bounds, ownInterval(range, bounds)) : base;
 }
 
 /** `exp` of log-probabilities is probabilities (`torch.exp(F.log_softmax(x, 1))`); of anything else, values in (0, ∞). */
