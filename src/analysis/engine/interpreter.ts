@@ -5,7 +5,7 @@ import { isSelf, type Binding, type ClassInfo, type FunctionInfo, type BoundModu
 import type { Library } from './library';
 import type { IrNode } from '../ir/node';
 import { callArguments, calledIn, intLiteral, numberValue, readsParameter, spanOf, unparen, type CallArguments } from '../ir/syntax';
-import { UNKNOWN, UNKNOWN_FACT, arithmetic, fact, merge, tensor, withEvidence, type Value } from './values';
+import { UNKNOWN, UNKNOWN_FACT, arithmetic, fact, isKnownRank, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
 
@@ -529,6 +529,20 @@ export class Interpreter {
         return tensor({ ...scaled, evidence: [this.evidence(node), ...a.fact.evidence] });
       }
     }
+    // Two tensors, elementwise: the shapes broadcast; what the values mean is not known.
+    if (a.kind === 'tensor' && operator && /^[-+*/]$/.test(operator)) {
+      const b = this.value(right, depth);
+      const shape = b.kind === 'tensor' ? broadcastShapes(a.fact.shape, b.fact.shape) : undefined;
+      if (b.kind === 'tensor' && shape) {
+        const dtype =
+          a.fact.dtype === 'int' && b.fact.dtype === 'int' && operator !== '/'
+            ? 'int'
+            : a.fact.dtype === 'float' || b.fact.dtype === 'float'
+              ? 'float'
+              : 'unknown';
+        return tensor({ ...UNKNOWN_FACT, dtype, origin: a.fact.origin === b.fact.origin ? a.fact.origin : 'unknown', shape, evidence: [this.evidence(node)] });
+      }
+    }
     return UNKNOWN;
   }
 
@@ -786,3 +800,23 @@ function statementOf(node: IrNode): IrNode {
 
 /** What a statement's (or an expression statement's content's) parent is. */
 const STATEMENT_PARENT = /^(?:expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/;
+
+/**
+ * The shape of an elementwise operation on two known-rank shapes (NumPy's broadcasting, from the
+ * last dim: equal sizes, or one of them 1); undefined when a rank is unknown or the sizes clash.
+ */
+function broadcastShapes(a: Fact['shape'], b: Fact['shape']): Fact['shape'] {
+  if (!isKnownRank(a) || !isKnownRank(b)) return undefined;
+  const length = Math.max(a.length, b.length);
+  const shape: Array<number | string | undefined> = [];
+  for (let index = 1; index <= length; index++) {
+    const x = a.length - index >= 0 ? a[a.length - index] : 1;
+    const y = b.length - index >= 0 ? b[b.length - index] : 1;
+    if (x === 1) shape.unshift(y);
+    else if (y === 1 || x === y) shape.unshift(x);
+    else if (typeof x === 'number' && typeof y === 'number') return undefined;
+    // A named or unknown size against another: either may be 1.
+    else shape.unshift(undefined);
+  }
+  return shape;
+}
