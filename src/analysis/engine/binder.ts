@@ -670,18 +670,23 @@ export class BoundModule {
     this.scope = new Scope(this, 'module', tree.rootNode, undefined, undefined, known && !tree.rootNode.hasError ? known : undefined);
   }
 
-  /** The matches of a global pattern in the parsed text (a match starts in a parsed span). */
+  /**
+   * The matches of a global pattern in the parsed text (a match starts in a parsed span): one
+   * pass over the text, whatever the number of spans.
+   */
   private *matches(pattern: RegExp): Generator<RegExpExecArray> {
-    pattern.lastIndex = 0;
-    for (const span of this.parsed ?? [{ start: 0, end: this.text.length }]) {
-      pattern.lastIndex = Math.max(pattern.lastIndex, span.start);
-      for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
-        if (match.index >= span.end) {
-          pattern.lastIndex = match.index;
-          break;
-        }
-        yield match;
+    const spans = this.parsed ?? [{ start: 0, end: this.text.length }];
+    let index = 0;
+    pattern.lastIndex = spans[0]?.start ?? 0;
+    for (let match = pattern.exec(this.text); match && index < spans.length; match = pattern.exec(this.text)) {
+      // The span this match is in, or the next one after it (the text between spans is skipped).
+      while (index < spans.length && match.index >= spans[index]!.end) index++;
+      if (index === spans.length) return;
+      if (match.index < spans[index]!.start) {
+        pattern.lastIndex = spans[index]!.start;
+        continue;
       }
+      yield match;
     }
   }
 
