@@ -392,7 +392,12 @@ function callArgumentTexts(statements: readonly Statement[], names: readonly str
     }
     return found;
   };
+  const wanted = new Set(names);
   for (const statement of statements) {
+    // Only statements that use one of the names, besides defining it, are read (a file of
+    // thousands of functions asks about every one).
+    const defined = statement.defines[0];
+    if (![...statement.uses].some((used) => wanted.has(used) && used !== defined)) continue;
     for (const [name, args] of statement.memo(key, read)) {
       const list = calls.get(name) ?? [];
       if (list.length < 16) list.push(args);
