@@ -396,8 +396,7 @@ function callArgumentTexts(statements: readonly Statement[], names: readonly str
   for (const statement of statements) {
     // Only statements that use one of the names, besides defining it, are read (a file of
     // thousands of functions asks about every one).
-    const defined = statement.defines[0];
-    if (![...statement.uses].some((used) => wanted.has(used) && used !== defined)) continue;
+    if (!callsOneOf(statement, wanted)) continue;
     for (const [name, args] of statement.memo(key, read)) {
       const list = calls.get(name) ?? [];
       if (list.length < 16) list.push(args);
@@ -405,6 +404,13 @@ function callArgumentTexts(statements: readonly Statement[], names: readonly str
     }
   }
   return calls;
+}
+
+/** Whether a statement uses one of `names` besides defining it. */
+function callsOneOf(statement: Statement, names: ReadonlySet<string>): boolean {
+  const defined = statement.defines[0];
+  for (const used of statement.uses) if (names.has(used) && used !== defined) return true;
+  return false;
 }
 
 /** Whether a text names a loss (not only an activation): a file that does not cannot pass one on. */

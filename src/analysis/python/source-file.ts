@@ -327,6 +327,11 @@ function carryOver(
   statements.forEach((_statement, index) => {
     if (affected.has(index) || same[index]! < 0) return;
     const old = byStatement[same[index]!]!;
+    // Nothing to move (most statements): the same check.
+    if (old.findings.length === 0 && old.sites.length === 0) {
+      carried.set(index, old);
+      return;
+    }
     const findings: Finding[] = [];
     for (const finding of old.findings) {
       const result = moveFinding(finding, move);
