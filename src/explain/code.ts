@@ -1,6 +1,6 @@
 /**
  * "Copy as PyTorch code": the calculator's computation as a script that prints the same value in
- * PyTorch (`F.<loss>(...)`), torchvision or Keras.
+ * PyTorch (`F.<loss>(...)`), torchvision, Keras or TensorFlow.js.
  */
 
 import type { EvaluateRequest } from '../losses/evaluate';
@@ -51,6 +51,7 @@ function pythonValue(value: unknown, tensor: (t: Tensor) => string): string {
  * its default, and the value LossLens computed as a comment on the `print`.
  */
 export function pythonCode(loss: LossDefinition, request: EvaluateRequest, printed: string): string {
+  if (loss.framework === 'tfjs') return tfjsCode(loss, request, printed);
   const options = Object.entries(request.kwargs ?? {}).filter(([, value]) => value !== undefined && value !== null);
   const comment = `  # ${printed.replace(/\n\s*/g, ' ')}`;
   if (loss.framework === 'keras') {
@@ -72,5 +73,47 @@ export function pythonCode(loss: LossDefinition, request: EvaluateRequest, print
   const kwargs = options.map(([name, value]) => `${name}=${pythonValue(value, tensor)}`);
   const call = `${torchvision ? loss.name : `F.${loss.name}`}(${[...names, ...kwargs].join(', ')})`;
   lines.push(`loss = ${call}`, `print(loss)${comment}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A JavaScript number literal for `value` (TensorFlow.js's scripts). */
+function jsNumber(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  return String(value);
+}
+
+/**
+ * TensorFlow.js's losses take their options by position, after the tensors (`weights`, then
+ * `labelSmoothing` or `epsilon`, then `reduction`): a script passes them up to the last one
+ * that differs from its default.
+ */
+function tfjsCode(loss: LossDefinition, request: EvaluateRequest, printed: string): string {
+  const array = (t: Tensor): string => {
+    const element = (value: number) => (t.dtype === 'bool' ? String(value !== 0) : jsNumber(value));
+    if (t.shape.length === 0) return element(t.data[0]!);
+    const build = (depth: number, offset: number, stride: number): string => {
+      const size = t.shape[depth]!;
+      const inner = stride / Math.max(size, 1);
+      const items: string[] = [];
+      for (let i = 0; i < size; i++) items.push(depth === t.shape.length - 1 ? element(t.data[offset + i]!) : build(depth + 1, offset + i * inner, inner));
+      return `[${items.join(', ')}]`;
+    };
+    return build(0, 0, t.numel);
+  };
+  const lines = ["import * as tf from '@tensorflow/tfjs';", ''];
+  const names = loss.tensors.map((parameter) => parameter.name);
+  for (const name of names) lines.push(`const ${name} = tf.tensor(${array(request.args[name]!)});`);
+  const kwargs = request.kwargs ?? {};
+  const positional = Object.entries(loss.options).map(([name, spec]) => {
+    const value = kwargs[name];
+    if (value === undefined || value === null || value === spec.default) return undefined;
+    if (value instanceof Tensor) return `tf.tensor(${array(value)})`;
+    if (name === 'reduction') return `tf.Reduction.${String(value).toUpperCase()}`;
+    return typeof value === 'number' ? jsNumber(value) : String(value);
+  });
+  while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();
+  const args = [...names, ...positional.map((value) => value ?? 'undefined')];
+  lines.push(`const loss = tf.losses.${loss.name}(${args.join(', ')});`, `loss.print(); // ${printed.replace(/\n\s*/g, ' ')}`);
   return `${lines.join('\n')}\n`;
 }

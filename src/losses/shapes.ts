@@ -464,3 +464,13 @@ export const kerasSparseShapes: ShapeContract = ({ y_true: target, y_pred: outpu
       ]
     : [];
 };
+
+/** TensorFlow.js's losses: labels and predictions of one shape, or `assertShapesMatch` throws. */
+export function tfjsSameShape(loss: string, labels: string, predictions: string): ShapeContract {
+  return (shapes) => {
+    const a = shapes[labels];
+    const b = shapes[predictions];
+    if (!a || !b || sameShapes(a, b) !== false) return [];
+    return [error(l10n.t('Error in {0}:  Shapes {1} and {2} must match', loss, a.map(dimText).join(','), b.map(dimText).join(',')), [predictions, labels])];
+  };
+}

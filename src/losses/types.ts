@@ -1,7 +1,7 @@
 import type { DType, Tensor } from '../tensor/tensor';
 import type { DtypeContract, ShapeContract } from './shapes';
 
-type Framework = 'torch' | 'torchvision' | 'keras';
+type Framework = 'torch' | 'torchvision' | 'keras' | 'tfjs';
 
 /**
  * What the numbers of a tensor mean: `values` for regression, `signs` for ±1 labels, `log-rates`

@@ -84,7 +84,7 @@ describe('the calculator', () => {
       loss: 'binary_cross_entropy_with_logits',
       inputIsLogits: false,
     });
-    expect(new Set(catalog.map((loss) => loss.group))).toEqual(new Set(['PyTorch', 'torchvision', 'Keras']));
+    expect(new Set(catalog.map((loss) => loss.group))).toEqual(new Set(['PyTorch', 'torchvision', 'Keras', 'TensorFlow.js']));
   });
 
   it('finds the largest elements, ignoring nan, and none of a single element', () => {
