@@ -50,12 +50,12 @@ export async function lossHover(context: HoverContext, offset: number): Promise<
   for (const finding of findings) parts.push(`${warning} **${finding.code}** ${escape(finding.message)}\n\n`);
   if (site.kind === 'application') {
     const value = await context.value(site);
-    const keras = site.framework === 'keras';
+    const by = VALUE_WORDS[site.framework] ?? VALUE_WORDS.torch!;
     if (value.kind === 'value') {
-      parts.push(`${keras ? l10n.t('Value, as Keras computes it:') : l10n.t('Value, as PyTorch computes it:')}\n`, codeBlock(value.printed));
-      for (const warningText of value.warnings) parts.push(`${keras ? l10n.t('Keras warns:') : l10n.t('PyTorch warns:')} ${escape(warningText)}\n\n`);
+      parts.push(`${by.computes()}\n`, codeBlock(value.printed));
+      for (const warningText of value.warnings) parts.push(`${by.warns()} ${escape(warningText)}\n\n`);
     } else if (value.kind === 'error') {
-      parts.push(`${keras ? l10n.t('Keras would raise:') : l10n.t('PyTorch would raise:')} ${escape(value.message)}\n\n`);
+      parts.push(`${by.raises()} ${escape(value.message)}\n\n`);
     } else {
       parts.push(`_${escape(l10n.t('No value here: {0}.', value.reason))}_\n\n`);
     }
@@ -74,6 +74,17 @@ export async function lossHover(context: HoverContext, offset: number): Promise<
     );
   return { markdown: parts.join(''), span: site.span };
 }
+
+/** How a hover introduces a value, by the framework that computes it so. */
+const VALUE_WORDS: Readonly<Record<string, { computes(): string; warns(): string; raises(): string }>> = {
+  torch: { computes: () => l10n.t('Value, as PyTorch computes it:'), warns: () => l10n.t('PyTorch warns:'), raises: () => l10n.t('PyTorch would raise:') },
+  keras: { computes: () => l10n.t('Value, as Keras computes it:'), warns: () => l10n.t('Keras warns:'), raises: () => l10n.t('Keras would raise:') },
+  tfjs: {
+    computes: () => l10n.t('Value, as TensorFlow.js computes it:'),
+    warns: () => l10n.t('TensorFlow.js warns:'),
+    raises: () => l10n.t('TensorFlow.js would raise:'),
+  },
+};
 
 /** A hover on an argument of a loss call: what it is, the loss it feeds, and the findings on it. */
 function argumentHover(context: HoverContext, offset: number): HoverAnswer | undefined {

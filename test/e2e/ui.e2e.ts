@@ -118,6 +118,19 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('21-inline-keras-values');
   });
 
+  it('hovering a TensorFlow.js loss on tf.tensor literals shows its value as TensorFlow.js computes it, and the call shows it inline', async () => {
+    await workbench.openFile('tfjs/reference_values.ts');
+    const hover = await workbench.hoverAt(4, 34);
+    // tfjs-core computes 0.8035216 for this call.
+    expect(hover).toContain('Value, as TensorFlow.js computes it:');
+    expect(hover).toContain('tensor(0.8035)');
+    await workbench.screenshot('22-hover-tfjs-value');
+    await workbench.screenshotHover('hover-tfjs-value');
+    await workbench.page.keyboard.press('Escape');
+    await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain('= tensor(0.8393)');
+    await workbench.screenshot('23-inline-tfjs-values');
+  });
+
   it('hovering a buggy call shows the finding and what is known of its arguments, in light and dark themes', async () => {
     await workbench.openFile('pytorch/classifier_bugs.py');
     const hover = await workbench.hoverAt(26, 9);

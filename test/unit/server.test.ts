@@ -316,6 +316,29 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(await client.close()).toBe(0);
   });
 
+  it("hovers and inlay hints on TensorFlow.js's losses called on tf.tensor literals, with the values tfjs-core computes", async () => {
+    const client = await startClient();
+    const target = pathToFileURL(join(workspace, 'tfjs/reference_values.ts')).href;
+    const published = client.diagnostics(target);
+    const { uri, text } = open(client, 'tfjs/reference_values.ts', 'typescript');
+    await published;
+    const lines = text.split('\n');
+    const line = lines.findIndex((candidate) => candidate.startsWith('export const softmax'));
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line, character: lines[line]!.indexOf('softmaxCrossEntropy') + 2 },
+    })) as Hover;
+    const markdown = (hover.contents as { value: string }).value;
+    expect(markdown).toMatch(/^\*\*`tf\.losses\.softmaxCrossEntropy`\*\* — Softmax cross entropy \(TensorFlow\.js\)/);
+    expect(markdown).toMatch(/Value, as TensorFlow\.js computes it:\n\n```python\ntensor\(0\.8035\)/);
+    const hints = (await client.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+    })) as InlayHint[];
+    expect(hints.map((hint) => String(hint.label))).toEqual(['= tensor(0.8035)', '= tensor(0.8518)', '= tensor(0.8393)']);
+    expect(await client.close()).toBe(0);
+  });
+
   it('reads settings through workspace/configuration under the extension names, and again when they change', async () => {
     const client = await startClient();
     client.settings = { select: ['LL001'], severity: { LL001: 'hint' } };
@@ -400,7 +423,7 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(markdown).toMatch(/^\*\*`tf\.losses\.softmaxCrossEntropy`\*\*/);
     expect(markdown).toMatch(/\*\*LL003\*\*/);
     expect(markdown).toMatch(/- `input` = `probs`: probabilities from `const probs = tf\.softmax\(logits\);`/);
-    expect(markdown).toMatch(/LossLens computes the values of PyTorch losses and Keras cross entropies only/);
+    expect(markdown).toMatch(/No value here: `labels` is not a tensor written in the code\./);
     expect(await client.close()).toBe(0);
   });
 

@@ -372,6 +372,31 @@ function application(qualified: string, api: LossApi, call: IrNode, construction
   return { kind: 'application', qualified, api, call, ...(construction ? { construction } : {}), options, args: tensors, open: args.open };
 }
 
+/**
+ * TensorFlow.js's own losses as the evaluator names them, with the options they take by
+ * position after their two tensors (`tf.losses.softmaxCrossEntropy(labels, logits, weights,
+ * labelSmoothing, reduction)`).
+ */
+const TFJS_EVALUATOR: Readonly<Record<string, { readonly loss: string; readonly options: readonly string[] }>> = {
+  'tfjs.losses.softmaxCrossEntropy': { loss: 'softmaxCrossEntropy', options: ['weights', 'labelSmoothing', 'reduction'] },
+  'tfjs.losses.sigmoidCrossEntropy': { loss: 'sigmoidCrossEntropy', options: ['weights', 'labelSmoothing', 'reduction'] },
+  'tfjs.losses.logLoss': { loss: 'logLoss', options: ['weights', 'epsilon', 'reduction'] },
+};
+
+/**
+ * A TensorFlow.js loss's options as the code gives them, by position, as source text the
+ * evaluator reads: `undefined` is left out, `tf.Reduction.MEAN` is `'mean'`.
+ */
+function tfjsOptions(site: PythonLossSite, names: readonly string[]): Array<[string, string]> {
+  const extra = callArguments(site.call).positional.slice(site.api.parameters.length);
+  return extra.flatMap((node, index): Array<[string, string]> => {
+    const name = names[index];
+    if (!name || node.text === 'undefined' || node.text === 'null') return [];
+    const reduction = /\bReduction\.([A-Z_]+)$/.exec(node.text)?.[1];
+    return [[name, reduction ? `'${reduction.toLowerCase()}'` : node.text]];
+  });
+}
+
 /** Keras' cross entropies as the evaluator names them (it computes them as Keras does, `from_logits` an option). */
 const KERAS_EVALUATOR: Readonly<Record<'binary' | 'categorical' | 'sparse', string>> = {
   binary: 'binary_crossentropy',
@@ -402,16 +427,18 @@ export function describeSites(losses: readonly PythonLossSite[], interpreter: In
         return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
       }),
     );
-    // PyTorch's losses, and Keras' cross entropies; TensorFlow's, optax's and TensorFlow.js's have no value yet.
+    // PyTorch's losses, Keras' cross entropies and TensorFlow.js's own; TensorFlow's and optax's have no value yet.
+    const tfjs = site.api.framework === 'tfjs' ? TFJS_EVALUATOR[site.qualified] : undefined;
     const evaluator =
-      site.api.framework === undefined ? site.api.loss : site.api.framework === 'keras' && site.api.keras ? KERAS_EVALUATOR[site.api.keras] : undefined;
+      site.api.framework === undefined ? site.api.loss : site.api.framework === 'keras' && site.api.keras ? KERAS_EVALUATOR[site.api.keras] : tfjs?.loss;
+    const options = [...[...site.options].map(([key, node]): [string, string] => [key, node.text]), ...(tfjs ? tfjsOptions(site, tfjs.options) : [])];
     return {
       framework: site.api.framework ?? 'torch',
       api: site.qualified,
       ...(evaluator ? { loss: evaluator } : {}),
       kind: site.kind,
       span: { start: site.call.startIndex, end: site.call.endIndex },
-      options: Object.fromEntries([...site.options].map(([key, node]) => [key, node.text])),
+      options: Object.fromEntries(options),
       arguments: args,
       ...(site.kind === 'application' && site.construction ? { construction: { start: site.construction.startIndex, end: site.construction.endIndex } } : {}),
       ...(inputFact ? { input: inputFact } : {}),

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { parseTensor } from '../../tensor/parse';
 import type { BoundModule } from '../engine/binder';
 import type { Interpreter } from '../engine/interpreter';
 import { fact, type Value } from '../engine/values';
@@ -108,10 +109,18 @@ export function tfjsCall(qualified: string, node: IrNode, args: CallArguments, i
     if (held?.kind === 'tensor') return held;
     const dtype = args.positional.map((arg) => stringLiteral(arg)).find((text) => text !== undefined);
     const kind = dtype === 'int32' ? 'int' : dtype === 'bool' ? 'bool' : dtype ? 'float' : 'unknown';
-    return {
-      kind: 'tensor',
-      fact: fact('unknown', { dtype: kind, evidence: [interpreter.evidence(node, kind === 'int' ? l10n.t('integer labels') : undefined)] }),
-    };
+    const evidence = [interpreter.evidence(node, kind === 'int' ? l10n.t('integer labels') : undefined)];
+    // Numbers written in the code (`tf.tensor2d([[0, 1], [1, 0]])`): the evaluator reads them as they are written.
+    const data = args.positional[0];
+    const written =
+      data?.type === 'list' && args.positional.slice(1).every((arg) => arg.type === 'string' || arg.type === 'list') ? writtenShape(data.text) : undefined;
+    if (data && written) {
+      return {
+        kind: 'tensor',
+        fact: { ...fact('unknown', { dtype: kind === 'unknown' ? 'float' : kind, origin: 'literal', evidence, shape: written }), literal: data.text },
+      };
+    }
+    return { kind: 'tensor', fact: fact('unknown', { dtype: kind, evidence }) };
   }
   if (qualified === 'tfjs.tidy') {
     const fn = args.positional.find((arg) => arg.type === 'function_definition');
@@ -129,4 +138,13 @@ export function tfjsNamespace(module: BoundModule): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The shape of numbers written as nested arrays, when the evaluator can read them. */
+function writtenShape(text: string): readonly number[] | undefined {
+  try {
+    return parseTensor(text, { maxElements: 100_000 }).shape;
+  } catch {
+    return undefined;
+  }
 }

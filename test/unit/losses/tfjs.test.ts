@@ -10,7 +10,12 @@ import { Tensor } from '../../../src/tensor/tensor';
  * tensors, weights, label smoothing, epsilon and every reduction; equal to float32's precision.
  */
 
-const REDUCTIONS = { none: tf.Reduction.NONE, sum: tf.Reduction.SUM, mean: tf.Reduction.MEAN, sum_by_nonzero_weights: tf.Reduction.SUM_BY_NONZERO_WEIGHTS } as const;
+const REDUCTIONS = {
+  none: tf.Reduction.NONE,
+  sum: tf.Reduction.SUM,
+  mean: tf.Reduction.MEAN,
+  sum_by_nonzero_weights: tf.Reduction.SUM_BY_NONZERO_WEIGHTS,
+} as const;
 type ReductionName = keyof typeof REDUCTIONS;
 
 beforeAll(async () => {
@@ -58,7 +63,17 @@ describe("TensorFlow.js's losses, against tfjs-core", () => {
             : numbers(seed + 1, count, 0, 1).map((value) => (value > 0.5 ? 1 : 0));
         const predictionValues = loss === 'logLoss' ? numbers(seed, count, 0.01, 0.99) : numbers(seed, count, -4, 4);
         const lossShape = loss === 'softmaxCrossEntropy' ? [rows] : shape;
-        const weightValues = weights === 'scalar' ? [0.5] : weights === 'each' ? numbers(seed + 2, lossShape.reduce((a, b) => a * b, 1), 0, 2).map((w, i) => (i === 0 ? 0 : w)) : undefined;
+        const weightValues =
+          weights === 'scalar'
+            ? [0.5]
+            : weights === 'each'
+              ? numbers(
+                  seed + 2,
+                  lossShape.reduce((a, b) => a * b, 1),
+                  0,
+                  2,
+                ).map((w, i) => (i === 0 ? 0 : w))
+              : undefined;
         const weightShape = weights === 'scalar' ? [] : lossShape;
         const thirdValue = third === 'epsilon' ? 1e-7 : smoothing;
 

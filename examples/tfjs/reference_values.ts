@@ -1,0 +1,8 @@
+// TensorFlow.js's losses on tensors written in the code: hover a call for its value, as TensorFlow.js computes it.
+import * as tf from '@tensorflow/tfjs';
+
+export const softmax = tf.losses.softmaxCrossEntropy(tf.tensor2d([[0, 1, 0], [0, 0, 1]]), tf.tensor2d([[0.5, 2.0, -1.0], [1.0, 0.2, 0.3]]));
+
+export const sigmoid = tf.losses.sigmoidCrossEntropy(tf.tensor2d([[0, 1], [1, 0]]), tf.tensor2d([[0.6, 0.1], [0.3, 0.8]]));
+
+export const logLoss = tf.losses.logLoss(tf.tensor1d([1, 0, 1]), tf.tensor1d([0.9, 0.2, 0.6]), undefined, undefined, tf.Reduction.SUM);
