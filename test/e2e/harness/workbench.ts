@@ -42,10 +42,19 @@ export class Workbench {
     // A hover or a peek left open would keep the keyboard.
     await this.page.keyboard.press('Escape');
     await this.quickInput('Control+p', relativePath);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    // Files of one name in several folders (`pytorch/reference_values.py`, `keras/...`): the row whose description names the folder.
+    const folder = relativePath.split('/').slice(0, -1).join('/');
+    const rows = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name });
+    const row = (folder ? rows.filter({ hasText: folder }) : rows).first();
     await row.waitFor({ timeout: TIMEOUT });
     await row.click();
     await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: TIMEOUT });
+    // And its folder in the editor's breadcrumbs: another file of that name may have been the active one.
+    if (folder)
+      await this.page
+        .locator('.breadcrumbs-control .monaco-breadcrumb-item', { hasText: folder.split('/').pop()! })
+        .first()
+        .waitFor({ timeout: TIMEOUT });
   }
 
   /**
