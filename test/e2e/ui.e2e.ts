@@ -93,43 +93,47 @@ describe('the packaged extension in code-server, as a person sees it', () => {
     await workbench.screenshot('05-problems-panel');
   });
 
-  it('hovering a loss on tensors written in the code shows its value, and the call shows it inline', async () => {
-    await workbench.openFile('pytorch/reference_values.py');
-    const hover = await workbench.hoverAt(7, 12);
-    expect(hover).toContain('tensor(1.5081)');
-    expect(hover).toContain('Binary cross entropy');
-    await workbench.screenshot('09-hover-value');
-    await workbench.screenshotHover('hover-value');
-    await workbench.page.keyboard.press('Escape');
-    await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain('= tensor(1.5081)');
-    await workbench.screenshot('10-inline-values');
-  });
-
-  it('hovering a Keras loss called on lists written in the code shows its value as Keras computes it, and the call shows it inline', async () => {
-    await workbench.openFile('keras/reference_values.py');
-    const hover = await workbench.hoverAt(8, 8);
-    // Keras's documentation gives 0.815 for this call.
-    expect(hover).toContain('Value, as Keras computes it:');
-    expect(hover).toContain('tensor(0.8149)');
-    await workbench.screenshot('20-hover-keras-value');
-    await workbench.screenshotHover('hover-keras-value');
-    await workbench.page.keyboard.press('Escape');
-    await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain('= tensor(1.1769)');
-    await workbench.screenshot('21-inline-keras-values');
-  });
-
-  it('hovering a TensorFlow.js loss on tf.tensor literals shows its value as TensorFlow.js computes it, and the call shows it inline', async () => {
-    await workbench.openFile('tfjs/reference_values.ts');
-    const hover = await workbench.hoverAt(4, 34);
-    // tfjs-core computes 0.8035216 for this call.
-    expect(hover).toContain('Value, as TensorFlow.js computes it:');
-    expect(hover).toContain('tensor(0.8035)');
-    await workbench.screenshot('22-hover-tfjs-value');
-    await workbench.screenshotHover('hover-tfjs-value');
-    await workbench.page.keyboard.press('Escape');
-    await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain('= tensor(0.8393)');
-    await workbench.screenshot('23-inline-tfjs-values');
-  });
+  // The value of a loss on tensors written in the code, as each framework computes it: in the hover,
+  // and inline after the call. PyTorch's from the golden set; Keras's as its documentation gives
+  // it (0.815); TensorFlow.js's as tfjs-core computes it (0.8035216).
+  it.each([
+    {
+      framework: 'PyTorch',
+      file: 'pytorch/reference_values.py',
+      at: [7, 12],
+      hover: ['Binary cross entropy', 'tensor(1.5081)'],
+      inline: '= tensor(1.5081)',
+      shots: ['09-hover-value', 'hover-value', '10-inline-values'],
+    },
+    {
+      framework: 'Keras, on plain lists',
+      file: 'keras/reference_values.py',
+      at: [8, 8],
+      hover: ['Value, as Keras computes it:', 'tensor(0.8149)'],
+      inline: '= tensor(1.1769)',
+      shots: ['20-hover-keras-value', 'hover-keras-value', '21-inline-keras-values'],
+    },
+    {
+      framework: 'TensorFlow.js, on tf.tensor literals',
+      file: 'tfjs/reference_values.ts',
+      at: [4, 34],
+      hover: ['Value, as TensorFlow.js computes it:', 'tensor(0.8035)'],
+      inline: '= tensor(0.8393)',
+      shots: ['22-hover-tfjs-value', 'hover-tfjs-value', '23-inline-tfjs-values'],
+    },
+  ])(
+    'hovering a loss on tensors written in the code shows its value ($framework), and the call shows it inline',
+    async ({ file, at, hover, inline, shots }) => {
+      await workbench.openFile(file);
+      const text = await workbench.hoverAt(at[0]!, at[1]!);
+      for (const expected of hover) expect(text).toContain(expected);
+      await workbench.screenshot(shots[0]!);
+      await workbench.screenshotHover(shots[1]!);
+      await workbench.page.keyboard.press('Escape');
+      await expect.poll(() => workbench.editorText(), { timeout: 30_000 }).toContain(inline);
+      await workbench.screenshot(shots[2]!);
+    },
+  );
 
   it('hovering a buggy call shows the finding and what is known of its arguments, in light and dark themes', async () => {
     await workbench.openFile('pytorch/classifier_bugs.py');
