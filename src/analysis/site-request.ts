@@ -12,8 +12,9 @@ export type SiteRequest = { readonly request: EvaluateRequest } | { readonly rea
  */
 export function siteRequest(site: LossSite, maxElements: number): SiteRequest {
   if (site.kind !== 'application') return { reason: l10n.t('only a call of the loss has a value') };
-  // TensorFlow's and optax's losses reduce and clip their own way: not computed yet.
-  if (!site.loss) return { reason: l10n.t('LossLens computes the values of PyTorch, Keras and TensorFlow.js losses only') };
+  // TensorFlow 1's `tf.losses.*`, TensorFlow.js's metrics and the `compile` strings reduce their own way: not computed.
+  if (!site.loss)
+    return { reason: l10n.t('LossLens does not compute this loss: it reduces its own way (TensorFlow 1 `tf.losses.*`, metrics, `compile` strings)') };
   const args: Record<string, ReturnType<typeof parseTensor>> = {};
   for (const [name, argument] of Object.entries(site.arguments)) {
     if (argument.literal === undefined) return { reason: l10n.t('`{0}` is not a tensor written in the code', argument.text) };

@@ -79,6 +79,16 @@ export async function lossHover(context: HoverContext, offset: number): Promise<
 const VALUE_WORDS: Readonly<Record<string, { computes(): string; warns(): string; raises(): string }>> = {
   torch: { computes: () => l10n.t('Value, as PyTorch computes it:'), warns: () => l10n.t('PyTorch warns:'), raises: () => l10n.t('PyTorch would raise:') },
   keras: { computes: () => l10n.t('Value, as Keras computes it:'), warns: () => l10n.t('Keras warns:'), raises: () => l10n.t('Keras would raise:') },
+  tensorflow: {
+    computes: () => l10n.t('Value, as TensorFlow computes it (each example):'),
+    warns: () => l10n.t('TensorFlow warns:'),
+    raises: () => l10n.t('TensorFlow would raise:'),
+  },
+  jax: {
+    computes: () => l10n.t('Value, as optax computes it (each example):'),
+    warns: () => l10n.t('optax warns:'),
+    raises: () => l10n.t('optax would raise:'),
+  },
   tfjs: {
     computes: () => l10n.t('Value, as TensorFlow.js computes it:'),
     warns: () => l10n.t('TensorFlow.js warns:'),

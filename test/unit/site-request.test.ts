@@ -50,6 +50,47 @@ describe('loss calls on tensors written in the code have a value', () => {
     expect(() => evaluate((built as { request: Parameters<typeof evaluate>[0] }).request)).toThrow(/Found dtype Long but expected Float/);
   });
 
+  // Their formulas are PyTorch's on logits, unreduced: the loss of each example, by the last axis.
+  it.each([
+    [
+      [
+        'import jax.numpy as jnp',
+        'import optax',
+        'optax.softmax_cross_entropy(jnp.array([[1., 2., 3.], [1., 1., 1.]]), jnp.array([[0., 0., 1.], [1., 0., 0.]]))',
+      ],
+      'tensor([0.4076, 1.0986])',
+    ],
+    [
+      [
+        'import jax.numpy as jnp',
+        'import optax',
+        'optax.softmax_cross_entropy_with_integer_labels(jnp.array([[1., 2., 3.], [1., 1., 1.]]), jnp.array([2, 0]))',
+      ],
+      'tensor([0.4076, 1.0986])',
+    ],
+    [['import jax.numpy as jnp', 'import optax', 'optax.sigmoid_binary_cross_entropy(jnp.array([0., 2.]), jnp.array([1., 0.]))'], 'tensor([0.6931, 2.1269])'],
+    [
+      ['import tensorflow as tf', 'tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant([[0., 0., 1.]]), logits=tf.constant([[1., 2., 3.]]))'],
+      'tensor([0.4076])',
+    ],
+    [
+      ['import tensorflow as tf', 'tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.constant([2]), logits=tf.constant([[1., 2., 3.]]))'],
+      'tensor([0.4076])',
+    ],
+  ])("TensorFlow's and optax's per-example losses: %j is %s", async (lines, value) => {
+    expect(await valueOf(...lines)).toBe(value);
+  });
+
+  it('a per-example softmax cross entropy over logits of rank 3 has none: its classes are on the last axis, not the second', async () => {
+    expect(
+      await valueOf(
+        'import jax.numpy as jnp',
+        'import optax',
+        'optax.softmax_cross_entropy(jnp.array([[[1., 2.], [3., 4.]]]), jnp.array([[[0., 1.], [1., 0.]]]))',
+      ),
+    ).toMatch(/^none: LossLens does not compute this loss/);
+  });
+
   it.each([
     [['import torch', 'import torch.nn as nn', 'def f(y):', '    return nn.MSELoss()(torch.tensor([1.]), y)'], '`y` is not a tensor written in the code'],
     [

@@ -397,6 +397,34 @@ function tfjsOptions(site: PythonLossSite, names: readonly string[]): Array<[str
   });
 }
 
+/**
+ * TensorFlow's `tf.nn.*_with_logits` and optax's losses give the loss of each example, unreduced:
+ * PyTorch's on logits with `reduction='none'` (the same formulas). Over classes only for logits
+ * of rank 1 or 2 (TensorFlow and optax take the classes on the last axis, PyTorch on the second),
+ * and only when the call gives no other option (`axis=`, `where=`).
+ */
+const PER_EXAMPLE: ReadonlySet<string> = new Set([
+  'tensorflow.nn.softmax_cross_entropy_with_logits',
+  'tensorflow.nn.softmax_cross_entropy_with_logits_v2',
+  'tensorflow.nn.sparse_softmax_cross_entropy_with_logits',
+  'tensorflow.nn.sigmoid_cross_entropy_with_logits',
+  'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits',
+  'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits_v2',
+  'tensorflow.compat.v1.nn.sparse_softmax_cross_entropy_with_logits',
+  'tensorflow.compat.v1.nn.sigmoid_cross_entropy_with_logits',
+  'optax.softmax_cross_entropy',
+  'optax.softmax_cross_entropy_with_integer_labels',
+  'optax.sigmoid_binary_cross_entropy',
+  'optax.losses.softmax_cross_entropy',
+  'optax.losses.softmax_cross_entropy_with_integer_labels',
+  'optax.losses.sigmoid_binary_cross_entropy',
+]);
+
+function perExample(site: PythonLossSite, input: Fact | undefined): boolean {
+  if (!PER_EXAMPLE.has(site.qualified) || [...site.options.keys()].some((key) => key !== 'name')) return false;
+  return site.api.loss !== 'cross_entropy' || (!!input?.shape && input.shape.length <= 2 && input.shape[0] !== '...');
+}
+
 /** Keras' cross entropies as the evaluator names them (it computes them as Keras does, `from_logits` an option). */
 const KERAS_EVALUATOR: Readonly<Record<'binary' | 'categorical' | 'sparse', string>> = {
   binary: 'binary_crossentropy',
@@ -427,11 +455,18 @@ export function describeSites(losses: readonly PythonLossSite[], interpreter: In
         return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
       }),
     );
-    // PyTorch's losses, Keras' cross entropies and TensorFlow.js's own; TensorFlow's and optax's have no value yet.
+    // PyTorch's losses, Keras' cross entropies, TensorFlow.js's own, TensorFlow's and optax's per-example ones.
     const tfjs = site.api.framework === 'tfjs' ? TFJS_EVALUATOR[site.qualified] : undefined;
+    const unreduced = perExample(site, inputFact);
     const evaluator =
-      site.api.framework === undefined ? site.api.loss : site.api.framework === 'keras' && site.api.keras ? KERAS_EVALUATOR[site.api.keras] : tfjs?.loss;
-    const options = [...[...site.options].map(([key, node]): [string, string] => [key, node.text]), ...(tfjs ? tfjsOptions(site, tfjs.options) : [])];
+      site.api.framework === undefined || unreduced
+        ? site.api.loss
+        : site.api.framework === 'keras' && site.api.keras
+          ? KERAS_EVALUATOR[site.api.keras]
+          : tfjs?.loss;
+    const options: Array<[string, string]> = unreduced
+      ? [['reduction', "'none'"]]
+      : [...[...site.options].map(([key, node]): [string, string] => [key, node.text]), ...(tfjs ? tfjsOptions(site, tfjs.options) : [])];
     return {
       framework: site.api.framework ?? 'torch',
       api: site.qualified,
