@@ -21,13 +21,21 @@ import { sigmoidFocalLoss } from './sigmoid_focal_loss';
 import { smoothL1Loss } from './smooth_l1_loss';
 import { softMarginLoss } from './soft_margin_loss';
 import { kerasSparseCategoricalCrossentropy } from './sparse_categorical_crossentropy';
-import { tfjsLogLoss, tfjsSigmoidCrossEntropy, tfjsSoftmaxCrossEntropy } from './tfjs';
+import {
+  tfjsAbsoluteDifference,
+  tfjsHingeLoss,
+  tfjsHuberLoss,
+  tfjsLogLoss,
+  tfjsMeanSquaredError,
+  tfjsSigmoidCrossEntropy,
+  tfjsSoftmaxCrossEntropy,
+} from './tfjs';
 import { tripletMarginLoss } from './triplet_margin_loss';
 import type { LossDefinition } from './types';
 
 /**
  * Every loss LossLens evaluates, by name: the 20 functional losses of `torch.nn.functional`,
- * torchvision's `sigmoid_focal_loss`, Keras' three cross entropies and TensorFlow.js's three. The analyzer, the
+ * torchvision's `sigmoid_focal_loss`, Keras' three cross entropies and TensorFlow.js's own seven. The analyzer, the
  * calculator, the hovers and the CLI all read this one table.
  */
 export const LOSSES: readonly LossDefinition[] = [
@@ -58,6 +66,10 @@ export const LOSSES: readonly LossDefinition[] = [
   tfjsSoftmaxCrossEntropy,
   tfjsSigmoidCrossEntropy,
   tfjsLogLoss,
+  tfjsMeanSquaredError,
+  tfjsAbsoluteDifference,
+  tfjsHuberLoss,
+  tfjsHingeLoss,
 ];
 
 const BY_NAME: ReadonlyMap<string, (typeof LOSSES)[number]> = new Map(LOSSES.map((loss) => [loss.name, loss]));

@@ -189,3 +189,86 @@ export const tfjsLogLoss: LossDefinition = {
     return computeWeightedLoss(losses, predictions!.shape, options.weights!, options.reduction as string, name);
   },
 };
+
+/** An elementwise TensorFlow.js loss of labels and predictions of one shape: its definition around `term`. */
+function elementwise(spec: {
+  readonly name: string;
+  readonly title: string;
+  readonly formula: string;
+  readonly space: 'values' | 'signs';
+  readonly labels: string;
+  readonly extra?: Readonly<Record<string, OptionSpec>>;
+  readonly term: (label: number, prediction: number, options: Readonly<Record<string, OptionValue>>) => number;
+  readonly stepTitle: () => string;
+}): LossDefinition {
+  return {
+    name: spec.name,
+    framework: 'tfjs',
+    title: spec.title,
+    tensors: [
+      { name: 'labels', aliases: ['target'], contract: { space: spec.space, shapes: ['(*)'], dtype: 'float', description: spec.labels } },
+      { name: 'predictions', aliases: ['input'], contract: { space: 'values', shapes: ['(*), same as labels'], dtype: 'float', description: 'Predictions.' } },
+    ],
+    options: { weights: weightsOption, ...spec.extra, reduction: reductionOption },
+    shapes: tfjsSameShape(spec.name, 'labels', 'predictions'),
+    formula: spec.formula,
+    aliases: { tfjs: [`tf.losses.${spec.name}`] },
+    compute({ labels, predictions }, options, ctx) {
+      const y = floats(labels!, 'labels', spec.name);
+      const p = floats(predictions!, 'predictions', spec.name);
+      const losses = new Float64Array(p.length);
+      for (let i = 0; i < p.length; i++) {
+        checkpointRows(ctx, i, p.length);
+        losses[i] = spec.term(y[i]!, p[i]!, options);
+      }
+      steps(ctx, losses, predictions!.shape, spec.stepTitle());
+      return computeWeightedLoss(losses, predictions!.shape, options.weights!, options.reduction as string, spec.name);
+    },
+  };
+}
+
+export const tfjsMeanSquaredError = elementwise({
+  name: 'meanSquaredError',
+  title: 'Mean squared error (TensorFlow.js)',
+  formula: 'ℓₙ = (yₙ − pₙ)²',
+  space: 'values',
+  labels: 'Targets.',
+  term: (y, p) => (y - p) * (y - p),
+  stepTitle: () => l10n.t('(y − p)² for each element'),
+});
+
+export const tfjsAbsoluteDifference = elementwise({
+  name: 'absoluteDifference',
+  title: 'Absolute difference (TensorFlow.js)',
+  formula: 'ℓₙ = |yₙ − pₙ|',
+  space: 'values',
+  labels: 'Targets.',
+  term: (y, p) => Math.abs(y - p),
+  stepTitle: () => l10n.t('|y − p| for each element'),
+});
+
+export const tfjsHuberLoss = elementwise({
+  name: 'huberLoss',
+  title: 'Huber loss (TensorFlow.js)',
+  formula: 'ℓₙ = ½·min(|pₙ − yₙ|, δ)² + δ·(|pₙ − yₙ| − min(|pₙ − yₙ|, δ)),  δ = 1',
+  space: 'values',
+  labels: 'Targets.',
+  extra: { delta: { kind: 'number', default: 1 } },
+  term: (y, p, options) => {
+    const delta = options.delta as number;
+    const error = Math.abs(p - y);
+    const quadratic = Math.min(error, delta);
+    return 0.5 * quadratic * quadratic + delta * (error - quadratic);
+  },
+  stepTitle: () => l10n.t('the Huber loss of each element'),
+});
+
+export const tfjsHingeLoss = elementwise({
+  name: 'hingeLoss',
+  title: 'Hinge loss (TensorFlow.js)',
+  formula: 'ℓₙ = max(0, 1 − (2yₙ − 1)·pₙ)',
+  space: 'signs',
+  labels: 'Labels 0 or 1 (read as −1 and 1).',
+  term: (y, p) => Math.max(0, 1 - (2 * y - 1) * p),
+  stepTitle: () => l10n.t('max(0, 1 − (2y − 1)·p) for each element'),
+});

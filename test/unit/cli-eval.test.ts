@@ -70,7 +70,7 @@ describe('losslens eval', () => {
     expect(result.stdout).toContain(
       "cross_entropy                     torch       (input, target, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0)",
     );
-    expect(result.stdout.trim().split('\n')).toHaveLength(27);
+    expect(result.stdout.trim().split('\n')).toHaveLength(31);
   });
 
   it('--steps shows the working', async () => {

@@ -381,6 +381,10 @@ const TFJS_EVALUATOR: Readonly<Record<string, { readonly loss: string; readonly 
   'tfjs.losses.softmaxCrossEntropy': { loss: 'softmaxCrossEntropy', options: ['weights', 'labelSmoothing', 'reduction'] },
   'tfjs.losses.sigmoidCrossEntropy': { loss: 'sigmoidCrossEntropy', options: ['weights', 'labelSmoothing', 'reduction'] },
   'tfjs.losses.logLoss': { loss: 'logLoss', options: ['weights', 'epsilon', 'reduction'] },
+  'tfjs.losses.meanSquaredError': { loss: 'meanSquaredError', options: ['weights', 'reduction'] },
+  'tfjs.losses.absoluteDifference': { loss: 'absoluteDifference', options: ['weights', 'reduction'] },
+  'tfjs.losses.huberLoss': { loss: 'huberLoss', options: ['weights', 'delta', 'reduction'] },
+  'tfjs.losses.hingeLoss': { loss: 'hingeLoss', options: ['weights', 'reduction'] },
 };
 
 /**

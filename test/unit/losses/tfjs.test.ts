@@ -98,6 +98,38 @@ describe("TensorFlow.js's losses, against tfjs-core", () => {
     );
   });
 
+  it.each(['meanSquaredError', 'absoluteDifference', 'huberLoss', 'hingeLoss'] as const)('%s', (loss) => {
+    fc.assert(
+      fc.property(cases, ({ rows, columns, seed, reduction, weights }) => {
+        const shape = [rows, columns];
+        const count = rows * columns;
+        const labelValues = loss === 'hingeLoss' ? numbers(seed + 1, count, 0, 1).map((value) => (value > 0.5 ? 1 : 0)) : numbers(seed + 1, count, -3, 3);
+        const predictionValues = numbers(seed, count, -3, 3);
+        const weightValues = weights === 'scalar' ? [0.5] : weights === 'each' ? numbers(seed + 2, count, 0, 2).map((w, i) => (i === 0 ? 0 : w)) : undefined;
+        const weightShape = weights === 'scalar' ? [] : shape;
+        const labels = tf.tensor(labelValues, shape);
+        const predictions = tf.tensor(predictionValues, shape);
+        const tfWeights = weightValues ? tf.tensor(weightValues, weightShape) : undefined;
+        const theirs =
+          loss === 'huberLoss'
+            ? tf.losses.huberLoss(labels, predictions, tfWeights, 0.7, REDUCTIONS[reduction])
+            : tf.losses[loss](labels, predictions, tfWeights, REDUCTIONS[reduction]);
+        const ours = evaluate({
+          loss,
+          args: { labels: new Tensor(Float64Array.from(labelValues), shape), predictions: new Tensor(Float64Array.from(predictionValues), shape) },
+          kwargs: {
+            reduction,
+            ...(loss === 'huberLoss' ? { delta: 0.7 } : {}),
+            ...(weightValues ? { weights: new Tensor(Float64Array.from(weightValues), weightShape) } : {}),
+          },
+        }).value;
+        expectClose(ours, theirs);
+        tf.dispose([labels, predictions, theirs, ...(tfWeights ? [tfWeights] : [])]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('says what tfjs-core says of labels and predictions of different shapes', () => {
     const labels = new Tensor(Float64Array.from([1, 0]), [2]);
     const predictions = new Tensor(Float64Array.from([0.2, 0.3, 0.5]), [3]);
