@@ -85,7 +85,7 @@ function jsNumber(value: number): string {
 
 /**
  * TensorFlow.js's losses take their options by position, after the tensors (`weights`, then
- * `labelSmoothing` or `epsilon`, then `reduction`): a script passes them up to the last one
+ * `labelSmoothing`, `epsilon` or `delta`, then `reduction`; `cosineDistance` its `axis` first): a script passes them up to the last one
  * that differs from its default.
  */
 function tfjsCode(loss: LossDefinition, request: EvaluateRequest, printed: string): string {
@@ -106,8 +106,9 @@ function tfjsCode(loss: LossDefinition, request: EvaluateRequest, printed: strin
   for (const name of names) lines.push(`const ${name} = tf.tensor(${array(request.args[name]!)});`);
   const kwargs = request.kwargs ?? {};
   const positional = Object.entries(loss.options).map(([name, spec]) => {
-    const value = kwargs[name];
-    if (value === undefined || value === null || value === spec.default) return undefined;
+    // `cosineDistance`'s axis has no default in TensorFlow.js: always written.
+    const value = kwargs[name] ?? (name === 'axis' ? spec.default : undefined);
+    if (value === undefined || value === null || (value === spec.default && name !== 'axis')) return undefined;
     if (value instanceof Tensor) return `tf.tensor(${array(value)})`;
     if (name === 'reduction') return `tf.Reduction.${String(value).toUpperCase()}`;
     return typeof value === 'number' ? jsNumber(value) : String(value);

@@ -23,6 +23,7 @@ import { softMarginLoss } from './soft_margin_loss';
 import { kerasSparseCategoricalCrossentropy } from './sparse_categorical_crossentropy';
 import {
   tfjsAbsoluteDifference,
+  tfjsCosineDistance,
   tfjsHingeLoss,
   tfjsHuberLoss,
   tfjsLogLoss,
@@ -35,7 +36,7 @@ import type { LossDefinition } from './types';
 
 /**
  * Every loss LossLens evaluates, by name: the 20 functional losses of `torch.nn.functional`,
- * torchvision's `sigmoid_focal_loss`, Keras' three cross entropies and TensorFlow.js's own seven. The analyzer, the
+ * torchvision's `sigmoid_focal_loss`, Keras' three cross entropies and TensorFlow.js's own eight. The analyzer, the
  * calculator, the hovers and the CLI all read this one table.
  */
 export const LOSSES: readonly LossDefinition[] = [
@@ -70,6 +71,7 @@ export const LOSSES: readonly LossDefinition[] = [
   tfjsAbsoluteDifference,
   tfjsHuberLoss,
   tfjsHingeLoss,
+  tfjsCosineDistance,
 ];
 
 const BY_NAME: ReadonlyMap<string, (typeof LOSSES)[number]> = new Map(LOSSES.map((loss) => [loss.name, loss]));

@@ -272,3 +272,54 @@ export const tfjsHingeLoss = elementwise({
   term: (y, p) => Math.max(0, 1 - (2 * y - 1) * p),
   stepTitle: () => l10n.t('max(0, 1 − (2y − 1)·p) for each element'),
 });
+
+/**
+ * `tf.losses.cosineDistance(labels, predictions, axis)`: one minus the sum of the products along
+ * `axis` (kept as a dimension of 1), on vectors the caller has already normalised.
+ */
+export const tfjsCosineDistance: LossDefinition = {
+  name: 'cosineDistance',
+  framework: 'tfjs',
+  title: 'Cosine distance (TensorFlow.js)',
+  tensors: [
+    { name: 'labels', aliases: ['target'], contract: { space: 'embeddings', shapes: ['(*)'], dtype: 'float', description: 'Unit vectors along `axis`.' } },
+    {
+      name: 'predictions',
+      aliases: ['input'],
+      contract: { space: 'embeddings', shapes: ['(*), same as labels'], dtype: 'float', description: 'Unit vectors along `axis`.' },
+    },
+  ],
+  options: { axis: { kind: 'number', default: -1, integer: true }, weights: weightsOption, reduction: reductionOption },
+  shapes: tfjsSameShape('cosineDistance', 'labels', 'predictions'),
+  formula: 'ℓ = 1 − Σ_axis yᵢ · pᵢ  (y and p normalised beforehand)',
+  aliases: { tfjs: ['tf.losses.cosineDistance'] },
+  compute({ labels, predictions }, options, ctx) {
+    const name = 'cosineDistance';
+    const y = floats(labels!, 'labels', name);
+    const p = floats(predictions!, 'predictions', name);
+    const shape = predictions!.shape;
+    const rank = Math.max(shape.length, 1);
+    const asked = options.axis as number;
+    if (!Number.isInteger(asked) || asked < -rank || asked >= rank)
+      throw new LossError('invalid-argument', l10n.t('{0}: axis {1} is out of range for a tensor of rank {2}', name, asked, shape.length));
+    const axis = asked < 0 ? asked + rank : asked;
+    const size = shape.length === 0 ? 1 : shape[axis]!;
+    const inner = shape.slice(axis + 1).reduce((n, d) => n * d, 1);
+    const outer = p.length / Math.max(size * inner, 1);
+    const outShape = shape.length === 0 ? [] : shape.map((d, i) => (i === axis ? 1 : d));
+    const losses = new Float64Array(outer * inner);
+    for (let o = 0; o < outer; o++) {
+      checkpointRows(ctx, o, outer);
+      for (let i = 0; i < inner; i++) {
+        let dot = 0;
+        for (let k = 0; k < size; k++) {
+          const at = (o * size + k) * inner + i;
+          dot += y[at]! * p[at]!;
+        }
+        losses[o * inner + i] = 1 - dot;
+      }
+    }
+    steps(ctx, losses, outShape, l10n.t('1 − Σ y · p along the axis'));
+    return computeWeightedLoss(losses, outShape, options.weights!, options.reduction as string, name);
+  },
+};

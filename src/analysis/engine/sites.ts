@@ -385,6 +385,7 @@ const TFJS_EVALUATOR: Readonly<Record<string, { readonly loss: string; readonly 
   'tfjs.losses.absoluteDifference': { loss: 'absoluteDifference', options: ['weights', 'reduction'] },
   'tfjs.losses.huberLoss': { loss: 'huberLoss', options: ['weights', 'delta', 'reduction'] },
   'tfjs.losses.hingeLoss': { loss: 'hingeLoss', options: ['weights', 'reduction'] },
+  'tfjs.losses.cosineDistance': { loss: 'cosineDistance', options: ['axis', 'weights', 'reduction'] },
 };
 
 /**

@@ -54,6 +54,7 @@ export const TFJS_LOSSES: Readonly<Record<string, LossApi>> = Object.freeze({
   'tfjs.losses.absoluteDifference': { loss: 'l1_loss', ...LABELS_FIRST, keywords: { labels: 'target', predictions: 'input' } },
   'tfjs.losses.huberLoss': { loss: 'huber_loss', ...LABELS_FIRST, keywords: { labels: 'target', predictions: 'input' } },
   'tfjs.losses.hingeLoss': { loss: 'hingeLoss', ...LABELS_FIRST, keywords: { labels: 'target', predictions: 'input' } },
+  'tfjs.losses.cosineDistance': { loss: 'cosineDistance', ...LABELS_FIRST, keywords: { labels: 'target', predictions: 'input' } },
   'tfjs.metrics.binaryCrossentropy': tfjsCrossEntropy('binary'),
   'tfjs.metrics.categoricalCrossentropy': tfjsCrossEntropy('categorical'),
 });

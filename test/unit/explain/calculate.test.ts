@@ -1,6 +1,9 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { calculate, FormProblem, largest, lossCatalog, readForm } from '../../../src/explain/calculate';
 import { pythonCode, pythonFloat } from '../../../src/explain/code';
+import { evaluate } from '../../../src/losses/evaluate';
 import { findLoss } from '../../../src/losses/registry';
 import { Tensor } from '../../../src/tensor/tensor';
 
@@ -111,6 +114,37 @@ describe('Copy as PyTorch code', () => {
     );
     expect(code).toContain('loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)');
     expect(code).toContain('loss = loss_fn(y_true, y_pred)');
+  });
+});
+
+describe('Copy as TensorFlow.js code', () => {
+  /** The script run by tfjs-core itself: its value must be the one LossLens computed. */
+  function run(code: string): number[] {
+    const body = code.replace(/^import .*$/m, '').replace(/loss\.print\(\);.*$/m, 'return Array.from(loss.dataSync());');
+    return new Function('tf', body)(tf) as number[];
+  }
+
+  it.each([
+    ['softmaxCrossEntropy', { onehotLabels: [[0, 1, 0], [1, 0, 0]], logits: [[1, 2, 0.5], [0.3, -1, 2]] }, { labelSmoothing: 0.1, reduction: 'sum' }],
+    ['logLoss', { labels: [[0, 1], [1, 1]], predictions: [[0.2, 0.7], [0.9, 0.4]] }, { weights: [[1, 0], [2, 1]] }],
+    ['huberLoss', { labels: [1, 2, 3], predictions: [1.5, 0, 3.2] }, { delta: 0.5, reduction: 'mean' }],
+    ['cosineDistance', { labels: [[0.6, 0.8], [1, 0]], predictions: [[0.8, 0.6], [0, 1]] }, {}],
+    ['cosineDistance', { labels: [[0.6, 0.8], [1, 0]], predictions: [[0.8, 0.6], [0, 1]] }, { axis: 0, reduction: 'none' }],
+  ] as const)('%s: the script prints what LossLens computed', (name, tensors, options) => {
+    const loss = findLoss(name)!;
+    const tensor = (value: unknown) => {
+      const array = tf.tensor(value as number[]);
+      const result = new Tensor(Float64Array.from(array.dataSync()), array.shape);
+      array.dispose();
+      return result;
+    };
+    const args = Object.fromEntries(Object.entries(tensors).map(([key, value]) => [key, tensor(value)]));
+    const kwargs = Object.fromEntries(Object.entries(options).map(([key, value]) => [key, Array.isArray(value) ? tensor(value) : value]));
+    const request = { loss: name, args, kwargs };
+    const ours = Array.from(evaluate(request).value.data);
+    const theirs = run(pythonCode(loss, request, String(ours)));
+    expect(theirs).toHaveLength(ours.length);
+    theirs.forEach((value, index) => expect(value).toBeCloseTo(ours[index]!, 5));
   });
 });
 

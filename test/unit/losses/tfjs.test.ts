@@ -130,6 +130,33 @@ describe("TensorFlow.js's losses, against tfjs-core", () => {
     );
   });
 
+  it('cosineDistance', () => {
+    fc.assert(
+      fc.property(cases, fc.integer({ min: -2, max: 1 }), ({ rows, columns, seed, reduction, weights }, axis) => {
+        const shape = [rows, columns];
+        const count = rows * columns;
+        const labelValues = numbers(seed + 1, count, -1, 1);
+        const predictionValues = numbers(seed, count, -1, 1);
+        const lossShape = shape.map((size, index) => (index === (axis + 2) % 2 ? 1 : size));
+        const lossCount = lossShape[0]! * lossShape[1]!;
+        const weightValues = weights === 'scalar' ? [0.5] : weights === 'each' ? numbers(seed + 2, lossCount, 0, 2).map((w, i) => (i === 0 ? 0 : w)) : undefined;
+        const weightShape = weights === 'scalar' ? [] : lossShape;
+        const labels = tf.tensor(labelValues, shape);
+        const predictions = tf.tensor(predictionValues, shape);
+        const tfWeights = weightValues ? tf.tensor(weightValues, weightShape) : undefined;
+        const theirs = tf.losses.cosineDistance(labels, predictions, axis, tfWeights, REDUCTIONS[reduction]);
+        const ours = evaluate({
+          loss: 'cosineDistance',
+          args: { labels: new Tensor(Float64Array.from(labelValues), shape), predictions: new Tensor(Float64Array.from(predictionValues), shape) },
+          kwargs: { reduction, axis, ...(weightValues ? { weights: new Tensor(Float64Array.from(weightValues), weightShape) } : {}) },
+        }).value;
+        expectClose(ours, theirs);
+        tf.dispose([labels, predictions, theirs, ...(tfWeights ? [tfWeights] : [])]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('says what tfjs-core says of labels and predictions of different shapes', () => {
     const labels = new Tensor(Float64Array.from([1, 0]), [2]);
     const predictions = new Tensor(Float64Array.from([0.2, 0.3, 0.5]), [3]);
