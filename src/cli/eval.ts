@@ -311,12 +311,13 @@ function lineTooLong(): string {
 }
 
 function listLosses(): string {
+  const width = Math.max(...LOSSES.map((loss) => loss.name.length)) + 2;
   const rows = LOSSES.map((loss) => {
     const tensors = loss.tensors.map((parameter) => parameter.name).join(', ');
     const options = Object.entries(loss.options)
       .map(([name, spec]) => `${name}=${spec.default === null ? 'None' : typeof spec.default === 'string' ? `'${spec.default}'` : String(spec.default)}`)
       .join(', ');
-    return `${loss.name.padEnd(34)}${loss.framework.padEnd(12)}(${tensors}${options ? `, ${options}` : ''})`;
+    return `${loss.name.padEnd(width)}${loss.framework.padEnd(12)}(${tensors}${options ? `, ${options}` : ''})`;
   });
   return `${rows.join('\n')}\n`;
 }

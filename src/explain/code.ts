@@ -1,6 +1,6 @@
 /**
  * "Copy as PyTorch code": the calculator's computation as a script that prints the same value in
- * PyTorch (`F.<loss>(...)`), torchvision, Keras or TensorFlow.js.
+ * PyTorch (`F.<loss>(...)`), torchvision, Keras, TensorFlow.js or optax.
  */
 
 import type { EvaluateRequest } from '../losses/evaluate';
@@ -63,6 +63,16 @@ export function pythonCode(loss: LossDefinition, request: EvaluateRequest, print
     for (const name of names) lines.push(`${name} = ${array(request.args[name]!)}`);
     const kwargs = options.map(([name, value]) => `${name}=${pythonValue(value, array)}`).join(', ');
     lines.push(`loss_fn = ${className}(${kwargs})`, `loss = loss_fn(${names.join(', ')})`, `print(loss)${comment}`);
+    return `${lines.join('\n')}\n`;
+  }
+  if (loss.framework === 'optax') {
+    // jnp arrays are float32 unless x64 is enabled: the script enables it to print the same digits.
+    const array = (t: Tensor) => `jnp.array(${pythonList(t)})`;
+    const lines = ['import jax', "jax.config.update('jax_enable_x64', True)", 'import jax.numpy as jnp', 'import optax', ''];
+    const names = loss.tensors.map((parameter) => parameter.name);
+    for (const name of names) lines.push(`${name} = ${array(request.args[name]!)}`);
+    const kwargs = options.map(([name, value]) => `${name}=${pythonValue(value, array)}`);
+    lines.push(`loss = ${loss.name.replace(/^optax\./, 'optax.losses.')}(${[...names, ...kwargs].join(', ')})`, `print(loss)${comment}`);
     return `${lines.join('\n')}\n`;
   }
   const tensor = (t: Tensor) => `torch.tensor(${pythonList(t)})`;

@@ -16,6 +16,18 @@ import { multiMarginLoss } from './multi_margin_loss';
 import { multilabelMarginLoss } from './multilabel_margin_loss';
 import { multilabelSoftMarginLoss } from './multilabel_soft_margin_loss';
 import { nllLoss } from './nll_loss';
+import {
+  optaxCosineDistance,
+  optaxHingeLoss,
+  optaxHuberLoss,
+  optaxKlDivergence,
+  optaxL2Loss,
+  optaxLogCosh,
+  optaxSigmoidBinaryCrossEntropy,
+  optaxSoftmaxCrossEntropy,
+  optaxSoftmaxCrossEntropyWithIntegerLabels,
+  optaxSquaredError,
+} from './optax';
 import { poissonNllLoss } from './poisson_nll_loss';
 import { sigmoidFocalLoss } from './sigmoid_focal_loss';
 import { smoothL1Loss } from './smooth_l1_loss';
@@ -36,7 +48,7 @@ import type { LossDefinition } from './types';
 
 /**
  * Every loss LossLens evaluates, by name: the 20 functional losses of `torch.nn.functional`,
- * torchvision's `sigmoid_focal_loss`, Keras' three cross entropies and TensorFlow.js's own eight. The analyzer, the
+ * torchvision's `sigmoid_focal_loss`, Keras' three cross entropies, TensorFlow.js's own eight and ten of optax's (each unreduced, as optax gives them). The analyzer, the
  * calculator, the hovers and the CLI all read this one table.
  */
 export const LOSSES: readonly LossDefinition[] = [
@@ -72,6 +84,16 @@ export const LOSSES: readonly LossDefinition[] = [
   tfjsHuberLoss,
   tfjsHingeLoss,
   tfjsCosineDistance,
+  optaxSoftmaxCrossEntropy,
+  optaxSoftmaxCrossEntropyWithIntegerLabels,
+  optaxSigmoidBinaryCrossEntropy,
+  optaxL2Loss,
+  optaxSquaredError,
+  optaxHuberLoss,
+  optaxLogCosh,
+  optaxHingeLoss,
+  optaxCosineDistance,
+  optaxKlDivergence,
 ];
 
 const BY_NAME: ReadonlyMap<string, (typeof LOSSES)[number]> = new Map(LOSSES.map((loss) => [loss.name, loss]));

@@ -1,7 +1,7 @@
 import type { DType, Tensor } from '../tensor/tensor';
 import type { DtypeContract, ShapeContract } from './shapes';
 
-type Framework = 'torch' | 'torchvision' | 'keras' | 'tfjs';
+type Framework = 'torch' | 'torchvision' | 'keras' | 'tfjs' | 'optax';
 
 /**
  * What the numbers of a tensor mean: `values` for regression, `signs` for ±1 labels, `log-rates`
@@ -23,7 +23,7 @@ export type ContractSpace =
   | 'variances';
 
 /** What a loss expects of one tensor argument: read by the analyzer, the calculator and the docs. */
-interface TensorContract {
+export interface TensorContract {
   readonly space: ContractSpace;
   /** Accepted shapes in PyTorch's notation, e.g. `(N, C)` or `(N, C, d1, ..., dk)`. */
   readonly shapes: readonly string[];

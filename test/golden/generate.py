@@ -451,6 +451,77 @@ fixed_p = torch.tensor([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]], dtype=torch.float64)
 case("cross_entropy error probabilities with ignore_index", "cross_entropy", F.cross_entropy, {"input": fixed_x, "target": fixed_p}, {"ignore_index": 1})
 case("cross_entropy probabilities with a negative ignore_index", "cross_entropy", F.cross_entropy, {"input": fixed_x, "target": fixed_p}, {"ignore_index": -5})
 
+# ---------------------------------------------------------------- optax (documented formulas)
+# optax's losses, unreduced as optax gives them: the formulas of optax's documentation written in
+# torch, drawn from their own generator so no case above moves.
+optax_generator = torch.Generator().manual_seed(20261207)
+
+
+def orandn(*shape):
+    return torch.randn(shape, dtype=torch.float64, generator=optax_generator)
+
+
+def orand(*shape):
+    return torch.rand(shape, dtype=torch.float64, generator=optax_generator)
+
+
+def optax_case(name, loss, fn, args, kwargs=None):
+    case(f"optax {loss} {name}", f"optax.{loss}", fn, args, kwargs, source="optax-formula")
+
+
+def optax_softmax_cross_entropy(logits, labels):
+    return -(labels * torch.log_softmax(logits, -1)).sum(-1)
+
+
+def optax_integer_labels(logits, labels):
+    return torch.logsumexp(logits, -1) - logits.gather(-1, labels[..., None])[..., 0]
+
+
+def optax_sigmoid_binary(logits, labels):
+    return -labels * F.logsigmoid(logits) - (1 - labels) * F.logsigmoid(-logits)
+
+
+def optax_huber(predictions, targets, delta=1.0):
+    errors = (predictions - targets).abs()
+    quadratic = torch.clamp(errors, max=delta)
+    return 0.5 * quadratic**2 + delta * (errors - quadratic)
+
+
+def optax_log_cosh(predictions, targets):
+    errors = predictions - targets
+    return torch.logaddexp(errors, -errors) - math.log(2.0)
+
+
+def optax_cosine_distance(predictions, targets, epsilon=0.0):
+    def unit(v):
+        return v / torch.sqrt(torch.clamp((v**2).sum(-1), min=epsilon**2)).unsqueeze(-1)
+
+    return 1 - (unit(predictions) * unit(targets)).sum(-1)
+
+
+def optax_kl(log_predictions, targets):
+    return (targets * (torch.where(targets == 0, torch.zeros_like(targets), torch.log(targets)) - log_predictions)).sum(-1)
+
+
+for shape in [(5,), (4, 5), (2, 3, 4)]:
+    optax_case(f"{shape}", "softmax_cross_entropy", optax_softmax_cross_entropy, {"logits": orandn(*shape) * 3, "labels": torch.softmax(orandn(*shape), -1)})
+    optax_case(f"{shape}", "softmax_cross_entropy_with_integer_labels", optax_integer_labels, {"logits": orandn(*shape) * 3, "labels": torch.randint(0, shape[-1], shape[:-1], generator=optax_generator)})
+    optax_case(f"{shape}", "sigmoid_binary_cross_entropy", optax_sigmoid_binary, {"logits": orandn(*shape) * 4, "labels": (orand(*shape) > 0.5).double()})
+    optax_case(f"{shape}", "l2_loss", lambda predictions, targets: 0.5 * (predictions - targets) ** 2, {"predictions": orandn(*shape), "targets": orandn(*shape)})
+    optax_case(f"{shape}", "squared_error", lambda predictions, targets: (predictions - targets) ** 2, {"predictions": orandn(*shape), "targets": orandn(*shape)})
+    optax_case(f"{shape}", "huber_loss", optax_huber, {"predictions": orandn(*shape) * 2, "targets": orandn(*shape)})
+    optax_case(f"{shape} delta", "huber_loss", optax_huber, {"predictions": orandn(*shape) * 2, "targets": orandn(*shape)}, {"delta": 0.4})
+    optax_case(f"{shape}", "log_cosh", optax_log_cosh, {"predictions": orandn(*shape) * 3, "targets": orandn(*shape)})
+    optax_case(f"{shape}", "hinge_loss", lambda predictor_outputs, targets: torch.clamp(1 - predictor_outputs * targets, min=0), {"predictor_outputs": orandn(*shape), "targets": torch.sign(orandn(*shape))})
+    optax_case(f"{shape}", "cosine_distance", optax_cosine_distance, {"predictions": orandn(*shape), "targets": orandn(*shape)})
+    optax_case(f"{shape}", "kl_divergence", optax_kl, {"log_predictions": torch.log_softmax(orandn(*shape), -1), "targets": torch.softmax(orandn(*shape) * 2, -1)})
+optax_case("soft labels broadcast over rows", "softmax_cross_entropy", optax_softmax_cross_entropy, {"logits": orandn(4, 3), "labels": torch.softmax(orandn(3), -1)})
+optax_case("extreme logits", "sigmoid_binary_cross_entropy", optax_sigmoid_binary, {"logits": torch.tensor([-80.0, -20.0, 0.0, 20.0, 80.0], dtype=torch.float64), "labels": torch.tensor([1.0, 0.0, 0.5, 1.0, 0.0], dtype=torch.float64)})
+optax_case("large errors", "log_cosh", optax_log_cosh, {"predictions": torch.tensor([800.0, -800.0, 1e-8, 0.0], dtype=torch.float64), "targets": torch.zeros(4, dtype=torch.float64)})
+optax_case("a short vector and epsilon", "cosine_distance", optax_cosine_distance, {"predictions": torch.tensor([[0.01, 0.02], [3.0, 4.0]], dtype=torch.float64), "targets": torch.tensor([[1.0, 0.0], [0.6, 0.8]], dtype=torch.float64)}, {"epsilon": 0.1})
+optax_case("a target of 0", "kl_divergence", optax_kl, {"log_predictions": torch.log_softmax(orandn(2, 3), -1), "targets": torch.tensor([[0.0, 0.4, 0.6], [1.0, 0.0, 0.0]], dtype=torch.float64)})
+optax_case("targets broadcast", "l2_loss", lambda predictions, targets: 0.5 * (predictions - targets) ** 2, {"predictions": orandn(3, 2), "targets": orandn(3, 1)})
+
 print_cases = [
     1.5081, -6.0, 0.0, float("nan"), 1e-5, 123456789.0,
     [0.6, 0.1, 0.3], [1.0, 2.0, 3.0], [1e-5, 3.0, float("nan"), float("-inf")], [0.001, 12345.0], [0.125, 0.375, -0.0625],

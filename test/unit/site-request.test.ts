@@ -50,7 +50,7 @@ describe('loss calls on tensors written in the code have a value', () => {
     expect(() => evaluate((built as { request: Parameters<typeof evaluate>[0] }).request)).toThrow(/Found dtype Long but expected Float/);
   });
 
-  // Their formulas are PyTorch's on logits, unreduced: the loss of each example, by the last axis.
+  // TensorFlow's are PyTorch's formulas on logits, unreduced; optax's its own: the loss of each example, by the last axis.
   it.each([
     [
       [
@@ -81,14 +81,37 @@ describe('loss calls on tensors written in the code have a value', () => {
     expect(await valueOf(...lines)).toBe(value);
   });
 
-  it('a per-example softmax cross entropy over logits of rank 3 has none: its classes are on the last axis, not the second', async () => {
+  it("a TensorFlow per-example softmax cross entropy over logits of rank 3 has none (PyTorch's classes are on the second axis); optax's has one", async () => {
+    expect(
+      await valueOf(
+        'import tensorflow as tf',
+        'tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant([[[0., 1.], [1., 0.]]]), logits=tf.constant([[[1., 2.], [3., 4.]]]))',
+      ),
+    ).toMatch(/^none: LossLens does not compute this/);
     expect(
       await valueOf(
         'import jax.numpy as jnp',
         'import optax',
         'optax.softmax_cross_entropy(jnp.array([[[1., 2.], [3., 4.]]]), jnp.array([[[0., 1.], [1., 0.]]]))',
       ),
-    ).toMatch(/^none: LossLens does not compute this loss/);
+    ).toBe('tensor([[0.3133, 1.3133]])');
+  });
+
+  it.each([
+    ['optax.l2_loss(jnp.array([1., 2.]), jnp.array([0., 0.]))', 'tensor([0.5000, 2.0000])'],
+    ['optax.losses.squared_error(predictions=jnp.array([1., 2.]), targets=jnp.array([0., 0.]))', 'tensor([1., 4.])'],
+    ['optax.huber_loss(jnp.array([0.2, 3.]), jnp.array([0., 0.]), delta=0.5)', 'tensor([0.0200, 1.3750])'],
+    ['optax.huber_loss(jnp.array([0.2, 3.]), jnp.array([0., 0.]), 0.5)', 'tensor([0.0200, 1.3750])'],
+    ['optax.losses.cosine_distance(jnp.array([[1., 0.], [3., 4.]]), jnp.array([[0., 2.], [3., 4.]]))', 'tensor([1., 0.])'],
+    ['optax.hinge_loss(jnp.array([0.5, -2.]), jnp.array([1., 1.]))', 'tensor([0.5000, 3.0000])'],
+  ])("optax's own losses, each element or example: %s is %s", async (call, value) => {
+    expect(await valueOf('import jax.numpy as jnp', 'import optax', call)).toBe(value);
+  });
+
+  it('an optax loss given an option LossLens does not compute (`axis=`) has none', async () => {
+    expect(
+      await valueOf('import jax.numpy as jnp', 'import optax', 'optax.softmax_cross_entropy(jnp.array([[1., 2.]]), jnp.array([[0., 1.]]), axis=0)'),
+    ).toMatch(/^none: /);
   });
 
   it.each([

@@ -17,6 +17,7 @@ import type { IrNode } from '../ir/node';
 import { tfjsCompileString } from '../frameworks/tfjs';
 import type { Fact, LossSite } from '../types';
 import { parseTensor } from '../../tensor/parse';
+import { LOSSES } from '../../losses/registry';
 import { finish, type Steps } from '../slices';
 import { argument, callArguments, stringLiteral, type CallArguments } from '../ir/syntax';
 
@@ -389,23 +390,23 @@ const TFJS_EVALUATOR: Readonly<Record<string, { readonly loss: string; readonly 
 };
 
 /**
- * A TensorFlow.js loss's options as the code gives them, by position, as source text the
- * evaluator reads: `undefined` is left out, `tf.Reduction.MEAN` is `'mean'`.
+ * A TensorFlow.js or optax loss's options as the code gives them, by position, as source text
+ * the evaluator reads: `undefined` is left out, `tf.Reduction.MEAN` is `'mean'`.
  */
-function tfjsOptions(site: PythonLossSite, names: readonly string[]): Array<[string, string]> {
+function positionalOptions(site: PythonLossSite, names: readonly string[]): Array<[string, string]> {
   const extra = callArguments(site.call).positional.slice(site.api.parameters.length);
   return extra.flatMap((node, index): Array<[string, string]> => {
     const name = names[index];
-    if (!name || node.text === 'undefined' || node.text === 'null') return [];
+    if (!name || node.text === 'undefined' || node.text === 'null' || node.text === 'None') return [];
     const reduction = /\bReduction\.([A-Z_]+)$/.exec(node.text)?.[1];
     return [[name, reduction ? `'${reduction.toLowerCase()}'` : node.text]];
   });
 }
 
 /**
- * TensorFlow's `tf.nn.*_with_logits` and optax's losses give the loss of each example, unreduced:
+ * TensorFlow's `tf.nn.*_with_logits` give the loss of each example, unreduced:
  * PyTorch's on logits with `reduction='none'` (the same formulas). Over classes only for logits
- * of rank 1 or 2 (TensorFlow and optax take the classes on the last axis, PyTorch on the second),
+ * of rank 1 or 2 (TensorFlow takes the classes on the last axis, PyTorch on the second),
  * and only when the call gives no other option (`axis=`, `where=`).
  */
 const PER_EXAMPLE: ReadonlySet<string> = new Set([
@@ -417,13 +418,17 @@ const PER_EXAMPLE: ReadonlySet<string> = new Set([
   'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits_v2',
   'tensorflow.compat.v1.nn.sparse_softmax_cross_entropy_with_logits',
   'tensorflow.compat.v1.nn.sigmoid_cross_entropy_with_logits',
-  'optax.softmax_cross_entropy',
-  'optax.softmax_cross_entropy_with_integer_labels',
-  'optax.sigmoid_binary_cross_entropy',
-  'optax.losses.softmax_cross_entropy',
-  'optax.losses.softmax_cross_entropy_with_integer_labels',
-  'optax.losses.sigmoid_binary_cross_entropy',
 ]);
+
+/**
+ * optax's losses as the evaluator names them (`optax.softmax_cross_entropy`, unreduced as optax
+ * gives them), with the options they take by position after their two tensors.
+ */
+const OPTAX_EVALUATOR: ReadonlyMap<string, { readonly loss: string; readonly options: readonly string[] }> = new Map(
+  LOSSES.filter((loss) => loss.framework === 'optax').flatMap((loss) =>
+    (loss.aliases.optax ?? []).map((api) => [api, { loss: loss.name, options: Object.keys(loss.options) }] as const),
+  ),
+);
 
 function perExample(site: PythonLossSite, input: Fact | undefined): boolean {
   if (!PER_EXAMPLE.has(site.qualified) || [...site.options.keys()].some((key) => key !== 'name')) return false;
@@ -462,16 +467,20 @@ export function describeSites(losses: readonly PythonLossSite[], interpreter: In
     );
     // PyTorch's losses, Keras' cross entropies, TensorFlow.js's own, TensorFlow's and optax's per-example ones.
     const tfjs = site.api.framework === 'tfjs' ? TFJS_EVALUATOR[site.qualified] : undefined;
+    // optax: computed only when every keyword is one of the loss's options (`axis=`, `where=` are not).
+    const optaxLoss = site.api.framework === 'jax' ? OPTAX_EVALUATOR.get(site.qualified) : undefined;
+    const optax = optaxLoss && [...site.options.keys()].every((key) => optaxLoss.options.includes(key)) ? optaxLoss : undefined;
+    const positional = tfjs ?? optax;
     const unreduced = perExample(site, inputFact);
     const evaluator =
       site.api.framework === undefined || unreduced
         ? site.api.loss
         : site.api.framework === 'keras' && site.api.keras
           ? KERAS_EVALUATOR[site.api.keras]
-          : tfjs?.loss;
+          : positional?.loss;
     const options: Array<[string, string]> = unreduced
       ? [['reduction', "'none'"]]
-      : [...[...site.options].map(([key, node]): [string, string] => [key, node.text]), ...(tfjs ? tfjsOptions(site, tfjs.options) : [])];
+      : [...[...site.options].map(([key, node]): [string, string] => [key, node.text]), ...(positional ? positionalOptions(site, positional.options) : [])];
     return {
       framework: site.api.framework ?? 'torch',
       api: site.qualified,

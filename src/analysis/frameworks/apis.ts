@@ -192,6 +192,23 @@ const OPTAX_LOGITS_LABELS = { parameters: ['input', 'target'], keywords: { logit
 const OPTAX_SOFTMAX: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS, labels: 'one-hot' };
 const OPTAX_INTEGER: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS, labels: 'indices' };
 const OPTAX_SIGMOID: LossApi = { loss: 'binary_cross_entropy_with_logits', ...OPTAX_LOGITS_LABELS };
+/** optax's other losses: no PyTorch twin the rules read, so only their values (the evaluator's `optax.*`). */
+const optaxOwn = (name: string, keywords: Readonly<Record<string, string>>): LossApi => ({
+  loss: `optax.${name}`,
+  parameters: ['input', 'target'],
+  keywords,
+  framework: 'jax',
+});
+const PREDICTIONS_TARGETS = { predictions: 'input', targets: 'target' } as const;
+const OPTAX_OWN: Readonly<Record<string, LossApi>> = {
+  l2_loss: optaxOwn('l2_loss', PREDICTIONS_TARGETS),
+  squared_error: optaxOwn('squared_error', PREDICTIONS_TARGETS),
+  huber_loss: optaxOwn('huber_loss', PREDICTIONS_TARGETS),
+  log_cosh: optaxOwn('log_cosh', PREDICTIONS_TARGETS),
+  cosine_distance: optaxOwn('cosine_distance', PREDICTIONS_TARGETS),
+  hinge_loss: optaxOwn('hinge_loss', { predictor_outputs: 'input', targets: 'target' }),
+  kl_divergence: optaxOwn('kl_divergence', { log_predictions: 'input', targets: 'target' }),
+};
 
 const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntries(
   Object.entries({
@@ -219,6 +236,7 @@ const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntrie
     'optax.losses.softmax_cross_entropy': OPTAX_SOFTMAX,
     'optax.losses.softmax_cross_entropy_with_integer_labels': OPTAX_INTEGER,
     'optax.losses.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
+    ...Object.fromEntries(Object.entries(OPTAX_OWN).flatMap(([name, api]) => [[`optax.${name}`, api], [`optax.losses.${name}`, api]])),
   }),
 );
 

@@ -87,7 +87,7 @@ describe('the calculator', () => {
       loss: 'binary_cross_entropy_with_logits',
       inputIsLogits: false,
     });
-    expect(new Set(catalog.map((loss) => loss.group))).toEqual(new Set(['PyTorch', 'torchvision', 'Keras', 'TensorFlow.js']));
+    expect(new Set(catalog.map((loss) => loss.group))).toEqual(new Set(['PyTorch', 'torchvision', 'Keras', 'TensorFlow.js', 'optax']));
   });
 
   it('finds the largest elements, ignoring nan, and none of a single element', () => {
@@ -114,6 +114,20 @@ describe('Copy as PyTorch code', () => {
     );
     expect(code).toContain('loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)');
     expect(code).toContain('loss = loss_fn(y_true, y_pred)');
+  });
+});
+
+describe('Copy as optax code', () => {
+  it('calls optax.losses with the arrays in float64 and the options that differ', () => {
+    const loss = findLoss('optax.huber_loss')!;
+    const code = pythonCode(
+      loss,
+      { loss: loss.name, args: { predictions: new Tensor(Float64Array.of(0.5), [1]), targets: new Tensor(Float64Array.of(1), [1]) }, kwargs: { delta: 0.4 } },
+      '[0.12]',
+    );
+    expect(code).toContain("jax.config.update('jax_enable_x64', True)");
+    expect(code).toContain('predictions = jnp.array([0.5])');
+    expect(code).toContain('loss = optax.losses.huber_loss(predictions, targets, delta=0.4)');
   });
 });
 
