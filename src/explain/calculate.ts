@@ -25,7 +25,13 @@ const MAX_CODE_ELEMENTS = 100_000;
 /** How many of the largest per-element losses are highlighted. */
 const LARGEST = 3;
 
-const GROUPS: Readonly<Record<LossDefinition['framework'], string>> = { torch: 'PyTorch', torchvision: 'torchvision', keras: 'Keras', tfjs: 'TensorFlow.js', optax: 'optax' };
+const GROUPS: Readonly<Record<LossDefinition['framework'], string>> = {
+  torch: 'PyTorch',
+  torchvision: 'torchvision',
+  keras: 'Keras',
+  tfjs: 'TensorFlow.js',
+  optax: 'optax',
+};
 
 /** The losses that compute the same on raw scores as their twin does on probabilities. */
 const LOGITS_TWINS: Readonly<Record<string, { loss: string; inputIsLogits: boolean }>> = {

@@ -16,7 +16,10 @@ const TITLE_SUFFIX = ' (optax)';
 /** The values of a float argument: optax's `chex.assert_type(..., float)` refuses integer arrays. */
 function floats(tensor: Tensor, argument: string, loss: string): Float64Array {
   if (tensor.dtype !== 'float' && !tensor.weak)
-    throw new LossError('dtype-mismatch', l10n.t('{0}: {1} must be a floating-point array, got {2}', loss, argument, tensor.dtype === 'int' ? 'int32' : 'bool'));
+    throw new LossError(
+      'dtype-mismatch',
+      l10n.t('{0}: {1} must be a floating-point array, got {2}', loss, argument, tensor.dtype === 'int' ? 'int32' : 'bool'),
+    );
   return tensor.data;
 }
 
@@ -38,7 +41,12 @@ function steps(ctx: LossContext, losses: Float64Array, shape: Shape, title: stri
   return new Tensor(losses, shape);
 }
 
-const contract = (space: TensorContract['space'], shapes: string, description: string): TensorContract => ({ space, shapes: [shapes], dtype: 'float', description });
+const contract = (space: TensorContract['space'], shapes: string, description: string): TensorContract => ({
+  space,
+  shapes: [shapes],
+  dtype: 'float',
+  description,
+});
 
 /** An optax loss applied to each element of two broadcast arrays. */
 function elementwise(spec: {
@@ -169,8 +177,7 @@ export const optaxSoftmaxCrossEntropyWithIntegerLabels: LossDefinition = {
         'shape-mismatch',
         l10n.t('{0}: labels of shape {1} must have the shape of logits {2} without its last axis', name, shapeText(labels!.shape), shapeText(logits!.shape)),
       );
-    if (labels!.dtype === 'float' && !labels!.weak)
-      throw new LossError('dtype-mismatch', l10n.t('{0}: labels must be an integer array, got float32', name));
+    if (labels!.dtype === 'float' && !labels!.weak) throw new LossError('dtype-mismatch', l10n.t('{0}: labels must be an integer array, got float32', name));
     const losses = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       checkpointRows(ctx, r, rows);
@@ -261,7 +268,10 @@ export const optaxCosineDistance = rowwise({
   title: 'Cosine distance',
   formula: 'ℓ = 1 − Σ p̂ · t̂,  v̂ = v / √max(Σ v², ε²)  (over the last axis)',
   tensors: ['predictions', 'targets'],
-  contracts: [contract('embeddings', '(..., D)', 'Vectors on the last axis.'), contract('embeddings', '(..., D), broadcast with predictions', 'Vectors on the last axis.')],
+  contracts: [
+    contract('embeddings', '(..., D)', 'Vectors on the last axis.'),
+    contract('embeddings', '(..., D), broadcast with predictions', 'Vectors on the last axis.'),
+  ],
   options: { epsilon: { kind: 'number', default: 0 } },
   row: (p, t, start, width, options) => {
     const epsilon = options.epsilon as number;

@@ -70,7 +70,12 @@ describe('losslens eval', () => {
     const result = await run(['eval', '--list']);
     expect(result.stdout).toMatch(/^cross_entropy +torch +\(input, target, weight=None, ignore_index=-100, reduction='mean', label_smoothing=0\)$/m);
     expect(result.stdout).toMatch(/^optax\.huber_loss +optax +\(predictions, targets, delta=1\)$/m);
-    expect(result.stdout.trim().split('\n').map((line) => line.split(/ +/)[0])).toEqual(LOSSES.map((loss) => loss.name));
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/ +/)[0]),
+    ).toEqual(LOSSES.map((loss) => loss.name));
   });
 
   it('--steps shows the working', async () => {

@@ -236,7 +236,12 @@ const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntrie
     'optax.losses.softmax_cross_entropy': OPTAX_SOFTMAX,
     'optax.losses.softmax_cross_entropy_with_integer_labels': OPTAX_INTEGER,
     'optax.losses.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
-    ...Object.fromEntries(Object.entries(OPTAX_OWN).flatMap(([name, api]) => [[`optax.${name}`, api], [`optax.losses.${name}`, api]])),
+    ...Object.fromEntries(
+      Object.entries(OPTAX_OWN).flatMap(([name, api]) => [
+        [`optax.${name}`, api],
+        [`optax.losses.${name}`, api],
+      ]),
+    ),
   }),
 );
 

@@ -139,11 +139,68 @@ describe('Copy as TensorFlow.js code', () => {
   }
 
   it.each([
-    ['softmaxCrossEntropy', { onehotLabels: [[0, 1, 0], [1, 0, 0]], logits: [[1, 2, 0.5], [0.3, -1, 2]] }, { labelSmoothing: 0.1, reduction: 'sum' }],
-    ['logLoss', { labels: [[0, 1], [1, 1]], predictions: [[0.2, 0.7], [0.9, 0.4]] }, { weights: [[1, 0], [2, 1]] }],
+    [
+      'softmaxCrossEntropy',
+      {
+        onehotLabels: [
+          [0, 1, 0],
+          [1, 0, 0],
+        ],
+        logits: [
+          [1, 2, 0.5],
+          [0.3, -1, 2],
+        ],
+      },
+      { labelSmoothing: 0.1, reduction: 'sum' },
+    ],
+    [
+      'logLoss',
+      {
+        labels: [
+          [0, 1],
+          [1, 1],
+        ],
+        predictions: [
+          [0.2, 0.7],
+          [0.9, 0.4],
+        ],
+      },
+      {
+        weights: [
+          [1, 0],
+          [2, 1],
+        ],
+      },
+    ],
     ['huberLoss', { labels: [1, 2, 3], predictions: [1.5, 0, 3.2] }, { delta: 0.5, reduction: 'mean' }],
-    ['cosineDistance', { labels: [[0.6, 0.8], [1, 0]], predictions: [[0.8, 0.6], [0, 1]] }, {}],
-    ['cosineDistance', { labels: [[0.6, 0.8], [1, 0]], predictions: [[0.8, 0.6], [0, 1]] }, { axis: 0, reduction: 'none' }],
+    [
+      'cosineDistance',
+      {
+        labels: [
+          [0.6, 0.8],
+          [1, 0],
+        ],
+        predictions: [
+          [0.8, 0.6],
+          [0, 1],
+        ],
+      },
+      {},
+    ],
+    [
+      'cosineDistance',
+      {
+        labels: [
+          [0.6, 0.8],
+          [1, 0],
+        ],
+        predictions: [
+          [0.8, 0.6],
+          [0, 1],
+        ],
+      },
+      { axis: 0, reduction: 'none' },
+    ],
   ] as const)('%s: the script prints what LossLens computed', (name, tensors, options) => {
     const loss = findLoss(name)!;
     const tensor = (value: unknown) => {

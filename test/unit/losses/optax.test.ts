@@ -23,7 +23,9 @@ describe("optax's losses refuse", () => {
     const logits = floats([1, 2, 3, 4, 5, 6], [2, 3]);
     const loss = 'optax.softmax_cross_entropy_with_integer_labels';
     expect(() => evaluate({ loss, args: { logits, labels: ints([0, 3]) } })).toThrow('label 3 is not a class in [0, 3)');
-    expect(() => evaluate({ loss, args: { logits, labels: ints([0, 1], [2, 1]) } })).toThrow('labels of shape (2, 1) must have the shape of logits (2, 3) without its last axis');
+    expect(() => evaluate({ loss, args: { logits, labels: ints([0, 1], [2, 1]) } })).toThrow(
+      'labels of shape (2, 1) must have the shape of logits (2, 3) without its last axis',
+    );
     expect(() => evaluate({ loss, args: { logits, labels: floats([0.5, 1], [2]) } })).toThrow('must be an integer array');
   });
 

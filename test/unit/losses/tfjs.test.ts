@@ -139,7 +139,8 @@ describe("TensorFlow.js's losses, against tfjs-core", () => {
         const predictionValues = numbers(seed, count, -1, 1);
         const lossShape = shape.map((size, index) => (index === (axis + 2) % 2 ? 1 : size));
         const lossCount = lossShape[0]! * lossShape[1]!;
-        const weightValues = weights === 'scalar' ? [0.5] : weights === 'each' ? numbers(seed + 2, lossCount, 0, 2).map((w, i) => (i === 0 ? 0 : w)) : undefined;
+        const weightValues =
+          weights === 'scalar' ? [0.5] : weights === 'each' ? numbers(seed + 2, lossCount, 0, 2).map((w, i) => (i === 0 ? 0 : w)) : undefined;
         const weightShape = weights === 'scalar' ? [] : lossShape;
         const labels = tf.tensor(labelValues, shape);
         const predictions = tf.tensor(predictionValues, shape);
