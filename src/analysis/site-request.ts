@@ -12,9 +12,13 @@ export type SiteRequest = { readonly request: EvaluateRequest } | { readonly rea
  */
 export function siteRequest(site: LossSite, maxElements: number): SiteRequest {
   if (site.kind !== 'application') return { reason: l10n.t('only a call of the loss has a value') };
-  // TensorFlow 1's `tf.losses.*`, TensorFlow.js's metrics and the `compile` strings reduce their own way: not computed.
+  // Metrics, the `compile` strings, and options or layouts the evaluator does not have: not computed.
   if (!site.loss)
-    return { reason: l10n.t('LossLens does not compute this loss: it reduces its own way (TensorFlow 1 `tf.losses.*`, metrics, `compile` strings)') };
+    return {
+      reason: l10n.t(
+        'LossLens does not compute this call: its evaluator lacks this loss or something the call gives it (metrics, `compile` strings, options such as `axis=` or `SUM_OVER_BATCH_SIZE`, TensorFlow cross entropies on logits of rank 3 or more)',
+      ),
+    };
   const args: Record<string, ReturnType<typeof parseTensor>> = {};
   for (const [name, argument] of Object.entries(site.arguments)) {
     if (argument.literal === undefined) return { reason: l10n.t('`{0}` is not a tensor written in the code', argument.text) };

@@ -50,7 +50,8 @@ export async function lossHover(context: HoverContext, offset: number): Promise<
   for (const finding of findings) parts.push(`${warning} **${finding.code}** ${escape(finding.message)}\n\n`);
   if (site.kind === 'application') {
     const value = await context.value(site);
-    const by = VALUE_WORDS[site.framework] ?? VALUE_WORDS.torch!;
+    // TensorFlow 1's `tf.losses.*` reduce; `tf.nn.*` give each example.
+    const by = VALUE_WORDS[site.framework === 'tensorflow' && /\.losses\./.test(site.api) ? 'tensorflow1' : site.framework] ?? VALUE_WORDS.torch!;
     if (value.kind === 'value') {
       parts.push(`${by.computes()}\n`, codeBlock(value.printed));
       for (const warningText of value.warnings) parts.push(`${by.warns()} ${escape(warningText)}\n\n`);
@@ -84,8 +85,13 @@ const VALUE_WORDS: Readonly<Record<string, { computes(): string; warns(): string
     warns: () => l10n.t('TensorFlow warns:'),
     raises: () => l10n.t('TensorFlow would raise:'),
   },
+  tensorflow1: {
+    computes: () => l10n.t('Value, as TensorFlow 1 computes it:'),
+    warns: () => l10n.t('TensorFlow warns:'),
+    raises: () => l10n.t('TensorFlow would raise:'),
+  },
   jax: {
-    computes: () => l10n.t('Value, as optax computes it (each example):'),
+    computes: () => l10n.t('Value, as optax computes it (unreduced):'),
     warns: () => l10n.t('optax warns:'),
     raises: () => l10n.t('optax would raise:'),
   },

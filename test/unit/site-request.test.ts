@@ -108,6 +108,26 @@ describe('loss calls on tensors written in the code have a value', () => {
     expect(await valueOf('import jax.numpy as jnp', 'import optax', call)).toBe(value);
   });
 
+  it.each([
+    ['tf.compat.v1.losses.mean_squared_error([1., 2.], [1.5, 0.])', 'tensor(2.1250)'],
+    ['tf.losses.absolute_difference(tf.constant([1., 2.]), tf.constant([1.5, 0.]), reduction=tf.losses.Reduction.SUM)', 'tensor(2.5000)'],
+    ['tf.compat.v1.losses.huber_loss([1., 2.], [1.5, 0.], delta=0.5)', 'tensor(0.5000)'],
+    ['tf.losses.hinge_loss(labels=[1., 0.], logits=[0.5, 0.5])', 'tensor(1.)'],
+    ['tf.losses.softmax_cross_entropy([[0., 1.]], [[1., 2.]], label_smoothing=0.2)', 'tensor(0.4133)'],
+    ['tf.losses.sigmoid_cross_entropy([[1., 0.]], [[0., 2.]], weights=[[1., 0.]])', 'tensor(0.6931)'],
+    ['tf.losses.log_loss([1., 0.], [0.8, 0.4], None, 1e-7, None, None, tf.losses.Reduction.NONE)', 'tensor([0.2231, 0.5108])'],
+    ['tf.losses.cosine_distance([[0.6, 0.8]], [[0.8, 0.6]], axis=1)', 'tensor(0.0400)'],
+  ])("TensorFlow 1's losses, reduced as TensorFlow 1 reduces them: %s is %s", async (call, value) => {
+    expect(await valueOf('import tensorflow as tf', call)).toBe(value);
+  });
+
+  it.each(['tf.losses.absolute_difference([1.], [2.], reduction=tf.losses.Reduction.SUM_OVER_BATCH_SIZE)', 'tf.losses.huber_loss([1.], [2.], unknown=1)'])(
+    'TensorFlow 1: %s has none',
+    async (call) => {
+      expect(await valueOf('import tensorflow as tf', call)).toMatch(/^none: LossLens does not compute this call/);
+    },
+  );
+
   it('an optax loss given an option LossLens does not compute (`axis=`) has none', async () => {
     expect(
       await valueOf('import jax.numpy as jnp', 'import optax', 'optax.softmax_cross_entropy(jnp.array([[1., 2.]]), jnp.array([[0., 1.]]), axis=0)'),

@@ -390,6 +390,74 @@ const TFJS_EVALUATOR: Readonly<Record<string, { readonly loss: string; readonly 
 };
 
 /**
+ * TensorFlow 1's `tf.losses.*` (and `tf.compat.v1.losses.*`) as the evaluator names them: the
+ * TensorFlow.js losses, which compute them as TensorFlow 1's `losses_impl` does; the options
+ * they take by position after their two tensors, and their keywords in TensorFlow.js's spelling
+ * (`scope` and `loss_collection` do not change the value).
+ */
+const TF1_EVALUATOR: Readonly<Record<string, { readonly loss: string; readonly options: readonly string[] }>> = Object.fromEntries(
+  Object.entries({
+    softmax_cross_entropy: { loss: 'softmaxCrossEntropy', options: ['weights', 'labelSmoothing', 'scope', 'loss_collection', 'reduction'] },
+    sigmoid_cross_entropy: { loss: 'sigmoidCrossEntropy', options: ['weights', 'labelSmoothing', 'scope', 'loss_collection', 'reduction'] },
+    log_loss: { loss: 'logLoss', options: ['weights', 'epsilon', 'scope', 'loss_collection', 'reduction'] },
+    mean_squared_error: { loss: 'meanSquaredError', options: ['weights', 'scope', 'loss_collection', 'reduction'] },
+    absolute_difference: { loss: 'absoluteDifference', options: ['weights', 'scope', 'loss_collection', 'reduction'] },
+    huber_loss: { loss: 'huberLoss', options: ['weights', 'delta', 'scope', 'loss_collection', 'reduction'] },
+    hinge_loss: { loss: 'hingeLoss', options: ['weights', 'scope', 'loss_collection', 'reduction'] },
+    cosine_distance: { loss: 'cosineDistance', options: ['axis', 'weights', 'scope', 'loss_collection', 'reduction', 'dim'] },
+  }).flatMap(([name, entry]) => [
+    [`tensorflow.losses.${name}`, entry],
+    [`tensorflow.compat.v1.losses.${name}`, entry],
+  ]),
+);
+
+const TF1_KEYWORDS: Readonly<Record<string, string | null>> = {
+  weights: 'weights',
+  label_smoothing: 'labelSmoothing',
+  epsilon: 'epsilon',
+  delta: 'delta',
+  axis: 'axis',
+  dim: 'axis',
+  reduction: 'reduction',
+  scope: null,
+  loss_collection: null,
+};
+
+/** TensorFlow 1's reductions as the evaluator names them; `SUM_OVER_BATCH_SIZE` is not one of them. */
+const TF1_REDUCTIONS: Readonly<Record<string, string>> = {
+  NONE: 'none',
+  SUM: 'sum',
+  MEAN: 'mean',
+  SUM_BY_NONZERO_WEIGHTS: 'sum_by_nonzero_weights',
+  SUM_OVER_NONZERO_WEIGHTS: 'sum_by_nonzero_weights',
+};
+
+/**
+ * A TensorFlow 1 loss's options for the evaluator, or undefined when one is not a value it
+ * computes with (a reduction it does not have, a keyword it does not know).
+ */
+function tf1Options(site: PythonLossSite, names: readonly string[]): Array<[string, string]> | undefined {
+  const given: Array<[string, IrNode]> = [
+    ...[...site.options].map(([key, node]): [string, IrNode] => [key, node]),
+    ...callArguments(site.call)
+      .positional.slice(site.api.parameters.length)
+      .flatMap((node, index): Array<[string, IrNode]> => (names[index] ? [[names[index], node]] : [])),
+  ];
+  const options: Array<[string, string]> = [];
+  for (const [key, node] of given) {
+    const name = key in TF1_KEYWORDS ? TF1_KEYWORDS[key] : names.includes(key) ? key : undefined;
+    if (name === undefined) return undefined;
+    if (name === null || node.text === 'None') continue;
+    if (name === 'reduction') {
+      const reduction = TF1_REDUCTIONS[/\bReduction\.([A-Z_]+)$/.exec(node.text)?.[1] ?? ''];
+      if (!reduction) return undefined;
+      options.push([name, `'${reduction}'`]);
+    } else options.push([name, node.text]);
+  }
+  return options;
+}
+
+/**
  * A TensorFlow.js or optax loss's options as the code gives them, by position, as source text
  * the evaluator reads: `undefined` is left out, `tf.Reduction.MEAN` is `'mean'`.
  */
@@ -446,10 +514,12 @@ const KERAS_EVALUATOR: Readonly<Record<'binary' | 'categorical' | 'sparse', stri
 export function describeSites(losses: readonly PythonLossSite[], interpreter: Interpreter): LossSite[] {
   return losses.map((site): LossSite => {
     const [inputName, targetName] = roles(site);
-    // Keras converts plain lists (`loss_fn([[0., 1.]], [[0.6, 0.4]])`): tensors written in the code; PyTorch does not.
+    // Keras, TensorFlow and TensorFlow.js convert plain lists (`loss_fn([[0., 1.]], [[0.6, 0.4]])`):
+    // tensors written in the code; PyTorch and jax do not.
+    const converts = site.api.framework === 'keras' || site.api.framework === 'tensorflow' || site.api.framework === 'tfjs';
     const factOf = (node: IrNode): Fact => {
       const fact = interpreter.factOf(node);
-      if (fact.literal !== undefined || site.api.framework !== 'keras' || node.type !== 'list') return fact;
+      if (fact.literal !== undefined || !converts || node.type !== 'list') return fact;
       const parsed = listLiteral(node.text);
       return parsed ? { ...fact, origin: 'literal', dtype: parsed.dtype, shape: parsed.shape, literal: node.text } : fact;
     };
@@ -471,16 +541,23 @@ export function describeSites(losses: readonly PythonLossSite[], interpreter: In
     const optaxLoss = site.api.framework === 'jax' ? OPTAX_EVALUATOR.get(site.qualified) : undefined;
     const optax = optaxLoss && [...site.options.keys()].every((key) => optaxLoss.options.includes(key)) ? optaxLoss : undefined;
     const positional = tfjs ?? optax;
+    const tf1 = site.api.framework === 'tensorflow' ? TF1_EVALUATOR[site.qualified] : undefined;
+    const tf1Given = tf1 ? tf1Options(site, tf1.options) : undefined;
     const unreduced = perExample(site, inputFact);
     const evaluator =
       site.api.framework === undefined || unreduced
         ? site.api.loss
         : site.api.framework === 'keras' && site.api.keras
           ? KERAS_EVALUATOR[site.api.keras]
-          : positional?.loss;
+          : tf1Given
+            ? tf1!.loss
+            : positional?.loss;
     const options: Array<[string, string]> = unreduced
       ? [['reduction', "'none'"]]
-      : [...[...site.options].map(([key, node]): [string, string] => [key, node.text]), ...(positional ? positionalOptions(site, positional.options) : [])];
+      : (tf1Given ?? [
+          ...[...site.options].map(([key, node]): [string, string] => [key, node.text]),
+          ...(positional ? positionalOptions(site, positional.options) : []),
+        ]);
     return {
       framework: site.api.framework ?? 'torch',
       api: site.qualified,

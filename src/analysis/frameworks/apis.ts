@@ -188,6 +188,20 @@ const TF1_LOG_LOSS: LossApi = {
   framework: 'tensorflow',
   withLogits: 'tf.compat.v1.losses.sigmoid_cross_entropy',
 };
+/** TensorFlow 1's other losses, labels first; valued with TensorFlow.js's kernels (the same `losses_impl`). */
+const tf1 = (loss: string, keywords: Readonly<Record<string, string>> = { labels: 'target', predictions: 'input' }): LossApi => ({
+  loss,
+  parameters: ['target', 'input'],
+  keywords,
+  framework: 'tensorflow',
+});
+/** Names only TensorFlow 1 has under `tf.losses` (TF2's `tf.losses` is Keras's: `mean_squared_error` is both). */
+const TF1_ONLY: Readonly<Record<string, LossApi>> = {
+  absolute_difference: tf1('l1_loss'),
+  huber_loss: tf1('huber_loss'),
+  hinge_loss: tf1('hingeLoss', { labels: 'target', logits: 'input' }),
+  cosine_distance: tf1('cosineDistance'),
+};
 const OPTAX_LOGITS_LABELS = { parameters: ['input', 'target'], keywords: { logits: 'input', labels: 'target' }, framework: 'jax' } as const;
 const OPTAX_SOFTMAX: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS, labels: 'one-hot' };
 const OPTAX_INTEGER: LossApi = { loss: 'cross_entropy', ...OPTAX_LOGITS_LABELS, labels: 'indices' };
@@ -230,6 +244,13 @@ const TF_AND_OPTAX_LOSSES: Readonly<Record<string, LossApi>> = Object.fromEntrie
     'tensorflow.compat.v1.losses.sparse_softmax_cross_entropy': TF1_SPARSE,
     'tensorflow.compat.v1.losses.sigmoid_cross_entropy': TF1_SIGMOID,
     'tensorflow.compat.v1.losses.log_loss': TF1_LOG_LOSS,
+    'tensorflow.compat.v1.losses.mean_squared_error': tf1('mse_loss'),
+    ...Object.fromEntries(
+      Object.entries(TF1_ONLY).flatMap(([name, api]) => [
+        [`tensorflow.losses.${name}`, api],
+        [`tensorflow.compat.v1.losses.${name}`, api],
+      ]),
+    ),
     'optax.softmax_cross_entropy': OPTAX_SOFTMAX,
     'optax.softmax_cross_entropy_with_integer_labels': OPTAX_INTEGER,
     'optax.sigmoid_binary_cross_entropy': OPTAX_SIGMOID,
