@@ -95,7 +95,7 @@ describe('the packaged extension in code-server, as a person sees it', () => {
 
   // The value of a loss on tensors written in the code, as each framework computes it: in the hover,
   // and inline after the call. PyTorch's from the golden set; Keras's as its documentation gives
-  // it (0.815); TensorFlow.js's as tfjs-core computes it (0.8035216).
+  // it (0.815); TensorFlow.js's as tfjs-core computes it (0.8035216); optax's unreduced, one per example.
   it.each([
     {
       framework: 'PyTorch',
@@ -120,6 +120,14 @@ describe('the packaged extension in code-server, as a person sees it', () => {
       hover: ['Value, as TensorFlow.js computes it:', 'tensor(0.8035)'],
       inline: '= tensor(0.8393)',
       shots: ['22-hover-tfjs-value', 'hover-tfjs-value', '23-inline-tfjs-values'],
+    },
+    {
+      framework: 'optax, unreduced',
+      file: 'jax/reference_values.py',
+      at: [10, 16],
+      hover: ['Value, as optax computes it (unreduced):', 'tensor([0.4076, 1.0986])'],
+      inline: '= tensor([0.6931, 2.1269])',
+      shots: ['24-hover-optax-value', 'hover-optax-value', '25-inline-optax-values'],
     },
   ])(
     'hovering a loss on tensors written in the code shows its value ($framework), and the call shows it inline',

@@ -50,6 +50,8 @@ describe('examples', () => {
     'jax/optax_fixed.py',
     'keras/train_fixed.py',
     'keras/reference_values.py',
+    'keras/tensorflow_reference_values.py',
+    'jax/reference_values.py',
     'tfjs/train-fixed.ts',
     'tfjs/reference_values.ts',
   ])('%s: no findings', async (file) => {

@@ -335,7 +335,53 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
     })) as InlayHint[];
-    expect(hints.map((hint) => String(hint.label))).toEqual(['= tensor(0.8035)', '= tensor(0.8518)', '= tensor(0.8393)']);
+    expect(hints.map((hint) => String(hint.label))).toEqual([
+      '= tensor(0.8035)',
+      '= tensor(0.8518)',
+      '= tensor(0.8393)',
+      '= tensor(2.1250)',
+      '= tensor(0.0400)',
+    ]);
+    expect(await client.close()).toBe(0);
+  });
+
+  it.each([
+    [
+      'jax/reference_values.py',
+      'optax.softmax_cross_entropy(',
+      /^\*\*`optax\.softmax_cross_entropy`\*\* — [^\n]*\n[\s\S]*Value, as optax computes it \(unreduced\):\n\n```python\ntensor\(\[0\.4076, 1\.0986\]\)/,
+      [
+        '10: = tensor([0.4076, 1.0986])',
+        '11: = tensor([0.4076, 1.0986])',
+        '12: = tensor([0.6931, 2.1269])',
+        '13: = tensor([0.5000, 2.0000])',
+        '14: = tensor([0.0200, 1.3750])',
+        '15: = tensor([1., 0.])',
+      ],
+    ],
+    [
+      'keras/tensorflow_reference_values.py',
+      'losses.softmax_cross_entropy(',
+      /^\*\*`tf\.compat\.v1\.losses\.softmax_cross_entropy`\*\*[\s\S]*Value, as TensorFlow 1 computes it:\n\n```python\ntensor\(0\.7531\)/,
+      ['10: = tensor([0.4076, 1.0986])', '11: = tensor(0.7531)', '12: = tensor(0.4076)', '13: = tensor(2.1250)', '14: = tensor(1.)'],
+    ],
+  ])("hovers and inlay hints on %s: optax's and TensorFlow's own losses, each computed its own way", async (file, callee, hoverText, expected) => {
+    const client = await startClient();
+    const published = client.diagnostics(pathToFileURL(join(workspace, file)).href);
+    const { uri, text } = open(client, file);
+    await published;
+    const lines = text.split('\n');
+    const line = lines.findIndex((candidate) => candidate.includes(callee));
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line, character: lines[line]!.indexOf(callee) + 2 },
+    })) as Hover;
+    expect((hover.contents as { value: string }).value).toMatch(hoverText);
+    const hints = (await client.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+    })) as InlayHint[];
+    expect(hints.map((hint) => `${hint.position.line + 1}: ${String(hint.label)}`)).toEqual(expected);
     expect(await client.close()).toBe(0);
   });
 
