@@ -285,7 +285,11 @@ function main(): void {
         });
         actions.append(example);
       }
-      const copy = el('button', { className: 'secondary', text: l10n.t('Copy as PyTorch code'), attrs: { id: 'copy-code' } });
+      const copy = el('button', {
+        className: 'secondary',
+        text: l10n.t('Copy as {0} code', info.group === 'torchvision' ? 'PyTorch' : info.group),
+        attrs: { id: 'copy-code' },
+      });
       copy.disabled = !lastResult?.code || lastResult.loss !== info.name;
       copy.addEventListener('click', () => {
         if (lastResult?.code) vscode.postMessage({ type: 'copyCode', code: lastResult.code });

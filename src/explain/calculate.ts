@@ -63,7 +63,11 @@ export function lossCatalog(texts?: LossTextTable | null): LossInfo[] {
     framework: loss.framework,
     group: GROUPS[loss.framework],
     title: lossTitle(loss, texts),
-    apis: [...(loss.aliases.torch ?? []), ...(loss.aliases.keras ?? [])].map(shortName),
+    // TensorFlow.js's and optax's own losses are called by their own names; the others by PyTorch's and Keras's.
+    apis: (loss.framework === 'tfjs' || loss.framework === 'optax'
+      ? (loss.aliases[loss.framework] ?? [])
+      : [...(loss.aliases.torch ?? []), ...(loss.aliases.keras ?? [])]
+    ).map(shortName),
     formula: loss.formula,
     tensors: loss.tensors.map((parameter) => ({
       name: parameter.name,

@@ -88,6 +88,8 @@ describe('the calculator', () => {
       inputIsLogits: false,
     });
     expect(new Set(catalog.map((loss) => loss.group))).toEqual(new Set(['PyTorch', 'torchvision', 'Keras', 'TensorFlow.js', 'optax']));
+    expect(catalog.find((loss) => loss.name === 'optax.huber_loss')?.apis).toEqual(['optax.huber_loss', 'optax.losses.huber_loss']);
+    expect(catalog.find((loss) => loss.name === 'cosineDistance')?.apis).toEqual(['tf.losses.cosineDistance']);
   });
 
   it('finds the largest elements, ignoring nan, and none of a single element', () => {
