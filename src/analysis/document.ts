@@ -62,9 +62,9 @@ function lineLocator(lines: LineIndex): (offset: number) => string {
 export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text: string, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
   const skipped = skipReason(text, options);
   if (skipped) return { findings: [], skipped };
-  if (kind === 'javascript') return analyzeJavaScript(text, { ...options, ...(file.path ? { path: file.path } : {}) });
+  // A lone `\r` ends a line for Python and JavaScript as `\n` does (same length: offsets stay the file's).
+  if (kind === 'javascript') return analyzeJavaScript(normalizeNewlines(text), { ...options, ...(file.path ? { path: file.path } : {}) });
   if (kind === 'python') {
-    // A lone `\r` ends a line for Python as `\n` does (same length: offsets stay the file's).
     text = normalizeNewlines(text);
     const result = await file.analyze(text, options);
     return {

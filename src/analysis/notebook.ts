@@ -90,7 +90,9 @@ export function notebookProgram(json: string): NotebookProgram {
   if (typeof notebook !== 'object' || notebook === null || !Array.isArray(notebook.cells)) {
     throw new NotebookError('not a notebook: no "cells" list (nbformat 4 is supported)');
   }
-  const language = String(notebook.metadata?.language_info?.name ?? notebook.metadata?.kernelspec?.language ?? 'python').toLowerCase();
+  // Metadata that is not a string (an object, a number) says nothing: the next one, or Python.
+  const named = [notebook.metadata?.language_info?.name, notebook.metadata?.kernelspec?.language].find((value) => typeof value === 'string');
+  const language = ((named as string | undefined) ?? 'python').toLowerCase();
   const cells: Array<{ index: number; source: string }> = [];
   notebook.cells.forEach((cell: unknown, index: number) => {
     const entry = cell as { cell_type?: unknown; source?: unknown };

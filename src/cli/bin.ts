@@ -10,19 +10,31 @@ const INTERNAL_ERROR = 3;
 /**
  * The process's side of the CLI. When whoever reads standard output stops (`losslens check . |
  * head -1`), writing fails with EPIPE: the rest of the output is dropped quietly, commands that
- * read a stream stop reading, and the exit code is the one the command returns.
+ * read a stream stop reading, and the exit code is the one the command returns. Any other write
+ * failure (a full device, a descriptor open for reading only) is said in one line; exit code 2.
  */
 function run(): void {
   configureCliL10n(join(__dirname, '..', 'l10n'));
   let outputClosed = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+  // Output that cannot be written (a full device, a read-only descriptor): one line, exit 2.
+  let outputFailed = false;
+  const failed = (error: NodeJS.ErrnoException) => {
     outputClosed = true;
-  });
+    if (error.code === 'EPIPE' || outputFailed) return;
+    outputFailed = true;
+    process.stderr.write(`${l10n.t('LossLens could not write its output: {0}', error.message)}\n`);
+    process.exitCode = 2;
+  };
+  process.stdout.on('error', failed);
   const io: CliIO = {
     cwd: process.cwd(),
     stdout: (text) => {
-      if (!outputClosed) process.stdout.write(text);
+      if (outputClosed) return;
+      try {
+        process.stdout.write(text);
+      } catch (error) {
+        failed(error as NodeJS.ErrnoException);
+      }
     },
     stderr: (text) => void process.stderr.write(text),
     outputClosed: () => outputClosed,
@@ -30,7 +42,7 @@ function run(): void {
   };
   main(process.argv.slice(2), io).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = outputFailed ? 2 : code;
     },
     (error: unknown) => {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

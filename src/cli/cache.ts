@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentKind } from '../analysis/document';
 import { fileVersion } from '../analysis/python/imports';
+import { readSourceText } from '../analysis/source-text';
 import type { CheckFinding } from './check';
 
 /** What checking one file gave, as the run reports it. */
@@ -31,6 +32,54 @@ interface Stored {
   readonly entries: Record<string, Entry>;
 }
 
+/** A cache file larger than this is not read (10,000 files take about 30 MB). */
+const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+/** A finding as `check` stored it: the fields every output format reads. */
+function isFinding(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const finding = value as Record<string, unknown>;
+  return (
+    typeof finding.file === 'string' &&
+    typeof finding.code === 'string' &&
+    typeof finding.message === 'string' &&
+    typeof finding.rule === 'string' &&
+    ['error', 'warning', 'information'].includes(finding.severity as string) &&
+    [finding.line, finding.column, finding.endLine, finding.endColumn].every((number) => typeof number === 'number') &&
+    (finding.cell === undefined || typeof finding.cell === 'number') &&
+    (finding.fix === undefined || (typeof finding.fix === 'object' && finding.fix !== null && Array.isArray((finding.fix as { edits?: unknown }).edits))) &&
+    (finding.related === undefined || (Array.isArray(finding.related) && finding.related.every((place) => typeof place === 'object' && place !== null)))
+  );
+}
+
+function isStored(value: unknown): value is Stored {
+  if (typeof value !== 'object' || value === null) return false;
+  const stored = value as Record<string, unknown>;
+  return typeof stored.key === 'string' && typeof stored.tree === 'string' && typeof stored.entries === 'object' && stored.entries !== null;
+}
+
+/** The entries of the expected shape; any other (written by hand, truncated, another version) is dropped. */
+function validEntries(entries: Record<string, unknown>): Record<string, Entry> {
+  const isEntry = (value: unknown): value is Entry => {
+    if (typeof value !== 'object' || value === null) return false;
+    const entry = value as Record<string, unknown>;
+    const result = entry.result as Record<string, unknown> | null | undefined;
+    return (
+      typeof entry.hash === 'string' &&
+      Array.isArray(entry.dependencies) &&
+      entry.dependencies.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string')) &&
+      typeof result === 'object' &&
+      result !== null &&
+      typeof result.kind === 'string' &&
+      Array.isArray(result.findings) &&
+      result.findings.every(isFinding) &&
+      (result.skipped === undefined || typeof result.skipped === 'string') &&
+      (result.partial === undefined || typeof result.partial === 'string')
+    );
+  };
+  return Object.fromEntries(Object.entries(entries).filter((pair): pair is [string, Entry] => isEntry(pair[1])));
+}
+
 /**
  * `losslens check`'s cache, as Ruff keeps `.ruff_cache/`: each file's result by its path, reused
  * while its text (by SHA-256), the files it depends on (by size and modification time), the
@@ -57,14 +106,15 @@ export class CheckCache {
     if (!folder) return new CheckCache(undefined, key, tree, undefined);
     // Each shard of a matrix keeps its own: jobs sharing a machine do not overwrite each other.
     const file = join(folder, shard ? `check-${shard}.json` : 'check.json');
-    let stored: Stored | undefined;
+    // The guarded reader of source files: a FIFO or an endless device in its place is not read.
+    const read = readSourceText(file, MAX_CACHE_BYTES);
+    let stored: unknown;
     try {
-      stored = JSON.parse(readFileSync(file, 'utf8')) as Stored;
-      if (typeof stored !== 'object' || stored === null || typeof stored.entries !== 'object') stored = undefined;
+      stored = 'text' in read ? JSON.parse(read.text) : undefined;
     } catch {
       stored = undefined;
     }
-    return new CheckCache(file, key, tree, stored);
+    return new CheckCache(file, key, tree, isStored(stored) ? { ...stored, entries: validEntries(stored.entries) } : undefined);
   }
 
   static hash(text: string): string {

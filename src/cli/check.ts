@@ -13,7 +13,7 @@ import { notebookProgram } from '../analysis/notebook';
 import { normalizeNewlines } from '../analysis/source-text';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
-import { collectFiles, displayPath } from './files';
+import { collectFiles, displayPath, printablePath } from './files';
 import { EXIT, type CliIO, UsageError } from './io';
 import { CheckCache, type CachedResult } from './cache';
 import { sarifLog } from './sarif';
@@ -72,7 +72,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   if (missing.length > 0) throw new UsageError(missing.map(({ given, reason }) => `${given}: ${reason}`).join('\n'));
   // A CI matrix's share: each file belongs to one shard, by its path, whatever the others hold.
   const files = shard ? collected.files.filter((file) => shardOf(displayPath(file, io.cwd), shard.count) === shard.index) : collected.files;
-  for (const { path, reason } of unreadable) io.stderr(`${displayPath(path, io.cwd)}: ${reason}\n`);
+  for (const { path, reason } of unreadable) io.stderr(`${printablePath(displayPath(path, io.cwd))}: ${reason}\n`);
 
   const findings: CheckFinding[] = [];
   let analysed = 0;
@@ -115,15 +115,15 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   }
   cache.save();
   for (const outcome of outcomes) {
-    for (const note of outcome.notes ?? []) io.stderr(`${outcome.path}: ${note}\n`);
+    for (const note of outcome.notes ?? []) io.stderr(`${printablePath(outcome.path)}: ${note}\n`);
     if (outcome.note !== undefined) {
-      io.stderr(`${outcome.path}: ${outcome.note}\n`);
+      io.stderr(`${printablePath(outcome.path)}: ${outcome.note}\n`);
       skipped++;
     } else if (outcome.result?.skipped) {
-      io.stderr(`${outcome.path}: ${outcome.result.skipped}\n`);
+      io.stderr(`${printablePath(outcome.path)}: ${outcome.result.skipped}\n`);
       skipped++;
     } else if (outcome.result && outcome.kind) {
-      if (outcome.result.partial) io.stderr(`${outcome.path}: ${outcome.result.partial}\n`);
+      if (outcome.result.partial) io.stderr(`${printablePath(outcome.path)}: ${outcome.result.partial}\n`);
       analysed++;
       byKind[outcome.kind]++;
     }
@@ -191,8 +191,8 @@ function report(format: Format, files: Analysed, findings: readonly CheckFinding
       for (const finding of findings) {
         const where =
           finding.cell !== undefined
-            ? `${finding.file}:cell ${finding.cell}:${finding.line}:${finding.column}`
-            : `${finding.file}:${finding.line}:${finding.column}`;
+            ? `${printablePath(finding.file)}:cell ${finding.cell}:${finding.line}:${finding.column}`
+            : `${printablePath(finding.file)}:${finding.line}:${finding.column}`;
         const fixable = finding.fix ? (finding.fix.safety === 'safe' ? ' [*]' : ' [-]') : '';
         io.stdout(`${where}: ${finding.code}${fixable} ${finding.message}\n`);
       }

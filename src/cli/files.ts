@@ -108,6 +108,20 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
 }
 
 /** How a file is named in output: relative to the working directory when inside it. */
+/**
+ * A path as one line of text output: control characters (a newline is valid in a Linux file
+ * name) written as escapes, so a name never breaks a report's `file:line:column` lines.
+ */
+export function printablePath(path: string): string {
+  const named: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  let out = '';
+  for (const char of path) {
+    const code = char.charCodeAt(0);
+    out += code < 0x20 || code === 0x7f ? (named[char] ?? `\\x${code.toString(16).padStart(2, '0')}`) : char;
+  }
+  return out;
+}
+
 export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') ? rel : file;

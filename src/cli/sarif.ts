@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULES } from '../analysis/rules';
 import type { CheckFinding } from './check';
@@ -71,8 +71,9 @@ export function sarifLog(findings: readonly CheckFinding[], version: string): ob
  */
 function artifactUri(file: string): string {
   if (isAbsolute(file)) return pathToFileURL(file).href;
+  // A backslash separates folders on Windows only; elsewhere it is part of a name.
   return file
-    .split(/[\\/]/)
+    .split(sep === '\\' ? /[\\/]/ : '/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
 }

@@ -2,8 +2,8 @@
  * Hostile input, as a person trying to break LossLens would give it: each case ends with findings
  * or a clear note, quickly, with no exception escaping (docs/ARCHITECTURE.md, "Bounds").
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -129,11 +129,104 @@ describe('every encoding and line ending Python reads gives the same findings', 
   });
 });
 
+describe('TypeScript and JavaScript read lone CR line endings as lines, as JavaScript does', () => {
+  it('reports the finding at its line and column, and names the line of its evidence', async () => {
+    const lines = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'const model = tf.sequential();',
+      'model.add(tf.layers.dense({ units: 1, inputShape: [4] }));',
+      "model.compile({ loss: 'binaryCrossentropy', optimizer: 'adam' });",
+      '',
+    ];
+    const lf = await cli(['check', '--format', 'json', 'model.ts'], folder({ 'model.ts': lines.join('\n') }));
+    const cr = await cli(['check', '--format', 'json', 'model.ts'], folder({ 'model.ts': lines.join('\r') }));
+    expect(findingLines(lf.stdout)).toEqual([['LL001', 4, 23]]);
+    expect(findingLines(cr.stdout)).toEqual(findingLines(lf.stdout));
+    expect(JSON.parse(cr.stdout).findings[0].message).toContain('(line 3:');
+  });
+});
+
+describe('a notebook whose language metadata is not a string', () => {
+  it('is read as Python, not a crash', async () => {
+    const notebook = {
+      cells: [{ cell_type: 'code', metadata: {}, source: BUG.map((line) => `${line}\n`), outputs: [], execution_count: null }],
+      metadata: { language_info: { name: { toString: 1 } }, kernelspec: { language: 7 } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const result = await cli(['check', '--format', 'json', 'n.ipynb'], folder({ 'n.ipynb': JSON.stringify(notebook) }));
+    expect(result.code).toBe(1);
+    expect(findingLines(result.stdout)).toEqual([['LL001', 6, 21]]);
+  });
+});
+
+describe('a cache that cannot be read is started anew', () => {
+  const write = (dir: string, content: string) => {
+    mkdirSync(join(dir, '.losslens_cache'), { recursive: true });
+    writeFileSync(join(dir, '.losslens_cache', 'check.json'), content);
+  };
+
+  it.each([
+    ['dependencies null', (entry: Record<string, unknown>) => ({ ...entry, dependencies: null })],
+    ['dependencies a number', (entry: Record<string, unknown>) => ({ ...entry, dependencies: 5 })],
+    ['findings junk', (entry: Record<string, unknown>) => ({ ...entry, result: { kind: 'python', findings: [1, 'x', null] } })],
+    ['findings without their fields', (entry: Record<string, unknown>) => ({ ...entry, result: { kind: 'python', findings: [{}] } })],
+    ['a result of null', (entry: Record<string, unknown>) => ({ ...entry, result: null })],
+  ])('an entry with %s: checked again, same findings', async (_what, spoil) => {
+    const dir = folder({ 'train.py': BUG.join('\n') });
+    const first = await cli(['check', '--format', 'json', '.'], dir);
+    const path = join(dir, '.losslens_cache', 'check.json');
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as { entries: Record<string, Record<string, unknown>> };
+    for (const key of Object.keys(stored.entries)) stored.entries[key] = spoil(stored.entries[key]!);
+    writeFileSync(path, JSON.stringify(stored));
+    const again = await cli(['check', '--format', 'json', '.'], dir);
+    expect(again).toMatchObject({ code: 1, stderr: '' });
+    expect(findingLines(again.stdout)).toEqual(findingLines(first.stdout));
+  });
+
+  it.each([
+    ['entries a number', (stored: Record<string, unknown>) => JSON.stringify({ ...stored, entries: 5 })],
+    ['entries null', (stored: Record<string, unknown>) => JSON.stringify({ ...stored, entries: null })],
+    ['not JSON', () => '{"key": '],
+  ])('a cache file with %s: checked again', async (_what, spoil) => {
+    const dir = folder({ 'train.py': BUG.join('\n') });
+    await cli(['check', '.'], dir);
+    const path = join(dir, '.losslens_cache', 'check.json');
+    write(dir, spoil(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>));
+    expect(await cli(['check', '--format', 'json', '.'], dir)).toMatchObject({ code: 1, stderr: '' });
+  });
+
+  it('a FIFO or a link to an endless device in its place is not read (no blocking, no growth)', async () => {
+    for (const make of [(path: string) => execFileSync('mkfifo', [path]), (path: string) => symlinkSync('/dev/zero', path)]) {
+      const dir = folder({ 'train.py': BUG.join('\n') });
+      mkdirSync(join(dir, '.losslens_cache'));
+      make(join(dir, '.losslens_cache', 'check.json'));
+      const result = await cli(['check', '--format', 'json', '.'], dir);
+      expect(result.code).toBe(1);
+      expect(findingLines(result.stdout)).toEqual([['LL001', 6, 21]]);
+    }
+  });
+});
+
 describe('SARIF names files by URI', () => {
   it('percent-encodes #, % and spaces', async () => {
     const dir = folder({ 'my model #1 (100%).py': BUG.join('\n') });
     const sarif = JSON.parse((await cli(['check', '--format', 'sarif', '.'], dir)).stdout);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('my%20model%20%231%20(100%25).py');
+  });
+
+  it('keeps a backslash in a Linux file name as part of the name', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'a\\b'));
+    writeFileSync(join(dir, 'a\\b', 'x.py'), BUG.join('\n'));
+    const sarif = JSON.parse((await cli(['check', '--format', 'sarif', '.'], dir)).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('a%5Cb/x.py');
+  });
+
+  it('the text format escapes a newline in a file name, so each finding stays one line', async () => {
+    const dir = folder({ 'two\nlines.py': BUG.join('\n') });
+    const result = await cli(['check', '.'], dir);
+    expect(result.stdout.split('\n')[0]).toMatch(/^two\\nlines\.py:6:21: LL001 /);
   });
 });
 
@@ -265,6 +358,16 @@ describe('a closed pipe ends the CLI quietly, with the exit code of what it did'
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     return { line, code, stderr };
   }
+
+  it('output that cannot be written (a full device, a descriptor open for reading): one line on stderr, exit 2', () => {
+    for (const stdout of [openSync('/dev/full', 'w'), openSync('/dev/null', 'r')]) {
+      const result = spawnSync(process.execPath, [bundle, 'check', 'examples/pytorch'], { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8' });
+      closeSync(stdout);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^LossLens could not write its output: (ENOSPC|EBADF)/);
+    }
+  });
 
   it('check: the findings it found still make exit code 1, and nothing is printed about the pipe', async () => {
     const result = await firstLineThenClose(['check', 'examples/pytorch']);
