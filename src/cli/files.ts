@@ -107,7 +107,6 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
   return { files: [...files].sort(), missing, skipped };
 }
 
-/** How a file is named in output: relative to the working directory when inside it. */
 /**
  * A path as one line of text output: control characters (a newline is valid in a Linux file
  * name) written as escapes, so a name never breaks a report's `file:line:column` lines.
@@ -122,6 +121,7 @@ export function printablePath(path: string): string {
   return out;
 }
 
+/** How a file is named in output: relative to the working directory when inside it. */
 export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
   return rel && !rel.startsWith('..') ? rel : file;
