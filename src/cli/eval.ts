@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { LossError } from '../losses/errors';
-import { DEFAULT_MAX_ELEMENTS, evaluate, type Evaluation } from '../losses/evaluate';
+import { DEFAULT_MAX_ELEMENTS, evaluate, MAX_ELEMENTS_CAP, type Evaluation } from '../losses/evaluate';
 import { findLoss, LOSSES } from '../losses/registry';
 import type { LossDefinition } from '../losses/types';
 import { formatTensor } from '../tensor/format';
@@ -18,10 +18,16 @@ const LOSS_REFUSED = 1;
 const FLAGS: ReadonlySet<string> = new Set(['json', 'jsonl', 'list', 'steps']);
 
 /** Errors of the loss that say the command was called wrongly (exit 2, not 1). */
-const USAGE_CODES: ReadonlySet<string> = new Set(['unknown-loss', 'missing-argument', 'invalid-argument']);
+const USAGE_CODES: ReadonlySet<string> = new Set(['unknown-loss', 'missing-argument']);
 
 /** A JSONL line longer than this is refused whole (a string that long cannot be parsed anyway). */
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * An answer with more values than this (`reduction: "none"` over a large input) is refused with a
+ * `too-large` error for its id: written as JSON it would take hundreds of megabytes (README).
+ */
+export const MAX_ANSWER_VALUES = 5_000_000;
 
 interface EvalArgs {
   readonly flags: Set<string>;
@@ -54,6 +60,8 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
   const maxElements = values.has('max_elements') ? Number(values.get('max_elements')) : DEFAULT_MAX_ELEMENTS;
   values.delete('max_elements');
   if (!(maxElements > 0)) throw new UsageError(l10n.t('--max-elements must be a positive number.'));
+  if (maxElements > MAX_ELEMENTS_CAP)
+    throw new UsageError(l10n.t('--max-elements is at most {0} (8 GB for one float64 tensor).', MAX_ELEMENTS_CAP.toLocaleString('en-US')));
   if (flags.has('list')) {
     io.stdout(listLosses());
     return EXIT.ok;
@@ -74,12 +82,16 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
   } catch (error) {
     if (!(error instanceof LossError)) throw error;
     // How the command was called, not what the loss thinks of the numbers: a usage error.
-    if (USAGE_CODES.has(error.code)) throw new UsageError(error.message);
+    if (USAGE_CODES.has(error.code) || error.aboutTheCall) throw new UsageError(error.message);
     io.stderr(`losslens eval: ${error.message}\n`);
     return LOSS_REFUSED;
   }
   for (const warning of result.warnings) io.stderr(`${l10n.t('Warning:')} ${warning}\n`);
   if (flags.has('json')) {
+    if (result.value.numel > MAX_ANSWER_VALUES) {
+      io.stderr(`losslens eval: ${tooLargeToWrite(result.value.numel)}\n`);
+      return LOSS_REFUSED;
+    }
     const answer: Record<string, unknown> = { value: jsonValue(result.value), shape: result.value.shape };
     if (flags.has('steps'))
       answer.steps = result.steps.map((step) => ({ id: step.id, title: step.title, value: jsonValue(step.tensor), shape: step.tensor.shape }));
@@ -192,6 +204,10 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
       throw new LossError('invalid-argument', l10n.t('Each line must be a JSON object with "id", "loss" and "args".'));
     }
     const fields = request as Record<string, unknown>;
+    // An id is echoed: a string, a number or null, as in JSON-RPC (a 200,000-deep list is not one).
+    if (fields.id !== undefined && fields.id !== null && typeof fields.id !== 'string' && typeof fields.id !== 'number') {
+      throw new LossError('invalid-argument', l10n.t('"id" must be a string, a number or null.'));
+    }
     id = fields.id ?? null;
     if (typeof fields.loss !== 'string') throw new LossError('invalid-argument', l10n.t('"loss" must be the name of a loss, such as "cross_entropy".'));
     const rawArgs = fields.args;
@@ -226,6 +242,7 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
       Object.entries(rawKwargs).map(([name, value]) => [name, Array.isArray(value) || Object.hasOwn(dtypes, name) ? tensorFrom(name, value) : value]),
     );
     const result = evaluate({ loss: fields.loss, args, kwargs }, { maxElements });
+    if (result.value.numel > MAX_ANSWER_VALUES) throw new LossError('too-large', tooLargeToWrite(result.value.numel));
     return { id, value: jsonValue(result.value), shape: result.value.shape };
   } catch (error) {
     if (error instanceof LossError) return { id, error: { code: error.code, message: error.message } };
@@ -233,13 +250,40 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
   }
 }
 
-/** One JSONL request's answer as a line of JSON; an answer too large to write is an error answer. */
+/**
+ * One JSONL request's answer as a line of JSON; an answer too large to write is an error answer.
+ * A number id is echoed as it was written (`12345678901234567891` is no float64).
+ */
 export function answerLine(line: string, maxElements = DEFAULT_MAX_ELEMENTS): string {
   const answer = answerJsonl(line, maxElements);
-  const text = serialized(answer);
-  if (text !== undefined) return text;
+  const { id, ...rest } = answer;
+  const idText = typeof id === 'number' ? (rawTopLevelNumber(line, 'id') ?? JSON.stringify(id)) : JSON.stringify(id);
+  const text = serialized(rest);
+  if (text !== undefined) return `{"id":${idText}${text === '{}' ? '}' : `,${text.slice(1)}`}`;
   const numel = ((answer.shape as number[] | undefined) ?? []).reduce((a, b) => a * b, 1);
-  return JSON.stringify({ id: answer.id, error: { code: 'too-large', message: tooLargeToWrite(numel) } });
+  return `{"id":${idText},"error":${JSON.stringify({ code: 'too-large', message: tooLargeToWrite(numel) })}}`;
+}
+
+/**
+ * The source text of the number that is member `key` of the JSON object `line` (valid JSON, already
+ * parsed), or undefined: a scan that skips strings and counts brackets, without recursion.
+ */
+function rawTopLevelNumber(line: string, key: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (char === '"') {
+      let end = i + 1;
+      while (end < line.length && line[end] !== '"') end += line[end] === '\\' ? 2 : 1;
+      if (depth === 1 && JSON.parse(line.slice(i, end + 1)) === key) {
+        const value = /^\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/.exec(line.slice(end + 1));
+        if (value) return value[1];
+      }
+      i = end;
+    } else if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+  }
+  return undefined;
 }
 
 /** JSON text, or undefined when it would be longer than a string can be. */
@@ -268,16 +312,20 @@ async function serveJsonl(stdin: NodeJS.ReadableStream, io: CliIO, maxElements: 
   let parts: Buffer[] = [];
   let length = 0;
   let overlong = false;
+  let first = true;
   const finish = () => {
     if (overlong) {
       io.stdout(`${JSON.stringify({ id: null, error: { code: 'too-large', message: lineTooLong() } })}\n`);
     } else {
-      const line = Buffer.concat(parts, length).toString('utf8').replace(/\r$/, '');
+      let line = Buffer.concat(parts, length).toString('utf8').replace(/\r$/, '');
+      // A UTF-8 byte order mark before the first request (files saved by some editors) is not JSON.
+      if (first && line.startsWith('\ufeff')) line = line.slice(1);
       if (line.trim() !== '') io.stdout(`${answerLine(line, maxElements)}\n`);
     }
     parts = [];
     length = 0;
     overlong = false;
+    first = false;
   };
   for await (const chunk of stdin) {
     if (io.outputClosed?.()) return;

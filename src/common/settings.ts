@@ -1,3 +1,4 @@
+import { MAX_ELEMENTS_CAP } from '../losses/evaluate';
 /**
  * The settings LossLens reads, as plain data. `src/extension/config.ts` fills this from
  * `vscode.workspace.getConfiguration`; the CLI fills it from flags. Normalisation lives here so both
@@ -82,10 +83,10 @@ export function normalizeSettings(raw: RawSettings): { settings: LossLensSetting
     }
     return result;
   };
-  const positiveInteger = (key: keyof RawSettings, fallback: number): number => {
+  const positiveInteger = (key: keyof RawSettings, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
     const value = raw[key];
     if (value === undefined) return fallback;
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return value;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 && value <= max) return value;
     problems.push({ key, value });
     return fallback;
   };
@@ -115,7 +116,7 @@ export function normalizeSettings(raw: RawSettings): { settings: LossLensSetting
     select: codes('select'),
     ignore: codes('ignore'),
     maxFileSizeBytes: positiveInteger('maxFileSizeKB', DEFAULT_SETTINGS.maxFileSizeBytes / 1024) * 1024,
-    evaluatorMaxElements: positiveInteger('evaluator.maxElements', DEFAULT_SETTINGS.evaluatorMaxElements),
+    evaluatorMaxElements: positiveInteger('evaluator.maxElements', DEFAULT_SETTINGS.evaluatorMaxElements, MAX_ELEMENTS_CAP),
     inlineValues: flag('inlineValues', DEFAULT_SETTINGS.inlineValues),
     severity: severities(),
     run: runMode(),

@@ -7,6 +7,8 @@ export class LossError extends Error {
   constructor(
     readonly code: LossErrorCode,
     message: string,
+    /** About how the loss was called (an argument it does not take), not about the values given. */
+    readonly aboutTheCall = false,
   ) {
     super(message);
   }

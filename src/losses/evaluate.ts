@@ -8,6 +8,13 @@ import type { LossContext, LossDefinition, OptionSpec, OptionValue, Step } from 
 
 export const DEFAULT_MAX_ELEMENTS = 50_000_000;
 
+/**
+ * The largest element limit anyone may set: 10⁹ float64 values are 8 GB for one tensor, beyond
+ * what LossLens can hold on the machines it runs on (a larger limit would be a promise it breaks
+ * by running out of memory).
+ */
+export const MAX_ELEMENTS_CAP = 1_000_000_000;
+
 export interface EvaluateRequest {
   readonly loss: string;
   /** Tensor arguments by their torch names (or an alias such as `input` for Keras' `y_pred`). */
@@ -95,7 +102,7 @@ function resolveTensors(loss: LossDefinition, args: Readonly<Record<string, Tens
   for (const name of Object.keys(args)) {
     if (!used.has(name)) {
       const expected = loss.tensors.map((parameter) => parameter.name).join(', ');
-      throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected argument '{1}' (it takes {2}).", loss.name, name, expected));
+      throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected argument '{1}' (it takes {2}).", loss.name, name, expected), true);
     }
   }
   return resolved;
@@ -109,7 +116,7 @@ function resolveOptions(loss: LossDefinition, kwargs: Readonly<Record<string, un
     const spec = Object.hasOwn(loss.options, name) ? loss.options[name] : undefined;
     if (!spec) {
       const known = Object.keys(loss.options).join(', ');
-      throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected keyword argument '{1}' (options: {2}).", loss.name, name, known));
+      throw new LossError('invalid-argument', l10n.t("{0}() got an unexpected keyword argument '{1}' (options: {2}).", loss.name, name, known), true);
     }
     values[name] = optionValue(loss.name, name, spec, raw);
   }
@@ -117,12 +124,11 @@ function resolveOptions(loss: LossDefinition, kwargs: Readonly<Record<string, un
 }
 
 function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unknown): OptionValue {
-  const invalid = (expected: string) =>
-    new LossError('invalid-argument', l10n.t('{0}(): {1} must be {2}, got {3}.', lossName, name, expected, JSON.stringify(raw) ?? String(raw)));
+  const invalid = (expected: string) => new LossError('invalid-argument', l10n.t('{0}(): {1} must be {2}, got {3}.', lossName, name, expected, shown(raw)));
   switch (spec.kind) {
     case 'enum':
       if (typeof raw === 'string' && spec.values.includes(raw)) return raw;
-      if (name === 'reduction') throw invalidReduction(String(raw));
+      if (name === 'reduction') throw invalidReduction(typeof raw === 'string' ? raw : shown(raw));
       throw invalid(spec.values.map((value) => `'${value}'`).join(l10n.t(' or ')));
     case 'boolean':
       if (typeof raw === 'boolean') return raw;
@@ -140,6 +146,18 @@ function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unkn
       if (Array.isArray(raw) || typeof raw === 'number') return tensorFromJson(raw);
       throw invalid(l10n.t('a tensor'));
   }
+}
+
+/** A value given by a caller, for a message: any JSON (an object, a 200,000-deep list) in a few words. */
+function shown(raw: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(raw);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return Array.isArray(raw) ? 'a list' : typeof raw;
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Numbers, and the JSONL spellings of non-finite numbers ("inf", "-inf", "nan"). */

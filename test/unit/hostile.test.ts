@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import * as esbuild from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeSource } from '../../src/analysis/source-text';
-import { answerLine, runEval } from '../../src/cli/eval';
+import { answerLine, MAX_ANSWER_VALUES, runEval } from '../../src/cli/eval';
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 
@@ -255,6 +255,72 @@ describe('eval refuses what it cannot hold, before holding it', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it(`an answer of more than ${MAX_ANSWER_VALUES.toLocaleString('en-US')} values is refused for its id, and the stream goes on`, async () => {
+    const big = `[${'0.5,'.repeat(MAX_ANSWER_VALUES)}0.5]`;
+    const input = [
+      `{"id":1,"loss":"mse_loss","args":{"input":${big},"target":${big}},"kwargs":{"reduction":"none"}}`,
+      `{"id":2,"loss":"mse_loss","args":{"input":${big},"target":${big}}}`,
+    ].join('\n');
+    const result = await cli(['eval', '--jsonl'], ROOT, Readable.from([Buffer.from(input)]));
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(answers).toEqual([
+      { id: 1, error: { code: 'too-large', message: expect.stringContaining('5,000,001 values') } },
+      { id: 2, value: 0, shape: [] },
+    ]);
+  });
+
+  it('a byte order mark before the first request is not part of it', async () => {
+    const input = '\ufeff{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[2]}}\n';
+    expect((await cli(['eval', '--jsonl'], ROOT, Readable.from([Buffer.from(input)]))).stdout).toBe('{"id":1,"value":1,"shape":[]}\n');
+  });
+
+  it('ids are echoed as written: integers beyond 2^53, 2.50, strings with quotes', () => {
+    const request = (id: string) => `{"id":${id},"loss":"mse_loss","args":{"input":[1],"target":[2]}}`;
+    expect(answerLine(request('12345678901234567891'))).toBe('{"id":12345678901234567891,"value":1,"shape":[]}');
+    expect(answerLine(request('2.50'))).toBe('{"id":2.50,"value":1,"shape":[]}');
+    expect(answerLine(request('"a\\"b"'))).toBe('{"id":"a\\"b","value":1,"shape":[]}');
+  });
+
+  it('an id or option that is an object, or nested 200,000 deep, is an error answer for that line only', async () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const deepObject = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
+    const lines = [
+      `{"id":${deep},"loss":"mse_loss","args":{"input":[1],"target":[2]}}`,
+      `{"id":2,"loss":"mse_loss","args":{"input":[1],"target":[2]},"kwargs":{"reduction":${deep}}}`,
+      `{"id":3,"loss":"mse_loss","args":{"input":[1],"target":[2]},"kwargs":{"reduction":${deepObject}}}`,
+      '{"id":4,"loss":"mse_loss","args":{"input":[1],"target":[2]},"kwargs":{"reduction":{"toString":1}}}',
+      '{"id":5,"loss":"mse_loss","args":{"input":[1],"target":[2]}}',
+    ];
+    const result = await cli(['eval', '--jsonl'], ROOT, Readable.from([Buffer.from(lines.join('\n'))]));
+    const answers = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: unknown; error?: { code: string } });
+    expect(answers.map((answer) => [answer.id, answer.error?.code])).toEqual([
+      [null, 'invalid-argument'],
+      [2, 'parse-error'],
+      [3, 'invalid-argument'],
+      [4, 'invalid-argument'],
+      [5, undefined],
+    ]);
+  });
+
+  it('--max-elements above the cap is a usage error, before anything is allocated', async () => {
+    for (const limit of ['2e9', '1e15', '1e300']) {
+      const result = await cli(['eval', '--loss', 'mse_loss', '--input', 'tf.tensor(0.5, [2000000000])', '--target', '1', '--max-elements', limit], ROOT);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--max-elements is at most 1,000,000,000');
+    }
+  });
+
+  it("a loss refusing its input in PyTorch's words exits 1, not 2 (probabilities with ignore_index)", async () => {
+    const result = await cli(['eval', '--loss', 'cross_entropy', '--input', '[[1., 2.]]', '--target', '[[0.5, 0.5]]', '--ignore-index', '1'], ROOT);
+    expect(result).toMatchObject({ code: 1, stderr: 'losslens eval: ignore_index is not supported for floating point target\n' });
   });
 
   it('a stdin line too long to be a string is answered with an error and skipped, without buffering it', async () => {
