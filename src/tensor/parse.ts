@@ -99,8 +99,45 @@ const CONSTANTS: Record<string, number> = {
   e: Math.E,
 };
 
+/**
+ * Integer dtypes by their range `[low, low + span)`. A number stored into one is truncated; one
+ * outside the range is refused as PyTorch refuses it ("value cannot be converted to type uint8
+ * without overflow"; a negative integer into an unsigned type wraps, as PyTorch's check allows),
+ * and wrapped as NumPy's cast does for `np.array(..., dtype=...)`.
+ */
+const INTEGER_RANGES: Readonly<Record<string, readonly [string, number, number]>> = {
+  int8: ['int8', -128, 256],
+  uint8: ['uint8', 0, 256],
+  int16: ['int16', -32768, 65536],
+  short: ['int16', -32768, 65536],
+  uint16: ['uint16', 0, 65536],
+  int32: ['int32', -2147483648, 4294967296],
+  int: ['int32', -2147483648, 4294967296],
+  intc: ['int32', -2147483648, 4294967296],
+  uint32: ['uint32', 0, 4294967296],
+  int64: ['int64', -(2 ** 63), 2 ** 64],
+  long: ['int64', -(2 ** 63), 2 ** 64],
+  int_: ['int64', -(2 ** 63), 2 ** 64],
+  intp: ['int64', -(2 ** 63), 2 ** 64],
+  uint64: ['uint64', 0, 2 ** 64],
+  ByteTensor: ['uint8', 0, 256],
+  CharTensor: ['int8', -128, 256],
+  ShortTensor: ['int16', -32768, 65536],
+  IntTensor: ['int32', -2147483648, 4294967296],
+  LongTensor: ['int64', -(2 ** 63), 2 ** 64],
+};
+
+/** `value` wrapped into `[low, low + span)`, as an integer cast does. */
+function wrap(value: number, low: number, span: number): number {
+  return ((((value - low) % span) + span) % span) + low;
+}
+
 interface Options {
   explicit?: DType;
+  /** The integer dtype written out (`dtype=torch.uint8`), by its range. */
+  range?: readonly [string, number, number];
+  /** Whether the constructor is NumPy's (or jax's), which wraps what does not fit where PyTorch refuses it. */
+  numpy?: boolean;
   shape?: number[];
   size?: number[];
 }
@@ -143,7 +180,7 @@ class Parser {
         const value = data[i]!;
         if (dtype === 'bool') data[i] = value !== 0 ? 1 : 0;
         else if (!Number.isFinite(value)) this.fail(l10n.t('Cannot store {0} in an integer tensor', value), 0);
-        else data[i] = Math.trunc(value);
+        else data[i] = options.range ? this.fitted(value, options) : Math.trunc(value);
       }
     }
     const target = options.shape ?? options.size;
@@ -163,6 +200,21 @@ class Parser {
       shape = target;
     }
     return new Tensor(data, shape, dtype, weak);
+  }
+
+  /** A number stored into the integer dtype of `options.range`: truncated, then wrapped or refused. */
+  private fitted(value: number, options: Options): number {
+    const [name, low, span] = options.range!;
+    const whole = Math.trunc(value);
+    if (!options.numpy) {
+      // PyTorch: a float outside the type's range overflows; an integer may be negative for an unsigned type.
+      const lowest = low === 0 && !this.sawFloat ? -span / 2 : low;
+      if (value < lowest || value >= low + span || (this.sawFloat && value > low + span - 1)) {
+        this.fail(l10n.t('value cannot be converted to type {0} without overflow', name), 0);
+      }
+    }
+    if (whole >= low && whole < low + span) return whole;
+    return wrap(whole, low, span);
   }
 
   /** A tensor value: a wrapper call (`torch.tensor(...)`), a list, or a scalar. */
@@ -192,8 +244,20 @@ class Parser {
     const last = name.slice(name.lastIndexOf('.') + 1);
     const implied = CONSTRUCTORS[last];
     if (implied) options.explicit = implied;
+    if (Object.hasOwn(INTEGER_RANGES, last)) options.range = INTEGER_RANGES[last];
+    options.numpy = /^(np|numpy|jnp|jax\.numpy)\./.test(name);
     this.skip();
     if (this.text[this.pos] === ')') this.fail(l10n.t('{0}() needs the values of the tensor', name), this.pos);
+    // `torch.Tensor(2)` is an uninitialised tensor of shape (2,), not the number 2.
+    if (implied && /^\d/.test(this.text[this.pos] ?? '')) {
+      this.fail(
+        l10n.t(
+          '{0}(n, ...) makes an uninitialised tensor of that shape, not a tensor of those numbers: write {0}([...]) or torch.tensor(...) with the values',
+          name,
+        ),
+        this.pos,
+      );
+    }
     if (this.text[this.pos] === '[' || this.text[this.pos] === '(') this.list(0, this.text[this.pos] === '[' ? ']' : ')');
     else this.element(0);
     let positional = 1;
@@ -239,7 +303,7 @@ class Parser {
       return;
     }
     const at = this.pos;
-    const dtype = this.dtypeValue();
+    const dtype = this.dtypeValue(options);
     if (dtype === undefined) this.fail(l10n.t('Unexpected argument {0} of {1}(...): expected a shape or a dtype', index + 1, constructor), at);
     options.explicit = dtype;
   }
@@ -249,7 +313,7 @@ class Parser {
     const at = this.pos;
     switch (key) {
       case 'dtype': {
-        const dtype = this.dtypeValue();
+        const dtype = this.dtypeValue(options);
         if (dtype === undefined) this.fail(l10n.t('Unknown dtype; use a float, integer or bool type such as torch.float32 or "int64"'), at);
         options.explicit = dtype;
         return;
@@ -285,7 +349,7 @@ class Parser {
     this.fail(l10n.t('Unterminated argument'), start);
   }
 
-  private dtypeValue(): DType | undefined {
+  private dtypeValue(options: Options): DType | undefined {
     const c = this.text[this.pos];
     let raw: string | undefined;
     if (c === '"' || c === "'") raw = this.string();
@@ -295,6 +359,12 @@ class Parser {
     }
     if (raw === undefined) return undefined;
     const last = raw.slice(raw.lastIndexOf('.') + 1);
+    const bits = /^[<>=|]?([iu])(\d)$/.exec(last);
+    const width = bits ? `${bits[1] === 'u' ? 'uint' : 'int'}${Number(bits[2]) * 8}` : last;
+    // Python's own `int` is int64 to PyTorch and NumPy; `torch.int` is int32.
+    const range = raw === 'int' ? INTEGER_RANGES.int64 : Object.hasOwn(INTEGER_RANGES, width) ? INTEGER_RANGES[width] : undefined;
+    if (range) options.range = range;
+    else delete options.range;
     if (DTYPE_NAMES[last]) return DTYPE_NAMES[last];
     if (/^[<>=|]?f\d$/.test(last)) return 'float';
     if (/^[<>=|]?[iu]\d$/.test(last)) return 'int';
@@ -343,6 +413,7 @@ class Parser {
     let items = 0;
     let itemsAreLists: boolean | undefined;
     let sawComma = false;
+    let separated = true;
     for (;;) {
       this.skip();
       const c = this.text[this.pos];
@@ -370,11 +441,18 @@ class Parser {
       else if (itemsAreLists !== isList) {
         this.fail(isList ? 'Ragged list: a list where a number was expected' : 'Ragged list: a number where a list was expected', this.pos);
       }
+      if (items > 0 && !sawComma && !separated) {
+        // `[1-2]` is arithmetic in Python (-1), `[1+2]` too: not read as two numbers.
+        this.fail(l10n.t('Expected "," between the values, found {0}: LossLens reads numbers, not expressions', this.describe(this.pos)), this.pos);
+      }
       if (isList) this.list(depth + 1, c === '[' ? ']' : ')');
       else this.element(depth + 1);
       items++;
       sawComma = false;
+      const end = this.pos;
       this.skip();
+      // NumPy's printout separates values by whitespace: a separator only where there is some.
+      separated = this.pos > end;
       if (this.text[this.pos] === ',') {
         this.pos++;
         sawComma = true;
@@ -471,8 +549,9 @@ class Parser {
     if (raw === '' || raw === '.' || !/\d/.test(raw)) this.fail(l10n.t('Expected a number, found {0}', this.describe(start)), start);
     this.pos += raw.length;
     const next = this.text[this.pos];
-    if (next !== undefined && /[A-Za-z_]/.test(next)) {
+    if (next !== undefined && /[A-Za-z_.]/.test(next)) {
       if (next === 'j' || next === 'J') this.fail(l10n.t('Complex numbers are not supported'), start);
+      // `1.2.3`, `1..2`, `1e5.5`: one malformed number, never two numbers.
       this.fail(l10n.t('Malformed number "{0}{1}"', raw, next), start);
     }
     if (/[.eE]/.test(raw)) this.sawFloat = true;

@@ -5,8 +5,9 @@ Run with Debian's PyTorch (apt-get install -y python3-torch python3-torchvision)
 
     /usr/bin/python3 test/golden/generate.py
 
-Writes test/golden/losses.json (every loss, its options and error cases, float64) and
-test/golden/printing.json (how PyTorch prints tensors). The tests read these files, so they run
+Writes test/golden/losses.json (every loss, its options and error cases, float64),
+test/golden/printing.json (how PyTorch prints tensors) and test/golden/literals.json (tensor
+literals as torch and NumPy read them). The tests read these files, so they run
 without PyTorch. Keras has no Debian package; its three cross entropies are computed here from
 Keras 3's formulas (clip to [1e-7, 1 - 1e-7], renormalise, from_logits) in float64 NumPy and marked
 as such. Deterministic: the same PyTorch gives the same files.
@@ -539,6 +540,48 @@ for values in [[1, 2, 3], [[10, -2], [3, 400]], 7, list(range(1500)), [True, Fal
 empty = torch.zeros(0, 3)
 printing.append({"data": [], "shape": [0, 3], "dtype": "float32", "printed": str(empty)})
 
+# ---------------------------------------------------------------- literals
+# Tensor literals as Python evaluates them (torch, NumPy): the values and dtype LossLens's parser must
+# read, or the error it must refuse them with. `expression` marks arithmetic, which LossLens refuses.
+literal_cases = [
+    "torch.tensor([1.7, -2.7], dtype=torch.long)",
+    "torch.tensor([1.5, -2.7], dtype=int)",
+    "torch.LongTensor([1.9, -1.9])",
+    "torch.ByteTensor([-1, 255])",
+    "torch.ByteTensor([257])",
+    "torch.tensor([300.0], dtype=torch.uint8)",
+    "torch.tensor([-1.5], dtype=torch.uint8)",
+    "torch.tensor([255.9], dtype=torch.uint8)",
+    "torch.tensor([200.0, -128.0], dtype=torch.int8)",
+    "torch.tensor([3e9], dtype=torch.int32)",
+    "torch.tensor([1e20], dtype=torch.long)",
+    "torch.tensor([1, 0, 1], dtype=torch.uint8)",
+    "torch.tensor([0.5, 2], dtype=torch.float32)",
+    "torch.tensor([2, 0], dtype=torch.bool)",
+    "np.array([200.0, 130.0, -129.0], dtype='i1')",
+    "np.array([300.0, -1.0], dtype=np.uint8)",
+    "np.array([1.9, -1.9], dtype=np.int64)",
+    "torch.Tensor([1, 2])",
+    "torch.Tensor(2)",
+    "torch.FloatTensor(2, 3)",
+]
+literals = []
+for source in literal_cases:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = eval(source, {"torch": torch, "np": np})
+        array = value.numpy() if isinstance(value, torch.Tensor) else value
+        if source.startswith(("torch.Tensor(2)", "torch.FloatTensor(2, 3)")):
+            literals.append({"source": source, "error": "uninitialised"})
+            continue
+        kind = "bool" if array.dtype == np.bool_ else "int" if np.issubdtype(array.dtype, np.integer) else "float"
+        literals.append({"source": source, "dtype": kind, "shape": list(array.shape), "data": encode(array.astype(np.float64).ravel().tolist())})
+    except Exception as error:  # noqa: BLE001 - the error is the expected answer
+        literals.append({"source": source, "error": str(error)})
+for source in ["[1-2]", "[1+2]", "[1.2.3]", "[1..2]", "[1e5.5]"]:
+    literals.append({"source": source, "error": "not a literal: Python reads arithmetic or a syntax error here"})
+
 meta = {"torch": torch.__version__, "python": sys.version.split()[0], "numpy": np.__version__}
 try:
     import torchvision
@@ -552,5 +595,8 @@ with open(os.path.join(HERE, "losses.json"), "w") as f:
     f.write("\n")
 with open(os.path.join(HERE, "printing.json"), "w") as f:
     json.dump({"meta": meta, "cases": printing}, f, indent=1, allow_nan=False)
+    f.write("\n")
+with open(os.path.join(HERE, "literals.json"), "w") as f:
+    json.dump({"meta": meta, "cases": literals}, f, indent=1, allow_nan=False)
     f.write("\n")
 print(f"wrote {len(cases)} loss cases and {len(printing)} printing cases with torch {torch.__version__}")
