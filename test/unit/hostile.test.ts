@@ -129,6 +129,27 @@ describe('every encoding and line ending Python reads gives the same findings', 
   });
 });
 
+describe('expressions nested thousands deep are analysed, not a stack overflow', () => {
+  const head = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', 'x = torch.randn(4, 3)', 'y = torch.randint(0, 3, (4,))'];
+  const softmaxes = (depth: number) => `${'F.softmax('.repeat(depth)}x${', dim=1)'.repeat(depth)}`;
+
+  it.each([
+    ['1,000 nested softmax calls in the loss argument', [...head, `loss = nn.CrossEntropyLoss()(${softmaxes(1000)}, y)`], [['LL003', 6, 30]]],
+    ['3,000 nested softmax calls bound to a name, then used', [...head, `p = ${softmaxes(3000)}`, 'loss = nn.CrossEntropyLoss()(p, y)'], [['LL003', 7, 30]]],
+    ['8,000 unary minus signs', [...head, `loss = nn.CrossEntropyLoss()(${'-'.repeat(8000)}x, y)`], []],
+    ['800 nested sigmoids', [...head, `loss = nn.BCELoss()(${'torch.sigmoid('.repeat(800)}x${')'.repeat(800)}, torch.rand(4, 3))`], []],
+    [
+      "20,000 parentheses around a layer's raw scores",
+      [...head, 'h = nn.Linear(3, 1)', `loss = nn.BCELoss()(${'('.repeat(20_000)}h(x)${')'.repeat(20_000)}, torch.rand(4, 1))`],
+      [['LL001', 7, 21]],
+    ],
+  ])('%s', async (_what, lines, expected) => {
+    const result = await cli(['check', '--format', 'json', 'deep.py'], folder({ 'deep.py': lines.join('\n') }));
+    expect(result.stderr).toBe('');
+    expect(findingLines(result.stdout)).toEqual(expected);
+  });
+});
+
 describe('TypeScript and JavaScript read lone CR line endings as lines, as JavaScript does', () => {
   it('reports the finding at its line and column, and names the line of its evidence', async () => {
     const lines = [

@@ -8,6 +8,8 @@ import { callArguments, calledIn, intLiteral, numberValue, readsParameter, spanO
 import { UNKNOWN, UNKNOWN_FACT, arithmetic, fact, isKnownRank, merge, tensor, withEvidence, type Value } from './values';
 
 const MAX_DEPTH = 40;
+/** How many values may be computing at once, each inside the next: deeper is unknown. */
+const MAX_NESTING = 150;
 
 /**
  * The workspace modules a file imports, by the name it imports them under: `get` may read one
@@ -36,6 +38,10 @@ const MAX_CALLERS = 8;
 export class Interpreter {
   private readonly memo = new Map<number, Value>();
   private readonly active = new Set<number>();
+  /** How many `value` calls are under way, each inside the next. */
+  private nesting = 0;
+  /** The statement holding each node asked about (`evidence`). */
+  private readonly statements = new Map<number, IrNode>();
   private readonly passedMemo = new Map<string, Value | undefined>();
   /** Interpreters of files importing this one whose calls were read: their classes are theirs to follow. */
   private readonly callers = new Set<Interpreter>();
@@ -138,13 +144,18 @@ export class Interpreter {
     const key = node.id;
     const cached = this.memo.get(key);
     if (cached) return cached;
-    if (this.active.has(key) || depth > MAX_DEPTH) return UNKNOWN;
+    // `depth` counts the bindings and calls followed; `nesting` every value being computed, however
+    // it was asked for (a transfer function asks for its argument's fact afresh): an expression
+    // nested thousands deep (`F.softmax(F.softmax(...))`) is unknown below MAX_NESTING, not a stack overflow.
+    if (this.active.has(key) || depth > MAX_DEPTH || this.nesting >= MAX_NESTING) return UNKNOWN;
     this.active.add(key);
+    this.nesting++;
     let result: Value;
     try {
       result = this.compute(unparen(node), depth + 1);
     } finally {
       this.active.delete(key);
+      this.nesting--;
     }
     this.memo.set(key, result);
     return result;
@@ -153,7 +164,7 @@ export class Interpreter {
   /** The evidence entry for a node: its statement's text (first line, trimmed), where it is, and a note. */
   evidence(node: IrNode, note?: string, exact = false): Evidence {
     // The statement holding the node, or (`exact`) the node itself: a layer inside a list.
-    const statement = exact ? node : statementOf(node);
+    const statement = exact ? node : statementOf(node, this.statements, this.module.tree.rootNode);
     const firstLine = statement.text.split('\n')[0]!.trim();
     const text = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
     return {
@@ -788,14 +799,42 @@ function project(value: Value, path: readonly number[]): Value {
 }
 
 /** The statement holding a node: each `parent` is a search down from the root, so each is asked once. */
-function statementOf(node: IrNode): IrNode {
+function statementOf(node: IrNode, known: Map<number, IrNode>, root: IrNode): IrNode {
+  const path: IrNode[] = [];
   let current = node;
-  let parent = current.parent;
-  while (parent && !STATEMENT_PARENT.test(parent.type)) {
+  let found = known.get(current.id);
+  let parent = found ? null : current.parent;
+  while (!found && parent && !STATEMENT_PARENT.test(parent.type)) {
+    path.push(current);
+    // Deep inside an expression nested thousands deep, where every `parent` read costs the
+    // depth (tree-sitter walks down from the root): walk down once instead.
+    if (path.length > 16) return statementFromRoot(node, known, root) ?? current;
     current = parent;
-    parent = current.parent;
+    found = known.get(current.id);
+    parent = found ? null : current.parent;
   }
-  return parent && (parent.type === 'expression_statement' || parent.type === 'return_statement') ? parent : current;
+  const statement = found ?? (parent && (parent.type === 'expression_statement' || parent.type === 'return_statement') ? parent : current);
+  for (const step of [...path, current]) known.set(step.id, statement);
+  return statement;
+}
+
+/** `statementOf` from the root down, keeping the statement of every node on the way. */
+function statementFromRoot(node: IrNode, known: Map<number, IrNode>, root: IrNode): IrNode | undefined {
+  const path: IrNode[] = [root];
+  for (let current = root; current.id !== node.id;) {
+    const next = current.namedChildren.find((child) => child && child.startIndex <= node.startIndex && node.endIndex <= child.endIndex);
+    if (!next) return undefined;
+    path.push(next);
+    current = next;
+  }
+  // The last node on the path whose parent holds statements, or that parent when it is an expression or return statement.
+  let index = path.length - 1;
+  while (index > 0 && !STATEMENT_PARENT.test(path[index - 1]!.type)) index--;
+  if (index === 0) return undefined;
+  const holder = path[index - 1]!;
+  const statement = holder.type === 'expression_statement' || holder.type === 'return_statement' ? holder : path[index]!;
+  for (const step of path.slice(index)) known.set(step.id, statement);
+  return statement;
 }
 
 /** What a statement's (or an expression statement's content's) parent is. */

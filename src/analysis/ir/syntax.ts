@@ -77,13 +77,16 @@ export function unparen(node: IrNode): IrNode {
 
 /** The value of an integer literal (with an optional minus sign), if the node is one. */
 export function intLiteral(node: IrNode | undefined): number | undefined {
-  if (!node) return undefined;
-  const inner = unparen(node);
-  if (inner.type === 'integer') return Number(inner.text.replace(/_/g, ''));
-  if (inner.type === 'unary_operator' && inner.text.startsWith('-')) {
-    const operand = inner.childForFieldName('argument');
-    const value = intLiteral(operand ?? undefined);
-    return value === undefined ? undefined : -value;
+  // A loop, not recursion, and a bounded one: `--------x` may be thousands of signs deep, and
+  // every level of it asks.
+  let sign = 1;
+  let current = node;
+  for (let signs = 0; current && signs <= 16; signs++) {
+    const inner = unparen(current);
+    if (inner.type === 'integer') return sign * Number(inner.text.replace(/_/g, ''));
+    if (inner.type !== 'unary_operator' || inner.childForFieldName('operator')?.type !== '-') return undefined;
+    sign = -sign;
+    current = inner.childForFieldName('argument') ?? undefined;
   }
   return undefined;
 }

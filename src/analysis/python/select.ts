@@ -132,6 +132,15 @@ function receiverCalls(text: string, mentions: Mentions, statements: readonly St
   const receivers = receiverNames(text, mentions, statements, callersElsewhere);
   if (receivers.size === 0) return [];
   const calls: Array<[number, number]> = [];
+  if (receivers.size > MAX_RECEIVER_PATTERN) {
+    // Thousands of names (a file of as many loss lines): every call's callee, kept if it is one,
+    // so the time stays linear in the file rather than in the file times the names.
+    const read = (source: string) =>
+      Array.from(source.matchAll(new RegExp(ANY_CALL, 'g')), (match): [number, number, string] => [match.index, match[0].length, match[1]!]);
+    for (const statement of statements)
+      for (const [at, length, name] of statement.memo('calls:*', read)) if (receivers.has(name)) calls.push([statement.start + at, length]);
+    return calls;
+  }
   const names = [...receivers].sort().join('|');
   // `criterion(` and `criterion.forward(`: the name (with `.forward`) is the callee.
   const pattern = new RegExp(`\\b(?:${names})(?:\\.forward)?(?=\\s*\\()`, 'g');
@@ -140,6 +149,11 @@ function receiverCalls(text: string, mentions: Mentions, statements: readonly St
   for (const statement of statements) for (const [at, length] of statement.memo(key, read)) calls.push([statement.start + at, length]);
   return calls;
 }
+
+/** Above this many receiver names, one pattern of them all costs more than reading every call. */
+const MAX_RECEIVER_PATTERN = 64;
+/** Any call's callee name, with `.forward` (`criterion(`, `criterion.forward (`). */
+const ANY_CALL = String.raw`\b([A-Za-z_]\w*)(?:\.forward)?(?=\s*\()`;
 
 /**
  * Names a loss module may be assigned to (`criterion = nn.CrossEntropyLoss()`,

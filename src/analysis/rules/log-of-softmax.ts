@@ -8,6 +8,11 @@ import { createRule, type RuleContext } from './rule';
 
 /** The call applying `log` to `activation`, when written inline: `torch.log(act)`, `tf.math.log(act)` or `act.log()`. */
 function logAround(context: RuleContext, activation: IrNode): IrNode | undefined {
+  // The text first: reading `parent` costs the depth of the tree (thousands in a nested expression).
+  // A call of a bare name may be a log imported under another one (`from torch import log as ln`).
+  const before = context.text.slice(Math.max(0, activation.startIndex - 64), activation.startIndex);
+  const after = context.text.slice(activation.endIndex, activation.endIndex + 64);
+  if (!/^\s*\.\s*log\b/.test(after) && !/(?:\blog|(?:^|[^\w.])[A-Za-z_]\w*)\s*\(\s*$/.test(before)) return undefined;
   const parent = activation.parent;
   // act.log()
   if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'log' && parent.parent?.type === 'call') return parent.parent;
