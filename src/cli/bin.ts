@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { addressSpaceMessage, relaunchUnderLimit } from './address-space';
 import type { CliIO } from './io';
 import { configureCliL10n } from './l10n';
 import { main } from './main';
@@ -15,6 +16,11 @@ const INTERNAL_ERROR = 3;
  */
 function run(): void {
   configureCliL10n(join(__dirname, '..', 'l10n'));
+  const relaunched = relaunchUnderLimit(process.argv.slice(2));
+  if (relaunched !== undefined) {
+    process.exitCode = relaunched;
+    return;
+  }
   let outputClosed = false;
   // Output that cannot be written (a full device, a read-only descriptor): one line, exit 2.
   let outputFailed = false;
@@ -45,6 +51,12 @@ function run(): void {
       process.exitCode = outputFailed ? 2 : code;
     },
     (error: unknown) => {
+      const limited = addressSpaceMessage(error);
+      if (limited) {
+        process.stderr.write(`${limited}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`${l10n.t('LossLens hit an internal error; please report it with the command you ran.')}\n${detail}\n`);
       process.exitCode = INTERNAL_ERROR;

@@ -417,6 +417,14 @@ describe('a closed pipe ends the CLI quietly, with the exit code of what it did'
       outfile: bundle,
       logLevel: 'silent',
     });
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'src', 'cli', 'address-space.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: join(ROOT, 'node_modules', '.cache', 'losslens-test', 'address-space.js'),
+      logLevel: 'silent',
+    });
   });
   const children: Array<ReturnType<typeof spawn>> = [];
   afterEach(() => {
@@ -454,6 +462,34 @@ describe('a closed pipe ends the CLI quietly, with the exit code of what it did'
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/^LossLens could not write its output: (ENOSPC|EBADF)/);
     }
+  });
+
+  it('under an 8 GB address-space limit (ulimit -v), check and eval work: the CLI does without WebAssembly guard pages', () => {
+    const run = (command: string) =>
+      spawnSync('bash', ['-c', `ulimit -v 8000000 && ${command}`], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        input: '{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[3]}}\n',
+      });
+    const check = run(`"${process.execPath}" "${bundle}" check --no-cache --format json examples/pytorch/classifier_bugs.py`);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(1);
+    expect(JSON.parse(check.stdout).findings.length).toBeGreaterThan(0);
+    const evaluated = run(`"${process.execPath}" "${bundle}" eval --jsonl`);
+    expect(evaluated.stdout).toBe('{"id":1,"value":4,"shape":[]}\n');
+  });
+
+  it('where the guard pages cannot be done without, the error names the limit', () => {
+    const script = join(mkdtempSync(join(tmpdir(), 'losslens-limit-')), 'memory.js');
+    writeFileSync(
+      script,
+      [
+        `const { addressSpaceMessage } = require(${JSON.stringify(join(ROOT, 'node_modules', '.cache', 'losslens-test', 'address-space.js'))});`,
+        'try { new WebAssembly.Memory({ initial: 512 }); } catch (error) { console.log(addressSpaceMessage(error)); }',
+      ].join('\n'),
+    );
+    const run = spawnSync('bash', ['-c', `ulimit -v 8000000 && "${process.execPath}" "${script}"`], { encoding: 'utf8' });
+    expect(run.stdout).toMatch(/^LossLens could not reserve memory for its parser \(WebAssembly\) under the address-space limit of 7\.6 GB \(ulimit -v\)/);
   });
 
   it('check: the findings it found still make exit code 1, and nothing is printed about the pipe', async () => {
