@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { createConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { createConnection, IPCMessageReader, IPCMessageWriter, StreamMessageWriter } from 'vscode-languageserver/node';
 import { version } from '../../package.json';
 import { startServer } from '../server/server';
+import { ResilientMessageReader } from './frames';
 import { EXIT, UsageError, type CliIO } from './io';
 
 export const SERVER_USAGE = 'losslens server [--stdio | --node-ipc]';
@@ -23,7 +24,13 @@ export function runServer(argv: readonly string[], io: CliIO): Promise<number> {
   if (ipc && !process.send) throw new UsageError(l10n.t('--node-ipc needs a parent Node process with an IPC channel.'));
   const connection = ipc
     ? createConnection(new IPCMessageReader(process), new IPCMessageWriter(process))
-    : createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    : createConnection(
+        // A malformed frame is said on stderr (editors show it in their LSP log) and skipped.
+        new ResilientMessageReader(process.stdin, (reason) =>
+          io.stderr(`${l10n.t('losslens server: skipped a malformed message from the client: {0}', reason)}\n`),
+        ),
+        new StreamMessageWriter(process.stdout),
+      );
   // A promise nobody waited on must not end the server (and every editor's findings with it).
   process.on('unhandledRejection', (reason) =>
     connection.console.error(l10n.t('Analysis failed: {0}', reason instanceof Error ? (reason.stack ?? reason.message) : String(reason))),
