@@ -73,11 +73,11 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
 function plainBlock(x: Float64Array, y: Float64Array, start: number, end: number): number {
   let total = 0;
   for (let i = start; i < end; i++) {
-    // Branch-free (m = max(−x, 0) = (|x| − x)/2, exactly): the signs of random logits would
-    // defeat the branch predictor.
+    // Branch-free (m = max(−x, 0)): the signs of random logits would defeat the branch
+    // predictor. Not (|x| − x)/2, which is nan at x = ∞ where PyTorch gives (1 − y)·∞.
     const xi = x[i]!;
     const a = Math.abs(xi);
-    total += (1 - y[i]!) * xi + (a - xi) * 0.5 + log1pExpNeg(a);
+    total += (1 - y[i]!) * xi + Math.max(-xi, 0) + log1pExpNeg(a);
   }
   return total;
 }
@@ -96,7 +96,7 @@ function weightedBlock(
     const xi = x[i]!;
     const yi = y[i]!;
     const a = Math.abs(xi);
-    const m = (a - xi) * 0.5;
+    const m = Math.max(-xi, 0);
     const logTerm = log1pExpNeg(a);
     let loss = posWeight ? (1 - yi) * xi + ((posWeight[i]! - 1) * yi + 1) * (logTerm + m) : (1 - yi) * xi + m + logTerm;
     if (weight) loss *= weight[i]!;

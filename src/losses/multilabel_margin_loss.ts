@@ -44,6 +44,14 @@ export const multilabelMarginLoss: LossDefinition = {
     const outShape = shape.length === 2 ? [rows] : [];
     const losses = new Float64Array(rows);
     const isTarget = new Uint8Array(classes);
+    // PyTorch checks every target, the padding after a −1 included.
+    for (const label of labels) {
+      if (label < -1 || label >= classes)
+        throw new LossError(
+          'out-of-range',
+          l10n.t("multilabel_margin_loss: argument #2 'target' is out of range: {0} is not a class index (0 to {1}) or −1", label, classes - 1),
+        );
+    }
     for (let r = 0; r < rows; r++) {
       ctx.checkpoint(r * classes, rows * classes);
       isTarget.fill(0);
@@ -52,8 +60,6 @@ export const multilabelMarginLoss: LossDefinition = {
       for (let k = 0; k < classes; k++) {
         const label = labels[base + k]!;
         if (label < 0) break;
-        if (label >= classes)
-          throw new LossError('out-of-range', l10n.t('multilabel_margin_loss: target index {0} is out of range for {1} classes', label, classes));
         isTarget[label] = 1;
       }
       let total = 0;

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { multiLabelSoftMarginShapes } from './shapes';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats, expandOrThrow } from './checks';
+import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -28,24 +29,33 @@ export const multilabelSoftMarginLoss: LossDefinition = {
   formula: 'ℓₙ = −(1/C) Σ_c w_c · ( y_{n,c} · log σ(x_{n,c}) + (1 − y_{n,c}) · log σ(−x_{n,c}) )',
   aliases: { torch: ['torch.nn.MultiLabelSoftMarginLoss', 'torch.nn.functional.multilabel_soft_margin_loss'] },
   compute({ input, target }, options, ctx) {
+    // As PyTorch 1.13 writes it: the elementwise loss over the broadcast shape, summed over
+    // dim `input.dim() − 1` of that shape and divided by the input's size there — so a target
+    // with an extra leading dim moves the sum to another axis, as in PyTorch.
+    if (input!.shape.length === 0) throw new LossError('shape-mismatch', l10n.t('Dimension specified as -1 but tensor has no dimensions'));
     const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
     const weightTensor = options.weight as Tensor | null;
     const weight = weightTensor ? expandOrThrow(weightTensor, pair.shape, 'weight', NAME) : undefined;
-    const classes = pair.shape[pair.shape.length - 1] ?? 1;
-    const outShape = pair.shape.slice(0, -1);
-    const rows = pair.a.length / Math.max(classes, 1);
-    const losses = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) {
-      ctx.checkpoint(r * classes, pair.a.length);
-      let total = 0;
-      for (let c = 0; c < classes; c++) {
-        const i = r * classes + c;
-        const x = pair.a[i]!;
-        const y = pair.b[i]!;
-        const loss = -(y * logSigmoid(x) + (1 - y) * logSigmoid(-x));
-        total += weight ? loss * weight[i]! : loss;
+    const classDim = input!.shape.length - 1;
+    const classes = input!.shape[classDim]!;
+    const size = pair.shape[classDim]!;
+    const inner = pair.shape.slice(classDim + 1).reduce((n, d) => n * d, 1);
+    const outer = pair.shape.slice(0, classDim).reduce((n, d) => n * d, 1);
+    const outShape = pair.shape.filter((_, axis) => axis !== classDim);
+    const losses = new Float64Array(outer * inner);
+    for (let o = 0; o < outer; o++) {
+      ctx.checkpoint(o * size * inner, pair.a.length);
+      for (let k = 0; k < inner; k++) {
+        let total = 0;
+        for (let c = 0; c < size; c++) {
+          const i = (o * size + c) * inner + k;
+          const x = pair.a[i]!;
+          const y = pair.b[i]!;
+          const loss = -(y * logSigmoid(x) + (1 - y) * logSigmoid(-x));
+          total += weight ? loss * weight[i]! : loss;
+        }
+        losses[o * inner + k] = total / classes;
       }
-      losses[r] = total / classes;
     }
     ctx.step('per_sample', l10n.t('the mean over labels of each sample'), () => new Tensor(losses.slice(), outShape));
     return reduce(losses, outShape, options.reduction as Reduction);

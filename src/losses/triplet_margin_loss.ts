@@ -11,7 +11,8 @@ const NAME = 'triplet_margin_loss';
 /** `torch.pairwise_distance`: the p-norm of `a − b + eps` over the last dim. */
 function pairwiseDistance(a: Float64Array, b: Float64Array, shape: Shape, p: number, eps: number): Float64Array {
   const dim = shape.length === 0 ? 1 : shape[shape.length - 1]!;
-  const rows = dim === 0 ? 0 : a.length / dim;
+  // One distance per row, counted from the shape: an empty vector (shape (0,)) is one row at distance 0.
+  const rows = shape.slice(0, -1).reduce((n, size) => n * size, 1);
   const out = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let acc = 0;

@@ -231,7 +231,10 @@ describe('eval --jsonl against PyTorch (test/golden/losses.json): every value, e
     return scale < 1e-15 ? Math.abs(actual - expected) < 1e-15 : Math.abs(actual - expected) / scale < 1e-9;
   };
 
-  it.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, golden) => {
+  // Nested JSON lists cannot say an empty tensor of rank 2 or more ((0, 3) is `[]`, as (0,) is).
+  const listable = (c: GoldenCase) =>
+    [...Object.values(c.args), ...Object.values(c.kwargs).filter(isTensor)].every((t) => t.shape.length < 2 || !t.shape.includes(0));
+  it.each(golden.cases.filter(listable).map((c) => [c.name, c] as const))('%s', (_name, golden) => {
     const dtypes: Record<string, string> = {};
     const tensor = (name: string, value: GoldenTensor) => {
       dtypes[name] = value.dtype;
