@@ -63,6 +63,14 @@ export const ctcLoss: LossDefinition = {
     const inLengths = classIndices(inputLengths!, 'input_lengths', NAME);
     const tgtLengths = classIndices(targetLengths!, 'target_lengths', NAME);
     const labels = classIndices(targets!, 'targets', NAME);
+    if (targets!.ndim > 2 || targets!.ndim === 0)
+      throw new LossError(
+        'shape-mismatch',
+        l10n.t(
+          "Expected 1 to 2 dimensions, but got {0}-dimensional tensor for argument #2 'targets' (while checking arguments for ctc_loss_cpu)",
+          targets!.ndim,
+        ),
+      );
     const padded = unbatched || targets!.ndim === 2;
     const offsets = new Array<number>(batch);
     if (padded) {

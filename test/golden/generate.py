@@ -469,6 +469,10 @@ case("multilabel_soft_margin_loss 0-d input", "multilabel_soft_margin_loss", F.m
 margin_scores = torch.tensor([[0.1, 0.2, 0.3]], dtype=torch.float64)
 for labels in [[[0, -2, 1]], [[0, 3, 1]], [[0, -1, 5]]]:
     case(f"multilabel_margin_loss target {labels}", "multilabel_margin_loss", F.multilabel_margin_loss, {"input": margin_scores, "target": torch.tensor(labels, dtype=torch.int64)})
+ctc_log_probs = torch.log_softmax(torch.tensor([[[0.1, 0.5, -0.2, 0.3]], [[0.4, -0.1, 0.2, 0.0]], [[0.3, 0.3, -0.5, 0.1]]], dtype=torch.float64), 2)
+case("ctc_loss 3-D targets", "ctc_loss", F.ctc_loss, {"log_probs": ctc_log_probs, "targets": torch.ones(1, 2, 1, dtype=torch.int64), "input_lengths": torch.tensor([3]), "target_lengths": torch.tensor([2])})
+case("ctc_loss 0-d targets", "ctc_loss", F.ctc_loss, {"log_probs": ctc_log_probs, "targets": torch.tensor(1), "input_lengths": torch.tensor([3]), "target_lengths": torch.tensor([1])})
+case("ctc_loss unbatched 0-d targets", "ctc_loss", F.ctc_loss, {"log_probs": ctc_log_probs[:, 0], "targets": torch.tensor(1), "input_lengths": torch.tensor(3), "target_lengths": torch.tensor(1)})
 case("cross_entropy error probabilities with ignore_index", "cross_entropy", F.cross_entropy, {"input": fixed_x, "target": fixed_p}, {"ignore_index": 1})
 case("cross_entropy probabilities with a negative ignore_index", "cross_entropy", F.cross_entropy, {"input": fixed_x, "target": fixed_p}, {"ignore_index": -5})
 
