@@ -71,3 +71,12 @@ export class Terms {
     }
   }
 }
+
+/**
+ * The Huber loss of an absolute error as TensorFlow (1, and TensorFlow.js) and optax write it:
+ * ½·min(e, δ)² + δ·(e − min(e, δ)). PyTorch's `huber_loss` rounds its own way (`huber_loss.ts`).
+ */
+export function huber(error: number, delta: number): number {
+  const quadratic = Math.min(error, delta);
+  return 0.5 * quadratic * quadratic + delta * (error - quadratic);
+}

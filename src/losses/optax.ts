@@ -3,6 +3,7 @@ import { broadcastShapes, expandTo } from '../tensor/broadcast';
 import { sameShape, Tensor, type Shape } from '../tensor/tensor';
 import { LossError } from './errors';
 import { checkpointRows, lastAxis } from './keras';
+import { huber } from './elementwise';
 import type { LossContext, LossDefinition, OptionSpec, TensorContract } from './types';
 
 /**
@@ -48,20 +49,29 @@ const contract = (space: TensorContract['space'], shapes: string, description: s
   description,
 });
 
-/** An optax loss applied to each element of two broadcast arrays. */
-function elementwise(spec: {
+/** What an optax loss of two arrays is, apart from how it computes. */
+interface Spec {
   readonly name: string;
   readonly title: string;
   readonly formula: string;
   readonly tensors: readonly [string, string];
   readonly contracts: readonly [TensorContract, TensorContract];
   readonly options?: Readonly<Record<string, OptionSpec>>;
-  readonly term: (a: number, b: number, options: Readonly<Record<string, unknown>>) => number;
   readonly stepTitle: () => string;
-}): LossDefinition {
+}
+
+/**
+ * The definition of an optax loss of two arrays broadcast together; `losses` computes it from
+ * their values and broadcast shape, and gives the shape of what it computed.
+ */
+function definition(
+  spec: Spec,
+  losses: (a: Float64Array, b: Float64Array, shape: Shape, options: Readonly<Record<string, unknown>>, ctx: LossContext) => [Float64Array, Shape],
+): LossDefinition {
   const [first, second] = spec.tensors;
+  const name = `optax.${spec.name}`;
   return {
-    name: `optax.${spec.name}`,
+    name,
     framework: 'optax',
     title: spec.title + TITLE_SUFFIX,
     tensors: [
@@ -70,18 +80,25 @@ function elementwise(spec: {
     ],
     options: spec.options ?? {},
     formula: spec.formula,
-    aliases: { optax: [`optax.${spec.name}`, `optax.losses.${spec.name}`] },
+    aliases: { optax: [name, `optax.losses.${spec.name}`] },
     compute(tensors, options, ctx) {
-      const name = `optax.${spec.name}`;
       const { shape, a, b } = broadcast(tensors[first]!, tensors[second]!, spec.tensors, name);
-      const losses = new Float64Array(a.length);
-      for (let i = 0; i < a.length; i++) {
-        checkpointRows(ctx, i, a.length);
-        losses[i] = spec.term(a[i]!, b[i]!, options);
-      }
-      return steps(ctx, losses, shape, spec.stepTitle());
+      const [values, outShape] = losses(a, b, shape, options, ctx);
+      return steps(ctx, values, outShape, spec.stepTitle());
     },
   };
+}
+
+/** An optax loss applied to each element of two broadcast arrays. */
+function elementwise(spec: Spec & { readonly term: (a: number, b: number, options: Readonly<Record<string, unknown>>) => number }): LossDefinition {
+  return definition(spec, (a, b, shape, options, ctx) => {
+    const losses = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      checkpointRows(ctx, i, a.length);
+      losses[i] = spec.term(a[i]!, b[i]!, options);
+    }
+    return [losses, shape];
+  });
 }
 
 /** log σ(x), without overflow on either side. */
@@ -90,40 +107,18 @@ function logSigmoid(x: number): number {
 }
 
 /** An optax loss over the last axis of two broadcast arrays: one value per row. */
-function rowwise(spec: {
-  readonly name: string;
-  readonly title: string;
-  readonly formula: string;
-  readonly tensors: readonly [string, string];
-  readonly contracts: readonly [TensorContract, TensorContract];
-  readonly options?: Readonly<Record<string, OptionSpec>>;
-  readonly row: (a: Float64Array, b: Float64Array, start: number, width: number, options: Readonly<Record<string, unknown>>) => number;
-  readonly stepTitle: () => string;
-}): LossDefinition {
-  const [first, second] = spec.tensors;
-  return {
-    name: `optax.${spec.name}`,
-    framework: 'optax',
-    title: spec.title + TITLE_SUFFIX,
-    tensors: [
-      { name: first, aliases: ['input'], contract: spec.contracts[0] },
-      { name: second, aliases: ['target'], contract: spec.contracts[1] },
-    ],
-    options: spec.options ?? {},
-    formula: spec.formula,
-    aliases: { optax: [`optax.${spec.name}`, `optax.losses.${spec.name}`] },
-    compute(tensors, options, ctx) {
-      const name = `optax.${spec.name}`;
-      const { shape, a, b } = broadcast(tensors[first]!, tensors[second]!, spec.tensors, name);
-      const { rows, width, outShape } = lastAxis(shape);
-      const losses = new Float64Array(rows);
-      for (let r = 0; r < rows; r++) {
-        checkpointRows(ctx, r, rows);
-        losses[r] = spec.row(a, b, r * width, width, options);
-      }
-      return steps(ctx, losses, outShape, spec.stepTitle());
-    },
-  };
+function rowwise(
+  spec: Spec & { readonly row: (a: Float64Array, b: Float64Array, start: number, width: number, options: Readonly<Record<string, unknown>>) => number },
+): LossDefinition {
+  return definition(spec, (a, b, shape, options, ctx) => {
+    const { rows, width, outShape } = lastAxis(shape);
+    const losses = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      checkpointRows(ctx, r, rows);
+      losses[r] = spec.row(a, b, r * width, width, options);
+    }
+    return [losses, outShape];
+  });
 }
 
 /** log Σ exp over one row, shifted by its maximum. */
@@ -230,12 +225,7 @@ export const optaxHuberLoss = elementwise({
   tensors: ['predictions', 'targets'],
   contracts: [PREDICTIONS, TARGETS],
   options: { delta: { kind: 'number', default: 1 } },
-  term: (p, t, options) => {
-    const delta = options.delta as number;
-    const error = Math.abs(p - t);
-    const quadratic = Math.min(error, delta);
-    return 0.5 * quadratic * quadratic + delta * (error - quadratic);
-  },
+  term: (p, t, options) => huber(Math.abs(p - t), options.delta as number),
   stepTitle: () => l10n.t('the Huber loss of each element'),
 });
 

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { Tensor } from '../tensor/tensor';
 import { floats } from './checks';
 import { LossError } from './errors';
+import { huber } from './elementwise';
 import { checkpointRows, lastAxis } from './keras';
 import { tfjsSameShape } from './shapes';
 import type { LossContext, LossDefinition, OptionSpec, OptionValue } from './types';
@@ -254,12 +255,7 @@ export const tfjsHuberLoss = elementwise({
   space: 'values',
   labels: 'Targets.',
   extra: { delta: { kind: 'number', default: 1 } },
-  term: (y, p, options) => {
-    const delta = options.delta as number;
-    const error = Math.abs(p - y);
-    const quadratic = Math.min(error, delta);
-    return 0.5 * quadratic * quadratic + delta * (error - quadratic);
-  },
+  term: (y, p, options) => huber(Math.abs(p - y), options.delta as number),
   stepTitle: () => l10n.t('the Huber loss of each element'),
 });
 

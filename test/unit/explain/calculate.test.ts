@@ -133,6 +133,18 @@ describe('Copy as optax code', () => {
   });
 });
 
+/** Unit vectors in rows, for TensorFlow.js's cosineDistance. */
+const UNIT_ROWS = {
+  labels: [
+    [0.6, 0.8],
+    [1, 0],
+  ],
+  predictions: [
+    [0.8, 0.6],
+    [0, 1],
+  ],
+} as const;
+
 describe('Copy as TensorFlow.js code', () => {
   /** The script run by tfjs-core itself: its value must be the one LossLens computed. */
   function run(code: string): number[] {
@@ -175,34 +187,8 @@ describe('Copy as TensorFlow.js code', () => {
       },
     ],
     ['huberLoss', { labels: [1, 2, 3], predictions: [1.5, 0, 3.2] }, { delta: 0.5, reduction: 'mean' }],
-    [
-      'cosineDistance',
-      {
-        labels: [
-          [0.6, 0.8],
-          [1, 0],
-        ],
-        predictions: [
-          [0.8, 0.6],
-          [0, 1],
-        ],
-      },
-      {},
-    ],
-    [
-      'cosineDistance',
-      {
-        labels: [
-          [0.6, 0.8],
-          [1, 0],
-        ],
-        predictions: [
-          [0.8, 0.6],
-          [0, 1],
-        ],
-      },
-      { axis: 0, reduction: 'none' },
-    ],
+    ['cosineDistance', UNIT_ROWS, {}],
+    ['cosineDistance', UNIT_ROWS, { axis: 0, reduction: 'none' }],
   ] as const)('%s: the script prints what LossLens computed', (name, tensors, options) => {
     const loss = findLoss(name)!;
     const tensor = (value: unknown) => {
