@@ -174,9 +174,19 @@ export class Workbench {
    */
   async quickFix(line: number, column: number, choose: RegExp): Promise<string[]> {
     await this.goTo(line, column);
-    await this.page.keyboard.press('Control+.');
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
-    await rows.first().waitFor({ timeout: TIMEOUT });
+    // Ctrl+. pressed before the editor has its code actions shows "No code actions available" and
+    // nothing more: ask again (three times at most), as a person would.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+.');
+      try {
+        await rows.first().waitFor({ timeout: attempt < 3 ? 10_000 : TIMEOUT });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await this.goTo(line, column);
+      }
+    }
     const titles = await rows.evaluateAll((elements) => elements.map((element) => (element as HTMLElement).innerText.trim()));
     await rows.filter({ hasText: choose }).first().click();
     await rows.first().waitFor({ state: 'hidden', timeout: TIMEOUT });
