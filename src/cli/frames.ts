@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { AbstractMessageReader, Disposable, type DataCallback, type Message } from 'vscode-languageserver/node';
 
 /** A message body longer than this is refused (its bytes are read as noise, up to the next header). */
@@ -52,30 +53,30 @@ export class ResilientMessageReader extends AbstractMessageReader {
     const start = this.buffer.indexOf(LENGTH);
     if (start < 0) {
       if (this.buffer.length > MAX_HEADER_BYTES) {
-        this.onBad('bytes that are not a message (no Content-Length header)');
+        this.onBad(l10n.t('bytes that are not a message (no Content-Length header)'));
         this.buffer = this.buffer.subarray(this.buffer.length - LENGTH.length);
       }
       return false;
     }
     if (start > 0) {
-      if (this.buffer.subarray(0, start).some((byte) => byte !== 0x0d && byte !== 0x0a)) this.onBad('bytes before a Content-Length header');
+      if (this.buffer.subarray(0, start).some((byte) => byte !== 0x0d && byte !== 0x0a)) this.onBad(l10n.t('bytes before a Content-Length header'));
       this.buffer = this.buffer.subarray(start);
     }
     const end = this.buffer.indexOf(CRLF2);
     const lfOnly = this.buffer.indexOf('\n\n');
     if (end < 0 || end > MAX_HEADER_BYTES || (lfOnly >= 0 && lfOnly < end)) {
-      if (lfOnly >= 0 && (end < 0 || lfOnly < end)) return this.bad('headers ended by LF alone (LSP needs CRLF)', lfOnly + 2);
-      if (end > MAX_HEADER_BYTES || (end < 0 && this.buffer.length > MAX_HEADER_BYTES)) return this.bad('a header without an end', LENGTH.length);
+      if (lfOnly >= 0 && (end < 0 || lfOnly < end)) return this.bad(l10n.t('headers ended by LF alone (LSP needs CRLF)'), lfOnly + 2);
+      if (end > MAX_HEADER_BYTES || (end < 0 && this.buffer.length > MAX_HEADER_BYTES)) return this.bad(l10n.t('a header without an end'), LENGTH.length);
       return false;
     }
     const headers = this.buffer.subarray(0, end).toString('ascii').split('\r\n');
     const lengths = headers.filter((line) => /^content-length:/i.test(line)).map((line) => line.slice(line.indexOf(':') + 1).trim());
     const bodyStart = end + CRLF2.length;
-    if (new Set(lengths).size !== 1) return this.bad('two different Content-Length headers', bodyStart);
-    if (!/^\d+$/.test(lengths[0]!)) return this.bad(`a Content-Length that is not a length (${JSON.stringify(lengths[0]!.slice(0, 20))})`, bodyStart);
+    if (new Set(lengths).size !== 1) return this.bad(l10n.t('two different Content-Length headers'), bodyStart);
+    if (!/^\d+$/.test(lengths[0]!)) return this.bad(l10n.t('a Content-Length that is not a length ({0})', JSON.stringify(lengths[0]!.slice(0, 20))), bodyStart);
     const length = Number(lengths[0]);
     // Too long to be a message LossLens reads: its body, if it comes, is skipped as noise up to the next header.
-    if (length > MAX_MESSAGE_BYTES) return this.bad(`a Content-Length of ${length} bytes, more than ${MAX_MESSAGE_BYTES}`, bodyStart);
+    if (length > MAX_MESSAGE_BYTES) return this.bad(l10n.t('a Content-Length of {0} bytes, more than {1}', length, MAX_MESSAGE_BYTES), bodyStart);
     if (this.buffer.length < bodyStart + length) return false;
     const body = this.buffer.subarray(bodyStart, bodyStart + length).toString('utf8');
     this.buffer = this.buffer.subarray(bodyStart + length);
@@ -83,11 +84,11 @@ export class ResilientMessageReader extends AbstractMessageReader {
     try {
       message = JSON.parse(body);
     } catch {
-      this.onBad('a body that is not JSON');
+      this.onBad(l10n.t('a body that is not JSON'));
       return true;
     }
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-      this.onBad('a body that is not a JSON-RPC message');
+      this.onBad(l10n.t('a body that is not a JSON-RPC message'));
       return true;
     }
     this.callback?.(message as Message);

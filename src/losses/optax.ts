@@ -3,6 +3,7 @@ import { broadcastShapes, expandTo } from '../tensor/broadcast';
 import { sameShape, Tensor, type Shape } from '../tensor/tensor';
 import { LossError } from './errors';
 import { checkpointRows, lastAxis } from './keras';
+import { tupleText } from './shapes';
 import { huber } from './elementwise';
 import type { LossContext, LossDefinition, OptionSpec, TensorContract } from './types';
 
@@ -24,8 +25,6 @@ function floats(tensor: Tensor, argument: string, loss: string): Float64Array {
   return tensor.data;
 }
 
-const shapeText = (shape: Shape) => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
-
 /** Two arrays broadcast against each other, or jax's error. */
 function broadcast(a: Tensor, b: Tensor, names: readonly [string, string], loss: string): { shape: number[]; a: Float64Array; b: Float64Array } {
   const x = floats(a, names[0], loss);
@@ -33,7 +32,7 @@ function broadcast(a: Tensor, b: Tensor, names: readonly [string, string], loss:
   if (sameShape(a.shape, b.shape)) return { shape: [...a.shape], a: x, b: y };
   const result = broadcastShapes(a.shape, b.shape);
   if ('mismatch' in result)
-    throw new LossError('shape-mismatch', l10n.t('{0}: Incompatible shapes for broadcasting: shapes=[{1}, {2}]', loss, shapeText(a.shape), shapeText(b.shape)));
+    throw new LossError('shape-mismatch', l10n.t('{0}: Incompatible shapes for broadcasting: shapes=[{1}, {2}]', loss, tupleText(a.shape), tupleText(b.shape)));
   return { shape: result.shape, a: expandTo(x, a.shape, result.shape), b: expandTo(y, b.shape, result.shape) };
 }
 
@@ -170,7 +169,7 @@ export const optaxSoftmaxCrossEntropyWithIntegerLabels: LossDefinition = {
     if (logits!.shape.length === 0 || !sameShape(labels!.shape, outShape))
       throw new LossError(
         'shape-mismatch',
-        l10n.t('{0}: labels of shape {1} must have the shape of logits {2} without its last axis', name, shapeText(labels!.shape), shapeText(logits!.shape)),
+        l10n.t('{0}: labels of shape {1} must have the shape of logits {2} without its last axis', name, tupleText(labels!.shape), tupleText(logits!.shape)),
       );
     if (labels!.dtype === 'float' && !labels!.weak) throw new LossError('dtype-mismatch', l10n.t('{0}: labels must be an integer array, got float32', name));
     const losses = new Float64Array(rows);

@@ -56,7 +56,7 @@ const dimText = (dim: SymDim) => (dim === undefined ? '?' : String(dim));
 /** `[4, 5]`, as PyTorch lists sizes. */
 const sizeList = (shape: SymShape) => `[${shape.map(dimText).join(', ')}]`;
 /** `(4, 5)`, as the analyzer's messages write shapes. */
-const tupleText = (shape: SymShape) => `(${shape.map(dimText).join(', ')}${shape.length === 1 ? ',' : ''})`;
+export const tupleText = (shape: SymShape): string => `(${shape.map(dimText).join(', ')}${shape.length === 1 ? ',' : ''})`;
 /** `torch.Size([4, 5])`. */
 const torchSizeText = (shape: SymShape) => `torch.Size(${sizeList(shape)})`;
 

@@ -445,7 +445,8 @@ function tf1Options(site: PythonLossSite, names: readonly string[]): Array<[stri
   ];
   const options: Array<[string, string]> = [];
   for (const [key, node] of given) {
-    const name = key in TF1_KEYWORDS ? TF1_KEYWORDS[key] : names.includes(key) ? key : undefined;
+    // Keywords come from the code: only the table's own ones count (`toString=` is none).
+    const name = Object.hasOwn(TF1_KEYWORDS, key) ? TF1_KEYWORDS[key] : names.includes(key) ? key : undefined;
     if (name === undefined) return undefined;
     if (name === null || node.text === 'None') continue;
     if (name === 'reduction') {
