@@ -12,11 +12,11 @@ export type SiteRequest = { readonly request: EvaluateRequest } | { readonly rea
  */
 export function siteRequest(site: LossSite, maxElements: number): SiteRequest {
   if (site.kind !== 'application') return { reason: l10n.t('only a call of the loss has a value') };
-  // Metrics, the `compile` strings, and options or layouts the evaluator does not have: not computed.
+  // Metrics, the `compile` strings, spread arguments, and options or layouts the evaluator does not have: not computed.
   if (!site.loss)
     return {
       reason: l10n.t(
-        'LossLens does not compute this call: its evaluator lacks this loss or something the call gives it (metrics, `compile` strings, options such as `axis=` or `SUM_OVER_BATCH_SIZE`, TensorFlow cross entropies on logits of rank 3 or more)',
+        'LossLens does not compute this call: its evaluator lacks this loss or something the call gives it (metrics, `compile` strings, arguments spread with `*args` or `**kwargs`, options such as `axis=` or `SUM_OVER_BATCH_SIZE`, TensorFlow cross entropies on logits of rank 3 or more)',
       ),
     };
   const args: Record<string, ReturnType<typeof parseTensor>> = {};

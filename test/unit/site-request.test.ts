@@ -128,6 +128,14 @@ describe('loss calls on tensors written in the code have a value', () => {
     },
   );
 
+  it.each([
+    ['import torch', 'import torch.nn.functional as F', 'args = (torch.tensor([1.]), torch.tensor([2.]))', 'F.mse_loss(*args)'],
+    ['import torch', 'import torch.nn.functional as F', 'kw = {"reduction": "sum"}', 'F.mse_loss(torch.tensor([1.]), torch.tensor([2.]), **kw)'],
+    ['import jax.numpy as jnp', 'import optax', 'def f(*args, **kw):', '    return optax.softmax_cross_entropy(*args, **kw)'],
+  ])('a call spreading *args or **kwargs has none, not an error about a missing argument: %j', async (...lines) => {
+    expect(await valueOf(...lines)).toMatch(/^none: LossLens does not compute this call: .*`\*args` or `\*\*kwargs`/);
+  });
+
   it('an optax loss given an option LossLens does not compute (`axis=`) has none', async () => {
     expect(
       await valueOf('import jax.numpy as jnp', 'import optax', 'optax.softmax_cross_entropy(jnp.array([[1., 2.]]), jnp.array([[0., 1.]]), axis=0)'),

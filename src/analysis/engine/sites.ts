@@ -545,8 +545,10 @@ export function describeSites(losses: readonly PythonLossSite[], interpreter: In
     const tf1 = site.api.framework === 'tensorflow' ? TF1_EVALUATOR[site.qualified] : undefined;
     const tf1Given = tf1 ? tf1Options(site, tf1.options) : undefined;
     const unreduced = perExample(site, inputFact);
-    const evaluator =
-      site.api.framework === undefined || unreduced
+    // A call spreading `*args` / `**kwargs` gives tensors nobody can read: no value, in any framework.
+    const evaluator = site.open
+      ? undefined
+      : site.api.framework === undefined || unreduced
         ? site.api.loss
         : site.api.framework === 'keras' && site.api.keras
           ? KERAS_EVALUATOR[site.api.keras]
