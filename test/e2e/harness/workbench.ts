@@ -159,12 +159,22 @@ export class Workbench {
 
   /** Puts the cursor at a 1-based line and column of the active editor, with Go to Line (Ctrl+G). */
   async goTo(line: number, column: number): Promise<void> {
-    // Go to Line works in the editor: give it the focus first (a panel may have it).
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+1');
-    await this.quickInput('Control+g', `${line}:${column}`);
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: TIMEOUT });
+    // Go to Line works in the editor: give it the focus first (a panel may have it). An Enter that
+    // comes before the widget has read the typed position leaves it open: start again (three
+    // times at most), as a person would.
+    const widget = this.page.locator('.quick-input-widget');
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+1');
+      await this.quickInput('Control+g', `${line}:${column}`);
+      await this.page.keyboard.press('Enter');
+      try {
+        await widget.waitFor({ state: 'hidden', timeout: attempt < 3 ? 5000 : TIMEOUT });
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
   }
 
   /**
