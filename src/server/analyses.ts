@@ -227,14 +227,15 @@ export class DocumentAnalyses {
   async fileSites(uri: string): Promise<FileSitesResult> {
     const settings = await this.environment.settings(uri);
     if (!settings.enable) return { sites: [], findings: [], skipped: l10n.t('LossLens is turned off (losslens.enable)') };
-    const path = fileURLToPath(uri);
+    const path = pathOfUri(uri);
     let text = this.environment.textDocument(uri)?.getText();
     if (text === undefined) {
+      if (path === undefined) return { sites: [], findings: [], skipped: l10n.t('skipped: {0} names no file on this machine', uri) };
       const read = readSourceText(path, settings.maxFileSizeBytes);
       if ('skipped' in read) return { sites: [], findings: [], skipped: read.skipped };
       text = read.text;
     }
-    const kind = documentKind(path) ?? 'python';
+    const kind = documentKind(path ?? uri) ?? 'python';
     const source = new SourceFile(this.host, path);
     try {
       const result = await analyzeDocument(source, kind, text, { ...this.options(uri, settings), sites: true });
@@ -293,7 +294,9 @@ export class DocumentAnalyses {
   private source(key: string): SourceFile {
     let source = this.sources.get(key);
     if (!source) {
-      source = new SourceFile(this.host, key.startsWith('file:') ? fileURLToPath(key) : undefined);
+      // A document whose URI names no path (`file://host/…`, an encoded slash) is analysed from its
+      // text alone: its imports are not resolved.
+      source = new SourceFile(this.host, pathOfUri(key));
       this.sources.set(key, source);
     }
     return source;
@@ -483,6 +486,20 @@ export function lineEnd(document: TextDocument, line: number): { line: number; c
 }
 
 /** How LossLens reads a document: by its language, else by its file's extension; neither: not at all. */
+/**
+ * The file a `file:` URI names, or `undefined` where it names none on this machine: another scheme,
+ * a host (`file://server/share/x.py` outside Windows), an encoded separator (`%2F`), escapes that
+ * are not UTF-8 (`%FF`) or not escapes at all (`%.py`). Node's `fileURLToPath` throws on those.
+ */
+export function pathOfUri(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 function kindOf(document: TextDocument): DocumentKind | undefined {
   const language = document.languageId;
   if (language === 'python') return 'python';

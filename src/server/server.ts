@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as l10n from '@vscode/l10n';
 import {
   CodeActionKind,
@@ -16,10 +15,11 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as v from 'valibot';
 import { DEFAULT_SETTINGS, normalizeSettings, type LossLensSettings, type RawSettings } from '../common/settings';
 import { ANALYSIS_FINISHED, FILE_SITES, SITES, type AnalysisFinishedParams, type ServerInitializationOptions, type SitesParams } from './protocol';
 import type { LossTextTable } from '../losses/texts';
-import { DocumentAnalyses, NOTEBOOK_TYPE, type Finished } from './analyses';
+import { DocumentAnalyses, NOTEBOOK_TYPE, pathOfUri, type Finished } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { SiteEvaluations } from './evaluations';
 import { lossHover } from './hovers';
@@ -124,7 +124,7 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   const textOf = (uri: string): TextDocument | undefined => documents.get(uri) ?? notebooks.cellTextDocuments.get(uri);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    options = (params.initializationOptions ?? {}) as ServerInitializationOptions;
+    options = readInitializationOptions(params.initializationOptions, log);
     vscode = options.client === 'vscode';
     const bundle = l10nBundle(params.locale, options, paths);
     if (bundle) l10n.config({ contents: bundle });
@@ -150,7 +150,7 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
         log,
         finished,
       },
-      rootsOf(params.workspaceFolders, params.rootUri),
+      rootsOf(params.workspaceFolders, params.rootUri, log),
       new TfjsThread(join(paths.dist, 'tfjs-worker.js'), bundle ? { l10nBundle: bundle } : {}),
     );
     evaluations = new SiteEvaluations({
@@ -179,7 +179,7 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
     }
     if (workspaceFolderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders(() => {
-        quietly(connection.workspace.getWorkspaceFolders().then((folders) => analyses?.restart(rootsOf(folders, null))));
+        quietly(connection.workspace.getWorkspaceFolders().then((folders) => analyses?.restart(rootsOf(folders, null, log))));
       });
     }
   });
@@ -240,7 +240,8 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
-      if (change.type === FileChangeType.Changed) analyses?.fileChanged(fileURLToPath(change.uri));
+      const path = pathOfUri(change.uri);
+      if (change.type === FileChangeType.Changed && path !== undefined) analyses?.fileChanged(path);
       else analyses?.filesChanged();
     }
     if (pull) refreshDiagnostics();
@@ -325,9 +326,53 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   connection.listen();
 }
 
+/** Each `initializationOptions` field on its own: one of the wrong type is dropped (and logged), not the others. */
+const INITIALIZATION_OPTIONS = {
+  client: v.literal('vscode'),
+  l10nBundle: v.record(v.string(), v.string()),
+  ruleDocs: v.pipe(v.string(), v.includes('{code}')),
+  diagnostics: v.literal('notification'),
+  settings: v.unknown(),
+} satisfies Record<keyof ServerInitializationOptions, v.GenericSchema>;
+
+/**
+ * The client's `initializationOptions`, validated field by field: a field that is not valid is logged
+ * and left out, so its default holds (a `ruleDocs` that is not a string used to make every analysis
+ * fail, which left the documents without diagnostics); fields LossLens does not know are logged too.
+ */
+function readInitializationOptions(raw: unknown, log: { error(message: string): void }): ServerInitializationOptions {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    log.error(l10n.t('Ignoring the initialization options {0}: they must be an object, so the defaults are used.', shortJson(raw)));
+    return {};
+  }
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const schema = Object.hasOwn(INITIALIZATION_OPTIONS, key) ? INITIALIZATION_OPTIONS[key as keyof ServerInitializationOptions] : undefined;
+    if (!schema) {
+      log.error(l10n.t('Ignoring the initialization option "{0}": LossLens has no option of that name.', key));
+    } else if (v.is(schema, value)) {
+      options[key] = value;
+    } else {
+      log.error(l10n.t('Ignoring the value {0} of the initialization option "{1}": it is not valid, so the default is used.', shortJson(value), key));
+    }
+  }
+  return options as ServerInitializationOptions;
+}
+
+/** A value as JSON, cut to a length a log line can hold. */
+function shortJson(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+}
+
 /** Settings from the client, under the extension's names; what is not valid falls back to its default, and is logged. */
 function readSettings(raw: unknown, log: { error(message: string): void }): LossLensSettings {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_SETTINGS;
+  if (raw === null) return DEFAULT_SETTINGS;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    log.error(l10n.t('Ignoring the settings {0}: they must be an object, so the defaults are used.', shortJson(raw)));
+    return DEFAULT_SETTINGS;
+  }
   const object = raw as Record<string, unknown>;
   // VS Code (and LSP clients after it) nest dotted names: `evaluator.maxElements` is `{evaluator: {maxElements}}`.
   const evaluator = object.evaluator as Record<string, unknown> | undefined;
@@ -343,9 +388,16 @@ function readSettings(raw: unknown, log: { error(message: string): void }): Loss
 }
 
 /** The folders on disk imports resolve under: the workspace folders (or the root the client names). */
-function rootsOf(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null): string[] {
+function rootsOf(folders: readonly WorkspaceFolder[] | null | undefined, rootUri: string | null, log: { error(message: string): void }): string[] {
   const uris = folders?.map((folder) => folder.uri) ?? (rootUri ? [rootUri] : []);
-  return uris.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+  return uris.flatMap((uri) => {
+    const path = pathOfUri(uri);
+    if (path !== undefined) return [path];
+    // One folder LossLens cannot read from disk never fails `initialize`: its open documents are
+    // still analysed, from their text.
+    log.error(l10n.t('Imports are not resolved under the workspace folder {0}: it names no folder on this machine.', uri));
+    return [];
+  });
 }
 
 /** The translations: the bundle the client gave, else the one for the locale it named; none for English. */

@@ -103,6 +103,8 @@ function capabilities(pull: boolean, refresh = true, configuration = true): Clie
 interface ClientOptions {
   readonly configuration?: boolean;
   readonly initializationOptions?: unknown;
+  /** In place of the examples' folder. */
+  readonly workspaceFolders?: Array<{ uri: string; name: string }>;
 }
 
 async function startClient(pull = false, locale?: string, refresh = true, extra: ClientOptions = {}): Promise<Client> {
@@ -136,7 +138,7 @@ async function startClient(pull = false, locale?: string, refresh = true, extra:
   const initialized = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(workspace).href,
-    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'examples' }],
+    workspaceFolders: extra.workspaceFolders ?? [{ uri: pathToFileURL(workspace).href, name: 'examples' }],
     capabilities: capabilities(pull, refresh, extra.configuration ?? true),
     ...(locale ? { locale } : {}),
     ...(extra.initializationOptions !== undefined ? { initializationOptions: extra.initializationOptions } : {}),
@@ -412,6 +414,53 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
       settings: { losslens: { select: ['LL001'], severity: { LL001: 'hint' } } },
     });
     expect((await second).diagnostics.map((d) => [d.code, d.severity])).toEqual([['LL001', 4]]);
+    expect(await client.close()).toBe(0);
+  });
+
+  it('keeps the defaults for initialization options of the wrong type, and says which it ignored', async () => {
+    // A `ruleDocs` that was not a string made every analysis fail: no diagnostics at all.
+    for (const initializationOptions of [{ ruleDocs: 5, diagnostics: 'push', l10nBundle: { x: 1 }, colour: 'red', settings: 'LL003' }, [1], 'vscode']) {
+      const client = await startClient(false, undefined, true, { initializationOptions });
+      const { uri, text } = open(client, 'pytorch/classifier_bugs.py');
+      const published = await client.diagnostics(uri);
+      expect(lineCodes(published.diagnostics)).toEqual(expectations(text));
+      expect(published.diagnostics.every((d) => d.codeDescription?.href.endsWith(`docs/rules/${String(d.code)}.md`))).toBe(true);
+      if (Array.isArray(initializationOptions) || typeof initializationOptions !== 'object') {
+        expect(client.logs).toContain(
+          `Ignoring the initialization options ${JSON.stringify(initializationOptions)}: they must be an object, so the defaults are used.`,
+        );
+      } else {
+        expect(client.logs).toEqual(
+          expect.arrayContaining([
+            'Ignoring the value 5 of the initialization option "ruleDocs": it is not valid, so the default is used.',
+            'Ignoring the value "push" of the initialization option "diagnostics": it is not valid, so the default is used.',
+            'Ignoring the value {"x":1} of the initialization option "l10nBundle": it is not valid, so the default is used.',
+            'Ignoring the initialization option "colour": LossLens has no option of that name.',
+            'Ignoring the settings "LL003": they must be an object, so the defaults are used.',
+          ]),
+        );
+      }
+      expect(await client.close()).toBe(0);
+    }
+  });
+
+  it('analyses documents whose URIs name no file from their text, and initializes with such workspace folders', async () => {
+    const unmappable = ['file:///a%2Fb.py', 'file://host/share/x.py', 'file:///%FF%FE.py', 'file:///%.py'];
+    const client = await startClient(false, undefined, true, {
+      workspaceFolders: [...unmappable.map((uri) => ({ uri, name: uri })), { uri: pathToFileURL(workspace).href, name: 'examples' }],
+    });
+    expect(client.initialized.capabilities.hoverProvider).toBe(true);
+    const text = readFileSync(join(workspace, 'pytorch/classifier_bugs.py'), 'utf8');
+    for (const uri of unmappable) {
+      const published = client.diagnostics(uri);
+      void client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
+      expect(lineCodes((await published).diagnostics)).toEqual(expectations(text));
+      expect(client.logs).toContain(`Imports are not resolved under the workspace folder ${uri}: it names no folder on this machine.`);
+    }
+    // The loss-sites view asks for files that are not open: one that names no file says so.
+    const unopened = (await client.connection.sendRequest('losslens/fileSites', { uri: 'file://host/share/y.py' })) as { skipped?: string };
+    expect(unopened.skipped).toBe('skipped: file://host/share/y.py names no file on this machine');
+    expect(client.logs.filter((line) => /failed/i.test(line))).toEqual([]);
     expect(await client.close()).toBe(0);
   });
 
