@@ -21,6 +21,7 @@ import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import type { Evidence, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { FileSitesResult } from './protocol';
+import type { EditLog, OffsetMapping } from './edits';
 import type { TfjsThread } from './tfjs';
 
 const DEBOUNCE_MS = 250;
@@ -71,6 +72,8 @@ export interface AnalysesEnvironment {
   /** The notebook a cell document belongs to. */
   notebookOfCell(uri: string): NotebookDocument | undefined;
   cellDocument(uri: string): TextDocument | undefined;
+  /** The changes of the text documents since their analyses. */
+  readonly edits: EditLog;
   settings(uri: string): Promise<LossLensSettings>;
   /** Where the rule pages are, `{code}` standing for the code. */
   readonly ruleDocs: string;
@@ -92,7 +95,10 @@ export class DocumentAnalyses {
   private readonly sources = new Map<string, SourceFile>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
-  /** Per document (file or cell): the version whose findings are published, and them. */
+  /**
+   * Per document (file or cell): the version whose findings are published, and them; for a text
+   * document, the last one analysed when typing went on meanwhile (not shown, kept for `recent`).
+   */
   private readonly published = new Map<string, { version: number; entries: DiagnosedFinding[] }>();
   /** Per document (file or cell): loss sites for a version, spans in its own offsets. */
   private readonly sites = new Map<string, { version: number; sites: readonly LossSite[] }>();
@@ -136,6 +142,7 @@ export class DocumentAnalyses {
     this.sources.delete(uri);
     this.published.delete(uri);
     this.sites.delete(uri);
+    this.environment.edits.forget(uri);
     for (const cell of this.notebookCells.get(uri) ?? []) {
       this.published.delete(cell);
       this.sites.delete(cell);
@@ -183,6 +190,21 @@ export class DocumentAnalyses {
     const document = this.document(uri);
     const published = this.published.get(uri);
     return document && published?.version === document.version ? published.entries : [];
+  }
+
+  /**
+   * The last analysis of a text document, whatever edits came after it, with where its offsets are
+   * now: a hover or an inline value in a large document answers from it at once instead of waiting
+   * for the analysis of the text being typed (its findings are those the editor shows meanwhile).
+   * `undefined` for notebook cells, before the first analysis, and when the edits since are not
+   * all known (a change of the whole text).
+   */
+  recent(uri: string): { version: number; sites: readonly LossSite[]; entries: readonly DiagnosedFinding[]; mapping: OffsetMapping } | undefined {
+    const published = this.published.get(uri);
+    const sites = this.sites.get(uri);
+    if (!this.environment.textDocument(uri) || !published || sites?.version !== published.version) return undefined;
+    const mapping = this.environment.edits.mapping(uri, published.version);
+    return mapping && { version: published.version, sites: sites.sites, entries: published.entries, mapping };
   }
 
   /** The loss sites of a document or cell as it is now, spans in its own offsets (hovers, inline values, commands). */
@@ -318,8 +340,10 @@ export class DocumentAnalyses {
     if (!document) return;
     const version = document.version;
     const settings = await this.environment.settings(uri);
-    const finish = (entries: DiagnosedFinding[], findings: readonly LocatedFinding[], skipped?: string) => {
+    const finish = (entries: DiagnosedFinding[], findings: readonly LocatedFinding[], skipped?: string, sites: readonly LossSite[] = []) => {
       this.published.set(uri, { version, entries });
+      this.sites.set(uri, { version, sites });
+      this.environment.edits.analysed(uri, version);
       this.environment.finished({
         uri,
         version,
@@ -334,20 +358,25 @@ export class DocumentAnalyses {
     if (kind === 'notebook') return finish([], [], l10n.t('skipped: a notebook opened as text (LossLens reads notebooks through notebook sync)'));
     let result;
     try {
-      result = await analyzeDocument(this.source(uri), kind, document.getText(), this.options(uri, settings));
+      // The sites too: hovers and inline values then need no analysis of their own.
+      result = await analyzeDocument(this.source(uri), kind, document.getText(), { ...this.options(uri, settings), sites: true });
     } catch (error) {
       // Never leave the findings of an earlier version standing: say why there are none.
       this.environment.log.error(failure(error));
       return finish([], [], l10n.t('not analysed: LossLens failed on {0} (see the LossLens log)', uri));
     }
-    if (this.environment.textDocument(uri)?.version !== version) return;
+    const entries = result.findings.map((finding) => this.diagnosed(finding, settings, document, 0));
+    if (this.environment.textDocument(uri)?.version !== version) {
+      // Typing went on meanwhile: not shown (the next analysis is), but kept for hovers and inline
+      // values, which answer from the last analysis at the places its text moved to (`recent`).
+      this.published.set(uri, { version, entries });
+      this.sites.set(uri, { version, sites: result.sites ?? [] });
+      this.environment.edits.analysed(uri, version);
+      return;
+    }
     if (result.skipped) this.environment.log.info(`${uri}: ${result.skipped}`);
     if (result.partial) this.environment.log.info(`${uri}: ${result.partial}`);
-    finish(
-      result.findings.map((finding) => this.diagnosed(finding, settings, document, 0)),
-      result.findings,
-      result.skipped,
-    );
+    finish(entries, result.findings, result.skipped, result.sites);
   }
 
   /** The code cells of a notebook in Python, and the program they make. */

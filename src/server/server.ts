@@ -18,9 +18,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as v from 'valibot';
 import { DEFAULT_SETTINGS, normalizeSettings, type LossLensSettings, type RawSettings } from '../common/settings';
 import { ANALYSIS_FINISHED, FILE_SITES, SITES, type AnalysisFinishedParams, type ServerInitializationOptions, type SitesParams } from './protocol';
+import type { LossSite, Span } from '../analysis/types';
 import type { LossTextTable } from '../losses/texts';
-import { DocumentAnalyses, NOTEBOOK_TYPE, pathOfUri, type Finished } from './analyses';
+import { DocumentAnalyses, NOTEBOOK_TYPE, pathOfUri, type DiagnosedFinding, type Finished } from './analyses';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { EditLog } from './edits';
 import { SiteEvaluations } from './evaluations';
 import { lossHover } from './hovers';
 import { TfjsThread } from './tfjs';
@@ -48,7 +50,8 @@ const LANGUAGES = ['python', 'typescript', 'typescriptreact', 'javascript', 'jav
  * `losslens check` and the VS Code extension, for any editor that speaks LSP.
  */
 export function startServer(connection: Connection, paths: ServerPaths): void {
-  const documents = new TextDocuments(TextDocument);
+  const edits = new EditLog();
+  const documents = new TextDocuments({ create: TextDocument.create, update: (document, changes, version) => edits.update(document, changes, version) });
   const notebooks = new NotebookDocuments(TextDocument);
   let options: ServerInitializationOptions = {};
   let vscode = false;
@@ -145,6 +148,7 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
         notebooks: () => [...notebookUris].map((uri) => notebooks.getNotebookDocument(uri)).filter((notebook) => notebook !== undefined),
         notebookOfCell: (uri) => notebooks.findNotebookDocumentForCell(uri),
         cellDocument: (uri) => notebooks.cellTextDocuments.get(uri),
+        edits,
         settings,
         ruleDocs: options.ruleDocs ?? RULE_DOCS_WEB,
         log,
@@ -262,24 +266,47 @@ export function startServer(connection: Connection, paths: ServerPaths): void {
   connection.onHover(async (params, token) => {
     const document = textOf(params.textDocument.uri);
     if (!document) return null;
-    const { sites } = await analysesOrFail().currentSites(document.uri);
-    if (token.isCancellationRequested || sites.length === 0) return null;
-    const entries = await analysesOrFail().current(document.uri);
+    const offset = document.offsetAt(params.position);
     const current = await settings(document.uri);
-    const answer = await lossHover(
-      {
-        sites,
-        findings: entries.map((entry) => ({
-          code: entry.finding.code,
-          message: entry.finding.message,
-          span: { start: entry.finding.span.start - entry.offset, end: entry.finding.span.end - entry.offset },
-        })),
-        value: (site) => evaluations!.value(site, current.evaluatorMaxElements, token),
-        lossTexts,
-        vscode,
-      },
-      document.offsetAt(params.position),
-    );
+    const hover = async (sites: readonly LossSite[], entries: readonly DiagnosedFinding[], at: number) =>
+      lossHover(
+        {
+          sites,
+          findings: entries.map((entry) => ({
+            code: entry.finding.code,
+            message: entry.finding.message,
+            span: { start: entry.finding.span.start - entry.offset, end: entry.finding.span.end - entry.offset },
+          })),
+          value: (site) => evaluations!.value(site, current.evaluatorMaxElements, token),
+          lossTexts,
+          vscode,
+        },
+        at,
+      );
+    // From the last analysis when the text it read around the pointer is unchanged: in a large
+    // document being typed in, waiting for the next analysis would take seconds. Its findings are
+    // those the editor shows meanwhile. Not for a value: the tensors of a call may be written on
+    // lines edited since, so a loss with a value waits for the analysis of the text as it is.
+    let answer: { markdown: string; span: Span } | undefined;
+    const recent = analysesOrFail().recent(document.uri);
+    const before = recent?.mapping.toOld(offset);
+    if (recent && before !== undefined) {
+      const around = recent.sites.filter((site) => site.span.start <= before && before <= site.span.end);
+      const unchanged = around.every(
+        (site) =>
+          (!site.literal || recent.version === document.version) &&
+          recent.mapping.toNew(site.span) &&
+          (!site.construction || recent.mapping.toNew(site.construction)),
+      );
+      const old = around.length > 0 && unchanged ? await hover(around, recent.entries, before) : undefined;
+      const span = old && recent.mapping.toNew(old.span);
+      if (old && span) answer = { markdown: old.markdown, span };
+    }
+    if (!answer) {
+      const { sites } = await analysesOrFail().currentSites(document.uri);
+      if (token.isCancellationRequested || sites.length === 0) return null;
+      answer = await hover(sites, await analysesOrFail().current(document.uri), offset);
+    }
     if (!answer || token.isCancellationRequested) return null;
     return {
       contents: { kind: MarkupKind.Markdown, value: answer.markdown },

@@ -387,6 +387,34 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(await client.close()).toBe(0);
   });
 
+  it('hovers as the text is typed: at the places the edits moved the calls to, with the values of the tensors as they are now', async () => {
+    const client = await startClient();
+    const bugs = open(client, 'pytorch/classifier_bugs.py');
+    const values = open(client, 'pytorch/reference_values.py');
+    await Promise.all([client.diagnostics(bugs.uri), client.diagnostics(values.uri)]);
+    const insert = (uri: string, version: number, line: number, text: string) =>
+      client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text }],
+      });
+    const hoverAt = async (uri: string, line: number, character: number) =>
+      (await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character } })) as Hover;
+    // Two lines typed above the calls, and the hover asked for at once (before the debounce).
+    await insert(bugs.uri, 2, 0, '# typed\n# and typed\n');
+    const line = bugs.text.split('\n')[31]!; // loss = ce(F.softmax(class_logits, dim=1), labels)  # expect: LL003
+    const finding = await hoverAt(bugs.uri, 33, line.indexOf('ce(') + 1);
+    expect((finding.contents as { value: string }).value).toMatch(/\*\*LL003\*\*/);
+    expect(finding.range!.start).toEqual({ line: 33, character: line.indexOf('ce(') });
+    // The scores of a call with a value edited on another line: the hover computes the new value.
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: values.uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 9, character: 0 }, end: { line: 10, character: 0 } }, text: 'scores = torch.tensor([[0., 0.], [0., 0.]])\n' }],
+    });
+    const value = await hoverAt(values.uri, 11, values.text.split('\n')[11]!.indexOf('binary_cross_entropy_with_logits') + 2);
+    expect((value.contents as { value: string }).value).toMatch(/tensor\(0\.6931\)/);
+    expect(await client.close()).toBe(0);
+  });
+
   it('reads settings through workspace/configuration under the extension names, and again when they change', async () => {
     const client = await startClient();
     client.settings = { select: ['LL001'], severity: { LL001: 'hint' } };
