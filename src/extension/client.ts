@@ -18,6 +18,7 @@ import type { LanguageServerState } from '../common/protocol';
 import { levelledChannel } from './clientLog';
 import type { Ctx } from './ctx';
 import { isWatchedLanguage, NOTEBOOK_TYPE, WATCHED_LANGUAGES } from './languages';
+import { wasmMemoryFlags } from '../common/address-space';
 import { RULE_DOCS_SCHEME } from './ruleDocs';
 
 /** Fired when LossLens has analysed a version of a document or notebook (findings may be none). */
@@ -88,7 +89,8 @@ export class LossLensClient implements vscode.Disposable {
   private async launch(): Promise<LanguageClient> {
     const module = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'cli.js').fsPath;
     const server: ServerOptions = {
-      run: { module, args: ['server'], transport: TransportKind.ipc },
+      // Under an address-space limit, without WebAssembly's guard pages (the parser could not start).
+      run: { module, args: ['server'], transport: TransportKind.ipc, options: { execArgv: wasmMemoryFlags() } },
       debug: { module, args: ['server'], transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const initializationOptions: ServerInitializationOptions = {

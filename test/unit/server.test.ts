@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CancellationTokenSource,
@@ -413,6 +414,53 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     const value = await hoverAt(values.uri, 11, values.text.split('\n')[11]!.indexOf('binary_cross_entropy_with_logits') + 2);
     expect((value.contents as { value: string }).value).toMatch(/tensor\(0\.6931\)/);
     expect(await client.close()).toBe(0);
+  });
+
+  it('under an address-space limit (ulimit -v 8 GB), the server started as the extension starts it (Node IPC) analyses documents', async () => {
+    // The extension forks the server with `wasmMemoryFlags()` as its execArgv; the driver does
+    // the same, inside the limit, and speaks LSP over the IPC channel.
+    const flags = join(bundle, '..', 'address-space.js');
+    await esbuild.build({
+      entryPoints: [join(ROOT, 'src/common/address-space.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: flags,
+      logLevel: 'warning',
+    });
+    const driver = join(mkdtempSync(join(tmpdir(), 'losslens-ipc-')), 'driver.js');
+    const target = pathToFileURL(join(workspace, 'pytorch/classifier_bugs.py')).href;
+    writeFileSync(
+      driver,
+      [
+        `const { fork } = require('node:child_process');`,
+        `const rpc = require(${JSON.stringify(require.resolve('vscode-languageserver-protocol/node'))});`,
+        `const { wasmMemoryFlags } = require(${JSON.stringify(flags)});`,
+        `const child = fork(${JSON.stringify(join(bundle, 'cli.js'))}, ['server', '--node-ipc'], { execArgv: wasmMemoryFlags(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });`,
+        `const connection = rpc.createProtocolConnection(new rpc.IPCMessageReader(child), new rpc.IPCMessageWriter(child));`,
+        `connection.onRequest(rpc.ConfigurationRequest.type, (params) => params.items.map(() => ({})));`,
+        `connection.onRequest(rpc.RegistrationRequest.type, () => null);`,
+        `connection.onNotification(rpc.PublishDiagnosticsNotification.type, (params) => {`,
+        `  console.log(JSON.stringify({ flags: wasmMemoryFlags(), codes: params.diagnostics.map((d) => d.code) }));`,
+        `  child.kill(); process.exit(0);`,
+        `});`,
+        `connection.listen();`,
+        `connection.sendRequest(rpc.InitializeRequest.type, { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } }).then(() => {`,
+        `  connection.sendNotification(rpc.InitializedNotification.type, {});`,
+        `  connection.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri: ${JSON.stringify(target)}, languageId: 'python', version: 1, text: require('node:fs').readFileSync(${JSON.stringify(join(workspace, 'pytorch/classifier_bugs.py'))}, 'utf8') } });`,
+        `});`,
+      ].join('\n'),
+    );
+    const run = spawn('bash', ['-c', `ulimit -v 8000000 && "${process.execPath}" "${driver}"`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    run.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => run.on('exit', resolve));
+    expect(stderr).toBe('');
+    const answer = JSON.parse(stdout) as { flags: string[]; codes: string[] };
+    expect(answer.flags).toEqual(['--disable-wasm-trap-handler']);
+    expect(answer.codes).toEqual(expect.arrayContaining(['LL001', 'LL003']));
   });
 
   it('reads settings through workspace/configuration under the extension names, and again when they change', async () => {
