@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { floatDtype, sameSizeAsInput } from './shapes';
+import { sameSizeAsInput } from './shapes';
+import { dtypeContract, floating, kernel, sameDtype } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { expandOrThrow, floats } from './checks';
+import { expandOrThrow } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -36,7 +37,12 @@ export const binaryCrossEntropy: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: sameSizeAsInput,
-  dtypes: floatDtype('target', (dtype) => l10n.t('Found dtype {0} but expected Float', dtype)),
+  // A TensorIterator without promotion (the target in the input's dtype), a float kernel; the weight multiplies.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target } }) => {
+    sameDtype(target!, input!.dtype);
+    kernel('binary_cross_entropy', input!);
+    return floating(input!);
+  }),
   formula: 'ℓₙ = −wₙ · ( yₙ · log xₙ + (1 − yₙ) · log(1 − xₙ) ),  each log clamped at −100',
   aliases: {
     torch: ['torch.nn.BCELoss', 'torch.nn.functional.binary_cross_entropy'],
@@ -44,8 +50,8 @@ export const binaryCrossEntropy: LossDefinition = {
     tfjs: ['tf.losses.logLoss', "'binaryCrossentropy'"],
   },
   compute({ input, target }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
-    const y = floats(target!, 'target', NAME);
+    const x = input!.data;
+    const y = target!.data;
     const weightTensor = options.weight as Tensor | null;
     const weight = weightTensor ? expandOrThrow(weightTensor, input!.shape, 'weight', NAME) : undefined;
     const losses = new Float64Array(x.length);

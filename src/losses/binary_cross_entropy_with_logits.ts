@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { floatDtype, sameSize } from './shapes';
+import { sameSize } from './shapes';
+import { dtypeContract, logitsSteps } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { expandOrThrow, floats } from './checks';
+import { expandOrThrow } from './checks';
 import { log1pExpNeg } from './fastmath';
 import { REDUCTIONS, reduce, sum, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -33,7 +34,8 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     },
   },
   shapes: sameSize('input', 'target'),
-  dtypes: floatDtype('target', (dtype) => l10n.t("result type Float can't be cast to the desired output type {0}", dtype)),
+  // The weight multiplies the loss, of any dtype; pos_weight − 1 refuses a bool.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target, pos_weight: posWeight } }) => logitsSteps(input!, target!, posWeight)),
   formula: 'ℓₙ = −wₙ · ( p · yₙ · log σ(xₙ) + (1 − yₙ) · log(1 − σ(xₙ)) )',
   aliases: {
     torch: ['torch.nn.BCEWithLogitsLoss', 'torch.nn.functional.binary_cross_entropy_with_logits'],
@@ -42,8 +44,8 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     optax: ['optax.sigmoid_binary_cross_entropy'],
   },
   compute({ input, target }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
-    const y = floats(target!, 'target', NAME);
+    const x = input!.data;
+    const y = target!.data;
     const weightTensor = options.weight as Tensor | null;
     const posWeightTensor = options.pos_weight as Tensor | null;
     const weight = weightTensor ? expandOrThrow(weightTensor, input!.shape, 'weight', NAME) : undefined;

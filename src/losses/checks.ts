@@ -54,11 +54,12 @@ export function broadcastOrThrow(a: Shape, b: Shape): number[] {
 
 /**
  * `torch.broadcast_tensors(input, target)` for the regression losses: `(N, 1)` against `(N,)`
- * silently becomes `(N, N)` (the shape contract, `regressionShapes`, has warned).
+ * silently becomes `(N, N)` (the shape contract, `regressionShapes`, has warned). The dtypes are
+ * the loss's dtype contract's business, checked before: integers and bools are promoted as values.
  */
-export function broadcastPair(input: Tensor, target: Tensor, loss: string): { shape: number[]; input: Float64Array; target: Float64Array } {
-  const x = floats(input, 'input', loss);
-  const y = floats(target, 'target', loss);
+export function broadcastPair(input: Tensor, target: Tensor): { shape: number[]; input: Float64Array; target: Float64Array } {
+  const x = input.data;
+  const y = target.data;
   if (sameShape(input.shape, target.shape)) return { shape: [...input.shape], input: x, target: y };
   const shape = broadcastOrThrow(input.shape, target.shape);
   return { shape, input: expandTo(x, input.shape, shape), target: expandTo(y, target.shape, shape) };
@@ -73,13 +74,13 @@ export function expandOrThrow(tensor: Tensor, shape: Shape, argument: string, lo
       l10n.t('{0}: {1} of shape {2} cannot be broadcast to {3}.', loss, argument, torchSize(tensor.shape), torchSize(shape)),
     );
   }
-  return expandTo(floats(tensor, argument, loss), tensor.shape, shape);
+  return expandTo(tensor.data, tensor.shape, shape);
 }
 
-/** Two float tensors broadcast against each other without a warning, as PyTorch's elementwise ops do. */
-export function broadcastFloats(a: Tensor, b: Tensor, names: readonly [string, string], loss: string): { shape: number[]; a: Float64Array; b: Float64Array } {
-  const x = floats(a, names[0], loss);
-  const y = floats(b, names[1], loss);
+/** Two tensors broadcast against each other without a warning, as PyTorch's elementwise ops do (their dtypes checked before). */
+export function broadcastFloats(a: Tensor, b: Tensor): { shape: number[]; a: Float64Array; b: Float64Array } {
+  const x = a.data;
+  const y = b.data;
   if (sameShape(a.shape, b.shape)) return { shape: [...a.shape], a: x, b: y };
   const shape = broadcastOrThrow(a.shape, b.shape);
   return { shape, a: expandTo(x, a.shape, shape), b: expandTo(y, b.shape, shape) };

@@ -35,7 +35,8 @@ const fmt = (shape: Shape) => `[${shape.join(', ')}]`;
  * the loss's shape contract, checked before: `classTargetShapes`).
  */
 export function indexTarget(target: Tensor, layout: ClassLayout, loss: string, ignoreIndex: number): Float64Array {
-  const values = classIndices(target, 'target', loss);
+  // An empty target has no index to read: PyTorch leaves its dtype unchecked (the dtype contract).
+  const values = target.numel === 0 ? target.data : classIndices(target, 'target', loss);
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value !== ignoreIndex && (value < 0 || value >= layout.classes)) {
@@ -62,9 +63,7 @@ export function classWeight(weight: Tensor | null, classes: number, loss: string
       ),
     );
   }
-  if (weight.dtype !== 'float' && !weight.weak) {
-    throw new LossError('dtype-mismatch', l10n.t('{0}: weight must be a floating-point tensor.', loss));
-  }
+  // Its dtype is the loss's dtype contract's business (PyTorch wants the input's).
   return weight.data;
 }
 

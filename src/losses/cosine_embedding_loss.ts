@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { cosineEmbeddingShapes } from './shapes';
+import { dtypeContract, floating } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { broadcastFloats, floats } from './checks';
+import { broadcastFloats } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -24,15 +25,19 @@ export const cosineEmbeddingLoss: LossDefinition = {
   ],
   options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: cosineEmbeddingShapes,
+  // Products, sums and comparisons only: every dtype is promoted (to float by the + EPSILON).
+  dtypes: dtypeContract(['input1', 'input2', 'target'], ({ args: { input1 } }) => floating(input1!)),
   formula: 'ℓₙ = 1 − cos(x1ₙ, x2ₙ)  if yₙ = 1;   max(0, cos(x1ₙ, x2ₙ) − margin)  if yₙ = −1',
   aliases: { torch: ['torch.nn.CosineEmbeddingLoss', 'torch.nn.functional.cosine_embedding_loss'], keras: ['keras.losses.CosineSimilarity (related)'] },
   compute({ input1, input2, target }, options, ctx) {
     const targetDim = target!.ndim;
-    const pair = broadcastFloats(input1!, input2!, ['input1', 'input2'], NAME);
-    const y = floats(target!, 'target', NAME);
+    const pair = broadcastFloats(input1!, input2!);
+    const y = target!.data;
     const dim = pair.shape[pair.shape.length - 1]!;
     const rows = targetDim === 1 ? pair.shape[0]! : 1;
-    if (y.length !== rows) {
+    // The cosines and the labels broadcast against each other: one label for every pair, or a pair for every label.
+    const count = y.length === rows || y.length === 1 ? rows : rows === 1 ? y.length : -1;
+    if (count < 0) {
       throw new LossError(
         'shape-mismatch',
         l10n.t('The size of tensor a ({0}) must match the size of tensor b ({1}) at non-singleton dimension 0', rows, y.length),
@@ -40,7 +45,6 @@ export const cosineEmbeddingLoss: LossDefinition = {
     }
     const margin = options.margin as number;
     const cosines = new Float64Array(rows);
-    const losses = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       ctx.checkpoint(r * dim, rows * dim);
       let product = 0;
@@ -55,10 +59,15 @@ export const cosineEmbeddingLoss: LossDefinition = {
       }
       const cos = product / Math.sqrt((norm1 + EPSILON) * (norm2 + EPSILON));
       cosines[r] = cos;
-      losses[r] = (y[r] === 1 ? 1 - cos : 0) + (y[r] === -1 ? Math.max(cos - margin, 0) : 0);
     }
-    const outShape = targetDim === 1 ? [rows] : [];
-    ctx.step('cosine', l10n.t('cosine similarity of each pair'), () => new Tensor(cosines, outShape));
+    const losses = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const cos = cosines[rows === 1 ? 0 : i]!;
+      const label = y[y.length === 1 ? 0 : i]!;
+      losses[i] = (label === 1 ? 1 - cos : 0) + (label === -1 ? Math.max(cos - margin, 0) : 0);
+    }
+    const outShape = targetDim === 1 ? [count] : [];
+    ctx.step('cosine', l10n.t('cosine similarity of each pair'), () => new Tensor(cosines, targetDim === 1 ? [rows] : []));
     return reduce(losses, outShape, options.reduction as Reduction);
   },
 };

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { classTargetShapes, crossEntropyDtypes } from './shapes';
+import { classTargetShapes } from './shapes';
+import { dtypeContract, floating, kernel, knownEmpty, nllSteps, refuseWith, sameShapes } from './promotion';
 import { Tensor, sameShape } from '../tensor/tensor';
-import { floats } from './checks';
 import { classLayout, classWeight, elementwiseExp, indexTarget, logSoftmax, logSoftmaxSlice, type ClassLayout } from './classes';
 import { LossError } from './errors';
 import { exp } from './fastmath';
@@ -45,7 +45,28 @@ export const crossEntropy: LossDefinition = {
     label_smoothing: { kind: 'number', default: 0 },
   },
   shapes: classTargetShapes(NAME, true),
-  dtypes: crossEntropyDtypes,
+  // A target of the input's shape holds probabilities (floats); any other, class indices, read by
+  // `nll_loss` after the log softmax (over the last dim, or dim 1 of a K-dim input).
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target, weight }, shapes, options }) => {
+    const rank = shapes.input?.length;
+    const softmax = () => {
+      if (!knownEmpty(shapes.input)) kernel(rank !== undefined && rank >= 3 ? 'softmax_kernel_impl' : 'log_softmax_lastdim_kernel_impl', input!);
+    };
+    const same = rank === 0 ? false : sameShapes(shapes.input, shapes.target);
+    if (same === true) {
+      if (target!.dtype === 'int' || target!.dtype === 'bool') {
+        refuseWith(l10n.t('Expected floating point type for target with class probabilities, got {0}', target!.dtype === 'int' ? 'Long' : 'Bool'), target!);
+      }
+      // PyTorch has no class to ignore in a distribution over classes (checked before the softmax).
+      if (typeof options.ignore_index === 'number' && options.ignore_index >= 0)
+        refuseWith(l10n.t('ignore_index is not supported for floating point target'), target!);
+      softmax();
+      return floating(input!);
+    }
+    softmax();
+    // An unknown shape may be either: only the checks both paths make.
+    return same === false ? nllSteps(input!, target!, weight, shapes.input, options.reduction) : input!;
+  }),
   formula: 'ℓₙ = −w_{yₙ} · log( exp(x_{n,yₙ}) / Σ_c exp(x_{n,c}) )',
   aliases: {
     torch: ['torch.nn.CrossEntropyLoss', 'torch.nn.functional.cross_entropy'],
@@ -54,7 +75,7 @@ export const crossEntropy: LossDefinition = {
     optax: ['optax.softmax_cross_entropy', 'optax.softmax_cross_entropy_with_integer_labels'],
   },
   compute({ input, target }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
+    const x = input!.data;
     const layout = classLayout(input!);
     const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
     const smoothing = options.label_smoothing as number;
@@ -66,8 +87,6 @@ export const crossEntropy: LossDefinition = {
     ctx.step('softmax', l10n.t('softmax: the probabilities the model assigns'), () => elementwiseExp(logSoftmax(input!, layout)));
     const ignoreIndex = options.ignore_index as number;
     if (sameShape(input!.shape, target!.shape) && input!.shape.length > 0) {
-      // PyTorch has no class to ignore in a distribution over classes.
-      if (ignoreIndex >= 0) throw new LossError('invalid-argument', l10n.t('ignore_index is not supported for floating point target'));
       return probabilityTarget(x, target!, layout, weight, smoothing, reduction, ctx);
     }
     const indices = indexTarget(target!, layout, NAME, ignoreIndex);
@@ -178,15 +197,6 @@ function probabilityTarget(
   reduction: Reduction,
   ctx: LossContext,
 ): Tensor {
-  if (target.dtype !== 'float' && !target.weak) {
-    throw new LossError(
-      'dtype-mismatch',
-      l10n.t(
-        'cross_entropy: Expected floating point type for target with class probabilities, got {0}. Use .float(), or pass class indices without the class dim.',
-        target.dtype === 'int' ? 'Long' : 'Bool',
-      ),
-    );
-  }
   const { batch, classes, spatial } = layout;
   const count = batch * spatial;
   const y = target.data;

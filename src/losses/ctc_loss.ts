@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { ctcShapes } from './shapes';
+import { dtypeContract, integral, kernel } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { classIndices, floats } from './checks';
+import { classIndices } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, sum, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -49,10 +50,16 @@ export const ctcLoss: LossDefinition = {
     zero_infinity: { kind: 'boolean', default: false },
   },
   shapes: ctcShapes,
+  // Integral lengths (bool is not), a float kernel; the targets are converted with `.to(kLong)`.
+  dtypes: dtypeContract(['log_probs', 'targets', 'input_lengths', 'target_lengths'], ({ args }) => {
+    integral(args.input_lengths!, l10n.t('input_lengths must be integral'));
+    integral(args.target_lengths!, l10n.t('target_lengths must be integral'));
+    return kernel('ctc_loss_cpu', args.log_probs!);
+  }),
   formula: 'ℓₙ = −log Σ_{π ∈ B⁻¹(yₙ)} Π_t p_t(π_t)',
   aliases: { torch: ['torch.nn.CTCLoss', 'torch.nn.functional.ctc_loss'], keras: ['keras.losses.CTC'], optax: ['optax.ctc_loss'] },
   compute({ log_probs: logProbs, targets, input_lengths: inputLengths, target_lengths: targetLengths }, options, ctx) {
-    const lp = floats(logProbs!, 'log_probs', NAME);
+    const lp = logProbs!.data;
     const unbatched = logProbs!.ndim === 2;
     const steps = logProbs!.shape[0]!;
     const batch = unbatched ? 1 : logProbs!.shape[1]!;
@@ -62,7 +69,8 @@ export const ctcLoss: LossDefinition = {
       throw new LossError('out-of-range', l10n.t('ctc_loss: blank must be in label range (blank {0}, {1} labels)', blank, classes));
     const inLengths = classIndices(inputLengths!, 'input_lengths', NAME);
     const tgtLengths = classIndices(targetLengths!, 'target_lengths', NAME);
-    const labels = classIndices(targets!, 'targets', NAME);
+    // PyTorch converts the targets with `.to(kLong)`: a float truncated toward zero, a bool 0 or 1.
+    const labels = targets!.dtype === 'int' || targets!.weak ? classIndices(targets!, 'targets', NAME) : targets!.data.map(Math.trunc);
     if (targets!.ndim > 2 || targets!.ndim === 0)
       throw new LossError(
         'shape-mismatch',

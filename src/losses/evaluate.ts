@@ -58,6 +58,15 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
   const values = resolveOptions(loss, request.kwargs ?? {});
   checkSize(loss, tensors, values, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
 
+  // The dtype contract, on the tensors and the tensor options given: PyTorch's error, or the
+  // dtype of the value. A literal typed without decimals (weak) may be either.
+  const typed = { ...tensors, ...Object.fromEntries(Object.entries(values).filter((entry): entry is [string, Tensor] => entry[1] instanceof Tensor)) };
+  const dtypes = Object.fromEntries(Object.entries(typed).map(([name, tensor]) => [name, tensor.weak ? undefined : tensor.dtype]));
+  const allShapes = Object.fromEntries(Object.entries(typed).map(([name, tensor]) => [name, tensor.shape]));
+  const checkDtypes = (beforeShapes = false) => {
+    const refused = (beforeShapes ? loss.dtypes?.beforeShapes : loss.dtypes)?.(dtypes, allShapes, values)[0];
+    if (refused) throw new LossError('dtype-mismatch', `${loss.name}: ${refused.message}`);
+  };
   const warnings: string[] = [];
   const steps: Step[] = [];
   const ctx: LossContext = {
@@ -72,18 +81,23 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
       if (options.isCancelled?.()) throw new LossError('cancelled', l10n.t('The computation was cancelled.'));
       options.onProgress?.(total > 0 ? done / total : 1);
     },
+    checkDtypes() {
+      if (loss.dtypes?.checked === 'in-compute') checkDtypes();
+    },
   };
+  if (loss.dtypes?.checked === 'before-shapes') checkDtypes(true);
   // The shape contract first: PyTorch's shape errors and warnings, the same the analyzer reports.
   const shapes = Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [name, tensor.shape]));
   for (const fault of loss.shapes?.(shapes, values) ?? []) {
     if (fault.severity === 'error') throw new LossError('shape-mismatch', fault.message);
     ctx.warn(fault.message);
   }
-  // And the dtype contract: a literal typed without decimals (weak) may be either.
-  const dtypes = Object.fromEntries(Object.entries(tensors).map(([name, tensor]) => [name, tensor.weak ? undefined : tensor.dtype]));
-  const refused = loss.dtypes?.(dtypes, shapes)[0];
-  if (refused) throw new LossError('dtype-mismatch', `${loss.name}: ${refused.message}`);
-  const value = loss.compute(tensors, values, ctx);
+  // Then the dtype contract (for most losses; some meet their dtypes earlier or later).
+  if (loss.dtypes?.checked === 'after-shapes' || loss.dtypes?.checked === 'before-shapes') checkDtypes();
+  const computed = loss.compute(tensors, values, ctx);
+  // An integer result (`l1_loss` of two integer tensors summed) prints as PyTorch prints it.
+  const dtype = loss.dtypes?.result(dtypes, allShapes, values) ?? 'float';
+  const value = dtype === computed.dtype ? computed : new Tensor(computed.data, computed.shape, dtype);
   options.onProgress?.(1);
   return { loss, value, warnings, steps };
 }

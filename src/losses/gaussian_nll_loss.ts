@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import { gaussianShapes } from './shapes';
+import { CPP_NAME, castInto, dtypeContract, floating, sub } from './promotion';
 import { broadcastShapes, expandTo } from '../tensor/broadcast';
 import { Tensor, sameShape } from '../tensor/tensor';
-import { broadcastOrThrow, floats } from './checks';
+import { broadcastOrThrow } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -32,11 +33,20 @@ export const gaussianNllLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: gaussianShapes,
+  // After the variances' sizes and signs: `var.clamp_(min=eps)` in place, then (input − target)² / var.
+  dtypes: dtypeContract(
+    ['input', 'target', 'var'],
+    ({ args: { input, target, var: variance } }) => {
+      castInto(floating(variance!), variance!, CPP_NAME);
+      return floating(sub(input!, target!));
+    },
+    'in-compute',
+  ),
   formula: 'ℓₙ = 0.5 · ( log max(varₙ, ε) + (xₙ − yₙ)² / max(varₙ, ε) )  (+ 0.5 log 2π with full=True)',
   aliases: { torch: ['torch.nn.GaussianNLLLoss', 'torch.nn.functional.gaussian_nll_loss'] },
   compute({ input, target, var: variance }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
-    const y = floats(target!, 'target', NAME);
+    const x = input!.data;
+    const y = target!.data;
     let varShape = [...variance!.shape];
     if (!sameShape(varShape, input!.shape)) {
       const leading = input!.shape.slice(0, -1);
@@ -47,8 +57,9 @@ export const gaussianNllLoss: LossDefinition = {
         throw new LossError('shape-mismatch', l10n.t('var is of incorrect size'));
       }
     }
-    const v = floats(variance!, 'var', NAME);
+    const v = variance!.data;
     for (const value of v) if (value < 0) throw new LossError('out-of-range', l10n.t('var has negative entry/entries'));
+    ctx.checkDtypes();
     const eps = options.eps as number;
     const pairShape = broadcastOrThrow(input!.shape, target!.shape);
     const shape = broadcastOrThrow(pairShape, varShape);

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { broadcasting } from './shapes';
+import { dtypeContract, like, reduction, sub } from './promotion';
 import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
@@ -20,11 +21,19 @@ export const hingeEmbeddingLoss: LossDefinition = {
   ],
   options: { margin: { kind: 'number', default: 1 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: broadcasting('target', 'input'),
+  // `margin - input` in C++ (a tensor of the input's dtype filled with the margin, minus the
+  // input), so the value keeps the input's dtype: an integer input sums to an integer, and has no mean.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input }, options }) => {
+    sub(like(input!), input!);
+    return reduction(input!, options.reduction);
+  }),
   formula: 'ℓₙ = xₙ  if yₙ = 1;   max(0, margin − xₙ)  if yₙ = −1',
   aliases: { torch: ['torch.nn.HingeEmbeddingLoss', 'torch.nn.functional.hinge_embedding_loss'] },
   compute({ input, target }, options, ctx) {
-    const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
-    const margin = options.margin as number;
+    const pair = broadcastFloats(input!, target!);
+    // `margin - input` fills a tensor of the input's dtype with the margin: an integer input
+    // truncates it toward zero.
+    const margin = input!.dtype === 'int' && !input!.weak ? Math.trunc(options.margin as number) : (options.margin as number);
     // PyTorch adds both branches: a target that is neither 1 nor −1 gets x + max(0, margin − x).
     const x = pair.a;
     const y = pair.b;

@@ -4,6 +4,7 @@ import { broadcastPair } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
+import { castInto, dtypeContract, kernel, promote } from './promotion';
 import type { LossDefinition } from './types';
 
 const NAME = 'huber_loss';
@@ -18,6 +19,12 @@ export const huberLoss: LossDefinition = {
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' }, delta: { kind: 'number', default: 1 } },
   shapes: regressionShapes,
+  // Written into a tensor of the input's dtype, then a float kernel.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target } }) => {
+    const common = promote(input!, target!);
+    castInto(common, input!);
+    return kernel('huber_cpu', common);
+  }),
   formula: 'ℓₙ = 0.5 (xₙ − yₙ)²  if |xₙ − yₙ| < δ,  else δ (|xₙ − yₙ| − 0.5 δ)',
   aliases: {
     torch: ['torch.nn.HuberLoss', 'torch.nn.functional.huber_loss'],
@@ -28,7 +35,7 @@ export const huberLoss: LossDefinition = {
   compute({ input, target }, options, ctx) {
     const delta = options.delta as number;
     if (!(delta > 0)) throw new LossError('invalid-argument', l10n.t('huber_loss does not support non-positive values for delta.'));
-    const pair = broadcastPair(input!, target!, NAME);
+    const pair = broadcastPair(input!, target!);
     const x = pair.input;
     const y = pair.target;
     const reduction = options.reduction as Reduction;

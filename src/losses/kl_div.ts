@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { broadcasting, floatDtype } from './shapes';
+import { broadcasting } from './shapes';
+import { dtypeContract, floating, refuseWith } from './promotion';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
@@ -31,7 +32,17 @@ export const klDiv: LossDefinition = {
     log_target: { kind: 'boolean', default: false },
   },
   shapes: broadcasting('target', 'input'),
-  dtypes: floatDtype('target', () => l10n.t('kl_div: Integral inputs not supported.')),
+  // Checked before anything is computed: neither may be an integer (or bool) tensor.
+  dtypes: dtypeContract(
+    ['input', 'target'],
+    ({ args: { input, target } }) => {
+      for (const value of [input!, target!]) {
+        if (value.dtype === 'int' || value.dtype === 'bool') refuseWith(l10n.t('kl_div: Integral inputs not supported.'), value);
+      }
+      return floating(input!);
+    },
+    'before-shapes',
+  ),
   formula: 'ℓₙ = yₙ · (log yₙ − xₙ)',
   aliases: {
     torch: ['torch.nn.KLDivLoss', 'torch.nn.functional.kl_div'],
@@ -39,7 +50,7 @@ export const klDiv: LossDefinition = {
     optax: ['optax.kl_divergence'],
   },
   compute({ input, target }, options, ctx) {
-    const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
+    const pair = broadcastFloats(input!, target!);
     const reduction = options.reduction as string;
     if (reduction === 'mean') {
       ctx.warn(

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
+import { dtypeContract, reduction, sub } from './promotion';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -17,6 +18,8 @@ export const l1Loss: LossDefinition = {
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: regressionShapes,
+  // `(input - target).abs()`, reduced: two integer tensors give an integer sum (and no mean).
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target }, options }) => reduction(sub(input!, target!), options.reduction)),
   formula: 'ℓₙ = |xₙ − yₙ|',
   aliases: {
     torch: ['torch.nn.L1Loss', 'torch.nn.functional.l1_loss'],
@@ -24,7 +27,7 @@ export const l1Loss: LossDefinition = {
     tfjs: ['tf.losses.absoluteDifference', "'meanAbsoluteError'"],
   },
   compute({ input, target }, options, ctx) {
-    const pair = broadcastPair(input!, target!, NAME);
+    const pair = broadcastPair(input!, target!);
     const x = pair.input;
     const y = pair.target;
     const reduction = options.reduction as Reduction;

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { marginRankingShapes } from './shapes';
+import { dtypeContract, floating, neg, sub } from './promotion';
 import { expandTo } from '../tensor/broadcast';
-import { broadcastOrThrow, floats } from './checks';
+import { broadcastOrThrow } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -22,13 +23,19 @@ export const marginRankingLoss: LossDefinition = {
   ],
   options: { margin: { kind: 'number', default: 0 }, reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: marginRankingShapes,
+  // (−target · (input1 − input2) + margin): the difference first; adding the float margin makes it float.
+  dtypes: dtypeContract(['input1', 'input2', 'target'], ({ args: { input1, input2, target } }) => {
+    sub(input1!, input2!);
+    neg(target!);
+    return floating(input1!);
+  }),
   formula: 'ℓₙ = max(0, −yₙ · (x1ₙ − x2ₙ) + margin)',
   aliases: { torch: ['torch.nn.MarginRankingLoss', 'torch.nn.functional.margin_ranking_loss'] },
   compute({ input1, input2, target }, options, ctx) {
     const shape = broadcastOrThrow(broadcastOrThrow(input1!.shape, input2!.shape), target!.shape);
-    const a = expandTo(floats(input1!, 'input1', NAME), input1!.shape, shape);
-    const b = expandTo(floats(input2!, 'input2', NAME), input2!.shape, shape);
-    const y = expandTo(floats(target!, 'target', NAME), target!.shape, shape);
+    const a = expandTo(input1!.data, input1!.shape, shape);
+    const b = expandTo(input2!.data, input2!.shape, shape);
+    const y = expandTo(target!.data, target!.shape, shape);
     const margin = options.margin as number;
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(shape, reduction, ctx);

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
+import { dtypeContract, kernel, promote } from './promotion';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -17,6 +18,8 @@ export const mseLoss: LossDefinition = {
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: regressionShapes,
+  // One TensorIterator over both, promoted: a float kernel.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target } }) => kernel('mse_cpu', promote(input!, target!))),
   formula: 'ℓₙ = (xₙ − yₙ)²',
   aliases: {
     torch: ['torch.nn.MSELoss', 'torch.nn.functional.mse_loss'],
@@ -25,7 +28,7 @@ export const mseLoss: LossDefinition = {
     optax: ['optax.squared_error (× 1, then mean)'],
   },
   compute({ input, target }, options, ctx) {
-    const pair = broadcastPair(input!, target!, NAME);
+    const pair = broadcastPair(input!, target!);
     const x = pair.input;
     const y = pair.target;
     const reduction = options.reduction as Reduction;

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { integerDtype, multiMarginShapes } from './shapes';
+import { multiMarginShapes } from './shapes';
+import { dtypeContract, kernel, knownEmpty, scalarType } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { classIndices, floats } from './checks';
+import { classIndices } from './checks';
 import { classWeight } from './classes';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
@@ -24,13 +25,20 @@ export const multiMarginLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: multiMarginShapes,
-  dtypes: integerDtype('target'),
+  // A float kernel (never run on an empty input), reading Long indices and a weight of the input's dtype.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target, weight }, shapes }) => {
+    if (knownEmpty(shapes.input)) return input!;
+    kernel('multi_margin_loss_cpu_kernel', input!);
+    scalarType(target, 'int');
+    scalarType(weight, input!.dtype);
+    return input!;
+  }),
   formula: 'ℓₙ = (1/C) Σ_{c ≠ yₙ} w_{yₙ} · max(0, margin − x_{n,yₙ} + x_{n,c})^p',
   aliases: { torch: ['torch.nn.MultiMarginLoss', 'torch.nn.functional.multi_margin_loss'], keras: ['keras.losses.CategoricalHinge (similar)'] },
   compute({ input, target }, options, ctx) {
     const p = options.p as number;
     if (p !== 1 && p !== 2) throw new LossError('invalid-argument', l10n.t('multi_margin_loss: only p == 1 and p == 2 supported'));
-    const x = floats(input!, 'input', NAME);
+    const x = input!.data;
     const shape = input!.shape;
     if (shape.length > 2 || (shape.length > 0 && shape[shape.length - 1] === 0)) {
       throw new LossError(

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
-import { integerDtype, multiLabelMarginShapes } from './shapes';
+import { multiLabelMarginShapes } from './shapes';
+import { dtypeContract, kernel, scalarType } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { classIndices, floats } from './checks';
+import { classIndices } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -26,11 +27,16 @@ export const multilabelMarginLoss: LossDefinition = {
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
   shapes: multiLabelMarginShapes,
-  dtypes: integerDtype('target'),
+  // A float kernel reading Long indices.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target } }) => {
+    kernel('multilabel_margin_loss_forward_out_frame', input!);
+    scalarType(target, 'int');
+    return input!;
+  }),
   formula: 'ℓₙ = (1/C) Σ_{j ∈ yₙ} Σ_{c ∉ yₙ} max(0, 1 − (x_{n,j} − x_{n,c}))',
   aliases: { torch: ['torch.nn.MultiLabelMarginLoss', 'torch.nn.functional.multilabel_margin_loss'] },
   compute({ input, target }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
+    const x = input!.data;
     const shape = input!.shape;
     if (shape.length > 2 || (shape.length > 0 && shape[shape.length - 1] === 0)) {
       throw new LossError(

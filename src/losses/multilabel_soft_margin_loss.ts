@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { multiLabelSoftMarginShapes } from './shapes';
+import { INT_SCALAR, dtypeContract, floating, kernel, sub } from './promotion';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats, expandOrThrow } from './checks';
 import { LossError } from './errors';
@@ -26,6 +27,12 @@ export const multilabelSoftMarginLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: multiLabelSoftMarginShapes,
+  // −(target · logsigmoid(input) + (1 − target) · logsigmoid(−input)); any weight multiplies.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target } }) => {
+    kernel('log_sigmoid_cpu', input!);
+    sub(INT_SCALAR, target!);
+    return floating(input!);
+  }),
   formula: 'ℓₙ = −(1/C) Σ_c w_c · ( y_{n,c} · log σ(x_{n,c}) + (1 − y_{n,c}) · log σ(−x_{n,c}) )',
   aliases: { torch: ['torch.nn.MultiLabelSoftMarginLoss', 'torch.nn.functional.multilabel_soft_margin_loss'] },
   compute({ input, target }, options, ctx) {
@@ -33,7 +40,7 @@ export const multilabelSoftMarginLoss: LossDefinition = {
     // dim `input.dim() − 1` of that shape and divided by the input's size there — so a target
     // with an extra leading dim moves the sum to another axis, as in PyTorch.
     if (input!.shape.length === 0) throw new LossError('shape-mismatch', l10n.t('Dimension specified as -1 but tensor has no dimensions'));
-    const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
+    const pair = broadcastFloats(input!, target!);
     const weightTensor = options.weight as Tensor | null;
     const weight = weightTensor ? expandOrThrow(weightTensor, pair.shape, 'weight', NAME) : undefined;
     const classDim = input!.shape.length - 1;

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { classTargetShapes, integerDtype } from './shapes';
+import { classTargetShapes } from './shapes';
+import { dtypeContract, nllSteps } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { floats } from './checks';
 import { classLayout, classWeight, indexTarget } from './classes';
 import { Accumulator, REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
@@ -37,11 +37,13 @@ export const nllLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: classTargetShapes(NAME, false),
-  dtypes: integerDtype('target'),
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target, weight }, shapes, options }) =>
+    nllSteps(input!, target!, weight, shapes.input, options.reduction),
+  ),
   formula: 'ℓₙ = −w_{yₙ} · x_{n,yₙ}',
   aliases: { torch: ['torch.nn.NLLLoss', 'torch.nn.functional.nll_loss'] },
   compute({ input, target }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
+    const x = input!.data;
     const layout = classLayout(input!);
     const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
     const ignoreIndex = options.ignore_index as number;

@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { broadcasting } from './shapes';
+import { dtypeContract, floating, promote, sub } from './promotion';
 import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { exp } from './fastmath';
@@ -26,10 +27,16 @@ export const poissonNllLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: broadcasting('target', 'input'),
+  // exp(input) − target·input, or input − target·log(input + eps); with full, target·log(target) − target.
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target }, options }) => {
+    const loss = options.log_input === false ? sub(input!, promote(target!, floating(input!))) : sub(floating(input!), promote(target!, input!));
+    if (options.full === true) sub(promote(target!, floating(target!)), target!);
+    return floating(loss);
+  }),
   formula: 'ℓₙ = exp(xₙ) − yₙ · xₙ   (log_input=True);   xₙ − yₙ · log(xₙ + ε)   (log_input=False)',
   aliases: { torch: ['torch.nn.PoissonNLLLoss', 'torch.nn.functional.poisson_nll_loss'], keras: ['keras.losses.Poisson'], tfjs: ["'poisson'"] },
   compute({ input, target }, options, ctx) {
-    const pair = broadcastFloats(input!, target!, ['input', 'target'], NAME);
+    const pair = broadcastFloats(input!, target!);
     const eps = options.eps as number;
     const x = pair.a;
     const y = pair.b;

@@ -314,6 +314,20 @@ export const marginRankingShapes: ShapeContract = ({ input1, input2, target }) =
   return faults(broadcastFault(input1, input2, ['input1', 'input2']) ?? broadcastFault(broadcastShape(input1, input2), target, ['input1', 'target']));
 };
 
+/**
+ * Soft margin: `neg_out(output, input).mul_(target)`, in place, so the target broadcasts to the
+ * input's shape and no further.
+ */
+export const softMarginShapes: ShapeContract = ({ input, target }) => {
+  if (!input || !target) return [];
+  const fault = broadcastFault(input, target, ['input', 'target']);
+  if (fault) return [fault];
+  const shape = broadcastShape(input, target);
+  return sameShapes(shape, input) === false
+    ? [error(l10n.t("output with shape {0} doesn't match the broadcast shape {1}", sizeList(input), sizeList(shape)), ['target', 'input'])]
+    : [];
+};
+
 /** Multi-label soft margin: a 0/1 target per class, broadcast against the `(N, C)` input. */
 export const multiLabelSoftMarginShapes: ShapeContract = ({ input, target }) => {
   if (!input || !target) return [];
@@ -350,43 +364,6 @@ export const gaussianShapes: ShapeContract = ({ input, target, var: variance }) 
     (variance.length === input.length && variance[variance.length - 1] === 1 && sameShapes(variance.slice(0, -1), leading) !== false);
   return homoscedastic ? [] : [error(l10n.t('var is of incorrect size'), ['var', 'input'])];
 };
-
-/**
- * Dtype contracts, beside the shape contracts and read the same two ways: what a loss refuses of
- * its tensors' dtypes, in PyTorch's words, and the conversion that fixes it. Only dtypes PyTorch
- * refuses are faults: most regression and margin losses promote integer targets without a word.
- */
-interface DtypeFault {
-  readonly message: string;
-  readonly tensor: string;
-  readonly convert: 'float' | 'long';
-}
-
-export type DtypeContract = (dtypes: SymDtypes, shapes: SymShapes) => readonly DtypeFault[];
-
-const TORCH_DTYPE = { int: 'Long', bool: 'Bool', float: 'Float' } as const;
-
-/** Class indices (`multi_margin_loss`, `multilabel_margin_loss`, and `nll_loss`): integers. */
-export function integerDtype(tensor: string): DtypeContract {
-  return (dtypes) => (dtypes[tensor] === 'float' ? [{ message: l10n.t('expected scalar type Long but found Float'), tensor, convert: 'long' }] : []);
-}
-
-/**
- * Cross entropy: integer class indices, unless the target has the input's shape (probabilities,
- * which are floats): a float target of another shape is refused as indices.
- */
-export const crossEntropyDtypes: DtypeContract = (dtypes, { input, target }) =>
-  dtypes.target === 'float' && input && target && sameShapes(input, target) === false
-    ? [{ message: l10n.t('expected scalar type Long but found Float'), tensor: 'target', convert: 'long' }]
-    : [];
-
-/** Float targets, the integer (or bool) ones refused with `message` (PyTorch's, per loss). */
-export function floatDtype(tensor: string, message: (dtype: 'Long' | 'Bool') => string): DtypeContract {
-  return (dtypes) => {
-    const dtype = dtypes[tensor];
-    return dtype === 'int' || dtype === 'bool' ? [{ message: message(TORCH_DTYPE[dtype]), tensor, convert: 'float' }] : [];
-  };
-}
 
 /** CTC: `(T, N, C)` (or unbatched `(T, C)`) log-probabilities, and one length per sequence. */
 export const ctcShapes: ShapeContract = ({ log_probs: logProbs, input_lengths: inputLengths, target_lengths: targetLengths }) => {

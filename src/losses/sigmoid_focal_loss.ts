@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { floatDtype, sameSize } from './shapes';
+import { sameSize } from './shapes';
+import { dtypeContract, logitsSteps } from './promotion';
 import { Tensor } from '../tensor/tensor';
-import { floats } from './checks';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -29,7 +29,8 @@ export const sigmoidFocalLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'none' },
   },
   shapes: sameSize('inputs', 'targets'),
-  dtypes: floatDtype('targets', (dtype) => l10n.t("result type Float can't be cast to the desired output type {0}", dtype)),
+  // sigmoid(inputs), then binary_cross_entropy_with_logits(inputs, targets).
+  dtypes: dtypeContract(['inputs', 'targets'], ({ args: { inputs, targets } }) => logitsSteps(inputs!, targets!, undefined)),
   formula: 'ℓₙ = α_t · (1 − p_t)^γ · BCE(xₙ, yₙ),  p_t = σ(xₙ)·yₙ + (1 − σ(xₙ))·(1 − yₙ)',
   aliases: {
     torch: ['torchvision.ops.sigmoid_focal_loss'],
@@ -37,8 +38,8 @@ export const sigmoidFocalLoss: LossDefinition = {
     optax: ['optax.sigmoid_focal_loss'],
   },
   compute({ inputs, targets }, options, ctx) {
-    const x = floats(inputs!, 'inputs', NAME);
-    const y = floats(targets!, 'targets', NAME);
+    const x = inputs!.data;
+    const y = targets!.data;
     const alpha = options.alpha as number;
     const gamma = options.gamma as number;
     const losses = new Float64Array(x.length);

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { regressionShapes } from './shapes';
 import { broadcastPair } from './checks';
+import { dtypeContract, kernel, promote } from './promotion';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
@@ -18,12 +19,14 @@ export const smoothL1Loss: LossDefinition = {
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' }, beta: { kind: 'number', default: 1 } },
   shapes: regressionShapes,
+  // A float kernel over both, promoted (β = 0 included).
+  dtypes: dtypeContract(['input', 'target'], ({ args: { input, target } }) => kernel('smooth_l1_cpu', promote(input!, target!))),
   formula: 'ℓₙ = 0.5 (xₙ − yₙ)² / β  if |xₙ − yₙ| < β,  else |xₙ − yₙ| − 0.5 β',
   aliases: { torch: ['torch.nn.SmoothL1Loss', 'torch.nn.functional.smooth_l1_loss'] },
   compute({ input, target }, options, ctx) {
     const beta = options.beta as number;
     if (beta < 0) throw new LossError('invalid-argument', l10n.t('smooth_l1_loss does not support negative values for beta.'));
-    const pair = broadcastPair(input!, target!, NAME);
+    const pair = broadcastPair(input!, target!);
     const x = pair.input;
     const y = pair.target;
     const reduction = options.reduction as Reduction;

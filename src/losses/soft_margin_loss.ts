@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
-import { broadcasting } from './shapes';
-import { expandOrThrow, floats } from './checks';
+import { softMarginShapes } from './shapes';
+import { castInto, dtypeContract, floating, neg, promote } from './promotion';
+import { expandOrThrow } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { log1pExpNeg } from './fastmath';
 
@@ -20,11 +21,24 @@ export const softMarginLoss: LossDefinition = {
     { name: 'target', contract: { space: 'signs', shapes: ['(*), same as input'], dtype: 'float', description: '1 or −1.' } },
   ],
   options: { reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' } },
-  shapes: broadcasting('input', 'target'),
+  shapes: softMarginShapes,
+  // `neg_out(output, input).mul_(target).exp_().log1p_()`, the output of the input's dtype: the
+  // negation before the shapes are checked (by `mul_`, which then casts).
+  dtypes: dtypeContract(
+    ['input', 'target'],
+    ({ args: { input, target }, shapesChecked }) => {
+      const output = neg(input!);
+      shapesChecked();
+      castInto(promote(output, target!), output);
+      castInto(floating(output), output);
+      return output;
+    },
+    'before-shapes',
+  ),
   formula: 'ℓₙ = log(1 + exp(−yₙ · xₙ))',
   aliases: { torch: ['torch.nn.SoftMarginLoss', 'torch.nn.functional.soft_margin_loss'] },
   compute({ input, target }, options, ctx) {
-    const x = floats(input!, 'input', NAME);
+    const x = input!.data;
     const y = expandOrThrow(target!, input!.shape, 'target', NAME);
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(input!.shape, reduction, ctx);

@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import { tripletShapes } from './shapes';
+import { dtypeContract, floating, sub } from './promotion';
 import { expandTo } from '../tensor/broadcast';
 import { Tensor, type Shape } from '../tensor/tensor';
-import { broadcastOrThrow, floats } from './checks';
+import { broadcastOrThrow } from './checks';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -49,15 +50,22 @@ export const tripletMarginLoss: LossDefinition = {
     reduction: { kind: 'enum', values: REDUCTIONS, default: 'mean' },
   },
   shapes: tripletShapes,
+  // pairwise_distance: ‖x1 − x2 + eps‖ for (anchor, positive), (anchor, negative), and with swap (positive, negative).
+  dtypes: dtypeContract(['anchor', 'positive', 'negative'], ({ args: { anchor, positive, negative }, options }) => {
+    sub(anchor!, positive!);
+    sub(anchor!, negative!);
+    if (options.swap === true) sub(positive!, negative!);
+    return floating(anchor!);
+  }),
   formula: 'ℓₙ = max(0, d(aₙ, pₙ) − d(aₙ, nₙ) + margin),  d(x, y) = ‖x − y + ε‖_p',
   aliases: { torch: ['torch.nn.TripletMarginLoss', 'torch.nn.functional.triplet_margin_loss'] },
   compute({ anchor, positive, negative }, options, ctx) {
     const p = options.p as number;
     const eps = options.eps as number;
     const margin = options.margin as number;
-    const a = floats(anchor!, 'anchor', NAME);
-    const pos = floats(positive!, 'positive', NAME);
-    const neg = floats(negative!, 'negative', NAME);
+    const a = anchor!.data;
+    const pos = positive!.data;
+    const neg = negative!.data;
     const apShape = broadcastOrThrow(anchor!.shape, positive!.shape);
     const anShape = broadcastOrThrow(anchor!.shape, negative!.shape);
     ctx.checkpoint(0, 1);

@@ -1,5 +1,6 @@
 import type { DType, Tensor } from '../tensor/tensor';
-import type { DtypeContract, ShapeContract } from './shapes';
+import type { DtypeContract } from './promotion';
+import type { ShapeContract } from './shapes';
 
 type Framework = 'torch' | 'torchvision' | 'keras' | 'tfjs' | 'optax';
 
@@ -70,6 +71,8 @@ export interface LossContext {
   warn(message: string): void;
   /** Reports progress and throws a cancelled LossError when the caller cancelled. */
   checkpoint(done: number, total: number): void;
+  /** Raises PyTorch's dtype error here, for a loss whose dtype contract is checked `in-compute`. */
+  checkDtypes(): void;
 }
 
 export interface LossDefinition {
@@ -87,7 +90,10 @@ export interface LossDefinition {
    * `compute`, which may then take them as given, and by the analyzer on inferred shapes.
    */
   readonly shapes?: ShapeContract;
-  /** What it refuses of its tensors' dtypes (`shapes.ts`), read the same two ways. */
+  /**
+   * Which dtypes of its tensors it promotes and which it refuses, and its value's dtype
+   * (`promotion.ts`), read the same two ways.
+   */
   readonly dtypes?: DtypeContract;
   compute(tensors: Readonly<Record<string, Tensor>>, options: Readonly<Record<string, OptionValue>>, ctx: LossContext): Tensor;
 }

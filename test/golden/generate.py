@@ -15,6 +15,7 @@ as such. Deterministic: the same PyTorch gives the same files.
 import json
 import math
 import os
+import random
 import sys
 import warnings
 
@@ -47,6 +48,26 @@ def encode(value):
 
 
 DTYPES = {torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}
+RESULT_DTYPES = {**DTYPES, torch.float32: "float32"}
+
+
+def in_float64(compute, out32):
+    """compute() again with float64 as the default dtype; it must agree with the default result."""
+    torch.set_default_dtype(torch.float64)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = compute()
+    finally:
+        torch.set_default_dtype(torch.float32)
+    assert out.dtype == (torch.float64 if out32.dtype == torch.float32 else out32.dtype) and out.shape == out32.shape, (out, out32)
+    if not torch.allclose(out.double(), out32.double(), rtol=1e-5, atol=1e-6, equal_nan=True):
+        raise Unsettled(f"{out} with a float64 default, {out32} without")
+    return out
+
+
+class Unsettled(Exception):
+    """Torch gives different values each run (an integer kernel on an empty input reads uninitialised memory)."""
 
 
 def tensor_json(t):
@@ -68,7 +89,7 @@ def randint(high, *shape, low=0):
 cases = []
 
 
-def case(name, loss, fn, args, kwargs=None, source="torch"):
+def case(name, loss, fn, args, kwargs=None, source="torch", into=cases):
     """Runs fn(**args, **kwargs) and records its value, warnings, or error."""
     kwargs = kwargs or {}
     record = {
@@ -82,13 +103,24 @@ def case(name, loss, fn, args, kwargs=None, source="torch"):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             out = fn(**args, **kwargs)
-        record["expected"] = {"value": encode(out.tolist()), "shape": list(out.shape)}
+        dtype = RESULT_DTYPES[out.dtype]
+        tensors = [*args.values(), *(v for v in kwargs.values() if isinstance(v, torch.Tensor))]
+        if any(t.dtype != torch.float64 for t in tensors):
+            # Integer or bool tensors meet float ones in the default dtype (float32): the value is
+            # recorded as torch computes it with a float64 default, as LossLens computes (the
+            # dtype and any error as torch 1.13 gives them by default).
+            out = in_float64(lambda: fn(**args, **kwargs), out)
+        record["expected"] = {"value": encode(out.tolist()), "shape": list(out.shape), "dtype": dtype}
         messages = [str(w.message) for w in caught if "loss" in str(w.message).lower() or "size" in str(w.message).lower() or "reduction" in str(w.message)]
         if messages:
             record["expected"]["warnings"] = messages
+    except Unsettled:
+        if into is cases:
+            raise
+        return
     except (RuntimeError, ValueError, IndexError) as error:
         record["expected"] = {"error": {"type": type(error).__name__, "message": str(error).split("\n")[0]}}
-    cases.append(record)
+    into.append(record)
 
 
 REDUCTIONS = ["mean", "sum", "none"]
@@ -547,6 +579,279 @@ optax_case("a short vector and epsilon", "cosine_distance", optax_cosine_distanc
 optax_case("a target of 0", "kl_divergence", optax_kl, {"log_predictions": torch.log_softmax(orandn(2, 3), -1), "targets": torch.tensor([[0.0, 0.4, 0.6], [1.0, 0.0, 0.0]], dtype=torch.float64)})
 optax_case("targets broadcast", "l2_loss", lambda predictions, targets: 0.5 * (predictions - targets) ** 2, {"predictions": orandn(3, 2), "targets": orandn(3, 1)})
 
+# ---------------------------------------------------------------- dtype promotion matrix
+# Every PyTorch loss with each tensor argument (and tensor option) float64, int64 or bool, under
+# each reduction: the value and its dtype where PyTorch promotes, its error where it raises (the
+# dtype contracts, src/losses/promotion.ts). Fixed values, so no random draw moves.
+def as_dtype(values, kind):
+    t = torch.tensor(values, dtype=torch.float64)
+    return t if kind == "f" else t.trunc().long() if kind == "i" else t != 0
+
+
+DTYPE_KIND = {"f": "float64", "i": "int64", "b": "bool"}
+m_x = [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]]
+m_y = [[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]
+m_p = [[0.2, 0.7, 1.0], [0.0, 0.6, 0.3]]
+m_s = [[1.0, -1.0, 1.0], [-1.0, 1.0, 1.0]]
+m_w = [1.0, 2.0, 1.0]
+m_x3 = [[[0.5, -1.0], [2.0, 1.0], [0.0, -0.5]], [[1.0, 0.5], [-2.0, 0.0], [1.0, 1.0]]]
+focal = (lambda inputs, targets, **options: sigmoid_focal_loss(inputs, targets, **options)) if sigmoid_focal_loss is not None else None
+promotion_matrix = [
+    ("cross_entropy", F.cross_entropy, {"input": m_x, "target": [2.0, 0.0]}, {"weight": m_w}, {}),
+    ("cross_entropy", F.cross_entropy, {"input": m_x, "target": m_y}, {"weight": m_w}, {}),
+    ("cross_entropy", F.cross_entropy, {"input": m_x3, "target": [[2.0, 0.0], [1.0, 1.0]]}, {}, {}),
+    ("cross_entropy", F.cross_entropy, {"input": m_x, "target": [2.0, 0.0]}, {}, {"label_smoothing": 0.2}),
+    ("nll_loss", F.nll_loss, {"input": m_x, "target": [2.0, 0.0]}, {"weight": m_w}, {}),
+    ("nll_loss", F.nll_loss, {"input": m_x3, "target": [[2.0, 0.0], [1.0, 1.0]]}, {}, {}),
+    ("binary_cross_entropy", F.binary_cross_entropy, {"input": m_p, "target": m_y}, {"weight": m_w}, {}),
+    ("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": m_x, "target": m_y}, {"weight": m_w, "pos_weight": [1.0, 3.0, 2.0]}, {}),
+    ("mse_loss", F.mse_loss, {"input": m_x, "target": m_y}, {}, {}),
+    ("l1_loss", F.l1_loss, {"input": m_x, "target": m_y}, {}, {}),
+    ("smooth_l1_loss", F.smooth_l1_loss, {"input": m_x, "target": m_y}, {}, {}),
+    ("smooth_l1_loss", F.smooth_l1_loss, {"input": m_x, "target": m_y}, {}, {"beta": 0.0}),
+    ("huber_loss", F.huber_loss, {"input": m_x, "target": m_y}, {}, {}),
+    ("kl_div", F.kl_div, {"input": m_x, "target": m_p}, {}, {}),
+    ("poisson_nll_loss", F.poisson_nll_loss, {"input": m_x, "target": m_y}, {}, {}),
+    ("poisson_nll_loss", F.poisson_nll_loss, {"input": m_p, "target": [[2.0, 0.0, 1.0], [3.0, 1.0, 1.0]]}, {}, {"log_input": False, "full": True}),
+    ("gaussian_nll_loss", F.gaussian_nll_loss, {"input": m_x, "target": m_y, "var": [[1.0, 2.0, 1.0], [1.0, 1.0, 2.0]]}, {}, {}),
+    ("hinge_embedding_loss", F.hinge_embedding_loss, {"input": m_x, "target": m_s}, {}, {}),
+    ("hinge_embedding_loss", F.hinge_embedding_loss, {"input": [[0.0, 3.0, -2.0], [1.0, 2.0, -1.0]], "target": m_s}, {}, {"margin": 1.7}),
+    ("soft_margin_loss", F.soft_margin_loss, {"input": m_x, "target": m_s}, {}, {}),
+    ("multilabel_soft_margin_loss", F.multilabel_soft_margin_loss, {"input": m_x, "target": m_y}, {"weight": m_w}, {}),
+    ("multi_margin_loss", F.multi_margin_loss, {"input": m_x, "target": [2.0, 0.0]}, {"weight": m_w}, {}),
+    ("multilabel_margin_loss", F.multilabel_margin_loss, {"input": m_x, "target": [[2.0, 0.0, -1.0], [1.0, -1.0, 0.0]]}, {}, {}),
+    ("margin_ranking_loss", F.margin_ranking_loss, {"input1": [0.5, -1.0, 2.0], "input2": [1.0, 0.0, -0.5], "target": [1.0, -1.0, 1.0]}, {}, {"margin": 0.5}),
+    ("cosine_embedding_loss", F.cosine_embedding_loss, {"input1": m_x, "input2": [[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]], "target": [1.0, -1.0]}, {}, {}),
+    ("triplet_margin_loss", F.triplet_margin_loss, {"anchor": m_x, "positive": [[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]], "negative": [[0.0, 0.0, 1.0], [2.0, 1.0, 1.0]]}, {}, {}),
+    ("triplet_margin_loss", F.triplet_margin_loss, {"anchor": m_x, "positive": [[1.0, 2.0, 0.0], [0.0, 1.0, 1.0]], "negative": [[0.0, 0.0, 1.0], [2.0, 1.0, 1.0]]}, {}, {"swap": True}),
+    ("ctc_loss", F.ctc_loss, {"log_probs": [[[-1.0, -0.5, -2.0]], [[-0.7, -1.2, -1.5]], [[-1.1, -0.9, -1.3]]], "targets": [[1.0, 2.0]], "input_lengths": [3.0], "target_lengths": [2.0]}, {}, {}),
+    ("ctc_loss", F.ctc_loss, {"log_probs": [[[-1.0, -0.5, -2.0]], [[-0.7, -1.2, -1.5]], [[-1.1, -0.9, -1.3]]], "targets": [[1.7, 2.2]], "input_lengths": [3.0], "target_lengths": [2.0]}, {}, {}),
+]
+if focal is not None:
+    promotion_matrix.append(("sigmoid_focal_loss", focal, {"inputs": m_x, "targets": m_y}, {}, {}))
+for loss, fn, tensor_args, tensor_options, options in promotion_matrix:
+    names = list(tensor_args) + list(tensor_options)
+    values = {**tensor_args, **tensor_options}
+    for kinds in itertools.product("fib", repeat=len(names)):
+        for reduction in REDUCTIONS:
+            typed = {name: as_dtype(values[name], kind) for name, kind in zip(names, kinds)}
+            label = " ".join(f"{name}={DTYPE_KIND[kind]}" for name, kind in zip(names, kinds))
+            extra = " ".join(f"{k}={v}" for k, v in options.items())
+            case(
+                " ".join(part for part in [loss, "dtypes", label, extra, reduction] if part),
+                loss,
+                fn,
+                {name: typed[name] for name in tensor_args},
+                {**{name: typed[name] for name in tensor_options}, **options, "reduction": reduction},
+                source="torchvision" if loss == "sigmoid_focal_loss" else "torch",
+            )
+
+# Broadcasting the issue names (fixed tensors): cosine_embedding_loss with a (1, C) input1 against
+# an (N, C) input2 and a target of one label; soft_margin_loss with a target the input's shape
+# cannot hold; an empty batch's class indices of another dtype, never read.
+cos_rows = torch.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 1.0], [2.0, 0.5, -0.5]], dtype=torch.float64)
+cos_one = torch.tensor([[0.5, -1.0, 1.5]], dtype=torch.float64)
+cos_labels = torch.tensor([1.0, -1.0, 1.0], dtype=torch.float64)
+for reduction in REDUCTIONS:
+    case(f"cosine_embedding_loss (1, C) input1 against (N, C) input2 {reduction}", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": cos_one, "input2": cos_rows, "target": cos_labels}, {"reduction": reduction, "margin": 0.1})
+    case(f"cosine_embedding_loss (N, C) input1 against (1, C) input2 {reduction}", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": cos_rows, "input2": cos_one, "target": cos_labels}, {"reduction": reduction})
+    case(f"cosine_embedding_loss one label for N pairs {reduction}", "cosine_embedding_loss", F.cosine_embedding_loss, {"input1": cos_rows, "input2": cos_rows.flip(0), "target": cos_labels[:1] * -1}, {"reduction": reduction})
+    case(f"soft_margin_loss target wider than the input {reduction}", "soft_margin_loss", F.soft_margin_loss, {"input": cos_one, "target": cos_rows}, {"reduction": reduction})
+    case(f"soft_margin_loss 0-d target {reduction}", "soft_margin_loss", F.soft_margin_loss, {"input": cos_rows, "target": torch.tensor(-1.0, dtype=torch.float64)}, {"reduction": reduction})
+    case(f"nll_loss empty batch with float indices {reduction}", "nll_loss", F.nll_loss, {"input": torch.zeros(0, 3, dtype=torch.float64), "target": torch.zeros(0, dtype=torch.float64)}, {"reduction": reduction})
+    case(f"cross_entropy empty batch with bool indices {reduction}", "cross_entropy", F.cross_entropy, {"input": torch.zeros(0, 3, dtype=torch.float64), "target": torch.zeros(0, dtype=torch.bool)}, {"reduction": reduction})
+
+# ---------------------------------------------------------------- differential edge cases
+# Generated (fixed seeds, their own generators, so no case above moves) and written to
+# test/golden/differential.json: random dtypes, empty and 0-d tensors, broadcasting, infinities
+# and nan, options at their limits, across the PyTorch losses. test/unit/losses/differential.test.ts
+# requires the evaluator to agree with every one.
+differential = []
+pick = random.Random(0)
+dgen = torch.Generator()
+SPECIAL = [float("inf"), float("-inf"), float("nan"), 0.0, 1e300, -1e-300]
+
+
+def dvalues(shape, space):
+    n = int(np.prod(shape)) if len(shape) else 1
+    base = torch.randn(n, dtype=torch.float64, generator=dgen)
+    if space == "prob":
+        base = torch.rand(n, dtype=torch.float64, generator=dgen)
+    elif space == "sign":
+        base = torch.where(base > 0, 1.0, -1.0).double()
+    elif space == "binary":
+        base = (base > 0).double()
+    elif space == "positive":
+        base = base.abs() + 0.05
+    elif space == "count":
+        base = torch.poisson(torch.rand(n, dtype=torch.float64, generator=dgen) * 4, generator=dgen)
+    else:
+        base = base * 3
+    return base, n
+
+
+def dtensor(shape, space, kind="f", special=0.15):
+    base, n = dvalues(shape, space)
+    if kind == "f" and n > 0 and pick.random() < special:
+        base[pick.randrange(n)] = pick.choice(SPECIAL if space not in ("prob", "positive") else [0.0, 1.0, float("nan")])
+    t = base.reshape(shape)
+    return t if kind == "f" else t.trunc().long() if kind == "i" else t != 0
+
+
+def dkind(weights=(0.7, 0.2, 0.1)):
+    return pick.choices("fib", weights=weights)[0]
+
+
+def dcase(loss, fn, args, kwargs, source="torch"):
+    label = " ".join(f"{k}{list(v.shape)}:{DTYPE_KIND.get({torch.float64: 'f', torch.int64: 'i', torch.bool: 'b'}[v.dtype])}" for k, v in args.items())
+    opts = " ".join(f"{k}={'tensor' if isinstance(v, torch.Tensor) else v}" for k, v in kwargs.items())
+    case(f"{loss} #{len([c for c in differential if c['loss'] == loss])} {label} {opts}".strip(), loss, fn, args, kwargs, source, into=differential)
+
+
+def dreduction():
+    return pick.choice(REDUCTIONS)
+
+
+ELEMENTWISE_SHAPES = [((), ()), ((0,), (0,)), ((4,), (4,)), ((2, 3), (2, 3)), ((0, 3), (0, 3)), ((3, 1), (3,)), ((1, 3), (2, 3)), ((), (2, 3)), ((2, 3), ()), ((2, 3), (4,))]
+
+
+def differential_cases(seed):
+    """One draw of every kind of case, from generators seeded with `seed`."""
+    global pick, dgen
+    pick = random.Random(seed)
+    dgen = torch.Generator().manual_seed(seed)
+    for _ in range(24):
+        for loss, fn, space, options in [
+            ("mse_loss", F.mse_loss, "real", {}),
+            ("l1_loss", F.l1_loss, "real", {}),
+            ("smooth_l1_loss", F.smooth_l1_loss, "real", {"beta": [0.0, 0.5, 1.0, 1e-12, 3.0]}),
+            ("huber_loss", F.huber_loss, "real", {"delta": [1.0, 0.5, 1e-3, 1e3]}),
+            ("soft_margin_loss", F.soft_margin_loss, "sign", {}),
+            ("hinge_embedding_loss", F.hinge_embedding_loss, "sign", {"margin": [0.0, 1.0, -1.0, 0.5, 2.5]}),
+            ("poisson_nll_loss", F.poisson_nll_loss, "count", {"log_input": [True, False], "full": [False, True], "eps": [1e-8, 0.0, -1e-3, 1.0]}),
+            ("kl_div", F.kl_div, "prob", {"log_target": [False, True]}),
+        ]:
+            if pick.random() < 0.5:
+                continue
+            a, b = pick.choice(ELEMENTWISE_SHAPES)
+            x = dtensor(a, "prob" if loss == "poisson_nll_loss" and pick.random() < 0.5 else "real", dkind())
+            y = dtensor(b, space, dkind())
+            kw = {k: pick.choice(v) for k, v in options.items()}
+            reduction = pick.choice(REDUCTIONS + (["batchmean"] if loss == "kl_div" else []))
+            dcase(loss, fn, {"input": x, "target": y}, {**kw, "reduction": reduction})
+
+    for _ in range(14):
+        shape = pick.choice([(4, 3), (3,), (0, 3), (2, 3, 2)])
+        var_shape = pick.choice([shape, shape[:-1], shape[:-1] + (1,), (7,)])
+        x, y = dtensor(shape, "real", dkind()), dtensor(shape, "real", dkind())
+        v = dtensor(var_shape, "positive", dkind((0.8, 0.1, 0.1)))
+        if pick.random() < 0.3 and v.numel() > 0 and v.dtype == torch.float64:
+            v.view(-1)[0] = pick.choice([0.0, float("inf"), -0.5])
+        dcase("gaussian_nll_loss", F.gaussian_nll_loss, {"input": x, "target": y, "var": v}, {"full": pick.random() < 0.5, "eps": pick.choice([1e-6, 0.0, -1.0, 10.0]), "reduction": dreduction()})
+
+    for _ in range(16):
+        a, b = pick.choice([((4,), (4,)), ((), ()), ((0,), (0,)), ((3,), ()), ((1,), (3,))])
+        t = pick.choice([a, b, ()])
+        dcase("margin_ranking_loss", F.margin_ranking_loss, {"input1": dtensor(a, "real", dkind()), "input2": dtensor(b, "real", dkind()), "target": dtensor(t, "sign", dkind())}, {"margin": pick.choice([0.0, 0.5, -1.0]), "reduction": dreduction()})
+
+    for _ in range(18):
+        a, b, t = pick.choice([((4, 3), (4, 3), (4,)), ((1, 3), (4, 3), (4,)), ((4, 3), (1, 3), (4,)), ((3,), (3,), ()), ((0, 3), (0, 3), (0,)), ((4, 3), (4, 3), (1,)), ((2, 0), (2, 0), (2,))])
+        x1 = dtensor(a, "real", dkind())
+        if pick.random() < 0.2 and x1.numel() > 0 and x1.dtype == torch.float64:
+            x1.view(-1)[: x1.shape[-1]] = 0.0
+        target = dtensor(t, "sign", dkind())
+        if pick.random() < 0.2 and target.numel() > 0 and target.dtype == torch.float64:
+            target.view(-1)[0] = 0.5
+        dcase("cosine_embedding_loss", F.cosine_embedding_loss, {"input1": x1, "input2": dtensor(b, "real", dkind()), "target": target}, {"margin": pick.choice([0.0, -0.5, 0.5, 1.0]), "reduction": dreduction()})
+
+    for _ in range(18):
+        a, p, n = pick.choice([((4, 3), (4, 3), (4, 3)), ((3,), (3,), (3,)), ((0, 3), (0, 3), (0, 3)), ((1, 3), (4, 3), (4, 3)), ((4, 3), (4, 3), (1, 3))])
+        dcase("triplet_margin_loss", F.triplet_margin_loss, {"anchor": dtensor(a, "real", dkind()), "positive": dtensor(p, "real", dkind()), "negative": dtensor(n, "real", dkind())},
+              {"margin": pick.choice([1.0, 0.0, -1.0]), "p": pick.choice([2.0, 1.0, 3.0, 0.5, float("inf")]), "eps": pick.choice([1e-6, 0.0, -1e-6]), "swap": pick.random() < 0.3, "reduction": dreduction()})
+
+    for _ in range(40):
+        shape = pick.choice([(5,), (4, 3), (2, 3, 2), (0, 3), (1, 1), (2, 3, 2, 2)])
+        classes = shape[0] if len(shape) == 1 else shape[1]
+        target_shape = () if len(shape) == 1 else (shape[0],) + shape[2:]
+        loss, fn = pick.choice([("cross_entropy", F.cross_entropy), ("nll_loss", F.nll_loss)])
+        x = dtensor(shape, "real", dkind((0.85, 0.1, 0.05)), special=0.2)
+        if loss == "cross_entropy" and pick.random() < 0.3:
+            y = torch.softmax(torch.randn(shape, dtype=torch.float64, generator=dgen), dim=0 if len(shape) == 1 else 1)
+        else:
+            y = torch.randint(0, classes, target_shape, generator=dgen)
+            ignore = pick.choice([-100, 0, classes - 1, -1])
+            if y.numel() > 0 and pick.random() < 0.5:
+                y.view(-1)[0] = ignore
+            y = y if pick.random() < 0.85 else y.double() if pick.random() < 0.5 else y != 0
+        kw = {"reduction": dreduction()}
+        if pick.random() < 0.5:
+            kw["ignore_index"] = pick.choice([-100, 0, 1, -1, classes])
+        if pick.random() < 0.3:
+            kw["weight"] = dtensor((classes,), "positive", dkind((0.8, 0.15, 0.05)), special=0)
+        if loss == "cross_entropy" and pick.random() < 0.5:
+            kw["label_smoothing"] = pick.choice([0.0, 1.0, 0.3])
+        dcase(loss, fn, {"input": x, "target": y}, kw)
+
+    for _ in range(24):
+        shape = pick.choice([(), (4,), (2, 3), (0, 3), (2, 3, 2)])
+        logits = pick.random() < 0.5
+        x = dtensor(shape, "real" if logits else "prob", dkind((0.85, 0.1, 0.05)), special=0.3 if logits else 0.2)
+        y = dtensor(shape, pick.choice(["binary", "prob"]), dkind((0.8, 0.1, 0.1)), special=0)
+        kw = {"reduction": dreduction()}
+        if len(shape) > 0 and pick.random() < 0.4:
+            kw["weight"] = dtensor(pick.choice([shape[-1:], shape]), "positive", dkind((0.7, 0.2, 0.1)), special=0)
+        if logits and len(shape) > 0 and pick.random() < 0.4:
+            kw["pos_weight"] = dtensor(shape[-1:], "positive", dkind((0.8, 0.15, 0.05)), special=0)
+        if logits:
+            dcase("binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits, {"input": x, "target": y}, kw)
+        else:
+            dcase("binary_cross_entropy", F.binary_cross_entropy, {"input": x, "target": y}, kw)
+
+    for _ in range(18):
+        shape, tshape = pick.choice([((4, 3), (4, 3)), ((3,), (3,)), ((1, 3), (4, 3)), ((4, 3), (1, 4, 3)), ((0, 3), (0, 3)), ((2, 3, 2), (2, 3, 2))])
+        kw = {"reduction": dreduction()}
+        if pick.random() < 0.3:
+            kw["weight"] = dtensor((shape[-1],), "positive", dkind((0.8, 0.1, 0.1)), special=0)
+        dcase("multilabel_soft_margin_loss", F.multilabel_soft_margin_loss, {"input": dtensor(shape, "real", dkind((0.85, 0.1, 0.05))), "target": dtensor(tshape, "binary", dkind())}, kw)
+
+    for _ in range(16):
+        shape = pick.choice([(4, 3), (3,), (0, 3), (1, 1)])
+        rows = shape[0] if len(shape) == 2 else None
+        y = torch.randint(0, shape[-1], (rows,) if rows is not None else (), generator=dgen)
+        # An empty batch reduced reads uninitialised memory in torch 1.13: only unreduced.
+        kw = {"reduction": dreduction() if shape[0] != 0 else "none", "p": pick.choice([1, 2]), "margin": pick.choice([1.0, 0.0, -0.5])}
+        if pick.random() < 0.3:
+            kw["weight"] = dtensor((shape[-1],), "positive", "f", special=0)
+        dcase("multi_margin_loss", F.multi_margin_loss, {"input": dtensor(shape, "real", dkind((0.85, 0.1, 0.05))), "target": y}, kw)
+
+    for _ in range(10):
+        shape = pick.choice([(3, 4), (4,), (0, 4)])
+        y = torch.randint(-1, shape[-1], shape, generator=dgen)
+        dcase("multilabel_margin_loss", F.multilabel_margin_loss, {"input": dtensor(shape, "real", "f"), "target": y}, {"reduction": dreduction() if shape[0] != 0 else "none"})
+
+    for _ in range(16):
+        T, N, C = pick.choice([(6, 2, 4), (5, 1, 3), (4, 3, 5)])
+        lp = torch.log_softmax(torch.randn(T, N, C, dtype=torch.float64, generator=dgen), 2)
+        S = pick.choice([1, 2, 3])
+        blank = pick.choice([0, 0, C - 1])
+        labels = [c for c in range(C) if c != blank]
+        targets = torch.tensor([[pick.choice(labels) for _ in range(S)] for _ in range(N)], dtype=torch.float64)
+        target_kind = pick.choice(["i", "i", "f", "b"])
+        targets = targets.long() if target_kind == "i" else targets if target_kind == "f" else targets != 0
+        il = torch.tensor([pick.choice([T, T - 1, 1]) for _ in range(N)])
+        tl = torch.tensor([pick.choice([S, 0, 1]) for _ in range(N)])
+        dcase("ctc_loss", F.ctc_loss, {"log_probs": lp, "targets": targets, "input_lengths": il, "target_lengths": tl}, {"blank": blank, "zero_infinity": pick.random() < 0.3, "reduction": dreduction()})
+
+    if sigmoid_focal_loss is not None:
+        for _ in range(12):
+            shape = pick.choice([(4, 3), (), (0, 2), (5,)])
+            dcase("sigmoid_focal_loss", focal, {"inputs": dtensor(shape, "real", dkind((0.85, 0.1, 0.05)), special=0.3), "targets": dtensor(shape, "binary", dkind((0.8, 0.1, 0.1)), special=0)},
+                  {"alpha": pick.choice([0.25, -1.0, 0.0, 1.0]), "gamma": pick.choice([2.0, 0.0, 0.5]), "reduction": dreduction()}, source="torchvision")
+
+
+for differential_seed in (20261231, 12):
+    differential_cases(differential_seed)
+
 print_cases = [
     1.5081, -6.0, 0.0, float("nan"), 1e-5, 123456789.0,
     [0.6, 0.1, 0.3], [1.0, 2.0, 3.0], [1e-5, 3.0, float("nan"), float("-inf")], [0.001, 12345.0], [0.125, 0.375, -0.0625],
@@ -617,10 +922,13 @@ except ImportError:
 with open(os.path.join(HERE, "losses.json"), "w") as f:
     json.dump({"meta": meta, "cases": cases}, f, indent=0, separators=(",", ":"), allow_nan=False)
     f.write("\n")
+with open(os.path.join(HERE, "differential.json"), "w") as f:
+    json.dump({"meta": meta, "cases": differential}, f, indent=0, separators=(",", ":"), allow_nan=False)
+    f.write("\n")
 with open(os.path.join(HERE, "printing.json"), "w") as f:
     json.dump({"meta": meta, "cases": printing}, f, indent=1, allow_nan=False)
     f.write("\n")
 with open(os.path.join(HERE, "literals.json"), "w") as f:
     json.dump({"meta": meta, "cases": literals}, f, indent=1, allow_nan=False)
     f.write("\n")
-print(f"wrote {len(cases)} loss cases and {len(printing)} printing cases with torch {torch.__version__}")
+print(f"wrote {len(cases)} loss cases, {len(differential)} differential cases and {len(printing)} printing cases with torch {torch.__version__}")

@@ -1,69 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LossError } from '../../../src/losses/errors';
 import { evaluate } from '../../../src/losses/evaluate';
-import { Tensor, type DType } from '../../../src/tensor/tensor';
+import { RELATIVE_TOLERANCE, RESULT_DTYPES, flatten, readGolden, relativeError, request, torchWords } from './golden-json';
 
-interface JsonTensor {
-  data: unknown;
-  dtype: 'float64' | 'int64' | 'bool';
-  shape: number[];
-}
-
-interface GoldenCase {
-  name: string;
-  loss: string;
-  source: string;
-  args: Record<string, JsonTensor>;
-  kwargs: Record<string, unknown>;
-  expected: { value: unknown; shape: number[]; warnings?: string[] } | { error: { type: string; message: string } };
-}
-
-const golden = JSON.parse(readFileSync(join(__dirname, '..', '..', 'golden', 'losses.json'), 'utf8')) as {
-  meta: Record<string, string>;
-  cases: GoldenCase[];
-};
-
-const DTYPES: Record<JsonTensor['dtype'], DType> = { float64: 'float', int64: 'int', bool: 'bool' };
-
-function decode(value: unknown): number {
-  if (value === 'nan') return NaN;
-  if (value === 'inf') return Infinity;
-  if (value === '-inf') return -Infinity;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value as number;
-}
-
-function flatten(value: unknown): number[] {
-  return Array.isArray(value) ? value.flatMap(flatten) : [decode(value)];
-}
-
-/** The dtypes are explicit, as PyTorch had them: no weak typing in golden cases. */
-function toTensor(json: JsonTensor): Tensor {
-  return new Tensor(Float64Array.from(flatten(json.data)), json.shape, DTYPES[json.dtype]);
-}
-
-function isJsonTensor(value: unknown): value is JsonTensor {
-  return typeof value === 'object' && value !== null && 'dtype' in value && 'data' in value;
-}
-
-const RELATIVE_TOLERANCE = 1e-9;
+const golden = readGolden('losses.json');
 const worst: Record<string, { error: number; name: string }> = {};
-
-function relativeError(actual: number, expected: number): number {
-  if (Number.isNaN(expected)) return Number.isNaN(actual) ? 0 : Infinity;
-  if (!Number.isFinite(expected)) return actual === expected ? 0 : Infinity;
-  const scale = Math.max(Math.abs(expected), Math.abs(actual));
-  // Values that are zero up to rounding (e.g. x − x) compare absolutely.
-  return scale < 1e-15 ? Math.abs(actual - expected) : Math.abs(actual - expected) / scale;
-}
 
 describe(`loss values against PyTorch ${golden.meta.torch} (test/golden/losses.json)`, () => {
   it.each(golden.cases.map((c) => [c.name, c] as const))('%s', (_name, golden) => {
-    const args = Object.fromEntries(Object.entries(golden.args).map(([key, value]) => [key, toTensor(value)]));
-    const kwargs = Object.fromEntries(Object.entries(golden.kwargs).map(([key, value]) => [key, isJsonTensor(value) ? toTensor(value) : decodeOption(value)]));
-    const run = () => evaluate({ loss: golden.loss, args, kwargs });
+    const run = () => evaluate(request(golden));
     if ('error' in golden.expected) {
       let caught: unknown;
       try {
@@ -72,12 +17,12 @@ describe(`loss values against PyTorch ${golden.meta.torch} (test/golden/losses.j
         caught = error;
       }
       expect(caught, `PyTorch raised ${golden.expected.error.type}: ${golden.expected.error.message}`).toBeInstanceOf(LossError);
-      const torchWords = golden.expected.error.message.replace(/Double/g, 'Float').replace(/[.\s]+$/, '');
-      expect((caught as Error).message.toLowerCase()).toContain(torchWords.toLowerCase());
+      expect((caught as Error).message.toLowerCase()).toContain(torchWords(golden.expected.error.message).toLowerCase());
       return;
     }
     const result = run();
     expect(result.value.shape).toEqual(golden.expected.shape);
+    if (golden.expected.dtype) expect(result.value.dtype).toBe(RESULT_DTYPES[golden.expected.dtype]);
     const expected = flatten(golden.expected.value);
     expect(result.value.numel).toBe(expected.length);
     let caseWorst = 0;
@@ -99,7 +44,3 @@ describe(`loss values against PyTorch ${golden.meta.torch} (test/golden/losses.j
     console.log(`Golden cases per loss (PyTorch ${golden.meta.torch}):\n${lines.join('\n')}`);
   });
 });
-
-function decodeOption(value: unknown): unknown {
-  return value === 'inf' || value === '-inf' || value === 'nan' ? decode(value) : value;
-}
