@@ -78,10 +78,12 @@ export const crossEntropy: LossDefinition = {
     const x = input!.data;
     const layout = classLayout(input!);
     const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
-    const smoothing = options.label_smoothing as number;
-    if (!(smoothing >= 0 && smoothing <= 1)) {
-      throw new LossError('invalid-argument', l10n.t('label_smoothing must be between 0.0 and 1.0. Got: {0}', smoothing));
+    // PyTorch 1.13 checks only the upper bound, and smooths only above 0: a negative value is no
+    // smoothing (2.0 and later refuse it; the evaluator follows 1.13, as its golden values do).
+    if (!((options.label_smoothing as number) <= 1)) {
+      throw new LossError('invalid-argument', l10n.t('label_smoothing must be between 0.0 and 1.0. Got: {0}', options.label_smoothing as number));
     }
+    const smoothing = Math.max(0, options.label_smoothing as number);
     const reduction = options.reduction as Reduction;
     ctx.step('log_softmax', l10n.t('log softmax over the classes'), () => logSoftmax(input!, layout));
     ctx.step('softmax', l10n.t('softmax: the probabilities the model assigns'), () => elementwiseExp(logSoftmax(input!, layout)));

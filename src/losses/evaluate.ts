@@ -150,8 +150,10 @@ function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unkn
     case 'number': {
       const number = numberValue(raw);
       if (number === undefined) throw invalid(l10n.t('a number'));
-      // Integers are int64 in PyTorch; beyond 2^53 a float64 holds none exactly.
-      if (spec.integer && !Number.isSafeInteger(number)) throw invalid(l10n.t('an integer'));
+      if (spec.integer && !Number.isInteger(number)) throw invalid(l10n.t('an integer'));
+      // Integers are int64 in PyTorch. Beyond 2^53 a float64 holds them only nearly, which is
+      // enough: such an index is never a class, a blank or a norm, exactly or not.
+      if (spec.integer && (number < -(2 ** 63) || number >= 2 ** 63)) throw new LossError('invalid-argument', l10n.t('Overflow when unpacking long'));
       return number;
     }
     case 'tensor':

@@ -852,6 +852,19 @@ def differential_cases(seed):
 for differential_seed in (20261231, 12):
     differential_cases(differential_seed)
 
+# Option limits where PyTorch releases differ: the evaluator follows 1.13, which checks only
+# label_smoothing <= 1 (a negative value is no smoothing; 2.0 refuses it) and takes any int64
+# ignore_index (2^62 is no class; 2^63 overflows).
+limits_x = torch.tensor([[1.0, 2.0, 3.0], [0.0, 1.0, 0.0]], dtype=torch.float64)
+limits_p = torch.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]], dtype=torch.float64)
+for reduction in ("mean", "none"):
+    case(f"cross_entropy negative label_smoothing {reduction}", "cross_entropy", F.cross_entropy, {"input": limits_x, "target": torch.tensor([0, 2])}, {"label_smoothing": -0.5, "reduction": reduction})
+    case(f"cross_entropy probabilities negative label_smoothing {reduction}", "cross_entropy", F.cross_entropy, {"input": limits_x, "target": limits_p}, {"label_smoothing": -2.0, "reduction": reduction})
+case("cross_entropy ignore_index 2^62", "cross_entropy", F.cross_entropy, {"input": limits_x, "target": torch.tensor([0, 2])}, {"ignore_index": 2**62})
+case("nll_loss ignore_index -2^62", "nll_loss", F.nll_loss, {"input": limits_x, "target": torch.tensor([0, 2])}, {"ignore_index": -(2**62)})
+case("cross_entropy error ignore_index 2^63", "cross_entropy", F.cross_entropy, {"input": limits_x, "target": torch.tensor([0, 2])}, {"ignore_index": 2**63})
+case("cross_entropy error label_smoothing just above 1", "cross_entropy", F.cross_entropy, {"input": limits_x, "target": torch.tensor([0, 2])}, {"label_smoothing": 1.0000001})
+
 print_cases = [
     1.5081, -6.0, 0.0, float("nan"), 1e-5, 123456789.0,
     [0.6, 0.1, 0.3], [1.0, 2.0, 3.0], [1e-5, 3.0, float("nan"), float("-inf")], [0.001, 12345.0], [0.125, 0.375, -0.0625],

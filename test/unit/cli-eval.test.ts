@@ -43,6 +43,15 @@ describe('losslens eval', () => {
     expect(result.stderr).toContain('Warning: Using a target size (torch.Size([2])) that is different to the input size (torch.Size([2, 1]))');
   });
 
+  it('takes any int64 ignore_index and a negative label_smoothing, as PyTorch 1.13 does (values it printed)', async () => {
+    const base = ['eval', '--loss', 'cross_entropy', '--input', '[[1.,2.,3.],[0.,1.,0.]]', '--target', '[0,2]'];
+    expect(await run([...base, '--ignore_index', '4611686018427387904'])).toEqual({ code: 0, stdout: 'tensor(1.9795)\n', stderr: '' });
+    expect(await run([...base, '--label_smoothing', '-0.5'])).toEqual({ code: 0, stdout: 'tensor(1.9795)\n', stderr: '' });
+    const overflow = await run([...base, '--ignore_index', '9223372036854775808']);
+    expect(overflow.code).toBe(1);
+    expect(overflow.stderr).toContain('Overflow when unpacking long');
+  });
+
   it('exits 1 with the error PyTorch would raise, in plain words', async () => {
     const result = await run(['eval', '--loss', 'binary_cross_entropy', '--input', '[1.5]', '--target', '[1.]']);
     expect(result.code).toBe(1);
