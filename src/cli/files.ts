@@ -11,7 +11,7 @@ export interface CollectedFiles {
   readonly files: string[];
   /** Paths given on the command line that cannot be read, and why (a usage error). */
   readonly missing: Array<{ readonly given: string; readonly reason: string }>;
-  /** Files found in folders that cannot be read, and why (a note; the others are checked). */
+  /** Files and folders found that cannot be read, and why (a note each; the others are checked). */
   readonly skipped: Array<{ readonly path: string; readonly reason: string }>;
 }
 
@@ -45,19 +45,19 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
   const skipped: Array<{ path: string; reason: string }> = [];
   const seenFolders = new Set<string>();
 
-  const walk = (folder: string): void => {
+  /** `given`: the folder as named on the command line, when it was (then it cannot be read is a usage error). */
+  const walk = (folder: string, given?: string): void => {
     let real: string;
-    try {
-      real = realpathSync(folder);
-    } catch {
-      return;
-    }
-    if (seenFolders.has(real)) return;
-    seenFolders.add(real);
     let entries;
     try {
+      real = realpathSync(folder);
+      if (seenFolders.has(real)) return;
+      seenFolders.add(real);
       entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
+    } catch (error) {
+      // A folder that cannot be listed (mode 000, gone meanwhile) hides what it holds: say so.
+      if (given !== undefined) missing.push({ given, reason: unreadable(given, error) });
+      else skipped.push({ path: folder, reason: l10n.t('skipped: a folder LossLens cannot list: {0}', unreadable(folder, error)) });
       return;
     }
     for (const entry of entries) {
@@ -101,7 +101,7 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
     }
     // A folder given by name is entered whatever it is called, unless it is a virtual environment.
     if (stat.isDirectory()) {
-      if (!notSourceFolder(path, '')) walk(path);
+      if (!notSourceFolder(path, '')) walk(path, given);
     } else files.add(path);
   }
   return { files: [...files].sort(), missing, skipped };

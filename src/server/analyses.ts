@@ -251,16 +251,20 @@ export class DocumentAnalyses {
     if (!settings.enable) return { sites: [], findings: [], skipped: l10n.t('LossLens is turned off (losslens.enable)') };
     const path = pathOfUri(uri);
     let text = this.environment.textDocument(uri)?.getText();
+    // An open document is measured as its text in UTF-8; a file read from disk by its bytes, as
+    // it is read (its text may be longer in UTF-8: a latin-1 or UTF-16 file).
+    let maxFileBytes = settings.maxFileSizeBytes;
     if (text === undefined) {
       if (path === undefined) return { sites: [], findings: [], skipped: l10n.t('skipped: {0} names no file on this machine', uri) };
       const read = readSourceText(path, settings.maxFileSizeBytes);
       if ('skipped' in read) return { sites: [], findings: [], skipped: read.skipped };
       text = read.text;
+      maxFileBytes = Infinity;
     }
     const kind = documentKind(path ?? uri) ?? 'python';
     const source = new SourceFile(this.host, path);
     try {
-      const result = await analyzeDocument(source, kind, text, { ...this.options(uri, settings), sites: true });
+      const result = await analyzeDocument(source, kind, text, { ...this.options(uri, settings), maxFileBytes, sites: true });
       const program = kind === 'notebook' ? notebookProgramOrUndefined(text) : undefined;
       const lines = new LineIndex(normalizeNewlines(text));
       const sites = (result.sites ?? []).map((site) => {
