@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { LossError } from '../losses/errors';
 import { DEFAULT_MAX_ELEMENTS, evaluate, MAX_ELEMENTS_CAP, type Evaluation } from '../losses/evaluate';
@@ -68,6 +69,12 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
   }
   if (flags.has('jsonl')) {
     if (values.size > 0) throw new UsageError(l10n.t('--jsonl reads every request from standard input; give no other options.'));
+    // Node reads a folder as an empty stream: without this, no request and exit 0.
+    if (stdin === process.stdin && standardInputIsFolder()) {
+      throw new UsageError(
+        l10n.t('--jsonl reads the requests from standard input, which is a folder here: give a file or a pipe (losslens eval --jsonl < requests.jsonl).'),
+      );
+    }
     await serveJsonl(stdin, io, maxElements);
     return EXIT.ok;
   }
@@ -323,6 +330,14 @@ function tooLargeToWrite(numel: number): string {
  * goes on. Lines are split from the raw bytes, so a line too long to be a string is answered with
  * an error and skipped, not buffered; reading stops when standard output is closed.
  */
+function standardInputIsFolder(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function serveJsonl(stdin: NodeJS.ReadableStream, io: CliIO, maxElements: number): Promise<void> {
   let parts: Buffer[] = [];
   let length = 0;

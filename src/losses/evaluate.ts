@@ -47,11 +47,13 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
   const loss = findLoss(request.loss);
   if (!loss) {
     const hint = closestLossName(request.loss);
+    // The name as it was sent, cut to what a message line can hold.
+    const name = request.loss.length > 100 ? `${request.loss.slice(0, 100)}…` : request.loss;
     throw new LossError(
       'unknown-loss',
       hint
-        ? l10n.t('Unknown loss "{0}". Did you mean "{1}"?', request.loss, hint)
-        : l10n.t('Unknown loss "{0}". Run "losslens eval --list" for the losses LossLens knows.', request.loss),
+        ? l10n.t('Unknown loss "{0}". Did you mean "{1}"?', name, hint)
+        : l10n.t('Unknown loss "{0}". Run "losslens eval --list" for the losses LossLens knows.', name),
     );
   }
   const tensors = resolveTensors(loss, request.args);

@@ -106,8 +106,12 @@ export function findLoss(name: string): LossDefinition | undefined {
 export function closestLossName(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = 4;
+  const lower = name.toLowerCase();
   for (const candidate of BY_NAME.keys()) {
-    const distance = editDistance(name.toLowerCase(), candidate);
+    // The distance is at least the difference in length: a name of 16 MB is compared with none
+    // (the search was quadratic in it).
+    if (Math.abs(lower.length - candidate.length) >= bestDistance) continue;
+    const distance = editDistance(lower, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

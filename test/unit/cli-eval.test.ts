@@ -1,9 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { answerJsonl, runEval } from '../../src/cli/eval';
 import type { CliIO } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { LOSSES } from '../../src/losses/registry';
+
+const ROOT = join(__dirname, '..', '..');
 
 async function run(argv: string[], stdinLines: string[] = []) {
   let stdout = '';
@@ -50,6 +56,35 @@ describe('losslens eval', () => {
     const overflow = await run([...base, '--ignore_index', '9223372036854775808']);
     expect(overflow.code).toBe(1);
     expect(overflow.stderr).toContain('Overflow when unpacking long');
+  });
+
+  it('answers an unknown loss name of 16 MB at once, quoting a short piece of it, and the next request after it', async () => {
+    const huge = { id: 1, loss: 'x'.repeat(16_000_000), args: { input: [1], target: [1] } };
+    const result = await run(['eval', '--jsonl'], [JSON.stringify(huge), '{"id":2,"loss":"mse_los","args":{"input":[1],"target":[3]}}']);
+    const [first, second] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; error: { code: string; message: string } });
+    expect(first).toEqual({
+      id: 1,
+      error: { code: 'unknown-loss', message: `Unknown loss "${'x'.repeat(100)}…". Run "losslens eval --list" for the losses LossLens knows.` },
+    });
+    expect(second!.error.message).toBe('Unknown loss "mse_los". Did you mean "mse_loss"?');
+  });
+
+  it('--jsonl with a folder as standard input is a usage error, not an empty answer', async () => {
+    const cli = join(ROOT, 'node_modules', '.cache', 'losslens-eval-test', 'cli.js');
+    const { bundleCli } = (await import('../../scripts/bundles.mjs')) as { bundleCli: (outdir: string) => Promise<void> };
+    await bundleCli(dirname(cli));
+    const folder = openSync(tmpdir(), 'r');
+    try {
+      const result = spawnSync(process.execPath, [cli, 'eval', '--jsonl'], { stdio: [folder, 'pipe', 'pipe'], encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^losslens eval: --jsonl reads the requests from standard input, which is a folder here/);
+    } finally {
+      closeSync(folder);
+    }
   });
 
   it('exits 1 with the error PyTorch would raise, in plain words', async () => {
