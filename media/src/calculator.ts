@@ -11,7 +11,7 @@ import {
   type FormError,
   type LossInfo,
   type TensorView,
-} from '../../src/common/calculator';
+} from '../../src/common/protocol/calculator';
 import { ParseError, parseTensor } from '../../src/tensor/parse';
 import { chartFigure, followTheme } from './charts';
 import { bootstrap, el, vscodeApi } from './vscodeApi';

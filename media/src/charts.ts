@@ -13,7 +13,7 @@ import {
   type ChartConfiguration,
   type ChartDataset,
 } from 'chart.js';
-import type { ChartSpec } from '../../src/common/calculator';
+import type { ChartSpec } from '../../src/common/protocol/calculator';
 import { el } from './vscodeApi';
 
 // Only the parts of Chart.js the views draw: bars, lines and points on linear and category axes.

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Chart } from 'chart.js';
 import * as v from 'valibot';
-import { HostToExplain, type Explanation, type ExplainState, type ExplainToHost, type ExplanationSection } from '../../src/common/calculator';
+import { HostToExplain, type Explanation, type ExplainState, type ExplainToHost, type ExplanationSection } from '../../src/common/protocol/calculator';
 import { chartFigure, followTheme } from './charts';
 import { bootstrap, el, vscodeApi } from './vscodeApi';
 

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { HostToWebview, StatusSnapshot, StatusWebviewState, WebviewToHost } from '../../src/common/protocol';
+import type { HostToWebview, StatusSnapshot, StatusWebviewState, WebviewToHost } from '../../src/common/protocol/status';
 import { bootstrap, el, vscodeApi } from './vscodeApi';
 
 bootstrap();

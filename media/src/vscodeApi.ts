@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { WebviewBootstrap } from '../../src/common/protocol';
+import type { WebviewBootstrap } from '../../src/common/protocol/status';
 
 interface VsCodeApi<State, Message> {
   postMessage(message: Message): void;

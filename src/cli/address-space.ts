@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import * as l10n from '@vscode/l10n';
-import { addressSpaceLimit, WASM_GUARD_FLAG, wasmMemoryFlags } from '../common/address-space';
+import { addressSpaceLimit, WASM_GUARD_FLAG, wasmMemoryFlags } from '../analysis/wasm-memory';
 
 /**
  * Runs this CLI again without WebAssembly's guard pages when the address space is too small for
  * them and Node can: the exit code of that run, or undefined when this process goes on itself.
  * A language server on an IPC channel is not run again (the channel is this process's).
- * (`src/common/address-space.ts` says why.)
+ * (`src/analysis/wasm-memory.ts` says why.)
  */
 export function relaunchUnderLimit(args: readonly string[]): number | undefined {
   const flags = wasmMemoryFlags();

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as l10n from '@vscode/l10n';
-import type { CalculatorForm, CalculatorResult, Explanation, FormError } from '../common/calculator';
+import type { CalculatorForm, CalculatorResult, Explanation, FormError } from '../common/protocol/calculator';
 import type { RulePageTexts } from '../analysis/rules/docs';
 import { supervise } from '../losses/background';
 import type { LossTextTable } from '../losses/texts';

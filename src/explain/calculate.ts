@@ -6,7 +6,7 @@
  */
 
 import * as l10n from '@vscode/l10n';
-import type { CalculatorForm, CalculatorResult, FormError, LossInfo, Num, TensorView } from '../common/calculator';
+import type { CalculatorForm, CalculatorResult, FormError, LossInfo, Num, TensorView } from '../common/protocol/calculator';
 import { evaluate, type EvaluateOptions, type EvaluateRequest, type Evaluation } from '../losses/evaluate';
 import { LossError } from '../losses/errors';
 import { findLoss, LOSSES } from '../losses/registry';

@@ -7,7 +7,7 @@
  */
 
 import * as l10n from '@vscode/l10n';
-import type { ChartSpec } from '../common/calculator';
+import type { ChartSpec } from '../common/protocol/calculator';
 import { evaluate, type EvaluateRequest, type Evaluation } from '../losses/evaluate';
 import type { LossDefinition } from '../losses/types';
 import { Tensor } from '../tensor/tensor';

@@ -8,7 +8,7 @@
 
 import * as l10n from '@vscode/l10n';
 import { ruleByCode } from '../analysis/rules';
-import type { ChartSpec, DemoRowData, Explanation, ExplanationSection } from '../common/calculator';
+import type { ChartSpec, DemoRowData, Explanation, ExplanationSection } from '../common/protocol/calculator';
 import type { RulePageTexts } from '../analysis/rules/docs';
 import { evaluate } from '../losses/evaluate';
 import { LossError } from '../losses/errors';

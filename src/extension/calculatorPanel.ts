@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import * as vscode from 'vscode';
-import { CalculatorState, CalculatorToHost, type CalculatorForm, type HostToCalculator } from '../common/calculator';
+import { CalculatorState, CalculatorToHost, type CalculatorForm, type HostToCalculator } from '../common/protocol/calculator';
 import { lossCatalog } from '../explain/calculate';
 import { runJob } from '../explain/background';
 import type { Ctx } from './ctx';

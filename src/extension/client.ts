@@ -13,12 +13,12 @@ import {
   type ServerInitializationOptions,
   type SitesParams,
   type SitesResult,
-} from '../server/protocol';
-import type { LanguageServerState } from '../common/protocol';
+} from '../common/protocol/server';
+import type { LanguageServerState } from '../common/protocol/status';
 import { levelledChannel } from './clientLog';
 import type { Ctx } from './ctx';
 import { isWatchedLanguage, NOTEBOOK_TYPE, WATCHED_LANGUAGES } from './languages';
-import { wasmMemoryFlags } from '../common/address-space';
+import { wasmMemoryFlags } from '../analysis/wasm-memory';
 import { RULE_DOCS_SCHEME } from './ruleDocs';
 
 /** Fired when LossLens has analysed a version of a document or notebook (findings may be none). */

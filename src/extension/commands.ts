@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import * as vscode from 'vscode';
-import { CalculatorForm } from '../common/calculator';
+import { CalculatorForm } from '../common/protocol/calculator';
 import type { Ctx } from './ctx';
 import type { LossLensClient } from './client';
 import { CalculatorPanel } from './calculatorPanel';

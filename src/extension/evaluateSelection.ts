@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { shortApi } from '../analysis/site-request';
 import type { LossSite } from '../analysis/types';
-import type { CalculatorForm, LossInfo } from '../common/calculator';
+import type { CalculatorForm, LossInfo } from '../common/protocol/calculator';
 import { runJob } from '../explain/background';
 import { lossCatalog } from '../explain/calculate';
 import { selectedTensor, splitArguments } from '../explain/selection';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import * as vscode from 'vscode';
-import { ExplainState, ExplainToHost, type HostToExplain } from '../common/calculator';
+import { ExplainState, ExplainToHost, type HostToExplain } from '../common/protocol/calculator';
 import { runJob } from '../explain/background';
 import { CalculatorPanel } from './calculatorPanel';
 import type { Ctx } from './ctx';

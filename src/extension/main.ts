@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { affectsLossLens, readSettings } from './config';
-import type { LanguageServerState } from '../common/protocol';
+import type { LanguageServerState } from '../common/protocol/status';
 import { Ctx } from './ctx';
 import { LossLensClient, type AnalysisFinished } from './client';
 import { LanguageStatus } from './languageStatus';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isWebviewToHost, type HostToWebview, type StatusSnapshot, type StatusWebviewState, type WebviewBootstrap } from '../common/protocol';
+import { isWebviewToHost, type HostToWebview, type StatusSnapshot, type StatusWebviewState, type WebviewBootstrap } from '../common/protocol/status';
 import type { Ctx } from './ctx';
 import { NOTEBOOK_TYPE, isWatchedLanguage } from './languages';
 import { webviewHtml, webviewOptions } from './webviewHtml';

@@ -20,7 +20,7 @@ import { EDITOR_SLICE_MS } from '../analysis/slices';
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import type { Evidence, LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
-import type { FileSitesResult } from './protocol';
+import type { FileSitesResult } from '../common/protocol/server';
 import type { EditLog, OffsetMapping } from './edits';
 import type { TfjsThread } from './tfjs';
 

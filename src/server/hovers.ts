@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { siteAt, shortApi } from '../analysis/site-request';
 import type { Fact, LossSite, Space, Span } from '../analysis/types';
-import type { CalculatorForm } from '../common/calculator';
+import type { CalculatorForm } from '../common/protocol/calculator';
 import { EXPLAINED_RULES } from '../explain/explanations';
 import { findLoss } from '../losses/registry';
 import { lossTitle, type LossTextTable } from '../losses/texts';

@@ -17,7 +17,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as v from 'valibot';
 import { DEFAULT_SETTINGS, normalizeSettings, type LossLensSettings, type RawSettings } from '../common/settings';
-import { ANALYSIS_FINISHED, FILE_SITES, SITES, type AnalysisFinishedParams, type ServerInitializationOptions, type SitesParams } from './protocol';
+import { ANALYSIS_FINISHED, FILE_SITES, SITES, type AnalysisFinishedParams, type ServerInitializationOptions, type SitesParams } from '../common/protocol/server';
 import type { LossSite, Span } from '../analysis/types';
 import type { LossTextTable } from '../losses/texts';
 import { DocumentAnalyses, NOTEBOOK_TYPE, pathOfUri, type DiagnosedFinding, type Finished } from './analyses';

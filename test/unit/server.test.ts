@@ -421,7 +421,7 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     // the same, inside the limit, and speaks LSP over the IPC channel.
     const flags = join(bundle, '..', 'address-space.js');
     await esbuild.build({
-      entryPoints: [join(ROOT, 'src/common/address-space.ts')],
+      entryPoints: [join(ROOT, 'src/analysis/wasm-memory.ts')],
       bundle: true,
       platform: 'node',
       format: 'cjs',

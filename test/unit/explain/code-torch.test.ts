@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { CalculatorForm } from '../../../src/common/calculator';
+import type { CalculatorForm } from '../../../src/common/protocol/calculator';
 import { calculate } from '../../../src/explain/calculate';
 
 /** Whether this machine has PyTorch (Debian's python3-torch): CI does not install it, a developer's machine may. */

@@ -3,9 +3,9 @@
  * `initialize`. Plain types and method names: the server (`src/server/`) and the VS Code extension
  * (`src/extension/client.ts`) both import them; other editors never need them.
  */
-import type { LocatedFinding } from '../analysis/document';
-import type { Position } from '../analysis/lines';
-import type { LossSite } from '../analysis/types';
+import type { LocatedFinding } from '../../analysis/document';
+import type { Position } from '../../analysis/lines';
+import type { LossSite } from '../../analysis/types';
 
 /** `initializationOptions` a client may send; every field is optional. */
 export interface ServerInitializationOptions {
