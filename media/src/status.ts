@@ -1,9 +1,10 @@
 import * as l10n from '@vscode/l10n';
-import type { HostToWebview, StatusSnapshot, StatusWebviewState, WebviewToHost } from '../../src/common/protocol/status';
+import * as v from 'valibot';
+import { HostToStatus, StatusState, type StatusSnapshot, type StatusToHost } from '../../src/common/protocol/status';
 import { bootstrap, el, vscodeApi } from './vscodeApi';
 
 bootstrap();
-const vscode = vscodeApi<StatusWebviewState, WebviewToHost>();
+const vscode = vscodeApi<StatusState, StatusToHost>();
 const app = document.getElementById('app') as HTMLElement;
 
 function render(status: StatusSnapshot): void {
@@ -57,15 +58,16 @@ function serverText(server: StatusSnapshot['languageServer']): string {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  const message = event.data;
-  if (message.type === 'status') {
-    vscode.setState({ status: message.status });
-    render(message.status);
-  }
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = v.safeParse(HostToStatus, event.data);
+  if (!parsed.success) return;
+  const message = parsed.output;
+  vscode.setState({ status: message.status });
+  render(message.status);
 });
 
-const saved = vscode.getState()?.status;
+const state = v.safeParse(StatusState, vscode.getState());
+const saved = state.success ? state.output.status : undefined;
 if (saved) render(saved);
 else app.replaceChildren(el('p', { className: 'muted', text: l10n.t('Loading…') }));
 vscode.postMessage({ type: 'ready' });

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { WebviewBootstrap } from '../../src/common/protocol/status';
+import type { WebviewBootstrap } from '../../src/common/protocol/webview';
 
 interface VsCodeApi<State, Message> {
   postMessage(message: Message): void;

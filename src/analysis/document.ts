@@ -9,7 +9,7 @@ import type { SourceFile } from './python/source-file';
 import { ruleByCode } from './rules';
 import { phraseTemplate } from './rules/helpers/describe';
 import { suppressions } from './suppression';
-import type { Finding, LossSite } from './types';
+import type { Evidence, Finding, LossSite } from './types';
 
 export type DocumentKind = 'python' | 'notebook' | 'javascript';
 
@@ -27,6 +27,53 @@ export interface LocatedFinding extends Finding {
   readonly end: Position;
   /** For notebooks: the index of the cell (among all cells) the finding is in; positions are within it. */
   readonly cell?: number;
+  /**
+   * What the finding rests on, located once here for every output (the CLI's formats, the
+   * server's related information): the call that makes the loss wrong first, then the evidence.
+   */
+  readonly related: readonly LocatedEvidence[];
+}
+
+/**
+ * A place a finding rests on, with what it shows: in the analysed document (a line and column,
+ * and the cell in a notebook), or in another file (its line).
+ */
+export interface LocatedEvidence {
+  /** The statement as written, and what it contributes: "x = torch.sigmoid(...) — sigmoid applied". */
+  readonly text: string;
+  /** In the analysed document (within the cell, in a notebook). */
+  readonly start?: Position;
+  readonly cell?: number;
+  /** In another file: its path and the line. */
+  readonly file?: { readonly path: string; readonly line: number };
+}
+
+/** Where in the analysed document an offset is: a position, and the cell in a notebook; `undefined` outside. */
+type Placer = (offset: number) => { start: Position; cell?: number } | undefined;
+
+/** The via call and the evidence of a finding, located with `place`. */
+function locateEvidence(finding: Finding, place: Placer): LocatedEvidence[] {
+  const via: Evidence[] = finding.via
+    ? [
+        {
+          text: finding.via.text,
+          span: finding.via.span,
+          note: l10n.t('the call that makes the loss wrong'),
+          ...(finding.via.file ? { file: finding.via.file } : {}),
+        },
+      ]
+    : [];
+  const related: LocatedEvidence[] = [];
+  for (const evidence of [...via, ...finding.evidence]) {
+    const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
+    if (evidence.file) {
+      related.push({ text, file: evidence.file });
+      continue;
+    }
+    const at = place(evidence.span.start);
+    if (at) related.push({ text, ...at });
+  }
+  return related;
 }
 
 export interface DocumentAnalysis {
@@ -121,11 +168,13 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
 function locateInFile(text: string, findings: readonly Finding[]): LocatedFinding[] {
   const lines = new LineIndex(text);
   const locate = lineLocator(lines);
+  const place: Placer = (offset) => ({ start: lines.position(offset) });
   return findings.map((finding) => ({
     ...finding,
     message: renderMessage(finding, locate),
     start: lines.position(finding.span.start),
     end: lines.position(finding.span.end),
+    related: locateEvidence(finding, place),
   }));
 }
 
@@ -147,6 +196,10 @@ export async function analyzeNotebook(file: SourceFile, program: NotebookProgram
     if (!at) return '';
     return l10n.t('cell {0}, line {1}', at.cell.index, linesOf(at.cell).line(at.offset));
   };
+  const place: Placer = (offset) => {
+    const at = cellAt(program, offset);
+    return at && { start: linesOf(at.cell).position(at.offset), cell: at.cell.index };
+  };
   const result = await file.analyze(program.text, { ...options, ignoreFileComments: true });
   const findings: LocatedFinding[] = [];
   for (const finding of result.findings) {
@@ -160,6 +213,7 @@ export async function analyzeNotebook(file: SourceFile, program: NotebookProgram
       cell: at.cell.index,
       start: lines.position(at.offset),
       end: lines.position(endOffset),
+      related: locateEvidence(finding, place),
     });
   }
   return {

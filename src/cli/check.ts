@@ -8,9 +8,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
 import { readSourceText } from '../analysis/source-text';
 import { SourceFile } from '../analysis/python/source-file';
 import { analyzeDocument, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
-import { LineIndex } from '../analysis/lines';
 import { notebookProgram } from '../analysis/notebook';
-import { normalizeNewlines } from '../analysis/source-text';
 import { RULES } from '../analysis/rules';
 import { parseCommandArgs } from './args';
 import { collectFiles, displayPath, printablePath } from './files';
@@ -42,7 +40,7 @@ export interface CheckFinding {
    * The evidence chain (and the call that makes the loss wrong, first), for SARIF's related
    * locations; not part of the JSON contract, which leaves it out.
    */
-  readonly related?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column?: number; readonly text: string }>;
+  readonly related?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column?: number; readonly cell?: number; readonly text: string }>;
 }
 
 export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--jobs N] [--exit-zero] PATH...`;
@@ -293,9 +291,6 @@ export interface CheckOptions {
 export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' | 'path' | 'kind' | 'text'>, options: CheckOptions): Promise<CheckDone> {
   const notes: string[] = [];
   const source = new SourceFile(host, job.file);
-  // Evidence in the file itself is placed by line and column: the lines indexed once for all its findings
-  // (not in notebooks, whose offsets are the joined cells').
-  const lines = job.kind === 'notebook' ? undefined : new LineIndex(job.kind === 'python' ? normalizeNewlines(job.text) : job.text);
   try {
     const result = await analyzeDocument(source, job.kind, job.text, {
       select: options.select,
@@ -309,7 +304,7 @@ export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' |
     return {
       result: {
         kind: job.kind,
-        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd, lines) })),
+        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd) })),
         ...(result.skipped ? { skipped: result.skipped } : {}),
         ...(result.partial ? { partial: result.partial } : {}),
       },
@@ -385,29 +380,20 @@ function parseJobs(raw: string | undefined, stderr: (text: string) => void): num
   return cores;
 }
 
-/**
- * A finding's evidence as places: in its own file (by line and column; not for notebooks, whose
- * offsets are the joined cells') or in another (by line), each with what it shows.
- */
-function related(job: Pick<CheckJob, 'path'>, finding: LocatedFinding, cwd: string, lines: LineIndex | undefined): Pick<CheckFinding, 'related'> {
-  const entries: NonNullable<CheckFinding['related']>[number][] = [];
-  const via = finding.via
-    ? [
-        {
-          text: finding.via.text,
-          span: finding.via.span,
-          note: l10n.t('the call that makes the loss wrong'),
-          ...(finding.via.file ? { file: finding.via.file } : {}),
-        },
-      ]
-    : [];
-  for (const evidence of [...via, ...finding.evidence]) {
-    const text = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
-    if (evidence.file) entries.push({ file: displayPath(evidence.file.path, cwd), line: evidence.file.line, text });
-    else if (lines) {
-      const at = lines.position(evidence.span.start);
-      entries.push({ file: job.path, line: at.line, column: at.column, text });
-    }
-  }
+/** A finding's evidence as the CLI names places: its own file (by line and column, and cell), or another by its path and line. */
+function related(job: Pick<CheckJob, 'path'>, finding: LocatedFinding, cwd: string): Pick<CheckFinding, 'related'> {
+  const entries = finding.related.flatMap((evidence): NonNullable<CheckFinding['related']>[number][] => {
+    if (evidence.file) return [{ file: displayPath(evidence.file.path, cwd), line: evidence.file.line, text: evidence.text }];
+    if (!evidence.start) return [];
+    return [
+      {
+        file: job.path,
+        line: evidence.start.line,
+        column: evidence.start.column,
+        ...(evidence.cell !== undefined ? { cell: evidence.cell } : {}),
+        text: evidence.text,
+      },
+    ];
+  });
   return entries.length > 0 ? { related: entries } : {};
 }

@@ -55,6 +55,7 @@ export function sarifLog(findings: readonly CheckFinding[], version: string): ob
                     region: { startLine: place.line, ...(place.column !== undefined ? { startColumn: place.column } : {}) },
                   },
                   message: { text: place.text },
+                  ...(place.cell !== undefined ? { properties: { notebookCell: place.cell } } : {}),
                 })),
               }
             : {}),

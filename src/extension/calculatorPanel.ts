@@ -1,12 +1,20 @@
-import * as v from 'valibot';
 import * as vscode from 'vscode';
 import { CalculatorState, CalculatorToHost, type CalculatorForm, type HostToCalculator } from '../common/protocol/calculator';
 import { lossCatalog } from '../explain/calculate';
 import { runJob } from '../explain/background';
 import type { Ctx } from './ctx';
-import { ExplainPanel } from './explainPanel';
+import { PanelSlot, WebviewPanelHost, type PanelKind, type Panels } from './panelHost';
 import { localLossTexts } from './ruleDocs';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+
+const KIND: PanelKind<CalculatorToHost> & { state: typeof CalculatorState } = {
+  viewType: 'losslens.calculator',
+  script: 'calculator.js',
+  stylesheet: 'calculator.css',
+  column: vscode.ViewColumn.Active,
+  inbound: CalculatorToHost,
+  state: CalculatorState,
+  malformed: (summary) => vscode.l10n.t('Ignored a malformed message from the loss calculator: {0}', summary),
+};
 
 /**
  * "LossLens: Open Loss Calculator": a webview where the user picks a loss, types tensors and
@@ -14,71 +22,22 @@ import { webviewHtml, webviewOptions } from './webviewHtml';
  * draws: every computation runs on the calculator worker, one at a time per panel — a new
  * request cancels the one still running.
  */
-export class CalculatorPanel {
-  static readonly viewType = 'losslens.calculator';
-  private readonly disposables: vscode.Disposable[] = [];
+class CalculatorPanel extends WebviewPanelHost<CalculatorToHost, HostToCalculator> {
   private running: { id: number; controller: AbortController } | undefined;
 
-  private constructor(
+  constructor(
     private readonly ctx: Ctx,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private prefill: CalculatorForm | undefined,
   ) {
-    panel.webview.options = webviewOptions(ctx.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icon.png');
-    panel.webview.html = webviewHtml({
-      webview: panel.webview,
-      extensionUri: ctx.extensionUri,
-      script: 'calculator.js',
-      stylesheet: 'calculator.css',
-      title: vscode.l10n.t('Loss Calculator'),
-      bootstrap: { l10nBundle: vscode.l10n.bundle },
-    });
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), undefined, this.disposables);
+    super(ctx, panel, KIND, title());
   }
 
-  /** Opens the calculator (or reveals the open one), optionally filled in with `form`. */
-  static show(ctx: Ctx, form?: CalculatorForm): CalculatorPanel {
-    const open = ctx.calculatorPanel;
-    if (open) {
-      open.panel.reveal();
-      if (form) open.fill(form);
-      return open;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      CalculatorPanel.viewType,
-      vscode.l10n.t('Loss Calculator'),
-      vscode.ViewColumn.Active,
-      webviewOptions(ctx.extensionUri),
-    );
-    ctx.calculatorPanel = new CalculatorPanel(ctx, panel, form);
-    return ctx.calculatorPanel;
-  }
-
-  static registerSerializer(ctx: Ctx): void {
-    ctx.pushDisposable(
-      vscode.window.registerWebviewPanelSerializer(CalculatorPanel.viewType, {
-        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-          // The webview restores its own form from `getState`; the host needs nothing but a valid state.
-          const saved = v.safeParse(CalculatorState, state);
-          ctx.calculatorPanel = new CalculatorPanel(ctx, panel, saved.success ? saved.output.form : undefined);
-        },
-      }),
-    );
-  }
-
-  private fill(form: CalculatorForm): void {
+  fill(form: CalculatorForm): void {
     void this.post({ type: 'catalog', losses: lossCatalog(localLossTexts(this.ctx.extensionUri)), prefill: form });
   }
 
-  private receive(raw: unknown): void {
-    const parsed = v.safeParse(CalculatorToHost, raw);
-    if (!parsed.success) {
-      this.ctx.log.warn(vscode.l10n.t('Ignored a malformed message from the loss calculator: {0}', v.summarize(parsed.issues)));
-      return;
-    }
-    const message = parsed.output;
+  protected receive(message: CalculatorToHost): void {
     switch (message.type) {
       case 'ready':
         void this.post({ type: 'catalog', losses: lossCatalog(localLossTexts(this.ctx.extensionUri)), ...(this.prefill ? { prefill: this.prefill } : {}) });
@@ -96,9 +55,13 @@ export class CalculatorPanel {
           .then(() => vscode.window.setStatusBarMessage(vscode.l10n.t('LossLens: copied the PyTorch code.'), 3000));
         return;
       case 'explain':
-        ExplainPanel.show(this.ctx, message.loss);
+        void vscode.commands.executeCommand('losslens.explainLoss', message.loss);
         return;
     }
+  }
+
+  protected override disposed(): void {
+    this.running?.controller.abort();
   }
 
   private async evaluate(id: number, form: CalculatorForm): Promise<void> {
@@ -125,14 +88,26 @@ export class CalculatorPanel {
       if (this.running?.id === id) this.running = undefined;
     }
   }
+}
 
-  private post(message: HostToCalculator): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
-  }
+/** The loss calculator of this activation: opened (or revealed, and filled in with `form`) by its command. */
+export function calculatorPanels(ctx: Ctx): Panels['calculator'] {
+  // The webview restores its own form from `getState`; the host needs nothing but a valid state.
+  const slot = new PanelSlot(ctx, KIND, (panel, state) => new CalculatorPanel(ctx, panel, state?.form));
+  slot.register(ctx.extensionContext.subscriptions);
+  return {
+    // A new panel is filled in with `form` when its webview is ready.
+    show: (form) =>
+      void slot.show(
+        title(),
+        (open) => {
+          if (form) open.fill(form);
+        },
+        form ? { form } : undefined,
+      ),
+  };
+}
 
-  private dispose(): void {
-    this.running?.controller.abort();
-    if (this.ctx.calculatorPanel === this) this.ctx.calculatorPanel = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-  }
+function title(): string {
+  return vscode.l10n.t('Loss Calculator');
 }

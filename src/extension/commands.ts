@@ -3,24 +3,27 @@ import * as vscode from 'vscode';
 import { CalculatorForm } from '../common/protocol/calculator';
 import type { Ctx } from './ctx';
 import type { LossLensClient } from './client';
-import { CalculatorPanel } from './calculatorPanel';
 import { evaluateSelection } from './evaluateSelection';
 import { explainLoss } from './explainLoss';
+import type { Panels } from './panelHost';
 import { showLossSites } from './lossSites';
 import { openSample } from './walkthrough';
 import { showRuleDocs } from './ruleDocs';
-import { StatusPanel } from './statusPanel';
 
 /** What commands use besides the activation's state. */
 export interface Services {
   readonly server: LossLensClient;
+  readonly panels: Panels;
 }
 
 type CommandFactory = (ctx: Ctx, services: Services) => (...args: unknown[]) => unknown;
 
 /** Every command of `contributes.commands`, by id. A meta-test keeps this table and the manifest in step. */
 const COMMANDS: Readonly<Record<string, CommandFactory>> = {
-  'losslens.showStatus': (ctx) => () => StatusPanel.show(ctx),
+  'losslens.showStatus':
+    (_ctx, { panels }) =>
+    () =>
+      panels.status.show(),
   'losslens.showLog': (ctx) => () => ctx.log.show(true),
   'losslens.showRuleDocs': () => (code: unknown) => showRuleDocs(code),
   'losslens.showLossSites':
@@ -28,15 +31,18 @@ const COMMANDS: Readonly<Record<string, CommandFactory>> = {
     () =>
       showLossSites(server),
   'losslens.openSample': () => () => openSample(),
-  'losslens.openCalculator': (ctx) => (form: unknown) => void CalculatorPanel.show(ctx, v.is(CalculatorForm, form) ? form : undefined),
+  'losslens.openCalculator':
+    (_ctx, { panels }) =>
+    (form: unknown) =>
+      panels.calculator.show(v.is(CalculatorForm, form) ? form : undefined),
   'losslens.evaluateSelection':
     (ctx, { server }) =>
     () =>
       evaluateSelection(ctx, server),
   'losslens.explainLoss':
-    (ctx, { server }) =>
+    (ctx, { server, panels }) =>
     (topic: unknown) =>
-      explainLoss(ctx, server, topic),
+      explainLoss(ctx, server, panels, topic),
 };
 
 export function registerCommands(ctx: Ctx, services: Services): void {

@@ -1,20 +1,17 @@
 import type * as vscode from 'vscode';
+import type { LanguageServerState } from '../common/protocol/status';
 import type { LossLensSettings } from '../common/settings';
-import type { CalculatorPanel } from './calculatorPanel';
-import type { LossLensClient } from './client';
-import type { ExplainPanel } from './explainPanel';
-import type { StatusPanel } from './statusPanel';
+
+/** What the status panel asks of the language server's client. */
+interface ServerStatus {
+  describe(): { state: LanguageServerState; version?: string };
+}
 
 /** The extension's state for one activation: what commands and panels share. */
 export class Ctx {
   activationMs = 0;
-  /** The "LossLens: Show Status" panel, while one is open. */
-  statusPanel: StatusPanel | undefined;
-  /** The loss calculator and the explanation view, while open. */
-  calculatorPanel: CalculatorPanel | undefined;
-  explainPanel: ExplainPanel | undefined;
   /** The language server's client (set once activation has made it). */
-  server: LossLensClient | undefined;
+  server: ServerStatus | undefined;
 
   constructor(
     readonly extensionContext: vscode.ExtensionContext,

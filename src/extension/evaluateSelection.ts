@@ -6,7 +6,6 @@ import { runJob } from '../explain/background';
 import { lossCatalog } from '../explain/calculate';
 import { selectedTensor, splitArguments } from '../explain/selection';
 import { ParseError, parseTensor } from '../tensor/parse';
-import { CalculatorPanel } from './calculatorPanel';
 import type { Ctx } from './ctx';
 import type { LossLensClient } from './client';
 import { localLossTexts } from './ruleDocs';
@@ -165,7 +164,7 @@ async function showValue(ctx: Ctx, form: CalculatorForm, what: string): Promise<
   if (outcome.kind === 'problem') {
     if (outcome.error.code === 'cancelled') return;
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0}: PyTorch would raise: {1}', what, outcome.error.message), open);
-    if (choice === open) CalculatorPanel.show(ctx, form);
+    if (choice === open) void vscode.commands.executeCommand('losslens.openCalculator', form);
     return;
   }
   if (outcome.kind !== 'calculated') return;
@@ -174,6 +173,6 @@ async function showValue(ctx: Ctx, form: CalculatorForm, what: string): Promise<
   const code = outcome.result.code;
   const actions = code ? [open, copy] : [open];
   const choice = await vscode.window.showInformationMessage(`${what}: ${outcome.result.printed.replace(/\n\s*/g, ' ')}${warnings}`, ...actions);
-  if (choice === open) CalculatorPanel.show(ctx, form);
+  if (choice === open) void vscode.commands.executeCommand('losslens.openCalculator', form);
   else if (choice === copy && code) await vscode.env.clipboard.writeText(code);
 }

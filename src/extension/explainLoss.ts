@@ -5,7 +5,7 @@ import { EXPLAINED_RULES } from '../explain/explanations';
 import { lossCatalog } from '../explain/calculate';
 import type { Ctx } from './ctx';
 import type { LossLensClient } from './client';
-import { ExplainPanel } from './explainPanel';
+import type { Panels } from './panelHost';
 import { localLossTexts, localRuleTexts } from './ruleDocs';
 
 /**
@@ -13,12 +13,12 @@ import { localLossTexts, localRuleTexts } from './ruleDocs';
  * one (`LL003`, `cross_entropy`); else of the finding at the cursor, else of the loss at the
  * cursor; else the user picks a rule or a loss.
  */
-export async function explainLoss(ctx: Ctx, server: LossLensClient, topic?: unknown): Promise<void> {
+export async function explainLoss(ctx: Ctx, server: LossLensClient, panels: Panels, topic?: unknown): Promise<void> {
   const losses = lossCatalog(localLossTexts(ctx.extensionUri));
   const ruleTexts = localRuleTexts(ctx.extensionUri);
   const known = (name: unknown): name is string => typeof name === 'string' && (EXPLAINED_RULES.includes(name) || losses.some((loss) => loss.name === name));
   if (known(topic)) {
-    ExplainPanel.show(ctx, topic);
+    panels.explain.show(topic);
     return;
   }
   const editor = vscode.window.activeTextEditor;
@@ -29,12 +29,12 @@ export async function explainLoss(ctx: Ctx, server: LossLensClient, topic?: unkn
       .find((diagnostic) => diagnostic.source === 'LossLens' && diagnostic.range.contains(position));
     const code = typeof finding?.code === 'object' ? String(finding.code.value) : undefined;
     if (known(code)) {
-      ExplainPanel.show(ctx, code);
+      panels.explain.show(code);
       return;
     }
     const site = siteAt(await server.currentSites(editor.document), editor.document.offsetAt(position));
     if (site && known(site.loss)) {
-      ExplainPanel.show(ctx, site.loss);
+      panels.explain.show(site.loss);
       return;
     }
   }
@@ -52,5 +52,5 @@ export async function explainLoss(ctx: Ctx, server: LossLensClient, topic?: unkn
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  if (picked?.topic) ExplainPanel.show(ctx, picked.topic);
+  if (picked?.topic) panels.explain.show(picked.topic);
 }

@@ -1,83 +1,56 @@
-import * as v from 'valibot';
 import * as vscode from 'vscode';
 import { ExplainState, ExplainToHost, type HostToExplain } from '../common/protocol/calculator';
 import { runJob } from '../explain/background';
-import { CalculatorPanel } from './calculatorPanel';
 import type { Ctx } from './ctx';
+import { PanelSlot, WebviewPanelHost, type PanelKind, type Panels } from './panelHost';
 import { localLossTexts, localRuleTexts } from './ruleDocs';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+
+const KIND: PanelKind<ExplainToHost> & { state: typeof ExplainState } = {
+  viewType: 'losslens.explain',
+  script: 'explain.js',
+  stylesheet: 'explain.css',
+  column: vscode.ViewColumn.Beside,
+  inbound: ExplainToHost,
+  state: ExplainState,
+  malformed: (summary) => vscode.l10n.t('Ignored a malformed message from the explanation view: {0}', summary),
+};
 
 /**
  * The explanation view: one panel, showing a rule (`LL003`) or a loss (`cross_entropy`). Its
  * numbers are computed on the calculator worker when it opens, in the display language.
  */
-export class ExplainPanel {
-  static readonly viewType = 'losslens.explain';
-  private readonly disposables: vscode.Disposable[] = [];
+class ExplainPanel extends WebviewPanelHost<ExplainToHost, HostToExplain> {
   private controller: AbortController | undefined;
 
-  private constructor(
+  constructor(
     private readonly ctx: Ctx,
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private topic: string | undefined,
   ) {
-    panel.webview.options = webviewOptions(ctx.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'icon.png');
-    panel.webview.html = webviewHtml({
-      webview: panel.webview,
-      extensionUri: ctx.extensionUri,
-      script: 'explain.js',
-      stylesheet: 'explain.css',
-      title: vscode.l10n.t('LossLens Explanation'),
-      bootstrap: { l10nBundle: vscode.l10n.bundle },
-    });
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message), undefined, this.disposables);
+    super(ctx, panel, KIND, title(topic));
   }
 
-  /** Shows the explanation of `topic` (a rule code or a loss name) in the explanation panel. */
-  static show(ctx: Ctx, topic: string): ExplainPanel {
-    const open = ctx.explainPanel;
-    if (open) {
-      open.panel.reveal();
-      open.topic = topic;
-      void open.load();
-      return open;
-    }
-    const panel = vscode.window.createWebviewPanel(ExplainPanel.viewType, title(topic), vscode.ViewColumn.Beside, webviewOptions(ctx.extensionUri));
-    ctx.explainPanel = new ExplainPanel(ctx, panel, topic);
-    return ctx.explainPanel;
+  explain(topic: string): void {
+    this.topic = topic;
+    void this.load();
   }
 
-  static registerSerializer(ctx: Ctx): void {
-    ctx.pushDisposable(
-      vscode.window.registerWebviewPanelSerializer(ExplainPanel.viewType, {
-        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-          const saved = v.safeParse(ExplainState, state);
-          ctx.explainPanel = new ExplainPanel(ctx, panel, saved.success ? saved.output.topic : undefined);
-        },
-      }),
-    );
-  }
-
-  private receive(raw: unknown): void {
-    const parsed = v.safeParse(ExplainToHost, raw);
-    if (!parsed.success) {
-      this.ctx.log.warn(vscode.l10n.t('Ignored a malformed message from the explanation view: {0}', v.summarize(parsed.issues)));
-      return;
-    }
-    const message = parsed.output;
+  protected receive(message: ExplainToHost): void {
     switch (message.type) {
       case 'ready':
         void this.load();
         return;
       case 'openCalculator':
-        CalculatorPanel.show(this.ctx, message.form);
+        void vscode.commands.executeCommand('losslens.openCalculator', message.form);
         return;
       case 'showDocs':
         void vscode.commands.executeCommand('losslens.showRuleDocs', message.code);
         return;
     }
+  }
+
+  protected override disposed(): void {
+    this.controller?.abort();
   }
 
   private async load(): Promise<void> {
@@ -109,18 +82,15 @@ export class ExplainPanel {
       void this.post({ type: 'failed', message: vscode.l10n.t('LossLens could not build this explanation (see the LossLens log).') });
     }
   }
-
-  private post(message: HostToExplain): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
-  }
-
-  private dispose(): void {
-    this.controller?.abort();
-    if (this.ctx.explainPanel === this) this.ctx.explainPanel = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-  }
 }
 
-function title(topic: string): string {
-  return vscode.l10n.t('Explain {0}', topic);
+/** The explanation view of this activation: shows a rule or a loss, in the panel there is or a new one. */
+export function explainPanels(ctx: Ctx): Panels['explain'] {
+  const slot = new PanelSlot(ctx, KIND, (panel, state) => new ExplainPanel(ctx, panel, state?.topic));
+  slot.register(ctx.extensionContext.subscriptions);
+  return { show: (topic) => void slot.show(title(topic), (open) => open.explain(topic), { topic }) };
+}
+
+function title(topic: string | undefined): string {
+  return topic ? vscode.l10n.t('Explain {0}', topic) : vscode.l10n.t('LossLens Explanation');
 }

@@ -7,9 +7,10 @@ import { Ctx } from './ctx';
 import { LossLensClient, type AnalysisFinished } from './client';
 import { LanguageStatus } from './languageStatus';
 import { RULE_DOCS_SCHEME, RuleDocsProvider } from './ruleDocs';
-import { CalculatorPanel } from './calculatorPanel';
-import { ExplainPanel } from './explainPanel';
-import { StatusPanel } from './statusPanel';
+import { calculatorPanels } from './calculatorPanel';
+import { explainPanels } from './explainPanel';
+import type { Panels } from './panelHost';
+import { statusPanels } from './statusPanel';
 
 /** What `activate` returns; tests read it through `vscode.extensions.getExtension(...).exports`. */
 export interface LossLensApi {
@@ -36,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     // on the first document it reads; what is VS Code's own (views, commands) stays here.
     const server = new LossLensClient(ctx);
     ctx.server = server;
+    // Each panel kind keeps its one panel; commands open them, and restore them after a reload.
+    const panels: Panels = { status: statusPanels(ctx), calculator: calculatorPanels(ctx), explain: explainPanels(ctx) };
     context.subscriptions.push(
       server,
       new LanguageStatus(server),
@@ -44,14 +47,11 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
         if (!affectsLossLens(event)) return;
         // The server reads its settings itself (`workspace/configuration`); the views read these.
         ctx.settings = readSettings(log);
-        StatusPanel.refreshCurrent(ctx);
+        panels.status.refresh();
       }),
-      server.onDidChangeState(() => StatusPanel.refreshCurrent(ctx)),
+      server.onDidChangeState(() => panels.status.refresh()),
     );
-    registerCommands(ctx, { server });
-    StatusPanel.registerSerializer(ctx);
-    CalculatorPanel.registerSerializer(ctx);
-    ExplainPanel.registerSerializer(ctx);
+    registerCommands(ctx, { server, panels });
 
     ctx.activationMs = performance.now() - started;
     const version = String(context.extension.packageJSON.version);

@@ -1,94 +1,57 @@
 import * as vscode from 'vscode';
-import { isWebviewToHost, type HostToWebview, type StatusSnapshot, type StatusWebviewState, type WebviewBootstrap } from '../common/protocol/status';
+import { StatusState, StatusToHost, type HostToStatus, type StatusSnapshot } from '../common/protocol/status';
 import type { Ctx } from './ctx';
 import { NOTEBOOK_TYPE, isWatchedLanguage } from './languages';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { PanelSlot, WebviewPanelHost, type PanelKind, type Panels } from './panelHost';
+
+const KIND: PanelKind<StatusToHost> & { state: typeof StatusState } = {
+  viewType: 'losslens.status',
+  script: 'status.js',
+  stylesheet: 'status.css',
+  column: vscode.ViewColumn.Active,
+  inbound: StatusToHost,
+  state: StatusState,
+  malformed: (summary) => vscode.l10n.t('Ignored a malformed message from the status panel: {0}', summary),
+};
 
 /** The "LossLens: Show Status" panel: version, timings, settings in effect, documents watched. */
-export class StatusPanel {
-  static readonly viewType = 'losslens.status';
-  private readonly disposables: vscode.Disposable[] = [];
-
-  private constructor(
+class StatusPanel extends WebviewPanelHost<StatusToHost, HostToStatus> {
+  constructor(
     private readonly ctx: Ctx,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
   ) {
-    panel.webview.options = webviewOptions(ctx.extensionUri);
-    panel.webview.html = StatusPanel.html(ctx, panel.webview);
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
-    panel.webview.onDidReceiveMessage(
-      (message: unknown) => {
-        if (!isWebviewToHost(message)) {
-          ctx.log.warn(vscode.l10n.t('Ignored an unknown message from the status panel.'));
-          return;
-        }
-        switch (message.type) {
-          case 'ready':
-          case 'refresh':
-            void this.post({ type: 'status', status: snapshot(ctx) });
-            return;
-          case 'showLog':
-            ctx.log.show(true);
-            return;
-        }
-      },
-      undefined,
-      this.disposables,
-    );
+    super(ctx, panel, KIND, title());
   }
 
-  /** Opens the panel, or reveals the one open (the activation's `Ctx` holds it); returns it. */
-  static show(ctx: Ctx): vscode.WebviewPanel {
-    const open = ctx.statusPanel;
-    if (open) {
-      open.panel.reveal();
-      void open.post({ type: 'status', status: snapshot(ctx) });
-      return open.panel;
+  refresh(): void {
+    void this.post({ type: 'status', status: snapshot(this.ctx) });
+  }
+
+  protected receive(message: StatusToHost): void {
+    switch (message.type) {
+      case 'ready':
+      case 'refresh':
+        this.refresh();
+        return;
+      case 'showLog':
+        this.ctx.log.show(true);
+        return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      StatusPanel.viewType,
-      vscode.l10n.t('LossLens Status'),
-      vscode.ViewColumn.Active,
-      webviewOptions(ctx.extensionUri),
-    );
-    ctx.statusPanel = new StatusPanel(ctx, panel);
-    return panel;
   }
+}
 
-  static refreshCurrent(ctx: Ctx): void {
-    void ctx.statusPanel?.post({ type: 'status', status: snapshot(ctx) });
-  }
+/** The status panel of this activation: shown by its command, refreshed when settings or the server change. */
+export function statusPanels(ctx: Ctx): Panels['status'] {
+  const slot = new PanelSlot(ctx, KIND, (panel) => new StatusPanel(ctx, panel));
+  slot.register(ctx.extensionContext.subscriptions);
+  return {
+    show: () => slot.show(title(), (open) => open.refresh()).panel,
+    refresh: () => slot.open?.refresh(),
+  };
+}
 
-  static registerSerializer(ctx: Ctx): void {
-    ctx.pushDisposable(
-      vscode.window.registerWebviewPanelSerializer(StatusPanel.viewType, {
-        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, _state: StatusWebviewState | undefined) => {
-          ctx.statusPanel = new StatusPanel(ctx, panel);
-        },
-      }),
-    );
-  }
-
-  private post(message: HostToWebview): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
-  }
-
-  private dispose(): void {
-    if (this.ctx.statusPanel === this) this.ctx.statusPanel = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-  }
-
-  private static html(ctx: Ctx, webview: vscode.Webview): string {
-    const bootstrap: WebviewBootstrap = { l10nBundle: vscode.l10n.bundle };
-    return webviewHtml({
-      webview,
-      extensionUri: ctx.extensionUri,
-      script: 'status.js',
-      stylesheet: 'status.css',
-      title: vscode.l10n.t('LossLens Status'),
-      bootstrap,
-    });
-  }
+function title(): string {
+  return vscode.l10n.t('LossLens Status');
 }
 
 function snapshot(ctx: Ctx): StatusSnapshot {
@@ -108,8 +71,8 @@ function snapshot(ctx: Ctx): StatusSnapshot {
     languageServer: ctx.server?.describe() ?? { state: 'not started' },
     settings: {
       enable: settings.enable,
-      select: settings.select,
-      ignore: settings.ignore,
+      select: [...settings.select],
+      ignore: [...settings.ignore],
       maxFileSizeKB: settings.maxFileSizeBytes / 1024,
       evaluatorMaxElements: settings.evaluatorMaxElements,
     },

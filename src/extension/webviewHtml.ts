@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { WebviewBootstrap } from '../common/protocol/status';
+import type { WebviewBootstrap } from '../common/protocol/webview';
 
 export interface WebviewPage {
   readonly webview: vscode.Webview;

@@ -9,7 +9,7 @@ import {
   type NotebookDocument,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
+import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type LocatedEvidence, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
 import { LineIndex } from '../analysis/lines';
 import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
@@ -18,7 +18,7 @@ import { SourceFile } from '../analysis/python/source-file';
 import { ruleByCode } from '../analysis/rules';
 import { EDITOR_SLICE_MS } from '../analysis/slices';
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
-import type { Evidence, LossSite, Span } from '../analysis/types';
+import type { LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { FileSitesResult } from '../common/protocol/server';
 import type { EditLog, OffsetMapping } from './edits';
@@ -39,6 +39,8 @@ export const NOTEBOOK_TYPE = 'jupyter-notebook';
 /** A code cell of an analysed notebook: its document and where it starts in the joined program. */
 export interface CellPlace {
   readonly document: TextDocument;
+  /** Its index among the notebook's cells (markdown ones too), as findings name cells. */
+  readonly index: number;
   readonly start: number;
 }
 
@@ -434,7 +436,7 @@ export class DocumentAnalyses {
       return finish(new Map(), [], l10n.t('not analysed: LossLens failed on {0} (see the LossLens log)', uri));
     }
     if (this.environment.notebook(uri)?.version !== version) return;
-    const places: CellPlace[] = cells.map((cell, position) => ({ document: cell.document, start: program.cells[position]!.start }));
+    const places: CellPlace[] = cells.map((cell, position) => ({ document: cell.document, index: cell.index, start: program.cells[position]!.start }));
     const byCell = new Map<string, DiagnosedFinding[]>();
     for (const finding of result.findings) {
       const position = cells.findIndex((candidate) => candidate.index === finding.cell);
@@ -467,49 +469,28 @@ export class DocumentAnalyses {
       message: finding.message,
     };
     if (ruleByCode(finding.code)?.meta.deprecated) diagnostic.tags = [DiagnosticTag.Deprecated];
-    // The call that makes the loss wrong, when the function around it is called with different values.
-    const via: Evidence[] = finding.via
-      ? [
-          {
-            text: finding.via.text,
-            span: finding.via.span,
-            note: l10n.t('the call that makes the loss wrong'),
-            ...(finding.via.file ? { file: finding.via.file } : {}),
-          },
-        ]
-      : [];
-    const related = [...via, ...finding.evidence]
-      .map((evidence) => relatedInformation(evidence, document, offset, cells))
+    const related = finding.related
+      .map((evidence) => relatedInformation(evidence, document, cells))
       .filter((info): info is DiagnosticRelatedInformation => !!info);
     if (related.length > 0) diagnostic.relatedInformation = related;
     return { finding, diagnostic, document, offset, ...(cells ? { cells } : {}) };
   }
 }
 
-function relatedInformation(
-  evidence: Evidence,
-  document: TextDocument,
-  offset: number,
-  cells?: readonly CellPlace[],
-): DiagnosticRelatedInformation | undefined {
-  const message = evidence.note ? `${evidence.text} — ${evidence.note}` : evidence.text;
+/** A place a finding rests on, as LSP's related information: in the document, in another cell of its notebook, or in another file. */
+function relatedInformation(evidence: LocatedEvidence, document: TextDocument, cells?: readonly CellPlace[]): DiagnosticRelatedInformation | undefined {
   if (evidence.file) {
     const line = evidence.file.line - 1;
     return {
       location: { uri: pathToFileURL(evidence.file.path).href, range: { start: { line, character: 0 }, end: { line, character: evidence.text.length } } },
-      message,
+      message: evidence.text,
     };
   }
-  let target = document;
-  let at = evidence.span.start - offset;
-  if (cells) {
-    const cell = [...cells].reverse().find((candidate) => candidate.start <= evidence.span.start);
-    if (!cell) return undefined;
-    target = cell.document;
-    at = evidence.span.start - cell.start;
-  }
-  const start = target.positionAt(at);
-  return { location: { uri: target.uri, range: { start, end: lineEnd(target, start.line) } }, message };
+  if (!evidence.start) return undefined;
+  const target = evidence.cell === undefined ? document : cells?.find((cell) => cell.index === evidence.cell)?.document;
+  if (!target) return undefined;
+  const start = { line: evidence.start.line - 1, character: evidence.start.column - 1 };
+  return { location: { uri: target.uri, range: { start, end: lineEnd(target, start.line) } }, message: evidence.text };
 }
 
 /** The end of a line of a document (before its line break). */
@@ -518,7 +499,6 @@ export function lineEnd(document: TextDocument, line: number): { line: number; c
   return { line, character: text.replace(/\r?\n$|\r$/, '').length };
 }
 
-/** How LossLens reads a document: by its language, else by its file's extension; neither: not at all. */
 /**
  * The file a `file:` URI names, or `undefined` where it names none on this machine: another scheme,
  * a host (`file://server/share/x.py` outside Windows), an encoded separator (`%2F`), escapes that
@@ -533,6 +513,7 @@ export function pathOfUri(uri: string): string | undefined {
   }
 }
 
+/** How LossLens reads a document: by its language, else by its file's extension; neither: not at all. */
 function kindOf(document: TextDocument): DocumentKind | undefined {
   const language = document.languageId;
   if (language === 'python') return 'python';

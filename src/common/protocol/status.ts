@@ -1,45 +1,42 @@
 /**
- * Messages between the extension host and LossLens webviews. Both sides import these types, so a
- * change to a message is a compile error on the side that forgot it.
+ * Messages between the extension host and the status webview ("LossLens: Show Status"). Each is a
+ * valibot schema: its TypeScript type is inferred from it, and both sides validate what they
+ * receive, as the calculator and the explanation view do (`calculator.ts`).
  */
+import * as v from 'valibot';
 
-export interface StatusSnapshot {
-  readonly version: string;
-  readonly vscodeVersion: string;
-  readonly uiLanguage: string;
-  readonly activationMs: number;
-  readonly settings: {
-    readonly enable: boolean;
-    readonly select: readonly string[];
-    readonly ignore: readonly string[];
-    readonly maxFileSizeKB: number;
-    readonly evaluatorMaxElements: number;
-  };
+export const LanguageServerState = v.picklist(['not started', 'starting', 'running', 'stopped']);
+export type LanguageServerState = v.InferOutput<typeof LanguageServerState>;
+
+export const StatusSnapshot = v.object({
+  version: v.string(),
+  vscodeVersion: v.string(),
+  uiLanguage: v.string(),
+  activationMs: v.number(),
+  settings: v.object({
+    enable: v.boolean(),
+    select: v.array(v.string()),
+    ignore: v.array(v.string()),
+    maxFileSizeKB: v.number(),
+    evaluatorMaxElements: v.number(),
+  }),
   /** The language server: not started yet (it starts with the first document it reads), starting, running (with its version), or stopped. */
-  readonly languageServer: { readonly state: LanguageServerState; readonly version?: string };
+  languageServer: v.object({ state: LanguageServerState, version: v.optional(v.string()) }),
   /** Open documents LossLens watches, by language id (notebooks under `jupyter-notebook`). */
-  readonly watchedDocuments: Readonly<Record<string, number>>;
-}
+  watchedDocuments: v.record(v.string(), v.number()),
+});
+export type StatusSnapshot = v.InferOutput<typeof StatusSnapshot>;
 
-export type LanguageServerState = 'not started' | 'starting' | 'running' | 'stopped';
+export const HostToStatus = v.variant('type', [v.object({ type: v.literal('status'), status: StatusSnapshot })]);
+export type HostToStatus = v.InferOutput<typeof HostToStatus>;
 
-export type HostToWebview = { readonly type: 'status'; readonly status: StatusSnapshot };
+export const StatusToHost = v.variant('type', [
+  v.object({ type: v.literal('ready') }),
+  v.object({ type: v.literal('showLog') }),
+  v.object({ type: v.literal('refresh') }),
+]);
+export type StatusToHost = v.InferOutput<typeof StatusToHost>;
 
-export type WebviewToHost = { readonly type: 'ready' } | { readonly type: 'showLog' } | { readonly type: 'refresh' };
-
-/** State a webview keeps across reloads (`vscode.setState`) and hands to the panel serializer. */
-export interface StatusWebviewState {
-  readonly status?: StatusSnapshot;
-}
-
-/** Values the host writes into the webview's HTML before its script runs. */
-export interface WebviewBootstrap {
-  /** `vscode.l10n.bundle` for the UI language; undefined for English. */
-  readonly l10nBundle?: Record<string, string>;
-}
-
-export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
-  return type === 'ready' || type === 'showLog' || type === 'refresh';
-}
+/** State the webview keeps across reloads (`vscode.setState`) and hands to the panel serializer. */
+export const StatusState = v.object({ status: v.optional(StatusSnapshot) });
+export type StatusState = v.InferOutput<typeof StatusState>;
