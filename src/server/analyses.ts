@@ -1,60 +1,26 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as l10n from '@vscode/l10n';
-import {
-  DiagnosticSeverity,
-  DiagnosticTag,
-  NotebookCellKind,
-  type Diagnostic,
-  type DiagnosticRelatedInformation,
-  type NotebookDocument,
-} from 'vscode-languageserver';
+import { NotebookCellKind, type Diagnostic, type NotebookDocument } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type LocatedEvidence, type LocatedFinding } from '../analysis/document';
+import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
 import { LineIndex } from '../analysis/lines';
 import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
 import type { AnalyzeOptions } from '../analysis/options';
 import { SourceFile } from '../analysis/python/source-file';
-import { ruleByCode } from '../analysis/rules';
 import { EDITOR_SLICE_MS } from '../analysis/slices';
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import type { LossSite, Span } from '../analysis/types';
-import type { LossLensSettings, RuleSeverity } from '../common/settings';
+import type { LossLensSettings } from '../common/settings';
 import type { FileSitesResult } from '../common/protocol/server';
+import { diagnosed, type CellPlace, type DiagnosedFinding } from './diagnostics';
 import type { EditLog, OffsetMapping } from './edits';
 import type { TfjsThread } from './tfjs';
 
 const DEBOUNCE_MS = 250;
 
-const SEVERITY: Record<RuleSeverity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
-
 /** The NotebookDocument type LossLens reads Jupyter notebooks as (VS Code's and LSP's name). */
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
-
-/** A code cell of an analysed notebook: its document and where it starts in the joined program. */
-export interface CellPlace {
-  readonly document: TextDocument;
-  /** Its index among the notebook's cells (markdown ones too), as findings name cells. */
-  readonly index: number;
-  readonly start: number;
-}
-
-/** A finding with the diagnostic that shows it, for code actions and hovers. */
-export interface DiagnosedFinding {
-  readonly finding: LocatedFinding;
-  readonly diagnostic: Diagnostic;
-  /** The document (file or cell) showing it. */
-  readonly document: TextDocument;
-  /** Where that document starts in the analysed text (a cell's place in its notebook; 0 for a file). */
-  readonly offset: number;
-  /** For notebooks: every code cell, to place edits and evidence in other cells. */
-  readonly cells?: readonly CellPlace[];
-}
 
 /** One analysis finished, with what each document (each cell, for a notebook) now shows. */
 export interface Finished {
@@ -371,7 +337,7 @@ export class DocumentAnalyses {
       this.environment.log.error(failure(error));
       return finish([], [], l10n.t('not analysed: LossLens failed on {0} (see the LossLens log)', uri));
     }
-    const entries = result.findings.map((finding) => this.diagnosed(finding, settings, document, 0));
+    const entries = result.findings.map((finding) => diagnosed(finding, { ruleDocs: this.environment.ruleDocs, settings }, document, 0));
     if (this.environment.textDocument(uri)?.version !== version) {
       // Typing went on meanwhile: not shown (the next analysis is), but kept for hovers and inline
       // values, which answer from the last analysis at the places its text moved to (`recent`).
@@ -443,60 +409,11 @@ export class DocumentAnalyses {
       if (position < 0) continue;
       const cell = cells[position]!;
       const list = byCell.get(cell.uri) ?? [];
-      list.push(this.diagnosed(finding, settings, cell.document, places[position]!.start, places));
+      list.push(diagnosed(finding, { ruleDocs: this.environment.ruleDocs, settings }, cell.document, places[position]!.start, places));
       byCell.set(cell.uri, list);
     }
     finish(byCell, result.findings, result.skipped);
   }
-
-  private diagnosed(
-    finding: LocatedFinding,
-    settings: LossLensSettings,
-    document: TextDocument,
-    offset: number,
-    cells?: readonly CellPlace[],
-  ): DiagnosedFinding {
-    const diagnostic: Diagnostic = {
-      range: {
-        start: { line: finding.start.line - 1, character: finding.start.column - 1 },
-        end: { line: finding.end.line - 1, character: finding.end.column - 1 },
-      },
-      // A severity set for the rule in settings wins over the rule's own.
-      severity: SEVERITY[settings.severity[finding.code] ?? finding.severity],
-      code: finding.code,
-      codeDescription: { href: this.environment.ruleDocs.replace('{code}', finding.code) },
-      source: 'LossLens',
-      message: finding.message,
-    };
-    if (ruleByCode(finding.code)?.meta.deprecated) diagnostic.tags = [DiagnosticTag.Deprecated];
-    const related = finding.related
-      .map((evidence) => relatedInformation(evidence, document, cells))
-      .filter((info): info is DiagnosticRelatedInformation => !!info);
-    if (related.length > 0) diagnostic.relatedInformation = related;
-    return { finding, diagnostic, document, offset, ...(cells ? { cells } : {}) };
-  }
-}
-
-/** A place a finding rests on, as LSP's related information: in the document, in another cell of its notebook, or in another file. */
-function relatedInformation(evidence: LocatedEvidence, document: TextDocument, cells?: readonly CellPlace[]): DiagnosticRelatedInformation | undefined {
-  if (evidence.file) {
-    const line = evidence.file.line - 1;
-    return {
-      location: { uri: pathToFileURL(evidence.file.path).href, range: { start: { line, character: 0 }, end: { line, character: evidence.text.length } } },
-      message: evidence.text,
-    };
-  }
-  if (!evidence.start) return undefined;
-  const target = evidence.cell === undefined ? document : cells?.find((cell) => cell.index === evidence.cell)?.document;
-  if (!target) return undefined;
-  const start = { line: evidence.start.line - 1, character: evidence.start.column - 1 };
-  return { location: { uri: target.uri, range: { start, end: lineEnd(target, start.line) } }, message: evidence.text };
-}
-
-/** The end of a line of a document (before its line break). */
-export function lineEnd(document: TextDocument, line: number): { line: number; character: number } {
-  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-  return { line, character: text.replace(/\r?\n$|\r$/, '').length };
 }
 
 /**

@@ -7,6 +7,9 @@ import type { LocatedFinding } from '../../analysis/document';
 import type { Position } from '../../analysis/lines';
 import type { LossSite } from '../../analysis/types';
 
+/** `source.fixAll.losslens`: every safe fix of a document (what `editor.codeActionsOnSave` asks for). */
+export const FIX_ALL_KIND = 'source.fixAll.losslens';
+
 /** `initializationOptions` a client may send; every field is optional. */
 export interface ServerInitializationOptions {
   /**

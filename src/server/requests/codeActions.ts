@@ -8,12 +8,11 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TextEdit } from '../analysis/types';
-import { EXPLAINED_RULES } from '../explain/explanations';
-import { lineEnd, type DiagnosedFinding } from './analyses';
-
-/** `source.fixAll.losslens`: every safe fix of a document (what `editor.codeActionsOnSave` asks for). */
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.losslens`;
+import type { TextEdit } from '../../analysis/types';
+import { EXPLAINED_RULES } from '../../explain/explanations';
+import { lineEnd, type DiagnosedFinding } from '../diagnostics';
+import type { Session } from '../session';
+import { FIX_ALL_KIND } from '../../common/protocol/server';
 
 /**
  * Quick fixes for LossLens findings: the rule's fix (safe fixes preferred; unsafe ones say so and
@@ -21,7 +20,7 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.losslens`;
  * own extension, its commands too (the rule's page, the explanation view). Fix-all applies every
  * safe fix of the document.
  */
-export function codeActions(
+function codeActions(
   params: CodeActionParams,
   document: TextDocument,
   entries: readonly DiagnosedFinding[],
@@ -138,4 +137,13 @@ function intersects(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   const before = (x: { line: number; character: number }, y: { line: number; character: number }) =>
     x.line < y.line || (x.line === y.line && x.character < y.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/** `textDocument/codeAction`: the actions for the findings of the document as it is now. */
+export function registerCodeActions(session: Session): void {
+  session.connection.onCodeAction(async (params) => {
+    const document = session.textOf(params.textDocument.uri);
+    if (!document) return [];
+    return codeActions(params, document, await session.analyses.current(document.uri), session.profile.vscode);
+  });
 }

@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import * as l10n from '@vscode/l10n';
+import {
+  CodeActionKind,
+  NotebookDocuments,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ANALYSIS_FINISHED, FIX_ALL_KIND, type AnalysisFinishedParams, type ServerInitializationOptions } from '../common/protocol/server';
+import { DEFAULT_SETTINGS, type LossLensSettings } from '../common/settings';
+import type { LossTextTable } from '../losses/texts';
+import { DocumentAnalyses, NOTEBOOK_TYPE, type Finished } from './analyses';
+import { EditLog } from './edits';
+import { SiteEvaluations } from './evaluations';
+import { l10nBundle, localLossTexts, readInitializationOptions, readSettings, rootsOf, type ServerPaths } from './options';
+import { TfjsThread } from './tfjs';
+
+/** The rule pages on the web, for editors other than VS Code (which gets the extension's own). */
+const RULE_DOCS_WEB = 'https://github.com/losslens/losslens/blob/main/docs/rules/{code}.md';
+
+/** What the client can do and asked for, read once at `initialize`. */
+export interface ClientProfile {
+  /** LossLens's own extension: its commands, icons and rule pages. */
+  readonly vscode: boolean;
+  /** The client pulls diagnostics (`textDocument/diagnostic`); else they are pushed. */
+  readonly pull: boolean;
+  /** Diagnostics go inside `losslens/analysisFinished` (LossLens's extension asks for it). */
+  readonly diagnosticsInNotification: boolean;
+  readonly configurationRequests: boolean;
+  readonly watchFiles: boolean;
+  readonly workspaceFolderEvents: boolean;
+  readonly diagnosticRefresh: boolean;
+  readonly inlayHintRefresh: boolean;
+}
+
+function clientProfile(capabilities: ClientCapabilities, options: ServerInitializationOptions): ClientProfile {
+  const diagnosticsInNotification = options.diagnostics === 'notification';
+  return {
+    vscode: options.client === 'vscode',
+    pull: !!capabilities.textDocument?.diagnostic && !diagnosticsInNotification,
+    diagnosticsInNotification,
+    configurationRequests: !!capabilities.workspace?.configuration,
+    watchFiles: !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    workspaceFolderEvents: !!capabilities.workspace?.workspaceFolders,
+    diagnosticRefresh: !!capabilities.workspace?.diagnostics?.refreshSupport,
+    inlayHintRefresh: !!capabilities.workspace?.inlayHint?.refreshSupport,
+  };
+}
+
+/**
+ * One client's session: the documents and notebooks it has open (and the edits since their
+ * analyses), what it can do, its settings by document, the analyses and the evaluator. Every
+ * request and notification handler (`requests/`, `notifications/`) works on it.
+ */
+export class Session {
+  readonly edits = new EditLog();
+  readonly documents = new TextDocuments({
+    create: TextDocument.create,
+    update: (document, changes, version) => this.edits.update(document, changes, version),
+  });
+  readonly notebooks = new NotebookDocuments(TextDocument);
+  /** The notebooks open, in the order they opened. */
+  readonly notebookUris = new Set<string>();
+  profile: ClientProfile = clientProfile({}, {});
+  lossTexts: LossTextTable | null = null;
+  readonly log = {
+    error: (message: string) => this.connection.console.error(message),
+    info: (message: string) => this.connection.console.info(message),
+  };
+  /** Settings by document, while no change says otherwise; pushed ones when the client has no `workspace/configuration`. */
+  private readonly settingsCache = new Map<string, Promise<LossLensSettings>>();
+  private pushedSettings: LossLensSettings = DEFAULT_SETTINGS;
+  private analysesOfSession: DocumentAnalyses | undefined;
+  private evaluationsOfSession: SiteEvaluations | undefined;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly paths: ServerPaths,
+  ) {}
+
+  get analyses(): DocumentAnalyses {
+    if (!this.analysesOfSession) throw new Error('the server is not initialized');
+    return this.analysesOfSession;
+  }
+
+  /** The analyses, when the session has them (not before `initialize`, nor after `shutdown`). */
+  get analysesIfAny(): DocumentAnalyses | undefined {
+    return this.analysesOfSession;
+  }
+
+  get evaluations(): SiteEvaluations {
+    if (!this.evaluationsOfSession) throw new Error('the server is not initialized');
+    return this.evaluationsOfSession;
+  }
+
+  /** A text document or a notebook cell the client has open. */
+  textOf(uri: string): TextDocument | undefined {
+    return this.documents.get(uri) ?? this.notebooks.cellTextDocuments.get(uri);
+  }
+
+  /** The settings of a document: asked of the client (once until they change), or the ones it pushed. */
+  settings(uri: string): Promise<LossLensSettings> {
+    if (!this.profile.configurationRequests) return Promise.resolve(this.pushedSettings);
+    let cached = this.settingsCache.get(uri);
+    if (!cached) {
+      cached = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'losslens' }).then(
+        (raw: unknown) => readSettings(raw, this.log),
+        () => DEFAULT_SETTINGS,
+      );
+      this.settingsCache.set(uri, cached);
+    }
+    return cached;
+  }
+
+  /** The settings changed (`pushed`: the client's `losslens` section, when it sent one). */
+  settingsChanged(pushed: unknown): void {
+    this.settingsCache.clear();
+    if (pushed !== undefined) this.pushedSettings = readSettings(pushed, this.log);
+  }
+
+  forgetSettings(uri: string): void {
+    this.settingsCache.delete(uri);
+  }
+
+  /** A request to the client that may fail (a client that does not implement it): logged, never thrown. */
+  quietly(request: Promise<unknown>): void {
+    request.catch((error: unknown) => this.log.error(l10n.t('The editor refused a request: {0}', error instanceof Error ? error.message : String(error))));
+  }
+
+  refreshDiagnostics(): void {
+    // Typed `void`, but the request's promise at run time: `Promise.resolve` adopts it, rejection and all.
+    if (this.profile.diagnosticRefresh) this.quietly(Promise.resolve(this.connection.languages.diagnostics.refresh()));
+  }
+
+  refreshInlayHints(): void {
+    if (this.profile.inlayHintRefresh) this.quietly(this.connection.languages.inlayHint.refresh());
+  }
+
+  /** Reads what the client is and asks for, starts the analyses, and says what the server offers. */
+  initialize(params: InitializeParams): InitializeResult {
+    const options = readInitializationOptions(params.initializationOptions, this.log);
+    const bundle = l10nBundle(params.locale, options, this.paths);
+    if (bundle) l10n.config({ contents: bundle });
+    this.lossTexts = localLossTexts(params.locale, this.paths);
+    this.profile = clientProfile(params.capabilities, options);
+    if (options.settings !== undefined) this.pushedSettings = readSettings(options.settings, this.log);
+    const { documents, notebooks } = this;
+    this.analysesOfSession = new DocumentAnalyses(
+      {
+        textDocument: (uri) => documents.get(uri),
+        textDocuments: () => documents.all(),
+        notebook: (uri) => notebooks.getNotebookDocument(uri),
+        notebooks: () => [...this.notebookUris].map((uri) => notebooks.getNotebookDocument(uri)).filter((notebook) => notebook !== undefined),
+        notebookOfCell: (uri) => notebooks.findNotebookDocumentForCell(uri),
+        cellDocument: (uri) => notebooks.cellTextDocuments.get(uri),
+        edits: this.edits,
+        settings: (uri) => this.settings(uri),
+        ruleDocs: options.ruleDocs ?? RULE_DOCS_WEB,
+        log: this.log,
+        finished: (event) => this.publish(event),
+      },
+      rootsOf(params.workspaceFolders, params.rootUri, this.log),
+      new TfjsThread(join(this.paths.dist, 'tfjs-worker.js'), bundle ? { l10nBundle: bundle } : {}),
+    );
+    this.evaluationsOfSession = new SiteEvaluations({
+      workerPath: join(this.paths.dist, 'evaluator-worker.js'),
+      ...(bundle ? { l10nBundle: bundle } : {}),
+      onError: (error) => this.log.error(l10n.t('Evaluation failed: {0}', error instanceof Error ? (error.stack ?? error.message) : String(error))),
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        // Every cell, markdown too: a cell's index is its place among all of them (as the notebook shows it).
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: NOTEBOOK_TYPE } }], save: true },
+        ...(this.profile.pull ? { diagnosticProvider: { identifier: 'losslens', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        hoverProvider: true,
+        inlayHintProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'LossLens', version: this.paths.version },
+    };
+  }
+
+  /** The session ends: the analyses stop (their threads too). */
+  shutdown(): void {
+    this.analysesOfSession?.dispose();
+    this.analysesOfSession = undefined;
+  }
+
+  /** An analysis finished: its diagnostics pushed (unless the client pulls), and LossLens's extension told. */
+  private publish(event: Finished): void {
+    if (this.profile.vscode) {
+      const params: AnalysisFinishedParams = {
+        uri: event.uri,
+        version: event.version,
+        findings: event.findings,
+        ...(event.skipped ? { skipped: event.skipped } : {}),
+        ...(this.profile.diagnosticsInNotification
+          ? { diagnostics: event.documents.map((document) => ({ uri: document.uri, diagnostics: document.diagnostics })) }
+          : {}),
+      };
+      void this.connection.sendNotification(ANALYSIS_FINISHED, params);
+      if (this.profile.diagnosticsInNotification) return;
+    }
+    if (this.profile.pull) return;
+    for (const document of event.documents) {
+      void this.connection.sendDiagnostics({
+        uri: document.uri,
+        ...(document.version !== undefined ? { version: document.version } : {}),
+        diagnostics: document.diagnostics,
+      });
+    }
+  }
+}
