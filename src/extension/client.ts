@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import type { LocatedFinding } from '../analysis/document';
 import type { LossSite } from '../analysis/types';
 import {
@@ -35,14 +34,15 @@ export interface AnalysisFinished {
  * The extension's side of the LossLens language server (`losslens server`, `dist/cli.js`, over
  * Node IPC): documents and notebooks are synced to it, and diagnostics, code actions, hovers and
  * inlay hints come from it, as they do in every editor. Started on the first Python, notebook or
- * TypeScript/JavaScript document, not at activation. Each analysis arrives as one
- * `losslens/analysisFinished` notification carrying its diagnostics: they are shown, then the
- * extension's `onDidFinishAnalysis` fires, so whoever waits on it sees the diagnostics.
+ * TypeScript/JavaScript document, not at activation. Diagnostics arrive as in every editor
+ * (`textDocument/publishDiagnostics`, shown by the language client); each analysis is then said
+ * by a `losslens/analysisFinished` notification naming the publishes it made, and the
+ * extension's `onDidFinishAnalysis` fires once the client has shown those, so whoever waits on it
+ * sees the diagnostics.
  */
 export class LossLensClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
-  private readonly collection = vscode.languages.createDiagnosticCollection('losslens');
   private readonly finished = new vscode.EventEmitter<AnalysisFinished>();
   /** Fires after every analysis, with its diagnostics shown (tests wait on it). */
   readonly onDidFinishAnalysis = this.finished.event;
@@ -50,9 +50,14 @@ export class LossLensClient implements vscode.Disposable {
   private readonly stateChanged = new vscode.EventEmitter<void>();
   /** Fires when the language server starts or stops. */
   readonly onDidChangeState = this.stateChanged.event;
-  /** Notifications are handled one after another: converting diagnostics is asynchronous. */
-  private handled: Promise<void> = Promise.resolve();
-  private readonly disposables: vscode.Disposable[] = [this.collection, this.finished, this.stateChanged];
+  /**
+   * Per document: how many publishes of its diagnostics the client has shown, and who waits for
+   * a number of them (the client converts them asynchronously, so they may be shown after the
+   * notification that names them arrives).
+   */
+  private readonly shown = new Map<string, number>();
+  private readonly waiting = new Set<{ readonly uri: string; readonly sequence: number; readonly resolve: () => void }>();
+  private readonly disposables: vscode.Disposable[] = [this.finished, this.stateChanged];
 
   constructor(private readonly ctx: Ctx) {
     this.disposables.push(
@@ -66,11 +71,11 @@ export class LossLensClient implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (vscode.workspace.textDocuments.some((open) => open !== document && open.uri.toString() === document.uri.toString())) return;
-        this.collection.delete(document.uri);
+        this.client?.diagnostics?.delete(document.uri);
         this.analyses.delete(document.uri.toString());
       }),
       vscode.workspace.onDidCloseNotebookDocument((notebook) => {
-        for (const cell of notebook.getCells()) this.collection.delete(cell.document.uri);
+        for (const cell of notebook.getCells()) this.client?.diagnostics?.delete(cell.document.uri);
         this.analyses.delete(notebook.uri.toString());
       }),
     );
@@ -96,7 +101,6 @@ export class LossLensClient implements vscode.Disposable {
     const initializationOptions: ServerInitializationOptions = {
       client: 'vscode',
       ruleDocs: `${RULE_DOCS_SCHEME}:/{code}.md`,
-      diagnostics: 'notification',
       ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
     };
     const options: LanguageClientOptions = {
@@ -111,7 +115,12 @@ export class LossLensClient implements vscode.Disposable {
       outputChannel: levelledChannel(this.ctx.log),
       initializationOptions,
       markdown: { isTrusted: { enabledCommands: HOVER_COMMANDS }, supportHtml: false },
+      diagnosticCollectionName: 'losslens',
       middleware: {
+        handleDiagnostics: (uri, diagnostics, next) => {
+          next(uri, diagnostics);
+          this.diagnosticsShown(uri.toString());
+        },
         // The server writes VS Code's icons (`$(warning)`) for this client: let them show.
         provideHover: async (document, position, token, next) => {
           const hover = await next(document, position, token);
@@ -121,12 +130,18 @@ export class LossLensClient implements vscode.Disposable {
       },
     };
     const client = new LanguageClient('losslens', 'LossLens', server, options);
-    client.onNotification(ANALYSIS_FINISHED, (params: AnalysisFinishedParams<LspDiagnostic>) => {
-      this.handled = this.handled.then(() => this.show(client, params)).catch((error: unknown) => this.ctx.log.error(String(error)));
+    client.onNotification(ANALYSIS_FINISHED, (params: AnalysisFinishedParams) => {
+      void this.finish(client, params).catch((error: unknown) => this.ctx.log.error(String(error)));
     });
     this.client = client;
     // start() moves the client to Starting before it first awaits: that change is the first event.
-    this.disposables.push(client.onDidChangeState(() => this.stateChanged.fire()));
+    this.disposables.push(
+      client.onDidChangeState((change) => {
+        // A server started again counts its publishes from nothing.
+        if (change.newState === State.Starting) this.shown.clear();
+        this.stateChanged.fire();
+      }),
+    );
     await client.start();
     return client;
   }
@@ -142,11 +157,9 @@ export class LossLensClient implements vscode.Disposable {
     return { state: client.state === State.Starting ? 'starting' : 'stopped' };
   }
 
-  /** Shows an analysis's diagnostics, then says it finished. */
-  private async show(client: LanguageClient, params: AnalysisFinishedParams<LspDiagnostic>): Promise<void> {
-    for (const document of params.diagnostics ?? []) {
-      this.collection.set(vscode.Uri.parse(document.uri), await client.protocol2CodeConverter.asDiagnostics(document.diagnostics));
-    }
+  /** Says an analysis finished, once the client shows the diagnostics it published. */
+  private async finish(client: LanguageClient, params: AnalysisFinishedParams): Promise<void> {
+    await Promise.all(params.published.map(({ uri, sequence }) => this.untilShown(client.protocol2CodeConverter.asUri(uri).toString(), sequence)));
     const event: AnalysisFinished = {
       uri: vscode.Uri.parse(params.uri),
       version: params.version,
@@ -156,6 +169,23 @@ export class LossLensClient implements vscode.Disposable {
     if (params.skipped) this.ctx.log.info(`${vscode.workspace.asRelativePath(event.uri)}: ${params.skipped}`);
     this.analyses.set(params.uri, event);
     this.finished.fire(event);
+  }
+
+  private diagnosticsShown(uri: string): void {
+    const count = (this.shown.get(uri) ?? 0) + 1;
+    this.shown.set(uri, count);
+    for (const waiter of this.waiting) {
+      if (waiter.uri === uri && waiter.sequence <= count) {
+        this.waiting.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Until the client has shown `sequence` publishes of `uri`'s diagnostics. */
+  private untilShown(uri: string, sequence: number): Promise<void> {
+    if ((this.shown.get(uri) ?? 0) >= sequence) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.add({ uri, sequence, resolve }));
   }
 
   /** The last finished analysis of a document or notebook, if it has had one since it opened. */

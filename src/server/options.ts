@@ -26,7 +26,6 @@ const INITIALIZATION_OPTIONS = {
   client: v.literal('vscode'),
   l10nBundle: v.record(v.string(), v.string()),
   ruleDocs: v.pipe(v.string(), v.includes('{code}')),
-  diagnostics: v.literal('notification'),
   settings: v.unknown(),
 } satisfies Record<keyof ServerInitializationOptions, v.GenericSchema>;
 

@@ -27,10 +27,11 @@ const RULE_DOCS_WEB = 'https://github.com/losslens/losslens/blob/main/docs/rules
 export interface ClientProfile {
   /** LossLens's own extension: its commands, icons and rule pages. */
   readonly vscode: boolean;
-  /** The client pulls diagnostics (`textDocument/diagnostic`); else they are pushed. */
+  /**
+   * The client pulls diagnostics (`textDocument/diagnostic`); else they are pushed. LossLens's
+   * extension gets them pushed: its `onDidFinishAnalysis` follows each analysis the server runs.
+   */
   readonly pull: boolean;
-  /** Diagnostics go inside `losslens/analysisFinished` (LossLens's extension asks for it). */
-  readonly diagnosticsInNotification: boolean;
   readonly configurationRequests: boolean;
   readonly watchFiles: boolean;
   readonly workspaceFolderEvents: boolean;
@@ -39,11 +40,10 @@ export interface ClientProfile {
 }
 
 function clientProfile(capabilities: ClientCapabilities, options: ServerInitializationOptions): ClientProfile {
-  const diagnosticsInNotification = options.diagnostics === 'notification';
+  const vscode = options.client === 'vscode';
   return {
-    vscode: options.client === 'vscode',
-    pull: !!capabilities.textDocument?.diagnostic && !diagnosticsInNotification,
-    diagnosticsInNotification,
+    vscode,
+    pull: !!capabilities.textDocument?.diagnostic && !vscode,
     configurationRequests: !!capabilities.workspace?.configuration,
     watchFiles: !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration,
     workspaceFolderEvents: !!capabilities.workspace?.workspaceFolders,
@@ -77,6 +77,8 @@ export class Session {
   private pushedSettings: LossLensSettings = DEFAULT_SETTINGS;
   private analysesOfSession: DocumentAnalyses | undefined;
   private evaluationsOfSession: SiteEvaluations | undefined;
+  /** Per document: how many times its diagnostics were published. */
+  private readonly publishes = new Map<string, number>();
 
   constructor(
     readonly connection: Connection,
@@ -193,28 +195,33 @@ export class Session {
     this.analysesOfSession = undefined;
   }
 
-  /** An analysis finished: its diagnostics pushed (unless the client pulls), and LossLens's extension told. */
+  /**
+   * An analysis finished: its diagnostics pushed (unless the client pulls), then LossLens's
+   * extension told, with how many publishes each document has had, so it fires its event once it
+   * shows them.
+   */
   private publish(event: Finished): void {
-    if (this.profile.vscode) {
-      const params: AnalysisFinishedParams = {
-        uri: event.uri,
-        version: event.version,
-        findings: event.findings,
-        ...(event.skipped ? { skipped: event.skipped } : {}),
-        ...(this.profile.diagnosticsInNotification
-          ? { diagnostics: event.documents.map((document) => ({ uri: document.uri, diagnostics: document.diagnostics })) }
-          : {}),
-      };
-      void this.connection.sendNotification(ANALYSIS_FINISHED, params);
-      if (this.profile.diagnosticsInNotification) return;
+    const published: Array<{ uri: string; sequence: number }> = [];
+    if (!this.profile.pull) {
+      for (const document of event.documents) {
+        void this.connection.sendDiagnostics({
+          uri: document.uri,
+          ...(document.version !== undefined ? { version: document.version } : {}),
+          diagnostics: document.diagnostics,
+        });
+        const sequence = (this.publishes.get(document.uri) ?? 0) + 1;
+        this.publishes.set(document.uri, sequence);
+        published.push({ uri: document.uri, sequence });
+      }
     }
-    if (this.profile.pull) return;
-    for (const document of event.documents) {
-      void this.connection.sendDiagnostics({
-        uri: document.uri,
-        ...(document.version !== undefined ? { version: document.version } : {}),
-        diagnostics: document.diagnostics,
-      });
-    }
+    if (!this.profile.vscode) return;
+    const params: AnalysisFinishedParams = {
+      uri: event.uri,
+      version: event.version,
+      findings: event.findings,
+      ...(event.skipped ? { skipped: event.skipped } : {}),
+      published,
+    };
+    void this.connection.sendNotification(ANALYSIS_FINISHED, params);
   }
 }

@@ -26,22 +26,10 @@ export interface ServerInitializationOptions {
    */
   readonly ruleDocs?: string;
   /**
-   * `notification`: send each analysis's diagnostics inside `losslens/analysisFinished` instead of
-   * `textDocument/publishDiagnostics`, so a client sees the findings and the diagnostics of one
-   * analysis at once (the extension's API promises that its event follows the diagnostics).
-   */
-  readonly diagnostics?: 'notification';
-  /**
    * The `losslens` section of the settings, under the extension's names, for a client that neither
    * answers `workspace/configuration` nor sends `workspace/didChangeConfiguration` at start.
    */
   readonly settings?: unknown;
-}
-
-/** The diagnostics of one document (a file, or a notebook cell), as LSP has them. */
-interface DocumentDiagnostics<D> {
-  readonly uri: string;
-  readonly diagnostics: D[];
 }
 
 /** The commands LossLens's hovers link to in VS Code (`client: 'vscode'`): only these, with arguments LossLens wrote. */
@@ -50,15 +38,19 @@ export const HOVER_COMMANDS: readonly string[] = ['losslens.explainLoss', 'lossl
 /** `losslens/analysisFinished` (server to client): a document's or notebook's analysis finished. */
 export const ANALYSIS_FINISHED = 'losslens/analysisFinished';
 
-export interface AnalysisFinishedParams<D = unknown> {
+export interface AnalysisFinishedParams {
   /** The document, or the notebook (whose cells hold the diagnostics). */
   readonly uri: string;
   readonly version: number;
   readonly findings: readonly LocatedFinding[];
   /** Why it was not analysed (turned off, too large, binary, broken), when it was not. */
   readonly skipped?: string;
-  /** With `diagnostics: 'notification'`: what to show, per document (every cell of a notebook). */
-  readonly diagnostics?: ReadonlyArray<DocumentDiagnostics<D>>;
+  /**
+   * The diagnostics this analysis published (`textDocument/publishDiagnostics`, sent before this
+   * notification), per document (every cell of a notebook): the how-manyth publish for that
+   * document it was, so the client knows when it has shown them.
+   */
+  readonly published: ReadonlyArray<{ readonly uri: string; readonly sequence: number }>;
 }
 
 /** `losslens/sites` (client to server): the loss sites of a document or cell as it is now. */
