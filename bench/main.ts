@@ -3,11 +3,13 @@ import { runCacheBench } from './cache';
 import { measureMemory, runEvaluatorBench } from './evaluator';
 import { runEveryLossBench } from './every-loss';
 import { measureScaling, runScalingBench } from './scaling';
+import { runServerBench } from './server';
 import { runTfjsBench } from './tfjs';
 
 /**
- * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|cache|evaluator|losses]`: prints each part's ratios against its
- * peers, measured in the same run; exits 1 when a target is missed.
+ * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|server|cache|evaluator|losses] [--kinds=loss-lines,parentheses,...]`:
+ * prints each part's ratios against its peers, measured in the same run (the scaling part only for
+ * the kinds named by `--kinds`, when given); exits 1 when a target is missed.
  */
 async function main(): Promise<void> {
   if (process.argv[2] === '--memory') {
@@ -28,7 +30,12 @@ async function main(): Promise<void> {
   if (!only || only === 'analyzer') results.push(await runAnalyzerBench(corpus));
   const tfjsCorpus = process.argv.find((arg) => arg.startsWith('--tfjs='))?.slice('--tfjs='.length);
   if (!only || only === 'analyzer' || only === 'tfjs') results.push(await runTfjsBench(tfjsCorpus));
-  if (!only || only === 'analyzer' || only === 'scaling') results.push(runScalingBench());
+  const kinds = process.argv
+    .find((arg) => arg.startsWith('--kinds='))
+    ?.slice('--kinds='.length)
+    .split(',');
+  if (!only || only === 'analyzer' || only === 'scaling') results.push(runScalingBench(kinds));
+  if (!only || only === 'server') results.push(await runServerBench());
   if (!only || only === 'cache') results.push(await runCacheBench());
   if (!only || only === 'evaluator') results.push(await runEvaluatorBench());
   if (!only || only === 'evaluator' || only === 'losses') results.push(runEveryLossBench());

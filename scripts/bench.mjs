@@ -1,10 +1,12 @@
 // `npm run bench [-- CORPUS]`: bundles bench/ with esbuild and runs it; see bench/main.ts.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { bundleCheckWorker } from './bundles.mjs';
+import { bundleCheckWorker, bundleCli } from './bundles.mjs';
 
 // `losslens check`'s worker threads, beside the bench (the bench's check runs look for it there).
 await bundleCheckWorker('dist/bench/check-worker.js');
+// The CLI and its workers, beside the bench: the server part runs `losslens server` from there.
+await bundleCli('dist/bench');
 await esbuild.build({
   entryPoints: ['bench/main.ts'],
   bundle: true,

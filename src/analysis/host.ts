@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BoundModule } from './engine/binder';
 import { MAX_IMPORTED_BYTES, fileVersion, importedModules, resolveModule } from './python/imports';
 import { Interpreter, type ImportTable } from './engine/interpreter';
-import { loadPythonParser, parsePython, type Parser, type Tree } from './python/parser';
+import { loadPythonParser, parsePython, ParseTimeout, type Parser, type Tree } from './python/parser';
 import type { IrNode } from './ir/node';
 import { readsItsCalls } from './python/impact';
 import { mentionsLoss } from './python/select';
@@ -85,6 +85,7 @@ export class AnalysisHost {
   private readonly callerInterpreters = new Map<string, { version: string; interpreter: Interpreter; tree: Tree }>();
   /** Analyses under way (paused ones too), and the trees of modules replaced meanwhile. */
   private running = 0;
+  private disposed = false;
   private retired: Tree[] = [];
 
   constructor(
@@ -123,7 +124,8 @@ export class AnalysisHost {
     const read = version === undefined ? undefined : readSourceText(path, MAX_IMPORTED_BYTES);
     if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
     const text = normalizeNewlines(read.text);
-    const tree = parsePython(parser, text);
+    const tree = parseOrUndefined(parser, text);
+    if (!tree) return undefined;
     const children = new LazyImports(path, importedModules(text, topLevelStatements(text)), (child) => this.module(child, parser), this);
     const module = { path, version: version!, tree, children, interpreter: new Interpreter(new BoundModule(text, tree), frameworkLibrary, children, path) };
     this.modules.set(path, module);
@@ -282,7 +284,8 @@ export class AnalysisHost {
     const read = version === undefined ? undefined : readSourceText(file, MAX_IMPORTED_BYTES);
     if (!read || !('text' in read) || read.text.includes('\u0000')) return undefined;
     const text = normalizeNewlines(read.text);
-    const tree = parsePython(parser, text);
+    const tree = parseOrUndefined(parser, text);
+    if (!tree) return undefined;
     const imports = new Map<string, Interpreter>();
     for (const name of importedModules(text, topLevelStatements(text))) {
       const imported = this.resolve(file, name);
@@ -313,6 +316,7 @@ export class AnalysisHost {
     if (--this.running > 0) return;
     for (const tree of this.retired) tree.delete();
     this.retired = [];
+    if (this.disposed) this.deleteParser();
   }
 
   private retire(tree: Tree): void {
@@ -328,6 +332,25 @@ export class AnalysisHost {
     for (const module of this.modules.values()) this.retire(module.tree);
     this.modules.clear();
     this.resolutions.clear();
+    // The parser's WebAssembly memory is freed now, or when the analysis still running ends.
+    this.disposed = true;
+    if (this.running === 0) this.deleteParser();
+  }
+
+  private deleteParser(): void {
+    const load = this.parserLoad;
+    this.parserLoad = undefined;
+    void load?.then((parser) => parser.delete());
+  }
+}
+
+/** A workspace file's tree; none when tree-sitter gave up on it (it is then read as a module LossLens cannot follow). */
+function parseOrUndefined(parser: Parser, text: string): Tree | undefined {
+  try {
+    return parsePython(parser, text);
+  } catch (error) {
+    if (error instanceof ParseTimeout) return undefined;
+    throw error;
   }
 }
 

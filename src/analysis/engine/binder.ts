@@ -346,36 +346,53 @@ export class Scope {
     this.bindTargets(left, (name, path) => this.add(name, { kind: 'assign', at, value, path }), [], 1);
   }
 
-  /** Binds every name of a target pattern with its position path: `a, (b, c) = ...` gives b the path [1, 0]. */
+  /**
+   * Binds every name of a target pattern with its position path: `a, (b, c) = ...` gives b the
+   * path [1, 0]. The patterns inside are visited from a stack of their own, in order, not by
+   * recursion: `((((a))))` can be nested thousands deep.
+   */
   private bindTargets(target: IrNode, bind: (name: string, path: number[], arity: number) => void, path: number[], arity: number): void {
-    switch (target.type) {
-      case 'identifier':
-        bind(target.text, path, arity);
-        return;
-      case 'pattern_list':
-      case 'tuple_pattern':
-      case 'list_pattern':
-      case 'tuple':
-      case 'list':
-      case 'parenthesized_expression': {
-        const items = target.namedChildren.filter((child): child is IrNode => !!child && child.type !== 'comment');
-        if (target.type === 'parenthesized_expression' && items.length === 1) {
-          this.bindTargets(items[0]!, bind, path, arity);
-          return;
-        }
-        items.forEach((item, index) => {
-          if (item.type === 'list_splat_pattern') {
-            for (const name of item.descendantsOfType('identifier')) if (name) bind(name.text, [...path, -1], items.length);
-          } else this.bindTargets(item, bind, [...path, index], items.length);
-        });
-        return;
+    const pending: Array<{ readonly target: IrNode; readonly path: number[]; readonly arity: number; readonly splat?: boolean }> = [{ target, path, arity }];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const { target, path, arity } = next;
+      // `*rest` in a pattern: every name in it, at no fixed position.
+      if (next.splat) {
+        for (const name of target.descendantsOfType('identifier')) if (name) bind(name.text, path, arity);
+        continue;
       }
-      case 'attribute':
-      case 'subscript':
-        // `a.b, c = ...` and `x[0], y = ...` store into objects: they bind neither `a` nor `x`.
-        return;
-      default:
-        for (const name of target.descendantsOfType('identifier')) if (name) this.add(name.text, { kind: 'other', at: target.startIndex });
+      // Nested deeper than any value the interpreter follows: its names hold something unknown
+      // (and the paths, copied at each level, would cost the square of the depth).
+      const type = path.length < MAX_PATTERN_DEPTH ? target.type : 'too deep';
+      switch (type) {
+        case 'identifier':
+          bind(target.text, path, arity);
+          break;
+        case 'pattern_list':
+        case 'tuple_pattern':
+        case 'list_pattern':
+        case 'tuple':
+        case 'list':
+        case 'parenthesized_expression': {
+          const items = target.namedChildren.filter((child): child is IrNode => !!child && child.type !== 'comment');
+          if (target.type === 'parenthesized_expression' && items.length === 1) {
+            pending.push({ target: items[0]!, path, arity });
+            break;
+          }
+          // Pushed last first, so that they come off the stack in order.
+          for (let index = items.length - 1; index >= 0; index--) {
+            const item = items[index]!;
+            const splat = item.type === 'list_splat_pattern';
+            pending.push({ target: item, path: [...path, splat ? -1 : index], arity: items.length, splat });
+          }
+          break;
+        }
+        case 'attribute':
+        case 'subscript':
+          // `a.b, c = ...` and `x[0], y = ...` store into objects: they bind neither `a` nor `x`.
+          break;
+        default:
+          for (const name of target.descendantsOfType('identifier')) if (name) this.add(name.text, { kind: 'other', at: target.startIndex });
+      }
     }
   }
 
@@ -403,22 +420,27 @@ export interface Store {
   readonly at: number;
 }
 
-/** `model.heads.head`, `model.classifier[6]`: an attribute or item path from a name, with integer indices. */
+/**
+ * `model.heads.head`, `model.classifier[6]`: an attribute or item path from a name, with integer
+ * indices. A loop down the objects, not recursion: a target can be thousands of steps long.
+ */
 function storedPath(node: IrNode): string | undefined {
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
-    const object = node.childForFieldName('object');
-    const attribute = node.childForFieldName('attribute');
-    const head = object ? storedPath(object) : undefined;
-    return head && attribute ? `${head}.${attribute.text}` : undefined;
+  const steps: string[] = [];
+  let current: IrNode | null = node;
+  while (current && current.type !== 'identifier') {
+    if (current.type === 'attribute') {
+      const attribute = current.childForFieldName('attribute');
+      if (!attribute) return undefined;
+      steps.push(`.${attribute.text}`);
+      current = current.childForFieldName('object');
+    } else if (current.type === 'subscript') {
+      const index = intLiteral(current.childForFieldName('subscript') ?? undefined);
+      if (index === undefined) return undefined;
+      steps.push(`[${index}]`);
+      current = current.childForFieldName('value');
+    } else return undefined;
   }
-  if (node.type === 'subscript') {
-    const value = node.childForFieldName('value');
-    const index = intLiteral(node.childForFieldName('subscript') ?? undefined);
-    const head = value ? storedPath(value) : undefined;
-    return head && index !== undefined ? `${head}[${index}]` : undefined;
-  }
-  return undefined;
+  return current ? current.text + steps.reverse().join('') : undefined;
 }
 
 interface Definition {
@@ -575,6 +597,9 @@ export function isSelf(name: string): boolean {
   return name === 'self' || name === 'this';
 }
 
+/** How deep in a target pattern (`(a, (b, c)) = ...`) names are bound with their positions. */
+const MAX_PATTERN_DEPTH = 64;
+
 /** How many names a module searches its text for, one at a time, before it indexes them all. */
 const TARGETED_SEARCHES = 8;
 
@@ -651,6 +676,49 @@ function importBindings(node: IrNode): Array<[string, string]> {
     }
   }
   return result;
+}
+
+/** Finds the smallest nodes spanning ranges asked for in ascending order (`BoundModule.spanning`). */
+export interface Spanning {
+  at(start: number, end: number): IrNode | null;
+}
+
+/** A tree-sitter node, as far as `PathSpanning` steps down from one. */
+interface Steppable extends IrNode {
+  firstChildForIndex(index: number): Steppable | null;
+}
+
+/**
+ * `Spanning` for tree-sitter trees. The path from the root to the last node found is kept: the
+ * next range climbs it to the node holding both and steps down from there (one child at a time),
+ * so ranges nested one in the next (`F.softmax(F.softmax(...))`, thousands deep) or side by side
+ * cost the steps between them, where a search from the root costs the depth of each. Every step
+ * down notes the parent it came from (`BoundModule.parentOf`). (Tree-sitter's cursors would keep
+ * the path for us, but the binding's `gotoFirstChildForIndex` does not read the index it is given.)
+ */
+class PathSpanning implements Spanning {
+  private readonly path: Steppable[];
+
+  constructor(
+    root: Steppable,
+    private readonly noteParent: (child: IrNode, parent: IrNode) => void,
+  ) {
+    this.path = [root];
+  }
+
+  at(start: number, end: number): IrNode | null {
+    const path = this.path;
+    const holds = (node: IrNode) => node.startIndex <= start && end <= node.endIndex;
+    while (path.length > 1 && !holds(path[path.length - 1]!)) path.pop();
+    for (;;) {
+      const parent = path[path.length - 1]!;
+      const child = parent.firstChildForIndex(start);
+      if (!child || !holds(child)) break;
+      this.noteParent(child, parent);
+      path.push(child);
+    }
+    return path[path.length - 1]!;
+  }
 }
 
 export class BoundModule {
@@ -847,6 +915,60 @@ export class BoundModule {
     const cls =
       enclosing?.node.type === 'class_definition' && parentScope.kind === 'class' ? this.classInfo(enclosing.node, this.scopeOf(enclosing.node)) : undefined;
     return this.functionInfo(innermost.node, parentScope, cls).scope;
+  }
+
+  /** The parents of the nodes `spanning` stepped through, by id. */
+  private readonly parents = new Map<number, IrNode>();
+
+  /**
+   * A finder of the smallest nodes spanning ranges asked for in ascending order (the calls at the
+   * selection's mentions): for tree-sitter trees one that keeps its path (`PathSpanning`); a tree
+   * of another front end is searched from its root.
+   */
+  spanning(): Spanning {
+    const root = this.tree.rootNode;
+    if (!this.isTreeSitter) return { at: (start, end) => root.descendantForIndex(start, end) };
+    return new PathSpanning(root as Steppable, (child, parent) => this.parents.set(child.id, parent));
+  }
+
+  /**
+   * Whether the tree is tree-sitter's (Python's): reading a node's `parent` then costs the depth
+   * of the tree (a search down from the root), so walks over it go down instead, and a node's
+   * text is the file's between its offsets. A lowered tree's parents are fields, and its nodes
+   * may stand for other text (`this`).
+   */
+  get isTreeSitter(): boolean {
+    return typeof (this.tree.rootNode as Partial<Steppable>).firstChildForIndex === 'function';
+  }
+
+  /**
+   * A node's parent: known without a search for the nodes `spanning` stepped through (the calls at
+   * mentions, and what holds them), where tree-sitter's `parent` searches down from the root and
+   * costs the depth of the tree (thousands, in a nested expression).
+   */
+  parentOf(node: IrNode): IrNode | null {
+    return this.parents.get(node.id) ?? node.parent;
+  }
+
+  /** Per node with children asked about (`childHolding`), by id: its named children and where they start. */
+  private readonly childrenCache = new Map<number, { starts: number[]; nodes: IrNode[] }>();
+
+  /**
+   * The named child of `container` that holds the offsets `start` to `end` (or is that node), if
+   * one does: a binary search over its children, read once per container. Climbing `parent` links
+   * instead costs the depth of the tree at every step (tree-sitter searches down from the root).
+   */
+  childHolding(container: IrNode, start: number, end: number): IrNode | undefined {
+    // The module's own children are its top-level nodes, read once already for its scope.
+    if (container.id === this.scope.body.id) this.topLevelNodes();
+    let children = container.id === this.scope.body.id ? this.topLevelCache : this.childrenCache.get(container.id);
+    if (!children) {
+      const nodes = container.namedChildren.filter((child): child is IrNode => !!child);
+      children = { starts: nodes.map((child) => child.startIndex), nodes };
+      this.childrenCache.set(container.id, children);
+    }
+    const child = children.nodes[lastAtOrBefore(children.starts, start)];
+    return child && end <= child.endIndex ? child : undefined;
   }
 
   /** The module's top-level nodes (one read shared with the module scope). */

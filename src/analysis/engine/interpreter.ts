@@ -164,9 +164,10 @@ export class Interpreter {
   /** The evidence entry for a node: its statement's text (first line, trimmed), where it is, and a note. */
   evidence(node: IrNode, note?: string, exact = false): Evidence {
     // The statement holding the node, or (`exact`) the node itself: a layer inside a list.
-    const statement = exact ? node : statementOf(node, this.statements, this.module.tree.rootNode);
-    const firstLine = statement.text.split('\n')[0]!.trim();
-    const text = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
+    const statement = exact ? node : statementOf(node, this.statements, this.module);
+    const text = this.module.isTreeSitter
+      ? firstLineOf(this.module.text, statement.startIndex, statement.endIndex)
+      : firstLineOf(statement.text, 0, statement.text.length);
     return {
       text,
       span: spanOf(statement),
@@ -722,6 +723,27 @@ export class Interpreter {
   }
 }
 
+/**
+ * The first line of the text from `start` to `end`, trimmed, cut to 80 characters. Only its
+ * start is read: a statement can be a megabyte of one nested expression, and every node in it
+ * may be asked about.
+ */
+function firstLineOf(text: string, start: number, end: number): string {
+  const window = text.slice(start, Math.min(end, start + FIRST_LINE_WINDOW));
+  const newline = window.indexOf('\n');
+  if (newline < 0 && start + window.length < end) {
+    // Cut by the window: the line is longer than 80 unless only spaces follow to its end.
+    const spaces = /[^\S\n]*\n/y;
+    spaces.lastIndex = start + window.length;
+    if (!spaces.test(text)) return `${window.trimStart().slice(0, 77)}...`;
+  }
+  const line = (newline >= 0 ? window.slice(0, newline) : window).trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** How much of a statement's text `firstLineOf` reads before it knows the line is long. */
+const FIRST_LINE_WINDOW = 1024;
+
 /** Fills in parameter-relative shapes with the shapes of the arguments of one call. */
 function substitute(value: Fact, args: Fact[]): Fact {
   const { param, ...rest } = value;
@@ -798,47 +820,57 @@ function project(value: Value, path: readonly number[]): Value {
   return current;
 }
 
-/** The statement holding a node: each `parent` is a search down from the root, so each is asked once. */
-function statementOf(node: IrNode, known: Map<number, IrNode>, root: IrNode): IrNode {
-  const path: IrNode[] = [];
-  let current = node;
-  let found = known.get(current.id);
-  let parent = found ? null : current.parent;
-  while (!found && parent && !STATEMENT_PARENT.test(parent.type)) {
-    path.push(current);
-    // Deep inside an expression nested thousands deep, where every `parent` read costs the
-    // depth (tree-sitter walks down from the root): walk down once instead.
-    if (path.length > 16) return statementFromRoot(node, known, root) ?? current;
-    current = parent;
-    found = known.get(current.id);
-    parent = found ? null : current.parent;
+/**
+ * The statement holding a node: the innermost ancestor whose parent holds statements (or that
+ * parent, when it is an expression or return statement). Found from the top down, through the
+ * statements only (`childHolding`), never through the expression around the node: that can be
+ * nested thousands deep, and every `parent` read costs the depth (tree-sitter walks down from
+ * the root).
+ */
+function statementOf(node: IrNode, known: Map<number, IrNode>, module: BoundModule): IrNode {
+  const cached = known.get(node.id);
+  if (cached) return cached;
+  // A lowered tree's parents are fields, and its functions can be written inside expressions.
+  if (!module.isTreeSitter) return statementAbove(node, known);
+  let statement: IrNode | undefined;
+  let current = module.scope.body;
+  while (current.id !== node.id) {
+    if (current.type === 'expression_statement' || current.type === 'return_statement') {
+      statement = current;
+      break;
+    }
+    // Below anything else (an expression, a `with` clause) there are no statements.
+    if (!STATEMENT_HOLDER.test(current.type)) break;
+    const child = module.childHolding(current, node.startIndex, node.endIndex);
+    // Not a named node the statements lead to (a token): its parents tell.
+    if (!child) return statementAbove(node, known);
+    if (STATEMENT_PARENT.test(current.type)) statement = child;
+    current = child;
   }
-  const statement = found ?? (parent && (parent.type === 'expression_statement' || parent.type === 'return_statement') ? parent : current);
-  for (const step of [...path, current]) known.set(step.id, statement);
-  return statement;
+  const found = statement ?? current;
+  known.set(node.id, found);
+  return found;
 }
 
-/** `statementOf` from the root down, keeping the statement of every node on the way. */
-function statementFromRoot(node: IrNode, known: Map<number, IrNode>, root: IrNode): IrNode | undefined {
-  const path: IrNode[] = [root];
-  for (let current = root; current.id !== node.id;) {
-    const next = current.namedChildren.find((child) => child && child.startIndex <= node.startIndex && node.endIndex <= child.endIndex);
-    if (!next) return undefined;
-    path.push(next);
-    current = next;
+/** `statementOf` by climbing `parent` links: for lowered trees, and what the statements do not lead to. */
+function statementAbove(node: IrNode, known: Map<number, IrNode>): IrNode {
+  let current = node;
+  let parent = current.parent;
+  while (parent && !STATEMENT_PARENT.test(parent.type)) {
+    current = parent;
+    parent = current.parent;
   }
-  // The last node on the path whose parent holds statements, or that parent when it is an expression or return statement.
-  let index = path.length - 1;
-  while (index > 0 && !STATEMENT_PARENT.test(path[index - 1]!.type)) index--;
-  if (index === 0) return undefined;
-  const holder = path[index - 1]!;
-  const statement = holder.type === 'expression_statement' || holder.type === 'return_statement' ? holder : path[index]!;
-  for (const step of path.slice(index)) known.set(step.id, statement);
+  const statement = parent && (parent.type === 'expression_statement' || parent.type === 'return_statement') ? parent : current;
+  known.set(node.id, statement);
   return statement;
 }
 
 /** What a statement's (or an expression statement's content's) parent is. */
 const STATEMENT_PARENT = /^(?:expression_statement|return_statement|module|block|for_statement|if_statement|while_statement|with_statement)$/;
+
+/** What can hold statements, at any depth: modules, blocks, compound statements, their clauses, and what tree-sitter could not read. */
+const STATEMENT_HOLDER =
+  /^(?:module|block|if_statement|elif_clause|else_clause|for_statement|while_statement|with_statement|try_statement|except_clause|except_group_clause|finally_clause|match_statement|case_clause|function_definition|class_definition|decorated_definition|ERROR)$/;
 
 /**
  * The shape of an elementwise operation on two known-rank shapes (NumPy's broadcasting, from the

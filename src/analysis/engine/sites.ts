@@ -11,7 +11,7 @@ import {
   type ActivationKind,
   type LossApi,
 } from '../frameworks/apis';
-import type { BoundModule } from './binder';
+import type { BoundModule, Spanning } from './binder';
 import type { Interpreter } from './interpreter';
 import type { IrNode } from '../ir/node';
 import { tfjsCompileString } from '../frameworks/tfjs';
@@ -78,12 +78,12 @@ export interface ActivationSite {
  * there is one: the smallest node spanning the name and the opening parenthesis. (Climbing
  * `parent` links instead would make tree-sitter search down from the root at every step.)
  */
-function callAt(module: BoundModule, offset: number, length: number): IrNode | undefined {
+function callAt(module: BoundModule, spanning: Spanning, offset: number, length: number): IrNode | undefined {
   const text = module.text;
   let paren = offset + length;
   while (text.charCodeAt(paren) === 32 || text.charCodeAt(paren) === 9) paren++;
   if (text[paren] !== '(') return undefined;
-  const node = module.tree.rootNode.descendantForIndex(offset, paren + 1);
+  const node = spanning.at(offset, paren + 1);
   if (node?.type !== 'call') return undefined;
   const callee = node.childForFieldName('function');
   if (!callee || callee.endIndex !== offset + length || !/^(identifier|attribute)$/.test(callee.type)) return undefined;
@@ -113,13 +113,14 @@ export function* siteSteps(
   selection: SiteCandidates,
   inScope: (offset: number) => boolean = () => true,
 ): Steps<{ losses: PythonLossSite[]; activations: ActivationSite[] }> {
+  const spanning = module.spanning();
   const losses: PythonLossSite[] = [];
   const activations: ActivationSite[] = [];
   const seen = new Set<number>();
 
   for (const [offset, length] of selection.mentions.words) {
     if (!inScope(offset)) continue;
-    const call = callAt(module, offset, length);
+    const call = callAt(module, spanning, offset, length);
     if (!call || seen.has(call.id)) continue;
     seen.add(call.id);
     yield;
@@ -131,7 +132,7 @@ export function* siteSteps(
       const api = kerasLossApi(name, args);
       if (!api) continue;
       losses.push({ kind: 'construction', qualified: name, api, call, options: args.keywords, args: new Map(), open: args.open });
-      const outer = call.parent;
+      const outer = module.parentOf(call);
       if (outer?.type === 'call' && outer.childForFieldName('function')?.startIndex === call.startIndex) losses.push(application(name, api, outer, call));
     } else if (name && kerasCrossEntropy(name, false)) {
       // `keras.losses.binary_crossentropy(y_true, y_pred, from_logits=True)`.
@@ -147,7 +148,7 @@ export function* siteSteps(
     } else if (name && LOSS_CLASSES[name]) {
       losses.push({ kind: 'construction', qualified: name, api: LOSS_CLASSES[name]!, call, options: args.keywords, args: new Map(), open: args.open });
       // Applied in place: `nn.BCELoss()(out, y)`.
-      const outer = call.parent;
+      const outer = module.parentOf(call);
       if (outer?.type === 'call' && outer.childForFieldName('function')?.startIndex === call.startIndex) {
         losses.push(application(name, LOSS_CLASSES[name]!, outer, call));
       }
@@ -171,7 +172,7 @@ export function* siteSteps(
   const applied = new Set(losses.map((site) => site.call.id));
   for (const [offset, length] of selection.receivers) {
     if (!inScope(offset)) continue;
-    const call = callAt(module, offset, length);
+    const call = callAt(module, spanning, offset, length);
     if (!call || applied.has(call.id)) continue;
     yield;
     const value = interpreter.value(call.childForFieldName('function')!);

@@ -53,17 +53,23 @@ export function argument(args: CallArguments, name: string, position: number): I
   return args.keywords.get(name) ?? args.positional[position];
 }
 
-/** `a.b.c` as ['a', 'b', 'c'] when the expression is a plain dotted name. */
+/**
+ * `a.b.c` as ['a', 'b', 'c'] when the expression is a plain dotted name. A loop down the objects,
+ * not recursion: a chain can be thousands of attributes long.
+ */
 export function dottedParts(node: IrNode): string[] | undefined {
-  if (node.type === 'identifier') return [node.text];
-  if (node.type === 'attribute') {
-    const object = node.childForFieldName('object');
-    const attribute = node.childForFieldName('attribute');
+  const parts: string[] = [];
+  let current = node;
+  while (current.type === 'attribute') {
+    const object = current.childForFieldName('object');
+    const attribute = current.childForFieldName('attribute');
     if (!object || !attribute) return undefined;
-    const head = dottedParts(object);
-    return head ? [...head, attribute.text] : undefined;
+    parts.push(attribute.text);
+    current = object;
   }
-  return undefined;
+  if (current.type !== 'identifier') return undefined;
+  parts.push(current.text);
+  return parts.reverse();
 }
 
 /** Unwraps parentheses: `((x))` is `x`. */

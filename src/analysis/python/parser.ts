@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Language, Parser, type Range, type Tree } from '@vscode/tree-sitter-wasm';
+import { Language, Parser, type ParseOptions, type Tree } from '@vscode/tree-sitter-wasm';
 
 export type { Node, Parser, Tree } from '@vscode/tree-sitter-wasm';
 
@@ -15,10 +15,26 @@ function wasmPath(file: string): string {
   return createRequire(__filename).resolve(`@vscode/tree-sitter-wasm/wasm/${file}`);
 }
 
-/** Loads tree-sitter and the Python grammar (WASM); `AnalysisHost` does it once, when first needed. */
-export async function loadPythonParser(): Promise<Parser> {
+/**
+ * The Python grammar, loaded once per process: a `Language` is immutable and every parser shares
+ * it. A host loading its own kept about half a megabyte of WebAssembly memory nothing freed (a
+ * process making thousands of hosts, a language server whose folders change, ran out of table
+ * entries).
+ */
+const pythonLanguage = once(async (): Promise<Language> => {
   await Parser.init({ locateFile: (file: string) => wasmPath(file) });
-  const language = await Language.load(readFileSync(wasmPath('tree-sitter-python.wasm')));
+  return Language.load(readFileSync(wasmPath('tree-sitter-python.wasm')));
+});
+
+/** `make`'s result, made the first time it is asked for. */
+function once<T>(make: () => T): () => T {
+  let made: { readonly value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** A parser of Python (tree-sitter, WASM); `AnalysisHost` makes one when first needed, and deletes it. */
+export async function loadPythonParser(): Promise<Parser> {
+  const language = await pythonLanguage();
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;
@@ -79,6 +95,21 @@ function chunked(text: string): (index: number) => string {
   return (index) => text.slice(index, index + 64);
 }
 
+/** Thrown when tree-sitter is stopped for taking longer than `parseBudgetMs` allows. */
+export class ParseTimeout extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`tree-sitter was stopped after ${budgetMs} ms`);
+  }
+}
+
+/**
+ * How long a parse may take: 2 s, and 20 ms more per 1,000 characters (a normal 2 MB file parses
+ * in about 0.6 s, and gets 42 s).
+ */
+function parseBudgetMs(length: number): number {
+  return 2000 + Math.ceil(length / 1000) * 20;
+}
+
 /**
  * Parses `text` — only the `spans` given, when given — reusing `previous` (the tree of
  * `previousText`) incrementally: the edit is located by diffing the two texts, so callers need
@@ -91,15 +122,22 @@ export function parsePython(
   spans?: ReadonlyArray<{ start: number; end: number }>,
   knownChange?: TextChange,
 ): Tree {
-  let options: { includedRanges: Range[] } | undefined;
+  // A parse that takes far longer than its text should (error recovery gone quadratic on a
+  // syntax error nested thousands deep) is given up: the caller says the file was skipped.
+  const budget = parseBudgetMs(text.length);
+  const deadline = performance.now() + budget;
+  const options: ParseOptions = { progressCallback: () => performance.now() > deadline };
   if (spans) {
     const points = pointsAt(
       text,
       spans.flatMap((span) => [span.start, span.end]),
     );
-    options = {
-      includedRanges: spans.map((span, i) => ({ startIndex: span.start, endIndex: span.end, startPosition: points[2 * i]!, endPosition: points[2 * i + 1]! })),
-    };
+    options.includedRanges = spans.map((span, i) => ({
+      startIndex: span.start,
+      endIndex: span.end,
+      startPosition: points[2 * i]!,
+      endPosition: points[2 * i + 1]!,
+    }));
   }
   if (previous) {
     const change = knownChange ?? diffText(previous.text, text);
@@ -114,9 +152,28 @@ export function parsePython(
     });
     const tree = parser.parse(chunked(text), old, options);
     old.delete();
-    if (tree) return tree;
+    if (tree) return readingWhole(tree, text);
   }
   const tree = parser.parse(chunked(text), null, options);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  if (!tree) {
+    // A cancelled parse would be resumed by the next one: start that one afresh.
+    parser.reset();
+    throw new ParseTimeout(budget);
+  }
+  return readingWhole(tree, text);
+}
+
+/**
+ * The tree, its nodes' `text` read as one slice of `text`. The binding reads a node's text through
+ * the callback the tree was parsed with, one call per chunk it returns, concatenating them: with
+ * `chunked`'s 64 characters a node's text costs its length, and the texts of the calls of an
+ * expression nested 100,000 deep the square of that. A slice of the rest of the text takes
+ * constant time in V8 (it points into the string), and so does the binding's cut of it to the
+ * node's length. The callback is the binding's own field (not in its types): where it is not,
+ * the tree is left as it was.
+ */
+function readingWhole(tree: Tree, text: string): Tree {
+  const internal = tree as unknown as { textCallback?: unknown };
+  if (typeof internal.textCallback === 'function') internal.textCallback = (index: number) => text.slice(index);
   return tree;
 }

@@ -243,6 +243,9 @@ function siteSeeds(text: string, mentions: Mentions, statements: readonly Statem
   const seeds: number[] = [];
   // Tested without the global flag: `test` on a global pattern would carry `lastIndex` over.
   const nearby = readers.map(({ kinds, near }) => ({ kinds, near: near && new RegExp(near.source, near.flags.replace(/[gy]/g, '')) }));
+  // Whether each reader's text is near, per statement: asked once per statement, not once per
+  // activation in it (a statement of thousands of nested softmaxes would read itself as often).
+  const nearIn = new Map<number, boolean[]>();
   for (const [offset, length] of mentions.words) {
     const kind = activationNamed(text.slice(offset, offset + length));
     if (kind === undefined) {
@@ -251,12 +254,12 @@ function siteSeeds(text: string, mentions: Mentions, statements: readonly Statem
     }
     const index = statementAt(statements, offset);
     const statement = index >= 0 ? statements[index]! : undefined;
-    const read = nearby.some(({ kinds, near }) => {
-      if (!kinds.includes(kind)) return false;
-      if (!near || !statement) return true;
-      return near.test(text.slice(statement.start, statement.end));
-    });
-    if (read) seeds.push(offset);
+    let near = nearIn.get(index);
+    if (!near) {
+      near = nearby.map((reader) => !reader.near || !statement || reader.near.test(text.slice(statement.start, statement.end)));
+      nearIn.set(index, near);
+    }
+    if (nearby.some(({ kinds }, at) => kinds.includes(kind) && near[at])) seeds.push(offset);
   }
   return seeds;
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { AnalysisHost, ImportedModule } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
@@ -9,7 +10,7 @@ import { BoundModule, type FunctionInfo } from '../engine/binder';
 import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from '../engine/interpreter';
-import { diffText, parsePython, type Node, type Parser, type TextChange, type Tree } from './parser';
+import { diffText, parsePython, ParseTimeout, type Node, type Parser, type TextChange, type Tree } from './parser';
 import { scanMentions, select, type Selection } from './select';
 import { describeSites, findSites, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
@@ -106,31 +107,45 @@ export class SourceFile {
       const parser = await this.host.parser();
       const steps = this.check({ text, options, key, marks, previous, change, statements, selection, parser, importers });
       return options.sliceMs === undefined ? finish(steps) : await inSlices(steps, options.sliceMs, started);
+    } catch (error) {
+      // Every walk over a syntax tree is bounded or a loop, but one that is not would exhaust the
+      // stack on code nested thousands deep: that file is skipped, with the reason, and the
+      // version before it kept.
+      if (error instanceof RangeError && /call stack/i.test(error.message))
+        return { findings: [], skipped: l10n.t('skipped: expressions nested too deeply to read') };
+      if (error instanceof ParseTimeout) {
+        return {
+          findings: [],
+          skipped: l10n.t('skipped: the parser gave up after {0} s (a syntax error it cannot recover from quickly)', error.budgetMs / 1000),
+        };
+      }
+      throw error;
     } finally {
       this.host.leave();
     }
   }
 
   /** Phases 2 to 6 for a selection, pausing where an editor may take the thread back. */
-  private *check(input: {
-    readonly text: string;
-    readonly options: AnalyzeOptions;
-    readonly key: string;
-    readonly marks: ReturnType<typeof suppressions>;
-    readonly previous: Version | undefined;
-    readonly change: TextChange | undefined;
-    readonly statements: readonly Statement[];
-    readonly selection: Selection;
-    readonly parser: Parser;
-    readonly importers: readonly string[];
-  }): Steps<AnalysisResult> {
-    const { text, options, key, marks, previous, change, statements, selection, parser, importers } = input;
+  private *check(input: CheckInput): Steps<AnalysisResult> {
+    const { text, previous, change, statements, selection, parser } = input;
     yield;
     // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
-    const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
-    const spans = spanKey(selection.spans);
     const reuseTree = previous && change && previous.spans === movedSpanKey(change, selection.spans) ? previous : undefined;
     const tree = parsePython(parser, text, reuseTree, selection.spans, change && wholeStatements(change, statements));
+    // Kept for the next version when the analysis ends; freed when it throws.
+    try {
+      return yield* this.checkParsed(input, tree);
+    } catch (error) {
+      tree.delete();
+      throw error;
+    }
+  }
+
+  /** Phases 3 to 6 for a selection parsed into `tree`. */
+  private *checkParsed(input: CheckInput, tree: Tree): Steps<AnalysisResult> {
+    const { text, options, key, marks, previous, change, statements, selection, parser, importers } = input;
+    const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
+    const spans = spanKey(selection.spans);
     yield;
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
@@ -250,6 +265,20 @@ export class SourceFile {
       this.last = undefined;
     });
   }
+}
+
+/** What `SourceFile.check` is given: the text, its selection, and what the version before left. */
+interface CheckInput {
+  readonly text: string;
+  readonly options: AnalyzeOptions;
+  readonly key: string;
+  readonly marks: ReturnType<typeof suppressions>;
+  readonly previous: Version | undefined;
+  readonly change: TextChange | undefined;
+  readonly statements: readonly Statement[];
+  readonly selection: Selection;
+  readonly parser: Parser;
+  readonly importers: readonly string[];
 }
 
 /** The sites of each statement, in one pass over both sorted lists. */

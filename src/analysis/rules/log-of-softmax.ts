@@ -8,17 +8,19 @@ import { createRule, type RuleContext } from './rule';
 
 /** The call applying `log` to `activation`, when written inline: `torch.log(act)`, `tf.math.log(act)` or `act.log()`. */
 function logAround(context: RuleContext, activation: IrNode): IrNode | undefined {
-  // The text first: reading `parent` costs the depth of the tree (thousands in a nested expression).
+  // The text first: reading `parent` costs the depth of the tree (thousands in a nested expression)
+  // where the way down to the activation did not note it.
   // A call of a bare name may be a log imported under another one (`from torch import log as ln`).
   const before = context.text.slice(Math.max(0, activation.startIndex - 64), activation.startIndex);
   const after = context.text.slice(activation.endIndex, activation.endIndex + 64);
   if (!/^\s*\.\s*log\b/.test(after) && !/(?:\blog|(?:^|[^\w.])[A-Za-z_]\w*)\s*\(\s*$/.test(before)) return undefined;
-  const parent = activation.parent;
+  const parent = context.module.parentOf(activation);
+  const grandparent = () => (parent ? context.module.parentOf(parent) : null);
   // act.log()
-  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'log' && parent.parent?.type === 'call') return parent.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'log' && grandparent()?.type === 'call') return grandparent()!;
   // torch.log(act), jnp.log(act), tf.math.log(act)
   if (parent?.type === 'argument_list' && parent.namedChildren.filter((child) => child && child.type !== 'comment').length === 1) {
-    const call = parent.parent;
+    const call = grandparent();
     const callee = call?.childForFieldName('function');
     const qualified = callee ? context.module.qualify(callee) : undefined;
     if (call && qualified && LOG_FUNCTIONS.has(qualified)) return call;
