@@ -47,8 +47,36 @@ function isFinding(value: unknown): boolean {
     ['error', 'warning', 'information'].includes(finding.severity as string) &&
     [finding.line, finding.column, finding.endLine, finding.endColumn].every((number) => typeof number === 'number') &&
     (finding.cell === undefined || typeof finding.cell === 'number') &&
-    (finding.fix === undefined || (typeof finding.fix === 'object' && finding.fix !== null && Array.isArray((finding.fix as { edits?: unknown }).edits))) &&
-    (finding.related === undefined || (Array.isArray(finding.related) && finding.related.every((place) => typeof place === 'object' && place !== null)))
+    (finding.fix === undefined || isFix(finding.fix)) &&
+    (finding.related === undefined || (Array.isArray(finding.related) && finding.related.every(isPlace)))
+  );
+}
+
+/** A fix as `check` stored it: its title, its safety and its edits by offset. */
+function isFix(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const fix = value as Record<string, unknown>;
+  return (
+    typeof fix.title === 'string' &&
+    (fix.safety === 'safe' || fix.safety === 'unsafe') &&
+    Array.isArray(fix.edits) &&
+    fix.edits.every((edit: unknown) => {
+      if (typeof edit !== 'object' || edit === null) return false;
+      const { start, end, newText } = edit as Record<string, unknown>;
+      return typeof start === 'number' && typeof end === 'number' && typeof newText === 'string';
+    })
+  );
+}
+
+/** A place of a finding's evidence, as SARIF writes it: a file, a line, what it shows, a column or none. */
+function isPlace(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const place = value as Record<string, unknown>;
+  return (
+    typeof place.file === 'string' &&
+    typeof place.line === 'number' &&
+    typeof place.text === 'string' &&
+    (place.column === undefined || typeof place.column === 'number')
   );
 }
 

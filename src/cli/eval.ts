@@ -139,7 +139,8 @@ function commandLineArguments(
       kwargs[name] = raw.toLowerCase() === 'true';
     } else if (spec.kind === 'number') {
       const value = numberArgument(raw, name);
-      if (spec.integer && !Number.isInteger(value)) throw new UsageError(l10n.t('--{0} takes an integer, got "{1}".', name, raw));
+      // Written as an integer, as Python takes one (`1e300` is a float there: a TypeError).
+      if (spec.integer && !/^\s*[+-]?\d+\s*$/.test(raw)) throw new UsageError(l10n.t('--{0} takes an integer, got "{1}".', name, raw));
       kwargs[name] = value;
     } else {
       kwargs[name] = raw;

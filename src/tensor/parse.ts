@@ -622,6 +622,11 @@ export function parseTensor(text: string, options: ParseOptions = {}): Tensor {
  * `"-inf"` (how the JSONL protocol writes non-finite numbers). JSON cannot tell `1` from `1.0`, so
  * without an explicit `dtype` the tensor is a weak float.
  */
+/** A string as an error message quotes it: 40 characters at most. */
+function shortText(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 export function tensorFromJson(value: unknown, dtype?: DType, maxElements = Number.MAX_SAFE_INTEGER): Tensor {
   const fail = (message: string): never => {
     throw new ParseError(message, 0, 1, 1);
@@ -640,8 +645,10 @@ export function tensorFromJson(value: unknown, dtype?: DType, maxElements = Numb
     if (depth === shape.length) {
       if (typeof item === 'number') data[offset++] = item;
       else if (typeof item === 'boolean') data[offset++] = item ? 1 : 0;
-      else if (typeof item === 'string') data[offset++] = floatFromPython(item) ?? fail(l10n.t('"{0}" is not a number', item));
-      else fail(Array.isArray(item) ? 'Ragged list: a list where a number was expected' : `${JSON.stringify(item)} is not a number`);
+      else if (typeof item === 'string') data[offset++] = floatFromPython(item) ?? fail(l10n.t('"{0}" is not a number', shortText(item)));
+      else if (Array.isArray(item)) fail(l10n.t('Ragged list: a list where a number was expected'));
+      // An object (of any depth or size) is named, not written out: the message stays one short line.
+      else fail(item === null ? l10n.t('null is not a number') : l10n.t('an object is not a number'));
       return;
     }
     if (!Array.isArray(item)) return void fail(l10n.t('Ragged list: a number where a list was expected'));

@@ -206,6 +206,24 @@ describe('a cache that cannot be read is started anew', () => {
   });
 
   it.each([
+    ['evidence without a file', 'sarif', { related: [{}] }],
+    ['evidence with a line of null', 'sarif', { related: [{ file: 'train.py', line: null, text: 'x' }] }],
+    ['a fix whose edits are numbers', 'json', { fix: { title: 'Fix', safety: 'safe', edits: [1] } }],
+    ['a fix without a safety', 'json', { fix: { title: 'Fix', edits: [] } }],
+  ])('findings with %s: checked again, and %s is written as for a fresh run (found by test/unit/fuzz.test.ts)', async (_what, format, spoil) => {
+    const dir = folder({ 'train.py': BUG.join('\n') });
+    const fresh = await cli(['check', '--format', format, '.'], dir);
+    const path = join(dir, '.losslens_cache', 'check.json');
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as { entries: Record<string, { result: { findings: object[] } }> };
+    for (const entry of Object.values(stored.entries)) entry.result.findings = entry.result.findings.map((finding) => ({ ...finding, ...spoil }));
+    writeFileSync(path, JSON.stringify(stored));
+    const again = await cli(['check', '--format', format, '.'], dir);
+    expect(again).toMatchObject({ code: 1, stderr: '' });
+    // The finding as analysed anew, not as the spoiled entry had it.
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(fresh.stdout));
+  });
+
+  it.each([
     ['entries a number', (stored: Record<string, unknown>) => JSON.stringify({ ...stored, entries: 5 })],
     ['entries null', (stored: Record<string, unknown>) => JSON.stringify({ ...stored, entries: null })],
     ['not JSON', () => '{"key": '],
@@ -331,6 +349,24 @@ describe('eval refuses what it cannot hold, before holding it', () => {
     ]);
   });
 
+  it('a dtype that is a list or object nested 100,000 deep is an error answer quoting it in one short line (found by test/unit/fuzz.test.ts)', () => {
+    for (const deep of [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, `[${'1,'.repeat(100_000)}1]`]) {
+      const answer = JSON.parse(answerLine(`{"id":1,"loss":"mse_loss","args":{"input":[1],"target":[1]},"dtypes":{"input":${deep}}}`));
+      expect(answer).toEqual({ id: 1, error: { code: 'invalid-argument', message: expect.stringMatching(/^Unknown dtype [[{].{0,101} for "input"/) } });
+    }
+  });
+
+  // Found by test/unit/fuzz.test.ts: tensorFromJson quoted a value that is not a number with JSON.stringify,
+  // unbounded — a stack overflow at this depth, and the whole value in the message. It names it now.
+  it('a tensor element that is an object nested 10,000 deep is a parse error, not an internal error', () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    for (const input of [deep, `[${deep}]`]) {
+      const answer = JSON.parse(answerLine(`{"id":1,"loss":"mse_loss","args":{"input":${input},"target":[1]}}`));
+      expect(answer.error.code).toBe('parse-error');
+      expect(answer.error.message.length).toBeLessThan(300);
+    }
+  });
+
   it('--max-elements above the cap is a usage error, before anything is allocated', async () => {
     for (const limit of ['2e9', '1e15', '1e300']) {
       const result = await cli(['eval', '--loss', 'mse_loss', '--input', 'tf.tensor(0.5, [2000000000])', '--target', '1', '--max-elements', limit], ROOT);
@@ -341,7 +377,7 @@ describe('eval refuses what it cannot hold, before holding it', () => {
 
   it("a loss refusing its input in PyTorch's words exits 1, not 2 (probabilities with ignore_index)", async () => {
     const result = await cli(['eval', '--loss', 'cross_entropy', '--input', '[[1., 2.]]', '--target', '[[0.5, 0.5]]', '--ignore-index', '1'], ROOT);
-    expect(result).toMatchObject({ code: 1, stderr: 'losslens eval: ignore_index is not supported for floating point target\n' });
+    expect(result).toMatchObject({ code: 1, stderr: 'losslens eval: cross_entropy: ignore_index is not supported for floating point target\n' });
   });
 
   it('a stdin line too long to be a string is answered with an error and skipped, without buffering it', async () => {
@@ -384,7 +420,7 @@ describe('eval refuses what it cannot hold, before holding it', () => {
     [
       'an ignore_index beyond int64',
       '{"id":1,"loss":"cross_entropy","args":{"input":[[1,2]],"target":[0]},"kwargs":{"ignore_index":1e300}}',
-      'ignore_index must be an integer',
+      'Overflow when unpacking long',
     ],
   ])('%s is an error answer in plain words', (_what, line, message) => {
     const answer = JSON.parse(answerLine(line));

@@ -46,7 +46,11 @@ describe('extension manifest', () => {
   it('lets into the VSIX every script the extension starts (a worker left out fails only when a user opens its view)', () => {
     // The extension starts the language server (the CLI's `server`), which starts the evaluator's worker.
     const sources = ['extension', 'server']
-      .flatMap((folder) => readdirSync(join(root, 'src', folder)).map((file) => readFileSync(join(root, 'src', folder, file), 'utf8')))
+      .flatMap((folder) =>
+        readdirSync(join(root, 'src', folder), { recursive: true, withFileTypes: true })
+          .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+          .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8')),
+      )
       .join('\n');
     const started = [
       ...[...sources.matchAll(/'(cli\.js|[\w-]+-worker\.js)'/g)].map((match) => `dist/${match[1]}`),

@@ -509,7 +509,7 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
         expect(client.logs).toEqual(
           expect.arrayContaining([
             'Ignoring the value 5 of the initialization option "ruleDocs": it is not valid, so the default is used.',
-            'Ignoring the value "push" of the initialization option "diagnostics": it is not valid, so the default is used.',
+            'Ignoring the initialization option "diagnostics": LossLens has no option of that name.',
             'Ignoring the value {"x":1} of the initialization option "l10nBundle": it is not valid, so the default is used.',
             'Ignoring the initialization option "colour": LossLens has no option of that name.',
             'Ignoring the settings "LL003": they must be an object, so the defaults are used.',
