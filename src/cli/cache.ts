@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DocumentKind } from '../analysis/document';
 import { fileVersion } from '../analysis/python/imports';
 import { readSourceText } from '../analysis/source-text';
-import type { CheckFinding } from './check';
+import type { CheckFinding } from './findings';
 
 /** What checking one file gave, as the run reports it. */
 export interface CachedResult {

@@ -14,6 +14,7 @@ import { parseCommandArgs } from './args';
 import { collectFiles, displayPath, printablePath } from './files';
 import { EXIT, type CliIO, UsageError } from './io';
 import { CheckCache, type CachedResult } from './cache';
+import type { CheckFinding } from './findings';
 import { sarifLog } from './sarif';
 import { version } from '../../package.json';
 
@@ -21,27 +22,6 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 /** Files to analyse per worker thread before threads are used at all. */
 const MIN_FILES_PER_THREAD = 100;
 type Format = (typeof FORMATS)[number];
-
-/** One finding as the JSON contract spells it (docs/ARCHITECTURE.md, "Contracts"; 1-based positions). */
-export interface CheckFinding {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly code: string;
-  readonly rule: string;
-  readonly severity: 'error' | 'warning' | 'information';
-  readonly message: string;
-  readonly fix?: { readonly title: string; readonly safety: 'safe' | 'unsafe'; readonly edits: ReadonlyArray<{ start: number; end: number; newText: string }> };
-  /** Notebooks: the cell index; line and column are within that cell. */
-  readonly cell?: number;
-  /**
-   * The evidence chain (and the call that makes the loss wrong, first), for SARIF's related
-   * locations; not part of the JSON contract, which leaves it out.
-   */
-  readonly related?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column?: number; readonly cell?: number; readonly text: string }>;
-}
 
 export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--jobs N] [--exit-zero] PATH...`;
 

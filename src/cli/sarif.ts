@@ -1,7 +1,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULES } from '../analysis/rules';
-import type { CheckFinding } from './check';
+import type { CheckFinding } from './findings';
 
 const DOCS_BASE = 'https://github.com/losslens/losslens/blob/main/docs/rules';
 

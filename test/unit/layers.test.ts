@@ -1,5 +1,7 @@
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ESLint } from 'eslint';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
@@ -52,5 +54,63 @@ describe('no module-level mutable state in src/ (docs/ARCHITECTURE.md)', () => {
       '',
     ].join('\n');
     expect(await lintAs('src/analysis/probe.ts', code)).toEqual([]);
+  });
+});
+
+describe('no import cycles in src/extension/, src/cli/ and src/server/ (types included)', () => {
+  /** The relative imports of each file under `folder`, as files; typescript's own scanner reads them. */
+  function importGraph(folder: string): Map<string, string[]> {
+    const graph = new Map<string, string[]>();
+    for (const entry of readdirSync(join(root, folder), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      const file = join(entry.parentPath, entry.name);
+      const imports = ts
+        .preProcessFile(readFileSync(file, 'utf8'), true, true)
+        .importedFiles.map((imported) => imported.fileName)
+        .filter((name) => name.startsWith('.'))
+        .map((name) => [`${resolve(dirname(file), name)}.ts`, join(resolve(dirname(file), name), 'index.ts')].find((candidate) => existsSync(candidate)))
+        .filter((target): target is string => target !== undefined);
+      graph.set(file, imports);
+    }
+    return graph;
+  }
+
+  /** A cycle through `graph` (files in order, the first repeated at the end), if there is one. */
+  function cycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+    const done = new Set<string>();
+    const path: string[] = [];
+    const visit = (file: string): string[] | undefined => {
+      const at = path.indexOf(file);
+      if (at >= 0) return [...path.slice(at), file];
+      if (done.has(file)) return undefined;
+      path.push(file);
+      for (const next of graph.get(file) ?? []) {
+        const found = visit(next);
+        if (found) return found;
+      }
+      path.pop();
+      done.add(file);
+      return undefined;
+    };
+    for (const file of graph.keys()) {
+      const found = visit(file);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  it.each(['src/extension', 'src/cli', 'src/server'])('%s', (folder) => {
+    const graph = importGraph(folder);
+    expect(graph.size).toBeGreaterThan(5);
+    expect(cycle(graph)?.map((file) => relative(root, file))).toBeUndefined();
+  });
+
+  it('finds a cycle where there is one (the check checks)', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+    ]);
+    expect(cycle(graph)).toEqual(['a', 'b', 'c', 'a']);
   });
 });
