@@ -44,17 +44,21 @@ export function renderData(data: MessageData, locate: (offset: number) => string
 /** The same values with every place moved by `move`; undefined when one cannot be moved. */
 export function moveData(data: MessageData, move: (offset: number) => number | undefined): MessageData | undefined {
   const moved: Record<string, MessageArg> = {};
+  // The data itself when no place in it moved (no copy).
+  let changed = false;
   for (const [key, value] of Object.entries(data)) {
     if (typeof value === 'string' || typeof value === 'number') moved[key] = value;
     else if (isPlace(value)) {
       const offset = move(value.offset);
       if (offset === undefined) return undefined;
-      moved[key] = { offset };
+      moved[key] = offset === value.offset ? value : { offset };
+      changed ||= offset !== value.offset;
     } else {
       const inner = moveData(value.data, move);
       if (!inner) return undefined;
-      moved[key] = { phrase: value.phrase, data: inner };
+      moved[key] = inner === value.data ? value : { phrase: value.phrase, data: inner };
+      changed ||= inner !== value.data;
     }
   }
-  return moved;
+  return changed ? moved : data;
 }

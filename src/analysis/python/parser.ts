@@ -95,6 +95,17 @@ function chunked(text: string): (index: number) => string {
   return (index) => text.slice(index, index + 64);
 }
 
+/** Sorted spans, with the ones only whitespace apart joined. */
+function joinedSpans(text: string, spans: ReadonlyArray<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+  const joined: Array<{ start: number; end: number }> = [];
+  for (const span of spans) {
+    const last = joined[joined.length - 1];
+    if (last && span.start >= last.end && /^\s*$/.test(text.slice(last.end, span.start))) last.end = Math.max(last.end, span.end);
+    else joined.push({ start: span.start, end: span.end });
+  }
+  return joined;
+}
+
 /** Thrown when tree-sitter is stopped for taking longer than `parseBudgetMs` allows. */
 export class ParseTimeout extends Error {
   constructor(readonly budgetMs: number) {
@@ -128,11 +139,14 @@ export function parsePython(
   const deadline = performance.now() + budget;
   const options: ParseOptions = { progressCallback: () => performance.now() > deadline };
   if (spans) {
+    // Spans only whitespace apart are one range: the parse is the same, and tree-sitter's cost
+    // grows with the number of ranges (a file of 48,000 loss lines is one range, not 48,000).
+    const ranges = joinedSpans(text, spans);
     const points = pointsAt(
       text,
-      spans.flatMap((span) => [span.start, span.end]),
+      ranges.flatMap((span) => [span.start, span.end]),
     );
-    options.includedRanges = spans.map((span, i) => ({
+    options.includedRanges = ranges.map((span, i) => ({
       startIndex: span.start,
       endIndex: span.end,
       startPosition: points[2 * i]!,

@@ -362,27 +362,38 @@ function carryOver(
       return;
     }
     const findings: Finding[] = [];
+    let moved = false;
     for (const finding of old.findings) {
       const result = moveFinding(finding, move);
       if (!result) return;
       findings.push(result);
+      moved ||= result !== finding;
     }
     const sites: LossSite[] = [];
     for (const site of old.sites) {
       const result = moveSite(site, move);
       if (!result) return;
       sites.push(result);
+      moved ||= result !== site;
     }
-    carried.set(index, { findings, sites });
+    carried.set(index, moved ? { findings, sites } : old);
   });
   return carried;
 }
+
+/*
+ * Moving keeps what does not move: each function below returns the very object it was given when
+ * none of its offsets changed (the statements before an edit), so carrying a file of tens of
+ * thousands of findings over an edit allocates for the part after the edit only.
+ */
 
 function moveSpan(span: Span, move: (offset: number) => number | undefined): Span | undefined {
   const start = move(span.start);
   // The end is the offset after the last character: moved with that character's statement.
   const last = span.end > span.start ? move(span.end - 1) : start;
-  return start === undefined || last === undefined ? undefined : { start, end: span.end > span.start ? last + 1 : start };
+  if (start === undefined || last === undefined) return undefined;
+  const end = span.end > span.start ? last + 1 : start;
+  return start === span.start && end === span.end ? span : { start, end };
 }
 
 function moveFinding(finding: Finding, move: (offset: number) => number | undefined): Finding | undefined {
@@ -393,6 +404,7 @@ function moveFinding(finding: Finding, move: (offset: number) => number | undefi
   // A call in another file keeps that file's offsets.
   const via = finding.via ? (finding.via.file ? finding.via.span : moveSpan(finding.via.span, move)) : undefined;
   if (!span || !data || !evidence || (finding.fix && !edits) || (finding.via && !via)) return undefined;
+  if (span === finding.span && data === finding.data && evidence === finding.evidence && edits === finding.fix?.edits && via === finding.via?.span) return finding;
   return {
     ...finding,
     span,
@@ -412,6 +424,7 @@ function moveEach<T extends { readonly span: Span; readonly file?: object }>(
   move: (offset: number) => number | undefined,
 ): T[] | undefined {
   const moved: T[] = [];
+  let changed = false;
   for (const item of items) {
     if (item.file) {
       moved.push(item);
@@ -419,9 +432,13 @@ function moveEach<T extends { readonly span: Span; readonly file?: object }>(
     }
     const span = moveSpan(item.span, move);
     if (!span) return undefined;
-    moved.push({ ...item, span });
+    if (span === item.span) moved.push(item);
+    else {
+      moved.push({ ...item, span });
+      changed = true;
+    }
   }
-  return moved;
+  return changed ? moved : (items as T[]);
 }
 
 /** A loss site with every offset it holds moved, or undefined when one cannot be. */
@@ -430,20 +447,24 @@ function moveSite(site: LossSite, move: (offset: number) => number | undefined):
   const construction = site.construction ? moveSpan(site.construction, move) : undefined;
   if (!span || (site.construction && !construction)) return undefined;
   const args: Record<string, LossSite['arguments'][string]> = {};
+  let argumentsMoved = false;
   for (const [name, argument] of Object.entries(site.arguments)) {
     const moved = moveSpan(argument.span, move);
     if (!moved) return undefined;
-    args[name] = { ...argument, span: moved };
+    args[name] = moved === argument.span ? argument : { ...argument, span: moved };
+    argumentsMoved ||= moved !== argument.span;
   }
   const input = site.input ? moveFact(site.input, move) : undefined;
   const target = site.target ? moveFact(site.target, move) : undefined;
   if ((site.input && !input) || (site.target && !target)) return undefined;
+  if (span === site.span && construction === site.construction && !argumentsMoved && input === site.input && target === site.target) return site;
   return { ...site, span, arguments: args, ...(construction ? { construction } : {}), ...(input ? { input } : {}), ...(target ? { target } : {}) };
 }
 
 function moveFact(fact: Fact, move: (offset: number) => number | undefined): Fact | undefined {
   const evidence = moveEach(fact.evidence, move);
-  return evidence ? { ...fact, evidence } : undefined;
+  if (!evidence) return undefined;
+  return evidence === fact.evidence ? fact : { ...fact, evidence };
 }
 
 /**
