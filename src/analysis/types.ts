@@ -140,6 +140,11 @@ export interface LossSite {
 }
 
 interface SiteArgument {
+  /**
+   * The parameter's name in the API called, where it differs from the role it is filed under:
+   * `logits` for optax's and TensorFlow's prediction (filed as `input`), `labels` for the target.
+   */
+  readonly name?: string;
   /** The argument as written. */
   readonly text: string;
   readonly span: Span;

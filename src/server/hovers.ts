@@ -115,7 +115,7 @@ function argumentHover(context: HoverContext, offset: number): HoverAnswer | und
   const warning = context.vscode ? '$(warning)' : '⚠';
   const parts = [
     `**\`${short(argument.text)}\`** — ${escape(fact ? describeFact(fact) : l10n.t('nothing known'))}\n\n`,
-    `${l10n.t('The `{0}` of `{1}`, which expects {2}.', name, shortApi(site.api), expected ? spaceName(expected.space) : l10n.t('a tensor'))}\n\n`,
+    `${l10n.t('The `{0}` of `{1}`, which expects {2}.', argument.name ?? name, shortApi(site.api), expected ? spaceName(expected.space) : l10n.t('a tensor'))}\n\n`,
   ];
   for (const finding of context.findings) {
     if (overlaps(finding.span, argument.span)) parts.push(`${warning} **${finding.code}** ${escape(finding.message)}\n\n`);
@@ -188,7 +188,7 @@ function facts(site: LossSite): string {
   let text = `${l10n.t('At this call:')}\n\n`;
   for (const [name, argument] of described) {
     const fact = name === input ? site.input : site.target;
-    text += `- \`${name}\` = \`${short(argument.text)}\`: ${escape(fact ? describeFact(fact) : l10n.t('nothing known'))}\n`;
+    text += `- \`${argument.name ?? name}\` = \`${short(argument.text)}\`: ${escape(fact ? describeFact(fact) : l10n.t('nothing known'))}\n`;
   }
   return `${text}\n`;
 }

@@ -306,7 +306,7 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     const markdown = (hover.contents as { value: string }).value;
     expect(markdown).toMatch(/^\*\*`keras\.losses\.BinaryCrossentropy`\*\* — Binary cross entropy \(Keras\)/);
     expect(markdown).toMatch(/Value, as Keras computes it:\n\n```python\ntensor\(0\.8149\)/);
-    expect(markdown).toMatch(/- `input` = `\[\[0\.6, 0\.4\], \[0\.4, 0\.6\]\]`: written in the code, shape \(2, 2\), float/);
+    expect(markdown).toMatch(/- `y_pred` = `\[\[0\.6, 0\.4\], \[0\.4, 0\.6\]\]`: written in the code, shape \(2, 2\), float/);
     const hints = (await client.connection.sendRequest(InlayHintRequest.type, {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
@@ -593,7 +593,7 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     const markdown = (hover.contents as { value: string }).value;
     expect(markdown).toMatch(/^\*\*`tf\.losses\.softmaxCrossEntropy`\*\*/);
     expect(markdown).toMatch(/\*\*LL003\*\*/);
-    expect(markdown).toMatch(/- `input` = `probs`: probabilities from `const probs = tf\.softmax\(logits\);`/);
+    expect(markdown).toMatch(/- `logits` = `probs`: probabilities from `const probs = tf\.softmax\(logits\);`/);
     expect(markdown).toMatch(/No value here: `labels` is not a tensor written in the code\./);
     expect(await client.close()).toBe(0);
   });

@@ -531,10 +531,21 @@ export function describeSites(losses: readonly PythonLossSite[], interpreter: In
     const targetFact = target ? described(factOf(target)) : undefined;
     const values = [...site.args.values()];
     const literal = values.length > 0 && values.every((node) => factOf(node).literal !== undefined);
+    // The API's own name for each role, where it has one of its own (optax's `logits`, TF's `labels`).
+    const apiName = (role: string) => Object.entries(site.api.keywords ?? {}).find(([, target]) => target === role)?.[0];
     const args = Object.fromEntries(
       [...site.args].map(([name, node]) => {
         const value = factOf(node).literal;
-        return [name, { text: node.text, span: { start: node.startIndex, end: node.endIndex }, ...(value !== undefined ? { literal: value } : {}) }];
+        const own = apiName(name);
+        return [
+          name,
+          {
+            ...(own && own !== name ? { name: own } : {}),
+            text: node.text,
+            span: { start: node.startIndex, end: node.endIndex },
+            ...(value !== undefined ? { literal: value } : {}),
+          },
+        ];
       }),
     );
     // PyTorch's losses, Keras' cross entropies, TensorFlow.js's own, TensorFlow's and optax's per-example ones.
