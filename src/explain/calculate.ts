@@ -10,7 +10,7 @@ import type { CalculatorForm, CalculatorResult, FormError, LossInfo, Num, Tensor
 import { evaluate, type EvaluateOptions, type EvaluateRequest, type Evaluation } from '../losses/evaluate';
 import { LossError } from '../losses/errors';
 import { findLoss, LOSSES } from '../losses/registry';
-import { lossTitle, tensorDescription, type LossTextTable } from '../losses/texts';
+import { lossTitle, shapeText, tensorDescription, type LossTextTable } from '../losses/texts';
 import type { LossDefinition } from '../losses/types';
 import { formatElements, formatTensor } from '../tensor/format';
 import { ParseError, parseTensor } from '../tensor/parse';
@@ -72,7 +72,7 @@ export function lossCatalog(texts?: LossTextTable | null): LossInfo[] {
     tensors: loss.tensors.map((parameter) => ({
       name: parameter.name,
       space: parameter.contract.space,
-      shapes: [...parameter.contract.shapes],
+      shapes: parameter.contract.shapes.map(shapeText),
       dtype: parameter.contract.dtype,
       description: tensorDescription(loss, parameter.name, texts),
     })),

@@ -13,7 +13,7 @@ import type { RulePageTexts } from '../analysis/rules/docs';
 import { evaluate } from '../losses/evaluate';
 import { LossError } from '../losses/errors';
 import { findLoss } from '../losses/registry';
-import { lossTitle, tensorDescription, type LossTextTable } from '../losses/texts';
+import { lossTitle, shapeText, tensorDescription, type LossTextTable } from '../losses/texts';
 import { formatTensor } from '../tensor/format';
 import { tensorFromJson } from '../tensor/parse';
 import { Tensor, type DType } from '../tensor/tensor';
@@ -736,7 +736,7 @@ export function explainLoss(name: string, texts?: LossTextTable | null): Explana
       rows: loss.tensors.map((parameter) => [
         parameter.name,
         parameter.contract.space,
-        parameter.contract.shapes.join(' · '),
+        parameter.contract.shapes.map(shapeText).join(' · '),
         parameter.contract.dtype === 'int' ? 'int64' : parameter.contract.dtype === 'bool' ? 'bool' : 'float',
         tensorDescription(loss, parameter.name, texts),
       ]),

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { LossDefinition } from './types';
 
 /**
@@ -20,4 +21,33 @@ export function tensorDescription(loss: LossDefinition, name: string, table?: Lo
   const english = loss.tensors.find((parameter) => parameter.name === name)?.contract.description;
   const option = loss.options[name];
   return table?.[loss.name]?.tensors[name] ?? english ?? (option?.kind === 'tensor' ? option.contract.description : '');
+}
+
+/**
+ * A shape contract as a person reads it, its words in the display language: the notation stays
+ * (`(N, C)`), the words around it are said (`same as input`, `broadcastable to input`, `logits
+ * without its last axis`). Shapes the patterns do not know are given as written.
+ */
+export function shapeText(shape: string): string {
+  const clause = (words: string): string | undefined => {
+    let match = /^same as (the losses|\w+)( \(class probabilities\))?$/.exec(words);
+    if (match)
+      return match[2]
+        ? l10n.t('same as {0} (class probabilities)', match[1] === 'the losses' ? l10n.t('the losses') : match[1]!)
+        : l10n.t('same as {0}', match[1] === 'the losses' ? l10n.t('the losses') : match[1]!);
+    match = /^broadcastable to (\w+)$/.exec(words);
+    if (match) return l10n.t('broadcastable to {0}', match[1]!);
+    match = /^broadcast with (\w+)$/.exec(words);
+    if (match) return l10n.t('broadcast with {0}', match[1]!);
+    match = /^(\w+) without its last (dim|axis)$/.exec(words);
+    if (match) return match[2] === 'axis' ? l10n.t('{0} without its last axis', match[1]!) : l10n.t('{0} without its last dim', match[1]!);
+    match = /^(\w+) with last dim 1$/.exec(words);
+    if (match) return l10n.t('{0} with last dim 1', match[1]!);
+    return undefined;
+  };
+  const whole = clause(shape);
+  if (whole) return whole;
+  const comma = /^(\([^)]*\)), (.*)$/.exec(shape);
+  const words = comma ? clause(comma[2]!) : undefined;
+  return comma && words ? `${comma[1]}, ${words}` : shape;
 }

@@ -4,7 +4,7 @@ import type { Fact, LossSite, Space, Span } from '../analysis/types';
 import type { CalculatorForm } from '../common/protocol/calculator';
 import { EXPLAINED_RULES } from '../explain/explanations';
 import { findLoss } from '../losses/registry';
-import { lossTitle, type LossTextTable } from '../losses/texts';
+import { lossTitle, shapeText, type LossTextTable } from '../losses/texts';
 import type { ContractSpace, LossDefinition, OptionSpec } from '../losses/types';
 import type { SiteValue } from './evaluations';
 
@@ -171,7 +171,7 @@ function contract(loss: LossDefinition, site: LossSite): string {
   let text = `${l10n.t('Expects:')}\n\n`;
   for (const parameter of loss.tensors) {
     const { space, shapes, dtype } = parameter.contract;
-    text += `- \`${parameter.name}\`: ${escape(spaceName(space))}, ${shapes.map((shape) => `\`${shape}\``).join(' / ')}, ${dtype}\n`;
+    text += `- \`${parameter.name}\`: ${escape(spaceName(space))}, ${shapes.map((shape) => `\`${shapeText(shape)}\``).join(' / ')}, ${dtype}\n`;
   }
   const options = Object.entries(loss.options)
     .filter(([name, spec]) => spec.kind !== 'tensor' || site.options[name] !== undefined)
