@@ -6,11 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigurationRequest,
   createProtocolConnection,
+  DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
   InitializeRequest,
+  NotebookCellKind,
   PublishDiagnosticsNotification,
   RegistrationRequest,
   ShutdownRequest,
@@ -23,7 +25,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 /**
  * What users read, as files under `__snapshots__/`: `losslens check` in text, JSON and SARIF over
  * every example and fixture (Python, notebooks, TypeScript / JavaScript), and the hover of every
- * loss call of the examples, each in English and in Chinese. A change of wording or of a location
+ * loss call of the examples (notebook cells too), each in English and in Chinese. A change of wording or of a location
  * is then a diff a reviewer sees; `vitest run -u` writes the new files.
  */
 
@@ -97,6 +99,15 @@ function exampleFiles(): string[] {
   return files.sort();
 }
 
+/** The examples' notebooks. */
+function exampleNotebooks(): string[] {
+  const folder = join(ROOT, 'examples', 'notebooks');
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.ipynb'))
+    .sort()
+    .map((file) => join(folder, file));
+}
+
 describe('hovers on the loss calls of the examples, as a user reads them', () => {
   for (const [locale, suffix] of LANGUAGES) {
     it(`every loss call's hover (${locale})`, async () => {
@@ -111,7 +122,11 @@ describe('hovers on the loss calls of the examples, as a user reads them', () =>
         processId: process.pid,
         rootUri: pathToFileURL(join(ROOT, 'examples')).href,
         workspaceFolders: [{ uri: pathToFileURL(join(ROOT, 'examples')).href, name: 'examples' }],
-        capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
+        capabilities: {
+          workspace: { configuration: true },
+          textDocument: { hover: { contentFormat: ['markdown'] } },
+          notebookDocument: { synchronization: {} },
+        },
         locale,
       });
       await connection.sendNotification(InitializedNotification.type, {});
@@ -130,6 +145,41 @@ describe('hovers on the loss calls of the examples, as a user reads them', () =>
           const hover = (await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position })) as Hover | null;
           const markdown = hover ? (hover.contents as { value: string }).value : '(no hover)';
           parts.push(`## ${relative(ROOT, file)}:${position.line + 1}:${position.character + 1} \`${site.api}\`\n\n${markdown.trim()}\n`);
+        }
+      }
+      // The notebook, through notebook sync as an editor sends it: each code cell's loss calls.
+      for (const file of exampleNotebooks()) {
+        const notebook = JSON.parse(readFileSync(file, 'utf8')) as { cells: Array<{ cell_type: string; source: string[] | string }> };
+        const cells = notebook.cells.map((cell, index) => ({
+          kind: cell.cell_type === 'code' ? NotebookCellKind.Code : NotebookCellKind.Markup,
+          document: `vscode-notebook-cell:${file}#cell${index}`,
+          text: Array.isArray(cell.source) ? cell.source.join('') : cell.source,
+          language: cell.cell_type === 'code' ? 'python' : 'markdown',
+        }));
+        const code = cells.filter((cell) => cell.kind === NotebookCellKind.Code);
+        const analysed = Promise.all(code.map((cell) => new Promise<void>((resolve) => published.set(cell.document, resolve))));
+        await connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+          notebookDocument: {
+            uri: pathToFileURL(file).href,
+            notebookType: 'jupyter-notebook',
+            version: 1,
+            cells: cells.map(({ kind, document }) => ({ kind, document })),
+          },
+          cellTextDocuments: cells.map((cell) => ({ uri: cell.document, languageId: cell.language, version: 1, text: cell.text })),
+        });
+        await analysed;
+        for (const [index, cell] of cells.entries()) {
+          if (cell.kind !== NotebookCellKind.Code) continue;
+          const { sites } = (await connection.sendRequest('losslens/sites', { uri: cell.document })) as {
+            sites: Array<{ span: { start: number }; api: string }>;
+          };
+          const document = TextDocument.create(cell.document, 'python', 1, cell.text);
+          for (const site of [...sites].sort((a, b) => a.span.start - b.span.start)) {
+            const position = document.positionAt(site.span.start);
+            const hover = (await connection.sendRequest(HoverRequest.type, { textDocument: { uri: cell.document }, position })) as Hover | null;
+            const markdown = hover ? (hover.contents as { value: string }).value : '(no hover)';
+            parts.push(`## ${relative(ROOT, file)}, cell ${index}:${position.line + 1}:${position.character + 1} \`${site.api}\`\n\n${markdown.trim()}\n`);
+          }
         }
       }
       await connection.sendRequest(ShutdownRequest.type);
