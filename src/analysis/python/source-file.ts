@@ -404,7 +404,8 @@ function moveFinding(finding: Finding, move: (offset: number) => number | undefi
   // A call in another file keeps that file's offsets.
   const via = finding.via ? (finding.via.file ? finding.via.span : moveSpan(finding.via.span, move)) : undefined;
   if (!span || !data || !evidence || (finding.fix && !edits) || (finding.via && !via)) return undefined;
-  if (span === finding.span && data === finding.data && evidence === finding.evidence && edits === finding.fix?.edits && via === finding.via?.span) return finding;
+  if (span === finding.span && data === finding.data && evidence === finding.evidence && edits === finding.fix?.edits && via === finding.via?.span)
+    return finding;
   return {
     ...finding,
     span,
