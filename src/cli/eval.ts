@@ -1,5 +1,6 @@
 import { fstatSync } from 'node:fs';
 import * as l10n from '@vscode/l10n';
+import { briefJson } from '../common/brief';
 import { LossError } from '../losses/errors';
 import { DEFAULT_MAX_ELEMENTS, evaluate, MAX_ELEMENTS_CAP, type Evaluation } from '../losses/evaluate';
 import { findLoss, LOSSES } from '../losses/registry';
@@ -230,7 +231,7 @@ export function answerJsonl(line: string, maxElements = DEFAULT_MAX_ELEMENTS): R
       const raw = dtypes[name];
       const key = typeof raw === 'string' ? raw.replace(/^torch\./, '') : undefined;
       const dtype = key !== undefined && Object.hasOwn(JSONL_DTYPES, key) ? JSONL_DTYPES[key] : undefined;
-      if (!dtype) throw new LossError('invalid-argument', l10n.t('Unknown dtype {0} for "{1}": use int64, float64 or bool.', quoted(raw), name));
+      if (!dtype) throw new LossError('invalid-argument', l10n.t('Unknown dtype {0} for "{1}": use int64, float64 or bool.', briefJson(raw), name));
       return dtype;
     };
     const tensorFrom = (name: string, value: unknown) => {
@@ -292,21 +293,6 @@ function rawTopLevelNumber(line: string, key: string): string | undefined {
     else if (char === '}' || char === ']') depth--;
   }
   return undefined;
-}
-
-/**
- * A value of the request as an error message quotes it: its JSON, cut to 100 characters; `[…]` or
- * `{…}` when it is nested too deep to write (the message stays one short line whatever was sent).
- */
-function quoted(value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) return Array.isArray(value) ? '[…]' : '{…}';
-  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
 /** JSON text, or undefined when it would be longer than a string can be. */

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { briefJson } from '../common/brief';
 import { tensorFromJson } from '../tensor/parse';
 import { Tensor } from '../tensor/tensor';
 import { LossError } from './errors';
@@ -140,11 +141,12 @@ function resolveOptions(loss: LossDefinition, kwargs: Readonly<Record<string, un
 }
 
 function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unknown): OptionValue {
-  const invalid = (expected: string) => new LossError('invalid-argument', l10n.t('{0}(): {1} must be {2}, got {3}.', lossName, name, expected, shown(raw)));
+  const invalid = (expected: string) =>
+    new LossError('invalid-argument', l10n.t('{0}(): {1} must be {2}, got {3}.', lossName, name, expected, briefJson(raw, 80)));
   switch (spec.kind) {
     case 'enum':
       if (typeof raw === 'string' && spec.values.includes(raw)) return raw;
-      if (name === 'reduction') throw invalidReduction(typeof raw === 'string' ? raw : shown(raw));
+      if (name === 'reduction') throw invalidReduction(typeof raw === 'string' ? raw : briefJson(raw, 80));
       throw invalid(spec.values.map((value) => `'${value}'`).join(l10n.t(' or ')));
     case 'boolean':
       if (typeof raw === 'boolean') return raw;
@@ -164,18 +166,6 @@ function optionValue(lossName: string, name: string, spec: OptionSpec, raw: unkn
       if (Array.isArray(raw) || typeof raw === 'number') return tensorFromJson(raw);
       throw invalid(l10n.t('a tensor'));
   }
-}
-
-/** A value given by a caller, for a message: any JSON (an object, a 200,000-deep list) in a few words. */
-function shown(raw: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(raw);
-  } catch {
-    text = undefined;
-  }
-  if (text === undefined) return Array.isArray(raw) ? 'a list' : typeof raw;
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Numbers, and the JSONL spellings of non-finite numbers ("inf", "-inf", "nan"). */

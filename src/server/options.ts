@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { briefJson } from '../common/brief';
 import * as v from 'valibot';
 import type { WorkspaceFolder } from 'vscode-languageserver';
 import type { ServerInitializationOptions } from '../common/protocol/server';
@@ -37,7 +38,7 @@ const INITIALIZATION_OPTIONS = {
 export function readInitializationOptions(raw: unknown, log: Log): ServerInitializationOptions {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    log.error(l10n.t('Ignoring the initialization options {0}: they must be an object, so the defaults are used.', shortJson(raw)));
+    log.error(l10n.t('Ignoring the initialization options {0}: they must be an object, so the defaults are used.', briefJson(raw)));
     return {};
   }
   const options: Record<string, unknown> = {};
@@ -48,23 +49,17 @@ export function readInitializationOptions(raw: unknown, log: Log): ServerInitial
     } else if (v.is(schema, value)) {
       options[key] = value;
     } else {
-      log.error(l10n.t('Ignoring the value {0} of the initialization option "{1}": it is not valid, so the default is used.', shortJson(value), key));
+      log.error(l10n.t('Ignoring the value {0} of the initialization option "{1}": it is not valid, so the default is used.', briefJson(value), key));
     }
   }
   return options as ServerInitializationOptions;
-}
-
-/** A value as JSON, cut to a length a log line can hold. */
-function shortJson(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 
 /** Settings from the client, under the extension's names; what is not valid falls back to its default, and is logged. */
 export function readSettings(raw: unknown, log: Log): LossLensSettings {
   if (raw === null) return DEFAULT_SETTINGS;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    log.error(l10n.t('Ignoring the settings {0}: they must be an object, so the defaults are used.', shortJson(raw)));
+    log.error(l10n.t('Ignoring the settings {0}: they must be an object, so the defaults are used.', briefJson(raw)));
     return DEFAULT_SETTINGS;
   }
   const object = raw as Record<string, unknown>;
