@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import type { DocumentKind } from '../analysis/document';
 import { fileVersion } from '../analysis/python/imports';
 import { readSourceText } from '../analysis/source-text';
@@ -35,77 +36,49 @@ interface Stored {
 /** A cache file larger than this is not read (10,000 files take about 30 MB). */
 const MAX_CACHE_BYTES = 512 * 1024 * 1024;
 
-/** A finding as `check` stored it: the fields every output format reads. */
-function isFinding(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const finding = value as Record<string, unknown>;
-  return (
-    typeof finding.file === 'string' &&
-    typeof finding.code === 'string' &&
-    typeof finding.message === 'string' &&
-    typeof finding.rule === 'string' &&
-    ['error', 'warning', 'information'].includes(finding.severity as string) &&
-    [finding.line, finding.column, finding.endLine, finding.endColumn].every((number) => typeof number === 'number') &&
-    (finding.cell === undefined || typeof finding.cell === 'number') &&
-    (finding.fix === undefined || isFix(finding.fix)) &&
-    (finding.related === undefined || (Array.isArray(finding.related) && finding.related.every(isPlace)))
-  );
-}
+/** A place of a finding's evidence, as SARIF writes it: a file, a line, what it shows; a column and a cell or none. */
+const StoredPlace = v.object({ file: v.string(), line: v.number(), column: v.optional(v.number()), cell: v.optional(v.number()), text: v.string() });
 
 /** A fix as `check` stored it: its title, its safety and its edits by offset. */
-function isFix(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const fix = value as Record<string, unknown>;
-  return (
-    typeof fix.title === 'string' &&
-    (fix.safety === 'safe' || fix.safety === 'unsafe') &&
-    Array.isArray(fix.edits) &&
-    fix.edits.every((edit: unknown) => {
-      if (typeof edit !== 'object' || edit === null) return false;
-      const { start, end, newText } = edit as Record<string, unknown>;
-      return typeof start === 'number' && typeof end === 'number' && typeof newText === 'string';
-    })
-  );
-}
+const StoredFix = v.object({
+  title: v.string(),
+  safety: v.picklist(['safe', 'unsafe']),
+  edits: v.array(v.object({ start: v.number(), end: v.number(), newText: v.string() })),
+});
 
-/** A place of a finding's evidence, as SARIF writes it: a file, a line, what it shows, a column or none. */
-function isPlace(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const place = value as Record<string, unknown>;
-  return (
-    typeof place.file === 'string' &&
-    typeof place.line === 'number' &&
-    typeof place.text === 'string' &&
-    (place.column === undefined || typeof place.column === 'number')
-  );
-}
+/** A finding as `check` stored it: the fields every output format reads. */
+const StoredFinding = v.object({
+  file: v.string(),
+  line: v.number(),
+  column: v.number(),
+  endLine: v.number(),
+  endColumn: v.number(),
+  code: v.string(),
+  rule: v.string(),
+  severity: v.picklist(['error', 'warning', 'information']),
+  message: v.string(),
+  cell: v.optional(v.number()),
+  fix: v.optional(StoredFix),
+  related: v.optional(v.array(StoredPlace)),
+});
 
-function isStored(value: unknown): value is Stored {
-  if (typeof value !== 'object' || value === null) return false;
-  const stored = value as Record<string, unknown>;
-  return typeof stored.key === 'string' && typeof stored.tree === 'string' && typeof stored.entries === 'object' && stored.entries !== null;
-}
+/** One file's entry: what an entry written by hand, truncated or by another version is checked against. */
+const StoredEntry = v.object({
+  hash: v.string(),
+  dependencies: v.array(v.tuple([v.string(), v.string()])),
+  result: v.object({
+    kind: v.picklist(['python', 'notebook', 'javascript']),
+    findings: v.array(StoredFinding),
+    skipped: v.optional(v.string()),
+    partial: v.optional(v.string()),
+  }),
+});
+
+const StoredCache = v.object({ key: v.string(), tree: v.string(), entries: v.record(v.string(), v.unknown()) });
 
 /** The entries of the expected shape; any other (written by hand, truncated, another version) is dropped. */
 function validEntries(entries: Record<string, unknown>): Record<string, Entry> {
-  const isEntry = (value: unknown): value is Entry => {
-    if (typeof value !== 'object' || value === null) return false;
-    const entry = value as Record<string, unknown>;
-    const result = entry.result as Record<string, unknown> | null | undefined;
-    return (
-      typeof entry.hash === 'string' &&
-      Array.isArray(entry.dependencies) &&
-      entry.dependencies.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string')) &&
-      typeof result === 'object' &&
-      result !== null &&
-      typeof result.kind === 'string' &&
-      Array.isArray(result.findings) &&
-      result.findings.every(isFinding) &&
-      (result.skipped === undefined || typeof result.skipped === 'string') &&
-      (result.partial === undefined || typeof result.partial === 'string')
-    );
-  };
-  return Object.fromEntries(Object.entries(entries).filter((pair): pair is [string, Entry] => isEntry(pair[1])));
+  return Object.fromEntries(Object.entries(entries).filter((pair): pair is [string, Entry] => v.is(StoredEntry, pair[1])));
 }
 
 /**
@@ -142,7 +115,7 @@ export class CheckCache {
     } catch {
       stored = undefined;
     }
-    return new CheckCache(file, key, tree, isStored(stored) ? { ...stored, entries: validEntries(stored.entries) } : undefined);
+    return new CheckCache(file, key, tree, v.is(StoredCache, stored) ? { ...stored, entries: validEntries(stored.entries) } : undefined);
   }
 
   static hash(text: string): string {

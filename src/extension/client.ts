@@ -137,8 +137,11 @@ export class LossLensClient implements vscode.Disposable {
     // start() moves the client to Starting before it first awaits: that change is the first event.
     this.disposables.push(
       client.onDidChangeState((change) => {
-        // A server started again counts its publishes from nothing.
-        if (change.newState === State.Starting) this.shown.clear();
+        // A server started again counts its publishes from nothing; what waited on the old one's never comes.
+        if (change.newState === State.Starting) {
+          this.shown.clear();
+          this.waiting.clear();
+        }
         this.stateChanged.fire();
       }),
     );
