@@ -99,7 +99,14 @@ function renderMessage(finding: Finding, locate: (offset: number) => string): st
 
 /** Says where an offset of a Python file is: "line 12". */
 function lineLocator(lines: LineIndex): (offset: number) => string {
-  return (offset) => l10n.t('line {0}', lines.line(offset));
+  // Thousands of findings name the same few lines (where the loss was made): each said once.
+  const said = new Map<number, string>();
+  return (offset) => {
+    const line = lines.line(offset);
+    let text = said.get(line);
+    if (text === undefined) said.set(line, (text = l10n.t('line {0}', line)));
+    return text;
+  };
 }
 
 /**

@@ -206,7 +206,8 @@ export class SourceFile {
 
     const findings = uniqueFindings(byStatement.flatMap((check) => check.findings));
     const described = options.sites ? byStatement.flatMap((check) => check.sites) : undefined;
-    previous?.tree.delete();
+    // The tree before is freed once the findings are out: deleting a large one takes a while.
+    if (previous) deleteLater(previous.tree);
     const syntaxErrors = tree.rootNode.hasError ? errorSpans(tree.rootNode) : undefined;
     this.last = {
       text,
@@ -265,6 +266,11 @@ export class SourceFile {
       this.last = undefined;
     });
   }
+}
+
+/** Deletes a tree after the current task (a function of its own: the closure holds the tree alone). */
+function deleteLater(tree: Tree): void {
+  setImmediate(() => tree.delete());
 }
 
 /** What `SourceFile.check` is given: the text, its selection, and what the version before left. */
@@ -347,8 +353,11 @@ function carryOver(
   same.forEach((old, index) => {
     if (old >= 0) newIndex[old] = index;
   });
+  // Most offsets lie in the statement the one before lay in: looked up only when not.
+  let hit = -1;
   const move = (offset: number): number | undefined => {
-    const old = statementAt(previous.statements, offset);
+    const last = previous.statements[hit];
+    const old = last && offset >= last.start && offset < last.end ? hit : (hit = statementAt(previous.statements, offset));
     if (old < 0 || newIndex[old]! < 0) return undefined;
     return statements[newIndex[old]!]!.start + (offset - previous.statements[old]!.start);
   };

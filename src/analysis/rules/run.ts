@@ -154,8 +154,30 @@ export function* findingsThroughCalls(
 
 /** The same finding can come from two statements (one weight, two uses of the loss): each once, in order. */
 export function uniqueFindings(findings: readonly Finding[]): Finding[] {
-  const byKey = new Map<string, Finding>();
-  for (const finding of findings)
-    byKey.set(`${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}:${JSON.stringify(finding.data)}`, finding);
-  return [...byKey.values()].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  // Findings are alike only when their code, span and message are: the data (a JSON text) is
+  // compared only between findings alike in the rest, so tens of thousands stay cheap.
+  const byPlace = new Map<string, Finding[]>();
+  const unique: Finding[] = [];
+  for (const finding of findings) {
+    const key = `${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}`;
+    const alike = byPlace.get(key);
+    if (!alike) {
+      byPlace.set(key, [finding]);
+      unique.push(finding);
+      continue;
+    }
+    const data = JSON.stringify(finding.data);
+    const same = alike.findIndex((other) => JSON.stringify(other.data) === data);
+    // The last of equal findings is kept, where it stands.
+    if (same < 0) {
+      alike.push(finding);
+      unique.push(finding);
+    } else {
+      unique[unique.indexOf(alike[same]!)] = finding;
+      alike[same] = finding;
+    }
+  }
+  const order = (a: Finding, b: Finding) => a.span.start - b.span.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  // Statement by statement, they mostly come in order already.
+  return unique.every((finding, index) => index === 0 || order(unique[index - 1]!, finding) <= 0) ? unique : unique.sort(order);
 }
