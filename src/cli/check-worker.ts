@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AnalysisHost } from '../analysis/host';
 import type { DocumentKind } from '../analysis/document';
-import { checkFile, type CheckOptions } from './check';
+import { checkFile, type CheckOptions, type CheckRules } from './check';
 import { configureCliL10n } from './l10n';
 
 /**
@@ -12,6 +12,6 @@ import { configureCliL10n } from './l10n';
 configureCliL10n(join(__dirname, '..', 'l10n'));
 const options = workerData as CheckOptions;
 const host = new AnalysisHost(options.roots);
-parentPort!.on('message', (job: { position: number; file: string; path: string; kind: DocumentKind; text: string }) => {
+parentPort!.on('message', (job: { position: number; file: string; path: string; kind: DocumentKind; text: string; rules: CheckRules }) => {
   void checkFile(host, job, options).then((done) => parentPort!.postMessage({ position: job.position, done }));
 });

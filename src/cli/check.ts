@@ -15,19 +15,24 @@ import { collectFiles, displayPath, printablePath } from './files';
 import { EXIT, type CliIO, UsageError } from './io';
 import { CheckCache, type CachedResult } from './cache';
 import type { CheckFinding } from './findings';
+import { applyFixes, fixedLine, fixMode, printDiff, type FixableFile } from './fix';
 import { sarifLog } from './sarif';
+import { conciseReport, findingPlace, githubReport, gitlabReport, junitReport, statisticsReport, writeReport } from './formats';
+import { ConfigError, ProjectConfig, renderSettings, type FileSettings } from '../config';
 import { version } from '../../package.json';
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'concise', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 /** Files to analyse per worker thread before threads are used at all. */
 const MIN_FILES_PER_THREAD = 100;
 type Format = (typeof FORMATS)[number];
 
-export const CHECK_USAGE = `losslens check [--format text|json|sarif] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--jobs N] [--exit-zero] PATH...`;
+export const CHECK_USAGE = `losslens check [--format text|concise|json|sarif|github|gitlab|junit] [--statistics] [--output-file PATH] [--select LL001,...] [--ignore LL010,...] [--shard I/N] [--no-cache] [--cache-dir DIR] [--jobs N] [--fix] [--unsafe-fixes] [--diff] [--config PATH | --isolated] [--no-respect-gitignore] [--show-settings FILE] [--exit-zero] PATH...`;
 
 export async function runCheck(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     format: { type: 'string', default: 'text' },
+    statistics: { type: 'boolean', default: false },
+    'output-file': { type: 'string' },
     select: { type: 'string' },
     ignore: { type: 'string' },
     'exit-zero': { type: 'boolean', default: false },
@@ -35,17 +40,44 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     'no-cache': { type: 'boolean', default: false },
     'cache-dir': { type: 'string' },
     jobs: { type: 'string' },
+    fix: { type: 'boolean', default: false },
+    'unsafe-fixes': { type: 'boolean', default: false },
+    diff: { type: 'boolean', default: false },
+    config: { type: 'string' },
+    isolated: { type: 'boolean', default: false },
+    'no-respect-gitignore': { type: 'boolean', default: false },
+    'show-settings': { type: 'string' },
   });
   const format = values.format as string;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(l10n.t('Unknown format "{0}": use text, json or sarif.', format));
+    throw new UsageError(l10n.t('Unknown format "{0}": use one of {1}.', format, FORMATS.join(', ')));
+  }
+  if (values.statistics && format !== 'text' && format !== 'concise' && format !== 'json') {
+    throw new UsageError(l10n.t('--statistics prints a table, or JSON with --format json; it does not go with --format {0}.', format));
   }
   const select = parseRuleList(values.select as string | undefined, '--select');
   const ignore = parseRuleList(values.ignore as string | undefined, '--ignore');
+  if (values.config !== undefined && values.isolated)
+    throw new UsageError(l10n.t('--config and --isolated do not go together: --isolated reads no configuration file.'));
+  // The project's configuration files (pyproject.toml, losslens.toml), nearest to each file.
+  const project = new ProjectConfig({
+    ...(values.config !== undefined ? { configFile: values.config as string } : {}),
+    isolated: values.isolated as boolean,
+    ...(values['no-respect-gitignore'] ? { respectGitignore: false } : {}),
+    cwd: io.cwd,
+  });
+  const settingsOf = (file: string) => configured(() => project.settingsFor(file));
+  const shown = values['show-settings'] as string | undefined;
+  if (shown !== undefined) {
+    const file = resolve(io.cwd, shown);
+    io.stdout(`${renderSettings(file, settingsOf(file), io.cwd)}\n`);
+    return EXIT.ok;
+  }
   if (positionals.length === 0) throw new UsageError(l10n.t('Give at least one file or folder to check.'));
+  const fixing = fixMode(values);
 
   const shard = parseShard(values.shard as string | undefined);
-  const collected = collectFiles(positionals, io.cwd);
+  const collected = collectFiles(positionals, io.cwd, (path, isFolder) => configured(() => project.excludedReason(path, isFolder)));
   const { missing, skipped: unreadable } = collected;
   if (missing.length > 0) throw new UsageError(missing.map(({ given, reason }) => `${given}: ${reason}`).join('\n'));
   // A CI matrix's share: each file belongs to one shard, by its path, whatever the others hold.
@@ -62,8 +94,9 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const cache = CheckCache.open(cacheFolder, JSON.stringify([version, io.cwd, select, ignore]), collected.files, shard && `${shard.index}-of-${shard.count}`);
 
   // Each file, in order: a note (not analysable), a kept result, or a job to analyse.
-  const outcomes: Array<{ path: string; note?: string; kind?: DocumentKind; result?: CachedResult; notes?: readonly string[] }> = [];
+  const outcomes: Array<FixableFile & { note?: string; notes?: readonly string[] }> = [];
   const jobs: CheckJob[] = [];
+  const rulesByFile = new Map<string, CheckRules>();
   for (const file of files) {
     const path = displayPath(file, io.cwd);
     const kind = documentKind(file);
@@ -71,17 +104,23 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
       outcomes.push({ path, note: l10n.t('skipped: not a Python, notebook, TypeScript or JavaScript file') });
       continue;
     }
-    const read = readSourceText(file, DEFAULT_MAX_FILE_BYTES);
+    const settings = settingsOf(file);
+    const read = readSourceText(file, settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     if ('skipped' in read) {
       outcomes.push({ path, note: read.skipped });
       continue;
     }
     const hash = CheckCache.hash(read.text);
-    const kept = cache.lookup(file, hash);
-    outcomes.push({ path, kind, ...(kept ? { result: kept } : {}) });
-    if (!kept) jobs.push({ index: outcomes.length - 1, file, path, kind, text: read.text, hash });
+    // The rules that run on this file and their severities: the configuration's, with the command line's on top.
+    const rules = { ignore: ignoredRules(settings, select, ignore), severity: settings.severity };
+    // A result is kept for the text and the rules it was checked with.
+    const cacheKey = CheckCache.hash(JSON.stringify([hash, rules]));
+    const kept = cache.lookup(file, cacheKey);
+    rulesByFile.set(file, rules);
+    outcomes.push({ path, file, kind, hash, ...(kept ? { result: kept } : {}) });
+    if (!kept) jobs.push({ index: outcomes.length - 1, file, path, kind, text: read.text, hash: cacheKey, rules });
   }
-  const options = { cwd: io.cwd, roots, select, ignore };
+  const options = { cwd: io.cwd, roots };
   const workers = parseJobs(values.jobs as string | undefined, io.stderr);
   // Threads pay off past a few hundred files: each loads the analyzer and the parser anew.
   const threaded = io.checkWorker && workers > 1 && jobs.length >= MIN_FILES_PER_THREAD * workers && existsSync(io.checkWorker);
@@ -92,6 +131,9 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     cache.store(job.file, job.hash, dependencies, result);
   }
   cache.save();
+  // `--fix`, `--diff`: a fixed file's result becomes what remains in it.
+  const fixed =
+    fixing && (await applyFixes(outcomes, fixing, roots, (host, job) => checkFile(host, { ...job, rules: rulesByFile.get(job.file)! }, options), io));
   for (const outcome of outcomes) {
     for (const note of outcome.notes ?? []) io.stderr(`${printablePath(outcome.path)}: ${note}\n`);
     if (outcome.note !== undefined) {
@@ -107,11 +149,26 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     }
     if (outcome.result) findings.push(...outcome.result.findings);
   }
-  report(format as Format, { analysed, skipped, byKind }, findings, io);
+  if (fixing?.diff && fixed) return printDiff(fixed, io) && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
+  const output = values.statistics
+    ? statisticsReport(findings, format === 'json' ? 'json' : 'text')
+    : report(format as Format, { analysed, skipped, byKind }, findings, io.cwd) + (fixed && format === 'text' ? `${fixedLine(fixed, findings.length)}\n` : '');
+  const outputFile = values['output-file'] as string | undefined;
+  if (outputFile === undefined) io.stdout(output);
+  else {
+    const failure = writeReport(io.cwd, outputFile, output);
+    if (failure !== undefined) {
+      // Said in one line, as a usage error is, but without the usage: the command was right.
+      io.stderr(`losslens check: ${failure}\n`);
+      return EXIT.usage;
+    }
+  }
   return findings.length > 0 && !values['exit-zero'] ? EXIT.findings : EXIT.ok;
 }
 
-function toCheckFinding(file: string, finding: LocatedFinding): CheckFinding {
+function toCheckFinding(file: string, finding: LocatedFinding, severity: CheckRules['severity']): CheckFinding {
+  // A severity the configuration sets; a hint is information on the command line.
+  const configured = severity[finding.code];
   return {
     file,
     line: finding.start.line,
@@ -120,7 +177,7 @@ function toCheckFinding(file: string, finding: LocatedFinding): CheckFinding {
     endColumn: finding.end.column,
     code: finding.code,
     rule: finding.rule,
-    severity: finding.severity,
+    severity: configured === undefined ? finding.severity : configured === 'hint' ? 'information' : configured,
     message: finding.message,
     ...(finding.fix
       ? {
@@ -133,6 +190,27 @@ function toCheckFinding(file: string, finding: LocatedFinding): CheckFinding {
       : {}),
     ...(finding.cell !== undefined ? { cell: finding.cell } : {}),
   };
+}
+
+/**
+ * The rules not to run on a file: all but those its configuration runs (`--select` instead, when
+ * given, less the file's per-file ignores), and `--ignore`'s.
+ */
+function ignoredRules(settings: FileSettings, select: readonly string[], ignore: readonly string[]): string[] {
+  const perFile = new Set(settings.perFileIgnores.flatMap((entry) => entry.codes));
+  const running = new Set(select.length > 0 ? select.filter((code) => !perFile.has(code)) : settings.rules);
+  for (const code of ignore) running.delete(code);
+  return RULES.map((rule) => rule.meta.code).filter((code) => !running.has(code));
+}
+
+/** What a configuration file says, or its error as a usage error (exit 2), naming the file, line and key. */
+function configured<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message, false);
+    throw error;
+  }
 }
 
 function parseRuleList(raw: string | undefined, flag: string): string[] {
@@ -156,26 +234,28 @@ interface Analysed {
   readonly byKind: Readonly<Record<DocumentKind, number>>;
 }
 
-function report(format: Format, files: Analysed, findings: readonly CheckFinding[], io: CliIO): void {
+/** The report in `format`, whole: printed, or written to `--output-file`. */
+function report(format: Format, files: Analysed, findings: readonly CheckFinding[], cwd: string): string {
   switch (format) {
     case 'json':
       // `files` counts the files analysed; why others were skipped is on stderr.
-      io.stdout(`${JSON.stringify({ version: 1, files: files.analysed, findings: findings.map(({ related: _related, ...contract }) => contract) })}\n`);
-      return;
+      return `${JSON.stringify({ version: 1, files: files.analysed, findings: findings.map(({ related: _related, ...contract }) => contract) })}\n`;
     case 'sarif':
-      io.stdout(`${JSON.stringify(sarifLog(findings, version), null, 2)}\n`);
-      return;
+      return `${JSON.stringify(sarifLog(findings, version), null, 2)}\n`;
+    case 'concise':
+      return conciseReport(findings);
+    case 'github':
+      return githubReport(findings);
+    case 'gitlab':
+      return gitlabReport(findings, cwd);
+    case 'junit':
+      return junitReport(findings);
     case 'text': {
-      for (const finding of findings) {
-        const where =
-          finding.cell !== undefined
-            ? `${printablePath(finding.file)}:cell ${finding.cell}:${finding.line}:${finding.column}`
-            : `${printablePath(finding.file)}:${finding.line}:${finding.column}`;
+      const lines = findings.map((finding) => {
         const fixable = finding.fix ? (finding.fix.safety === 'safe' ? ' [*]' : ' [-]') : '';
-        io.stdout(`${where}: ${finding.code}${fixable} ${finding.message}\n`);
-      }
-      io.stdout(`${summary(files, findings)}\n`);
-      return;
+        return `${findingPlace(finding)}: ${finding.code}${fixable} ${finding.message}\n`;
+      });
+      return `${lines.join('')}${summary(files, findings)}\n`;
     }
   }
 }
@@ -242,14 +322,22 @@ function pythonText(kind: DocumentKind, text: string): string {
   }
 }
 
-/** A file to analyse: where its outcome goes, its path as given and displayed, its text. */
+/** A file to analyse: where its outcome goes, its path as given and displayed, its text, the rules that run on it. */
 interface CheckJob {
   readonly index: number;
   readonly file: string;
   readonly path: string;
   readonly kind: DocumentKind;
   readonly text: string;
+  /** What the cache keeps its result under: its text's hash and its rules. */
   readonly hash: string;
+  readonly rules: CheckRules;
+}
+
+/** The rules of one file: those not to run, and the severities the configuration changes. */
+export interface CheckRules {
+  readonly ignore: readonly string[];
+  readonly severity: FileSettings['severity'];
 }
 
 /** What analysing one file gave: its result, the files it depends on (for the cache), notes for stderr. */
@@ -263,18 +351,19 @@ export interface CheckOptions {
   /** The working folder: paths are shown relative to it. */
   readonly cwd: string;
   readonly roots: readonly string[];
-  readonly select: readonly string[];
-  readonly ignore: readonly string[];
 }
 
 /** Analyses one file with `host` (shared by a thread's files: the parser loads once, an imported module is read once). */
-export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' | 'path' | 'kind' | 'text'>, options: CheckOptions): Promise<CheckDone> {
+export async function checkFile(
+  host: AnalysisHost,
+  job: Pick<CheckJob, 'file' | 'path' | 'kind' | 'text' | 'rules'>,
+  options: CheckOptions,
+): Promise<CheckDone> {
   const notes: string[] = [];
   const source = new SourceFile(host, job.file);
   try {
     const result = await analyzeDocument(source, job.kind, job.text, {
-      select: options.select,
-      ignore: options.ignore,
+      ignore: job.rules.ignore,
       // The limit is on the file's bytes, measured as it was read: its text may be longer in
       // UTF-8 (a latin-1 or UTF-16 file) and must not be skipped for that.
       maxFileBytes: Infinity,
@@ -284,7 +373,7 @@ export async function checkFile(host: AnalysisHost, job: Pick<CheckJob, 'file' |
     return {
       result: {
         kind: job.kind,
-        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding), ...related(job, finding, options.cwd) })),
+        findings: result.findings.map((finding) => ({ ...toCheckFinding(job.path, finding, job.rules.severity), ...related(job, finding, options.cwd) })),
         ...(result.skipped ? { skipped: result.skipped } : {}),
         ...(result.partial ? { partial: result.partial } : {}),
       },
@@ -322,8 +411,8 @@ function checkInWorkers(script: string, count: number, jobs: readonly CheckJob[]
     const give = (thread: Worker) => {
       if (next >= jobs.length) return;
       const position = next++;
-      const { file, path, kind, text } = jobs[position]!;
-      thread.postMessage({ position, file, path, kind, text });
+      const { file, path, kind, text, rules } = jobs[position]!;
+      thread.postMessage({ position, file, path, kind, text, rules });
     };
     for (let index = 0; index < Math.min(count, jobs.length); index++) {
       const thread = new Worker(script, { workerData: options });

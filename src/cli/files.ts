@@ -38,8 +38,14 @@ function unreadable(path: string, error: unknown): string {
  * whatever their extension; folders are searched for checked extensions, skipping VCS folders,
  * `node_modules` and virtual environments (any folder holding a `pyvenv.cfg`). Symbolic links to
  * folders are followed once: a folder already seen by its real path is not entered again.
+ * `excluded`, when given, decides instead which files and folders met on the way are left out (the
+ * project's `exclude`, `.gitignore`); what is named on the command line is checked whatever it says.
  */
-export function collectFiles(paths: readonly string[], cwd = process.cwd()): CollectedFiles {
+export function collectFiles(
+  paths: readonly string[],
+  cwd = process.cwd(),
+  excluded?: (path: string, isFolder: boolean) => string | undefined,
+): CollectedFiles {
   const files = new Set<string>();
   const missing: Array<{ given: string; reason: string }> = [];
   const skipped: Array<{ path: string; reason: string }> = [];
@@ -80,8 +86,9 @@ export function collectFiles(paths: readonly string[], cwd = process.cwd()): Col
         continue;
       }
       if (isDirectory) {
-        if (!notSourceFolder(path, entry.name)) walk(path);
+        if (!(excluded ? excluded(path, true) !== undefined : notSourceFolder(path, entry.name))) walk(path);
       } else if (CHECKED_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        if (excluded?.(path, false) !== undefined) continue;
         if (isFile) files.add(path);
         // A pipe, device or socket named like source: reading it could block or never end.
         else skipped.push({ path, reason: l10n.t('skipped: not a regular file (a folder, pipe, device or socket)') });

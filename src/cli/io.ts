@@ -15,4 +15,12 @@ export interface CliIO {
 /** A mistake in how the CLI was called: printed with the usage line, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  constructor(
+    message: string,
+    /** Whether the usage line helps: not for a mistake in a file (a project's configuration). */
+    readonly showUsage = true,
+  ) {
+    super(message);
+  }
 }

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { runCheck, CHECK_USAGE } from './check';
 import { EVAL_USAGE, runEval } from './eval';
 import { EXIT, type CliIO, UsageError } from './io';
+import { RULE_USAGE, runRule } from './rule';
 import { runServer, SERVER_USAGE } from './server';
 import { version } from '../../package.json';
 
@@ -22,6 +23,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     usage: EVAL_USAGE,
     summary: () => l10n.t('Compute a loss value exactly as PyTorch (or Keras) would.'),
     run: (argv, io) => runEval(argv, io),
+  },
+  rule: {
+    usage: RULE_USAGE,
+    summary: () => l10n.t('Print the documentation of a rule, or of every rule: what it finds, why it is a bug, the fix.'),
+    run: runRule,
   },
   server: {
     usage: SERVER_USAGE,
@@ -72,7 +78,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`losslens ${first}: ${error.message}\n${l10n.t('Usage:')} ${command.usage}\n`);
+      io.stderr(`losslens ${first}: ${error.message}\n${error.showUsage ? `${l10n.t('Usage:')} ${command.usage}\n` : ''}`);
       return EXIT.usage;
     }
     throw error;

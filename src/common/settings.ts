@@ -18,6 +18,11 @@ export interface LossLensSettings {
   readonly severity: Readonly<Record<string, RuleSeverity>>;
   /** Analyse as the text changes (`onType`) or when it is saved (`onSave`). */
   readonly run: 'onType' | 'onSave';
+  /**
+   * Why a document under these settings is not analysed, when it is not: the project's
+   * configuration excludes it, or cannot be read (the language server's, per document).
+   */
+  readonly skip?: string;
 }
 
 export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint';

@@ -121,6 +121,18 @@ export class LossLensClient implements vscode.Disposable {
           next(uri, diagnostics);
           this.diagnosticsShown(uri.toString());
         },
+        // The project's configuration file (pyproject.toml, losslens.toml) holds where a setting
+        // is not set: the server is told only the values someone set, not VS Code's defaults.
+        workspace: {
+          configuration: async (params, token, next) => {
+            const values = await next(params, token);
+            if (!Array.isArray(values)) return values;
+            return values.map((value: unknown, index) => {
+              const item = params.items[index];
+              return item?.section === 'losslens' ? withoutUnsetProjectKeys(value, item.scopeUri) : value;
+            });
+          },
+        },
         // The server writes VS Code's icons (`$(warning)`) for this client: let them show.
         provideHover: async (document, position, token, next) => {
           const hover = await next(document, position, token);
@@ -214,4 +226,31 @@ export class LossLensClient implements vscode.Disposable {
     for (const disposable of this.disposables) disposable.dispose();
     void this.client?.stop();
   }
+}
+
+/** The settings a project's configuration file can set too (`src/config`): sent only when set. */
+const PROJECT_KEYS = ['select', 'ignore', 'severity', 'maxFileSizeKB'] as const;
+
+/**
+ * The `losslens` section for the server, without the project keys nobody set (in the user's,
+ * the workspace's or the folder's settings, for any language): their defaults would hide the
+ * project's configuration file.
+ */
+function withoutUnsetProjectKeys(value: unknown, scopeUri: string | undefined): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const configuration = vscode.workspace.getConfiguration('losslens', scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
+  const sent: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of PROJECT_KEYS) {
+    const set = configuration.inspect(key);
+    const explicit = [
+      set?.globalValue,
+      set?.workspaceValue,
+      set?.workspaceFolderValue,
+      set?.globalLanguageValue,
+      set?.workspaceLanguageValue,
+      set?.workspaceFolderLanguageValue,
+    ];
+    if (explicit.every((entry) => entry === undefined)) delete sent[key];
+  }
+  return sent;
 }

@@ -182,7 +182,7 @@ export class DocumentAnalyses {
     const cached = this.sites.get(uri);
     if (cached?.version === document.version) return cached;
     const settings = await this.environment.settings(uri);
-    if (!settings.enable) return { version: document.version, sites: [] };
+    if (!settings.enable || settings.skip) return { version: document.version, sites: [] };
     const analyze = { ...this.options(uri, settings), sites: true };
     let sites: readonly LossSite[] = [];
     const notebook = this.environment.notebookOfCell(uri);
@@ -217,6 +217,7 @@ export class DocumentAnalyses {
   async fileSites(uri: string): Promise<FileSitesResult> {
     const settings = await this.environment.settings(uri);
     if (!settings.enable) return { sites: [], findings: [], skipped: l10n.t('LossLens is turned off (losslens.enable)') };
+    if (settings.skip) return { sites: [], findings: [], skipped: settings.skip };
     const path = pathOfUri(uri);
     let text = this.environment.textDocument(uri)?.getText();
     // An open document is measured as its text in UTF-8; a file read from disk by its bytes, as
@@ -325,6 +326,7 @@ export class DocumentAnalyses {
       });
     };
     if (!settings.enable) return finish([], [], l10n.t('LossLens is turned off (losslens.enable)'));
+    if (settings.skip) return finish([], [], settings.skip);
     const kind = kindOf(document);
     if (!kind) return finish([], [], l10n.t('skipped: not Python, a notebook, TypeScript or JavaScript'));
     if (kind === 'notebook') return finish([], [], l10n.t('skipped: a notebook opened as text (LossLens reads notebooks through notebook sync)'));
@@ -394,6 +396,7 @@ export class DocumentAnalyses {
       });
     };
     if (!settings.enable) return finish(new Map(), [], l10n.t('LossLens is turned off (losslens.enable)'));
+    if (settings.skip) return finish(new Map(), [], settings.skip);
     let result;
     try {
       result = await analyzeNotebook(this.source(uri), program, this.options(uri, settings));

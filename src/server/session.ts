@@ -19,6 +19,8 @@ import { EditLog } from './edits';
 import { SiteEvaluations } from './evaluations';
 import { l10nBundle, localLossTexts, readInitializationOptions, readSettings, rootsOf, type ServerPaths } from './options';
 import { TfjsThread } from './tfjs';
+import { ProjectConfig, type ConfigError } from '../config';
+import { explicitProjectKeys, settingsPath, withProjectSettings, type ProjectKey } from './project';
 
 /** The rule pages on the web, for editors other than VS Code (which gets the extension's own). */
 const RULE_DOCS_WEB = 'https://github.com/losslens/losslens/blob/main/docs/rules/{code}.md';
@@ -73,8 +75,12 @@ export class Session {
     info: (message: string) => this.connection.console.info(message),
   };
   /** Settings by document, while no change says otherwise; pushed ones when the client has no `workspace/configuration`. */
-  private readonly settingsCache = new Map<string, Promise<LossLensSettings>>();
-  private pushedSettings: LossLensSettings = DEFAULT_SETTINGS;
+  private readonly settingsCache = new Map<string, Promise<ClientSettings>>();
+  private pushedSettings: ClientSettings = { settings: DEFAULT_SETTINGS, explicit: new Set() };
+  /** The projects' configuration files (`pyproject.toml`, `losslens.toml`), read as documents need them. */
+  private project = new ProjectConfig();
+  /** The configuration errors already shown, each once until a configuration file changes. */
+  private readonly configErrorsShown = new Set<string>();
   private analysesOfSession: DocumentAnalyses | undefined;
   private evaluationsOfSession: SiteEvaluations | undefined;
   /** Per document: how many times its diagnostics were published. */
@@ -105,14 +111,22 @@ export class Session {
     return this.documents.get(uri) ?? this.notebooks.cellTextDocuments.get(uri);
   }
 
-  /** The settings of a document: asked of the client (once until they change), or the ones it pushed. */
-  settings(uri: string): Promise<LossLensSettings> {
+  /**
+   * The settings of a document: the client's (asked once until they change, or the ones it
+   * pushed), with its project's configuration file where the client sets nothing.
+   */
+  async settings(uri: string): Promise<LossLensSettings> {
+    const client = await this.clientSettings(uri);
+    return withProjectSettings(client.settings, client.explicit, this.project, settingsPath(uri), (error) => this.configError(error));
+  }
+
+  private clientSettings(uri: string): Promise<ClientSettings> {
     if (!this.profile.configurationRequests) return Promise.resolve(this.pushedSettings);
     let cached = this.settingsCache.get(uri);
     if (!cached) {
       cached = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'losslens' }).then(
-        (raw: unknown) => readSettings(raw, this.log),
-        () => DEFAULT_SETTINGS,
+        (raw: unknown) => ({ settings: readSettings(raw, this.log), explicit: explicitProjectKeys(raw) }),
+        () => ({ settings: DEFAULT_SETTINGS, explicit: new Set<ProjectKey>() }),
       );
       this.settingsCache.set(uri, cached);
     }
@@ -122,7 +136,21 @@ export class Session {
   /** The settings changed (`pushed`: the client's `losslens` section, when it sent one). */
   settingsChanged(pushed: unknown): void {
     this.settingsCache.clear();
-    if (pushed !== undefined) this.pushedSettings = readSettings(pushed, this.log);
+    if (pushed !== undefined) this.pushedSettings = { settings: readSettings(pushed, this.log), explicit: explicitProjectKeys(pushed) };
+  }
+
+  /** A configuration file, a `.gitignore` (or what they depend on) changed on disk: read again. */
+  projectChanged(path: string): void {
+    this.project.invalidate(path);
+    this.configErrorsShown.clear();
+  }
+
+  /** A configuration file that cannot be read: logged, and shown once (its documents say why they are not analysed). */
+  private configError(error: ConfigError): void {
+    if (this.configErrorsShown.has(error.message)) return;
+    this.configErrorsShown.add(error.message);
+    this.log.error(error.message);
+    this.quietly(Promise.resolve(this.connection.window.showErrorMessage(l10n.t('LossLens cannot read the project configuration: {0}', error.message))));
   }
 
   forgetSettings(uri: string): void {
@@ -150,7 +178,11 @@ export class Session {
     if (bundle) l10n.config({ contents: bundle });
     this.lossTexts = localLossTexts(params.locale, this.paths);
     this.profile = clientProfile(params.capabilities, options);
-    if (options.settings !== undefined) this.pushedSettings = readSettings(options.settings, this.log);
+    if (options.settings !== undefined)
+      this.pushedSettings = { settings: readSettings(options.settings, this.log), explicit: explicitProjectKeys(options.settings) };
+    const roots = rootsOf(params.workspaceFolders, params.rootUri, this.log);
+    // Paths in configuration messages are said relative to the first workspace folder.
+    this.project = new ProjectConfig(roots[0] !== undefined ? { cwd: roots[0] } : {});
     const { documents, notebooks } = this;
     this.analysesOfSession = new DocumentAnalyses(
       {
@@ -166,7 +198,7 @@ export class Session {
         log: this.log,
         finished: (event) => this.publish(event),
       },
-      rootsOf(params.workspaceFolders, params.rootUri, this.log),
+      roots,
       new TfjsThread(join(this.paths.dist, 'tfjs-worker.js'), bundle ? { l10nBundle: bundle } : {}),
     );
     this.evaluationsOfSession = new SiteEvaluations({
@@ -224,4 +256,10 @@ export class Session {
     };
     void this.connection.sendNotification(ANALYSIS_FINISHED, params);
   }
+}
+
+/** A client's settings, and which of the keys a project file can set too it sets itself. */
+interface ClientSettings {
+  readonly settings: LossLensSettings;
+  readonly explicit: ReadonlySet<ProjectKey>;
 }

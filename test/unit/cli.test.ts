@@ -82,7 +82,7 @@ describe('losslens CLI', () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: losslens <command> [options]');
-    expect(result.stdout).toContain('losslens check [--format text|json|sarif]');
+    expect(result.stdout).toContain('losslens check [--format text|concise|json|sarif|github|gitlab|junit]');
   });
 
   it('exits 2 with the help when no command is given', async () => {
@@ -94,7 +94,7 @@ describe('losslens CLI', () => {
   it('exits 2 on an unknown command and names the known ones', async () => {
     const result = await run(['lint', 'x.py']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Unknown command "lint". Commands: check, eval, server.');
+    expect(result.stderr).toContain('Unknown command "lint". Commands: check, eval, rule, server.');
   });
 
   it('check --format json follows the contract', async () => {
@@ -110,7 +110,7 @@ describe('losslens CLI', () => {
 
   it.each([
     [['check'], 'Give at least one file or folder to check.'],
-    [['check', '--format', 'xml', '.'], 'Unknown format "xml": use text, json or sarif.'],
+    [['check', '--format', 'xml', '.'], 'Unknown format "xml": use one of text, concise, json, sarif, github, gitlab, junit.'],
     [['check', '--select', 'LL999', '.'], '--select: there is no rule LL999.'],
     [['check', '--select', 'E501', '.'], '--select expects rule codes like LL001, got "E501".'],
     [['check', '--bogus', '.'], 'Unknown option --bogus.'],

@@ -401,12 +401,13 @@ describe('check: every file and cache ends in findings or a note', () => {
     checkHost.dispose();
     rmSync(workspace, { recursive: true, force: true });
   });
-  const options: CheckOptions = { cwd: workspace, roots: [workspace], select: [], ignore: [] };
+  const options: CheckOptions = { cwd: workspace, roots: [workspace] };
+  const rules = { ignore: [], severity: {} };
 
   /** What `losslens check` does with one file's text (`checkFile`), timed. */
   async function checkText(kind: DocumentKind, name: string, text: string) {
     const started = performance.now();
-    const done = await checkFile(checkHost, { file: join(workspace, name), path: name, kind, text }, options);
+    const done = await checkFile(checkHost, { file: join(workspace, name), path: name, kind, text, rules }, options);
     const ms = performance.now() - started;
     // An internal error is caught and noted: for a fuzzed input it is a crash all the same.
     expect(done.notes).toEqual([]);
@@ -453,14 +454,14 @@ describe('check: every file and cache ends in findings or a note', () => {
   // (python/parser.ts `parseBudgetMs`): past it, the file is skipped with a note.
   it('a syntax error nested 2,000 deep is read as far as it parses, or the parser gives up within its budget and says so', async () => {
     const text = `${PRELUDE.join('\n')}\nloss = F.cross_entropy(${'not x ** '.repeat(2000)}x, y)\n`;
-    const done = await checkFile(checkHost, { file: join(workspace, 'broken.py'), path: 'broken.py', kind: 'python', text }, options);
+    const done = await checkFile(checkHost, { file: join(workspace, 'broken.py'), path: 'broken.py', kind: 'python', text, rules }, options);
     if (done.result.skipped !== undefined) expect(done.result.skipped).toMatch(/^skipped: the parser gave up after [\d.]+ s \(a syntax error/);
     else expect(done.result.partial).toMatch(/^skipped lines 7 \(a syntax error\)/);
   }, 60_000);
 
   it('a syntax error tree-sitter takes seconds over is given up on, with a note (4 s and more before)', async () => {
     const text = `${PRELUDE.join('\n')}\nloss = F.cross_entropy(${'not x ** '.repeat(4000)}x, ${'not y ** '.repeat(4000)}y)\n`;
-    const done = await checkFile(checkHost, { file: join(workspace, 'broken.py'), path: 'broken.py', kind: 'python', text }, options);
+    const done = await checkFile(checkHost, { file: join(workspace, 'broken.py'), path: 'broken.py', kind: 'python', text, rules }, options);
     expect(done.result.skipped).toMatch(/^skipped: the parser gave up after [\d.]+ s \(a syntax error it cannot recover from quickly\)$/);
   }, 60_000);
 

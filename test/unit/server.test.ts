@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -476,6 +476,44 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     expect((await off).diagnostics).toEqual([]);
     expect(await client.close()).toBe(0);
+  });
+
+  it("follows the project's pyproject.toml where the client sets nothing, and reads it again when it changes", async () => {
+    const config = join(workspace, 'pyproject.toml');
+    writeFileSync(config, '[project]\nname = "examples"\n\n[tool.losslens]\nignore = ["LL001"]\n\n[tool.losslens.severity]\nLL003 = "hint"\n');
+    const client = await startClient();
+    try {
+      const target = pathToFileURL(join(workspace, 'pytorch/classifier_bugs.py')).href;
+      const { text } = open(client, 'pytorch/classifier_bugs.py');
+      const expected = expectations(text);
+      const first = await client.diagnostics(target);
+      expect(lineCodes(first.diagnostics)).toEqual(expected.filter(([, code]) => code !== 'LL001'));
+      expect(first.diagnostics.filter((d) => d.code === 'LL003').map((d) => d.severity)).toEqual([4]);
+      // What the client sets wins, key by key: its ignore list replaces the file's.
+      client.settings = { ignore: ['LL003'] };
+      const edited = client.diagnostics(target);
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      expect(lineCodes((await edited).diagnostics)).toEqual(expected.filter(([, code]) => code !== 'LL003'));
+      // A file that cannot be read: no findings, and the error, with its line and key, in the log.
+      client.settings = {};
+      writeFileSync(config, '[tool.losslens]\nignore = ["LL001"]\nselct = ["LL003"]\n');
+      const broken = client.diagnostics(target);
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Changed }],
+      });
+      expect((await broken).diagnostics).toEqual([]);
+      expect(client.logs.some((line) => line.includes('pyproject.toml:3') && line.includes('"selct"'))).toBe(true);
+      // Gone: every rule again.
+      unlinkSync(config);
+      const restored = client.diagnostics(target);
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+        changes: [{ uri: pathToFileURL(config).href, type: FileChangeType.Deleted }],
+      });
+      expect(lineCodes((await restored).diagnostics)).toEqual(expected);
+      expect(await client.close()).toBe(0);
+    } finally {
+      rmSync(config, { force: true });
+    }
   });
 
   it('takes settings a client sends, when it cannot answer workspace/configuration (Neovim 0.7)', async () => {

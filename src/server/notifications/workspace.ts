@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { pathOfUri } from '../analyses';
+import { CONFIG_FILE_NAMES, isConfigFileName } from '../../config';
 import { rootsOf } from '../options';
 import type { Session } from '../session';
 
@@ -14,7 +16,10 @@ export function registerWorkspace(session: Session): void {
   const { connection } = session;
   connection.onInitialized(() => {
     if (session.profile.watchFiles) {
-      session.quietly(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] }));
+      // Python files (what imports read), and the projects' configuration files with the
+      // `.gitignore`s their excludes respect.
+      const watched = ['**/*.py', ...CONFIG_FILE_NAMES.map((name) => `**/${name}`), '**/.gitignore'];
+      session.quietly(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: watched.map((globPattern) => ({ globPattern })) }));
     }
     if (session.profile.workspaceFolderEvents) {
       connection.workspace.onDidChangeWorkspaceFolders(() => {
@@ -32,10 +37,23 @@ export function registerWorkspace(session: Session): void {
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
+    let projectChanged = false;
     for (const change of changes) {
       const path = pathOfUri(change.uri);
+      if (path !== undefined && (isConfigFileName(path) || basename(path) === '.gitignore')) {
+        session.projectChanged(path);
+        projectChanged = true;
+        continue;
+      }
       if (change.type === FileChangeType.Changed && path !== undefined) session.analysesIfAny?.fileChanged(path);
       else session.analysesIfAny?.filesChanged();
+    }
+    // Which rules run, and on which files, may have changed everywhere.
+    if (projectChanged) {
+      session.settingsChanged(undefined);
+      session.log.info(l10n.t('A project configuration file changed; LossLens read it again.'));
+      if (!session.profile.pull) session.analysesIfAny?.refreshAll();
+      session.refreshInlayHints();
     }
     if (session.profile.pull) session.refreshDiagnostics();
   });
