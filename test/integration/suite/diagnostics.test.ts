@@ -173,4 +173,38 @@ suite('diagnostics', () => {
       await nextAnalysis(document.uri, () => config.update('select', undefined, vscode.ConfigurationTarget.Workspace));
     }
   });
+
+  test("a pyproject.toml that ignores LL001 in the examples' PyTorch folder changes what VS Code shows; a workspace setting wins where it is set", async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('pytorch/classifier_bugs.py'));
+    await vscode.window.showTextDocument(document);
+    const before = await analysisOf(document);
+    assert.ok(before.findings.some((finding) => finding.code === 'LL001'));
+    const pyproject = workspaceFile('pyproject.toml');
+    const config = vscode.workspace.getConfiguration('losslens');
+    const text =
+      '[project]\nname = "examples"\n\n[tool.losslens]\nper-file-ignores = { "pytorch/*" = ["LL001"] }\n\n[tool.losslens.severity]\nLL003 = "information"\n';
+    const codes = (findings: readonly { code: string }[]) => findings.map((finding) => finding.code);
+    const severityOf = (code: string) => lossLensDiagnostics(document.uri).find((d) => codeOf(d) === code)?.severity;
+    try {
+      const configured = await nextAnalysis(document.uri, () => vscode.workspace.fs.writeFile(pyproject, Buffer.from(text)));
+      assert.deepEqual(
+        codes(configured.findings),
+        codes(before.findings).filter((code) => code !== 'LL001'),
+      );
+      assert.ok(!lossLensDiagnostics(document.uri).some((d) => codeOf(d) === 'LL001'), 'LL001 gone from the Problems panel');
+      assert.equal(severityOf('LL003'), vscode.DiagnosticSeverity.Information);
+      // Set in the workspace's settings, `losslens.severity` decides instead of the file; the
+      // file's per-file ignores, which the settings do not set, still hold.
+      const overridden = await nextAnalysis(document.uri, () => config.update('severity', { LL003: 'hint' }, vscode.ConfigurationTarget.Workspace));
+      assert.deepEqual(codes(overridden.findings), codes(configured.findings));
+      assert.equal(severityOf('LL003'), vscode.DiagnosticSeverity.Hint);
+    } finally {
+      await nextAnalysis(document.uri, () => config.update('severity', undefined, vscode.ConfigurationTarget.Workspace));
+      const after = await nextAnalysis(document.uri, () => vscode.workspace.fs.delete(pyproject));
+      assert.ok(
+        after.findings.some((finding) => finding.code === 'LL001'),
+        'LL001 back once the file is gone',
+      );
+    }
+  });
 });
