@@ -43,7 +43,7 @@ export interface ConfigFileSettings {
 }
 
 /** The keys of the LossLens table, as written. */
-export const CONFIG_KEYS = [
+const CONFIG_KEYS = [
   'extend',
   'select',
   'extend-select',

@@ -27,13 +27,13 @@ export interface ProjectConfigOptions {
 /** Where a value comes from: LossLens's default, the caller's options (the command line), or a file and line. */
 export type SettingSource = 'default' | 'option' | SettingPlace;
 
-export interface Sourced<T> {
+interface Sourced<T> {
   readonly value: T;
   readonly source: SettingSource;
 }
 
 /** One `select`, `extend-select` or `ignore` of a file, in the order they apply. */
-export interface RuleSelectionStep {
+interface RuleSelectionStep {
   readonly key: 'select' | 'extend-select' | 'ignore';
   readonly codes: readonly string[];
   readonly source: SettingPlace;

@@ -5,7 +5,7 @@ import { RULES } from '../analysis/rules';
 import type { LossLensSettings } from '../common/settings';
 
 /** The settings a project's configuration file can set too; a client sends only those someone set. */
-export const PROJECT_KEYS = ['select', 'ignore', 'severity', 'maxFileSizeKB'] as const;
+const PROJECT_KEYS = ['select', 'ignore', 'severity', 'maxFileSizeKB'] as const;
 export type ProjectKey = (typeof PROJECT_KEYS)[number];
 
 /** The project keys a client's `losslens` section sets. */

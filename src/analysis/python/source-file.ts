@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { AnalysisHost, ImportedModule } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
-import { SiteIndex, activationReaders, findingsThroughCalls, runRules, uniqueFindings } from '../rules/run';
+import { SiteIndex, activationReaders, findingsThroughCalls, runRules, spanKeyOf, uniqueFindings } from '../rules/run';
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
@@ -11,7 +11,7 @@ import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
 import { Interpreter } from '../engine/interpreter';
 import { diffText, parsePython, ParseTimeout, type Node, type Parser, type TextChange, type Tree } from './parser';
-import { scanMentions, select, type Selection } from './select';
+import { parseSpans, scanMentions, select, type Selection } from './select';
 import { describeSites, findSites, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
 import { frameworkLibrary } from '../frameworks/library';
@@ -20,6 +20,8 @@ import { frameworkLibrary } from '../frameworks/library';
 interface StatementCheck {
   readonly findings: readonly Finding[];
   readonly sites: readonly LossSite[];
+  /** Its applications of loss modules: where the module is constructed, and the space of the input each gets. */
+  readonly applications?: ReadonlyArray<{ readonly construction: Span; readonly space: Fact['space'] | undefined }>;
 }
 
 /** One analysed version of the file: what the next version can reuse. */
@@ -127,31 +129,55 @@ export class SourceFile {
 
   /** Phases 2 to 6 for a selection, pausing where an editor may take the thread back. */
   private *check(input: CheckInput): Steps<AnalysisResult> {
-    const { text, previous, change, statements, selection, parser } = input;
+    const { text, options, key, previous, change, statements, selection, parser, importers } = input;
     yield;
-    // 2. Parse: only the selected statements, incrementally when the same ones were parsed before.
-    const reuseTree = previous && change && previous.spans === movedSpanKey(change, selection.spans) ? previous : undefined;
-    const tree = parsePython(parser, text, reuseTree, selection.spans, change && wholeStatements(change, statements));
+    const imports = this.imports(parser, text, statements, importers);
+    const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
+    // The findings of statements an edit cannot have changed are carried over (a syntax error,
+    // in the version they come from or in this one, can change how tree-sitter reads untouched
+    // statements, and a changed import anything: then everything is checked).
+    const carried =
+      previous?.hadError !== false || imports.key !== previous.imports || previous.checks?.options !== key || !same
+        ? new Map<number, StatementCheck>()
+        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!);
+    // 2. Parse: only what the statements checked again need (their seeds, and the statements those
+    // read), incrementally when the same ones were parsed before: after an edit in a file of
+    // thousands of loss lines, a few statements.
+    const narrowed = carried.size > 0 && !options.parseEverything ? narrowSelection(selection, statements, carried, text) : selection;
+    const parse = (chosen: Selection) => {
+      const reuseTree = previous && change && previous.spans === movedSpanKey(change, chosen.spans) ? previous : undefined;
+      return parsePython(parser, text, reuseTree, chosen.spans, change && wholeStatements(change, statements));
+    };
+    let tree = parse(narrowed);
+    let chosen = narrowed;
+    // A syntax error where only part was parsed: the whole selection is, and checked anew.
+    if (tree.rootNode.hasError && narrowed !== selection) {
+      tree.delete();
+      tree = parse(selection);
+      chosen = selection;
+    }
     // Kept for the next version when the analysis ends; freed when it throws.
     try {
-      return yield* this.checkParsed(input, tree);
+      return yield* this.checkParsed(
+        { ...input, selection: chosen },
+        { tree, imports, same, carried: tree.rootNode.hasError || chosen !== narrowed ? new Map<number, StatementCheck>() : carried },
+      );
     } catch (error) {
       tree.delete();
       throw error;
     }
   }
 
-  /** Phases 3 to 6 for a selection parsed into `tree`. */
-  private *checkParsed(input: CheckInput, tree: Tree): Steps<AnalysisResult> {
-    const { text, options, key, marks, previous, change, statements, selection, parser, importers } = input;
-    const same = previous && change ? correspondence(previous, text, statements, change) : undefined;
+  /** Phases 3 to 6 for a selection parsed into `tree`, with what carries over from the version before. */
+  private *checkParsed(input: CheckInput, parsed: Parsed): Steps<AnalysisResult> {
+    const { text, options, key, marks, previous, statements, selection, parser } = input;
+    const { tree, imports, same, carried } = parsed;
     const spans = spanKey(selection.spans);
     yield;
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
     const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
     const module = new BoundModule(text, tree, { statements, bound }, selection.spans);
-    const imports = this.imports(parser, text, statements, importers);
     // The calls of this file's functions from the workspace files that import it.
     const path = this.path;
     const external =
@@ -160,23 +186,16 @@ export class SourceFile {
         : undefined;
     const interpreter = new Interpreter(module, frameworkLibrary, imports.interpreters, undefined, undefined, external);
     yield;
-
-    // 4 and 5. Sites and rules, statement by statement; the findings of statements an edit
-    // cannot have changed are carried over instead (a syntax error, in this version or the one
-    // the findings come from, can change how tree-sitter reads untouched statements, and a
-    // changed import anything: then everything is checked).
-    const carried =
-      tree.rootNode.hasError || previous?.hadError !== false || imports.key !== previous.imports || previous.checks?.options !== key || !same
-        ? new Map<number, StatementCheck>()
-        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!);
-    yield;
     const checked = statements.filter((_statement, index) => !carried.has(index));
     const inScope = carried.size === 0 ? undefined : (offset: number) => statementAt(checked, offset) >= 0;
     const sites = yield* siteSteps(module, interpreter, selection, inScope);
     let everySite: ReturnType<typeof findSites> | undefined;
     const allSites = () => (everySite ??= inScope ? findSites(module, interpreter, selection) : sites);
     const ruleInput = { text, module, interpreter, marks, options };
-    const index = new SiteIndex(() => allSites().losses, interpreter);
+    // The applications of loss modules in statements carried over (maybe not parsed this time):
+    // whether every application of a module gets logits decides how safe renaming it is.
+    const elsewhere = carriedApplications(carried);
+    const index = new SiteIndex(() => allSites().losses, interpreter, elsewhere);
     const own = sitesByStatement(sites, statements);
     // A statement's sites are described (as plain data, for hovers) with the facts its rules read.
     const byStatement: StatementCheck[] = [];
@@ -199,8 +218,9 @@ export class SourceFile {
       }
       const found = runRules(ruleInput, index, losses, activations);
       // A function whose calls pass different models or losses: checked once per call as well.
-      const through = yield* findingsThroughCalls(ruleInput, (pinned) => new SiteIndex(() => allSites().losses, pinned), losses, activations, found);
-      byStatement.push({ findings: [...found, ...through], sites: describeSites(losses, interpreter) });
+      const through = yield* findingsThroughCalls(ruleInput, (pinned) => new SiteIndex(() => allSites().losses, pinned, elsewhere), losses, activations, found);
+      const applications = losses.map((site) => index.application(site)).filter((application) => application !== undefined);
+      byStatement.push({ findings: [...found, ...through], sites: describeSites(losses, interpreter), ...(applications.length > 0 ? { applications } : {}) });
       yield;
     }
 
@@ -271,6 +291,43 @@ export class SourceFile {
 /** Deletes a tree after the current task (a function of its own: the closure holds the tree alone). */
 function deleteLater(tree: Tree): void {
   setImmediate(() => tree.delete());
+}
+
+/** What the parse of a version gave, and what it reuses of the version before. */
+interface Parsed {
+  readonly tree: Tree;
+  readonly imports: ReturnType<SourceFile['imports']>;
+  readonly same: Int32Array | undefined;
+  /** The checks carried over, by statement index. */
+  readonly carried: ReadonlyMap<number, StatementCheck>;
+}
+
+/**
+ * The selection for the statements checked again after an edit: their seeds, and what those read
+ * (`parseSpans`); the statements whose checks are carried over need not be parsed at all.
+ */
+function narrowSelection(selection: Selection, statements: readonly Statement[], carried: ReadonlyMap<number, StatementCheck>, text: string): Selection {
+  const seeds: number[] = [];
+  let at = 0;
+  for (const seed of selection.seeds) {
+    while (at < statements.length && statements[at]!.end <= seed) at++;
+    if (at < statements.length && statements[at]!.start <= seed && !carried.has(at)) seeds.push(seed);
+  }
+  return { ...selection, seeds, spans: parseSpans(seeds, statements, text) };
+}
+
+/** The applications of loss modules the carried checks hold, by their construction's place. */
+function carriedApplications(carried: ReadonlyMap<number, StatementCheck>): ReadonlyMap<string, ReadonlyArray<Fact['space'] | undefined>> {
+  const byConstruction = new Map<string, Array<Fact['space'] | undefined>>();
+  for (const check of carried.values()) {
+    for (const application of check.applications ?? []) {
+      const key = spanKeyOf(application.construction);
+      const list = byConstruction.get(key);
+      if (list) list.push(application.space);
+      else byConstruction.set(key, [application.space]);
+    }
+  }
+  return byConstruction;
 }
 
 /** What `SourceFile.check` is given: the text, its selection, and what the version before left. */
@@ -385,7 +442,14 @@ function carryOver(
       sites.push(result);
       moved ||= result !== site;
     }
-    carried.set(index, moved ? { findings, sites } : old);
+    const applications: Array<NonNullable<StatementCheck['applications']>[number]> = [];
+    for (const application of old.applications ?? []) {
+      const construction = moveSpan(application.construction, move);
+      if (!construction) return;
+      applications.push(construction === application.construction ? application : { ...application, construction });
+      moved ||= construction !== application.construction;
+    }
+    carried.set(index, moved ? { findings, sites, ...(applications.length > 0 ? { applications } : {}) } : old);
   });
   return carried;
 }

@@ -5,7 +5,7 @@ import type { ActivationSite, PythonLossSite } from '../engine/sites';
 import { spanOf } from '../ir/syntax';
 import type { Steps } from '../slices';
 import type { Suppressions } from '../suppression';
-import type { Fact, Finding } from '../types';
+import type { Fact, Finding, Span } from '../types';
 import { RULES } from '.';
 import type { ActivationReader } from '../python/select';
 
@@ -33,6 +33,11 @@ export class SiteIndex {
   constructor(
     private readonly allLosses: () => readonly PythonLossSite[],
     private readonly interpreter: Interpreter,
+    /**
+     * Applications in statements not parsed this time (their findings carried over from the
+     * version before), with the space of the input they get: by their construction's span.
+     */
+    private readonly elsewhere?: ReadonlyMap<string, ReadonlyArray<Fact['space'] | undefined>>,
   ) {}
 
   /**
@@ -44,7 +49,9 @@ export class SiteIndex {
     const key = `${site.construction.id}:${space}`;
     let answer = this.answers.get(key);
     if (answer === undefined) {
-      answer = (this.applicationsOf(site.construction.id) ?? []).every((other) => this.inputSpace(other) === space);
+      answer =
+        (this.applicationsOf(site.construction.id) ?? []).every((other) => this.inputSpace(other) === space) &&
+        (this.elsewhere?.get(spanKeyOf(site.construction)) ?? []).every((other) => other === space);
       this.answers.set(key, answer);
     }
     return answer;
@@ -63,10 +70,21 @@ export class SiteIndex {
     return this.applications.get(construction);
   }
 
+  /** What an application of a loss module gives `everyApplicationGets`, kept with its statement's findings. */
+  application(site: PythonLossSite): { readonly construction: Span; readonly space: Fact['space'] | undefined } | undefined {
+    if (site.kind !== 'application' || !site.construction) return undefined;
+    return { construction: { start: site.construction.startIndex, end: site.construction.endIndex }, space: this.inputSpace(site) };
+  }
+
   private inputSpace(site: PythonLossSite): Fact['space'] | undefined {
     const node = site.args.get(site.api.parameters[0]!);
     return node ? this.interpreter.factOf(node).space : undefined;
   }
+}
+
+/** A construction call's place, as `SiteIndex`'s applications elsewhere are keyed. */
+export function spanKeyOf(node: { readonly startIndex: number; readonly endIndex: number } | Span): string {
+  return 'startIndex' in node ? `${node.startIndex}:${node.endIndex}` : `${node.start}:${node.end}`;
 }
 
 /**
