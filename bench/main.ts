@@ -2,12 +2,13 @@ import { measureTyping, runAnalyzerBench } from './analyzer';
 import { runCacheBench } from './cache';
 import { measureMemory, runEvaluatorBench } from './evaluator';
 import { runEveryLossBench } from './every-loss';
+import { runPasteBench } from './paste';
 import { measureScaling, runScalingBench } from './scaling';
 import { runServerBench } from './server';
 import { runTfjsBench } from './tfjs';
 
 /**
- * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|server|cache|evaluator|losses] [--kinds=loss-lines,parentheses,...]`:
+ * `npm run bench [-- CORPUS] [--tfjs=PATH] [--only=analyzer|tfjs|scaling|server|cache|evaluator|losses|paste] [--kinds=loss-lines,parentheses,...]`:
  * prints each part's ratios against its peers, measured in the same run (the scaling part only for
  * the kinds named by `--kinds`, when given); exits 1 when a target is missed.
  */
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   if (!only || only === 'cache') results.push(await runCacheBench());
   if (!only || only === 'evaluator') results.push(await runEvaluatorBench());
   if (!only || only === 'evaluator' || only === 'losses') results.push(runEveryLossBench());
+  if (!only || only === 'evaluator' || only === 'losses' || only === 'paste') results.push(await runPasteBench());
   process.exitCode = results.every(Boolean) ? 0 : 1;
 }
 
