@@ -2,18 +2,11 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
+import { runCli } from './helpers/cli';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 
-async function run(argv: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd: string) => runCli(argv, cwd);
 
 /** The findings of a JSON report, as `file code severity` lines. */
 async function findings(argv: string[], cwd: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './helpers/cli';
 import { describe, expect, it } from 'vitest';
 import { CheckCache } from '../../src/cli/cache';
 import { applyFixes, type FixHooks, type Recheck } from '../../src/cli/fix';
@@ -8,17 +9,10 @@ import type { CheckFinding } from '../../src/cli/findings';
 import { applyEdits } from '../../src/cli/fix/edits';
 import { NotebookText } from '../../src/cli/fix/notebook';
 import type { CliIO } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
 
 const ROOT = join(__dirname, '..', '..');
 
-async function run(argv: string[], cwd: string, hooks: FixHooks = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO & FixHooks = { cwd, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), ...hooks };
-  const code = await main(['check', '--no-cache', ...argv], io);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd: string, hooks: FixHooks = {}) => runCli(['check', '--no-cache', ...argv], cwd, hooks);
 
 /** A temporary folder holding `files` (name -> text or bytes). */
 function folder(files: Record<string, string | Buffer>): string {

@@ -2,22 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './helpers/cli';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/analysis/rules';
-import type { CliIO } from '../../src/cli/io';
-import { main } from '../../src/cli/main';
 
 const ROOT = join(__dirname, '..', '..');
 const CODES = RULES.map((rule) => rule.meta.code);
 const page = (code: string) => readFileSync(join(ROOT, 'docs', 'rules', `${code}.md`), 'utf8');
 
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { cwd: ROOT, stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (argv: string[]) => runCli(argv, ROOT);
 
 describe('losslens rule', () => {
   it('prints the page docs/rules holds for the rule, whatever the case of its code', async () => {
