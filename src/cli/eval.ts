@@ -57,7 +57,8 @@ function parseEvalArgs(argv: readonly string[]): EvalArgs {
   return { flags, values };
 }
 
-export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
+/** `stdin` defaults to the process's, opened only for `--jsonl`. */
+export async function runEval(argv: readonly string[], io: CliIO, stdin?: NodeJS.ReadableStream): Promise<number> {
   const { flags, values } = parseEvalArgs(argv);
   const maxElements = values.has('max_elements') ? Number(values.get('max_elements')) : DEFAULT_MAX_ELEMENTS;
   values.delete('max_elements');
@@ -71,12 +72,12 @@ export async function runEval(argv: readonly string[], io: CliIO, stdin: NodeJS.
   if (flags.has('jsonl')) {
     if (values.size > 0) throw new UsageError(l10n.t('--jsonl reads every request from standard input; give no other options.'));
     // Node reads a folder as an empty stream: without this, no request and exit 0.
-    if (stdin === process.stdin && standardInputIsFolder()) {
+    if (stdin === undefined && standardInputIsFolder()) {
       throw new UsageError(
         l10n.t('--jsonl reads the requests from standard input, which is a folder here: give a file or a pipe (losslens eval --jsonl < requests.jsonl).'),
       );
     }
-    await serveJsonl(stdin, io, maxElements);
+    await serveJsonl(stdin ?? process.stdin, io, maxElements);
     return EXIT.ok;
   }
   const name = values.get('loss');

@@ -1,8 +1,8 @@
 /**
  * Python's `'{:.Nf}'` and `'{:.Ne}'` for doubles: correctly rounded from the exact binary value,
  * ties to even. JavaScript's toFixed / toExponential break exact ties away from zero
- * (`(0.125).toFixed(2)` is "0.13", Python prints "0.12"), so digits come from the exact decimal
- * expansion instead: a double is m·2^e, and for e < 0 that is m·5^(-e) / 10^(-e).
+ * (`(0.125).toFixed(2)` is "0.13", Python prints "0.12"), so where a tie is possible digits come
+ * from the exact decimal expansion instead: a double is m·2^e, and for e < 0 that is m·5^(-e) / 10^(-e).
  */
 
 const BUFFER = new DataView(new ArrayBuffer(8));
@@ -47,7 +47,14 @@ export function formatFixed(value: number, places: number): string {
   const special = nonFinite(value);
   if (special) return special;
   const negative = value < 0 || Object.is(value, -0);
-  const { digits, scale } = exactDecimal(Math.abs(value));
+  const magnitude = Math.abs(value);
+  // toFixed rounds the exact value too and differs only at a tie, (k + ½)·10^-places: a double there
+  // is a dyadic fraction equal to (2k + 1) / (2^(places+1)·5^places), so a multiple of 2^-(places+1).
+  if (magnitude < 1e21 && places <= 100 && (Number.isInteger(magnitude) || !Number.isInteger(magnitude * 2 ** (places + 1)))) {
+    const body = magnitude.toFixed(places);
+    return negative ? `-${body}` : body;
+  }
+  const { digits, scale } = exactDecimal(magnitude);
   const text = roundTo(digits, scale, places)
     .toString()
     .padStart(places + 1, '0');

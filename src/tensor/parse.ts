@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { readPlainList, type PlainList } from './plain-list';
 import { numel, Tensor, type DType } from './tensor';
 
 /**
@@ -144,7 +145,7 @@ interface Options {
 
 class Parser {
   private pos = 0;
-  private data: Float64Array = new Float64Array(1024);
+  private data: Float64Array = new Float64Array(64);
   private count = 0;
   private sawFloat = false;
   private sawInt = false;
@@ -169,13 +170,15 @@ class Parser {
   }
 
   private build(options: Options): Tensor {
-    const data = this.data.slice(0, this.count);
+    const data = this.data.length === this.count ? this.data : this.data.slice(0, this.count);
     let shape = this.leafDepth < 0 ? this.lengths.slice() : this.lengths.slice(0, this.leafDepth);
     const inferred: DType = this.sawFloat ? 'float' : this.sawInt ? 'int' : this.sawBool ? 'bool' : 'float';
     const dtype = options.explicit ?? inferred;
     // Only a dtype nobody wrote down is weak: integers without a decimal point, or bools.
     const weak = options.explicit === undefined && !this.sawFloat;
-    if (dtype !== 'float') {
+    // Integers written as integers (no decimal point, no nan or inf) are stored as they are.
+    const storedAsRead = dtype === 'int' && !this.sawFloat && !options.range;
+    if (dtype !== 'float' && !storedAsRead) {
       for (let i = 0; i < data.length; i++) {
         const value = data[i]!;
         if (dtype === 'bool') data[i] = value !== 0 ? 1 : 0;
@@ -407,6 +410,11 @@ class Parser {
 
   /** A list or tuple at `depth`, of numbers or of lists, separated by commas or (NumPy's printout) whitespace. */
   private list(depth: number, close: ']' | ')'): void {
+    // The whole tensor, when it is a plain list of numbers (the common paste), read in one pass.
+    if (depth === 0 && close === ']') {
+      const plain = readPlainList(this.text, this.pos, this.maxElements);
+      if (plain) return this.adopt(plain);
+    }
     const open = this.pos;
     if (depth >= MAX_DEPTH) this.fail(l10n.t('Too deeply nested: more than {0} levels of brackets', MAX_DEPTH), open);
     this.pos++;
@@ -459,6 +467,17 @@ class Parser {
       }
     }
     this.recordLength(depth, items, itemsAreLists ?? false, open);
+  }
+
+  /** Takes the values and shape of a plain list read at depth 0, before anything else was read. */
+  private adopt(plain: PlainList): void {
+    this.data = plain.data;
+    this.count = plain.count;
+    this.lengths.push(...plain.shape);
+    this.leafDepth = plain.shape.length;
+    this.sawFloat = plain.sawFloat;
+    this.sawInt = !plain.sawFloat;
+    this.pos = plain.end;
   }
 
   private recordLength(depth: number, items: number, itemsAreLists: boolean, at: number): void {

@@ -29,6 +29,27 @@ describe('losslens eval', () => {
     });
   });
 
+  it.each([
+    ['JSON', '[[0.6,0.1],[0.3,0.8]]'],
+    ['a Python list with a trailing comma', '[[0.6, 0.1], [0.3, 0.8],]'],
+    ['torch.tensor(...)', 'torch.tensor([[0.6, 0.1], [0.3, 0.8]], dtype=torch.float64)'],
+    ['PyTorch printout', 'tensor([[0.6000, 0.1000],\n        [0.3000, 0.8000]])'],
+    ['NumPy printout', '[[0.6 0.1]\n [0.3 0.8]]'],
+    ['a list with a comment', '[[0.6, 0.1],  # first row\n [0.3, 0.8]]'],
+  ])('reads the input pasted as %s, to the same value', async (_, input) => {
+    expect(await run(['eval', '--loss', 'binary_cross_entropy', '--input', input, '--target', '[[0,1],[1,0]]'])).toEqual({
+      code: 0,
+      stdout: 'tensor(1.5081)\n',
+      stderr: '',
+    });
+  });
+
+  it('names the line and column of a ragged list', async () => {
+    const result = await run(['eval', '--loss', 'mse_loss', '--input', '[[1., 2.],\n [3.]]', '--target', '[[1., 2.], [3., 4.]]']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--input: Ragged list: this list has 1 element, the first one at the same depth has 2 (line 2, column 2)');
+  });
+
   it('takes options by their torch names, with - or _, and --name=value', async () => {
     const base = ['eval', '--loss', 'cross_entropy', '--input', '[[[1,2],[3,5]],[[4,7],[4,6]]]', '--target', '[[0,0],[1,1]]'];
     expect((await run([...base, '--weight', '[1.0, 9.0]'])).stdout).toBe('tensor(1.1617)\n');
