@@ -11,6 +11,42 @@ const NAME = 'cosine_embedding_loss';
 /** Added to both squared norms, so two zero vectors have cosine 0 instead of 0/0. */
 const EPSILON = 1e-12;
 
+/**
+ * The cosine of the rows of `a` and `b` at `base`, `dim` long: their dot product over the root of
+ * both squared norms (each + EPSILON, as PyTorch adds it). Each sum runs in two lanes, so its
+ * additions overlap rather than wait on each other (`elementwise.ts`).
+ */
+function cosine(a: Float64Array, b: Float64Array, base: number, dim: number): number {
+  let product0 = 0;
+  let product1 = 0;
+  let norm10 = 0;
+  let norm11 = 0;
+  let norm20 = 0;
+  let norm21 = 0;
+  let d = 0;
+  if (dim & 1) {
+    const x = a[base]!;
+    const y = b[base]!;
+    product0 = x * y;
+    norm10 = x * x;
+    norm20 = y * y;
+    d = 1;
+  }
+  for (; d < dim; d += 2) {
+    const x0 = a[base + d]!;
+    const y0 = b[base + d]!;
+    const x1 = a[base + d + 1]!;
+    const y1 = b[base + d + 1]!;
+    product0 += x0 * y0;
+    product1 += x1 * y1;
+    norm10 += x0 * x0;
+    norm11 += x1 * x1;
+    norm20 += y0 * y0;
+    norm21 += y1 * y1;
+  }
+  return (product0 + product1) / Math.sqrt((norm10 + norm11 + EPSILON) * (norm20 + norm21 + EPSILON));
+}
+
 export const cosineEmbeddingLoss: LossDefinition = {
   name: NAME,
   framework: 'torch',
@@ -47,18 +83,7 @@ export const cosineEmbeddingLoss: LossDefinition = {
     const cosines = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       ctx.checkpoint(r * dim, rows * dim);
-      let product = 0;
-      let norm1 = 0;
-      let norm2 = 0;
-      for (let d = 0; d < dim; d++) {
-        const a = pair.a[r * dim + d]!;
-        const b = pair.b[r * dim + d]!;
-        product += a * b;
-        norm1 += a * a;
-        norm2 += b * b;
-      }
-      const cos = product / Math.sqrt((norm1 + EPSILON) * (norm2 + EPSILON));
-      cosines[r] = cos;
+      cosines[r] = cosine(pair.a, pair.b, r * dim, dim);
     }
     const losses = new Float64Array(count);
     for (let i = 0; i < count; i++) {

@@ -162,7 +162,9 @@ function indexTargetLoss(
 
 /**
  * The common case, (N, C) logits with class indices and no weights, in one pass per row: only the
- * picked log-probability is needed, −log softmax(x)_y = log Σ exp(x_c − m) − (x_y − m).
+ * picked log-probability is needed, −log softmax(x)_y = log Σ exp(x_c − m) − (x_y − m). The rows'
+ * losses are summed with the exact rounding error of each addition carried (Knuth's TwoSum: the
+ * general path's Neumaier compensation without its branch).
  */
 function plainMean(
   x: Float64Array,
@@ -173,21 +175,63 @@ function plainMean(
   reduction: Reduction,
   ctx: LossContext,
 ): Tensor {
-  const total = new Accumulator();
+  let total = 0;
+  let compensation = 0;
   let counted = 0;
   for (let n = 0; n < batch; n++) {
     if ((n & 0x3ff) === 0) ctx.checkpoint(n * classes, batch * classes);
     const label = indices[n]!;
     if (label === ignoreIndex) continue;
-    const base = n * classes;
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, x[base + c]!);
-    let sumExp = 0;
-    for (let c = 0; c < classes; c++) sumExp += exp(x[base + c]! - max);
-    total.add(-(x[base + label]! - max - Math.log(sumExp)));
+    const loss = pickedLoss(x, n * classes, classes, label);
+    const next = total + loss;
+    const back = next - total;
+    compensation += total - (next - back) + (loss - back);
+    total = next;
     counted++;
   }
-  return Tensor.scalar(reduction === 'sum' ? total.value : total.value / counted);
+  // Once the sum is infinite or nan the compensation is meaningless (inf − inf is nan).
+  const sum = Number.isFinite(total) ? total + compensation : total;
+  return Tensor.scalar(reduction === 'sum' ? sum : sum / counted);
+}
+
+/**
+ * −log softmax(x)_label of the row at `base`, its max m found in the same pass as Σ exp(x_c − m):
+ * the sums so far (two, of alternate columns, so that their additions overlap) are kept relative to
+ * the max so far and rescaled by exp(m_old − m_new) ≤ 1 when a larger value comes (about ln C times
+ * in a row of C in random order), so no exp can overflow.
+ */
+function pickedLoss(x: Float64Array, base: number, classes: number, label: number): number {
+  let max = x[base]!;
+  let even = 1;
+  let odd = 0;
+  const end = base + classes;
+  let i = base + 1;
+  for (; i + 1 < end; i += 2) {
+    const a = x[i]!;
+    const b = x[i + 1]!;
+    if (a > max || b > max) {
+      const top = a > b ? a : b;
+      const scale = exp(max - top);
+      even *= scale;
+      odd *= scale;
+      max = top;
+    }
+    even += exp(a - max);
+    odd += exp(b - max);
+  }
+  if (i < end) {
+    const value = x[i]!;
+    if (value > max) {
+      const scale = exp(max - value);
+      even *= scale;
+      odd *= scale;
+      max = value;
+    }
+    even += exp(value - max);
+  }
+  // PyTorch subtracts the max from itself: an infinite one makes inf − inf, and the row nan.
+  if (max === Infinity) return NaN;
+  return Math.log(even + odd) - (x[base + label]! - max);
 }
 
 function probabilityTarget(

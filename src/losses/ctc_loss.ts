@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor';
 import { classIndices } from './checks';
 import { LossError } from './errors';
 import { REDUCTIONS, sum, type Reduction } from './reduce';
+import { exp, log1pExpNeg } from './fastmath';
 import type { LossDefinition } from './types';
 
 const NAME = 'ctc_loss';
@@ -16,6 +17,61 @@ function logSumExp3(a: number, b: number, c: number): number {
   if (c > max) max = c;
   if (max === -Infinity) max = 0;
   return Math.log(Math.exp(a - max) + Math.exp(b - max) + Math.exp(c - max)) + max;
+}
+
+/**
+ * log(e^a + e^b), PyTorch's `logSumExp3` with a term of e^−∞ (the larger taken out first), in
+ * fewer operations: larger + log(1 + e^−d), d = |a − b|. Below d = 12 the log term is
+ * `log1pExpNeg`'s table (within 2 ulp) where PyTorch calls exp twice and log once; up to 37 it is
+ * e − e²/2 with e = e^−d < 6.2e-6 (the rest below 8e-17, under the rounding of 1 + e that PyTorch's
+ * form has); from 37 on it is 0: e^−37 < 2^−53, so 1 + e rounds to 1 for PyTorch too. Two −∞ give
+ * −∞, PyTorch's value; +∞ and nan take PyTorch's own formula. (The bounds are literals: module
+ * constants are variables V8 reads back on every call once the bundle initialises modules lazily.)
+ */
+function logAddExp(a: number, b: number): number {
+  const larger = a > b ? a : b;
+  const difference = Math.abs(a - b);
+  if (difference < 12) return larger + log1pExpNeg(difference);
+  if (a === -Infinity && b === -Infinity) return -Infinity;
+  if (difference < 37) {
+    const e = exp(-difference);
+    return larger + (e - 0.5 * e * e);
+  }
+  // A difference of 37 or more, or ∞ beside a finite larger: the larger alone.
+  if (difference >= 37 && larger < Infinity) return larger;
+  return logSumExp3(a, b, -Infinity);
+}
+
+/**
+ * The forward variables log α_t(s) of sequence `b` (Graves et al. 2006, eq. 6–7) after its last
+ * step, from `alpha` holding them at step 0, computed in `alpha` and `next` by turns; returns the
+ * one that holds them. α_t(s) sums α_{t−1} at s, s − 1 and, where `skips[s]`, s − 2 (the three
+ * terms PyTorch adds), then takes in the log-probability of l'(s) = `primes[s]` at step t.
+ */
+function forward(
+  lp: Float64Array,
+  batch: number,
+  classes: number,
+  b: number,
+  length: number,
+  width: number,
+  primes: Int32Array,
+  skips: Uint8Array,
+  alpha: Float64Array,
+  next: Float64Array,
+): Float64Array {
+  for (let t = 1; t < length; t++) {
+    const row = (t * batch + b) * classes;
+    next[0] = logAddExp(alpha[0]!, -Infinity) + lp[row + primes[0]!]!;
+    for (let s = 1; s < width; s++) {
+      const two = logAddExp(alpha[s]!, alpha[s - 1]!);
+      next[s] = (skips[s] ? logAddExp(two, alpha[s - 2]!) : two) + lp[row + primes[s]!]!;
+    }
+    const previous = alpha;
+    alpha = next;
+    next = previous;
+  }
+  return alpha;
 }
 
 export const ctcLoss: LossDefinition = {
@@ -106,7 +162,6 @@ export const ctcLoss: LossDefinition = {
         throw new LossError('shape-mismatch', l10n.t('ctc_loss: the target lengths add up to {0}, but targets holds {1} labels.', offset, labels.length));
       }
     }
-    const at = (t: number, b: number, c: number) => lp[(t * batch + b) * classes + c]!;
     const losses = new Float64Array(batch);
     for (let b = 0; b < batch; b++) {
       ctx.checkpoint(b, batch);
@@ -124,36 +179,24 @@ export const ctcLoss: LossDefinition = {
         if (label < 0 || label >= classes)
           throw new LossError('out-of-range', l10n.t('ctc_loss: target label {0} is out of range for {1} labels.', label, classes));
       }
-      // The extended target l' = (blank, y1, blank, y2, ..., yL, blank), of length 2L + 1.
-      const width = 2 * targetLength + 1;
-      const prime = (s: number) => (s % 2 === 0 ? blank : target[(s - 1) / 2]!);
-      let alpha = new Float64Array(width).fill(-Infinity);
-      let next = new Float64Array(width);
       if (length === 0) {
         losses[b] = targetLength === 0 ? 0 : Infinity;
         continue;
       }
-      alpha[0] = at(0, b, blank);
-      if (targetLength > 0) alpha[1] = at(0, b, prime(1));
-      for (let t = 1; t < length; t++) {
-        for (let s = 0; s < width; s++) {
-          const current = prime(s);
-          const a1 = alpha[s]!;
-          const a2 = s > 0 ? alpha[s - 1]! : -Infinity;
-          const a3 = s > 1 && prime(s - 2) !== current ? alpha[s - 2]! : -Infinity;
-          next[s] = logSumExp3(a1, a2, a3) + at(t, b, current);
-        }
-        [alpha, next] = [next, alpha];
+      // The extended target l' = (blank, y1, blank, y2, ..., yL, blank), of length 2L + 1, and
+      // where a path may skip the blank before l'(s): where l'(s) is a label other than l'(s − 2).
+      const width = 2 * targetLength + 1;
+      const primes = new Int32Array(width).fill(blank);
+      const skips = new Uint8Array(width);
+      for (let s = 1; s < width; s += 2) {
+        primes[s] = target[(s - 1) / 2]!;
+        skips[s] = +(s > 1 && primes[s - 2] !== primes[s]);
       }
-      if (targetLength === 0) {
-        losses[b] = -alpha[0]!;
-      } else {
-        const l1 = alpha[width - 1]!;
-        const l2 = alpha[width - 2]!;
-        let max = Math.max(l1, l2);
-        if (max === -Infinity) max = 0;
-        losses[b] = -(Math.log(Math.exp(l1 - max) + Math.exp(l2 - max)) + max);
-      }
+      const start = new Float64Array(width).fill(-Infinity);
+      start[0] = lp[b * classes + blank]!;
+      if (targetLength > 0) start[1] = lp[b * classes + primes[1]!]!;
+      const alpha = forward(lp, batch, classes, b, length, width, primes, skips, start, new Float64Array(width));
+      losses[b] = targetLength === 0 ? -alpha[0]! : -logAddExp(alpha[width - 1]!, alpha[width - 2]!);
     }
     if (options.zero_infinity) for (let b = 0; b < batch; b++) if (losses[b] === Infinity) losses[b] = 0;
     const outShape = unbatched ? [] : [batch];

@@ -15,6 +15,21 @@ export const TERMS_BLOCK = 1 << 16;
  * many functions); a shared driver handing each loss's block loop a closure measured 1.5–2x slower
  * (the arrays it captures are not kept in registers); and keeping terms only to sum them doubled
  * the memory traffic. So the few lines of each loop stand in each loss, on purpose.
+ *
+ * The shape of that loop (`mseBlock` is the plainest): a function of the loss's own file, called
+ * once a block with views of it (`subarray`) and its length, that adds the terms four at a time,
+ * (v₀ + v₁) + (v₂ + v₃), to the block's sum, the last odd ones inside the same loop. One running
+ * sum makes every addition wait for the one before (four cycles each); four terms a step let them
+ * overlap: 1.6x faster. Nothing but the loop and the return: V8 optimises the function while its
+ * first, long call runs, before any code outside the loop has run with type feedback (a first
+ * call runs without it), and code there then deoptimised later calls, at random (compilation is
+ * concurrent): half the runs were twice as slow.
+ *
+ * Where a term is one of two values chosen by a comparison of the data (min(z, δ), max(t, 0)),
+ * random data make any branch a coin toss for the branch predictor (15–20 cycles lost every
+ * other term), and V8 compiles `?:`, Math.min and Math.max to branches. Those loops write the
+ * candidates into a few lanes of a small Float64Array (`pick`, one pair a term of the four) and
+ * read back the one at index 2k + (comparison): the same values, chosen without a branch.
  */
 export class Terms {
   readonly count: number;

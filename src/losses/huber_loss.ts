@@ -9,6 +9,55 @@ import type { LossDefinition } from './types';
 
 const NAME = 'huber_loss';
 
+/**
+ * The terms z < δ ? 0.5·z² : δ·(z − 0.5·δ) of a block, z = |x − y|, kept when asked, and their sum
+ * (`elementwise.ts`). Both sides are q·(z − 0.5·q) with q = min(z, δ) (z − 0.5·q is 0.5·q exactly
+ * when q = z), so the quadratic side rounds as PyTorch's does; q is picked without a branch:
+ * `pick` holds δ in its even lanes, the loop writes z beside it.
+ */
+function huberBlock(x: Float64Array, y: Float64Array, pick: Float64Array, kept: Float64Array | undefined, count: number): number {
+  let block = 0;
+  for (let i = 0; i < count; i += 4) {
+    // δ read back from a Float64Array is an unboxed double, compared without a type check a term.
+    const delta = pick[0]!;
+    if (i + 4 > count) {
+      for (; i < count; i++) {
+        const z = Math.abs(x[i]! - y[i]!);
+        pick[1] = z;
+        const q = pick[+(z < delta)]!;
+        const value = q * (z - 0.5 * q);
+        if (kept !== undefined) kept[i] = value;
+        block += value;
+      }
+      break;
+    }
+    const z0 = Math.abs(x[i]! - y[i]!);
+    const z1 = Math.abs(x[i + 1]! - y[i + 1]!);
+    const z2 = Math.abs(x[i + 2]! - y[i + 2]!);
+    const z3 = Math.abs(x[i + 3]! - y[i + 3]!);
+    pick[1] = z0;
+    pick[3] = z1;
+    pick[5] = z2;
+    pick[7] = z3;
+    const q0 = pick[+(z0 < delta)]!;
+    const q1 = pick[2 + +(z1 < delta)]!;
+    const q2 = pick[4 + +(z2 < delta)]!;
+    const q3 = pick[6 + +(z3 < delta)]!;
+    const value0 = q0 * (z0 - 0.5 * q0);
+    const value1 = q1 * (z1 - 0.5 * q1);
+    const value2 = q2 * (z2 - 0.5 * q2);
+    const value3 = q3 * (z3 - 0.5 * q3);
+    if (kept !== undefined) {
+      kept[i] = value0;
+      kept[i + 1] = value1;
+      kept[i + 2] = value2;
+      kept[i + 3] = value3;
+    }
+    block += value0 + value1 + (value2 + value3);
+  }
+  return block;
+}
+
 export const huberLoss: LossDefinition = {
   name: NAME,
   framework: 'torch',
@@ -41,19 +90,10 @@ export const huberLoss: LossDefinition = {
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
+    const pick = Float64Array.of(delta, 0, delta, 0, delta, 0, delta, 0);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const z = Math.abs(x[i]! - y[i]!);
-        // z < δ ? 0.5·z² : δ·(z − 0.5·δ), without a branch that random residuals would mispredict
-        // (z − 0.5·q is 0.5·q exactly when q = z, so the quadratic side rounds as PyTorch's does).
-        const q = Math.min(z, delta);
-        const value = q * (z - 0.5 * q);
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(huberBlock(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below δ, linear above, for each element') });
   },

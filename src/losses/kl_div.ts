@@ -4,6 +4,7 @@ import { dtypeContract, floating, refuseWith } from './promotion';
 import { Tensor } from '../tensor/tensor';
 import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
+import { log } from './fastmath';
 import type { LossDefinition } from './types';
 
 const NAME = 'kl_div';
@@ -59,24 +60,13 @@ export const klDiv: LossDefinition = {
         ),
       );
     }
-    // xlogy(y, y) is 0 where y is 0: a class the target gives no mass adds nothing.
     const x = pair.a;
     const y = pair.b;
     const logTarget = options.log_target as boolean;
     const terms = Terms.for(pair.shape, reduction, ctx);
-    const kept = terms.kept;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const xi = x[i]!;
-        const yi = y[i]!;
-        // xlogy(y, y) is 0 where y is 0: a class the target gives no mass adds nothing.
-        const value = logTarget ? Math.exp(yi) * (yi - xi) : (yi === 0 ? 0 : yi * Math.log(yi)) - yi * xi;
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(!logTarget && !terms.kept ? probabilitySum(x, y, start, end) : termsBlock(x, y, start, end, terms.kept, logTarget));
     }
     if (reduction === 'none' || reduction === 'sum' || reduction === 'mean') {
       return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('y · (log y − x) for each element') });
@@ -85,3 +75,36 @@ export const klDiv: LossDefinition = {
     return Tensor.scalar(input!.shape.length === 0 ? terms.sum : terms.sum / input!.shape[0]!);
   },
 };
+
+/**
+ * The plain sum of the terms y · (log y − x) of [start, end) (none kept), in two running sums of
+ * alternate elements, so that their additions overlap.
+ */
+function probabilitySum(x: Float64Array, y: Float64Array, start: number, end: number): number {
+  let even = 0;
+  let odd = 0;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    even += probabilityTerm(x[i]!, y[i]!);
+    odd += probabilityTerm(x[i + 1]!, y[i + 1]!);
+  }
+  if (i < end) even += probabilityTerm(x[i]!, y[i]!);
+  return even + odd;
+}
+
+/** The terms of [start, end), written to `kept` when there is one; their plain sum. */
+function termsBlock(x: Float64Array, y: Float64Array, start: number, end: number, kept: Float64Array | undefined, logTarget: boolean): number {
+  let block = 0;
+  for (let i = start; i < end; i++) {
+    // With log_target the target holds log-probabilities: e^y · (y − x).
+    const value = logTarget ? Math.exp(y[i]!) * (y[i]! - x[i]!) : probabilityTerm(x[i]!, y[i]!);
+    if (kept) kept[i] = value;
+    block += value;
+  }
+  return block;
+}
+
+function probabilityTerm(x: number, y: number): number {
+  // xlogy(y, y) is 0 where y is 0: a class the target gives no mass adds nothing.
+  return (y === 0 ? 0 : y * log(y)) - y * x;
+}

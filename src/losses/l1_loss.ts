@@ -8,6 +8,33 @@ import type { LossDefinition } from './types';
 
 const NAME = 'l1_loss';
 
+/** The terms |x − y| of a block, kept when asked, and their sum (`elementwise.ts`). */
+function l1Block(x: Float64Array, y: Float64Array, kept: Float64Array | undefined, count: number): number {
+  let block = 0;
+  for (let i = 0; i < count; i += 4) {
+    if (i + 4 > count) {
+      for (; i < count; i++) {
+        const value = Math.abs(x[i]! - y[i]!);
+        if (kept !== undefined) kept[i] = value;
+        block += value;
+      }
+      break;
+    }
+    const value0 = Math.abs(x[i]! - y[i]!);
+    const value1 = Math.abs(x[i + 1]! - y[i + 1]!);
+    const value2 = Math.abs(x[i + 2]! - y[i + 2]!);
+    const value3 = Math.abs(x[i + 3]! - y[i + 3]!);
+    if (kept !== undefined) {
+      kept[i] = value0;
+      kept[i + 1] = value1;
+      kept[i + 2] = value2;
+      kept[i + 3] = value3;
+    }
+    block += value0 + value1 + (value2 + value3);
+  }
+  return block;
+}
+
 export const l1Loss: LossDefinition = {
   name: NAME,
   framework: 'torch',
@@ -35,13 +62,7 @@ export const l1Loss: LossDefinition = {
     const kept = terms.kept;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const value = Math.abs(x[i]! - y[i]!);
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(l1Block(x.subarray(start, end), y.subarray(start, end), kept?.subarray(start, end), end - start));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('|x − y| for each element') });
   },

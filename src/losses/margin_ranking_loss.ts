@@ -9,6 +9,55 @@ import type { LossDefinition } from './types';
 
 const NAME = 'margin_ranking_loss';
 
+/**
+ * The terms max(0, −y · (x1 − x2) + margin) of a block, kept when asked, and their sum
+ * (`elementwise.ts`): the loop writes t = −y · (x1 − x2) + margin beside a 0 in `pick` and reads back
+ * t unless t ≤ 0, so a nan stays nan, as `clamp_min` keeps it.
+ */
+function marginRankingBlock(
+  a: Float64Array,
+  b: Float64Array,
+  y: Float64Array,
+  margin: number,
+  pick: Float64Array,
+  kept: Float64Array | undefined,
+  count: number,
+): number {
+  let block = 0;
+  for (let i = 0; i < count; i += 4) {
+    if (i + 4 > count) {
+      for (; i < count; i++) {
+        const t = -y[i]! * (a[i]! - b[i]!) + margin;
+        pick[1] = t;
+        const value = pick[+!(t <= 0)]!;
+        if (kept !== undefined) kept[i] = value;
+        block += value;
+      }
+      break;
+    }
+    const t0 = -y[i]! * (a[i]! - b[i]!) + margin;
+    const t1 = -y[i + 1]! * (a[i + 1]! - b[i + 1]!) + margin;
+    const t2 = -y[i + 2]! * (a[i + 2]! - b[i + 2]!) + margin;
+    const t3 = -y[i + 3]! * (a[i + 3]! - b[i + 3]!) + margin;
+    pick[1] = t0;
+    pick[3] = t1;
+    pick[5] = t2;
+    pick[7] = t3;
+    const value0 = pick[+!(t0 <= 0)]!;
+    const value1 = pick[2 + +!(t1 <= 0)]!;
+    const value2 = pick[4 + +!(t2 <= 0)]!;
+    const value3 = pick[6 + +!(t3 <= 0)]!;
+    if (kept !== undefined) {
+      kept[i] = value0;
+      kept[i + 1] = value1;
+      kept[i + 2] = value2;
+      kept[i + 3] = value3;
+    }
+    block += value0 + value1 + (value2 + value3);
+  }
+  return block;
+}
+
 export const marginRankingLoss: LossDefinition = {
   name: NAME,
   framework: 'torch',
@@ -40,15 +89,12 @@ export const marginRankingLoss: LossDefinition = {
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(shape, reduction, ctx);
     const kept = terms.kept;
+    const pick = new Float64Array(8);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const value = Math.max(-y[i]! * (a[i]! - b[i]!) + margin, 0);
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(
+        marginRankingBlock(a.subarray(start, end), b.subarray(start, end), y.subarray(start, end), margin, pick, kept?.subarray(start, end), end - start),
+      );
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('max(0, −y · (x1 − x2) + margin) for each pair') });
   },

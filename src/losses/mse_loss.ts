@@ -8,6 +8,38 @@ import type { LossDefinition } from './types';
 
 const NAME = 'mse_loss';
 
+/** The terms (x − y)² of a block, kept when asked, and their sum (`elementwise.ts`). */
+function mseBlock(x: Float64Array, y: Float64Array, kept: Float64Array | undefined, count: number): number {
+  let block = 0;
+  for (let i = 0; i < count; i += 4) {
+    if (i + 4 > count) {
+      for (; i < count; i++) {
+        const difference = x[i]! - y[i]!;
+        const value = difference * difference;
+        if (kept !== undefined) kept[i] = value;
+        block += value;
+      }
+      break;
+    }
+    const difference0 = x[i]! - y[i]!;
+    const difference1 = x[i + 1]! - y[i + 1]!;
+    const difference2 = x[i + 2]! - y[i + 2]!;
+    const difference3 = x[i + 3]! - y[i + 3]!;
+    const value0 = difference0 * difference0;
+    const value1 = difference1 * difference1;
+    const value2 = difference2 * difference2;
+    const value3 = difference3 * difference3;
+    if (kept !== undefined) {
+      kept[i] = value0;
+      kept[i + 1] = value1;
+      kept[i + 2] = value2;
+      kept[i + 3] = value3;
+    }
+    block += value0 + value1 + (value2 + value3);
+  }
+  return block;
+}
+
 export const mseLoss: LossDefinition = {
   name: NAME,
   framework: 'torch',
@@ -36,14 +68,7 @@ export const mseLoss: LossDefinition = {
     const kept = terms.kept;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const difference = x[i]! - y[i]!;
-        const value = difference * difference;
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(mseBlock(x.subarray(start, end), y.subarray(start, end), kept?.subarray(start, end), end - start));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('(x − y)² for each element') });
   },

@@ -4,7 +4,7 @@ import { dtypeContract, nllSteps } from './promotion';
 import { Tensor } from '../tensor/tensor';
 import { classLayout, classWeight, indexTarget } from './classes';
 import { Accumulator, REDUCTIONS, type Reduction } from './reduce';
-import type { LossDefinition } from './types';
+import type { LossContext, LossDefinition } from './types';
 
 const NAME = 'nll_loss';
 
@@ -47,8 +47,16 @@ export const nllLoss: LossDefinition = {
     const layout = classLayout(input!);
     const weight = classWeight(options.weight as Tensor | null, layout.classes, NAME);
     const ignoreIndex = options.ignore_index as number;
-    const indices = indexTarget(target!, layout, NAME, ignoreIndex);
     const { batch, classes, spatial } = layout;
+    const reduction = options.reduction as Reduction;
+    // Integer class indices are read as they are, their range checked as they are gathered rather
+    // than all first by `indexTarget`.
+    if (!weight && spatial === 1 && reduction !== 'none' && !ctx.recordSteps && target!.dtype === 'int') {
+      const picked = pickedSum(x, target!.data, classes, ignoreIndex, ctx);
+      if (picked) return Tensor.scalar(reduction === 'sum' ? picked.sum : picked.sum / picked.counted);
+      // A class index out of range: `indexTarget` below reports it.
+    }
+    const indices = indexTarget(target!, layout, NAME, ignoreIndex);
     const count = batch * spatial;
     const losses = new Float64Array(count);
     const total = new Accumulator();
@@ -66,7 +74,7 @@ export const nllLoss: LossDefinition = {
       }
     }
     ctx.step('picked', l10n.t('−w[y] · input[y]: the loss of each element (ignored targets are 0)'), () => new Tensor(losses.slice(), layout.outShape));
-    switch (options.reduction as Reduction) {
+    switch (reduction) {
       case 'none':
         return new Tensor(losses, layout.outShape);
       case 'sum':
@@ -77,3 +85,60 @@ export const nllLoss: LossDefinition = {
     }
   },
 };
+
+/** Rows between two checkpoints of the gather. */
+const ROWS_BLOCK = 1 << 16;
+/**
+ * Rows a call of `gatherRows` takes: the first call runs through before V8 optimizes the loop, so
+ * its optimized code already knows what follows the loop (and is not thrown away on reaching it).
+ */
+const ROWS_CHUNK = 2048;
+
+/**
+ * The common case, `(N, C)` or `(C)` reduced without weights: one element read per row (a gather),
+ * the other N·(C − 1) never touched. Undefined when a class index is out of range.
+ */
+function pickedSum(
+  x: Float64Array,
+  labels: Float64Array,
+  classes: number,
+  ignoreIndex: number,
+  ctx: LossContext,
+): { sum: number; counted: number } | undefined {
+  const rows = labels.length;
+  // The running total, its compensation and the rows counted, carried from chunk to chunk.
+  const state = new Float64Array(3);
+  for (let start = 0; start < rows; start += ROWS_CHUNK) {
+    if (start % ROWS_BLOCK === 0) ctx.checkpoint(start, rows);
+    if (!gatherRows(x, labels, classes, ignoreIndex, start, Math.min(start + ROWS_CHUNK, rows), state)) return undefined;
+  }
+  const total = state[0]!;
+  // Once the sum is infinite or nan the compensation is meaningless (inf − inf is nan).
+  return { sum: Number.isFinite(total) ? total + state[1]! : total, counted: state[2]! };
+}
+
+/**
+ * −x[n, label] for the rows [start, end), added to `state` with the exact rounding error of each
+ * addition carried (Knuth's TwoSum: the general path's Neumaier compensation without its branch).
+ * False when a label is neither the ignored index nor a class.
+ */
+function gatherRows(x: Float64Array, labels: Float64Array, classes: number, ignoreIndex: number, start: number, end: number, state: Float64Array): boolean {
+  let total = state[0]!;
+  let compensation = state[1]!;
+  let counted = state[2]!;
+  for (let n = start; n < end; n++) {
+    const label = labels[n]!;
+    if (label === ignoreIndex) continue;
+    if (!(label >= 0 && label < classes)) return false;
+    const loss = -x[n * classes + label]!;
+    const next = total + loss;
+    const back = next - total;
+    compensation += total - (next - back) + (loss - back);
+    total = next;
+    counted++;
+  }
+  state[0] = total;
+  state[1] = compensation;
+  state[2] = counted;
+  return true;
+}

@@ -3,7 +3,7 @@ import { broadcasting } from './shapes';
 import { dtypeContract, floating, promote, sub } from './promotion';
 import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
-import { exp } from './fastmath';
+import { exp, log } from './fastmath';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
 
@@ -44,21 +44,54 @@ export const poissonNllLoss: LossDefinition = {
     const logInput = options.log_input as boolean;
     const full = options.full as boolean;
     const terms = Terms.for(pair.shape, reduction, ctx);
-    const kept = terms.kept;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const xi = x[i]!;
-        const yi = y[i]!;
-        const term = logInput ? exp(xi) - yi * xi : xi - yi * Math.log(xi + eps);
-        // Stirling's approximation of log(y!), added only where y > 1 (log(0!) = log(1!) = 0).
-        const value = full && yi > 1 ? term + (yi * Math.log(yi) - yi + 0.5 * Math.log(2 * Math.PI * yi)) : term;
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(logInput && !full && !terms.kept ? logRateSum(x, y, start, end) : anyBlock(x, y, start, end, terms.kept, logInput, full, eps));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('the negative log likelihood of each count') });
   },
 };
+
+/**
+ * The plain sum of the terms e^x − y·x of [start, end) (log_input, not full, none kept), in two
+ * running sums of alternate elements, so that their additions overlap.
+ */
+function logRateSum(x: Float64Array, y: Float64Array, start: number, end: number): number {
+  let even = 0;
+  let odd = 0;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    even += logRateTerm(x[i]!, y[i]!);
+    odd += logRateTerm(x[i + 1]!, y[i + 1]!);
+  }
+  if (i < end) even += logRateTerm(x[i]!, y[i]!);
+  return even + odd;
+}
+
+function logRateTerm(x: number, y: number): number {
+  return exp(x) - y * x;
+}
+
+/** The terms of [start, end) for any log_input and full, written to `kept` when there is one; their plain sum. */
+function anyBlock(
+  x: Float64Array,
+  y: Float64Array,
+  start: number,
+  end: number,
+  kept: Float64Array | undefined,
+  logInput: boolean,
+  full: boolean,
+  eps: number,
+): number {
+  let block = 0;
+  for (let i = start; i < end; i++) {
+    const xi = x[i]!;
+    const yi = y[i]!;
+    const term = logInput ? logRateTerm(xi, yi) : xi - yi * log(xi + eps);
+    // Stirling's approximation of log(y!), added only where y > 1 (log(0!) = log(1!) = 0).
+    const value = full && yi > 1 ? term + (yi * log(yi) - yi + 0.5 * log(2 * Math.PI * yi)) : term;
+    if (kept) kept[i] = value;
+    block += value;
+  }
+  return block;
+}

@@ -11,16 +11,9 @@ export const REDUCTIONS = ['mean', 'sum', 'none'] as const;
  * are, so sums of millions of elements agree with PyTorch's cascade summation to ~1e-15.
  */
 export function sum(values: Float64Array, start = 0, end = values.length): number {
-  let total = 0;
-  let compensation = 0;
-  for (let i = start; i < end; i++) {
-    const value = values[i]!;
-    const next = total + value;
-    // Once the sum is infinite or nan the compensation is meaningless (inf − inf is nan).
-    if (Number.isFinite(next)) compensation += Math.abs(total) >= Math.abs(value) ? total - next + value : value - next + total;
-    total = next;
-  }
-  return Number.isFinite(total) ? total + compensation : total;
+  const total = new Accumulator();
+  for (let i = start; i < end; i++) total.add(values[i]!);
+  return total.value;
 }
 
 /** A running compensated sum for loops that produce terms one at a time. */
@@ -29,15 +22,22 @@ export class Accumulator {
   private compensation = 0;
 
   add(value: number): void {
+    // Knuth's two-sum: the exact rounding error of total + value, the same Neumaier's compare
+    // and branch give, in six operations without a branch (which terms of random size mispredict).
     const next = this.total + value;
-    if (Number.isFinite(next)) {
-      this.compensation += Math.abs(this.total) >= Math.abs(value) ? this.total - next + value : value - next + this.total;
-    }
+    const part = next - this.total;
+    this.compensation += this.total - (next - part) + (value - part);
     this.total = next;
   }
 
+  /**
+   * Once the total is infinite or nan it stays so, and the compensation is meaningless (inf − inf
+   * is nan). Two-sum can also overflow spuriously (next − total, both next to the largest double):
+   * then a nan compensation stands beside a finite total, which is the sum to within an ulp.
+   */
   get value(): number {
-    return Number.isFinite(this.total) ? this.total + this.compensation : this.total;
+    const corrected = this.total + this.compensation;
+    return Number.isFinite(this.total) && !Number.isNaN(corrected) ? corrected : this.total;
   }
 }
 

@@ -9,6 +9,56 @@ import type { LossDefinition } from './types';
 
 const NAME = 'smooth_l1_loss';
 
+/**
+ * The terms z < β ? 0.5·z² / β : z − 0.5·β of a block, z = |x − y|, kept when asked, and their sum
+ * (`elementwise.ts`): the loop writes both sides into the first eight lanes of `pick` (β and 0.5·β
+ * follow them) and reads back the one z < β chooses. With β = 0 it is the L1 loss (z < 0 never
+ * holds; 0.5·z² / 0 is never read).
+ */
+function smoothL1Block(x: Float64Array, y: Float64Array, pick: Float64Array, kept: Float64Array | undefined, count: number): number {
+  let block = 0;
+  for (let i = 0; i < count; i += 4) {
+    // β and β/2 read back from a Float64Array are unboxed doubles, used without a type check a term.
+    const beta = pick[8]!;
+    const halfBeta = pick[9]!;
+    if (i + 4 > count) {
+      for (; i < count; i++) {
+        const z = Math.abs(x[i]! - y[i]!);
+        pick[0] = z - halfBeta;
+        pick[1] = (0.5 * z * z) / beta;
+        const value = pick[+(z < beta)]!;
+        if (kept !== undefined) kept[i] = value;
+        block += value;
+      }
+      break;
+    }
+    const z0 = Math.abs(x[i]! - y[i]!);
+    const z1 = Math.abs(x[i + 1]! - y[i + 1]!);
+    const z2 = Math.abs(x[i + 2]! - y[i + 2]!);
+    const z3 = Math.abs(x[i + 3]! - y[i + 3]!);
+    pick[0] = z0 - halfBeta;
+    pick[1] = (0.5 * z0 * z0) / beta;
+    pick[2] = z1 - halfBeta;
+    pick[3] = (0.5 * z1 * z1) / beta;
+    pick[4] = z2 - halfBeta;
+    pick[5] = (0.5 * z2 * z2) / beta;
+    pick[6] = z3 - halfBeta;
+    pick[7] = (0.5 * z3 * z3) / beta;
+    const value0 = pick[+(z0 < beta)]!;
+    const value1 = pick[2 + +(z1 < beta)]!;
+    const value2 = pick[4 + +(z2 < beta)]!;
+    const value3 = pick[6 + +(z3 < beta)]!;
+    if (kept !== undefined) {
+      kept[i] = value0;
+      kept[i + 1] = value1;
+      kept[i + 2] = value2;
+      kept[i + 3] = value3;
+    }
+    block += value0 + value1 + (value2 + value3);
+  }
+  return block;
+}
+
 export const smoothL1Loss: LossDefinition = {
   name: NAME,
   framework: 'torch',
@@ -32,17 +82,10 @@ export const smoothL1Loss: LossDefinition = {
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
+    const pick = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, beta, 0.5 * beta);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      let block = 0;
-      for (let i = start; i < end; i++) {
-        const z = Math.abs(x[i]! - y[i]!);
-        // With β = 0 it is the L1 loss (z < 0 never holds).
-        const value = z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
-        if (kept) kept[i] = value;
-        block += value;
-      }
-      terms.addBlock(block);
+      terms.addBlock(smoothL1Block(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below β, linear above, for each element') });
   },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exp, log1pExpNeg } from '../../../src/losses/fastmath';
+import { exp, log, log1pExpNeg } from '../../../src/losses/fastmath';
 
 const ULP = 2 ** -52;
 
@@ -25,6 +25,28 @@ describe('exp (table-driven, for the hot loops)', () => {
     expect(exp(NaN)).toBeNaN();
     expect(exp(-800)).toBe(0);
     expect(exp(710)).toBe(Infinity);
+  });
+});
+
+describe('log (table-driven, for the hot loops)', () => {
+  const withinTwoUlp = (x: number) => {
+    const expected = Math.log(x);
+    const actual = log(x);
+    if (expected === 0) expect(actual).toBe(0);
+    else expect(Math.abs(actual - expected) / Math.abs(expected)).toBeLessThanOrEqual(2 * ULP);
+  };
+
+  it('stays within 2 ulp of Math.log over the positive normal range', () => {
+    fc.assert(fc.property(fc.double({ min: 2 ** -1022, max: Number.MAX_VALUE, noNaN: true }), withinTwoUlp), { numRuns: 200_000 });
+  });
+
+  it('stays within 2 ulp of Math.log near 1, where the result is small and k·ln2 cancels log g', () => {
+    fc.assert(fc.property(fc.double({ min: 0.75, max: 1.5, noNaN: true }), withinTwoUlp), { numRuns: 200_000 });
+    for (const x of [1 - 2 ** -53, 1 + 2 ** -52, 1 - 2 ** -30, 1 + 2 ** -30, 0.5, 2]) withinTwoUlp(x);
+  });
+
+  it('passes zero, subnormals, negatives, infinities and nan to Math.log', () => {
+    for (const x of [0, -0, 5e-324, 2 ** -1030, -1, -Infinity, Infinity, NaN]) expect(Object.is(log(x), Math.log(x))).toBe(true);
   });
 });
 
