@@ -132,7 +132,7 @@ describe('rule selection', () => {
 describe('extend', () => {
   it('inherits the extended file, its own keys overriding and severity merged code by code', () => {
     const root = tree({
-      'shared/base.toml': [
+      'base/base.toml': [
         'select = ["LL001", "LL002", "LL004"]',
         'ignore = ["LL004"]',
         'max-file-size-kb = 10',
@@ -145,7 +145,7 @@ describe('extend', () => {
       ].join('\n'),
       'project/pyproject.toml': [
         '[tool.losslens]',
-        'extend = "../shared/base.toml"',
+        'extend = "../base/base.toml"',
         'extend-select = ["LL003"]',
         'max-file-size-kb = 20',
         'extend-exclude = ["scratch/**"]',
@@ -156,12 +156,12 @@ describe('extend', () => {
     const config = configIn(root);
     const settings = config.settingsFor(join(root, 'project', 'train.py'));
     expect(settings).toMatchObject({ rules: ['LL001', 'LL002', 'LL003'], severity: { LL001: 'hint', LL002: 'warning' }, maxFileBytes: 20 * 1024 });
-    expect(settings.sources.extends).toEqual([join(root, 'shared', 'base.toml')]);
-    expect(settings.sources.respectGitignore).toEqual({ value: false, source: { file: join(root, 'shared', 'base.toml'), line: 4 } });
+    expect(settings.sources.extends).toEqual([join(root, 'base', 'base.toml')]);
+    expect(settings.sources.respectGitignore).toEqual({ value: false, source: { file: join(root, 'base', 'base.toml'), line: 4 } });
     expect(settings.sources.severity.LL002!.source).toEqual({ file: join(root, 'project', 'pyproject.toml'), line: 6 });
     // Each extend-exclude is relative to the file that writes it, and both apply.
     const given = configIn(root, { configFile: 'project/pyproject.toml' });
-    expect(given.excludedReason(join(root, 'shared', 'data', 'x.py'), false)).toBe('excluded by extend-exclude "data/**" in shared/base.toml:5');
+    expect(given.excludedReason(join(root, 'base', 'data', 'x.py'), false)).toBe('excluded by extend-exclude "data/**" in base/base.toml:5');
     expect(given.excludedReason(join(root, 'project', 'data', 'x.py'), false)).toBeUndefined();
     expect(config.excludedReason(join(root, 'project', 'scratch', 'x.py'), false)).toBe('excluded by extend-exclude "scratch/**" in project/pyproject.toml:5');
   });
