@@ -9,7 +9,7 @@ import type { SourceFile } from './python/source-file';
 import { ruleByCode } from './rules';
 import { phraseTemplate } from './rules/helpers/describe';
 import { suppressions } from './suppression';
-import type { Evidence, Finding, LossSite } from './types';
+import type { AnalysisResult, Evidence, Finding, FindingRanking, LossSite } from './types';
 
 export type DocumentKind = 'python' | 'notebook' | 'javascript';
 
@@ -78,12 +78,46 @@ function locateEvidence(finding: Finding, place: Placer): LocatedEvidence[] {
 
 export interface DocumentAnalysis {
   readonly findings: readonly LocatedFinding[];
+  /**
+   * Findings left out under a `FindingLimit`: how many, and the first of them (where a note
+   * saying so goes). Only the findings kept are located.
+   */
+  readonly hidden?: { readonly count: number; readonly next: LocatedFinding };
   readonly sites?: readonly LossSite[];
   readonly skipped?: string;
   /** What of the document was not analysed (statements with syntax errors), when some was. */
   readonly partial?: string;
   /** TypeScript / JavaScript: the workspace files it imports (at any depth), whose contents its findings depend on. */
   readonly dependencies?: readonly string[];
+}
+
+/**
+ * How many findings of a document are shown, and which: the lowest `rank` first (a server ranks
+ * by severity, as VS Code picks the problems it shows), each rank in the order of the text.
+ */
+export type FindingLimit = FindingRanking;
+
+/** The findings kept under `limit`, in their order, and the first one left out. */
+function limited(
+  result: Pick<AnalysisResult, 'findings' | 'firstFindings'>,
+  limit: FindingLimit | undefined,
+): { kept: readonly Finding[]; next?: Finding; hidden: number } {
+  if (limit && result.firstFindings) {
+    const first = result.firstFindings(limit);
+    return { kept: first.findings, ...(first.next ? { next: first.next } : {}), hidden: first.total - first.findings.length };
+  }
+  const findings = result.findings;
+  if (!limit || findings.length <= limit.count) return { kept: findings, hidden: 0 };
+  const byRank = new Map<number, Finding[]>();
+  for (const finding of findings) {
+    const rank = limit.rank(finding);
+    const group = byRank.get(rank);
+    if (group) group.push(finding);
+    else byRank.set(rank, [finding]);
+  }
+  const ordered = [...byRank.keys()].sort((a, b) => a - b).flatMap((rank) => byRank.get(rank)!);
+  const chosen = new Set(ordered.slice(0, limit.count));
+  return { kept: findings.filter((finding) => chosen.has(finding)), next: ordered[limit.count]!, hidden: findings.length - chosen.size };
 }
 
 /** A finding's message as text: the places it names said the way `locate` says them. */
@@ -95,6 +129,15 @@ function renderMessage(finding: Finding, locate: (offset: number) => string): st
   // A call in a file importing this one is named by that file and line.
   const where = finding.via.file ? l10n.t('{0}, line {1}', basename(finding.via.file.path), finding.via.file.line) : locate(finding.via.span.start);
   return l10n.t('{0} This is through the call `{1}` ({2}); the calls of this function pass different values.', message, finding.via.text, where);
+}
+
+/**
+ * The analysis with the result's sites, read when first asked for: an analysis kept across edits
+ * moves them to where they are then (a server answering a hover needs a few of tens of thousands).
+ */
+function withSites(analysis: DocumentAnalysis, result: Pick<AnalysisResult, 'sites'>): DocumentAnalysis {
+  if (!('sites' in result)) return analysis;
+  return Object.defineProperty(analysis, 'sites', { enumerable: true, get: () => result.sites });
 }
 
 /** Says where an offset of a Python file is: "line 12". */
@@ -113,20 +156,28 @@ function lineLocator(lines: LineIndex): (offset: number) => string {
  * Analyses one document of any kind LossLens reads, with `file` keeping what the next version
  * can reuse; never throws for bad input.
  */
-export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text: string, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
+export async function analyzeDocument(
+  file: SourceFile,
+  kind: DocumentKind,
+  text: string,
+  options: AnalyzeOptions = {},
+  limit?: FindingLimit,
+): Promise<DocumentAnalysis> {
   const skipped = skipReason(text, options);
   if (skipped) return { findings: [], skipped };
   // A lone `\r` ends a line for Python and JavaScript as `\n` does (same length: offsets stay the file's).
-  if (kind === 'javascript') return analyzeJavaScript(normalizeNewlines(text), { ...options, ...(file.path ? { path: file.path } : {}) });
+  if (kind === 'javascript') return analyzeJavaScript(normalizeNewlines(text), { ...options, ...(file.path ? { path: file.path } : {}) }, limit);
   if (kind === 'python') {
     text = normalizeNewlines(text);
     const result = await file.analyze(text, options);
-    return {
-      findings: locateInFile(text, result.findings),
-      ...(result.sites ? { sites: result.sites } : {}),
-      ...(result.skipped ? { skipped: result.skipped } : {}),
-      ...partial(result.syntaxErrors, fileLines(text)),
-    };
+    return withSites(
+      {
+        ...locateInFile(text, result, limit),
+        ...(result.skipped ? { skipped: result.skipped } : {}),
+        ...partial(result.syntaxErrors, fileLines(text)),
+      },
+      result,
+    );
   }
   let program;
   try {
@@ -145,7 +196,7 @@ export async function analyzeDocument(file: SourceFile, kind: DocumentKind, text
  * the TensorFlow.js analyzer, loaded the first time one is met (it carries the TypeScript parser,
  * and is its own bundle: `dist/tfjs/analyze.js`).
  */
-async function analyzeJavaScript(text: string, options: AnalyzeOptions & { readonly path?: string }): Promise<DocumentAnalysis> {
+async function analyzeJavaScript(text: string, options: AnalyzeOptions & { readonly path?: string }, limit?: FindingLimit): Promise<DocumentAnalysis> {
   // A model imported from another file may meet its loss here: a loss named is reason enough.
   if (!/@tensorflow\/tfjs|\btf\.\w|Crossentropy|CrossEntropy|logLoss/.test(text)) return { findings: [] };
   const jsx = /\.[jt]sx$/.test(options.path ?? '');
@@ -163,7 +214,7 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
     result = analyzeScript(text, { ...options, jsx });
   }
   return {
-    findings: locateInFile(text, result.findings),
+    ...locateInFile(text, result, limit),
     ...(result.sites ? { sites: result.sites } : {}),
     ...(result.skipped ? { skipped: result.skipped } : {}),
     ...partial(result.syntaxErrors, fileLines(text)),
@@ -171,22 +222,33 @@ async function analyzeJavaScript(text: string, options: AnalyzeOptions & { reado
   };
 }
 
-/** Findings of a file with their messages rendered and their places as lines and columns. */
-function locateInFile(text: string, findings: readonly Finding[]): LocatedFinding[] {
+/** Findings of a file (those `limit` keeps) with their messages rendered and their places as lines and columns. */
+function locateInFile(
+  text: string,
+  all: Pick<AnalysisResult, 'findings' | 'firstFindings'>,
+  limit?: FindingLimit,
+): Pick<DocumentAnalysis, 'findings' | 'hidden'> {
   const lines = new LineIndex(text);
   const locate = lineLocator(lines);
   const place: Placer = (offset) => ({ start: lines.position(offset) });
-  return findings.map((finding) => ({
+  const located = (finding: Finding): LocatedFinding => ({
     ...finding,
     message: renderMessage(finding, locate),
     start: lines.position(finding.span.start),
     end: lines.position(finding.span.end),
     related: locateEvidence(finding, place),
-  }));
+  });
+  const { kept, next, hidden } = limited(all, limit);
+  return { findings: kept.map(located), ...(next ? { hidden: { count: hidden, next: located(next) } } : {}) };
 }
 
 /** Analyses the code cells of a notebook as one program; positions are within each finding's cell. */
-export async function analyzeNotebook(file: SourceFile, program: NotebookProgram, options: AnalyzeOptions = {}): Promise<DocumentAnalysis> {
+export async function analyzeNotebook(
+  file: SourceFile,
+  program: NotebookProgram,
+  options: AnalyzeOptions = {},
+  limit?: FindingLimit,
+): Promise<DocumentAnalysis> {
   if (program.language !== 'python') return { findings: [], skipped: l10n.t('skipped: a {0} notebook, not Python', program.language) };
   // A file-level suppression counts only in the first code cell.
   const firstCell = program.cells[0];
@@ -208,23 +270,26 @@ export async function analyzeNotebook(file: SourceFile, program: NotebookProgram
     return at && { start: linesOf(at.cell).position(at.offset), cell: at.cell.index };
   };
   const result = await file.analyze(program.text, { ...options, ignoreFileComments: true });
-  const findings: LocatedFinding[] = [];
-  for (const finding of result.findings) {
+  const located = (finding: Finding): LocatedFinding | undefined => {
     const at = cellAt(program, finding.span.start);
-    if (!at) continue;
+    if (!at) return undefined;
     const lines = linesOf(at.cell);
     const endOffset = Math.min(finding.span.end - at.cell.start, at.cell.source.length);
-    findings.push({
+    return {
       ...finding,
       message: renderMessage(finding, locate),
       cell: at.cell.index,
       start: lines.position(at.offset),
       end: lines.position(endOffset),
       related: locateEvidence(finding, place),
-    });
-  }
+    };
+  };
+  const inCells = result.findings.filter((finding) => cellAt(program, finding.span.start));
+  const { kept, next, hidden } = limited({ findings: inCells }, limit);
+  const findings = kept.map((finding) => located(finding)!);
   return {
     findings,
+    ...(next ? { hidden: { count: hidden, next: located(next)! } } : {}),
     ...(result.sites ? { sites: result.sites } : {}),
     ...partial(
       result.syntaxErrors,

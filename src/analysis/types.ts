@@ -152,8 +152,21 @@ interface SiteArgument {
   readonly literal?: string;
 }
 
+/** Which findings come first, and how many are wanted. */
+export interface FindingRanking {
+  readonly count: number;
+  readonly rank: (finding: Finding) => number;
+}
+
 export interface AnalysisResult {
   readonly findings: readonly Finding[];
+  /**
+   * The same findings, the first `count` by `rank` only (the lowest rank first, each rank in the
+   * order of the text), given in the order of the text, with the first left out and how many
+   * there are in all; an analysis that keeps findings across edits moves only these to where
+   * they are now.
+   */
+  readonly firstFindings?: (limit: FindingRanking) => { readonly findings: readonly Finding[]; readonly next?: Finding; readonly total: number };
   /** Every loss site with its facts, when asked for (`AnalyzeOptions.sites`). */
   readonly sites?: readonly LossSite[];
   /** Why the file was not analysed (too large, binary), when it was not. */

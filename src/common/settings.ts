@@ -11,6 +11,11 @@ export interface LossLensSettings {
   /** Rule codes never to report; wins over `select`. */
   readonly ignore: readonly string[];
   readonly maxFileSizeBytes: number;
+  /**
+   * At most this many findings of one document are published as diagnostics (the most severe
+   * first, as VS Code, which shows at most 1,000 a file, picks them); a note counts the rest.
+   */
+  readonly maxDiagnosticsPerFile: number;
   readonly evaluatorMaxElements: number;
   /** Show `= tensor(...)` after loss calls whose tensors are literals. */
   readonly inlineValues: boolean;
@@ -33,6 +38,7 @@ export const DEFAULT_SETTINGS: LossLensSettings = {
   select: [],
   ignore: [],
   maxFileSizeBytes: 2048 * 1024,
+  maxDiagnosticsPerFile: 1000,
   evaluatorMaxElements: 50_000_000,
   inlineValues: true,
   severity: {},
@@ -46,6 +52,7 @@ export interface RawSettings {
   readonly select?: unknown;
   readonly ignore?: unknown;
   readonly maxFileSizeKB?: unknown;
+  readonly maxDiagnosticsPerFile?: unknown;
   readonly 'evaluator.maxElements'?: unknown;
   readonly inlineValues?: unknown;
   readonly severity?: unknown;
@@ -121,6 +128,7 @@ export function normalizeSettings(raw: RawSettings): { settings: LossLensSetting
     select: codes('select'),
     ignore: codes('ignore'),
     maxFileSizeBytes: positiveInteger('maxFileSizeKB', DEFAULT_SETTINGS.maxFileSizeBytes / 1024) * 1024,
+    maxDiagnosticsPerFile: positiveInteger('maxDiagnosticsPerFile', DEFAULT_SETTINGS.maxDiagnosticsPerFile),
     evaluatorMaxElements: positiveInteger('evaluator.maxElements', DEFAULT_SETTINGS.evaluatorMaxElements, MAX_ELEMENTS_CAP),
     inlineValues: flag('inlineValues', DEFAULT_SETTINGS.inlineValues),
     severity: severities(),

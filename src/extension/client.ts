@@ -25,7 +25,10 @@ export interface AnalysisFinished {
   /** The document, or the notebook (whose cells hold the diagnostics). */
   readonly uri: vscode.Uri;
   readonly version: number;
+  /** The findings shown (the first `losslens.maxDiagnosticsPerFile`, the most severe first). */
   readonly findings: readonly LocatedFinding[];
+  /** How many more the document has, not shown, when there are. */
+  readonly hidden?: number;
   /** Why the document was not analysed (disabled, too large, binary, broken notebook), when it was not. */
   readonly skipped?: string;
 }
@@ -179,6 +182,7 @@ export class LossLensClient implements vscode.Disposable {
       uri: vscode.Uri.parse(params.uri),
       version: params.version,
       findings: params.findings,
+      ...(params.hidden ? { hidden: params.hidden } : {}),
       ...(params.skipped ? { skipped: params.skipped } : {}),
     };
     if (params.skipped) this.ctx.log.info(`${vscode.workspace.asRelativePath(event.uri)}: ${params.skipped}`);

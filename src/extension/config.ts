@@ -3,7 +3,7 @@ import { normalizeSettings, type LossLensSettings, type RawSettings } from '../c
 
 const SECTION = 'losslens';
 
-const KEYS = ['enable', 'select', 'ignore', 'maxFileSizeKB', 'evaluator.maxElements', 'inlineValues', 'severity', 'run'] as const;
+const KEYS = ['enable', 'select', 'ignore', 'maxFileSizeKB', 'maxDiagnosticsPerFile', 'evaluator.maxElements', 'inlineValues', 'severity', 'run'] as const;
 
 /**
  * Reads LossLens settings for a resource (or the window). Values of the wrong type fall back to

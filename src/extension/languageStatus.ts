@@ -41,7 +41,7 @@ export class LanguageStatus implements vscode.Disposable {
   }
 
   private show(event: AnalysisFinished): void {
-    const count = event.findings.length;
+    const count = event.findings.length + (event.hidden ?? 0);
     if (event.skipped) {
       this.item.text = vscode.l10n.t('LossLens: not analysed');
       this.item.detail = event.skipped;

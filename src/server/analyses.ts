@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import * as l10n from '@vscode/l10n';
 import { NotebookCellKind, type Diagnostic, type NotebookDocument } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
+import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type FindingLimit, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
 import { LineIndex } from '../analysis/lines';
 import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
@@ -11,13 +11,16 @@ import { SourceFile } from '../analysis/python/source-file';
 import { EDITOR_SLICE_MS } from '../analysis/slices';
 import { normalizeNewlines, readSourceText } from '../analysis/source-text';
 import type { LossSite, Span } from '../analysis/types';
-import type { LossLensSettings } from '../common/settings';
+import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { FileSitesResult } from '../common/protocol/server';
-import { diagnosed, type CellPlace, type DiagnosedFinding } from './diagnostics';
+import { diagnosed, hiddenNote, type CellPlace, type DiagnosedFinding } from './diagnostics';
 import type { EditLog, OffsetMapping } from './edits';
 import type { TfjsThread } from './tfjs';
 
 const DEBOUNCE_MS = 250;
+
+/** The order VS Code shows problems in when a file has more than it shows: errors first. */
+const RANK: Record<RuleSeverity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 /** The NotebookDocument type LossLens reads Jupyter notebooks as (VS Code's and LSP's name). */
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
@@ -26,7 +29,10 @@ export const NOTEBOOK_TYPE = 'jupyter-notebook';
 export interface Finished {
   readonly uri: string;
   readonly version: number;
+  /** The findings published (at most `losslens.maxDiagnosticsPerFile`). */
   readonly findings: readonly LocatedFinding[];
+  /** How many more there are, not published, when there are. */
+  readonly hidden?: number;
   readonly skipped?: string;
   readonly documents: ReadonlyArray<{ readonly uri: string; readonly version?: number; readonly diagnostics: Diagnostic[] }>;
 }
@@ -67,7 +73,7 @@ export class DocumentAnalyses {
    * Per document (file or cell): the version whose findings are published, and them; for a text
    * document, the last one analysed when typing went on meanwhile (not shown, kept for `recent`).
    */
-  private readonly published = new Map<string, { version: number; entries: DiagnosedFinding[] }>();
+  private readonly published = new Map<string, { version: number; entries: DiagnosedFinding[]; note?: Diagnostic }>();
   /** Per document (file or cell): loss sites for a version, spans in its own offsets. */
   private readonly sites = new Map<string, { version: number; sites: readonly LossSite[] }>();
   /** Per notebook: the cell documents it published diagnostics on. */
@@ -158,6 +164,15 @@ export class DocumentAnalyses {
     const document = this.document(uri);
     const published = this.published.get(uri);
     return document && published?.version === document.version ? published.entries : [];
+  }
+
+  /** The diagnostics of a document or cell as it is now, with the note on findings left out, if any (clients that pull). */
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const entries = await this.current(uri);
+    const note = this.published.get(uri)?.note;
+    const diagnostics = entries.map((entry) => entry.diagnostic);
+    if (note && this.published.get(uri)?.entries === entries) diagnostics.push(note);
+    return diagnostics;
   }
 
   /**
@@ -297,6 +312,11 @@ export class DocumentAnalyses {
     return source;
   }
 
+  /** The findings a document publishes: `maxDiagnosticsPerFile` of them, the most severe first. */
+  private limit(settings: LossLensSettings): FindingLimit {
+    return { count: settings.maxDiagnosticsPerFile, rank: (finding) => RANK[settings.severity[finding.code] ?? finding.severity] };
+  }
+
   private options(uri: string, settings: LossLensSettings): AnalyzeOptions {
     return {
       select: settings.select,
@@ -313,16 +333,23 @@ export class DocumentAnalyses {
     if (!document) return;
     const version = document.version;
     const settings = await this.environment.settings(uri);
-    const finish = (entries: DiagnosedFinding[], findings: readonly LocatedFinding[], skipped?: string, sites: readonly LossSite[] = []) => {
-      this.published.set(uri, { version, entries });
-      this.sites.set(uri, { version, sites });
+    const finish = (
+      entries: DiagnosedFinding[],
+      findings: readonly LocatedFinding[],
+      skipped?: string,
+      sites?: { readonly sites?: readonly LossSite[] },
+      hidden?: Hidden,
+    ) => {
+      this.published.set(uri, { version, entries, ...(hidden ? { note: hidden.note } : {}) });
+      this.sites.set(uri, lazySites(version, sites));
       this.environment.edits.analysed(uri, version);
       this.environment.finished({
         uri,
         version,
         findings,
+        ...(hidden ? { hidden: hidden.count } : {}),
         ...(skipped ? { skipped } : {}),
-        documents: [{ uri, version, diagnostics: entries.map((entry) => entry.diagnostic) }],
+        documents: [{ uri, version, diagnostics: [...entries.map((entry) => entry.diagnostic), ...(hidden ? [hidden.note] : [])] }],
       });
     };
     if (!settings.enable) return finish([], [], l10n.t('LossLens is turned off (losslens.enable)'));
@@ -333,24 +360,25 @@ export class DocumentAnalyses {
     let result;
     try {
       // The sites too: hovers and inline values then need no analysis of their own.
-      result = await analyzeDocument(this.source(uri), kind, document.getText(), { ...this.options(uri, settings), sites: true });
+      result = await analyzeDocument(this.source(uri), kind, document.getText(), { ...this.options(uri, settings), sites: true }, this.limit(settings));
     } catch (error) {
       // Never leave the findings of an earlier version standing: say why there are none.
       this.environment.log.error(failure(error));
       return finish([], [], l10n.t('not analysed: LossLens failed on {0} (see the LossLens log)', uri));
     }
     const entries = result.findings.map((finding) => diagnosed(finding, { ruleDocs: this.environment.ruleDocs, settings }, document, 0));
+    const hidden = result.hidden && { count: result.hidden.count, note: hiddenNote(result.hidden, settings.maxDiagnosticsPerFile) };
     if (this.environment.textDocument(uri)?.version !== version) {
       // Typing went on meanwhile: not shown (the next analysis is), but kept for hovers and inline
       // values, which answer from the last analysis at the places its text moved to (`recent`).
-      this.published.set(uri, { version, entries });
-      this.sites.set(uri, { version, sites: result.sites ?? [] });
+      this.published.set(uri, { version, entries, ...(hidden ? { note: hidden.note } : {}) });
+      this.sites.set(uri, lazySites(version, result));
       this.environment.edits.analysed(uri, version);
       return;
     }
     if (result.skipped) this.environment.log.info(`${uri}: ${result.skipped}`);
     if (result.partial) this.environment.log.info(`${uri}: ${result.partial}`);
-    finish(entries, result.findings, result.skipped, result.sites);
+    finish(entries, result.findings, result.skipped, result, hidden);
   }
 
   /** The code cells of a notebook in Python, and the program they make. */
@@ -373,8 +401,20 @@ export class DocumentAnalyses {
     const cellVersions = cells.map((cell) => cell.document.version);
     // Cells that left the notebook, or that are no longer Python code, lose their diagnostics.
     const gone = (this.notebookCells.get(uri) ?? []).filter((cell) => !cells.some((entry) => entry.uri === cell));
-    const finish = (byCell: ReadonlyMap<string, DiagnosedFinding[]>, findings: readonly LocatedFinding[], skipped?: string) => {
-      cells.forEach((cell, position) => this.published.set(cell.uri, { version: cellVersions[position]!, entries: byCell.get(cell.uri) ?? [] }));
+    const finish = (
+      byCell: ReadonlyMap<string, DiagnosedFinding[]>,
+      findings: readonly LocatedFinding[],
+      skipped?: string,
+      hidden?: Hidden & { cell: string },
+    ) => {
+      const noteOf = (cell: string) => (hidden?.cell === cell ? [hidden.note] : []);
+      cells.forEach((cell, position) =>
+        this.published.set(cell.uri, {
+          version: cellVersions[position]!,
+          entries: byCell.get(cell.uri) ?? [],
+          ...(hidden?.cell === cell.uri ? { note: hidden.note } : {}),
+        }),
+      );
       for (const cell of gone) this.published.delete(cell);
       this.notebookCells.set(
         uri,
@@ -384,12 +424,13 @@ export class DocumentAnalyses {
         uri,
         version,
         findings,
+        ...(hidden ? { hidden: hidden.count } : {}),
         ...(skipped ? { skipped } : {}),
         documents: [
           ...cells.map((cell, position) => ({
             uri: cell.uri,
             version: cellVersions[position]!,
-            diagnostics: (byCell.get(cell.uri) ?? []).map((entry) => entry.diagnostic),
+            diagnostics: [...(byCell.get(cell.uri) ?? []).map((entry) => entry.diagnostic), ...noteOf(cell.uri)],
           })),
           ...gone.map((cell) => ({ uri: cell, diagnostics: [] })),
         ],
@@ -399,7 +440,7 @@ export class DocumentAnalyses {
     if (settings.skip) return finish(new Map(), [], settings.skip);
     let result;
     try {
-      result = await analyzeNotebook(this.source(uri), program, this.options(uri, settings));
+      result = await analyzeNotebook(this.source(uri), program, this.options(uri, settings), this.limit(settings));
     } catch (error) {
       this.environment.log.error(failure(error));
       return finish(new Map(), [], l10n.t('not analysed: LossLens failed on {0} (see the LossLens log)', uri));
@@ -415,8 +456,28 @@ export class DocumentAnalyses {
       list.push(diagnosed(finding, { ruleDocs: this.environment.ruleDocs, settings }, cell.document, places[position]!.start, places));
       byCell.set(cell.uri, list);
     }
-    finish(byCell, result.findings, result.skipped);
+    // The note on findings left out goes in the cell of the first of them.
+    const noteCell = result.hidden && cells.find((cell) => cell.index === result.hidden!.next.cell);
+    const hidden = result.hidden &&
+      noteCell && { count: result.hidden.count, note: hiddenNote(result.hidden, settings.maxDiagnosticsPerFile), cell: noteCell.uri };
+    finish(byCell, result.findings, result.skipped, hidden);
   }
+}
+
+/** The sites of an analysis, read from it when first asked for (most analyses of a large document being typed in are never asked). */
+function lazySites(version: number, analysis: { readonly sites?: readonly LossSite[] } | undefined): { version: number; sites: readonly LossSite[] } {
+  return {
+    version,
+    get sites() {
+      return analysis?.sites ?? [];
+    },
+  };
+}
+
+/** Findings a document does not publish: how many, and the note saying so. */
+interface Hidden {
+  readonly count: number;
+  readonly note: Diagnostic;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import * as l10n from '@vscode/l10n';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LocatedEvidence, LocatedFinding } from '../analysis/document';
@@ -70,6 +71,32 @@ export function diagnosed(
     .filter((info): info is DiagnosticRelatedInformation => !!info);
   if (related.length > 0) diagnostic.relatedInformation = related;
   return { finding, diagnostic, document, offset, ...(cells ? { cells } : {}) };
+}
+
+/**
+ * The note on the first finding a document does not publish (past `losslens.maxDiagnosticsPerFile`),
+ * where that finding is: how many more there are, and where to see them all.
+ */
+export function hiddenNote(hidden: { readonly count: number; readonly next: LocatedFinding }, max: number): Diagnostic {
+  return {
+    range: {
+      start: { line: hidden.next.start.line - 1, character: hidden.next.start.column - 1 },
+      end: { line: hidden.next.end.line - 1, character: hidden.next.end.column - 1 },
+    },
+    severity: DiagnosticSeverity.Information,
+    source: 'LossLens',
+    message:
+      hidden.count === 1
+        ? l10n.t(
+            '1 more LossLens finding in this file is not shown, from here on: at most {0} are (losslens.maxDiagnosticsPerFile). `losslens check` lists them all.',
+            max,
+          )
+        : l10n.t(
+            '{0} more LossLens findings in this file are not shown, from here on: at most {1} are (losslens.maxDiagnosticsPerFile). `losslens check` lists them all.',
+            hidden.count,
+            max,
+          ),
+  };
 }
 
 /** A place a finding rests on, as LSP's related information: in the document, in another cell of its notebook, or in another file. */

@@ -251,6 +251,7 @@ export class Session {
       uri: event.uri,
       version: event.version,
       findings: event.findings,
+      ...(event.hidden ? { hidden: event.hidden } : {}),
       ...(event.skipped ? { skipped: event.skipped } : {}),
       published,
     };

@@ -2,10 +2,10 @@ import * as l10n from '@vscode/l10n';
 import type { AnalysisHost, ImportedModule } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
-import { SiteIndex, activationReaders, findingsThroughCalls, runRules, spanKeyOf, uniqueFindings } from '../rules/run';
+import { SiteIndex, activationReaders, findingsThroughCalls, runRules, uniqueBy } from '../rules/run';
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
-import type { AnalysisResult, Fact, Finding, LossSite, Span } from '../types';
+import type { AnalysisResult, Fact, Finding, FindingRanking, LossSite, Span } from '../types';
 import { BoundModule, type FunctionInfo } from '../engine/binder';
 import { affectedStatements, calledDefinitions, readsItsCalls } from './impact';
 import { importedModules } from './imports';
@@ -15,17 +15,42 @@ import { parseSpans, scanMentions, select, type Selection } from './select';
 import { describeSites, findSites, siteSteps, type ActivationSite, type PythonLossSite } from '../engine/sites';
 import { correspondence, statementAt, topLevelStatements, type Statement } from './statements';
 import { frameworkLibrary } from '../frameworks/library';
+import { OffsetMap } from './offset-map';
 
-/** What checking one statement gave: its findings, and its loss sites described as plain data. */
+/**
+ * What checking one statement gave: its findings, and its loss sites described as plain data,
+ * with the offsets of the version it was checked in. Carried over edits as it is: the version's
+ * offset map says where its offsets are now (`placed`).
+ */
 interface StatementCheck {
   readonly findings: readonly Finding[];
   readonly sites: readonly LossSite[];
   /** Its applications of loss modules: where the module is constructed, and the space of the input each gets. */
   readonly applications?: ReadonlyArray<{ readonly construction: Span; readonly space: Fact['space'] | undefined }>;
+  /** The version whose offsets it holds; none when it holds none. */
+  readonly version?: number;
+  /**
+   * Where the statements its offsets lie in started, in that version: it is carried over an edit
+   * only while each of them is unchanged. None when an offset lies outside every statement.
+   */
+  readonly footprint?: readonly number[];
 }
+
+/** A check with nothing in it (most statements). */
+const NOTHING: StatementCheck = { findings: [], sites: [], footprint: [] };
+
+/** How long a tree replaced by the next version's is kept before it is freed. */
+const TREE_DELETE_DELAY_MS = 1000;
+
+/** Past this many runs, a version's map is retired: its checks are moved to the offsets of now. */
+const MAX_MAP_RUNS = 64;
 
 /** One analysed version of the file: what the next version can reuse. */
 interface Version {
+  /** Counts the versions of this file, for checks to name the one their offsets are in. */
+  readonly id: number;
+  /** For each earlier version whose offsets a check holds: where those offsets are in this one. */
+  readonly maps: ReadonlyMap<number, OffsetMap>;
   readonly text: string;
   readonly statements: readonly Statement[];
   readonly tree: Tree;
@@ -51,6 +76,8 @@ interface Version {
  */
 export class SourceFile {
   private last: Version | undefined;
+  /** The id the next version gets. */
+  private nextId = 0;
   /** The analysis under way, if any: the next one waits for it (each builds on the one before). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -84,12 +111,7 @@ export class SourceFile {
       if (previous && previous.text === text && previous.checks?.options === key) {
         const parser = await this.host.parser();
         if (this.imports(parser, text, previous.statements, this.callers(previous.statements)).key === previous.imports) {
-          const byStatement = previous.checks.byStatement;
-          return {
-            findings: uniqueFindings(byStatement.flatMap((check) => check.findings)),
-            ...(options.sites ? { sites: byStatement.flatMap((check) => check.sites) } : {}),
-            ...(previous.syntaxErrors ? { syntaxErrors: previous.syntaxErrors } : {}),
-          };
+          return result(previous.checks.byStatement, previous, options, previous.syntaxErrors);
         }
       }
       // 1. Select: where sites can be, and what must be parsed for them. Most files of a model
@@ -136,10 +158,12 @@ export class SourceFile {
     // The findings of statements an edit cannot have changed are carried over (a syntax error,
     // in the version they come from or in this one, can change how tree-sitter reads untouched
     // statements, and a changed import anything: then everything is checked).
-    const carried =
+    const id = this.nextId++;
+    const kept =
       previous?.hadError !== false || imports.key !== previous.imports || previous.checks?.options !== key || !same
-        ? new Map<number, StatementCheck>()
-        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!);
+        ? { carried: new Map<number, StatementCheck>(), maps: new Map<number, OffsetMap>() }
+        : carryOver(previous, previous.checks.byStatement, text, statements, same, change!, id);
+    const carried = kept.carried;
     // 2. Parse: only what the statements checked again need (their seeds, and the statements those
     // read), incrementally when the same ones were parsed before: after an edit in a file of
     // thousands of loss lines, a few statements.
@@ -160,7 +184,13 @@ export class SourceFile {
     try {
       return yield* this.checkParsed(
         { ...input, selection: chosen },
-        { tree, imports, same, carried: tree.rootNode.hasError || chosen !== narrowed ? new Map<number, StatementCheck>() : carried },
+        {
+          id,
+          tree,
+          imports,
+          same,
+          ...(tree.rootNode.hasError || chosen !== narrowed ? { carried: new Map<number, StatementCheck>(), maps: new Map<number, OffsetMap>() } : kept),
+        },
       );
     } catch (error) {
       tree.delete();
@@ -171,7 +201,7 @@ export class SourceFile {
   /** Phases 3 to 6 for a selection parsed into `tree`, with what carries over from the version before. */
   private *checkParsed(input: CheckInput, parsed: Parsed): Steps<AnalysisResult> {
     const { text, options, key, marks, previous, statements, selection, parser } = input;
-    const { tree, imports, same, carried } = parsed;
+    const { id, tree, imports, same, carried, maps } = parsed;
     const spans = spanKey(selection.spans);
     yield;
 
@@ -194,7 +224,7 @@ export class SourceFile {
     const ruleInput = { text, module, interpreter, marks, options };
     // The applications of loss modules in statements carried over (maybe not parsed this time):
     // whether every application of a module gets logits decides how safe renaming it is.
-    const elsewhere = carriedApplications(carried);
+    const elsewhere = carriedApplications(carried, maps);
     const index = new SiteIndex(() => allSites().losses, interpreter, elsewhere);
     const own = sitesByStatement(sites, statements);
     // A statement's sites are described (as plain data, for hovers) with the facts its rules read.
@@ -207,7 +237,7 @@ export class SourceFile {
       }
       const [losses, activations] = [own.losses[at]!, own.activations[at]!];
       if (losses.length === 0 && activations.length === 0) {
-        byStatement.push({ findings: [], sites: [] });
+        byStatement.push(NOTHING);
         continue;
       }
       // What the rules will ask of each site's arguments, a site at a time (the interpreter keeps
@@ -220,16 +250,21 @@ export class SourceFile {
       // A function whose calls pass different models or losses: checked once per call as well.
       const through = yield* findingsThroughCalls(ruleInput, (pinned) => new SiteIndex(() => allSites().losses, pinned, elsewhere), losses, activations, found);
       const applications = losses.map((site) => index.application(site)).filter((application) => application !== undefined);
-      byStatement.push({ findings: [...found, ...through], sites: describeSites(losses, interpreter), ...(applications.length > 0 ? { applications } : {}) });
+      byStatement.push(
+        withFootprint(
+          { findings: [...found, ...through], sites: describeSites(losses, interpreter), ...(applications.length > 0 ? { applications } : {}), version: id },
+          statements,
+        ),
+      );
       yield;
     }
 
-    const findings = uniqueFindings(byStatement.flatMap((check) => check.findings));
-    const described = options.sites ? byStatement.flatMap((check) => check.sites) : undefined;
     // The tree before is freed once the findings are out: deleting a large one takes a while.
     if (previous) deleteLater(previous.tree);
     const syntaxErrors = tree.rootNode.hasError ? errorSpans(tree.rootNode) : undefined;
     this.last = {
+      id,
+      maps,
       text,
       statements,
       tree,
@@ -240,7 +275,7 @@ export class SourceFile {
       ...(syntaxErrors ? { syntaxErrors } : {}),
       checks: { options: key, byStatement },
     };
-    return { findings, ...(described ? { sites: described } : {}), ...(syntaxErrors ? { syntaxErrors } : {}) };
+    return result(byStatement, this.last, options, syntaxErrors);
   }
 
   /**
@@ -288,18 +323,25 @@ export class SourceFile {
   }
 }
 
-/** Deletes a tree after the current task (a function of its own: the closure holds the tree alone). */
+/**
+ * Deletes a tree once the findings made without it are out: a second later, when an editor has
+ * shown them (freeing the tree of a whole 2 MB file takes a tenth of a second). A function of its
+ * own: the closure holds the tree alone.
+ */
 function deleteLater(tree: Tree): void {
-  setImmediate(() => tree.delete());
+  setTimeout(() => tree.delete(), TREE_DELETE_DELAY_MS).unref();
 }
 
 /** What the parse of a version gave, and what it reuses of the version before. */
 interface Parsed {
+  readonly id: number;
   readonly tree: Tree;
   readonly imports: ReturnType<SourceFile['imports']>;
   readonly same: Int32Array | undefined;
   /** The checks carried over, by statement index. */
   readonly carried: ReadonlyMap<number, StatementCheck>;
+  /** Where the offsets of the versions those checks hold are now. */
+  readonly maps: ReadonlyMap<number, OffsetMap>;
 }
 
 /**
@@ -316,18 +358,32 @@ function narrowSelection(selection: Selection, statements: readonly Statement[],
   return { ...selection, seeds, spans: parseSpans(seeds, statements, text) };
 }
 
-/** The applications of loss modules the carried checks hold, by their construction's place. */
-function carriedApplications(carried: ReadonlyMap<number, StatementCheck>): ReadonlyMap<string, ReadonlyArray<Fact['space'] | undefined>> {
-  const byConstruction = new Map<string, Array<Fact['space'] | undefined>>();
-  for (const check of carried.values()) {
-    for (const application of check.applications ?? []) {
-      const key = spanKeyOf(application.construction);
-      const list = byConstruction.get(key);
-      if (list) list.push(application.space);
-      else byConstruction.set(key, [application.space]);
+/**
+ * The applications of loss modules the carried checks hold, of the construction at a place now
+ * (asked for a few constructions after an edit: each question reads the carried checks once).
+ */
+function carriedApplications(
+  carried: ReadonlyMap<number, StatementCheck>,
+  maps: ReadonlyMap<number, OffsetMap>,
+): (construction: Span) => ReadonlyArray<Fact['space'] | undefined> {
+  const answers = new Map<string, Array<Fact['space'] | undefined>>();
+  return (construction) => {
+    const key = `${construction.start}:${construction.end}`;
+    let spaces = answers.get(key);
+    if (spaces) return spaces;
+    answers.set(key, (spaces = []));
+    for (const check of carried.values()) {
+      if (!check.applications) continue;
+      const map = check.version === undefined ? undefined : maps.get(check.version);
+      for (const { construction: made, space } of check.applications) {
+        if ((map ? map.apply(made.start) : made.start) !== construction.start) continue;
+        // The end moves with the last character's statement (as `moveSpan` moves it).
+        const end = made.end > made.start && map ? map.apply(made.end - 1) + 1 : made.end - made.start + construction.start;
+        if (end === construction.end) spaces.push(space);
+      }
     }
-  }
-  return byConstruction;
+    return spaces;
+  };
 }
 
 /** What `SourceFile.check` is given: the text, its selection, and what the version before left. */
@@ -362,11 +418,13 @@ function sitesByStatement(
 }
 
 /**
- * The findings of statements an edit cannot have changed, moved to where they are now, by
- * statement index. Unchanged: the same text at the same place (moved by the edit), not touched
+ * The checks of statements an edit cannot have changed, by statement index, and where the offsets
+ * they hold are now. Unchanged: the same text at the same place (moved by the edit), not touched
  * by it, and using no name that a changed statement defines (before or after the edit); every
- * offset a finding holds (its span, evidence, fix, the places its message names) must lie in an
- * unchanged statement, and moves with it.
+ * offset a check holds (its spans, evidence, fixes, the places its messages name) must lie in
+ * an unchanged statement (its footprint). A check is carried as it is: the map of the version it
+ * was made in moves its offsets when they are read (`placed`), so an edit in a file of tens of
+ * thousands of findings moves a few maps, not the findings.
  */
 function carryOver(
   previous: Version,
@@ -375,7 +433,8 @@ function carryOver(
   statements: readonly Statement[],
   same: Int32Array,
   change: TextChange,
-): Map<number, StatementCheck> {
+  id: number,
+): { carried: Map<number, StatementCheck>; maps: Map<number, OffsetMap> } {
   const touched: number[] = [];
   const survivors = new Set<number>();
   statements.forEach((statement, index) => {
@@ -406,52 +465,148 @@ function carryOver(
   // A comment line above a statement (`# losslens: ignore[...]`) belongs to the one before it:
   // the statement after a changed one is checked again too.
   for (const index of touched) if (index + 1 < statements.length) affected.add(index + 1);
-  const newIndex = new Int32Array(previous.statements.length).fill(-1);
-  same.forEach((old, index) => {
-    if (old >= 0) newIndex[old] = index;
-  });
-  // Most offsets lie in the statement the one before lay in: looked up only when not.
-  let hit = -1;
-  const move = (offset: number): number | undefined => {
-    const last = previous.statements[hit];
-    const old = last && offset >= last.start && offset < last.end ? hit : (hit = statementAt(previous.statements, offset));
-    if (old < 0 || newIndex[old]! < 0) return undefined;
-    return statements[newIndex[old]!]!.start + (offset - previous.statements[old]!.start);
-  };
+  // Where the statements that are unchanged started before the edit.
+  const unchanged = new Set<number>();
+  for (const old of same) if (old >= 0) unchanged.add(previous.statements[old]!.start);
+  const mapBefore = (version: number) => (version === previous.id ? OffsetMap.identity : previous.maps.get(version));
   const carried = new Map<number, StatementCheck>();
+  const maps = new Map<number, OffsetMap>();
+  const retired: number[] = [];
   statements.forEach((_statement, index) => {
     if (affected.has(index) || same[index]! < 0) return;
     const old = byStatement[same[index]!]!;
-    // Nothing to move (most statements): the same check.
-    if (old.findings.length === 0 && old.sites.length === 0) {
+    if (old.version === undefined) {
       carried.set(index, old);
       return;
     }
-    const findings: Finding[] = [];
-    let moved = false;
-    for (const finding of old.findings) {
-      const result = moveFinding(finding, move);
-      if (!result) return;
-      findings.push(result);
-      moved ||= result !== finding;
+    const before = mapBefore(old.version);
+    if (!before || !old.footprint || !old.footprint.every((start) => unchanged.has(before.apply(start)))) return;
+    let map = maps.get(old.version);
+    if (!map) {
+      map = before.then(change);
+      maps.set(old.version, map);
+      if (map.runs > MAX_MAP_RUNS) retired.push(old.version);
     }
-    const sites: LossSite[] = [];
-    for (const site of old.sites) {
-      const result = moveSite(site, move);
-      if (!result) return;
-      sites.push(result);
-      moved ||= result !== site;
-    }
-    const applications: Array<NonNullable<StatementCheck['applications']>[number]> = [];
-    for (const application of old.applications ?? []) {
-      const construction = moveSpan(application.construction, move);
-      if (!construction) return;
-      applications.push(construction === application.construction ? application : { ...application, construction });
-      moved ||= construction !== application.construction;
-    }
-    carried.set(index, moved ? { findings, sites, ...(applications.length > 0 ? { applications } : {}) } : old);
+    carried.set(index, old);
   });
-  return carried;
+  // A version edited around many times: its checks move to the offsets of now, as new checks.
+  for (const version of retired) {
+    const map = maps.get(version)!;
+    maps.delete(version);
+    for (const [index, check] of carried)
+      if (check.version === version) carried.set(index, { ...placed(check, map), version: id, footprint: check.footprint!.map((start) => map.apply(start)) });
+  }
+  return { carried, maps };
+}
+
+/** A check with its offsets where `map` says they are now (the very check when they have not moved). */
+function placed(check: StatementCheck, map: OffsetMap | undefined): StatementCheck {
+  if (!map || check.version === undefined) return check;
+  const move = (offset: number) => map.apply(offset);
+  const applications = check.applications?.map((application) => {
+    const construction = moveSpan(application.construction, move)!;
+    return construction === application.construction ? application : { ...application, construction };
+  });
+  return {
+    findings: placedFindings(check, map),
+    sites: placedSites(check, map),
+    ...(applications ? { applications } : {}),
+    version: check.version,
+    ...(check.footprint ? { footprint: check.footprint } : {}),
+  };
+}
+
+function placedFindings(check: StatementCheck, map: OffsetMap | undefined): readonly Finding[] {
+  if (!map || check.findings.length === 0) return check.findings;
+  return check.findings.map((finding) => moveFinding(finding, (offset) => map.apply(offset))!);
+}
+
+function placedSites(check: StatementCheck, map: OffsetMap | undefined): readonly LossSite[] {
+  if (!map || check.sites.length === 0) return check.sites;
+  return check.sites.map((site) => moveSite(site, (offset) => map.apply(offset))!);
+}
+
+/**
+ * A check made now, with its footprint: where the statements its offsets lie in start (none when
+ * one lies outside every statement: it is then checked again after any edit).
+ */
+function withFootprint(check: StatementCheck, statements: readonly Statement[]): StatementCheck {
+  const starts = new Set<number>();
+  let outside = false;
+  const record = (offset: number) => {
+    const at = statementAt(statements, offset);
+    if (at < 0) outside = true;
+    else starts.add(statements[at]!.start);
+    return offset;
+  };
+  for (const finding of check.findings) moveFinding(finding, record);
+  for (const site of check.sites) moveSite(site, record);
+  for (const application of check.applications ?? []) moveSpan(application.construction, record);
+  return outside ? check : { ...check, footprint: [...starts] };
+}
+
+/**
+ * What an analysis answers: the findings of every statement, and the sites when asked for, each
+ * moved to where it is in `version` when it is first read (a server publishing a few of tens of
+ * thousands of findings moves only those).
+ */
+function result(byStatement: readonly StatementCheck[], version: Version, options: AnalyzeOptions, syntaxErrors: readonly Span[] | undefined): AnalysisResult {
+  const mapOf = (check: StatementCheck) => (check.version === undefined ? undefined : version.maps.get(check.version));
+  // Every finding, made unique by where it is now, before any is moved there.
+  let keyed: ReturnType<typeof keyedFindings> | undefined;
+  const unique = () => (keyed ??= keyedFindings(byStatement, mapOf));
+  const moved = (item: ReturnType<typeof keyedFindings>[number]) => (item.map ? moveFinding(item.finding, (offset) => item.map!.apply(offset))! : item.finding);
+  let findings: readonly Finding[] | undefined;
+  let sites: readonly LossSite[] | undefined;
+  const answer: AnalysisResult = {
+    get findings() {
+      return (findings ??= unique().map(moved));
+    },
+    firstFindings: (limit: FindingRanking) => {
+      const all = unique();
+      if (all.length <= limit.count) return { findings: all.map(moved), total: all.length };
+      const byRank = new Map<number, typeof all>();
+      for (const item of all) {
+        const rank = limit.rank(item.finding);
+        const group = byRank.get(rank);
+        if (group) group.push(item);
+        else byRank.set(rank, [item]);
+      }
+      const ordered = [...byRank.keys()].sort((a, b) => a - b).flatMap((rank) => byRank.get(rank)!);
+      const chosen = new Set(ordered.slice(0, limit.count));
+      return { findings: all.filter((item) => chosen.has(item)).map(moved), next: moved(ordered[limit.count]!), total: all.length };
+    },
+    ...(syntaxErrors ? { syntaxErrors } : {}),
+  };
+  // Defined, not spread: spreading a getter reads it.
+  if (options.sites)
+    Object.defineProperty(answer, 'sites', {
+      enumerable: true,
+      get: () => (sites ??= byStatement.flatMap((check) => placedSites(check, mapOf(check)))),
+    });
+  return answer;
+}
+
+/** The findings of every check with where each is now, unique (`uniqueBy`) and in order. */
+function keyedFindings(byStatement: readonly StatementCheck[], mapOf: (check: StatementCheck) => OffsetMap | undefined) {
+  const items = [];
+  for (const check of byStatement) {
+    if (check.findings.length === 0) continue;
+    const map = mapOf(check);
+    for (const finding of check.findings) {
+      const span = map ? moveSpan(finding.span, (offset) => map.apply(offset))! : finding.span;
+      items.push({
+        finding,
+        map,
+        code: finding.code,
+        messageId: finding.messageId,
+        start: span.start,
+        end: span.end,
+        dataText: () => JSON.stringify(map ? moveData(finding.data, (offset) => map.apply(offset)) : finding.data),
+      });
+    }
+  }
+  return uniqueBy(items);
 }
 
 /*

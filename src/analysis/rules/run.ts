@@ -37,7 +37,7 @@ export class SiteIndex {
      * Applications in statements not parsed this time (their findings carried over from the
      * version before), with the space of the input they get: by their construction's span.
      */
-    private readonly elsewhere?: ReadonlyMap<string, ReadonlyArray<Fact['space'] | undefined>>,
+    private readonly elsewhere?: (construction: Span) => ReadonlyArray<Fact['space'] | undefined>,
   ) {}
 
   /**
@@ -51,7 +51,7 @@ export class SiteIndex {
     if (answer === undefined) {
       answer =
         (this.applicationsOf(site.construction.id) ?? []).every((other) => this.inputSpace(other) === space) &&
-        (this.elsewhere?.get(spanKeyOf(site.construction)) ?? []).every((other) => other === space);
+        (this.elsewhere?.({ start: site.construction.startIndex, end: site.construction.endIndex }) ?? []).every((other) => other === space);
       this.answers.set(key, answer);
     }
     return answer;
@@ -80,11 +80,6 @@ export class SiteIndex {
     const node = site.args.get(site.api.parameters[0]!);
     return node ? this.interpreter.factOf(node).space : undefined;
   }
-}
-
-/** A construction call's place, as `SiteIndex`'s applications elsewhere are keyed. */
-export function spanKeyOf(node: { readonly startIndex: number; readonly endIndex: number } | Span): string {
-  return 'startIndex' in node ? `${node.startIndex}:${node.endIndex}` : `${node.start}:${node.end}`;
 }
 
 /**
@@ -170,22 +165,44 @@ export function* findingsThroughCalls(
   return extra;
 }
 
+/** A finding as `uniqueBy` compares it: where it is, and its data as JSON text (made only for findings alike in the rest). */
+export interface FindingKey {
+  readonly code: string;
+  readonly messageId: string;
+  readonly start: number;
+  readonly end: number;
+  dataText(): string;
+}
+
 /** The same finding can come from two statements (one weight, two uses of the loss): each once, in order. */
 export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const keyed = findings.map((finding) => ({
+    finding,
+    code: finding.code,
+    messageId: finding.messageId,
+    start: finding.span.start,
+    end: finding.span.end,
+    dataText: () => JSON.stringify(finding.data),
+  }));
+  return uniqueBy(keyed).map((item) => item.finding);
+}
+
+/** `uniqueFindings` for findings read through a key (a finding not yet moved to where it is). */
+export function uniqueBy<T extends FindingKey>(findings: readonly T[]): T[] {
   // Findings are alike only when their code, span and message are: the data (a JSON text) is
   // compared only between findings alike in the rest, so tens of thousands stay cheap.
-  const byPlace = new Map<string, Finding[]>();
-  const unique: Finding[] = [];
+  const byPlace = new Map<string, T[]>();
+  const unique: T[] = [];
   for (const finding of findings) {
-    const key = `${finding.code}:${finding.span.start}:${finding.span.end}:${finding.messageId}`;
+    const key = `${finding.code}:${finding.start}:${finding.end}:${finding.messageId}`;
     const alike = byPlace.get(key);
     if (!alike) {
       byPlace.set(key, [finding]);
       unique.push(finding);
       continue;
     }
-    const data = JSON.stringify(finding.data);
-    const same = alike.findIndex((other) => JSON.stringify(other.data) === data);
+    const data = finding.dataText();
+    const same = alike.findIndex((other) => other.dataText() === data);
     // The last of equal findings is kept, where it stands.
     if (same < 0) {
       alike.push(finding);
@@ -195,7 +212,7 @@ export function uniqueFindings(findings: readonly Finding[]): Finding[] {
       alike[same] = finding;
     }
   }
-  const order = (a: Finding, b: Finding) => a.span.start - b.span.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const order = (a: T, b: T) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
   // Statement by statement, they mostly come in order already.
   return unique.every((finding, index) => index === 0 || order(unique[index - 1]!, finding) <= 0) ? unique : unique.sort(order);
 }

@@ -42,7 +42,10 @@ export interface AnalysisFinishedParams {
   /** The document, or the notebook (whose cells hold the diagnostics). */
   readonly uri: string;
   readonly version: number;
+  /** The findings published (the first `losslens.maxDiagnosticsPerFile`, the most severe first). */
   readonly findings: readonly LocatedFinding[];
+  /** How many findings there are beyond those, when there are. */
+  readonly hidden?: number;
   /** Why it was not analysed (turned off, too large, binary, broken), when it was not. */
   readonly skipped?: string;
   /**
