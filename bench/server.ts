@@ -28,8 +28,12 @@ const DIAGNOSTICS_BUDGET_MS = 1000;
 const EDITS = 200;
 const EDIT_INTERVAL_MS = 150;
 
-/** The two documents: training scripts to 53,000 lines, and loss calls to 2 MB (under the 2,048 KB limit). */
-function documents(): Array<{ name: string; text: string }> {
+/**
+ * The documents: training scripts to 53,000 lines, and loss calls to 2 MB (under the 2,048 KB
+ * limit); the second once more with every one of its 24,000 findings published (the default
+ * publishes 1,000, as many as VS Code shows), for reference: no target applies to it.
+ */
+function documents(): Array<{ name: string; text: string; settings?: object; reference?: boolean }> {
   const scripts: string[] = [];
   for (let index = 0, lines = 0; lines < 53_000; index++) {
     const script = trainingScript(30_000 + index);
@@ -43,6 +47,12 @@ function documents(): Array<{ name: string; text: string }> {
   return [
     { name: 'training scripts, 53,000 lines', text: scripts.join('\n') },
     { name: '48,000 loss calls', text: `${dense.join('\n')}\n` },
+    {
+      name: '48,000 loss calls, every finding published (losslens.maxDiagnosticsPerFile 100000)',
+      text: `${dense.join('\n')}\n`,
+      settings: { maxDiagnosticsPerFile: 100_000 },
+      reference: true,
+    },
   ];
 }
 
@@ -50,17 +60,19 @@ interface TypingResult {
   readonly openMs: number;
   readonly hoversMs: readonly number[];
   readonly diagnosticsMs: number;
+  /** How many diagnostics the last publish had. */
+  readonly published: number;
 }
 
-async function typeIn(text: string): Promise<TypingResult> {
+async function typeIn(text: string, settings: object = {}): Promise<TypingResult> {
   const child = spawn(process.execPath, [join(__dirname, 'cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const uri = 'file:///bench/typing.py';
-  let published: { at: number; version?: number } | undefined;
+  let published: { at: number; count: number; version?: number } | undefined;
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-    published = { at: performance.now(), ...(params.version !== undefined ? { version: params.version } : {}) };
+    published = { at: performance.now(), count: params.diagnostics.length, ...(params.version !== undefined ? { version: params.version } : {}) };
   });
-  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => ({})));
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
   connection.onRequest(RegistrationRequest.type, () => null);
   connection.listen();
   try {
@@ -105,7 +117,7 @@ async function typeIn(text: string): Promise<TypingResult> {
     }
     const lastEdit = performance.now() - EDIT_INTERVAL_MS;
     await until(() => published?.version === version);
-    return { openMs, hoversMs, diagnosticsMs: published!.at - lastEdit };
+    return { openMs, hoversMs, diagnosticsMs: published!.at - lastEdit, published: published!.count };
   } finally {
     child.kill();
     connection.dispose();
@@ -115,16 +127,17 @@ async function typeIn(text: string): Promise<TypingResult> {
 export async function runServerBench(): Promise<boolean> {
   console.log('\nLanguage server: typing in a large document (200 edits, 150 ms apart; a hover every 20)');
   let ok = true;
-  for (const { name, text } of documents()) {
-    const result = await typeIn(text);
+  for (const { name, text, settings, reference } of documents()) {
+    const result = await typeIn(text, settings);
     const slowest = Math.max(...result.hoversMs);
     const hoverOk = slowest < HOVER_BUDGET_MS;
     const diagnosticsOk = result.diagnosticsMs < DIAGNOSTICS_BUDGET_MS;
-    ok &&= hoverOk && diagnosticsOk;
+    if (!reference) ok &&= hoverOk && diagnosticsOk;
+    const verdict = (met: boolean) => (reference ? 'for reference' : met ? 'met' : 'MISSED');
     console.log(
       `  ${name} (${(text.length / 1e6).toFixed(1)} MB): first diagnostics ${result.openMs.toFixed(0)} ms; ` +
-        `hovers ${result.hoversMs.map((ms) => ms.toFixed(0)).join(', ')} ms (slowest ${slowest.toFixed(0)} ms, target < ${HOVER_BUDGET_MS}: ${hoverOk ? 'met' : 'MISSED'}); ` +
-        `diagnostics ${result.diagnosticsMs.toFixed(0)} ms after the last edit (target < ${DIAGNOSTICS_BUDGET_MS}: ${diagnosticsOk ? 'met' : 'MISSED'})`,
+        `hovers ${result.hoversMs.map((ms) => ms.toFixed(0)).join(', ')} ms (slowest ${slowest.toFixed(0)} ms, target < ${HOVER_BUDGET_MS}: ${verdict(hoverOk)}); ` +
+        `diagnostics (${result.published} published) ${result.diagnosticsMs.toFixed(0)} ms after the last edit (target < ${DIAGNOSTICS_BUDGET_MS}: ${verdict(diagnosticsOk)})`,
     );
   }
   return ok;

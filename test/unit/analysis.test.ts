@@ -408,11 +408,48 @@ async function sameAsFresh(base: string, edits: ReadonlyArray<readonly [number, 
     const fresh = await analyzeFresh(text, { sites: true });
     expect(JSON.stringify(cached.sites)).toBe(JSON.stringify(fresh.sites));
     expect(JSON.stringify(cached.findings)).toBe(JSON.stringify(fresh.findings));
+    expectFirstFindings(cached, fresh.findings);
   }
   incremental.dispose();
 }
 
+/**
+ * `firstFindings` gives what ranking `findings` would: the first half by a rank (one rule
+ * before the others, as a server ranks by severity), in the order of the text, and the next one.
+ */
+function expectFirstFindings(result: AnalysisResult, findings: AnalysisResult['findings']): void {
+  const rank = (finding: { code: string }) => (finding.code === 'LL003' ? 0 : 1);
+  const count = Math.floor(findings.length / 2);
+  const ordered = [...findings.filter((finding) => rank(finding) === 0), ...findings.filter((finding) => rank(finding) === 1)];
+  const first = result.firstFindings!({ count, rank });
+  expect(first.total).toBe(findings.length);
+  expect(JSON.stringify(first.findings)).toBe(JSON.stringify(findings.filter((finding) => ordered.indexOf(finding) < count)));
+  expect(JSON.stringify(first.next)).toBe(JSON.stringify(findings.length > count ? ordered[count] : undefined));
+}
+
 describe('re-analysis after edits reuses the findings of untouched statements', () => {
+  it('carries findings over a hundred edits in as many places (offset maps retired past 64 runs), as a fresh analysis finds them', async () => {
+    const calls = Array.from({ length: 120 }, (_unused, index) =>
+      index % 2 ? `loss${index} = criterion(F.softmax(z${index}, dim=1), t)` : `l${index} = nll(F.softmax(x${index}, dim=1), y)`,
+    );
+    let text = ['import torch.nn as nn', 'import torch.nn.functional as F', 'criterion = nn.CrossEntropyLoss()', 'nll = nn.NLLLoss()', ...calls, ''].join('\n');
+    const incremental = new SourceFile(host);
+    await incremental.analyze(text);
+    // A comment line above every other call, from the last call up: each edit moves what follows it.
+    for (let index = calls.length - 1; index >= 0; index -= 1) {
+      const at = text.indexOf(calls[index]!);
+      text = `${text.slice(0, at)}# note ${index}\n${text.slice(at)}`;
+      const cached = await incremental.analyze(text, { sites: true });
+      if (index % 20 !== 0) continue;
+      const fresh = await analyzeFresh(text, { sites: true });
+      expect(cached.findings.length).toBe(calls.length);
+      expect(JSON.stringify(cached.findings)).toBe(JSON.stringify(fresh.findings));
+      expect(JSON.stringify(cached.sites)).toBe(JSON.stringify(fresh.sites));
+      expectFirstFindings(cached, fresh.findings);
+    }
+    incremental.dispose();
+  });
+
   it('gives the same findings as a fresh analysis, edit after edit (fast-check)', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');

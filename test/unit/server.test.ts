@@ -478,6 +478,72 @@ describe('losslens server over stdio, driven as Neovim drives it', () => {
     expect(await client.close()).toBe(0);
   });
 
+  it('publishes at most losslens.maxDiagnosticsPerFile findings, the most severe first, and a note on the first left out (pushed and pulled)', async () => {
+    // Errors (LL004) on lines 7 and 9, warnings (LL003) on lines 6, 8 and 10 (1-based).
+    const text = [
+      'import torch',
+      'import torch.nn as nn',
+      'import torch.nn.functional as F',
+      'criterion = nn.CrossEntropyLoss()',
+      'nll = nn.NLLLoss()',
+      'a = criterion(F.softmax(z1, dim=1), t)',
+      'b = nll(F.softmax(z2, dim=1), t)',
+      'c = criterion(F.softmax(z3, dim=1), t)',
+      'd = nll(F.softmax(z4, dim=1), t)',
+      'e = criterion(F.softmax(z5, dim=1), t)',
+      '',
+    ].join('\n');
+    const shown = (diagnostics: readonly Diagnostic[]) => diagnostics.map((d) => [d.range.start.line + 1, d.code ?? null, d.severity]);
+    const note = (count: number, max: number) =>
+      `${count} more LossLens findings in this file are not shown, from here on: at most ${max} are (losslens.maxDiagnosticsPerFile). \`losslens check\` lists them all.`;
+    const client = await startClient();
+    client.settings = { maxDiagnosticsPerFile: 3 };
+    const uri = pathToFileURL(join(workspace, 'pytorch/limited.py')).href;
+    const published = client.diagnostics(uri);
+    open(client, 'pytorch/limited.py', 'python', text);
+    const first = await published;
+    // Both errors, then the first warning; the note where the next warning is.
+    expect(shown(first.diagnostics)).toEqual([
+      [6, 'LL003', 2],
+      [7, 'LL004', 1],
+      [9, 'LL004', 1],
+      [8, null, 3],
+    ]);
+    expect(first.diagnostics[3]!.message).toBe(note(2, 3));
+    // A severity set for a rule ranks it as that severity: the first three in the text.
+    client.settings = { maxDiagnosticsPerFile: 3, severity: { LL003: 'error' } };
+    const again = client.diagnostics(uri);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    expect(shown((await again).diagnostics)).toEqual([
+      [6, 'LL003', 1],
+      [7, 'LL004', 1],
+      [8, 'LL003', 1],
+      [9, null, 3],
+    ]);
+    // The default shows all five.
+    client.settings = {};
+    const all = client.diagnostics(uri);
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    expect(shown((await all).diagnostics).map(([line]) => line)).toEqual([6, 7, 8, 9, 10]);
+    expect(await client.close()).toBe(0);
+    // A client that pulls gets the same, note included.
+    const pulling = await startClient(true);
+    pulling.settings = { maxDiagnosticsPerFile: 4 };
+    open(pulling, 'pytorch/limited.py', 'python', text);
+    const report = (await pulling.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+    expect(shown(report.items)).toEqual([
+      [6, 'LL003', 2],
+      [7, 'LL004', 1],
+      [8, 'LL003', 2],
+      [9, 'LL004', 1],
+      [10, null, 3],
+    ]);
+    expect(report.items[4]!.message).toBe(
+      '1 more LossLens finding in this file is not shown, from here on: at most 4 are (losslens.maxDiagnosticsPerFile). `losslens check` lists them all.',
+    );
+    expect(await pulling.close()).toBe(0);
+  });
+
   it("follows the project's pyproject.toml where the client sets nothing, and reads it again when it changes", async () => {
     const config = join(workspace, 'pyproject.toml');
     writeFileSync(config, '[project]\nname = "examples"\n\n[tool.losslens]\nignore = ["LL001"]\n\n[tool.losslens.severity]\nLL003 = "hint"\n');

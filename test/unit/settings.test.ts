@@ -28,10 +28,13 @@ describe('normalizeSettings', () => {
       enable: 'yes',
       ignore: 'LL001',
       maxFileSizeKB: -3,
+      maxDiagnosticsPerFile: 0,
       'evaluator.maxElements': 1.5,
     });
     expect(settings).toEqual(DEFAULT_SETTINGS);
-    expect(problems.map((problem) => problem.key)).toEqual(['enable', 'ignore', 'maxFileSizeKB', 'evaluator.maxElements']);
+    expect(problems.map((problem) => problem.key)).toEqual(['enable', 'ignore', 'maxFileSizeKB', 'maxDiagnosticsPerFile', 'evaluator.maxElements']);
+    expect(normalizeSettings({ maxDiagnosticsPerFile: '5' }).settings.maxDiagnosticsPerFile).toBe(1000);
+    expect(normalizeSettings({ maxDiagnosticsPerFile: 5 }).settings.maxDiagnosticsPerFile).toBe(5);
   });
 
   it('converts the file size limit from KB to bytes', () => {

@@ -19,7 +19,7 @@ export class OffsetMap {
     private readonly shifts: readonly number[],
   ) {}
 
-  /** How many runs: each edit since the version adds at most one. */
+  /** How many runs: an edit cuts the runs its end falls in (one, or more beside text replaced before). */
   get runs(): number {
     return this.starts.length;
   }

@@ -166,7 +166,7 @@ export function* findingsThroughCalls(
 }
 
 /** A finding as `uniqueBy` compares it: where it is, and its data as JSON text (made only for findings alike in the rest). */
-export interface FindingKey {
+interface FindingKey {
   readonly code: string;
   readonly messageId: string;
   readonly start: number;
