@@ -1,7 +1,7 @@
 // `npm run bench [-- CORPUS]`: bundles bench/ with esbuild and runs it; see bench/main.ts.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { bundleCheckWorker, bundleCli } from './bundles.mjs';
+import { bundleCheckWorker, bundleCli, treeSitterBeside } from './bundles.mjs';
 
 // `losslens check`'s worker threads, beside the bench (the bench's check runs look for it there).
 await bundleCheckWorker('dist/bench/check-worker.js');
@@ -16,6 +16,7 @@ await esbuild.build({
   outfile: 'dist/bench/bench.js',
   // tfjs registers its CPU backend as an import side effect that bundling would drop.
   external: ['@tensorflow/*', '@astral-sh/ruff-wasm-nodejs'],
+  plugins: [treeSitterBeside],
   logLevel: 'warning',
 });
 try {

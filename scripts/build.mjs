@@ -7,6 +7,7 @@ import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import ts from 'typescript';
+import { treeSitterBeside } from './bundles.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -239,7 +240,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [tfjsExternal],
+    plugins: [tfjsExternal, treeSitterBeside],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

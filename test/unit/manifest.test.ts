@@ -49,10 +49,11 @@ const distFilesNamedIn = (sources: string): string[] => [...sources.matchAll(/'(
 
 /**
  * Loaded at run time under names no source spells: the TensorFlow.js analyzer (scripts/build.mjs
- * turns `import('./script/analyze')` into a `require` of it) and tree-sitter's runtime (found by
- * its `locateFile`).
+ * turns `import('./script/analyze')` into a `require` of it), tree-sitter's runtime (the build
+ * turns `@vscode/tree-sitter-wasm` into a `require` of its `tree-sitter.js`, which finds its
+ * WebAssembly by `locateFile`).
  */
-const DIST_FILES_NAMED_BY_THE_BUILD = ['dist/tfjs/analyze.js', 'dist/tree-sitter.wasm'];
+const DIST_FILES_NAMED_BY_THE_BUILD = ['dist/tfjs/analyze.js', 'dist/tree-sitter.js', 'dist/tree-sitter.wasm'];
 
 /** Sources, tests, dependencies, source maps, native binaries: in neither the VSIX nor the npm package. */
 const NEVER_SHIPPED = [/^(src|test|bench|scripts|examples|node_modules|media\/src)\//, /\.map$/, /\.node$/, /\.test\.[cm]?[jt]sx?$/];
@@ -204,7 +205,7 @@ describe('VSIX contents (.vscodeignore)', () => {
 
   it('ships only the allow-listed files in the VSIX (vsce ls)', () => {
     const expected = [
-      /^dist\/(extension|cli|check-worker|tfjs-worker|evaluator-worker|calculator-worker|tfjs\/analyze)\.js$/,
+      /^dist\/(extension|cli|check-worker|tfjs-worker|evaluator-worker|calculator-worker|tree-sitter|tfjs\/analyze)\.js$/,
       /^dist\/tree-sitter(-python)?\.wasm$/,
       /^media\/dist\/[\w-]+\.(js|css)$/,
       /^media\/icon\.png$/,
