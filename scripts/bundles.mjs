@@ -50,7 +50,12 @@ const tfjsExternal = {
 /** @param {string} outdir */
 export async function bundleCli(outdir) {
   await Promise.all([
-    esbuild.build({ ...node, entryPoints: { cli: 'src/cli/bin.ts', 'tfjs-worker': 'src/server/tfjs-worker.ts' }, outdir, plugins: [tfjsExternal, treeSitterBeside] }),
+    esbuild.build({
+      ...node,
+      entryPoints: { cli: 'src/cli/bin.ts', 'tfjs-worker': 'src/server/tfjs-worker.ts' },
+      outdir,
+      plugins: [tfjsExternal, treeSitterBeside],
+    }),
     esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/script/analyze.ts' }, outdir }),
   ]);
 }
