@@ -36,6 +36,8 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
     }
     case 'keras.layers.Softmax':
       return { kind: 'layer', layer: activationLayer(interpreter, node, 'softmax') };
+    case 'keras.layers.TimeDistributed':
+      return { kind: 'layer', layer: timeDistributed(interpreter, node, args, depth) };
     case 'keras.layers.ReLU': {
       // `ReLU(max_value=1.0)` (TensorFlow.js: `reLU({maxValue: 1})`); a negative slope makes it leaky.
       const max = numberValue(argument(args, 'max_value', 0) ?? args.keywords.get('maxValue'));
@@ -67,6 +69,27 @@ export function kerasCall(qualified: string, node: IrNode, args: CallArguments, 
   if (KERAS_PASSTHROUGH_LAYERS.has(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: (input) => input } };
   if (/^keras\.layers\.[A-Z]/.test(qualified)) return { kind: 'layer', layer: { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT } };
   return undefined;
+}
+
+/**
+ * `TimeDistributed(layer)` (TensorFlow.js: `timeDistributed({layer})`) applies its layer to every
+ * time step: its output means what the layer's output means. Its shape is left unknown (the
+ * layer's own would miss the time axis); a layer that is not known leaves the output unknown.
+ */
+function timeDistributed(interpreter: Interpreter, node: IrNode, args: CallArguments, depth: number): Layer {
+  const wrapped = argument(args, 'layer', 0);
+  const inner = wrapped ? interpreter.value(wrapped, depth + 1) : undefined;
+  if (inner?.kind !== 'layer' || inner.layer.outputs) return { describe: node.text, evidence: [], keras: true, apply: () => UNKNOWN_FACT };
+  const layer = inner.layer;
+  return {
+    describe: node.text,
+    evidence: layer.evidence,
+    keras: true,
+    apply: (input) => {
+      const { shape: _shape, ...output } = layer.apply(input);
+      return output;
+    },
+  };
 }
 
 /**

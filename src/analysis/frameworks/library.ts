@@ -33,6 +33,8 @@ import {
   type ActivationKind,
 } from './apis';
 
+/** Functions that run the module they are given on the input after it. */
+const MODULE_RUNNERS: ReadonlySet<string> = new Set(['torch.nn.parallel.data_parallel', 'torch.utils.checkpoint.checkpoint']);
 /**
  * PyTorch as the interpreter sees it: what its functions, layers, tensor factories and tensor
  * methods do to the space, shape and dtype of a value (the tables are in `apis.ts`). Layers are
@@ -155,6 +157,15 @@ function call(qualified: string, node: IrNode, args: CallArguments, interpreter:
     });
   }
   if (qualified === 'torch.nn.Sequential') return sequential(interpreter, node, args, depth);
+  if (MODULE_RUNNERS.has(qualified)) {
+    // `nn.parallel.data_parallel(self.main, x, ...)` and `checkpoint(self.block, x)` run the module
+    // on its input, as `self.main(x)` does (DCGAN's idiom); a module it cannot read leaves the
+    // output unknown.
+    const module = args.positional[0] ? interpreter.value(args.positional[0], depth) : undefined;
+    if (module?.kind !== 'layer') return UNKNOWN;
+    const input = args.positional[1];
+    return tensor(module.layer.apply(input ? interpreter.factOf(input) : UNKNOWN_FACT));
+  }
   // Flax: the train state holds the model's `apply` (`state.apply_fn(...)` runs it).
   if (qualified === 'flax.training.train_state.TrainState.create') return { kind: 'record', fields: args.keywords, owner: interpreter };
   if (qualified === 'torch.nn.ModuleList' || qualified === 'torch.nn.ModuleDict') return moduleCollection(interpreter, node, args, depth);

@@ -167,17 +167,19 @@ export class SourceFile {
     // 2. Parse: only what the statements checked again need (their seeds, and the statements those
     // read), incrementally when the same ones were parsed before: after an edit in a file of
     // thousands of loss lines, a few statements.
-    const narrowed = carried.size > 0 && !options.parseEverything ? narrowSelection(selection, statements, carried, text) : selection;
-    const parse = (chosen: Selection) => {
-      const reuseTree = previous && change && previous.spans === movedSpanKey(change, chosen.spans) ? previous : undefined;
+    const narrowed = carried.size > 0 && !options.parseEverything ? narrowSelection(selection, statements, carried, text, same!, change!) : selection;
+    const parse = (chosen: Selection, reuse = true) => {
+      const reuseTree = reuse && previous && change && previous.spans === movedSpanKey(change, chosen.spans) ? previous : undefined;
       return parsePython(parser, text, reuseTree, chosen.spans, change && wholeStatements(change, statements));
     };
     let tree = parse(narrowed);
     let chosen = narrowed;
-    // A syntax error where only part was parsed: the whole selection is, and checked anew.
-    if (tree.rootNode.hasError && narrowed !== selection) {
+    // A syntax error where only part was parsed: the whole selection is, and checked anew, parsed
+    // from scratch: tree-sitter recovers from an error differently when it reuses an old tree,
+    // and the analysis must read what a fresh parse reads (where a name is bound, for one).
+    if (tree.rootNode.hasError) {
       tree.delete();
-      tree = parse(selection);
+      tree = parse(selection, false);
       chosen = selection;
     }
     // Kept for the next version when the analysis ends; freed when it throws.
@@ -206,7 +208,10 @@ export class SourceFile {
     yield;
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
-    const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
+    // What a syntax error's tree says a statement binds is not what a clean one says: names bound
+    // are carried only between clean versions.
+    const known = same && !previous!.hadError && !tree.rootNode.hasError ? same : undefined;
+    const bound = statements.map((_statement, index) => (known && known[index]! >= 0 ? previous!.bound[known[index]!] : undefined));
     const module = new BoundModule(text, tree, { statements, bound }, selection.spans);
     // The calls of this file's functions from the workspace files that import it.
     const path = this.path;
@@ -346,16 +351,55 @@ interface Parsed {
 
 /**
  * The selection for the statements checked again after an edit: their seeds, and what those read
- * (`parseSpans`); the statements whose checks are carried over need not be parsed at all.
+ * (`parseSpans`); the statements whose checks are carried over need not be parsed at all. What the
+ * edit changed is parsed too wherever the whole selection would parse it (the changed statements,
+ * and the changed lines themselves, which may lie outside any statement): a syntax error there
+ * changes how the rest reads, and is noticed only where it is parsed.
  */
-function narrowSelection(selection: Selection, statements: readonly Statement[], carried: ReadonlyMap<number, StatementCheck>, text: string): Selection {
+function narrowSelection(
+  selection: Selection,
+  statements: readonly Statement[],
+  carried: ReadonlyMap<number, StatementCheck>,
+  text: string,
+  same: Int32Array,
+  change: TextChange,
+): Selection {
   const seeds: number[] = [];
   let at = 0;
   for (const seed of selection.seeds) {
     while (at < statements.length && statements[at]!.end <= seed) at++;
     if (at < statements.length && statements[at]!.start <= seed && !carried.has(at)) seeds.push(seed);
   }
-  return { ...selection, seeds, spans: parseSpans(seeds, statements, text) };
+  const spans = parseSpans(seeds, statements, text);
+  if (!spans) return { ...selection, seeds, spans };
+  const lineEnd = text.indexOf('\n', change.newEnd);
+  const lines = { start: text.lastIndexOf('\n', change.start - 1) + 1, end: lineEnd < 0 ? text.length : lineEnd + 1 };
+  // Whole statements: a statement parsed in part would read as a syntax error.
+  const changed = [
+    lines,
+    ...statements
+      .filter((statement, index) => same[index]! < 0 || (statement.start < lines.end && lines.start < statement.end))
+      .map(({ start, end }) => ({ start, end })),
+  ];
+  const whole = selection.spans ?? [{ start: 0, end: text.length }];
+  const parsedAnyway = changed.flatMap((span) =>
+    whole
+      .filter((part) => part.start < span.end && span.start < part.end)
+      .map((part) => ({ start: Math.max(part.start, span.start), end: Math.min(part.end, span.end) })),
+  );
+  return { ...selection, seeds, spans: mergeSpans([...spans, ...parsedAnyway]) };
+}
+
+/** Spans sorted and made disjoint (overlapping or touching ones joined). */
+function mergeSpans(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+  spans.sort((a, b) => a.start - b.start);
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
 }
 
 /**

@@ -118,6 +118,30 @@ export class Statement {
   }
 }
 
+/** What the lines of a block (or a statement's indented lines) may bind: targets, definitions, imports. */
+function nestedNames(body: string): string[] {
+  const names: string[] = [];
+  for (const match of body.matchAll(nestedDefinitions())) {
+    const targets = match[1] ?? match[3];
+    if (targets) for (const name of targets.match(/[A-Za-z_]\w*/g) ?? []) names.push(name);
+    const single = match[2] ?? match[4] ?? match[5] ?? match[6];
+    if (single) names.push(single);
+  }
+  return names;
+}
+
+/** Whether a line of `body` after the first starts indented where no bracket is open (strings not told apart: a guess that errs towards yes). */
+function indentedOutsideBrackets(body: string): boolean {
+  let depth = 0;
+  for (let at = 0; at < body.length; at++) {
+    const char = body[at]!;
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') depth = Math.max(0, depth - 1);
+    else if (char === '\n' && depth === 0 && (body[at + 1] === ' ' || body[at + 1] === '\t') && body[at - 1] !== '\\') return true;
+  }
+  return false;
+}
+
 function definedNames(text: string, start: number, end: number): { defines: string[]; isImport: boolean } {
   const head = text.slice(start, Math.min(end, start + 400));
   const defines: string[] = [];
@@ -139,12 +163,7 @@ function definedNames(text: string, start: number, end: number): { defines: stri
   }
   if (COMPOUND.test(head)) {
     const body = text.slice(start, end);
-    for (const match of body.matchAll(nestedDefinitions())) {
-      const targets = match[1] ?? match[3];
-      if (targets) for (const name of targets.match(/[A-Za-z_]\w*/g) ?? []) defines.push(name);
-      const single = match[2] ?? match[4] ?? match[5] ?? match[6];
-      if (single) defines.push(single);
-    }
+    defines.push(...nestedNames(body));
     // Imports inside (`try: import apex ...`) keep it: names must resolve.
     return { defines, isImport: /^\s*(?:from|import)\s/m.test(body) };
   }
@@ -163,6 +182,10 @@ function definedNames(text: string, start: number, end: number): { defines: stri
   }
   const changed = AUGMENTED.exec(head) ?? MUTATION.exec(head) ?? SETATTR.exec(head);
   if (changed) defines.push(changed[1]!);
+  // An indented line outside brackets (a line above lost its colon while being typed): what the
+  // lines may bind counts too, as in a block.
+  const body = text.slice(start, end);
+  if (/\n[ \t]+\S/.test(body) && indentedOutsideBrackets(body)) defines.push(...nestedNames(body));
   return { defines, isImport: false };
 }
 

@@ -28,6 +28,22 @@ ruleTester(probabilitiesLossOnLogits, {
     ),
 
     py(...head, 'loss = nn.BCELoss()(torch.sigmoid(head(x)), y)'),
+    // DCGAN's idiom: `data_parallel(self.main, x, ...)` runs the module as `self.main(x)` does.
+    py(
+      ...head,
+      'class D(nn.Module):',
+      '    def __init__(self, ngpu):',
+      '        super().__init__()',
+      '        self.ngpu = ngpu',
+      '        self.main = nn.Sequential(nn.Linear(16, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1), nn.Sigmoid())',
+      '    def forward(self, x):',
+      '        if x.is_cuda and self.ngpu > 1:',
+      '            output = nn.parallel.data_parallel(self.main, x, range(self.ngpu))',
+      '        else:',
+      '            output = self.main(x)',
+      '        return output.view(-1, 1).squeeze(1)',
+      'loss = nn.BCELoss()(D(1)(x), y)',
+    ),
     py(...head, 'loss = nn.BCELoss()(head(x).sigmoid(), y)'),
     py(...head, 'probs = torch.sigmoid(head(x))', 'criterion = nn.BCELoss()', 'loss = criterion(probs, y)'),
     py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
@@ -40,6 +56,25 @@ ruleTester(probabilitiesLossOnLogits, {
     py('import torch.nn as nn', '# nn.BCELoss()(head(x), y) would be wrong', 'doc = "nn.BCELoss()(head(x), y)"'),
   ],
   invalid: [
+    {
+      // Both branches end in raw scores: `data_parallel(self.main, x, ...)` as well as `self.main(x)`.
+      code: py(
+        ...head,
+        'class D(nn.Module):',
+        '    def __init__(self, ngpu):',
+        '        super().__init__()',
+        '        self.ngpu = ngpu',
+        '        self.main = nn.Sequential(nn.Linear(16, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))',
+        '    def forward(self, x):',
+        '        if x.is_cuda and self.ngpu > 1:',
+        '            output = nn.parallel.data_parallel(self.main, x, range(self.ngpu))',
+        '        else:',
+        '            output = self.main(x)',
+        '        return output.view(-1, 1).squeeze(1)',
+        'loss = nn.BCELoss()(D(1)(x), y)',
+      ),
+      errors: [{ line: 19, messageId: 'logits' }],
+    },
     {
       // TensorFlow.js: labels first, its own losses and fixes.
 

@@ -30,12 +30,52 @@ ruleTester(categoricalLossOnLogits, {
     py(...head, linear, 'model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=flag))'),
     // A list or dict of losses (multi-output models) is not read yet: silent.
     py(...head, linear, 'model.compile(optimizer="adam", loss=["categorical_crossentropy"])'),
+    // TimeDistributed passes its layer's softmax through.
+    py(
+      ...head,
+      'model = keras.Sequential([layers.LSTM(8, return_sequences=True), layers.TimeDistributed(layers.Dense(12, activation="softmax"))])',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
+    // A layer it cannot read leaves the output unknown: silent.
+    py(
+      ...head,
+      'model = keras.Sequential([layers.LSTM(8, return_sequences=True), layers.TimeDistributed(make_head())])',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
     // Not a Keras model: `compile` of anything else is no loss.
     py('import re', 'pattern = re.compile("categorical_crossentropy")'),
     // A PyTorch loss never gets this Keras rule.
     py('import torch.nn as nn', 'head = nn.Linear(4, 3)', 'loss = nn.CrossEntropyLoss()(head(x), y)'),
   ],
   invalid: [
+    {
+      // The sequence-to-sequence head: TimeDistributed applies its Dense (no activation) at every step.
+      code: py(
+        ...head,
+        'model = keras.Sequential([layers.LSTM(8, return_sequences=True), layers.TimeDistributed(layers.Dense(12))])',
+        'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+      ),
+      errors: [{ line: 5, column: 38, messageId: 'logits' }],
+    },
+    {
+      // TensorFlow.js's `timeDistributed({layer})` as well.
+      ...ts(
+        ...tfjs,
+        'const model = tf.sequential();',
+        'model.add(tf.layers.lstm({ units: 8, inputShape: [7, 12], returnSequences: true }));',
+        'model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 12 }) }));',
+        "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });",
+      ),
+      errors: [{ line: 6, column: 42, messageId: 'tfjsLogits' }],
+      output: ts(
+        ...tfjs,
+        'const model = tf.sequential();',
+        'model.add(tf.layers.lstm({ units: 8, inputShape: [7, 12], returnSequences: true }));',
+        'model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 12 }) }));',
+        "model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });",
+      ).code,
+      safety: 'safe',
+    },
     {
       // TensorFlow.js: no from_logits; the fix is its loss on raw scores.
       ...ts(...tfjs, tfjsLinear, "model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });"),
