@@ -4,11 +4,12 @@ import {
   ACTIVATION_MODULES,
   LOSS_CLASSES,
   LOSS_FUNCTIONS,
+  LOG_FUNCTIONS,
   canonical,
   isKerasLossClass,
   kerasApi,
   kerasCrossEntropy,
-  type ActivationKind,
+  type CallKind,
   type LossApi,
 } from '../frameworks/apis';
 import type { BoundModule, Spanning } from './binder';
@@ -65,7 +66,7 @@ export interface PythonLossSite {
 }
 
 export interface ActivationSite {
-  readonly kind: ActivationKind;
+  readonly kind: CallKind;
   readonly call: IrNode;
   /** `function` (F.softmax(x)), `method` (x.softmax()), or `module` (nn.Softmax()). */
   readonly form: 'function' | 'method' | 'module';
@@ -158,9 +159,11 @@ export function* siteSteps(
       activations.push({ kind: ACTIVATION_FUNCTIONS[name]!, call, form: 'function', args, qualified: name });
     } else if (name && ACTIVATION_MODULES[name]) {
       activations.push({ kind: ACTIVATION_MODULES[name]!, call, form: 'module', args, qualified: name });
+    } else if (name && LOG_FUNCTIONS.has(name)) {
+      activations.push({ kind: 'log', call, form: 'function', args, qualified: name });
     } else if (!name && callee.type === 'attribute') {
       const method = callee.childForFieldName('attribute')?.text ?? '';
-      const kind = ACTIVATION_METHODS[method];
+      const kind = method === 'log' ? 'log' : ACTIVATION_METHODS[method];
       // `x.softmax(1)` on a tensor; `F.softmax` through an unresolved import is not a method.
       if (kind && interpreter.value(callee.childForFieldName('object')!).kind === 'tensor') activations.push({ kind, call, form: 'method', args });
     }

@@ -280,6 +280,9 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, LossApi>> = table({
 
 export type ActivationKind = 'sigmoid' | 'softmax' | 'log_softmax' | 'logsigmoid';
 
+/** What a rule can read besides losses: activation calls, and `log` calls (`torch.log(probs)`). */
+export type CallKind = ActivationKind | 'log';
+
 /** Functions taking a tensor (first argument) to an activation's output. */
 export const ACTIVATION_FUNCTIONS: Readonly<Record<string, ActivationKind>> = table({
   'torch.sigmoid': 'sigmoid',

@@ -8,7 +8,7 @@
  * seeds and facts flow only from definitions to uses, so nothing else can change a finding.
  */
 
-import type { ActivationKind } from '../frameworks/apis';
+import type { CallKind } from '../frameworks/apis';
 import { CALLED_NAMES, LOSS_CLASS_NAMES } from '../frameworks/apis';
 import { readsItsCalls } from './impact';
 import { calledIn } from '../ir/syntax';
@@ -24,7 +24,7 @@ export interface Mentions {
 
 /** What an enabled rule reads besides loss sites: activation calls, and what must be near them. */
 export interface ActivationReader {
-  readonly kinds: readonly ActivationKind[];
+  readonly kinds: readonly CallKind[];
   /** Text the statement around the activation must contain (`log(` around a sigmoid). */
   readonly near?: RegExp;
 }
@@ -91,6 +91,15 @@ export function scanMentions(text: string): Mentions {
     const alias = importAlias(text, start, end);
     if (alias) aliases.push(alias);
   }
+  // Calls of `log` (`torch.log(probs)`): a log of a softmax or sigmoid output, where the file has one.
+  if (/softmax|sigmoid/i.test(text)) {
+    const logs = /\blog\s*\(/g;
+    for (let match = logs.exec(text); match; match = logs.exec(text)) words.push([match.index, 3]);
+    if (aliases.length === 0) {
+      words.sort((a, b) => a[0] - b[0]);
+      return { words, aliases };
+    }
+  }
   if (aliases.length === 0) return { words, aliases };
   const pattern = new RegExp(`\\b(?:${aliases.join('|')})\\b`, 'g');
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) words.push([match.index, match[0].length]);
@@ -98,9 +107,9 @@ export function scanMentions(text: string): Mentions {
   return { words: words.filter((entry, index) => index === 0 || entry[0] !== words[index - 1]![0]), aliases };
 }
 
-/** The activation a mentioned word names (`Softmax2d` a softmax), or undefined for losses and aliases. */
-function activationNamed(word: string): ActivationKind | undefined {
-  return CALLED_NAMES.get(word);
+/** The activation a mentioned word names (`Softmax2d` a softmax), `log`, or undefined for losses and aliases. */
+function activationNamed(word: string): CallKind | undefined {
+  return word === 'log' ? 'log' : CALLED_NAMES.get(word);
 }
 
 /**

@@ -4,6 +4,7 @@ import { spanOf } from '../ir/syntax';
 import type { Fix } from '../types';
 import { LOG_FUNCTIONS, stableLog } from '../frameworks/apis';
 import { tfjsNamespace } from '../frameworks/tfjs';
+import type { ActivationSite } from '../engine/sites';
 import { createRule, type RuleContext } from './rule';
 
 /** The call applying `log` to `activation`, when written inline: `torch.log(act)`, `tf.math.log(act)` or `act.log()`. */
@@ -40,6 +41,41 @@ function functionalName(context: RuleContext, at: number): string | undefined {
   return undefined;
 }
 
+/** The rule's messages, as its helpers report them. */
+interface Messages {
+  readonly [id: string]: (data: { readonly stable: string }) => string;
+  readonly logOfSoftmax: (data: { readonly stable: string }) => string;
+  readonly logOfSigmoid: (data: { readonly stable: string }) => string;
+}
+
+/**
+ * `torch.log(probs)` where `probs` holds a softmax or sigmoid output made elsewhere: a name, a
+ * model ending in one (`prob = D(x)`). The log written around the activation itself is the case
+ * above, with its fix; this one has no fix (the log and the activation are apart).
+ */
+function logOfHeld(context: RuleContext<Messages>, log: ActivationSite): void {
+  const argument = log.form === 'method' ? log.call.childForFieldName('function')?.childForFieldName('object') : log.args.positional[0];
+  if (!argument || log.args.open || log.args.positional.length + log.args.keywords.size !== (log.form === 'method' ? 0 : 1)) return;
+  // Written around the activation itself: reported with its fix by the check of the activation.
+  if (argument.type === 'call' && heldActivation(context, argument)) return;
+  const fact = context.interpreter.factOf(argument);
+  const fn = fact.space === 'probabilities' ? fact.activation?.fn : undefined;
+  if (fn !== 'softmax' && fn !== 'sigmoid') return;
+  const written = log.qualified;
+  const stable = stableLog(written, fn, log.form === 'method' ? (tfjsNamespace(context.module) ? 'tfjs' : 'python') : undefined);
+  context.report({
+    span: spanOf(log.call),
+    messageId: fn === 'softmax' ? 'logOfSoftmax' : 'logOfSigmoid',
+    data: { stable: `\`${stable.name}\`` },
+    evidence: fact.evidence,
+  });
+}
+
+/** Whether a call is a softmax or sigmoid itself (`torch.log(torch.softmax(x, 1))`). */
+function heldActivation(context: RuleContext, call: IrNode): boolean {
+  return context.activations.some((activation) => activation.call.id === call.id && (activation.kind === 'softmax' || activation.kind === 'sigmoid'));
+}
+
 export const logOfSoftmax = createRule({
   meta: {
     code: 'LL008',
@@ -47,10 +83,10 @@ export const logOfSoftmax = createRule({
     severity: 'warning',
     summary: 'log is taken of a softmax or sigmoid output instead of using log_softmax or logsigmoid.',
     fixable: true,
-    activations: [{ kinds: ['softmax', 'sigmoid'], near: /\blog\s*\(/ }],
+    activations: [{ kinds: ['softmax', 'sigmoid'], near: /\blog\s*\(/ }, { kinds: ['log'] }],
     docs: {
       whatItDoes:
-        'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like, and their TensorFlow, JAX and TensorFlow.js forms: `tf.math.log(tf.nn.softmax(x))`, `jnp.log(jax.nn.sigmoid(x))`, `tf.log(tf.softmax(x))`.',
+        'Checks for `torch.log(softmax(x))`, `softmax(x).log()`, `torch.log(torch.sigmoid(x))` and the like, and their TensorFlow, JAX and TensorFlow.js forms: `tf.math.log(tf.nn.softmax(x))`, `jnp.log(jax.nn.sigmoid(x))`, `tf.log(tf.softmax(x))`; also the log of a name holding such an output, or of a model whose last layer is a softmax or sigmoid (`prob = D(x); torch.log(prob)`, a cross entropy written by hand).',
       whyIsThisBad:
         'A softmax or sigmoid rounds small probabilities to exactly 0 in floating point, and log(0) is -inf: the loss becomes inf or nan and the gradients with it. `log_softmax` and `logsigmoid` compute the same values from the logits directly, without the underflow.',
       example: ['import torch', '', 'logits = torch.randn(8, 10)', 'log_probs = torch.log(torch.softmax(logits, dim=1))'].join('\n'),
@@ -70,6 +106,10 @@ export const logOfSoftmax = createRule({
   },
   check(context) {
     for (const activation of context.activations) {
+      if (activation.kind === 'log') {
+        logOfHeld(context, activation);
+        continue;
+      }
       if (activation.kind !== 'softmax' && activation.kind !== 'sigmoid') continue;
       if (activation.form === 'module') continue;
       const logCall = logAround(context, activation.call);

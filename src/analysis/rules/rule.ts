@@ -1,4 +1,4 @@
-import type { ActivationKind } from '../frameworks/apis';
+import type { CallKind } from '../frameworks/apis';
 import type { Interpreter } from '../engine/interpreter';
 import type { BoundModule } from '../engine/binder';
 import type { ActivationSite, PythonLossSite } from '../engine/sites';
@@ -44,7 +44,7 @@ export interface RuleMeta<M extends Templates = Templates> {
    * sigmoid). A statement mentioning only activations that no enabled rule reads is not parsed
    * on their account.
    */
-  readonly activations?: ReadonlyArray<{ readonly kinds: readonly ActivationKind[]; readonly near?: RegExp }>;
+  readonly activations?: ReadonlyArray<{ readonly kinds: readonly CallKind[]; readonly near?: RegExp }>;
 }
 
 interface Report<M extends Templates = Templates, Id extends keyof M = keyof M> {

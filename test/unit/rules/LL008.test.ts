@@ -12,8 +12,55 @@ ruleTester(logOfSoftmax, {
     py(...head, 'probs = torch.softmax(logits, dim=1)', 'entropy = -(probs * torch.log_softmax(logits, dim=1)).sum(1)'),
     py(...head, 'x = torch.log(logits.abs() + 1)'),
     py(...head, 'y = torch.log(F.softmax(logits, dim=1) + 1e-8)'),
+    // A softmax held by a name, with an epsilon or a clamp first: the log cannot reach -inf.
+    py(...head, 'probs = torch.softmax(logits, dim=1)', 'y = torch.log(probs + 1e-8)', 'z = torch.log(probs.clamp(min=1e-8))'),
+    // The log of raw scores or of a constant is no log of probabilities.
+    py(...head, 'y = torch.log(logits.exp())', 'c = torch.log(torch.tensor(2.0))'),
+    // A model with no softmax or sigmoid at its end.
+    py('import torch', 'import torch.nn as nn', 'D = nn.Sequential(nn.Linear(15, 1), nn.Softplus())', 'r = torch.log(D(torch.randn(4, 15)))'),
   ],
   invalid: [
+    {
+      // A softmax held by a name: no fix (the log and the softmax are apart), the softmax as evidence.
+      code: py(...head, 'probs = torch.softmax(logits, dim=1)', 'log_probs = torch.log(probs)'),
+      errors: [{ line: 6, column: 13, messageId: 'logOfSoftmax', data: { stable: '`log_softmax`' } }],
+      output: null,
+    },
+    {
+      // A hand-written GAN loss: the discriminator ends in a sigmoid (the log of `1 - p` is not read).
+      code: py(
+        'import torch',
+        'import torch.nn as nn',
+        'D = nn.Sequential(nn.Linear(15, 128), nn.ReLU(), nn.Linear(128, 1), nn.Sigmoid())',
+        'prob_real, prob_fake = D(torch.randn(64, 15)), D(torch.randn(64, 15))',
+        'D_loss = -torch.mean(torch.log(prob_real) + torch.log(1. - prob_fake))',
+      ),
+      errors: [{ line: 5, column: 22, messageId: 'logOfSigmoid', data: { stable: '`F.logsigmoid`' } }],
+      output: null,
+    },
+    {
+      // The method form, on a sigmoid held by a name.
+      code: py(...head, 'p = torch.sigmoid(logits)', 'lp = p.log()'),
+      errors: [{ line: 6, column: 6, messageId: 'logOfSigmoid' }],
+      output: null,
+    },
+    {
+      // TensorFlow's hand-written cross entropy, as tutorials write it.
+      code: py('import tensorflow as tf', 'prediction = tf.nn.softmax(logits)', 'loss = -tf.reduce_sum(labels * tf.math.log(prediction), axis=1)'),
+      errors: [{ line: 3, column: 32, messageId: 'logOfSoftmax', data: { stable: '`tf.nn.log_softmax`' } }],
+      output: null,
+    },
+    {
+      // TensorFlow.js as well.
+      ...ts(
+        "import * as tf from '@tensorflow/tfjs';",
+        'declare const logits: tf.Tensor;',
+        'const probs = tf.softmax(logits);',
+        'export const lp = tf.log(probs);',
+      ),
+      errors: [{ line: 4, column: 19, messageId: 'logOfSoftmax', data: { stable: '`tf.logSoftmax`' } }],
+      output: null,
+    },
     {
       // TensorFlow: its own names, in the message and the fix.
       code: py('import tensorflow as tf', 'log_probs = tf.math.log(tf.nn.softmax(logits))'),
