@@ -256,11 +256,11 @@ function sequential(interpreter: Interpreter, node: IrNode, args: CallArguments,
   const list = argument(args, 'layers', 0);
   if (args.open) return opaque;
   if (list) {
-    if (list.type !== 'list' && list.type !== 'tuple') return opaque;
+    const items = listItems(interpreter, list);
+    if (!items) return opaque;
     // A model used as a layer (`Sequential([base_model, GlobalAveragePooling2D(), Dense(1)])`)
     // that LossLens does not read gives an unknown output; the layers after it still decide.
-    for (const item of list.namedChildren) {
-      if (!item || item.type === 'comment') continue;
+    for (const item of items) {
       const value = interpreter.value(item, depth);
       layers.push(
         value.kind === 'layer' ? value.layer : { describe: item.text, evidence: [], keras: true, apply: () => ({ ...UNKNOWN_FACT, origin: 'model' }) },
@@ -279,6 +279,35 @@ function sequential(interpreter: Interpreter, node: IrNode, args: CallArguments,
       apply: (input) => (layers.length === 0 ? UNKNOWN_FACT : layers.reduce((current, layer) => layer.apply(current), input)),
     },
   };
+}
+
+/**
+ * The items of a list of layers as written: a list or tuple literal, lists joined with `+`
+ * (`Sequential(feature_layers + classification_layers)`), or a name assigned such a list once
+ * and never changed after (no `append`, `extend`, `insert`, `+=` or item store anywhere in the
+ * file). Undefined for anything else: its layers are not known.
+ */
+function listItems(interpreter: Interpreter, node: IrNode, depth = 0): IrNode[] | undefined {
+  if (depth > 8) return undefined;
+  if (node.type === 'list' || node.type === 'tuple') return node.namedChildren.filter((item): item is IrNode => !!item && item.type !== 'comment');
+  if (node.type === 'binary_operator' && node.childForFieldName('operator')?.text === '+') {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    const head = left ? listItems(interpreter, left, depth + 1) : undefined;
+    const tail = head && right ? listItems(interpreter, right, depth + 1) : undefined;
+    return head && tail ? [...head, ...tail] : undefined;
+  }
+  if (node.type !== 'identifier') return undefined;
+  const module = interpreter.module;
+  const name = node.text;
+  const mutated = new RegExp(`\\b${name}\\s*(?:\\.\\s*(?:append|extend|insert|pop|remove|clear|reverse|sort)\\b|\\+=|\\[[^\\]\\n]*\\]\\s*=(?!=))`);
+  if (mutated.test(module.text)) return undefined;
+  const scope = module.scopeOf(node);
+  const assigned = scope.bindings(name);
+  if (assigned.length !== 1) return undefined;
+  const binding = assigned[0]!;
+  if (binding.kind !== 'assign' || binding.path.length > 0 || binding.at > node.startIndex) return undefined;
+  return listItems(interpreter, binding.value, depth + 1);
 }
 
 /**

@@ -36,6 +36,22 @@ ruleTester(categoricalLossOnLogits, {
       'model = keras.Sequential([layers.LSTM(8, return_sequences=True), layers.TimeDistributed(layers.Dense(12, activation="softmax"))])',
       'model.compile(optimizer="adam", loss="categorical_crossentropy")',
     ),
+    // Lists of layers joined with `+`: the last one decides; a list changed after it is made is not read.
+    py(
+      ...head,
+      'features = [layers.Flatten()]',
+      'classifier = [layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")]',
+      'model = keras.Sequential(features + classifier)',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
+    py(
+      ...head,
+      'features = [layers.Flatten()]',
+      'classifier = [layers.Dense(128, activation="relu"), layers.Dense(10)]',
+      'classifier.append(layers.Activation("softmax"))',
+      'model = keras.Sequential(features + classifier)',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
     // A layer it cannot read leaves the output unknown: silent.
     py(
       ...head,
@@ -48,6 +64,17 @@ ruleTester(categoricalLossOnLogits, {
     py('import torch.nn as nn', 'head = nn.Linear(4, 3)', 'loss = nn.CrossEntropyLoss()(head(x), y)'),
   ],
   invalid: [
+    {
+      // Keras's transfer-learning example: the layers in two lists, joined.
+      code: py(
+        ...head,
+        'features = [layers.Flatten()]',
+        'classifier = [layers.Dense(128, activation="relu"), layers.Dense(10)]',
+        'model = keras.Sequential(features + classifier)',
+        'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+      ),
+      errors: [{ line: 7, column: 38, messageId: 'logits' }],
+    },
     {
       // The sequence-to-sequence head: TimeDistributed applies its Dense (no activation) at every step.
       code: py(
