@@ -1,4 +1,50 @@
-import { normalizeNewlines } from './source-text';
+import { statSync } from 'node:fs';
+import * as l10n from '@vscode/l10n';
+import { normalizeNewlines, readSourceText, type SourceRead } from './source-text';
+
+/**
+ * How much larger than the size limit a notebook's file may be: the limit is on its code, and its
+ * outputs (plots, tables) are often megabytes more.
+ */
+const NOTEBOOK_FILE_FACTOR = 32;
+
+/** A file's size in bytes; 0 when it cannot be read (reading it then says why). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Reads a file to analyse, under the size limit: a notebook by the code in its cells (its file may
+ * be up to 32 times the limit), anything else by its bytes. A notebook that does not read as one
+ * is returned as it is: its analysis says why.
+ */
+export function readAnalysable(path: string, maxBytes: number): SourceRead {
+  if (!path.toLowerCase().endsWith('.ipynb')) return readSourceText(path, maxBytes);
+  const fileLimit = maxBytes * NOTEBOOK_FILE_FACTOR;
+  if (fileSize(path) > fileLimit) {
+    return {
+      skipped: l10n.t(
+        'skipped: a notebook file larger than {0} KB ({1} times the size limit, which applies to its code)',
+        Math.round(fileLimit / 1024),
+        NOTEBOOK_FILE_FACTOR,
+      ),
+    };
+  }
+  const read = readSourceText(path, fileLimit);
+  if (!('text' in read)) return read;
+  let code: string;
+  try {
+    code = notebookProgram(read.text).text;
+  } catch {
+    return read;
+  }
+  if (Buffer.byteLength(code, 'utf8') > maxBytes) return { skipped: l10n.t('skipped: its code cells hold more than {0} KB', Math.round(maxBytes / 1024)) };
+  return read;
+}
 
 /**
  * Jupyter notebooks: the code cells, in order, analysed as one program. Offsets in the joined

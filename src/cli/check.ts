@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisHost } from '../analysis/host';
 import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
-import { readSourceText } from '../analysis/source-text';
+import { readAnalysable } from '../analysis/notebook';
 import { SourceFile } from '../analysis/python/source-file';
 import { analyzeDocument, documentKind, type DocumentKind, type LocatedFinding } from '../analysis/document';
 import { notebookProgram } from '../analysis/notebook';
@@ -105,7 +105,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
       continue;
     }
     const settings = settingsOf(file);
-    const read = readSourceText(file, settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    const read = readAnalysable(file, settings.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     if ('skipped' in read) {
       outcomes.push({ path, note: read.skipped });
       continue;

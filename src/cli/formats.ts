@@ -4,7 +4,7 @@ import { dirname, resolve, sep } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { notebookProgram } from '../analysis/notebook';
 import { DEFAULT_MAX_FILE_BYTES } from '../analysis/options';
-import { readSourceText } from '../analysis/source-text';
+import { readAnalysable } from '../analysis/notebook';
 import { printablePath } from './files';
 import type { CheckFinding } from './findings';
 
@@ -97,7 +97,7 @@ class SourceLines {
   line(finding: CheckFinding): string {
     let text = this.texts.get(finding.file);
     if (text === undefined) {
-      const read = readSourceText(resolve(this.cwd, finding.file), DEFAULT_MAX_FILE_BYTES);
+      const read = readAnalysable(resolve(this.cwd, finding.file), DEFAULT_MAX_FILE_BYTES);
       text = 'text' in read ? read.text : '';
       this.texts.set(finding.file, text);
     }

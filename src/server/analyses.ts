@@ -5,11 +5,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, analyzeNotebook, documentKind, type DocumentKind, type FindingLimit, type LocatedFinding } from '../analysis/document';
 import { AnalysisHost } from '../analysis/host';
 import { LineIndex } from '../analysis/lines';
-import { cellAt, notebookProgram, programFromCells, type NotebookProgram } from '../analysis/notebook';
+import { cellAt, notebookProgram, programFromCells, readAnalysable, type NotebookProgram } from '../analysis/notebook';
 import type { AnalyzeOptions } from '../analysis/options';
 import { SourceFile } from '../analysis/python/source-file';
 import { EDITOR_SLICE_MS } from '../analysis/slices';
-import { normalizeNewlines, readSourceText } from '../analysis/source-text';
+import { normalizeNewlines } from '../analysis/source-text';
 import type { LossSite, Span } from '../analysis/types';
 import type { LossLensSettings, RuleSeverity } from '../common/settings';
 import type { FileSitesResult } from '../common/protocol/server';
@@ -240,7 +240,7 @@ export class DocumentAnalyses {
     let maxFileBytes = settings.maxFileSizeBytes;
     if (text === undefined) {
       if (path === undefined) return { sites: [], findings: [], skipped: l10n.t('skipped: {0} names no file on this machine', uri) };
-      const read = readSourceText(path, settings.maxFileSizeBytes);
+      const read = readAnalysable(path, settings.maxFileSizeBytes);
       if ('skipped' in read) return { sites: [], findings: [], skipped: read.skipped };
       text = read.text;
       maxFileBytes = Infinity;

@@ -72,6 +72,25 @@ describe('check reads only what it can read, and says why not', () => {
     expect(result.ms).toBeLessThan(2000);
   });
 
+  it('measures a notebook by its code: 3 MB of plots in its outputs are analysed, 2.1 MB of code and a 65 MB file are not', async () => {
+    const notebook = (code: string, output = '') =>
+      JSON.stringify({
+        cells: [{ cell_type: 'code', source: code, outputs: output ? [{ output_type: 'display_data', data: { 'image/png': output } }] : [] }],
+        metadata: {},
+        nbformat: 4,
+      });
+    const dir = folder({
+      'plots.ipynb': notebook(BUG.join('\n'), 'A'.repeat(3_000_000)),
+      'code.ipynb': notebook(`${BUG.join('\n')}\n# ${'x'.repeat(2_200_000)}\n`),
+    });
+    writeFileSync(join(dir, 'vast.ipynb'), '');
+    truncateSync(join(dir, 'vast.ipynb'), 65 * 1024 * 1024);
+    const result = await cli(['check', '--format', 'concise', 'plots.ipynb', 'code.ipynb', 'vast.ipynb'], dir);
+    expect(result.stdout).toMatch(/^plots\.ipynb:cell 0:\d+:\d+: LL\d{3} /m);
+    expect(result.stderr).toContain('code.ipynb: skipped: its code cells hold more than 2048 KB');
+    expect(result.stderr).toContain('vast.ipynb: skipped: a notebook file larger than 65536 KB (32 times the size limit, which applies to its code)');
+  });
+
   it('counts the limit in bytes: 2.4 MB of Chinese comments is over 2 MB, in fewer characters', async () => {
     const dir = folder({ 'notes.py': `${BUG.join('\n')}# ${'注释'.repeat(400_000)}\n` });
     const result = await cli(['check', 'notes.py'], dir);
