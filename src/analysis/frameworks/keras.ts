@@ -300,6 +300,9 @@ function listItems(interpreter: Interpreter, node: IrNode, depth = 0): IrNode[] 
   if (node.type !== 'identifier') return undefined;
   const module = interpreter.module;
   const name = node.text;
+  // Read only where the list is named exactly twice, where it is made and where it is used: a
+  // list handed to a helper or to another name may be changed there.
+  if ((module.text.match(new RegExp(`\\b${name}\\b`, 'g')) ?? []).length !== 2) return undefined;
   const mutated = new RegExp(`\\b${name}\\s*(?:\\.\\s*(?:append|extend|insert|pop|remove|clear|reverse|sort)\\b|\\+=|\\[[^\\]\\n]*\\]\\s*=(?!=))`);
   if (mutated.test(module.text)) return undefined;
   const scope = module.scopeOf(node);

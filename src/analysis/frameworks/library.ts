@@ -576,6 +576,12 @@ function tensorMethod(tensorIn: Fact, method: string, node: IrNode, args: CallAr
     case 'reshape':
     case 'flatten':
       return tensor(reshaped(input, method, args, appended));
+    case 'gather':
+    case 'index_select': {
+      // Elements picked out (`pi.gather(1, actions)`): still what they were; the shape is another.
+      const { shape: _shape, ...picked } = input;
+      return input.space === 'unknown' ? UNKNOWN : tensor({ ...picked, evidence: appended });
+    }
     case 'argmax':
     case 'argmin':
       return tensor(fact('unknown', { dtype: 'int', origin: input.origin, evidence }));

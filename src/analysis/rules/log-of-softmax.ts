@@ -58,6 +58,9 @@ function logOfHeld(context: RuleContext<Messages>, log: ActivationSite): void {
   if (!argument || log.args.open || log.args.positional.length + log.args.keywords.size !== (log.form === 'method' ? 0 : 1)) return;
   // Written around the activation itself: reported with its fix by the check of the activation.
   if (argument.type === 'call' && heldActivation(context, argument)) return;
+  // A value changed in place somewhere (`probs.clamp_(min=1e-8)`, `probs[probs < eps] = eps`, a
+  // model's last layer replaced): the interpreter does not follow that, so nothing is said.
+  if (namesIn(argument).some((name) => changedInPlace(context.text, name))) return;
   const fact = context.interpreter.factOf(argument);
   const fn = fact.space === 'probabilities' ? fact.activation?.fn : undefined;
   if (fn !== 'softmax' && fn !== 'sigmoid') return;
@@ -69,6 +72,23 @@ function logOfHeld(context: RuleContext<Messages>, log: ActivationSite): void {
     data: { stable: `\`${stable.name}\`` },
     evidence: fact.evidence,
   });
+}
+
+/** The names an expression reads (`D` and `x` in `D(x)`). */
+function namesIn(node: IrNode): string[] {
+  const names: string[] = [];
+  const stack = [node];
+  while (stack.length > 0 && names.length < 32) {
+    const next = stack.pop()!;
+    if (next.type === 'identifier') names.push(next.text);
+    for (const child of next.namedChildren) if (child) stack.push(child);
+  }
+  return names;
+}
+
+/** Whether the text changes `name` in place anywhere: an in-place method (`clamp_`), an item or slice stored or deleted, an augmented assignment. */
+function changedInPlace(text: string, name: string): boolean {
+  return new RegExp(`\\b${name}\\s*(?:\\.\\s*\\w+_\\s*\\(|\\[[^\\]\\n]*\\]\\s*=(?!=)|[-+*/]=)|\\bdel\\s+${name}\\s*\\[`).test(text);
 }
 
 /** Whether a call is a softmax or sigmoid itself (`torch.log(torch.softmax(x, 1))`). */

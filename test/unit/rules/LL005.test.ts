@@ -52,6 +52,24 @@ ruleTester(categoricalLossOnLogits, {
       'model = keras.Sequential(features + classifier)',
       'model.compile(optimizer="adam", loss="categorical_crossentropy")',
     ),
+    // A list handed to a helper, or to another name, may be changed there: not read.
+    py(
+      ...head,
+      'def add_softmax(ls):',
+      '    ls.append(layers.Softmax())',
+      'classifier = [layers.Dense(10)]',
+      'add_softmax(classifier)',
+      'model = keras.Sequential([layers.Dense(32)] + classifier)',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
+    py(
+      ...head,
+      'classifier = [layers.Dense(10)]',
+      'alias = classifier',
+      'alias.append(layers.Softmax())',
+      'model = keras.Sequential([layers.Dense(32)] + classifier)',
+      'model.compile(optimizer="adam", loss="categorical_crossentropy")',
+    ),
     // A layer it cannot read leaves the output unknown: silent.
     py(
       ...head,

@@ -16,6 +16,16 @@ ruleTester(logOfSoftmax, {
     py(...head, 'probs = torch.softmax(logits, dim=1)', 'y = torch.log(probs + 1e-8)', 'z = torch.log(probs.clamp(min=1e-8))'),
     // The log of raw scores or of a constant is no log of probabilities.
     py(...head, 'y = torch.log(logits.exp())', 'c = torch.log(torch.tensor(2.0))'),
+    // Changed in place before the log (a clamp, a floor stored into it, the model's last layer replaced): not followed, so silent.
+    py(...head, 'probs = F.softmax(logits, 1)', 'probs.clamp_(min=1e-8)', 'lp = torch.log(probs)'),
+    py(...head, 'probs = F.softmax(logits, 1)', 'probs[probs < 1e-8] = 1e-8', 'lp = torch.log(probs)'),
+    py(
+      'import torch',
+      'import torch.nn as nn',
+      'D = nn.Sequential(nn.Linear(10, 1), nn.Sigmoid())',
+      'D[-1] = nn.Identity()',
+      'r = torch.log(D(torch.randn(4, 10)))',
+    ),
     // A model with no softmax or sigmoid at its end.
     py('import torch', 'import torch.nn as nn', 'D = nn.Sequential(nn.Linear(15, 1), nn.Softplus())', 'r = torch.log(D(torch.randn(4, 15)))'),
   ],
@@ -36,6 +46,12 @@ ruleTester(logOfSoftmax, {
         'D_loss = -torch.mean(torch.log(prob_real) + torch.log(1. - prob_fake))',
       ),
       errors: [{ line: 5, column: 22, messageId: 'logOfSigmoid', data: { stable: '`F.logsigmoid`' } }],
+      output: null,
+    },
+    {
+      // A policy gradient: the action's probability picked out with `gather` is still a softmax output.
+      code: py(...head, 'pi = F.softmax(logits, dim=1)', 'a = torch.randint(0, 10, (8, 1))', 'loss = -torch.log(pi.gather(1, a)).mean()'),
+      errors: [{ line: 7, column: 9, messageId: 'logOfSoftmax' }],
       output: null,
     },
     {
