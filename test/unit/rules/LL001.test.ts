@@ -11,6 +11,22 @@ const head = [
   'y = torch.rand(8, 1)',
 ];
 
+/** DCGAN's discriminator, its last layers `last`, run through `data_parallel` on several GPUs and directly on one. */
+const dcganDiscriminator = (last: string) => [
+  'class D(nn.Module):',
+  '    def __init__(self, ngpu):',
+  '        super().__init__()',
+  '        self.ngpu = ngpu',
+  `        self.main = nn.Sequential(nn.Linear(16, 32), nn.LeakyReLU(0.2), ${last})`,
+  '    def forward(self, x):',
+  '        if x.is_cuda and self.ngpu > 1:',
+  '            output = nn.parallel.data_parallel(self.main, x, range(self.ngpu))',
+  '        else:',
+  '            output = self.main(x)',
+  '        return output.view(-1, 1).squeeze(1)',
+  'loss = nn.BCELoss()(D(1)(x), y)',
+];
+
 ruleTester(probabilitiesLossOnLogits, {
   valid: [
     // TensorFlow.js, through the same engine.
@@ -29,21 +45,7 @@ ruleTester(probabilitiesLossOnLogits, {
 
     py(...head, 'loss = nn.BCELoss()(torch.sigmoid(head(x)), y)'),
     // DCGAN's idiom: `data_parallel(self.main, x, ...)` runs the module as `self.main(x)` does.
-    py(
-      ...head,
-      'class D(nn.Module):',
-      '    def __init__(self, ngpu):',
-      '        super().__init__()',
-      '        self.ngpu = ngpu',
-      '        self.main = nn.Sequential(nn.Linear(16, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1), nn.Sigmoid())',
-      '    def forward(self, x):',
-      '        if x.is_cuda and self.ngpu > 1:',
-      '            output = nn.parallel.data_parallel(self.main, x, range(self.ngpu))',
-      '        else:',
-      '            output = self.main(x)',
-      '        return output.view(-1, 1).squeeze(1)',
-      'loss = nn.BCELoss()(D(1)(x), y)',
-    ),
+    py(...head, ...dcganDiscriminator('nn.Linear(32, 1), nn.Sigmoid()')),
     py(...head, 'loss = nn.BCELoss()(head(x).sigmoid(), y)'),
     py(...head, 'probs = torch.sigmoid(head(x))', 'criterion = nn.BCELoss()', 'loss = criterion(probs, y)'),
     py(...head, 'loss = nn.BCEWithLogitsLoss()(head(x), y)'),
@@ -58,21 +60,7 @@ ruleTester(probabilitiesLossOnLogits, {
   invalid: [
     {
       // Both branches end in raw scores: `data_parallel(self.main, x, ...)` as well as `self.main(x)`.
-      code: py(
-        ...head,
-        'class D(nn.Module):',
-        '    def __init__(self, ngpu):',
-        '        super().__init__()',
-        '        self.ngpu = ngpu',
-        '        self.main = nn.Sequential(nn.Linear(16, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))',
-        '    def forward(self, x):',
-        '        if x.is_cuda and self.ngpu > 1:',
-        '            output = nn.parallel.data_parallel(self.main, x, range(self.ngpu))',
-        '        else:',
-        '            output = self.main(x)',
-        '        return output.view(-1, 1).squeeze(1)',
-        'loss = nn.BCELoss()(D(1)(x), y)',
-      ),
+      code: py(...head, ...dcganDiscriminator('nn.Linear(32, 1)')),
       errors: [{ line: 19, messageId: 'logits' }],
     },
     {
