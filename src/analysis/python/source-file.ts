@@ -168,19 +168,18 @@ export class SourceFile {
     // read), incrementally when the same ones were parsed before: after an edit in a file of
     // thousands of loss lines, a few statements.
     const narrowed = carried.size > 0 && !options.parseEverything ? narrowSelection(selection, statements, carried, text, same!, change!) : selection;
-    const parse = (chosen: Selection, reuse = true) => {
-      const reuseTree = reuse && previous && change && previous.spans === movedSpanKey(change, chosen.spans) ? previous : undefined;
-      return parsePython(parser, text, reuseTree, chosen.spans, change && wholeStatements(change, statements));
-    };
-    let tree = parse(narrowed);
+    const reusable = (chosen: Selection) => !!previous && !!change && previous.spans === movedSpanKey(change, chosen.spans);
+    const parse = (chosen: Selection, reuse: boolean) =>
+      parsePython(parser, text, reuse ? previous : undefined, chosen.spans, change && wholeStatements(change, statements));
     let chosen = narrowed;
-    // A syntax error where only part was parsed: the whole selection is, and checked anew, parsed
-    // from scratch: tree-sitter recovers from an error differently when it reuses an old tree,
-    // and the analysis must read what a fresh parse reads (where a name is bound, for one).
-    if (tree.rootNode.hasError) {
+    let tree = parse(chosen, reusable(chosen));
+    // A syntax error: the whole selection is parsed and checked anew, from scratch where the tree
+    // before was reused (tree-sitter recovers from an error differently then, and the analysis
+    // must read what a fresh parse reads: where a name is bound, for one).
+    if (tree.rootNode.hasError && (narrowed !== selection || reusable(narrowed))) {
       tree.delete();
-      tree = parse(selection, false);
       chosen = selection;
+      tree = parse(chosen, false);
     }
     // Kept for the next version when the analysis ends; freed when it throws.
     try {
