@@ -596,9 +596,9 @@ function withFootprint(check: StatementCheck, statements: readonly Statement[]):
 function result(byStatement: readonly StatementCheck[], version: Version, options: AnalyzeOptions, syntaxErrors: readonly Span[] | undefined): AnalysisResult {
   const mapOf = (check: StatementCheck) => (check.version === undefined ? undefined : version.maps.get(check.version));
   // Every finding, made unique by where it is now, before any is moved there.
-  let keyed: ReturnType<typeof keyedFindings> | undefined;
+  let keyed: KeyedFinding[] | undefined;
   const unique = () => (keyed ??= keyedFindings(byStatement, mapOf));
-  const moved = (item: ReturnType<typeof keyedFindings>[number]) => (item.map ? moveFinding(item.finding, (offset) => item.map!.apply(offset))! : item.finding);
+  const moved = (item: KeyedFinding) => item.moved();
   let findings: readonly Finding[] | undefined;
   let sites: readonly LossSite[] | undefined;
   const answer: AnalysisResult = {
@@ -631,25 +631,44 @@ function result(byStatement: readonly StatementCheck[], version: Version, option
 }
 
 /** The findings of every check with where each is now, unique (`uniqueBy`) and in order. */
-function keyedFindings(byStatement: readonly StatementCheck[], mapOf: (check: StatementCheck) => OffsetMap | undefined) {
-  const items = [];
+function keyedFindings(byStatement: readonly StatementCheck[], mapOf: (check: StatementCheck) => OffsetMap | undefined): KeyedFinding[] {
+  const items: KeyedFinding[] = [];
   for (const check of byStatement) {
     if (check.findings.length === 0) continue;
     const map = mapOf(check);
-    for (const finding of check.findings) {
-      const span = map ? moveSpan(finding.span, (offset) => map.apply(offset))! : finding.span;
-      items.push({
-        finding,
-        map,
-        code: finding.code,
-        messageId: finding.messageId,
-        start: span.start,
-        end: span.end,
-        dataText: () => JSON.stringify(map ? moveData(finding.data, (offset) => map.apply(offset)) : finding.data),
-      });
-    }
+    for (const finding of check.findings) items.push(new KeyedFinding(finding, map));
   }
   return uniqueBy(items);
+}
+
+/** A finding of a carried check, with where its span is now (as `moveSpan` moves it) and its data as text when asked. */
+class KeyedFinding {
+  readonly code: string;
+  readonly messageId: string;
+  readonly start: number;
+  readonly end: number;
+
+  constructor(
+    readonly finding: Finding,
+    readonly map: OffsetMap | undefined,
+  ) {
+    const { start, end } = finding.span;
+    this.code = finding.code;
+    this.messageId = finding.messageId;
+    this.start = map ? map.apply(start) : start;
+    this.end = map && end > start ? map.apply(end - 1) + 1 : this.start + (end - start);
+  }
+
+  dataText(): string {
+    const map = this.map;
+    return JSON.stringify(map ? moveData(this.finding.data, (offset) => map.apply(offset)) : this.finding.data);
+  }
+
+  /** The finding with every offset where it is now. */
+  moved(): Finding {
+    const map = this.map;
+    return map ? moveFinding(this.finding, (offset) => map.apply(offset))! : this.finding;
+  }
 }
 
 /*
