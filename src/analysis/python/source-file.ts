@@ -168,18 +168,17 @@ export class SourceFile {
     // read), incrementally when the same ones were parsed before: after an edit in a file of
     // thousands of loss lines, a few statements.
     const narrowed = carried.size > 0 && !options.parseEverything ? narrowSelection(selection, statements, carried, text, same!, change!) : selection;
-    const reusable = (chosen: Selection) => !!previous && !!change && previous.spans === movedSpanKey(change, chosen.spans);
-    const parse = (chosen: Selection, reuse: boolean) =>
-      parsePython(parser, text, reuse ? previous : undefined, chosen.spans, change && wholeStatements(change, statements));
+    const parse = (chosen: Selection) => {
+      const reuseTree = previous && change && previous.spans === movedSpanKey(change, chosen.spans) ? previous : undefined;
+      return parsePython(parser, text, reuseTree, chosen.spans, change && wholeStatements(change, statements));
+    };
+    let tree = parse(narrowed);
     let chosen = narrowed;
-    let tree = parse(chosen, reusable(chosen));
-    // A syntax error: the whole selection is parsed and checked anew, from scratch where the tree
-    // before was reused (tree-sitter recovers from an error differently then, and the analysis
-    // must read what a fresh parse reads: where a name is bound, for one).
-    if (tree.rootNode.hasError && (narrowed !== selection || reusable(narrowed))) {
+    // A syntax error where only part was parsed: the whole selection is, and checked anew.
+    if (tree.rootNode.hasError && narrowed !== selection) {
       tree.delete();
+      tree = parse(selection);
       chosen = selection;
-      tree = parse(chosen, false);
     }
     // Kept for the next version when the analysis ends; freed when it throws.
     try {
@@ -207,10 +206,7 @@ export class SourceFile {
     yield;
 
     // 3. Bind: names, scopes and imports; the interpreter follows values on demand from here on.
-    // What a syntax error's tree says a statement binds is not what a clean one says: names bound
-    // are carried only between clean versions.
-    const known = same && !previous!.hadError && !tree.rootNode.hasError ? same : undefined;
-    const bound = statements.map((_statement, index) => (known && known[index]! >= 0 ? previous!.bound[known[index]!] : undefined));
+    const bound = statements.map((_statement, index) => (same && same[index]! >= 0 ? previous!.bound[same[index]!] : undefined));
     const module = new BoundModule(text, tree, { statements, bound }, selection.spans);
     // The calls of this file's functions from the workspace files that import it.
     const path = this.path;
