@@ -7,6 +7,7 @@ import { NotebookError, cellAt, notebookProgram, type NotebookProgram } from './
 import { skipReason, type AnalyzeOptions } from './options';
 import type { SourceFile } from './python/source-file';
 import { ruleByCode } from './rules';
+import { firstByRank } from './rules/run';
 import { phraseTemplate } from './rules/helpers/describe';
 import { suppressions } from './suppression';
 import type { AnalysisResult, Evidence, Finding, FindingRanking, LossSite } from './types';
@@ -107,17 +108,9 @@ function limited(
     return { kept: first.findings, ...(first.next ? { next: first.next } : {}), hidden: first.total - first.findings.length };
   }
   const findings = result.findings;
-  if (!limit || findings.length <= limit.count) return { kept: findings, hidden: 0 };
-  const byRank = new Map<number, Finding[]>();
-  for (const finding of findings) {
-    const rank = limit.rank(finding);
-    const group = byRank.get(rank);
-    if (group) group.push(finding);
-    else byRank.set(rank, [finding]);
-  }
-  const ordered = [...byRank.keys()].sort((a, b) => a - b).flatMap((rank) => byRank.get(rank)!);
-  const chosen = new Set(ordered.slice(0, limit.count));
-  return { kept: findings.filter((finding) => chosen.has(finding)), next: ordered[limit.count]!, hidden: findings.length - chosen.size };
+  if (!limit) return { kept: findings, hidden: 0 };
+  const { kept, next } = firstByRank(findings, limit.count, limit.rank);
+  return { kept, ...(next ? { next } : {}), hidden: findings.length - kept.length };
 }
 
 /** A finding's message as text: the places it names said the way `locate` says them. */

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { AnalysisHost, ImportedModule } from '../host';
 import { moveData } from '../messages';
 import { skipReason, type AnalyzeOptions } from '../options';
-import { SiteIndex, activationReaders, findingsThroughCalls, runRules, uniqueBy } from '../rules/run';
+import { SiteIndex, activationReaders, findingsThroughCalls, firstByRank, runRules, uniqueBy } from '../rules/run';
 import { suppressions } from '../suppression';
 import { finish, inSlices, type Steps } from '../slices';
 import type { AnalysisResult, Fact, Finding, FindingRanking, LossSite, Span } from '../types';
@@ -603,17 +603,8 @@ function result(byStatement: readonly StatementCheck[], version: Version, option
     },
     firstFindings: (limit: FindingRanking) => {
       const all = unique();
-      if (all.length <= limit.count) return { findings: all.map(moved), total: all.length };
-      const byRank = new Map<number, typeof all>();
-      for (const item of all) {
-        const rank = limit.rank(item.finding);
-        const group = byRank.get(rank);
-        if (group) group.push(item);
-        else byRank.set(rank, [item]);
-      }
-      const ordered = [...byRank.keys()].sort((a, b) => a - b).flatMap((rank) => byRank.get(rank)!);
-      const chosen = new Set(ordered.slice(0, limit.count));
-      return { findings: all.filter((item) => chosen.has(item)).map(moved), next: moved(ordered[limit.count]!), total: all.length };
+      const { kept, next } = firstByRank(all, limit.count, (item) => limit.rank(item.finding));
+      return { findings: kept.map(moved), ...(next ? { next: moved(next) } : {}), total: all.length };
     },
     ...(syntaxErrors ? { syntaxErrors } : {}),
   };

@@ -187,6 +187,24 @@ export function uniqueFindings(findings: readonly Finding[]): Finding[] {
   return uniqueBy(keyed).map((item) => item.finding);
 }
 
+/**
+ * The first `count` items by `rank` (the lowest first, each rank in the given order), kept in the
+ * given order, and the first item left out: the findings a client shows when it shows only so many.
+ */
+export function firstByRank<T>(items: readonly T[], count: number, rank: (item: T) => number): { kept: T[]; next: T | undefined } {
+  if (items.length <= count) return { kept: [...items], next: undefined };
+  const byRank = new Map<number, T[]>();
+  for (const item of items) {
+    const key = rank(item);
+    const group = byRank.get(key);
+    if (group) group.push(item);
+    else byRank.set(key, [item]);
+  }
+  const ordered = [...byRank.keys()].sort((a, b) => a - b).flatMap((key) => byRank.get(key)!);
+  const chosen = new Set(ordered.slice(0, count));
+  return { kept: items.filter((item) => chosen.has(item)), next: ordered[count] };
+}
+
 /** `uniqueFindings` for findings read through a key (a finding not yet moved to where it is). */
 export function uniqueBy<T extends FindingKey>(findings: readonly T[]): T[] {
   // Findings are alike only when their code, span and message are: the data (a JSON text) is
