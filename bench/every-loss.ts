@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate } from '../src/losses/evaluate';
 import { LOSSES } from '../src/losses/registry';
+import { TENSOR_MEMORY } from '../src/tensor/storage';
 import { Tensor } from '../src/tensor/tensor';
 
 const RUNS = 5;
@@ -27,8 +28,10 @@ function uniforms(count: number, seed: number): Float64Array {
 }
 
 const scores = (count: number, seed: number) => uniforms(count, seed).map((u) => 6 * u - 3);
-const floats = (data: Float64Array, shape: number[]) => new Tensor(data, shape);
-const ints = (data: Float64Array, shape: number[]) => new Tensor(data, shape, 'int');
+// Tensors are made as the tensor parser makes them: their values in the tensor memory
+// (`tensor/storage.ts`), where the SIMD kernels read them. PyTorch's are made by `torch.from_numpy`.
+const floats = (data: Float64Array, shape: number[]) => new Tensor(TENSOR_MEMORY.copyOf(data), shape);
+const ints = (data: Float64Array, shape: number[]) => new Tensor(TENSOR_MEMORY.copyOf(data), shape, 'int');
 
 interface Workload {
   readonly loss: string;

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { bundleCheckWorker, bundleCli, treeSitterBeside } from './bundles.mjs';
+import { watPlugin } from './wat.mjs';
 
 // `losslens check`'s worker threads, beside the bench (the bench's check runs look for it there).
 await bundleCheckWorker('dist/bench/check-worker.js');
@@ -16,7 +17,7 @@ await esbuild.build({
   outfile: 'dist/bench/bench.js',
   // tfjs registers its CPU backend as an import side effect that bundling would drop.
   external: ['@tensorflow/*', '@astral-sh/ruff-wasm-nodejs'],
-  plugins: [treeSitterBeside],
+  plugins: [treeSitterBeside, watPlugin],
   logLevel: 'warning',
 });
 try {

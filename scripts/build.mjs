@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import ts from 'typescript';
 import { treeSitterBeside } from './bundles.mjs';
+import { watPlugin } from './wat.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -214,7 +215,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [tfjsExternal],
+    plugins: [tfjsExternal, watPlugin],
   },
   {
     ...common,
@@ -232,6 +233,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [watPlugin],
   },
   {
     ...common,
@@ -240,7 +242,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [tfjsExternal, treeSitterBeside],
+    plugins: [tfjsExternal, treeSitterBeside, watPlugin],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -265,6 +267,7 @@ if (tests) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode', 'mocha'],
+    plugins: [watPlugin],
   });
 }
 

@@ -6,6 +6,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { watPlugin } from './wat.mjs';
 
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
 
@@ -17,7 +18,7 @@ export async function bundleCheckWorker(outfile) {
     outfile,
     // tfjs registers its CPU backend as an import side effect that bundling would drop.
     external: ['@tensorflow/*'],
-    plugins: [treeSitterBeside],
+    plugins: [treeSitterBeside, watPlugin],
   });
 }
 
@@ -54,8 +55,8 @@ export async function bundleCli(outdir) {
       ...node,
       entryPoints: { cli: 'src/cli/bin.ts', 'tfjs-worker': 'src/server/tfjs-worker.ts' },
       outdir,
-      plugins: [tfjsExternal, treeSitterBeside],
+      plugins: [tfjsExternal, treeSitterBeside, watPlugin],
     }),
-    esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/script/analyze.ts' }, outdir }),
+    esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/script/analyze.ts' }, outdir, plugins: [watPlugin] }),
   ]);
 }

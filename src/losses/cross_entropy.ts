@@ -6,6 +6,8 @@ import { classLayout, classWeight, elementwiseExp, indexTarget, logSoftmax, logS
 import { LossError } from './errors';
 import { exp } from './fastmath';
 import { Accumulator, REDUCTIONS, reduce, type Reduction } from './reduce';
+import { simdFor } from './simd';
+import { TENSOR_MEMORY } from '../tensor/storage';
 import type { LossContext, LossDefinition } from './types';
 
 const NAME = 'cross_entropy';
@@ -178,7 +180,29 @@ function plainMean(
   let total = 0;
   let compensation = 0;
   let counted = 0;
-  for (let n = 0; n < batch; n++) {
+  const rowsAtOnce = 1024;
+  const maxAndSum = TENSOR_MEMORY.scratch(2 * rowsAtOnce);
+  const simd = simdFor(x, maxAndSum);
+  for (let first = 0; simd && first < batch; first += rowsAtOnce) {
+    // Each row's max and Σ exp(x − max) from the SIMD kernel, then the picked term as pickedLoss ends.
+    ctx.checkpoint(first * classes, batch * classes);
+    const rows = Math.min(rowsAtOnce, batch - first);
+    const [xAt, outAt] = simd.at as [number, number];
+    simd.kernels.rowsLogSumExp(xAt + 8 * first * classes, rows, classes, outAt);
+    for (let r = 0; r < rows; r++) {
+      const n = first + r;
+      const label = indices[n]!;
+      if (label === ignoreIndex) continue;
+      const max = maxAndSum[2 * r]!;
+      const loss = max === Infinity ? NaN : Math.log(maxAndSum[2 * r + 1]!) - (x[n * classes + label]! - max);
+      const next = total + loss;
+      const back = next - total;
+      compensation += total - (next - back) + (loss - back);
+      total = next;
+      counted++;
+    }
+  }
+  for (let n = 0; !simd && n < batch; n++) {
     if ((n & 0x3ff) === 0) ctx.checkpoint(n * classes, batch * classes);
     const label = indices[n]!;
     if (label === ignoreIndex) continue;

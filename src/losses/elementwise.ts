@@ -1,3 +1,4 @@
+import { TENSOR_MEMORY } from '../tensor/storage';
 import { Tensor, type Shape } from '../tensor/tensor';
 import type { Reduction } from './reduce';
 import type { LossContext } from './types';
@@ -43,7 +44,7 @@ export class Terms {
     keep: boolean,
   ) {
     this.count = shape.reduce((n, size) => n * size, 1);
-    this.kept = keep ? new Float64Array(this.count) : undefined;
+    this.kept = keep ? TENSOR_MEMORY.float64(this.count) : undefined;
   }
 
   /** Terms kept when the reduction is `none` or the steps are recorded. */

@@ -14,6 +14,8 @@ const functions = elementaryFunctions();
 export const exp = functions.exp;
 export const log = functions.log;
 export const log1pExpNeg = functions.log1pExpNeg;
+/** The tables and constants of `exp` and `log`, which the SIMD kernels read (`simd.ts`). */
+export const fastmathTables = functions.tables;
 
 /**
  * The functions and their tables, made inside a function rather than at module level: in a bundle
@@ -187,5 +189,13 @@ function elementaryFunctions() {
     return k <= 1 ? 1 : k * factorial(k - 1);
   }
 
-  return { exp, log, log1pExpNeg };
+  const tables = {
+    exp: EXP_TABLE,
+    log: LOG_TABLE,
+    scale: SCALE,
+    twoPowJ: TWO_POW_J,
+    /** In the order `kernels.wat` reads them. */
+    constants: Float64Array.of(E1, E2, E3, E4, E5, ROUND, EXP_MIN, EXP_MAX, L2, L3, L4, L5, LN2_HI, LN2_LO, INV_LN2_N, LN2_N_HI, LN2_N_LO, 1 / 6, 1 / 24, 1 / 120, 1 / 720),
+  };
+  return { exp, log, log1pExpNeg, tables };
 }

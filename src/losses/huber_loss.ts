@@ -5,6 +5,7 @@ import { TERMS_BLOCK, Terms } from './elementwise';
 import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
 import { castInto, dtypeContract, kernel, promote } from './promotion';
+import { simdFor } from './simd';
 import type { LossDefinition } from './types';
 
 const NAME = 'huber_loss';
@@ -91,9 +92,15 @@ export const huberLoss: LossDefinition = {
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
     const pick = Float64Array.of(delta, 0, delta, 0, delta, 0, delta, 0);
+    const simd = simdFor(x, y, kept);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      terms.addBlock(huberBlock(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
+      if (simd) {
+        const [xAt, yAt, keptAt] = simd.at as [number, number, number];
+        terms.addBlock(simd.kernels.huber(xAt + 8 * start, yAt + 8 * start, kept ? keptAt + 8 * start : 0, end - start, delta));
+      } else {
+        terms.addBlock(huberBlock(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
+      }
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below δ, linear above, for each element') });
   },

@@ -4,6 +4,8 @@ import { dtypeContract, nllSteps } from './promotion';
 import { Tensor } from '../tensor/tensor';
 import { classLayout, classWeight, indexTarget } from './classes';
 import { Accumulator, REDUCTIONS, type Reduction } from './reduce';
+import { simdFor } from './simd';
+import { TENSOR_MEMORY } from '../tensor/storage';
 import type { LossContext, LossDefinition } from './types';
 
 const NAME = 'nll_loss';
@@ -108,6 +110,23 @@ function pickedSum(
   const rows = labels.length;
   // The running total, its compensation and the rows counted, carried from chunk to chunk.
   const state = new Float64Array(3);
+  const simd = simdFor(x, TENSOR_MEMORY.address(labels) >= 0 ? labels : TENSOR_MEMORY.copyOf(labels));
+  if (simd) {
+    // The gather in WebAssembly (no warm-up: JavaScript's loop ran its first calls unoptimized),
+    // summed plainly a block at a time and the blocks' sums joined with Neumaier's compensation.
+    const [xAt, labelsAt] = simd.at as [number, number];
+    const block = simd.freshState();
+    let counted = 0;
+    const total = new Accumulator();
+    for (let start = 0; start < rows; start += ROWS_BLOCK) {
+      ctx.checkpoint(start, rows);
+      const end = Math.min(start + ROWS_BLOCK, rows);
+      if (simd.kernels.gather(xAt + 8 * start * classes, labelsAt + 8 * start, end - start, classes, ignoreIndex, block.address) >= 0) return undefined;
+      total.add(block.view[0]!);
+      counted += block.view[1]!;
+    }
+    return { sum: total.value, counted };
+  }
   for (let start = 0; start < rows; start += ROWS_CHUNK) {
     if (start % ROWS_BLOCK === 0) ctx.checkpoint(start, rows);
     if (!gatherRows(x, labels, classes, ignoreIndex, start, Math.min(start + ROWS_CHUNK, rows), state)) return undefined;

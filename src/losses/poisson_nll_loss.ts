@@ -5,6 +5,7 @@ import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { exp, log } from './fastmath';
 import { REDUCTIONS, type Reduction } from './reduce';
+import { simdFor } from './simd';
 import type { LossDefinition } from './types';
 
 const NAME = 'poisson_nll_loss';
@@ -44,9 +45,11 @@ export const poissonNllLoss: LossDefinition = {
     const logInput = options.log_input as boolean;
     const full = options.full as boolean;
     const terms = Terms.for(pair.shape, reduction, ctx);
+    const simd = logInput && !full && !terms.kept ? simdFor(x, y) : undefined;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      terms.addBlock(logInput && !full && !terms.kept ? logRateSum(x, y, start, end) : anyBlock(x, y, start, end, terms.kept, logInput, full, eps));
+      if (simd) terms.addBlock(simd.kernels.poisson(simd.at[0]! + 8 * start, simd.at[1]! + 8 * start, end - start));
+      else terms.addBlock(logInput && !full && !terms.kept ? logRateSum(x, y, start, end) : anyBlock(x, y, start, end, terms.kept, logInput, full, eps));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('the negative log likelihood of each count') });
   },

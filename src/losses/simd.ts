@@ -1,0 +1,86 @@
+/**
+ * The evaluator's WebAssembly SIMD kernels (`kernels.wat`, compiled by wabt when LossLens is built):
+ * the loops of the losses where plain JavaScript stayed above PyTorch's time, two doubles at a
+ * time. A loss calls `simdFor(...)` with the arrays a loop reads and writes; it gets the kernels
+ * and the arrays' addresses when every one of them lives in the tensor memory
+ * (`tensor/storage.ts`), and undefined otherwise, when it runs its JavaScript loop. Both give the
+ * same terms (the kernels do the same arithmetic in the same order, with the same tables); only
+ * sums kept in two lanes may differ from one running sum in the last bits.
+ */
+import kernelBytes from './kernels.wat';
+import { TENSOR_MEMORY } from '../tensor/storage';
+import { exp, fastmathTables } from './fastmath';
+
+export interface Kernels {
+  huber(x: number, y: number, kept: number, count: number, delta: number): number;
+  rowsLogSumExp(x: number, rows: number, classes: number, out: number): void;
+  gather(x: number, labels: number, rows: number, classes: number, ignoreIndex: number, state: number): number;
+  poisson(x: number, y: number, count: number): number;
+  bce(x: number, y: number, count: number, state: number): number;
+}
+
+/** Where the tables and the running sums sit in the reserved pages (see `kernels.wat`). */
+const LAYOUT = { exp: 0, log: 32768, scale: 98304, constants: 114688, twoPowJ: 115712, state: 116736 } as const;
+
+class SimdKernels {
+  private exports: Kernels | undefined;
+  private failed = false;
+  /** The kernels' running sums between blocks (4 doubles), in the reserved page. */
+  private stateView: Float64Array | undefined;
+
+  get kernels(): Kernels | undefined {
+    if (this.exports || this.failed) return this.exports;
+    const memory = TENSOR_MEMORY.wasmMemory;
+    try {
+      if (!memory) throw new Error('no shared memory');
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), { env: { memory, exp, log: Math.log } });
+      const buffer = memory.buffer;
+      new Float64Array(buffer, LAYOUT.exp, fastmathTables.exp.length).set(fastmathTables.exp);
+      new Float64Array(buffer, LAYOUT.log, fastmathTables.log.length).set(fastmathTables.log);
+      new Float64Array(buffer, LAYOUT.scale, fastmathTables.scale.length).set(fastmathTables.scale);
+      new Float64Array(buffer, LAYOUT.constants, fastmathTables.constants.length).set(fastmathTables.constants);
+      new Float64Array(buffer, LAYOUT.twoPowJ, fastmathTables.twoPowJ.length).set(fastmathTables.twoPowJ);
+      this.stateView = new Float64Array(buffer, LAYOUT.state, 4);
+      this.exports = instance.exports as unknown as Kernels;
+    } catch {
+      // No WebAssembly SIMD or shared memory here: every loss runs its JavaScript loop.
+      this.failed = true;
+    }
+    return this.exports;
+  }
+
+  /** The running sums' four doubles, zeroed, and their address. */
+  freshState(): { readonly view: Float64Array; readonly address: number } {
+    this.stateView!.fill(0);
+    return { view: this.stateView!, address: LAYOUT.state };
+  }
+}
+
+const SIMD = new SimdKernels();
+
+export interface SimdCall {
+  readonly kernels: Kernels;
+  /** The byte address of each array asked for, 0 for an undefined one. */
+  readonly at: readonly number[];
+  /** Running sums for kernels that carry them from block to block. */
+  freshState(): { readonly view: Float64Array; readonly address: number };
+}
+
+/**
+ * The kernels and the addresses of `arrays` when each is in the tensor memory (an undefined one,
+ * an output not asked for, is address 0); undefined when one is an ordinary array.
+ */
+export function simdFor(...arrays: ReadonlyArray<Float64Array | undefined>): SimdCall | undefined {
+  const at: number[] = [];
+  for (const array of arrays) {
+    if (array === undefined) {
+      at.push(0);
+      continue;
+    }
+    const address = TENSOR_MEMORY.address(array);
+    if (address < 0) return undefined;
+    at.push(address);
+  }
+  const kernels = SIMD.kernels;
+  return kernels ? { kernels, at, freshState: () => SIMD.freshState() } : undefined;
+}
