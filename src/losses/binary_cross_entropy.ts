@@ -6,6 +6,7 @@ import { expandOrThrow } from './checks';
 import { LossError } from './errors';
 import { log } from './fastmath';
 import { REDUCTIONS, reduce, type Reduction } from './reduce';
+import { simdFor, type SimdCall } from './simd';
 import type { LossContext, LossDefinition } from './types';
 
 const NAME = 'binary_cross_entropy';
@@ -99,6 +100,8 @@ const CHUNK = 1 << 11;
  * addition carried (Knuth's TwoSum: `reduce`'s Neumaier compensation without its branch).
  */
 function unweightedSum(x: Float64Array, y: Float64Array, ctx: LossContext): number {
+  const simd = simdFor(x, y);
+  if (simd) return simdSum(simd, x, ctx);
   // The running sum and its compensation, carried from chunk to chunk.
   const sum = new Float64Array(2);
   for (let start = 0; start < x.length; start += CHUNK) {
@@ -108,6 +111,26 @@ function unweightedSum(x: Float64Array, y: Float64Array, ctx: LossContext): numb
   const total = sum[0]!;
   // Once the sum is infinite or nan the compensation is meaningless (inf − inf is nan).
   return Number.isFinite(total) ? total + sum[1]! : total;
+}
+
+/**
+ * The same sum by the SIMD kernel: two running sums (alternate elements) with their TwoSum errors,
+ * carried in the kernel's state from block to block, joined at the end.
+ */
+function simdSum(simd: SimdCall, x: Float64Array, ctx: LossContext): number {
+  const [xAt, yAt] = simd.at as [number, number];
+  const state = simd.freshState();
+  for (let start = 0; start < x.length; start += BLOCK) {
+    ctx.checkpoint(start, x.length);
+    const end = Math.min(start + BLOCK, x.length);
+    const bad = simd.kernels.bce(xAt + 8 * start, yAt + 8 * start, end - start, state.address);
+    if (bad >= 0) throw outOfRange(x[start + bad]!);
+  }
+  const [even, odd, evenError, oddError] = state.view as unknown as [number, number, number, number];
+  const total = even + odd;
+  if (!Number.isFinite(total)) return total;
+  const back = total - even;
+  return total + (evenError + oddError + (even - (total - back) + (odd - back)));
 }
 
 function addTerms(x: Float64Array, y: Float64Array, start: number, end: number, sum: Float64Array): void {

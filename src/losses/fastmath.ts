@@ -194,8 +194,44 @@ function elementaryFunctions() {
     log: LOG_TABLE,
     scale: SCALE,
     twoPowJ: TWO_POW_J,
+    softplus: SOFTPLUS,
     /** In the order `kernels.wat` reads them. */
-    constants: Float64Array.of(E1, E2, E3, E4, E5, ROUND, EXP_MIN, EXP_MAX, L2, L3, L4, L5, LN2_HI, LN2_LO, INV_LN2_N, LN2_N_HI, LN2_N_LO, 1 / 6, 1 / 24, 1 / 120, 1 / 720),
+    constants: Float64Array.of(
+      E1,
+      E2,
+      E3,
+      E4,
+      E5,
+      ROUND,
+      EXP_MIN,
+      EXP_MAX,
+      L2,
+      L3,
+      L4,
+      L5,
+      LN2_HI,
+      LN2_LO,
+      INV_LN2_N,
+      LN2_N_HI,
+      LN2_N_LO,
+      1 / 6,
+      1 / 24,
+      1 / 120,
+      1 / 720,
+    ),
   };
   return { exp, log, log1pExpNeg, tables };
+}
+
+/**
+ * log(1 + e^z), the soft margin loss's term: max(z, 0) + log(1 + e^(−|z|)) with the table-driven log term. For finite z,
+ * max(z, 0) = (z + |z|)/2 exactly, without the branch Math.max takes on a random sign; past the
+ * largest double's log, e^z is infinite for PyTorch too.
+ */
+export function softplus(z: number): number {
+  // The largest x whose e^x is finite (a local: see `elementaryFunctions` on bundles).
+  const expOverflow = 709.782712893384;
+  const a = Math.abs(z);
+  if (a <= expOverflow) return 0.5 * (z + a) + log1pExpNeg(a);
+  return z > expOverflow ? Infinity : Math.max(z, 0) + log1pExpNeg(a);
 }

@@ -17,17 +17,22 @@
 ;;             +112 64/ln2  +120 LN2_HI/64  +128 LN2_LO/64  +136 1/6  +144 1/24  +152 1/120  +160 1/720
 ;;   115712  2^(j/64), j = 0 .. 63                             fastmath's wide exp table
 ;;   116736  a kernel's running sums between blocks (`state`)
+;;   131072  rows of log(1 + e^(-j/128)) and its Taylor coefficients, 6 doubles a row (2048 rows)
+;;                                                             fastmath's softplus table
 (module
-  (import "env" "memory" (memory 2 16384 shared))
+  (import "env" "memory" (memory 4 16384 shared))
   ;; fastmath's exp and Math.log, for the arguments outside the tables' range (rare: a lane at a time).
   (import "env" "exp" (func $exp_js (param f64) (result f64)))
   (import "env" "log" (func $log_js (param f64) (result f64)))
+  ;; fastmath's softplus, log(1 + e^z), for |z| of 12 and more (a lane at a time).
+  (import "env" "softplus" (func $softplus_js (param f64) (result f64)))
 
   (global $EXP i32 (i32.const 0))
   (global $LOG i32 (i32.const 32768))
   (global $SCALE i32 (i32.const 98304))
   (global $K i32 (i32.const 114688))
   (global $POW2J i32 (i32.const 115712))
+  (global $SOFTPLUS i32 (i32.const 131072))
 
   ;; e^x: fastmath's `exp`. In (EXP_MIN, EXP_MAX): n = round(128 x), u = 128 x - n, e^(n/128)
   ;; from the table times its degree-5 Taylor polynomial in u. In (-708, 708): `expWide`, x =
@@ -245,6 +250,234 @@
         (local.set $y (i32.add (local.get $y) (i32.const 8)))
         (br $next)))
     (f64.add (call $lanes (f64x2.add (local.get $a0) (local.get $a1))) (local.get $tail)))
+
+  ;; mse_loss: the sum of (x - y)^2 over n elements, each term also written to `kept` when it is
+  ;; not 0; mse_loss.ts's mseBlock, term for term. l1 and smoothL1 below are the same loop.
+  (func (export "mse") (param $x i32) (param $y i32) (param $kept i32) (param $n i32) (result f64)
+    (local $end i32) (local $d0 v128) (local $d1 v128) (local $v0 v128) (local $v1 v128) (local $a0 v128) (local $a1 v128)
+    (local $ds f64) (local $v f64) (local $tail f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $d0 (f64x2.sub (v128.load (local.get $x)) (v128.load (local.get $y))))
+        (local.set $d1 (f64x2.sub (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $y))))
+        (local.set $v0 (f64x2.mul (local.get $d0) (local.get $d0)))
+        (local.set $v1 (f64x2.mul (local.get $d1) (local.get $d1)))
+        (if (local.get $kept)
+          (then
+            (v128.store (local.get $kept) (local.get $v0))
+            (v128.store offset=16 (local.get $kept) (local.get $v1))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 32)))))
+        (local.set $a0 (f64x2.add (local.get $a0) (local.get $v0)))
+        (local.set $a1 (f64x2.add (local.get $a1) (local.get $v1)))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (br $next)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $ds (f64.sub (f64.load (local.get $x)) (f64.load (local.get $y))))
+        (local.set $v (f64.mul (local.get $ds) (local.get $ds)))
+        (if (local.get $kept)
+          (then
+            (f64.store (local.get $kept) (local.get $v))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 8)))))
+        (local.set $tail (f64.add (local.get $tail) (local.get $v)))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (br $next)))
+    (f64.add (call $lanes (f64x2.add (local.get $a0) (local.get $a1))) (local.get $tail)))
+
+  ;; l1_loss: |x - y|.
+  (func (export "l1") (param $x i32) (param $y i32) (param $kept i32) (param $n i32) (result f64)
+    (local $end i32) (local $d0 v128) (local $d1 v128) (local $v0 v128) (local $v1 v128) (local $a0 v128) (local $a1 v128)
+    (local $ds f64) (local $v f64) (local $tail f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $d0 (f64x2.sub (v128.load (local.get $x)) (v128.load (local.get $y))))
+        (local.set $d1 (f64x2.sub (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $y))))
+        (local.set $v0 (f64x2.abs (local.get $d0)))
+        (local.set $v1 (f64x2.abs (local.get $d1)))
+        (if (local.get $kept)
+          (then
+            (v128.store (local.get $kept) (local.get $v0))
+            (v128.store offset=16 (local.get $kept) (local.get $v1))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 32)))))
+        (local.set $a0 (f64x2.add (local.get $a0) (local.get $v0)))
+        (local.set $a1 (f64x2.add (local.get $a1) (local.get $v1)))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (br $next)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $ds (f64.sub (f64.load (local.get $x)) (f64.load (local.get $y))))
+        (local.set $v (f64.abs (local.get $ds)))
+        (if (local.get $kept)
+          (then
+            (f64.store (local.get $kept) (local.get $v))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 8)))))
+        (local.set $tail (f64.add (local.get $tail) (local.get $v)))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (br $next)))
+    (f64.add (call $lanes (f64x2.add (local.get $a0) (local.get $a1))) (local.get $tail)))
+
+  ;; smooth_l1_loss: z = |x - y|, z < beta ? (0.5 z) z / beta : z - beta/2 (both sides computed,
+  ;; one kept: the comparison is false for a nan z, as smooth_l1_loss.ts's pick).
+  (func (export "smoothL1") (param $x i32) (param $y i32) (param $kept i32) (param $n i32) (param $beta f64) (result f64)
+    (local $end i32) (local $d0 v128) (local $d1 v128) (local $v0 v128) (local $v1 v128) (local $a0 v128) (local $a1 v128)
+    (local $ds f64) (local $v f64) (local $tail f64) (local $b v128) (local $hb v128)
+    (local.set $b (f64x2.splat (local.get $beta)))
+    (local.set $hb (f64x2.splat (f64.mul (f64.const 0.5) (local.get $beta))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $d0 (f64x2.sub (v128.load (local.get $x)) (v128.load (local.get $y))))
+        (local.set $d1 (f64x2.sub (v128.load offset=16 (local.get $x)) (v128.load offset=16 (local.get $y))))
+        (local.set $d0 (f64x2.abs (local.get $d0)))
+        (local.set $v0
+          (v128.bitselect
+            (f64x2.div (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $d0)) (local.get $d0)) (local.get $b))
+            (f64x2.sub (local.get $d0) (local.get $hb))
+            (f64x2.lt (local.get $d0) (local.get $b))))
+        (local.set $d1 (f64x2.abs (local.get $d1)))
+        (local.set $v1
+          (v128.bitselect
+            (f64x2.div (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $d1)) (local.get $d1)) (local.get $b))
+            (f64x2.sub (local.get $d1) (local.get $hb))
+            (f64x2.lt (local.get $d1) (local.get $b))))
+        (if (local.get $kept)
+          (then
+            (v128.store (local.get $kept) (local.get $v0))
+            (v128.store offset=16 (local.get $kept) (local.get $v1))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 32)))))
+        (local.set $a0 (f64x2.add (local.get $a0) (local.get $v0)))
+        (local.set $a1 (f64x2.add (local.get $a1) (local.get $v1)))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
+        (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (br $next)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $ds (f64.sub (f64.load (local.get $x)) (f64.load (local.get $y))))
+        (local.set $ds (f64.abs (local.get $ds)))
+        (local.set $v
+          (select
+            (f64.div (f64.mul (f64.mul (f64.const 0.5) (local.get $ds)) (local.get $ds)) (local.get $beta))
+            (f64.sub (local.get $ds) (f64.mul (f64.const 0.5) (local.get $beta)))
+            (f64.lt (local.get $ds) (local.get $beta))))
+        (if (local.get $kept)
+          (then
+            (f64.store (local.get $kept) (local.get $v))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 8)))))
+        (local.set $tail (f64.add (local.get $tail) (local.get $v)))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $y (i32.add (local.get $y) (i32.const 8)))
+        (br $next)))
+    (f64.add (call $lanes (f64x2.add (local.get $a0) (local.get $a1))) (local.get $tail)))
+
+  ;; kl_div (probabilities, not log_target): the sum of (y == 0 ? 0 : y log y) - y x over n
+  ;; elements, in two lanes of alternate elements (the last odd one in the first), added in the
+  ;; order of the elements: kl_div.ts's probabilitySum, exactly. A zero y is given log 1 (then
+  ;; dropped), so that zeros do not send a pair to Math.log.
+  (func (export "kl") (param $x i32) (param $y i32) (param $n i32) (result f64)
+    (local $end i32) (local $a v128) (local $yv v128) (local $zero v128) (local $ys f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $yv (v128.load (local.get $y)))
+        (local.set $zero (f64x2.eq (local.get $yv) (f64x2.splat (f64.const 0))))
+        (local.set $a
+          (f64x2.add (local.get $a)
+            (f64x2.sub
+              (v128.andnot
+                (f64x2.mul (local.get $yv) (call $log2 (v128.bitselect (f64x2.splat (f64.const 1)) (local.get $yv) (local.get $zero))))
+                (local.get $zero))
+              (f64x2.mul (local.get $yv) (v128.load (local.get $x))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $ys (f64.load (local.get $y)))
+        (local.set $a
+          (f64x2.replace_lane 0 (local.get $a)
+            (f64.add (f64x2.extract_lane 0 (local.get $a))
+              (f64.sub
+                (select
+                  (f64.const 0)
+                  (f64.mul (local.get $ys) (f64x2.extract_lane 0 (call $log2 (f64x2.splat (local.get $ys)))))
+                  (f64.eq (local.get $ys) (f64.const 0)))
+                (f64.mul (local.get $ys) (f64.load (local.get $x)))))))))
+    (call $lanes (local.get $a)))
+
+  ;; log(1 + e^z) for both lanes: fastmath's softplus. With a = |z| below 12 in both,
+  ;; (z + a)/2 + log1pExpNeg(a), the latter the Taylor polynomial of degree 5 around j/128 from
+  ;; the table; otherwise the import, a lane at a time.
+  (func $softplus2 (param $z v128) (result v128)
+    (local $a v128) (local $s v128) (local $d v128) (local $j0 i32) (local $j1 i32) (local $r0 i32) (local $r1 i32)
+    (local.set $a (f64x2.abs (local.get $z)))
+    (if (i32.eqz (i64x2.all_true (f64x2.lt (local.get $a) (f64x2.splat (f64.const 12)))))
+      (then
+        (return
+          (f64x2.replace_lane 1
+            (f64x2.splat (call $softplus_js (f64x2.extract_lane 0 (local.get $z))))
+            (call $softplus_js (f64x2.extract_lane 1 (local.get $z)))))))
+    ;; j = (128 a + 0.5) | 0, d = 128 a - j, row = (j & 2047) * 48 bytes
+    (local.set $s (f64x2.mul (local.get $a) (f64x2.splat (f64.const 128))))
+    (local.set $j0 (i32.trunc_f64_s (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64.const 0.5))))
+    (local.set $j1 (i32.trunc_f64_s (f64.add (f64x2.extract_lane 1 (local.get $s)) (f64.const 0.5))))
+    (local.set $d
+      (f64x2.sub (local.get $s)
+        (f64x2.replace_lane 1 (f64x2.splat (f64.convert_i32_s (local.get $j0))) (f64.convert_i32_s (local.get $j1)))))
+    (local.set $r0 (i32.add (global.get $SOFTPLUS) (i32.mul (i32.and (local.get $j0) (i32.const 2047)) (i32.const 48))))
+    (local.set $r1 (i32.add (global.get $SOFTPLUS) (i32.mul (i32.and (local.get $j1) (i32.const 2047)) (i32.const 48))))
+    ;; 0.5 (z + a) + (c0 + d (c1 + d (c2 + d (c3 + d (c4 + d c5)))))
+    (f64x2.add
+      (f64x2.mul (f64x2.splat (f64.const 0.5)) (f64x2.add (local.get $z) (local.get $a)))
+      (f64x2.add (f64x2.replace_lane 1 (v128.load64_zero (local.get $r0)) (f64.load (local.get $r1)))
+        (f64x2.mul (local.get $d)
+          (f64x2.add (f64x2.replace_lane 1 (v128.load64_zero offset=8 (local.get $r0)) (f64.load offset=8 (local.get $r1)))
+            (f64x2.mul (local.get $d)
+              (f64x2.add (f64x2.replace_lane 1 (v128.load64_zero offset=16 (local.get $r0)) (f64.load offset=16 (local.get $r1)))
+                (f64x2.mul (local.get $d)
+                  (f64x2.add (f64x2.replace_lane 1 (v128.load64_zero offset=24 (local.get $r0)) (f64.load offset=24 (local.get $r1)))
+                    (f64x2.mul (local.get $d)
+                      (f64x2.add (f64x2.replace_lane 1 (v128.load64_zero offset=32 (local.get $r0)) (f64.load offset=32 (local.get $r1)))
+                        (f64x2.mul (local.get $d)
+                          (f64x2.replace_lane 1 (v128.load64_zero offset=40 (local.get $r0)) (f64.load offset=40 (local.get $r1)))))))))))))))
+
+  ;; soft_margin_loss: the sum of log(1 + e^(-x y)) over n elements, in two lanes of alternate
+  ;; elements (the last odd one in the first), added in the order of the elements:
+  ;; soft_margin_loss.ts's termsSum, exactly.
+  (func (export "softMargin") (param $x i32) (param $y i32) (param $n i32) (result f64)
+    (local $end i32) (local $a v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $a
+          (f64x2.add (local.get $a) (call $softplus2 (f64x2.mul (f64x2.neg (v128.load (local.get $x))) (v128.load (local.get $y))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $next)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $a
+          (f64x2.replace_lane 0 (local.get $a)
+            (f64.add (f64x2.extract_lane 0 (local.get $a))
+              (f64x2.extract_lane 0
+                (call $softplus2 (f64x2.splat (f64.mul (f64.neg (f64.load (local.get $x))) (f64.load (local.get $y)))))))))))
+    (call $lanes (local.get $a)))
 
   ;; cross_entropy's rows: for each of `rows` rows of `classes` logits, its max m and the sum of
   ;; e^(x - m), written to out[2r] and out[2r + 1]; a nan logit makes a nan sum, as in

@@ -6,6 +6,7 @@ import { broadcastFloats } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { log } from './fastmath';
 import type { LossDefinition } from './types';
+import { simdFor } from './simd';
 
 const NAME = 'kl_div';
 
@@ -64,9 +65,11 @@ export const klDiv: LossDefinition = {
     const y = pair.b;
     const logTarget = options.log_target as boolean;
     const terms = Terms.for(pair.shape, reduction, ctx);
+    const simd = !logTarget && !terms.kept ? simdFor(x, y) : undefined;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      terms.addBlock(!logTarget && !terms.kept ? probabilitySum(x, y, start, end) : termsBlock(x, y, start, end, terms.kept, logTarget));
+      if (simd) terms.addBlock(simd.kernels.kl(simd.at[0]! + 8 * start, simd.at[1]! + 8 * start, end - start));
+      else terms.addBlock(!logTarget && !terms.kept ? probabilitySum(x, y, start, end) : termsBlock(x, y, start, end, terms.kept, logTarget));
     }
     if (reduction === 'none' || reduction === 'sum' || reduction === 'mean') {
       return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('y · (log y − x) for each element') });

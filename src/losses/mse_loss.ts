@@ -5,6 +5,7 @@ import { dtypeContract, kernel, promote } from './promotion';
 import { TERMS_BLOCK, Terms } from './elementwise';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
+import { simdFor } from './simd';
 
 const NAME = 'mse_loss';
 
@@ -66,9 +67,15 @@ export const mseLoss: LossDefinition = {
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
+    const simd = simdFor(x, y, kept);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      terms.addBlock(mseBlock(x.subarray(start, end), y.subarray(start, end), kept?.subarray(start, end), end - start));
+      if (simd) {
+        const [xAt, yAt, keptAt] = simd.at as [number, number, number];
+        terms.addBlock(simd.kernels.mse(xAt + 8 * start, yAt + 8 * start, kept ? keptAt + 8 * start : 0, end - start));
+      } else {
+        terms.addBlock(mseBlock(x.subarray(start, end), y.subarray(start, end), kept?.subarray(start, end), end - start));
+      }
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('(x − y)² for each element') });
   },

@@ -9,18 +9,26 @@
  */
 import kernelBytes from './kernels.wat';
 import { TENSOR_MEMORY } from '../tensor/storage';
-import { exp, fastmathTables } from './fastmath';
+import { exp, fastmathTables, softplus } from './fastmath';
 
 export interface Kernels {
   huber(x: number, y: number, kept: number, count: number, delta: number): number;
+  mse(x: number, y: number, kept: number, count: number): number;
+  l1(x: number, y: number, kept: number, count: number): number;
+  smoothL1(x: number, y: number, kept: number, count: number, beta: number): number;
   rowsLogSumExp(x: number, rows: number, classes: number, out: number): void;
   gather(x: number, labels: number, rows: number, classes: number, ignoreIndex: number, state: number): number;
   poisson(x: number, y: number, count: number): number;
   bce(x: number, y: number, count: number, state: number): number;
+  kl(x: number, y: number, count: number): number;
+  softMargin(x: number, y: number, count: number): number;
 }
 
 /** Where the tables and the running sums sit in the reserved pages (see `kernels.wat`). */
-const LAYOUT = { exp: 0, log: 32768, scale: 98304, constants: 114688, twoPowJ: 115712, state: 116736 } as const;
+/** Zeros each kernel runs on when the module is made (`warm`). */
+const WARM_ELEMENTS = 1 << 14;
+
+const LAYOUT = { exp: 0, log: 32768, scale: 98304, constants: 114688, twoPowJ: 115712, state: 116736, softplus: 131072 } as const;
 
 class SimdKernels {
   private exports: Kernels | undefined;
@@ -33,20 +41,48 @@ class SimdKernels {
     const memory = TENSOR_MEMORY.wasmMemory;
     try {
       if (!memory) throw new Error('no shared memory');
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), { env: { memory, exp, log: Math.log } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), { env: { memory, exp, log: Math.log, softplus } });
       const buffer = memory.buffer;
       new Float64Array(buffer, LAYOUT.exp, fastmathTables.exp.length).set(fastmathTables.exp);
       new Float64Array(buffer, LAYOUT.log, fastmathTables.log.length).set(fastmathTables.log);
       new Float64Array(buffer, LAYOUT.scale, fastmathTables.scale.length).set(fastmathTables.scale);
       new Float64Array(buffer, LAYOUT.constants, fastmathTables.constants.length).set(fastmathTables.constants);
       new Float64Array(buffer, LAYOUT.twoPowJ, fastmathTables.twoPowJ.length).set(fastmathTables.twoPowJ);
+      new Float64Array(buffer, LAYOUT.softplus, fastmathTables.softplus.length).set(fastmathTables.softplus);
       this.stateView = new Float64Array(buffer, LAYOUT.state, 4);
       this.exports = instance.exports as unknown as Kernels;
+      this.warm(this.exports);
     } catch {
       // No WebAssembly SIMD or shared memory here: every loss runs its JavaScript loop.
       this.failed = true;
     }
     return this.exports;
+  }
+
+  /**
+   * Runs each kernel on zeros long enough for V8 to start compiling it with its optimizing
+   * compiler (`--wasm-tiering-budget`, about 1.8 MB of code run), in the background: its first
+   * code is the baseline compiler's, two to three times slower, and a kernel called a few times
+   * on one tensor would otherwise finish before the optimized code is there. About a millisecond, once.
+   */
+  private warm(kernels: Kernels): void {
+    const zeros = TENSOR_MEMORY.float64(WARM_ELEMENTS);
+    const at = TENSOR_MEMORY.address(zeros);
+    if (at < 0) return;
+    const state = LAYOUT.state;
+    for (let round = 0; round < 3; round++) {
+      kernels.huber(at, at, 0, WARM_ELEMENTS, 1);
+      kernels.mse(at, at, 0, WARM_ELEMENTS);
+      kernels.l1(at, at, 0, WARM_ELEMENTS);
+      kernels.smoothL1(at, at, 0, WARM_ELEMENTS, 1);
+      kernels.poisson(at, at, WARM_ELEMENTS);
+      kernels.gather(at, at, WARM_ELEMENTS, 1, -100, state);
+      kernels.bce(at, at, WARM_ELEMENTS, state);
+      kernels.kl(at, at, WARM_ELEMENTS);
+      kernels.softMargin(at, at, WARM_ELEMENTS);
+      // Rows of 8 from the first half, their max and sum written to the second.
+      kernels.rowsLogSumExp(at, WARM_ELEMENTS / 16, 8, at + (WARM_ELEMENTS / 2) * 8);
+    }
   }
 
   /** The running sums' four doubles, zeroed, and their address. */

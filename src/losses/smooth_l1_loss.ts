@@ -6,6 +6,7 @@ import { TERMS_BLOCK, Terms } from './elementwise';
 import { LossError } from './errors';
 import { REDUCTIONS, type Reduction } from './reduce';
 import type { LossDefinition } from './types';
+import { simdFor } from './simd';
 
 const NAME = 'smooth_l1_loss';
 
@@ -83,9 +84,15 @@ export const smoothL1Loss: LossDefinition = {
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
     const pick = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, beta, 0.5 * beta);
+    const simd = simdFor(x, y, kept);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      terms.addBlock(smoothL1Block(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
+      if (simd) {
+        const [xAt, yAt, keptAt] = simd.at as [number, number, number];
+        terms.addBlock(simd.kernels.smoothL1(xAt + 8 * start, yAt + 8 * start, kept ? keptAt + 8 * start : 0, end - start, beta));
+      } else {
+        terms.addBlock(smoothL1Block(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
+      }
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below β, linear above, for each element') });
   },

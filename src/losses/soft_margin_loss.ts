@@ -3,8 +3,9 @@ import { softMarginShapes } from './shapes';
 import { castInto, dtypeContract, floating, neg, promote } from './promotion';
 import { expandOrThrow } from './checks';
 import { TERMS_BLOCK, Terms } from './elementwise';
-import { log1pExpNeg } from './fastmath';
+import { softplus } from './fastmath';
 import { REDUCTIONS, type Reduction } from './reduce';
+import { simdFor } from './simd';
 import type { LossDefinition } from './types';
 
 const NAME = 'soft_margin_loss';
@@ -39,9 +40,11 @@ export const softMarginLoss: LossDefinition = {
     const y = expandOrThrow(target!, input!.shape, 'target', NAME);
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(input!.shape, reduction, ctx);
+    const simd = terms.kept ? undefined : simdFor(x, y);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
-      terms.addBlock(terms.kept ? termsBlock(x, y, start, end, terms.kept) : termsSum(x, y, start, end));
+      if (simd) terms.addBlock(simd.kernels.softMargin(simd.at[0]! + 8 * start, simd.at[1]! + 8 * start, end - start));
+      else terms.addBlock(terms.kept ? termsBlock(x, y, start, end, terms.kept) : termsSum(x, y, start, end));
     }
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('log(1 + exp(−y · x)) for each element') });
   },
@@ -56,10 +59,10 @@ function termsSum(x: Float64Array, y: Float64Array, start: number, end: number):
   let odd = 0;
   let i = start;
   for (; i + 1 < end; i += 2) {
-    even += term(-x[i]! * y[i]!);
-    odd += term(-x[i + 1]! * y[i + 1]!);
+    even += softplus(-x[i]! * y[i]!);
+    odd += softplus(-x[i + 1]! * y[i + 1]!);
   }
-  if (i < end) even += term(-x[i]! * y[i]!);
+  if (i < end) even += softplus(-x[i]! * y[i]!);
   return even + odd;
 }
 
@@ -67,22 +70,9 @@ function termsSum(x: Float64Array, y: Float64Array, start: number, end: number):
 function termsBlock(x: Float64Array, y: Float64Array, start: number, end: number, kept: Float64Array): number {
   let total = 0;
   for (let i = start; i < end; i++) {
-    const value = term(-x[i]! * y[i]!);
+    const value = softplus(-x[i]! * y[i]!);
     kept[i] = value;
     total += value;
   }
   return total;
-}
-
-/**
- * log(1 + e^z) = max(z, 0) + log(1 + e^(−|z|)) with the table-driven log term. For finite z,
- * max(z, 0) = (z + |z|)/2 exactly, without the branch Math.max takes on a random sign; past the
- * largest double's log, e^z is infinite for PyTorch too.
- */
-function term(z: number): number {
-  // The largest x whose e^x is finite (a local: see `elementaryFunctions` in fastmath.ts on bundles).
-  const expOverflow = 709.782712893384;
-  const a = Math.abs(z);
-  if (a <= expOverflow) return 0.5 * (z + a) + log1pExpNeg(a);
-  return z > expOverflow ? Infinity : Math.max(z, 0) + log1pExpNeg(a);
 }

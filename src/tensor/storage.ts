@@ -21,8 +21,8 @@
 const PAGE = 65536;
 /** Tensors of fewer elements are ordinary arrays: the kernels' JavaScript path is as fast there. */
 export const ARENA_MIN_ELEMENTS = 1 << 13;
-/** The first two pages hold the kernels' tables (`losses/simd.ts`); blocks start after them. */
-export const RESERVED_BYTES = 2 * PAGE;
+/** The first four pages hold the kernels' tables (`losses/simd.ts`); blocks start after them. */
+export const RESERVED_BYTES = 4 * PAGE;
 /** 1 GiB of address space: a tensor beyond what is left is an ordinary array. */
 const MAX_PAGES = 16384;
 /** Blocks start on a cache line. */
