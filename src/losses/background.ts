@@ -4,6 +4,7 @@ import { Tensor, type DType } from '../tensor/tensor';
 import { LossError, type LossErrorCode } from './errors';
 import type { EvaluateRequest, Evaluation } from './evaluate';
 import { findLoss } from './registry';
+import { TENSOR_MEMORY } from '../tensor/storage';
 
 /** A tensor as it crosses the thread boundary (structured clone keeps the Float64Array). */
 export interface TensorMessage {
@@ -71,12 +72,19 @@ export function supervise(worker: Worker, flag: Int32Array, signal: AbortSignal 
   return finish;
 }
 
+/**
+ * A tensor as a message to or from a worker thread. Values in this thread's tensor memory are
+ * copied out: posted as they are, their shared memory would reach the other thread, which could
+ * still read a block this thread has freed and reused.
+ */
 export function toMessage(tensor: Tensor): TensorMessage {
-  return { data: tensor.data, shape: tensor.shape, dtype: tensor.dtype, weak: tensor.weak };
+  const data = TENSOR_MEMORY.address(tensor.data) >= 0 ? tensor.data.slice() : tensor.data;
+  return { data, shape: tensor.shape, dtype: tensor.dtype, weak: tensor.weak };
 }
 
+/** A tensor from a message, a large one's values moved to this thread's tensor memory for the kernels. */
 export function fromMessage(message: TensorMessage): Tensor {
-  return new Tensor(message.data, message.shape, message.dtype, message.weak);
+  return new Tensor(TENSOR_MEMORY.adopt(message.data), message.shape, message.dtype, message.weak);
 }
 
 export interface BackgroundOptions {

@@ -134,9 +134,45 @@
                       (f64x2.add (v128.load64_splat offset=24 (global.get $K))
                         (f64x2.mul (local.get $u) (v128.load64_splat offset=32 (global.get $K))))))))))))))
 
+  ;; log x, one lane: `$log2`'s arithmetic on a double, or Math.log where fastmath takes it.
+  (func $log1 (param $x f64) (result f64)
+    (local $high i32) (local $row i32) (local $k i32) (local $kf f64) (local $r f64)
+    (local.set $high (i32.wrap_i64 (i64.shr_u (i64.reinterpret_f64 (local.get $x)) (i64.const 32))))
+    (if (i32.ge_u (i32.sub (local.get $high) (i32.const 0x00100000)) (i32.const 0x7fe00000))
+      (then (return (call $log_js (local.get $x)))))
+    (local.set $row
+      (i32.add (global.get $LOG)
+        (i32.shl
+          (i32.and (i32.shr_u (i32.add (i32.and (local.get $high) (i32.const 0xfffff)) (i32.const 0x200)) (i32.const 10)) (i32.const 2047))
+          (i32.const 5))))
+    (local.set $k (i32.sub (i32.shr_u (local.get $high) (i32.const 20)) (i32.const 1023)))
+    (local.set $kf (f64.convert_i32_s (local.get $k)))
+    ;; r = (x * SCALE[(1023 - k) & 2047] - g) * (1/g)
+    (local.set $r
+      (f64.mul
+        (f64.sub
+          (f64.mul (local.get $x)
+            (f64.load (i32.add (global.get $SCALE) (i32.shl (i32.and (i32.sub (i32.const 1023) (local.get $k)) (i32.const 2047)) (i32.const 3)))))
+          (f64.load (local.get $row)))
+        (f64.load offset=8 (local.get $row))))
+    (f64.add
+      (f64.add (f64.mul (local.get $kf) (f64.load offset=96 (global.get $K))) (f64.load offset=16 (local.get $row)))
+      (f64.add
+        (f64.add
+          (f64.add (f64.mul (local.get $kf) (f64.load offset=104 (global.get $K))) (f64.load offset=24 (local.get $row)))
+          ;; p = r * r * (L2 + r * (L3 + r * (L4 + r * L5)))
+          (f64.mul
+            (f64.mul (local.get $r) (local.get $r))
+            (f64.add (f64.load offset=64 (global.get $K))
+              (f64.mul (local.get $r)
+                (f64.add (f64.load offset=72 (global.get $K))
+                  (f64.mul (local.get $r)
+                    (f64.add (f64.load offset=80 (global.get $K)) (f64.mul (local.get $r) (f64.load offset=88 (global.get $K))))))))))
+        (local.get $r))))
+
   ;; log x for both lanes: fastmath's `log`, x = 2^k m, g = 1 + j/1024 the nearest step to m,
   ;; r = (m - g) / g, log x = k ln2 + log g + log1p(r). A lane that is not a positive normal number
-  ;; is Math.log of that lane, as in fastmath.
+  ;; is Math.log of that lane, as in fastmath (`$log1`, a lane at a time, when either is such).
   (func $log2 (param $x v128) (result v128)
     (local $h0 i32) (local $h1 i32) (local $row0 i32) (local $row1 i32) (local $k0 i32) (local $k1 i32)
     (local $k v128) (local $m v128) (local $r v128) (local $p v128)
@@ -149,8 +185,8 @@
       (then
         (return
           (f64x2.replace_lane 1
-            (f64x2.splat (call $log_js (f64x2.extract_lane 0 (local.get $x))))
-            (call $log_js (f64x2.extract_lane 1 (local.get $x)))))))
+            (f64x2.splat (call $log1 (f64x2.extract_lane 0 (local.get $x))))
+            (call $log1 (f64x2.extract_lane 1 (local.get $x)))))))
     ;; row = ((((high & 0xfffff) + 0x200) >>> 10) & 2047) * 32 bytes; k = (high >>> 20) - 1023
     (local.set $row0
       (i32.add (global.get $LOG)

@@ -31,6 +31,7 @@ const WARM_ELEMENTS = 1 << 14;
 const LAYOUT = { exp: 0, log: 32768, scale: 98304, constants: 114688, twoPowJ: 115712, state: 116736, softplus: 131072 } as const;
 
 class SimdKernels {
+  uses = 0;
   private exports: Kernels | undefined;
   private failed = false;
   /** The kernels' running sums between blocks (4 doubles), in the reserved page. */
@@ -118,5 +119,12 @@ export function simdFor(...arrays: ReadonlyArray<Float64Array | undefined>): Sim
     at.push(address);
   }
   const kernels = SIMD.kernels;
-  return kernels ? { kernels, at, freshState: () => SIMD.freshState() } : undefined;
+  if (!kernels) return undefined;
+  SIMD.uses++;
+  return { kernels, at, freshState: () => SIMD.freshState() };
+}
+
+/** How many loops have run on the kernels in this thread so far (the bench and tests read it). */
+export function simdUses(): number {
+  return SIMD.uses;
 }

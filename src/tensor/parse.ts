@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { readPlainList, type PlainList } from './plain-list';
 import { numel, Tensor, type DType } from './tensor';
+import { ARENA_MIN_ELEMENTS, TENSOR_MEMORY } from './storage';
 
 /**
  * Reads tensors the way people paste them: Python / JSON nested lists, `torch.tensor(...)`,
@@ -170,7 +171,13 @@ class Parser {
   }
 
   private build(options: Options): Tensor {
-    const data = this.data.length === this.count ? this.data : this.data.slice(0, this.count);
+    // A large tensor's values go to the tensor memory, where the evaluator's SIMD kernels read them.
+    const data =
+      this.count >= ARENA_MIN_ELEMENTS
+        ? TENSOR_MEMORY.copyOf(this.data, this.count)
+        : this.data.length === this.count
+          ? this.data
+          : this.data.slice(0, this.count);
     let shape = this.leafDepth < 0 ? this.lengths.slice() : this.lengths.slice(0, this.leafDepth);
     const inferred: DType = this.sawFloat ? 'float' : this.sawInt ? 'int' : this.sawBool ? 'bool' : 'float';
     const dtype = options.explicit ?? inferred;
@@ -196,7 +203,7 @@ class Parser {
           0,
         );
       }
-      if (data.length === 1 && wanted !== 1) return new Tensor(new Float64Array(wanted).fill(data[0]!), target, dtype, weak);
+      if (data.length === 1 && wanted !== 1) return new Tensor(TENSOR_MEMORY.float64(wanted).fill(data[0]!), target, dtype, weak);
       if (wanted !== data.length) {
         this.fail(l10n.t('The shape ({0}) needs {1} values, the literal has {2}', target.join(', '), wanted, data.length), 0);
       }
@@ -658,7 +665,7 @@ export function tensorFromJson(value: unknown, dtype?: DType, maxElements = Numb
   }
   // The first element's nesting gives the shape; a ragged list fails below, element by element.
   if (numel(shape) > maxElements) fail(l10n.t('Too many values: the limit is {0}', maxElements.toLocaleString('en-US')));
-  const data = new Float64Array(numel(shape));
+  const data = TENSOR_MEMORY.float64(numel(shape));
   let offset = 0;
   const visit = (item: unknown, depth: number): void => {
     if (depth === shape.length) {

@@ -45,11 +45,14 @@ export class Arena {
   private clean = RESERVED_BYTES;
   private readonly registry = new FinalizationRegistry<Block>((block) => this.release(block));
 
+  /** `maxPages`: the address space to reserve, in pages of 64 KiB (tests make it small). */
+  constructor(private readonly maxPages = MAX_PAGES) {}
+
   /** The shared memory, made on first use; undefined where it cannot be. */
   get wasmMemory(): WebAssembly.Memory | undefined {
     if (this.memory || this.unavailable) return this.memory;
     try {
-      this.memory = new WebAssembly.Memory({ initial: RESERVED_BYTES / PAGE, maximum: MAX_PAGES, shared: true });
+      this.memory = new WebAssembly.Memory({ initial: RESERVED_BYTES / PAGE, maximum: this.maxPages, shared: true });
     } catch {
       this.unavailable = true;
     }
@@ -58,10 +61,10 @@ export class Arena {
 
   /** `count` zeros, in the memory when the array is large. */
   float64(count: number): Float64Array {
+    const clean = this.clean;
     const view = count >= ARENA_MIN_ELEMENTS ? this.allocate(count) : undefined;
     if (!view) return new Float64Array(count);
-    if (view.byteOffset < this.clean) view.fill(0);
-    this.clean = Math.max(this.clean, view.byteOffset + view.byteLength);
+    if (view.byteOffset < clean) view.fill(0);
     return view;
   }
 
@@ -73,12 +76,18 @@ export class Arena {
     return this.allocate(count) ?? new Float64Array(count);
   }
 
+  /** A copy of `source` in the memory whatever its length (an ordinary one where there is no memory). */
+  scratchCopy(source: Float64Array): Float64Array {
+    const view = this.scratch(source.length);
+    view.set(source);
+    return view;
+  }
+
   /** The first `count` values of `source` (all of them by default), in the memory when they are many. */
   copyOf(source: Float64Array, count = source.length): Float64Array {
     const view = count >= ARENA_MIN_ELEMENTS ? this.allocate(count) : undefined;
     if (!view) return source.slice(0, count);
     view.set(count === source.length ? source : source.subarray(0, count));
-    this.clean = Math.max(this.clean, view.byteOffset + view.byteLength);
     return view;
   }
 
@@ -108,6 +117,8 @@ export class Arena {
     this.buffers.add(buffer);
     const view = new Float64Array(buffer, start, count);
     this.registry.register(view, { start, bytes });
+    // Whoever has it may write it: from here on it is not known to be zero.
+    this.clean = Math.max(this.clean, start + bytes);
     return view;
   }
 
@@ -128,7 +139,7 @@ export class Arena {
     const size = memory.buffer.byteLength;
     if (end > size) {
       const needed = Math.ceil((end - size) / PAGE);
-      const pages = Math.min(Math.max(needed, Math.ceil(size / PAGE / 2)), MAX_PAGES - size / PAGE);
+      const pages = Math.min(Math.max(needed, Math.ceil(size / PAGE / 2)), this.maxPages - size / PAGE);
       if (pages < needed) return undefined;
       try {
         memory.grow(pages);
