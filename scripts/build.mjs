@@ -92,6 +92,7 @@ function typescriptParserOnly(entryPoints) {
       outdir: 'dist',
       platform: 'node',
       external: ['typescript', 'typescript/*'],
+      plugins: [watPlugin],
     });
     const readers = Object.entries(metafile.inputs).filter(([, input]) => input.imports.some((imported) => /^typescript(\/|$)/.test(imported.path)));
     const names = new Set();
@@ -224,7 +225,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [typescriptParserOnly({ 'tfjs/analyze': 'src/analysis/script/analyze.ts' })],
+    plugins: [typescriptParserOnly({ 'tfjs/analyze': 'src/analysis/script/analyze.ts' }), watPlugin],
   },
   {
     ...common,
@@ -252,6 +253,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    plugins: [watPlugin],
   },
 ];
 

@@ -57,6 +57,11 @@ export async function bundleCli(outdir) {
       outdir,
       plugins: [tfjsExternal, treeSitterBeside, watPlugin],
     }),
-    esbuild.build({ ...node, entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/script/analyze.ts' }, outdir, plugins: [watPlugin] }),
+    esbuild.build({
+      ...node,
+      entryPoints: { 'evaluator-worker': 'src/losses/worker.ts', 'tfjs/analyze': 'src/analysis/script/analyze.ts' },
+      outdir,
+      plugins: [watPlugin],
+    }),
   ]);
 }

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { watPlugin } from './wat.mjs';
 
 const out = join(mkdtempSync(join(tmpdir(), 'losslens-docs-')), 'docs.cjs');
 await esbuild.build({
@@ -18,6 +19,7 @@ await esbuild.build({
   format: 'cjs',
   outfile: out,
   logLevel: 'warning',
+  plugins: [watPlugin],
 });
 const { RULES, ruleDocPage, ruleIndexPage } = createRequire(import.meta.url)(out);
 mkdirSync('docs/rules', { recursive: true });

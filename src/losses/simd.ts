@@ -11,7 +11,7 @@ import kernelBytes from './kernels.wat';
 import { TENSOR_MEMORY } from '../tensor/storage';
 import { exp, fastmathTables, softplus } from './fastmath';
 
-export interface Kernels {
+interface Kernels {
   huber(x: number, y: number, kept: number, count: number, delta: number): number;
   mse(x: number, y: number, kept: number, count: number): number;
   l1(x: number, y: number, kept: number, count: number): number;

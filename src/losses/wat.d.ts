@@ -1,5 +1,5 @@
 /** A WebAssembly text module, imported as its compiled bytes (`scripts/wat.mjs`). */
 declare module '*.wat' {
-  const bytes: Uint8Array;
+  const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as esbuild from 'esbuild';
+import { watPlugin } from '../../scripts/wat.mjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeSource } from '../../src/analysis/source-text';
 import { answerLine, MAX_ANSWER_VALUES, runEval } from '../../src/cli/eval';
@@ -471,6 +472,7 @@ describe('a closed pipe ends the CLI quietly, with the exit code of what it did'
       format: 'cjs',
       outfile: bundle,
       logLevel: 'silent',
+      plugins: [watPlugin],
     });
     await esbuild.build({
       entryPoints: [join(ROOT, 'src', 'cli', 'address-space.ts')],

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { watPlugin } from '../../../scripts/wat.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateInBackground } from '../../../src/losses/background';
 import { LossError } from '../../../src/losses/errors';
@@ -19,6 +20,7 @@ beforeAll(async () => {
     format: 'cjs',
     outfile: workerPath,
     logLevel: 'silent',
+    plugins: [watPlugin],
   });
 });
 

@@ -43,11 +43,11 @@ describe('the tensor memory', () => {
   it('frees a block when its array is collected, and hands it out again as zeros', async () => {
     const arena = new Arena();
     const keep = arena.float64(ARENA_MIN_ELEMENTS);
-    let dropped: Float64Array | undefined = arena.float64(ARENA_MIN_ELEMENTS);
-    const address = arena.address(dropped);
-    dropped.fill(7);
+    const held: Array<Float64Array | undefined> = [arena.float64(ARENA_MIN_ELEMENTS)];
+    const address = arena.address(held[0]!);
+    held[0]!.fill(7);
     const used = arena.usage().used;
-    dropped = undefined;
+    held.fill(undefined);
     await collect();
     expect(arena.usage().used).toBeLessThan(used);
     const again = arena.float64(ARENA_MIN_ELEMENTS);
@@ -58,11 +58,10 @@ describe('the tensor memory', () => {
 
   it('joins neighbouring free blocks, so a larger array fits where two smaller ones were', async () => {
     const arena = new Arena();
-    let a: Float64Array | undefined = arena.float64(ARENA_MIN_ELEMENTS);
-    let b: Float64Array | undefined = arena.float64(ARENA_MIN_ELEMENTS);
+    const pair: Array<Float64Array | undefined> = [arena.float64(ARENA_MIN_ELEMENTS), arena.float64(ARENA_MIN_ELEMENTS)];
     const keep = arena.float64(ARENA_MIN_ELEMENTS);
-    const start = arena.address(a);
-    a = b = undefined;
+    const start = arena.address(pair[0]!);
+    pair.fill(undefined);
     await collect();
     expect(arena.address(arena.float64(2 * ARENA_MIN_ELEMENTS))).toBe(start);
     expect(keep.length).toBe(ARENA_MIN_ELEMENTS);
