@@ -96,20 +96,33 @@
           (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $index) (local.get $j)) (i32.const 6)) (i32.const 1023)))
           (i64.const 52)))))
 
-  ;; e^d for both lanes: `$exp1`'s table path on two lanes when both are in its range (the table
-  ;; index read from s + ROUND, which holds round(s) in its low 32 bits), `$exp1` on each otherwise.
+  ;; e^d for both lanes, each as `$exp1` makes it: the table path on both when both are in its
+  ;; range; the table's and the wide path's, each lane taking its own, when both are in (-708, 708);
+  ;; `$exp1` on each lane otherwise.
   (func $exp2 (param $d v128) (result v128)
-    (local $s v128) (local $n v128) (local $u v128) (local $i v128) (local $t v128)
-    (if (i32.eqz
-          (i64x2.all_true
-            (v128.and
-              (f64x2.gt (local.get $d) (v128.load64_splat offset=48 (global.get $K)))
-              (f64x2.lt (local.get $d) (v128.load64_splat offset=56 (global.get $K))))))
+    (local $in v128)
+    (local.set $in
+      (v128.and
+        (f64x2.gt (local.get $d) (v128.load64_splat offset=48 (global.get $K)))
+        (f64x2.lt (local.get $d) (v128.load64_splat offset=56 (global.get $K)))))
+    (if (i64x2.all_true (local.get $in))
+      (then (return (call $expTable2 (local.get $d)))))
+    (if (i64x2.all_true
+          (v128.and
+            (f64x2.gt (local.get $d) (f64x2.splat (f64.const -708)))
+            (f64x2.lt (local.get $d) (f64x2.splat (f64.const 708)))))
       (then
-        (return
-          (f64x2.replace_lane 1
-            (f64x2.splat (call $exp1 (f64x2.extract_lane 0 (local.get $d))))
-            (call $exp1 (f64x2.extract_lane 1 (local.get $d)))))))
+        (if (i32.eqz (v128.any_true (local.get $in)))
+          (then (return (call $expWide2 (local.get $d)))))
+        (return (v128.bitselect (call $expTable2 (local.get $d)) (call $expWide2 (local.get $d)) (local.get $in)))))
+    (f64x2.replace_lane 1
+      (f64x2.splat (call $exp1 (f64x2.extract_lane 0 (local.get $d))))
+      (call $exp1 (f64x2.extract_lane 1 (local.get $d)))))
+
+  ;; `$exp1`'s table path on both lanes (the index read from s + ROUND, which holds round(s) in its
+  ;; low 32 bits; masked, so a lane outside the range reads the table, its value then unused).
+  (func $expTable2 (param $d v128) (result v128)
+    (local $s v128) (local $n v128) (local $u v128) (local $i v128) (local $t v128)
     (local.set $s (f64x2.mul (local.get $d) (f64x2.splat (f64.const 128))))
     (local.set $i (f64x2.add (local.get $s) (v128.load64_splat offset=40 (global.get $K))))
     (local.set $n (f64x2.sub (local.get $i) (v128.load64_splat offset=40 (global.get $K))))
@@ -133,6 +146,47 @@
                     (f64x2.mul (local.get $u)
                       (f64x2.add (v128.load64_splat offset=24 (global.get $K))
                         (f64x2.mul (local.get $u) (v128.load64_splat offset=32 (global.get $K))))))))))))))
+
+  ;; `$exp1`'s wide path on both lanes, for arguments in (-708, 708).
+  (func $expWide2 (param $x v128) (result v128)
+    (local $s v128) (local $n v128) (local $r v128) (local $t v128) (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32)
+    ;; n = round(x 64/ln2), r = x - n LN2_HI/64 - n LN2_LO/64
+    (local.set $s (f64x2.add (f64x2.mul (local.get $x) (v128.load64_splat offset=112 (global.get $K))) (v128.load64_splat offset=40 (global.get $K))))
+    (local.set $n (f64x2.sub (local.get $s) (v128.load64_splat offset=40 (global.get $K))))
+    (local.set $r
+      (f64x2.sub
+        (f64x2.sub (local.get $x) (f64x2.mul (local.get $n) (v128.load64_splat offset=120 (global.get $K))))
+        (f64x2.mul (local.get $n) (v128.load64_splat offset=128 (global.get $K)))))
+    (local.set $i0 (i32x4.extract_lane 0 (local.get $s)))
+    (local.set $i1 (i32x4.extract_lane 2 (local.get $s)))
+    (local.set $j0 (i32.and (local.get $i0) (i32.const 63)))
+    (local.set $j1 (i32.and (local.get $i1) (i32.const 63)))
+    (local.set $t
+      (f64x2.replace_lane 1
+        (v128.load64_zero (i32.add (global.get $POW2J) (i32.shl (local.get $j0) (i32.const 3))))
+        (f64.load (i32.add (global.get $POW2J) (i32.shl (local.get $j1) (i32.const 3))))))
+    ;; (t + t p) 2^k, p = r + r^2 (1/2 + r (1/6 + r (1/24 + r (1/120 + r/720))))
+    (f64x2.mul
+      (f64x2.add (local.get $t)
+        (f64x2.mul (local.get $t)
+          (f64x2.add (local.get $r)
+            (f64x2.mul (f64x2.mul (local.get $r) (local.get $r))
+              (f64x2.add (f64x2.splat (f64.const 0.5))
+                (f64x2.mul (local.get $r)
+                  (f64x2.add (v128.load64_splat offset=136 (global.get $K))
+                    (f64x2.mul (local.get $r)
+                      (f64x2.add (v128.load64_splat offset=144 (global.get $K))
+                        (f64x2.mul (local.get $r)
+                          (f64x2.add (v128.load64_splat offset=152 (global.get $K))
+                            (f64x2.mul (local.get $r) (v128.load64_splat offset=160 (global.get $K))))))))))))))
+      (i64x2.replace_lane 1
+        (i64x2.splat
+          (i64.shl
+            (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $i0) (local.get $j0)) (i32.const 6)) (i32.const 1023)))
+            (i64.const 52)))
+        (i64.shl
+          (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $i1) (local.get $j1)) (i32.const 6)) (i32.const 1023)))
+          (i64.const 52)))))
 
   ;; log x, one lane: `$log2`'s arithmetic on a double, or Math.log where fastmath takes it.
   (func $log1 (param $x f64) (result f64)
@@ -515,58 +569,100 @@
                 (call $softplus2 (f64x2.splat (f64.mul (f64.neg (f64.load (local.get $x))) (f64.load (local.get $y)))))))))))
     (call $lanes (local.get $a)))
 
-  ;; cross_entropy's rows: for each of `rows` rows of `classes` logits, its max m and the sum of
-  ;; e^(x - m), written to out[2r] and out[2r + 1]; a nan logit makes a nan sum, as in
-  ;; cross_entropy.ts. e^d is `$exp2` written out in the loop, four elements a step, its constants
-  ;; in locals and the range check one comparison (d <= 0 here): as a call it took twice as long.
-  ;; The table index is read from s + ROUND, which holds round(s) in its low 32 bits.
+  ;; cross_entropy's rows: for each of `rows` rows of `classes` logits, a reference m and the sum
+  ;; of e^(x - m), written to out[2r] and out[2r + 1], for log softmax(x)_y = log sum - (x_y - m).
+  ;; m is the row's first logit, which saves a pass over the row for its max: any m gives the same
+  ;; value, and one within 16.6 of the max (a sum below 2^24) adds at most a few ulp of 16 to the
+  ;; row's loss. Otherwise (a larger sum, or an infinite or nan one: logits far apart, an infinite
+  ;; or nan logit) the row is summed again from its max, as cross_entropy.ts's pickedLoss does: that
+  ;; sum is at most the number of classes, or nan as PyTorch's is. Rows like that tend to come
+  ;; together: after eight of them in a call, every row is summed from its max at once.
   (func (export "rowsLogSumExp") (param $x i32) (param $rows i32) (param $classes i32) (param $out i32)
-    (local $quads i32) (local $end i32) (local $i i32) (local $m f64) (local $mv v128) (local $sum v128)
-    (local $v0 v128) (local $v1 v128) (local $d0 v128) (local $d1 v128) (local $s0 v128) (local $s1 v128) (local $n0 v128) (local $n1 v128)
+    (local $end i32) (local $i i32) (local $m f64) (local $sum f64) (local $v v128) (local $w v128) (local $quads i32) (local $misses i32)
+    (block $rows_done
+      (loop $next_row
+        (br_if $rows_done (i32.eqz (local.get $rows)))
+        (local.set $end (i32.add (local.get $x) (i32.shl (local.get $classes) (i32.const 3))))
+        (local.set $m (f64.load (local.get $x)))
+        ;; A nan sum stands for "not tried": after 8 rows that needed the max, every row gets it.
+        (local.set $sum (f64.const nan))
+        (if (i32.lt_u (local.get $misses) (i32.const 8))
+          (then (local.set $sum (call $rowExpSum (local.get $x) (local.get $end) (local.get $m)))))
+        (if (i32.eqz (f64.lt (local.get $sum) (f64.const 0x1p24)))
+          (then
+            (local.set $misses (i32.add (local.get $misses) (i32.const 1)))
+            ;; The max, four at a time (pmax passes over a nan, whose term is then nan).
+            (local.set $quads (i32.add (local.get $x) (i32.shl (i32.shr_u (local.get $classes) (i32.const 2)) (i32.const 5))))
+            (local.set $v (v128.load64_splat (local.get $x)))
+            (local.set $w (local.get $v))
+            (local.set $i (local.get $x))
+            (block $max_done
+              (loop $max_next
+                (br_if $max_done (i32.ge_u (local.get $i) (local.get $quads)))
+                (local.set $v (f64x2.pmax (local.get $v) (v128.load (local.get $i))))
+                (local.set $w (f64x2.pmax (local.get $w) (v128.load offset=16 (local.get $i))))
+                (local.set $i (i32.add (local.get $i) (i32.const 32)))
+                (br $max_next)))
+            (block $rest_done
+              (loop $rest_next
+                (br_if $rest_done (i32.ge_u (local.get $i) (local.get $end)))
+                (local.set $v (f64x2.pmax (local.get $v) (v128.load64_splat (local.get $i))))
+                (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                (br $rest_next)))
+            (local.set $v (f64x2.pmax (local.get $v) (local.get $w)))
+            (local.set $m (f64.max (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v))))
+            (local.set $sum (call $rowExpSum (local.get $x) (local.get $end) (local.get $m)))))
+        (f64.store (local.get $out) (local.get $m))
+        (f64.store offset=8 (local.get $out) (local.get $sum))
+        (local.set $x (local.get $end))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $next_row))))
+
+  ;; The sum of e^(x - m) over [x, end): `$exp2` written out in the loop, four elements a step, its
+  ;; constants in locals (as a call it took twice as long); the table index read from s + ROUND,
+  ;; which holds round(s) in its low 32 bits. Pairs outside the table's range (logits more than 16
+  ;; below the max: common in a trained model's) take the wide path written out too.
+  (func $rowExpSum (param $x i32) (param $end i32) (param $m f64) (result f64)
+    (local $quads i32) (local $i i32) (local $mv v128) (local $sum v128)
+    (local $d0 v128) (local $d1 v128) (local $s0 v128) (local $s1 v128) (local $n0 v128) (local $n1 v128)
     (local $u0 v128) (local $u1 v128) (local $ix0 v128) (local $ix1 v128) (local $t0 v128) (local $t1 v128)
-    (local $lo v128) (local $round v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $e4 v128) (local $e5 v128)
+    (local $lo v128) (local $hi v128) (local $round v128) (local $e1 v128) (local $e2 v128) (local $e3 v128) (local $e4 v128) (local $e5 v128)
+    (local $wlo v128) (local $whi v128) (local $inv v128) (local $lnhi v128) (local $lnlo v128) (local $half v128)
+    (local $c6 v128) (local $c24 v128) (local $c120 v128) (local $c720 v128)
+    (local $in v128) (local $ws v128) (local $wn v128) (local $wr v128) (local $wt v128) (local $wv v128)
+    (local $i0 i32) (local $i1 i32) (local $j0 i32) (local $j1 i32)
     (local.set $lo (v128.load64_splat offset=48 (global.get $K)))
+    (local.set $hi (v128.load64_splat offset=56 (global.get $K)))
     (local.set $round (v128.load64_splat offset=40 (global.get $K)))
     (local.set $e1 (v128.load64_splat offset=0 (global.get $K)))
     (local.set $e2 (v128.load64_splat offset=8 (global.get $K)))
     (local.set $e3 (v128.load64_splat offset=16 (global.get $K)))
     (local.set $e4 (v128.load64_splat offset=24 (global.get $K)))
     (local.set $e5 (v128.load64_splat offset=32 (global.get $K)))
-    (block $rows_done
-      (loop $next_row
-        (br_if $rows_done (i32.eqz (local.get $rows)))
-        (local.set $end (i32.add (local.get $x) (i32.shl (local.get $classes) (i32.const 3))))
-        (local.set $quads (i32.add (local.get $x) (i32.shl (i32.shr_u (local.get $classes) (i32.const 2)) (i32.const 5))))
-        ;; The max, four at a time (pmax passes over a nan, whose term is then nan).
-        (local.set $v0 (v128.load64_splat (local.get $x)))
-        (local.set $v1 (local.get $v0))
-        (local.set $i (local.get $x))
-        (block $max_done
-          (loop $max_next
-            (br_if $max_done (i32.ge_u (local.get $i) (local.get $quads)))
-            (local.set $v0 (f64x2.pmax (local.get $v0) (v128.load (local.get $i))))
-            (local.set $v1 (f64x2.pmax (local.get $v1) (v128.load offset=16 (local.get $i))))
-            (local.set $i (i32.add (local.get $i) (i32.const 32)))
-            (br $max_next)))
-        (block $rest_done
-          (loop $rest_next
-            (br_if $rest_done (i32.ge_u (local.get $i) (local.get $end)))
-            (local.set $v0 (f64x2.pmax (local.get $v0) (v128.load64_splat (local.get $i))))
-            (local.set $i (i32.add (local.get $i) (i32.const 8)))
-            (br $rest_next)))
-        (local.set $v0 (f64x2.pmax (local.get $v0) (local.get $v1)))
-        (local.set $m (f64.max (f64x2.extract_lane 0 (local.get $v0)) (f64x2.extract_lane 1 (local.get $v0))))
-        (f64.store (local.get $out) (local.get $m))
-        (local.set $mv (f64x2.splat (local.get $m)))
-        (local.set $sum (f64x2.splat (f64.const 0)))
-        (local.set $i (local.get $x))
-        (block $sum_done
-          (loop $sum_next
-            (br_if $sum_done (i32.ge_u (local.get $i) (local.get $quads)))
-            (local.set $d0 (f64x2.sub (v128.load (local.get $i)) (local.get $mv)))
-            (local.set $d1 (f64x2.sub (v128.load offset=16 (local.get $i)) (local.get $mv)))
-            (if (i64x2.all_true (v128.and (f64x2.gt (local.get $d0) (local.get $lo)) (f64x2.gt (local.get $d1) (local.get $lo))))
-              (then
+    (local.set $wlo (f64x2.splat (f64.const -708)))
+    (local.set $whi (f64x2.splat (f64.const 708)))
+    (local.set $inv (v128.load64_splat offset=112 (global.get $K)))
+    (local.set $lnhi (v128.load64_splat offset=120 (global.get $K)))
+    (local.set $lnlo (v128.load64_splat offset=128 (global.get $K)))
+    (local.set $half (f64x2.splat (f64.const 0.5)))
+    (local.set $c6 (v128.load64_splat offset=136 (global.get $K)))
+    (local.set $c24 (v128.load64_splat offset=144 (global.get $K)))
+    (local.set $c120 (v128.load64_splat offset=152 (global.get $K)))
+    (local.set $c720 (v128.load64_splat offset=160 (global.get $K)))
+    (local.set $mv (f64x2.splat (local.get $m)))
+    (local.set $quads (i32.add (local.get $x) (i32.and (i32.sub (local.get $end) (local.get $x)) (i32.const -32))))
+    (local.set $i (local.get $x))
+    (block $sum_done
+      (loop $sum_next
+        (br_if $sum_done (i32.ge_u (local.get $i) (local.get $quads)))
+        (local.set $d0 (f64x2.sub (v128.load (local.get $i)) (local.get $mv)))
+        (local.set $d1 (f64x2.sub (v128.load offset=16 (local.get $i)) (local.get $mv)))
+        (if (i64x2.all_true
+              (v128.and
+                (v128.and (f64x2.gt (local.get $d0) (local.get $lo)) (f64x2.lt (local.get $d0) (local.get $hi)))
+                (v128.and (f64x2.gt (local.get $d1) (local.get $lo)) (f64x2.lt (local.get $d1) (local.get $hi)))))
+          (then
                 (local.set $s0 (f64x2.mul (local.get $d0) (f64x2.splat (f64.const 128))))
                 (local.set $ix0 (f64x2.add (local.get $s0) (local.get $round)))
                 (local.set $n0 (f64x2.sub (local.get $ix0) (local.get $round)))
@@ -615,25 +711,91 @@
                                   (f64x2.add (local.get $e3)
                                     (f64x2.mul (local.get $u1)
                                       (f64x2.add (local.get $e4) (f64x2.mul (local.get $u1) (local.get $e5)))))))))))))))
-              (else
-                (local.set $sum (f64x2.add (local.get $sum) (call $exp2 (local.get $d0))))
-                (local.set $sum (f64x2.add (local.get $sum) (call $exp2 (local.get $d1))))))
-            (local.set $i (i32.add (local.get $i) (i32.const 32)))
-            (br $sum_next)))
-        ;; The last one to three: one at a time, into the first lane.
-        (block $rest_done
-          (loop $rest_next
-            (br_if $rest_done (i32.ge_u (local.get $i) (local.get $end)))
-            (local.set $sum
-              (f64x2.add (local.get $sum)
-                (f64x2.replace_lane 1 (call $exp2 (f64x2.sub (v128.load64_splat (local.get $i)) (local.get $mv))) (f64.const 0))))
-            (local.set $i (i32.add (local.get $i) (i32.const 8)))
-            (br $rest_next)))
-        (f64.store offset=8 (local.get $out) (call $lanes (local.get $sum)))
-        (local.set $x (local.get $end))
-        (local.set $out (i32.add (local.get $out) (i32.const 16)))
-        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
-        (br $next_row))))
+          (else
+            (if (i64x2.all_true (v128.and (f64x2.gt (local.get $d0) (local.get $wlo)) (f64x2.lt (local.get $d0) (local.get $whi))))
+              (then
+                ;; Both in (-708, 708): the wide path written out, each lane in the table's range then taking the table's.
+                (local.set $in (v128.and (f64x2.gt (local.get $d0) (local.get $lo)) (f64x2.lt (local.get $d0) (local.get $hi))))
+                (local.set $ws (f64x2.add (f64x2.mul (local.get $d0) (local.get $inv)) (local.get $round)))
+                (local.set $wn (f64x2.sub (local.get $ws) (local.get $round)))
+                (local.set $wr (f64x2.sub (f64x2.sub (local.get $d0) (f64x2.mul (local.get $wn) (local.get $lnhi))) (f64x2.mul (local.get $wn) (local.get $lnlo))))
+                (local.set $i0 (i32x4.extract_lane 0 (local.get $ws)))
+                (local.set $i1 (i32x4.extract_lane 2 (local.get $ws)))
+                (local.set $j0 (i32.and (local.get $i0) (i32.const 63)))
+                (local.set $j1 (i32.and (local.get $i1) (i32.const 63)))
+                (local.set $wt
+                  (f64x2.replace_lane 1
+                    (v128.load64_zero (i32.add (global.get $POW2J) (i32.shl (local.get $j0) (i32.const 3))))
+                    (f64.load (i32.add (global.get $POW2J) (i32.shl (local.get $j1) (i32.const 3))))))
+                (local.set $wv
+                  (f64x2.mul
+                    (f64x2.add (local.get $wt)
+                      (f64x2.mul (local.get $wt)
+                        (f64x2.add (local.get $wr)
+                          (f64x2.mul (f64x2.mul (local.get $wr) (local.get $wr))
+                            (f64x2.add (local.get $half)
+                              (f64x2.mul (local.get $wr)
+                                (f64x2.add (local.get $c6)
+                                  (f64x2.mul (local.get $wr)
+                                    (f64x2.add (local.get $c24)
+                                      (f64x2.mul (local.get $wr)
+                                        (f64x2.add (local.get $c120) (f64x2.mul (local.get $wr) (local.get $c720)))))))))))))
+                    (i64x2.replace_lane 1
+                      (i64x2.splat
+                        (i64.shl (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $i0) (local.get $j0)) (i32.const 6)) (i32.const 1023))) (i64.const 52)))
+                      (i64.shl (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $i1) (local.get $j1)) (i32.const 6)) (i32.const 1023))) (i64.const 52)))))
+                (if (v128.any_true (local.get $in))
+                  (then (local.set $wv (v128.bitselect (call $expTable2 (local.get $d0)) (local.get $wv) (local.get $in)))))
+                (local.set $sum (f64x2.add (local.get $sum) (local.get $wv))))
+              (else (local.set $sum (f64x2.add (local.get $sum) (call $exp2 (local.get $d0))))))
+            (if (i64x2.all_true (v128.and (f64x2.gt (local.get $d1) (local.get $wlo)) (f64x2.lt (local.get $d1) (local.get $whi))))
+              (then
+                ;; Both in (-708, 708): the wide path written out, each lane in the table's range then taking the table's.
+                (local.set $in (v128.and (f64x2.gt (local.get $d1) (local.get $lo)) (f64x2.lt (local.get $d1) (local.get $hi))))
+                (local.set $ws (f64x2.add (f64x2.mul (local.get $d1) (local.get $inv)) (local.get $round)))
+                (local.set $wn (f64x2.sub (local.get $ws) (local.get $round)))
+                (local.set $wr (f64x2.sub (f64x2.sub (local.get $d1) (f64x2.mul (local.get $wn) (local.get $lnhi))) (f64x2.mul (local.get $wn) (local.get $lnlo))))
+                (local.set $i0 (i32x4.extract_lane 0 (local.get $ws)))
+                (local.set $i1 (i32x4.extract_lane 2 (local.get $ws)))
+                (local.set $j0 (i32.and (local.get $i0) (i32.const 63)))
+                (local.set $j1 (i32.and (local.get $i1) (i32.const 63)))
+                (local.set $wt
+                  (f64x2.replace_lane 1
+                    (v128.load64_zero (i32.add (global.get $POW2J) (i32.shl (local.get $j0) (i32.const 3))))
+                    (f64.load (i32.add (global.get $POW2J) (i32.shl (local.get $j1) (i32.const 3))))))
+                (local.set $wv
+                  (f64x2.mul
+                    (f64x2.add (local.get $wt)
+                      (f64x2.mul (local.get $wt)
+                        (f64x2.add (local.get $wr)
+                          (f64x2.mul (f64x2.mul (local.get $wr) (local.get $wr))
+                            (f64x2.add (local.get $half)
+                              (f64x2.mul (local.get $wr)
+                                (f64x2.add (local.get $c6)
+                                  (f64x2.mul (local.get $wr)
+                                    (f64x2.add (local.get $c24)
+                                      (f64x2.mul (local.get $wr)
+                                        (f64x2.add (local.get $c120) (f64x2.mul (local.get $wr) (local.get $c720)))))))))))))
+                    (i64x2.replace_lane 1
+                      (i64x2.splat
+                        (i64.shl (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $i0) (local.get $j0)) (i32.const 6)) (i32.const 1023))) (i64.const 52)))
+                      (i64.shl (i64.extend_i32_s (i32.add (i32.shr_s (i32.sub (local.get $i1) (local.get $j1)) (i32.const 6)) (i32.const 1023))) (i64.const 52)))))
+                (if (v128.any_true (local.get $in))
+                  (then (local.set $wv (v128.bitselect (call $expTable2 (local.get $d1)) (local.get $wv) (local.get $in)))))
+                (local.set $sum (f64x2.add (local.get $sum) (local.get $wv))))
+              (else (local.set $sum (f64x2.add (local.get $sum) (call $exp2 (local.get $d1))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 32)))
+        (br $sum_next)))
+    ;; The last one to three: one at a time, into the first lane.
+    (block $rest_done
+      (loop $rest_next
+        (br_if $rest_done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $sum
+          (f64x2.add (local.get $sum)
+            (f64x2.replace_lane 1 (call $exp2 (f64x2.sub (v128.load64_splat (local.get $i)) (local.get $mv))) (f64.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $rest_next)))
+    (call $lanes (local.get $sum)))
 
   ;; nll_loss's gather: the sum of -x[n, label_n] over the rows of `labels` (doubles), plainly, in
   ;; two running sums (even and odd rows); the caller joins the sums of its blocks with Neumaier's
