@@ -100,7 +100,7 @@ const CHUNK = 1 << 11;
  * addition carried (Knuth's TwoSum: `reduce`'s Neumaier compensation without its branch).
  */
 function unweightedSum(x: Float64Array, y: Float64Array, ctx: LossContext): number {
-  const simd = simdFor(x, y);
+  const simd = simdFor([x, y]);
   if (simd) return simdSum(simd, x, ctx);
   // The running sum and its compensation, carried from chunk to chunk.
   const sum = new Float64Array(2);

@@ -182,13 +182,14 @@ function plainMean(
   let counted = 0;
   const rowsAtOnce = 1024;
   const maxAndSum = TENSOR_MEMORY.scratch(2 * rowsAtOnce);
-  const simd = simdFor(x, maxAndSum);
+  const simd = simdFor([x], [maxAndSum]);
   for (let first = 0; simd && first < batch; first += rowsAtOnce) {
     // Each row's max and Σ exp(x − max) from the SIMD kernel, then the picked term as pickedLoss ends.
     ctx.checkpoint(first * classes, batch * classes);
     const rows = Math.min(rowsAtOnce, batch - first);
     const [xAt, outAt] = simd.at as [number, number];
     simd.kernels.rowsLogSumExp(xAt + 8 * first * classes, rows, classes, outAt);
+    simd.done();
     for (let r = 0; r < rows; r++) {
       const n = first + r;
       const label = indices[n]!;

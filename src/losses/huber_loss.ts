@@ -92,7 +92,7 @@ export const huberLoss: LossDefinition = {
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
     const pick = Float64Array.of(delta, 0, delta, 0, delta, 0, delta, 0);
-    const simd = simdFor(x, y, kept);
+    const simd = simdFor([x, y], [kept]);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
       if (simd) {
@@ -102,6 +102,7 @@ export const huberLoss: LossDefinition = {
         terms.addBlock(huberBlock(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
       }
     }
+    simd?.done();
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below δ, linear above, for each element') });
   },
 };

@@ -65,7 +65,7 @@ export const klDiv: LossDefinition = {
     const y = pair.b;
     const logTarget = options.log_target as boolean;
     const terms = Terms.for(pair.shape, reduction, ctx);
-    const simd = !logTarget && !terms.kept ? simdFor(x, y) : undefined;
+    const simd = !logTarget && !terms.kept ? simdFor([x, y]) : undefined;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
       if (simd) terms.addBlock(simd.kernels.kl(simd.at[0]! + 8 * start, simd.at[1]! + 8 * start, end - start));

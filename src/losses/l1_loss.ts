@@ -61,7 +61,7 @@ export const l1Loss: LossDefinition = {
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
-    const simd = simdFor(x, y, kept);
+    const simd = simdFor([x, y], [kept]);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
       if (simd) {
@@ -71,6 +71,7 @@ export const l1Loss: LossDefinition = {
         terms.addBlock(l1Block(x.subarray(start, end), y.subarray(start, end), kept?.subarray(start, end), end - start));
       }
     }
+    simd?.done();
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('|x − y| for each element') });
   },
 };

@@ -110,8 +110,8 @@ function pickedSum(
   const rows = labels.length;
   // The running total, its compensation and the rows counted, carried from chunk to chunk.
   const state = new Float64Array(3);
-  // Labels made small enough to stay ordinary arrays (fewer than the input's values) are copied in.
-  const simd = TENSOR_MEMORY.address(x) >= 0 ? simdFor(x, TENSOR_MEMORY.address(labels) >= 0 ? labels : TENSOR_MEMORY.scratchCopy(labels)) : undefined;
+  // Only an input already in the tensor memory: copying it in to read one value a row would cost more than the gather.
+  const simd = TENSOR_MEMORY.address(x) >= 0 ? simdFor([x, labels]) : undefined;
   if (simd) {
     // The gather in WebAssembly (no warm-up: JavaScript's loop ran its first calls unoptimized),
     // summed plainly a block at a time and the blocks' sums joined with Neumaier's compensation.

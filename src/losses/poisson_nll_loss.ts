@@ -45,7 +45,7 @@ export const poissonNllLoss: LossDefinition = {
     const logInput = options.log_input as boolean;
     const full = options.full as boolean;
     const terms = Terms.for(pair.shape, reduction, ctx);
-    const simd = logInput && !full && !terms.kept ? simdFor(x, y) : undefined;
+    const simd = logInput && !full && !terms.kept ? simdFor([x, y]) : undefined;
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
       if (simd) terms.addBlock(simd.kernels.poisson(simd.at[0]! + 8 * start, simd.at[1]! + 8 * start, end - start));

@@ -32,6 +32,10 @@ const LAYOUT = { exp: 0, log: 32768, scale: 98304, constants: 114688, twoPowJ: 1
 
 class SimdKernels {
   uses = 0;
+  /** False while `withoutSimd` runs. */
+  enabled = true;
+  /** Copy areas for arrays not in the tensor memory, one for each argument position (`slot`). */
+  private readonly slots: Float64Array[] = [];
   private exports: Kernels | undefined;
   private failed = false;
   /** The kernels' running sums between blocks (4 doubles), in the reserved page. */
@@ -86,6 +90,16 @@ class SimdKernels {
     }
   }
 
+  /** The `index`th argument's copy area, at least `length` doubles, in the tensor memory. */
+  slot(index: number, length: number): Float64Array {
+    let slot = this.slots[index];
+    if (!slot || slot.length < length) {
+      slot = TENSOR_MEMORY.scratch(Math.max(length, 1024));
+      this.slots[index] = slot;
+    }
+    return slot.subarray(0, length);
+  }
+
   /** The running sums' four doubles, zeroed, and their address. */
   freshState(): { readonly view: Float64Array; readonly address: number } {
     this.stateView!.fill(0);
@@ -97,31 +111,64 @@ const SIMD = new SimdKernels();
 
 export interface SimdCall {
   readonly kernels: Kernels;
-  /** The byte address of each array asked for, 0 for an undefined one. */
+  /** The byte address of each array asked for, inputs then outputs; 0 for an undefined one. */
   readonly at: readonly number[];
   /** Running sums for kernels that carry them from block to block. */
   freshState(): { readonly view: Float64Array; readonly address: number };
+  /** Copies what the kernels wrote to outputs that were copied in back out (call after the loop). */
+  done(): void;
 }
 
 /**
- * The kernels and the addresses of `arrays` when each is in the tensor memory (an undefined one,
- * an output not asked for, is address 0); undefined when one is an ordinary array.
+ * Arrays of up to this many values that are not in the tensor memory are copied in for the call
+ * (16 KB take about a microsecond): small tensors, and those a loss made itself (broadcast), run on
+ * the kernels too, which are compiled at full speed from their first call, where a JavaScript loop
+ * runs its first calls in the interpreter. Larger ones take the JavaScript loop (a copy of 16 MB
+ * costs about a millisecond, as much as the memory-bound kernels themselves).
  */
-export function simdFor(...arrays: ReadonlyArray<Float64Array | undefined>): SimdCall | undefined {
+const COPY_LIMIT = 1 << 16;
+
+/**
+ * The kernels and the addresses of `inputs` and `outputs` (an undefined one is address 0), each in
+ * the tensor memory or copied into it; undefined when one is too large to copy, or there are no kernels.
+ */
+export function simdFor(inputs: ReadonlyArray<Float64Array | undefined>, outputs: ReadonlyArray<Float64Array | undefined> = []): SimdCall | undefined {
+  const arrays = [...inputs, ...outputs];
+  if (arrays.some((array) => array !== undefined && array.length > COPY_LIMIT && TENSOR_MEMORY.address(array) < 0)) return undefined;
+  const kernels = SIMD.enabled ? SIMD.kernels : undefined;
+  if (!kernels) return undefined;
   const at: number[] = [];
-  for (const array of arrays) {
-    if (array === undefined) {
-      at.push(0);
+  const copiedOut: Array<{ readonly array: Float64Array; readonly slot: Float64Array }> = [];
+  for (const [index, array] of arrays.entries()) {
+    const address = array === undefined ? 0 : TENSOR_MEMORY.address(array);
+    if (address >= 0) {
+      at.push(address);
       continue;
     }
-    const address = TENSOR_MEMORY.address(array);
-    if (address < 0) return undefined;
-    at.push(address);
+    const slot = SIMD.slot(index, array!.length);
+    if (index < inputs.length) slot.set(array!);
+    else copiedOut.push({ array: array!, slot });
+    at.push(TENSOR_MEMORY.address(slot));
   }
-  const kernels = SIMD.kernels;
-  if (!kernels) return undefined;
   SIMD.uses++;
-  return { kernels, at, freshState: () => SIMD.freshState() };
+  return {
+    kernels,
+    at,
+    freshState: () => SIMD.freshState(),
+    done: () => {
+      for (const { array, slot } of copiedOut) array.set(slot);
+    },
+  };
+}
+
+/** `run` with every loss taking its JavaScript loop: the tests compare the two. */
+export function withoutSimd<T>(run: () => T): T {
+  SIMD.enabled = false;
+  try {
+    return run();
+  } finally {
+    SIMD.enabled = true;
+  }
 }
 
 /** How many loops have run on the kernels in this thread so far (the bench and tests read it). */

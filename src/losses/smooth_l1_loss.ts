@@ -84,7 +84,7 @@ export const smoothL1Loss: LossDefinition = {
     const terms = Terms.for(pair.shape, reduction, ctx);
     const kept = terms.kept;
     const pick = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, beta, 0.5 * beta);
-    const simd = simdFor(x, y, kept);
+    const simd = simdFor([x, y], [kept]);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
       if (simd) {
@@ -94,6 +94,7 @@ export const smoothL1Loss: LossDefinition = {
         terms.addBlock(smoothL1Block(x.subarray(start, end), y.subarray(start, end), pick, kept?.subarray(start, end), end - start));
       }
     }
+    simd?.done();
     return terms.finish(reduction, ctx, { id: 'elementwise', title: l10n.t('quadratic below β, linear above, for each element') });
   },
 };

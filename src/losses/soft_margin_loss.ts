@@ -40,7 +40,7 @@ export const softMarginLoss: LossDefinition = {
     const y = expandOrThrow(target!, input!.shape, 'target', NAME);
     const reduction = options.reduction as Reduction;
     const terms = Terms.for(input!.shape, reduction, ctx);
-    const simd = terms.kept ? undefined : simdFor(x, y);
+    const simd = terms.kept ? undefined : simdFor([x, y]);
     for (let start = 0; start < terms.count; start += TERMS_BLOCK) {
       const end = terms.begin(ctx, start);
       if (simd) terms.addBlock(simd.kernels.softMargin(simd.at[0]! + 8 * start, simd.at[1]! + 8 * start, end - start));

@@ -76,13 +76,6 @@ export class Arena {
     return this.allocate(count) ?? new Float64Array(count);
   }
 
-  /** A copy of `source` in the memory whatever its length (an ordinary one where there is no memory). */
-  scratchCopy(source: Float64Array): Float64Array {
-    const view = this.scratch(source.length);
-    view.set(source);
-    return view;
-  }
-
   /** The first `count` values of `source` (all of them by default), in the memory when they are many. */
   copyOf(source: Float64Array, count = source.length): Float64Array {
     const view = count >= ARENA_MIN_ELEMENTS ? this.allocate(count) : undefined;
