@@ -7,7 +7,6 @@ import { LossError } from './errors';
 import { exp } from './fastmath';
 import { Accumulator, REDUCTIONS, reduce, type Reduction } from './reduce';
 import { simdFor } from './simd';
-import { TENSOR_MEMORY } from '../tensor/storage';
 import type { LossContext, LossDefinition } from './types';
 
 const NAME = 'cross_entropy';
@@ -181,7 +180,7 @@ function plainMean(
   let compensation = 0;
   let counted = 0;
   const rowsAtOnce = 1024;
-  const maxAndSum = TENSOR_MEMORY.scratch(2 * rowsAtOnce);
+  const maxAndSum = new Float64Array(2 * rowsAtOnce);
   const simd = simdFor([x], [maxAndSum]);
   for (let first = 0; simd && first < batch; first += rowsAtOnce) {
     // Each row's max and Σ exp(x − max) from the SIMD kernel, then the picked term as pickedLoss ends.

@@ -8,7 +8,7 @@
  * sums kept in two lanes may differ from one running sum in the last bits.
  */
 import kernelBytes from './kernels.wat';
-import { TENSOR_MEMORY } from '../tensor/storage';
+import { ARENA_MIN_ELEMENTS, TENSOR_MEMORY } from '../tensor/storage';
 import { exp, fastmathTables, softplus } from './fastmath';
 
 interface Kernels {
@@ -34,6 +34,7 @@ class SimdKernels {
   uses = 0;
   /** False while `withoutSimd` runs. */
   enabled = true;
+  private warmed = false;
   /** Copy areas for arrays not in the tensor memory, one for each argument position (`slot`). */
   private readonly slots: Float64Array[] = [];
   private exports: Kernels | undefined;
@@ -56,7 +57,6 @@ class SimdKernels {
       new Float64Array(buffer, LAYOUT.softplus, fastmathTables.softplus.length).set(fastmathTables.softplus);
       this.stateView = new Float64Array(buffer, LAYOUT.state, 4);
       this.exports = instance.exports as unknown as Kernels;
-      this.warm(this.exports);
     } catch {
       // No WebAssembly SIMD or shared memory here: every loss runs its JavaScript loop.
       this.failed = true;
@@ -68,9 +68,13 @@ class SimdKernels {
    * Runs each kernel on zeros long enough for V8 to start compiling it with its optimizing
    * compiler (`--wasm-tiering-budget`, about 1.8 MB of code run), in the background: its first
    * code is the baseline compiler's, two to three times slower, and a kernel called a few times
-   * on one tensor would otherwise finish before the optimized code is there. About a millisecond, once.
+   * on one tensor would otherwise finish before the optimized code is there. About a millisecond,
+   * once, and only when a large tensor comes: on small ones the baseline code takes microseconds.
    */
-  private warm(kernels: Kernels): void {
+  warm(): void {
+    const kernels = this.exports;
+    if (this.warmed || !kernels) return;
+    this.warmed = true;
     const zeros = TENSOR_MEMORY.float64(WARM_ELEMENTS);
     const at = TENSOR_MEMORY.address(zeros);
     if (at < 0) return;
@@ -137,6 +141,7 @@ export function simdFor(inputs: ReadonlyArray<Float64Array | undefined>, outputs
   if (arrays.some((array) => array !== undefined && array.length > COPY_LIMIT && TENSOR_MEMORY.address(array) < 0)) return undefined;
   const kernels = SIMD.enabled ? SIMD.kernels : undefined;
   if (!kernels) return undefined;
+  if (arrays.some((array) => array !== undefined && array.length >= ARENA_MIN_ELEMENTS)) SIMD.warm();
   const at: number[] = [];
   const copiedOut: Array<{ readonly array: Float64Array; readonly slot: Float64Array }> = [];
   for (const [index, array] of arrays.entries()) {
