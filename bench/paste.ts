@@ -6,7 +6,8 @@
  * out; and the loss calculator answering a 10,000-element tensor as it is edited.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { calculate } from '../src/explain/calculate';
+import { join } from 'node:path';
+import { JobWorkers } from '../src/explain/background';
 import type { CliIO } from '../src/cli/io';
 import { main } from '../src/cli/main';
 
@@ -206,10 +207,12 @@ async function timeEval(paste: Paste): Promise<{ ms: number; printed: string }> 
 
 /**
  * The calculator as a person types in it: a 10,000-element input (100 rows of 100 scores) and
- * its targets, one digit changed at a time; each edit computed as the calculator worker computes
- * it (value, the loss of each element, the steps, the charts).
+ * its targets, one digit changed at a time; each edit sent to the calculator's worker thread as
+ * the extension sends it (`JobWorkers`, `dist/bench/calculator-worker.js`) and timed until its
+ * answer (value, the loss of each element, the steps, the charts) is back. The first answer also
+ * starts the thread; it is reported apart.
  */
-function timeCalculatorTyping(): { slowest: number; median: number } {
+async function timeCalculatorTyping(): Promise<{ slowest: number; median: number; first: number }> {
   const rows = 100;
   const classes = 100;
   const input = literal(
@@ -221,18 +224,30 @@ function timeCalculatorTyping(): { slowest: number; median: number } {
     [rows],
     true,
   );
+  const jobs = new JobWorkers(join(__dirname, 'calculator-worker.js'));
   const times: number[] = [];
+  let first = 0;
   let text = input;
-  for (let edit = 0; edit < 21; edit++) {
-    // One digit typed over, somewhere in the middle of the text.
-    const at = text.indexOf('.', Math.floor((text.length * (edit + 1)) / 23)) + 1;
-    text = `${text.slice(0, at)}${edit % 10}${text.slice(at + 1)}`;
-    const start = performance.now();
-    calculate({ loss: 'cross_entropy', tensors: { input: text, target }, options: {} }, { maxElements: 50_000_000 });
-    if (edit > 0) times.push(performance.now() - start);
+  try {
+    for (let edit = 0; edit < 21; edit++) {
+      // One digit typed over, somewhere in the middle of the text.
+      const at = text.indexOf('.', Math.floor((text.length * (edit + 1)) / 23)) + 1;
+      text = `${text.slice(0, at)}${edit % 10}${text.slice(at + 1)}`;
+      const start = performance.now();
+      const outcome = await jobs.run({
+        kind: 'calculate',
+        form: { loss: 'cross_entropy', tensors: { input: text, target }, options: {} },
+        maxElements: 50_000_000,
+      });
+      if (outcome.kind !== 'calculated') throw new Error(`the calculator did not answer: ${JSON.stringify(outcome)}`);
+      if (edit > 0) times.push(performance.now() - start);
+      else first = performance.now() - start;
+    }
+  } finally {
+    jobs.dispose();
   }
   times.sort((a, b) => a - b);
-  return { slowest: times[times.length - 1]!, median: times[Math.floor(times.length / 2)]! };
+  return { slowest: times[times.length - 1]!, median: times[Math.floor(times.length / 2)]!, first };
 }
 
 /** Prints the 1,000-element table and the calculator's typing time; false when a value differs or a target is missed. */
@@ -263,11 +278,11 @@ export async function runPasteBench(): Promise<boolean> {
     }
     console.log(`  ${list.length - slower.length} of ${list.length} at or below PyTorch's time${slower.length ? `; above it: ${slower.join(', ')}` : ''}`);
   }
-  const typing = timeCalculatorTyping();
+  const typing = await timeCalculatorTyping();
   const met = typing.slowest <= TYPING_BUDGET_MS;
   ok &&= met;
   console.log(
-    `Loss calculator, a 10,000-element input edited a digit at a time (20 edits): median ${typing.median.toFixed(1)} ms, slowest ${typing.slowest.toFixed(1)} ms (target < ${TYPING_BUDGET_MS}: ${met ? 'met' : 'MISSED'})`,
+    `Loss calculator, a 10,000-element input edited a digit at a time (20 edits, through its worker thread): median ${typing.median.toFixed(1)} ms, slowest ${typing.slowest.toFixed(1)} ms (target < ${TYPING_BUDGET_MS}: ${met ? 'met' : 'MISSED'}); the first answer, starting the thread, ${typing.first.toFixed(0)} ms`,
   );
   return ok;
 }

@@ -8,6 +8,17 @@ import { watPlugin } from './wat.mjs';
 await bundleCheckWorker('dist/bench/check-worker.js');
 // The CLI and its workers, beside the bench: the server part runs `losslens server` from there.
 await bundleCli('dist/bench');
+// The calculator's worker, beside the bench: its typing test sends edits to it as the extension does.
+await esbuild.build({
+  entryPoints: ['src/explain/worker.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: 'dist/bench/calculator-worker.js',
+  plugins: [watPlugin],
+  logLevel: 'warning',
+});
 await esbuild.build({
   entryPoints: ['bench/main.ts'],
   bundle: true,

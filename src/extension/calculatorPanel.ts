@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { CalculatorState, CalculatorToHost, type CalculatorForm, type HostToCalculator } from '../common/protocol/calculator';
 import { lossCatalog } from '../explain/calculate';
-import { runJob } from '../explain/background';
 import type { Ctx } from './ctx';
 import { PanelSlot, WebviewPanelHost, type PanelKind, type Panels } from './panelHost';
 import { localLossTexts } from './ruleDocs';
@@ -69,14 +68,9 @@ class CalculatorPanel extends WebviewPanelHost<CalculatorToHost, HostToCalculato
     const controller = new AbortController();
     this.running = { id, controller };
     try {
-      const outcome = await runJob(
+      const outcome = await this.ctx.jobs.run(
         { kind: 'calculate', form, maxElements: this.ctx.settings.evaluatorMaxElements },
-        {
-          workerPath: vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'calculator-worker.js').fsPath,
-          signal: controller.signal,
-          onProgress: (fraction) => void this.post({ type: 'progress', id, fraction }),
-          ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
-        },
+        { signal: controller.signal, onProgress: (fraction) => void this.post({ type: 'progress', id, fraction }) },
       );
       if (outcome.kind === 'calculated') void this.post({ type: 'result', id, result: outcome.result });
       else if (outcome.kind === 'problem') void this.post({ type: 'failed', id, error: outcome.error });

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { shortApi } from '../analysis/site-request';
 import type { LossSite } from '../analysis/types';
 import type { CalculatorForm, LossInfo } from '../common/protocol/calculator';
-import { runJob } from '../explain/background';
 import { lossCatalog } from '../explain/calculate';
 import { selectedTensor, splitArguments } from '../explain/selection';
 import { ParseError, parseTensor } from '../tensor/parse';
@@ -146,16 +145,14 @@ async function showValue(ctx: Ctx, form: CalculatorForm, what: string): Promise<
     (progress, token) => {
       token.onCancellationRequested(() => controller.abort());
       let reported = 0;
-      return runJob(
+      return ctx.jobs.run(
         { kind: 'calculate', form, maxElements: ctx.settings.evaluatorMaxElements },
         {
-          workerPath: vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'calculator-worker.js').fsPath,
           signal: controller.signal,
           onProgress: (fraction) => {
             progress.report({ increment: (fraction - reported) * 100 });
             reported = fraction;
           },
-          ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
         },
       );
     },

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { ExplainState, ExplainToHost, type HostToExplain } from '../common/protocol/calculator';
-import { runJob } from '../explain/background';
 import type { Ctx } from './ctx';
 import { PanelSlot, WebviewPanelHost, type PanelKind, type Panels } from './panelHost';
 import { localLossTexts, localRuleTexts } from './ruleDocs';
@@ -65,13 +64,9 @@ class ExplainPanel extends WebviewPanelHost<ExplainToHost, HostToExplain> {
     try {
       const texts = /^LL\d{3}$/.test(topic) ? localRuleTexts(this.ctx.extensionUri)?.[topic] : undefined;
       const lossTexts = localLossTexts(this.ctx.extensionUri);
-      const outcome = await runJob(
+      const outcome = await this.ctx.jobs.run(
         { kind: 'explain', topic, ...(texts ? { texts } : {}), ...(lossTexts ? { lossTexts } : {}) },
-        {
-          workerPath: vscode.Uri.joinPath(this.ctx.extensionUri, 'dist', 'calculator-worker.js').fsPath,
-          signal: controller.signal,
-          ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
-        },
+        { signal: controller.signal },
       );
       if (controller.signal.aborted) return;
       if (outcome.kind === 'explained') void this.post({ type: 'explanation', explanation: outcome.explanation });
