@@ -126,7 +126,14 @@ export class JobWorkers {
 
   private start(): Worker {
     this.started++;
-    return new Worker(this.workerPath, { workerData: this.setup });
+    const worker = new Worker(this.workerPath, { workerData: this.setup });
+    // An idle thread that fails or ends is dropped (a job's own listeners report it while one runs).
+    const drop = () => {
+      if (this.idle === worker) this.idle = undefined;
+    };
+    worker.on('error', drop);
+    worker.on('exit', drop);
+    return worker;
   }
 
   /** Stops the idle worker; jobs still running end as they would. */
