@@ -180,7 +180,7 @@ function plainMean(
   let compensation = 0;
   let counted = 0;
   const rowsAtOnce = 1024;
-  const maxAndSum = new Float64Array(2 * rowsAtOnce);
+  const maxAndSum = new Float64Array(2 * Math.min(rowsAtOnce, batch));
   const simd = simdFor([x], [maxAndSum]);
   for (let first = 0; simd && first < batch; first += rowsAtOnce) {
     // Each row's max and Σ exp(x − max) from the SIMD kernel, then the picked term as pickedLoss ends.
