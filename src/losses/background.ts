@@ -53,7 +53,7 @@ export function throttled(send: (fraction: number) => void): (fraction: number) 
  * `onKilled`. Returns `finish`, which settles the run once: it removes the abort listener, stops
  * the worker and runs the outcome; later calls do nothing.
  */
-export function supervise(worker: Worker, flag: Int32Array, signal: AbortSignal | undefined, onKilled: () => void): (outcome: () => void) => void {
+function supervise(worker: Worker, flag: Int32Array, signal: AbortSignal | undefined, onKilled: () => void): (outcome: () => void) => void {
   let settled = false;
   let killTimer: NodeJS.Timeout | undefined;
   const finish = (outcome: () => void) => {
