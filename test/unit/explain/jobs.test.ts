@@ -1,24 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { watPlugin } from '../../../scripts/wat.mjs';
 import { JobWorkers, type Job } from '../../../src/explain/background';
+import { bundleWorker } from '../helpers/worker';
 
 let workerPath: string;
 
 beforeAll(async () => {
-  workerPath = join(mkdtempSync(join(tmpdir(), 'losslens-jobs-')), 'calculator-worker.js');
-  await esbuild.build({
-    entryPoints: [join(__dirname, '..', '..', '..', 'src', 'explain', 'worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: workerPath,
-    logLevel: 'silent',
-    plugins: [watPlugin],
-  });
+  workerPath = await bundleWorker('src/explain/worker.ts', 'calculator-worker.js');
 });
 
 const open: JobWorkers[] = [];

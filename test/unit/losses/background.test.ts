@@ -1,27 +1,16 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { watPlugin } from '../../../scripts/wat.mjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateInBackground } from '../../../src/losses/background';
 import { LossError } from '../../../src/losses/errors';
 import { evaluate } from '../../../src/losses/evaluate';
 import { Tensor } from '../../../src/tensor/tensor';
+import { bundleWorker } from '../helpers/worker';
 
 let workerPath: string;
 
 beforeAll(async () => {
-  workerPath = join(mkdtempSync(join(tmpdir(), 'losslens-worker-')), 'evaluator-worker.js');
-  await esbuild.build({
-    entryPoints: [join(__dirname, '..', '..', '..', 'src', 'losses', 'worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: workerPath,
-    logLevel: 'silent',
-    plugins: [watPlugin],
-  });
+  workerPath = await bundleWorker('src/losses/worker.ts', 'evaluator-worker.js');
 });
 
 function logits(count: number): { input: Tensor; target: Tensor } {
