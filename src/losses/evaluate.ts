@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { briefJson } from '../common/brief';
 import { tensorFromJson } from '../tensor/parse';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, type DType } from '../tensor/tensor';
 import { LossError } from './errors';
 import { invalidReduction } from './reduce';
 import { closestLossName, findLoss } from './registry';
@@ -66,9 +66,17 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
   const typed = { ...tensors, ...Object.fromEntries(Object.entries(values).filter((entry): entry is [string, Tensor] => entry[1] instanceof Tensor)) };
   const dtypes = Object.fromEntries(Object.entries(typed).map(([name, tensor]) => [name, tensor.weak ? undefined : tensor.dtype]));
   const allShapes = Object.fromEntries(Object.entries(typed).map(([name, tensor]) => [name, tensor.shape]));
+  // The whole contract's outcome, once it has run: its dtype is the value's (no second run for it).
+  let contract: { readonly dtype?: DType } | undefined;
   const checkDtypes = (beforeShapes = false) => {
-    const refused = (beforeShapes ? loss.dtypes?.beforeShapes : loss.dtypes)?.(dtypes, allShapes, values)[0];
-    if (refused) throw new LossError('dtype-mismatch', `${loss.name}: ${refused.message}`);
+    if (beforeShapes) {
+      const refused = loss.dtypes?.beforeShapes(dtypes, allShapes, values)[0];
+      if (refused) throw new LossError('dtype-mismatch', `${loss.name}: ${refused.message}`);
+      return;
+    }
+    const outcome = loss.dtypes?.outcome(dtypes, allShapes, values);
+    if (outcome?.fault) throw new LossError('dtype-mismatch', `${loss.name}: ${outcome.fault.message}`);
+    contract = outcome;
   };
   const warnings: string[] = [];
   const steps: Step[] = [];
@@ -99,7 +107,7 @@ export function evaluate(request: EvaluateRequest, options: EvaluateOptions = {}
   if (loss.dtypes?.checked === 'after-shapes' || loss.dtypes?.checked === 'before-shapes') checkDtypes();
   const computed = loss.compute(tensors, values, ctx);
   // An integer result (`l1_loss` of two integer tensors summed) prints as PyTorch prints it.
-  const dtype = loss.dtypes?.result(dtypes, allShapes, values) ?? 'float';
+  const dtype = (contract ? contract.dtype : loss.dtypes?.result(dtypes, allShapes, values)) ?? 'float';
   const value = dtype === computed.dtype ? computed : new Tensor(computed.data, computed.shape, dtype);
   options.onProgress?.(1);
   return { loss, value, warnings, steps };

@@ -34,6 +34,8 @@ export interface DtypeContract {
   (dtypes: SymDtypes, shapes: SymShapes, options?: Options): readonly DtypeFault[];
   /** The dtype of the loss's value, when these dtypes are accepted and it is known. */
   readonly result: (dtypes: SymDtypes, shapes: SymShapes, options?: Options) => DType | undefined;
+  /** Both at once: the fault, or the value's dtype (one run of the program instead of two). */
+  readonly outcome: (dtypes: SymDtypes, shapes: SymShapes, options?: Options) => { readonly fault?: DtypeFault; readonly dtype?: DType };
   /**
    * When PyTorch meets the dtypes: before the shapes (`kl_div` checks them first; a program may
    * call `shapesChecked()` where the shape contract comes in between), after them (most losses),
@@ -110,6 +112,11 @@ export function dtypeContract(tensors: readonly string[], program: (input: Progr
     result: (dtypes: SymDtypes, shapes: SymShapes, options?: Options): DType | undefined => {
       const outcome = run(dtypes, shapes, options);
       return outcome instanceof Refusal ? undefined : outcome?.dtype;
+    },
+    outcome: (dtypes: SymDtypes, shapes: SymShapes, options?: Options): { fault?: DtypeFault; dtype?: DType } => {
+      const outcome = run(dtypes, shapes, options);
+      if (outcome instanceof Refusal) return { fault: outcome.fault };
+      return outcome?.dtype === undefined ? {} : { dtype: outcome.dtype };
     },
   });
 }
