@@ -1,5 +1,6 @@
-// WebAssembly text (`.wat`) imported from TypeScript: `import bytes from './kernels.wat'` gives the
-// module's bytes, compiled by wabt (npm, no toolchain to install) when the bundle or a test is built.
+// WebAssembly text (`.wat`) imported from TypeScript: `import base64 from './kernels.wat'` gives the
+// module's bytes in base64, compiled by wabt (npm, no toolchain to install) when the bundle or a
+// test is built.
 //   watPlugin       for esbuild (scripts/build.mjs, scripts/bundles.mjs, scripts/bench.mjs)
 //   watVitePlugin   for vitest (vitest.config.ts)
 import { readFile } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import wabt from 'wabt';
 const FEATURES = { simd: true, threads: true, multi_value: true, sat_float_to_int: true };
 
 /**
- * The module's bytes as a JavaScript module (base64: a third of the size of a number list). A
+ * The module's bytes as a JavaScript module exporting them in base64 (a third of the size of a number list). A
  * syntax or validation error fails the build with wabt's message, which names the line.
  * @param {string} path
  * @param {string} text
@@ -21,8 +22,8 @@ export async function watToModule(path, text) {
     parsed.resolveNames();
     parsed.validate(FEATURES);
     const { buffer } = parsed.toBinary({ log: false });
-    const base64 = Buffer.from(buffer).toString('base64');
-    return `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));\n`;
+    // The bytes in base64, decoded by the importer when it first needs them (not when the bundle loads).
+    return `export default ${JSON.stringify(Buffer.from(buffer).toString('base64'))};\n`;
   } finally {
     parsed.destroy();
   }

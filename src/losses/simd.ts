@@ -7,7 +7,7 @@
  * same terms (the kernels do the same arithmetic in the same order, with the same tables); only
  * sums kept in two lanes may differ from one running sum in the last bits.
  */
-import kernelBytes from './kernels.wat';
+import kernelsBase64 from './kernels.wat';
 import { ARENA_MIN_ELEMENTS, TENSOR_MEMORY } from '../tensor/storage';
 import { exp, fastmathTables, softplus } from './fastmath';
 
@@ -47,7 +47,9 @@ class SimdKernels {
     const memory = TENSOR_MEMORY.wasmMemory;
     try {
       if (!memory) throw new Error('no shared memory');
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), { env: { memory, exp, log: Math.log, softplus } });
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(Uint8Array.from(atob(kernelsBase64), (c) => c.charCodeAt(0))), {
+        env: { memory, exp, log: Math.log, softplus },
+      });
       const buffer = memory.buffer;
       new Float64Array(buffer, LAYOUT.exp, fastmathTables.exp.length).set(fastmathTables.exp);
       new Float64Array(buffer, LAYOUT.log, fastmathTables.log.length).set(fastmathTables.log);

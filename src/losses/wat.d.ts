@@ -1,5 +1,5 @@
-/** A WebAssembly text module, imported as its compiled bytes (`scripts/wat.mjs`). */
+/** A WebAssembly text module, imported as its compiled bytes in base64 (`scripts/wat.mjs`). */
 declare module '*.wat' {
-  const bytes: Uint8Array<ArrayBuffer>;
-  export default bytes;
+  const base64: string;
+  export default base64;
 }
