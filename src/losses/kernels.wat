@@ -5,7 +5,7 @@
 ;; order the arithmetic its JavaScript loop does, so a term is the same double either way; only where
 ;; the running sums are two lanes instead of one running sum may a total differ, in its last bits.
 ;;
-;; Layout of the reserved first two pages (byte addresses):
+;; Layout of the reserved first four pages (byte addresses):
 ;;        0  e^(j/128), j = -2048 .. 2047                          fastmath's exp table (4096 doubles)
 ;;    32768  rows of (g, 1/g, log g high, log g low)               fastmath's log table (2048 rows)
 ;;    98304  2^(i - 1023), i = 0 .. 2047                           fastmath's scale table

@@ -1,9 +1,10 @@
 /**
  * The evaluator's WebAssembly SIMD kernels (`kernels.wat`, compiled by wabt when LossLens is built):
  * the loops of the losses where plain JavaScript stayed above PyTorch's time, two doubles at a
- * time. A loss calls `simdFor(...)` with the arrays a loop reads and writes; it gets the kernels
- * and the arrays' addresses when every one of them lives in the tensor memory
- * (`tensor/storage.ts`), and undefined otherwise, when it runs its JavaScript loop. Both give the
+ * time. A loss calls `simdFor(inputs, outputs)` with the arrays a loop reads and writes; it gets
+ * the kernels and the arrays' addresses, each array in the tensor memory (`tensor/storage.ts`) or
+ * copied into it for the call when it is small enough, and undefined otherwise (a larger ordinary
+ * array, or no kernels here), when it runs its JavaScript loop. Both give the
  * same terms (the kernels do the same arithmetic in the same order, with the same tables); only
  * sums kept in two lanes may differ from one running sum in the last bits.
  */
@@ -24,10 +25,10 @@ interface Kernels {
   softMargin(x: number, y: number, count: number): number;
 }
 
-/** Where the tables and the running sums sit in the reserved pages (see `kernels.wat`). */
-/** Zeros each kernel runs on when the module is made (`warm`). */
+/** Zeros each kernel runs on when a large tensor first comes (`warm`). */
 const WARM_ELEMENTS = 1 << 14;
 
+/** Where the tables and the running sums sit in the reserved pages (see `kernels.wat`). */
 const LAYOUT = { exp: 0, log: 32768, scale: 98304, constants: 114688, twoPowJ: 115712, state: 116736, softplus: 131072 } as const;
 
 class SimdKernels {

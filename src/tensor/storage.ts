@@ -13,9 +13,9 @@
  * tensor, and nothing else keeps one. Arrays never cross threads from here: `toMessage` copies
  * them (`losses/background.ts`), so a worker never reads a block its parent has freed.
  *
- * Small tensors (fewer than `ARENA_MIN_ELEMENTS`) stay ordinary `Float64Array`s, as does every
- * tensor when WebAssembly, its shared memories or the address space are not to be had: kernels
- * then take their JavaScript path, which gives the same values.
+ * Small tensors (fewer than `ARENA_MIN_ELEMENTS`) stay ordinary `Float64Array`s (a kernel call
+ * copies them in: `simdFor`), as does every tensor when WebAssembly, its shared memories or the
+ * address space are not to be had: losses then take their JavaScript loops, which give the same values.
  */
 
 const PAGE = 65536;
